@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { attest as recordAttestation } from '../src/core/attestations.ts';
+import { put } from '../src/core/records.ts';
+import type { Command } from './command.ts';
+import { inputFields, validate } from './inputs.ts';
+import { describeRefusal, refused } from './refusals.ts';
+import { reply } from './reply.ts';
+import { findApp } from '../src/core/catalog.ts';
+
+export const attest: Command = {
+  name: 'attest',
+  flags: { statement: 'string' },
+  async run({ words, flags }, ctx) {
+    const appText = words.join(' ');
+    const m = ctx.m;
+    if (!appText) return refused('missing_app', m.errors.missingApp('attest'));
+    const input = validate(z.object({ statement: inputFields(ctx.policy, m).statement }), flags);
+    if (!input.ok) return refused(input.code, ...describeRefusal(input, m, { command: 'attest', app: appText }));
+    const now = ctx.now();
+    let n = ctx.store.count('attestations');
+    const outcome = recordAttestation(ctx.person, appText, input.value.statement, ctx.policy, ctx.store.listByPerson('attestations', ctx.person.id), now, () => `AT-${++n}`);
+    if (!outcome.ok) {
+      const name = findApp(ctx.policy, appText)?.name ?? appText;
+      return refused(outcome.code, ...describeRefusal(outcome, m, { command: 'attest', app: name }));
+    }
+    const { recorded, already } = outcome.value;
+    const appName = findApp(ctx.policy, appText)?.name ?? appText;
+    if (recorded.length) {
+      await ctx.store.commit(
+        { at: now.toISOString(), actor: ctx.person.id, action: 'attestation.recorded', subject: outcome.value.app, detail: { rules: recorded.map((a) => a.rule), statement: input.value.statement, surface: ctx.surface } },
+        recorded.map((a) => put('attestations', a)),
+      );
+    }
+    const rules = recorded.map((a) => a.rule);
+    const said = { removed: m.attest.recorded, 'never-installed': m.attest.recordedNever, 'removed-work-apps': m.attest.recordedWorkApps }[input.value.statement];
+    const blocks = [
+      ...(recorded.length ? [{ type: 'heading' as const, text: said(appName, rules) }] : []),
+      ...already.map((a) => ({ type: 'text' as const, text: m.attest.already(a.rule, a.at.slice(0, 10)) })),
+    ];
+    return { ok: true, data: outcome.value, reply: reply('ok', blocks), effects: [] };
+  },
+};

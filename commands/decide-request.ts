@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { appById } from '../src/core/catalog.ts';
+import { decideException, revokeException, withdrawException } from '../src/core/exceptions.ts';
+import { lastValidDate } from '../src/core/explain.ts';
+import { messages } from '../src/core/i18n/index.ts';
+import { resolvePerson } from '../src/core/org.ts';
+import { put, type ExceptionRequest } from '../src/core/records.ts';
+import type { Outcome } from '../src/core/result.ts';
+import { requestId, type Command } from './command.ts';
+import type { CommandContext, CommandResult, Effect } from './context.ts';
+import { inputFields, validate } from './inputs.ts';
+import { describeRefusal, refused } from './refusals.ts';
+import { reply } from './reply.ts';
+import { displayName, requestCard } from './request-card.ts';
+
+type Transition = 'approve' | 'deny' | 'withdraw' | 'revoke';
+
+/** approve / deny / withdraw / revoke share one shape: find the request, ask the core, commit, tell everyone. */
+function transitionCommand(name: Transition, takesReason: boolean): Command {
+  return {
+    name,
+    flags: takesReason ? { reason: 'string' } : {},
+    run: ({ words, flags }, ctx) => {
+      const m = ctx.m;
+      if (words.length !== 1) return words.length ? refused('unexpected_text', m.errors.unexpectedText(name, words.slice(1).join(' '))) : refused('missing_id', m.errors.missingId(name));
+      const reasonInput = validate(z.object({ reason: inputFields(ctx.policy, m).reason.optional() }), flags);
+      if (!reasonInput.ok) return refused(reasonInput.code, ...describeRefusal(reasonInput, m, { command: name }));
+      return applyTransition(name, requestId(words[0]!), reasonInput.value.reason, ctx);
+    },
+  };
+}
+
+/** Also what the Approve / Deny buttons call. No await between reading the request and committing: a double click loses cleanly. */
+export async function applyTransition(name: Transition, id: string, reason: string | undefined, ctx: CommandContext): Promise<CommandResult> {
+  const m = ctx.m;
+  const current = ctx.store.get('requests', id);
+  if (!current) return refused('unknown_request', m.errors.unknownRequest(id));
+  const now = ctx.now();
+  const outcome: Outcome<ExceptionRequest> =
+    name === 'approve' ? decideException(current, ctx.person, { approve: true }, ctx.policy, now)
+    : name === 'deny' ? decideException(current, ctx.person, { approve: false, ...(reason ? { reason } : {}) }, ctx.policy, now)
+    : name === 'withdraw' ? withdrawException(current, ctx.person, now)
+    : revokeException(current, ctx.person, reason, ctx.policy, now);
+  if (!outcome.ok) {
+    const d = outcome.data ?? {};
+    const by = typeof d.by === 'string' && d.by ? displayName(ctx.policy, d.by) : '';
+    return refused(outcome.code, ...describeRefusal({ ...outcome, data: { ...d, by } }, m, { command: name, id }));
+  }
+  const next = outcome.value;
+  await ctx.store.commit(
+    { at: now.toISOString(), actor: ctx.person.id, action: `request.${next.status}`, subject: id, detail: { surface: ctx.surface, ...(next.decisionReason ? { reason: next.decisionReason } : {}) } },
+    [put('requests', next)],
+  );
+  return { ok: true, data: next, reply: reply('ok', [{ type: 'heading', text: confirmation(name, next, ctx) }]), effects: effectsOf(next, ctx) };
+}
+
+function confirmation(name: Transition, r: ExceptionRequest, ctx: CommandContext): string {
+  const m = ctx.m;
+  const app = appById(ctx.policy, r.app)?.name ?? r.app;
+  const requester = displayName(ctx.policy, r.person);
+  if (name === 'approve') return m.request.approved(r.id, requester, app, lastValidDate(r.expiresAt!, ctx.policy.organization.timezone));
+  if (name === 'deny') return m.request.denied(r.id, requester, app);
+  if (name === 'withdraw') return m.request.withdrawn(r.id);
+  return m.request.revoked(r.id, requester);
+}
+
+/** The approvals message loses its buttons; the requester hears of any decision but their own withdrawal. */
+function effectsOf(r: ExceptionRequest, ctx: CommandContext): Effect[] {
+  const effects: Effect[] = [{ kind: 'update', subject: r.id, message: requestCard(r, ctx.policy) }];
+  if (r.status === 'withdrawn') return effects;
+  const requester = resolvePerson(ctx.policy, r.person);
+  const m = messages(requester.locale);
+  const app = appById(ctx.policy, r.app)?.name ?? r.app;
+  const by = displayName(ctx.policy, ctx.person.id);
+  const headline =
+    r.status === 'approved' ? m.request.youWereApproved(r.id, app, by, lastValidDate(r.expiresAt!, ctx.policy.organization.timezone))
+    : r.status === 'denied' ? m.request.youWereDenied(r.id, app, by)
+    : m.request.youWereRevoked(r.id, app, by);
+  const blocks = [{ type: 'heading' as const, text: headline }];
+  if (r.status !== 'approved') blocks.push({ type: 'heading', text: r.decisionReason ? m.request.reasonGiven(r.decisionReason) : m.request.noReasonGiven });
+  else if (r.conditions) blocks.push({ type: 'heading', text: m.explain.conditions(r.conditions) });
+  return [...effects, { kind: 'notify', person: r.person, message: reply(r.status === 'approved' ? 'ok' : 'stop', blocks) }];
+}
+
+export const approve = transitionCommand('approve', false);
+export const deny = transitionCommand('deny', true);
+export const withdraw = transitionCommand('withdraw', false);
+export const revoke = transitionCommand('revoke', true);

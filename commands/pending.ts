@@ -1,0 +1,23 @@
+import { appById } from '../src/core/catalog.ts';
+import { mayDecide } from '../src/core/exceptions.ts';
+import type { Command } from './command.ts';
+import { refused } from './refusals.ts';
+import { reply } from './reply.ts';
+import { displayName } from './request-card.ts';
+
+export const pending: Command = {
+  name: 'pending',
+  flags: {},
+  approversOnly: true,
+  run({ words }, ctx) {
+    const m = ctx.m;
+    if (words.length) return refused('unexpected_text', m.errors.unexpectedText('pending', words.join(' ')));
+    const waiting = ctx.store.list('requests').filter((r) => r.status === 'requested' && mayDecide(ctx.policy, ctx.person, r));
+    const items = waiting.map((r) => m.pending.line(r.id, displayName(ctx.policy, r.person), appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.days));
+    const blocks = [
+      { type: 'heading' as const, text: m.pending.title },
+      items.length ? { type: 'list' as const, items } : { type: 'text' as const, text: m.pending.none },
+    ];
+    return { ok: true, reply: reply('info', blocks), effects: [], data: waiting };
+  },
+};

@@ -1,0 +1,89 @@
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { appById } from '../src/core/catalog.ts';
+import { hasRole, isWithinUnit, peopleWithin, resolvePerson } from '../src/core/org.ts';
+import { policyIndex } from '../src/core/policy-index.ts';
+import type { Rule } from '../src/core/policy.ts';
+import { startOfLocalDay } from '../src/core/time.ts';
+import type { Command } from './command.ts';
+import type { CommandContext, CommandResult } from './context.ts';
+import { inputFields, validate } from './inputs.ts';
+import { describeRefusal, refused } from './refusals.ts';
+import { reply, type Block } from './reply.ts';
+
+/** An approver reports on their own unit and below; an admin on everyone. */
+const visibleTo = (ctx: CommandContext) => (unit: string) => hasRole(ctx.person, 'admin') || isWithinUnit(ctx.policy, unit, ctx.person.unit);
+
+export const report: Command = {
+  name: 'report',
+  flags: { format: 'string' },
+  approversOnly: true,
+  run({ words, flags }, ctx) {
+    const m = ctx.m;
+    const input = validate(z.object({ format: inputFields(ctx.policy, m).format }), flags);
+    if (!input.ok) return refused(input.code, ...describeRefusal(input, m, { command: 'report' }));
+    const [kind, ruleId, ...rest] = words;
+    if (rest.length) return refused('unexpected_text', m.errors.unexpectedText('report', rest.join(' ')));
+    if (kind === 'compliance') return compliance(ruleId, input.value.format, ctx);
+    if (kind === 'exceptions' && !ruleId) return exceptions(input.value.format, ctx);
+    return refused('bad_report_kind', m.errors.badReportKind(words.join(' ')));
+  },
+};
+
+function compliance(ruleId: string | undefined, format: 'text' | 'csv', ctx: CommandContext): CommandResult {
+  const m = ctx.m;
+  const tz = ctx.policy.organization.timezone;
+  const now = ctx.now();
+  let rules: Rule[];
+  if (ruleId) {
+    const rule = policyIndex(ctx.policy).rulesById.get(ruleId);
+    if (!rule) return refused('unknown_rule', m.errors.unknownRule(ruleId));
+    rules = [rule];
+  } else {
+    rules = ctx.policy.rules.filter((r) => r.deadline && r.effect === 'prohibit' && now >= startOfLocalDay(r.effective, tz));
+  }
+  if (!rules.length) return { ok: true, reply: reply('info', [{ type: 'text', text: m.report.noDeadlineRules }]), effects: [] };
+  const visible = visibleTo(ctx);
+  const attestations = ctx.store.list('attestations');
+  const rows = rules.flatMap((rule) => {
+    const subjects = new Map(peopleWithin(ctx.policy, rule.unit).filter((p) => visible(p.unit)).map((p) => [p.id, p]));
+    for (const a of attestations) {
+      const p = resolvePerson(ctx.policy, a.person);
+      if (a.rule === rule.id && !subjects.has(p.id) && visible(p.unit)) subjects.set(p.id, p);
+    }
+    return [...subjects.values()].map((p) => {
+      const a = attestations.find((x) => x.rule === rule.id && x.person === p.id);
+      return { rule: rule.id, person: p.id, name: p.name, unit: p.unit, attested: a ? 'yes' : 'no', attested_at: a?.at ?? '', statement: a?.statement ?? '' };
+    });
+  });
+  if (format === 'csv') return csvResult('compliance.csv', rows, ctx);
+  const blocks: Block[] = rules.flatMap((rule) => {
+    const mine = rows.filter((r) => r.rule === rule.id);
+    const missing = mine.filter((r) => r.attested === 'no').map((r) => r.name);
+    return [
+      { type: 'heading', text: m.report.complianceTitle(rule.id) },
+      { type: 'text', text: m.report.counts(mine.length - missing.length, mine.length) },
+      { type: 'text', text: missing.length ? m.report.overdue(missing) : m.report.allAttested },
+    ] satisfies Block[];
+  });
+  return { ok: true, reply: reply('info', blocks), effects: [], data: rows };
+}
+
+function exceptions(format: 'text' | 'csv', ctx: CommandContext): CommandResult {
+  const m = ctx.m;
+  const visible = visibleTo(ctx);
+  const granted = ctx.store.list('requests').filter((r) => r.decidedAt && r.status !== 'denied' && visible(r.unit));
+  const rows = granted.map((r) => ({
+    id: r.id, person: r.person, name: resolvePerson(ctx.policy, r.person).name, unit: r.unit, app: r.app, purpose: r.purpose, device: r.device,
+    days: r.days, status: r.status, decided_by: r.decidedBy ?? '', decided_at: r.decidedAt ?? '', expires_at: r.expiresAt ?? '',
+  }));
+  if (format === 'csv') return csvResult('exceptions.csv', rows, ctx);
+  const items = granted.map((r) => m.report.exceptionLine(r.id, resolvePerson(ctx.policy, r.person).name, appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.status, (r.expiresAt ?? '').slice(0, 10)));
+  const blocks: Block[] = [{ type: 'heading', text: m.report.exceptionsTitle }, items.length ? { type: 'list', items } : { type: 'text', text: m.report.noExceptions }];
+  return { ok: true, reply: reply('info', blocks), effects: [], data: rows };
+}
+
+function csvResult(name: string, rows: Record<string, unknown>[], ctx: CommandContext): CommandResult {
+  const content = stringify(rows, { header: true, columns: rows[0] ? Object.keys(rows[0]) : ['id'] });
+  return { ok: true, reply: reply('info', [{ type: 'file', name, mime: 'text/csv', content }]), effects: [], data: rows };
+}

@@ -1,0 +1,76 @@
+import { userInfo } from 'node:os';
+import { parseCliArgs } from '../adapters/cli/args.ts';
+import { describeUndelivered, renderForTerminal } from '../adapters/cli/render.ts';
+import { openLowdbStore, verifyAuditFile } from '../storage/lowdb/index.ts';
+import { createAppWarden } from './app.ts';
+import { readConfig } from './config.ts';
+import { formatIssues } from './core/policy-text.ts';
+import { AppWardenError } from './core/result.ts';
+import { loadPolicyFile } from './policy-file.ts';
+
+const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--json] <command text>
+       appwarden policy validate FILE
+       appwarden audit verify [--data DIR]
+Commands are the chat commands: appwarden help`;
+
+type Out = { out: (s: string) => void; err: (s: string) => void };
+const console_: Out = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
+
+/** Exit codes: 0 done, 1 refused (nothing changed), 2 bad usage, configuration or policy file, 70 a fault. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Out = console_): Promise<number> {
+  const parsed = parseCliArgs(argv);
+  if (!parsed.ok) return io.err(`${parsed.problem}\n${USAGE}`), 2;
+  const args = parsed.args;
+  if (args.help) return io.out(USAGE), 0;
+  const [w0, w1, w2, ...wRest] = args.words;
+
+  if (w0 === 'policy' && w1 === 'validate') {
+    if (!w2 || wRest.length) return io.err(USAGE), 2;
+    const loaded = await loadPolicyFile(w2);
+    if (!loaded.ok) return io.err(`${w2}: ${loaded.issues.length} problem(s)\n${formatIssues(loaded.issues)}`), 2;
+    const p = loaded.value;
+    return io.out(`${w2}: valid — ${p.organization.name}, ${p.units.length} units, ${p.apps.length} apps, ${p.rules.length} rules`), 0;
+  }
+
+  const config = readConfig(env, { ...(args.policy ? { policyFile: args.policy } : {}), ...(args.data ? { dataDir: args.data } : {}) });
+  if (!config.ok) return io.err(config.problems.join('\n')), 2;
+  const { dataDir, policyFile } = config.config;
+
+  if (w0 === 'audit' && w1 === 'verify' && !w2) {
+    const result = await verifyAuditFile(dataDir);
+    if (args.json) io.out(JSON.stringify(result, null, 2));
+    else if (result.ok) io.out(`audit log verified: ${result.entries} entries, chain intact`);
+    else io.err(`audit log FAILED verification at entry ${result.seq} (line ${result.line}): ${result.problem}`);
+    return result.ok ? 0 : 1;
+  }
+
+  const loaded = await loadPolicyFile(policyFile);
+  if (!loaded.ok) return io.err(`${policyFile}: ${loaded.issues.length} problem(s)\n${formatIssues(loaded.issues)}`), 2;
+
+  let store;
+  try {
+    store = await openLowdbStore({ dir: dataDir, log: io.err });
+  } catch (e) {
+    if (e instanceof AppWardenError) return io.err(e.message), 2;
+    throw e;
+  }
+  try {
+    const app = createAppWarden({ policy: loaded.value, store });
+    const as = args.as ?? env.APPWARDEN_AS ?? userInfo().username;
+    const result = await app.run(args.text, as, 'cli');
+    if (args.json) {
+      io.out(JSON.stringify(result.ok ? result.data ?? null : { ok: false, code: result.code, messages: result.reply.blocks.flatMap((b) => ('text' in b ? [b.text] : [])) }, null, 2));
+    } else {
+      (result.ok ? io.out : io.err)(renderForTerminal(result.reply));
+      for (const line of describeUndelivered(result.effects)) io.err(line);
+    }
+    return result.ok ? 0 : 1;
+  } catch (e) {
+    const ref = Math.random().toString(36).slice(2, 8);
+    io.err(`Sorry, something went wrong (reference ${ref}). Nothing was reported as done.`);
+    io.err(`[${ref}] ${e instanceof AppWardenError ? e.code : 'fault'}: ${(e as Error).stack ?? e}`);
+    return 70;
+  } finally {
+    await store.close();
+  }
+}

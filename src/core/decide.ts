@@ -1,0 +1,191 @@
+import { findApp, suggestApps } from './catalog.ts';
+import type { Decision, DecisionQuery, Deadline, MatchedRule, PersonsRequest, ReasonCode, Verdict } from './decision.ts';
+import { resolvePerson, unitChain } from './org.ts';
+import { DEVICE_CLASSES, type App, type DeviceClass, type Policy, type Rule } from './policy.ts';
+import { policyIndex } from './policy-index.ts';
+import type { ExceptionRequest } from './records.ts';
+import { endOfLocalDay, startOfLocalDay } from './time.ts';
+
+/** What decide needs of the stored state: the asking person's own requests. */
+export interface PersonState {
+  requests: readonly ExceptionRequest[];
+}
+
+/**
+ * The decision for one person, app, device and instant. Pure and deterministic: the same query,
+ * policy and state give the same Decision, byte for byte.
+ */
+export function decide(query: DecisionQuery, policy: Policy, state: PersonState): Decision {
+  const person = resolvePerson(policy, query.person);
+  const q = { ...query, person: person.id, unit: person.unit };
+  const app = findApp(policy, query.app);
+  if (!app) {
+    const posture = policy.organization.unknown_apps;
+    return {
+      query: q,
+      verdict: 'unknown-app',
+      basis: 'unknown-app',
+      rules: [],
+      exception: { possible: false, why: 'not-prohibited' },
+      unknown: { posture, suggestions: suggestApps(policy, query.app) },
+      reasons: [{ code: 'unknown_app', data: { posture } }],
+    };
+  }
+  const at = new Date(query.at);
+  const inForce = rulesInForce(policy, app, person.unit, at);
+  const own = ownRequests(state.requests, app.id, at);
+  const main = evaluate(policy, inForce, app, query.device, query.data, query.purpose, own, at);
+  const otherDevices = DEVICE_CLASSES.filter((d) => d !== query.device).map((device) => ({
+    device,
+    verdict: evaluate(policy, inForce, app, device, query.data, query.purpose, own, at).verdict,
+  }));
+  return {
+    query: q,
+    ...main,
+    app: { id: app.id, name: app.name, ...(app.vendor ? { vendor: app.vendor } : {}), categories: app.categories },
+    otherDevices,
+  };
+}
+
+/** The person's requests for this app that still matter: approved and unexpired, or waiting. */
+function ownRequests(requests: readonly ExceptionRequest[], app: string, at: Date): ExceptionRequest[] {
+  return requests
+    .filter((r) => r.app === app && (r.status === 'requested' || (r.status === 'approved' && !isExpired(r, at))))
+    .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt) || b.id.localeCompare(a.id));
+}
+
+export function isExpired(request: ExceptionRequest, at: Date): boolean {
+  return request.expiresAt !== undefined && at.getTime() >= Date.parse(request.expiresAt);
+}
+
+/** Rules on the person's unit or any unit above it, targeting the app or one of its categories, in force at `at`. */
+export function rulesInForce(policy: Policy, app: App, unit: string, at: Date): { rule: Rule; via: MatchedRule['via'] }[] {
+  const idx = policyIndex(policy);
+  const tz = policy.organization.timezone;
+  const chain = unitChain(policy, unit);
+  const found = new Map<string, { rule: Rule; via: MatchedRule['via'] }>();
+  for (const rule of idx.rulesByApp.get(app.id) ?? []) found.set(rule.id, { rule, via: { app: app.id } });
+  for (const category of app.categories)
+    for (const rule of idx.rulesByCategory.get(category) ?? [])
+      if (!found.has(rule.id)) found.set(rule.id, { rule, via: { category } });
+  return [...found.values()].filter(
+    ({ rule }) =>
+      chain.includes(rule.unit) &&
+      at >= startOfLocalDay(rule.effective, tz) &&
+      !(rule.lifted && at >= startOfLocalDay(rule.lifted, tz)),
+  );
+}
+
+type Evaluation = Pick<Decision, 'verdict' | 'basis' | 'rules' | 'deadline' | 'consequence' | 'exception' | 'request' | 'reasons'>;
+
+function evaluate(
+  policy: Policy,
+  inForce: { rule: Rule; via: MatchedRule['via'] }[],
+  app: App,
+  device: DeviceClass,
+  data: string | undefined,
+  purpose: string | undefined,
+  own: ExceptionRequest[],
+  at: Date,
+): Evaluation {
+  const tz = policy.organization.timezone;
+  const matched: MatchedRule[] = [];
+  for (const { rule, via } of inForce) {
+    if (rule.devices && !rule.devices.includes(device)) continue;
+    if (rule.data && data !== undefined && !rule.data.includes(data)) continue;
+    matched.push(toMatched(rule, via, rule.data && data === undefined ? 'data' : 'full', tz, at));
+  }
+  matched.sort((a, b) => Number(a.effect === 'allow') - Number(b.effect === 'allow') || a.id.localeCompare(b.id));
+
+  const prohibitions = matched.filter((r) => r.effect === 'prohibit');
+  const full = prohibitions.filter((r) => r.scope === 'full');
+  const binding = full.length ? full : prohibitions;
+  const exception = exceptionOptions(binding, purpose);
+  const deadline = binding
+    .map((r) => r.deadline)
+    .filter((d): d is Deadline => d !== undefined)
+    .sort((a, b) => a.at.localeCompare(b.at))[0];
+  const consequence = binding.find((r) => r.deadline?.date === deadline?.date && r.consequence)?.consequence ?? binding.find((r) => r.consequence)?.consequence;
+  const reasons: ReasonCode[] = matched.map((r) => ({
+    code: r.effect === 'allow' ? 'allowed_by_rule' : r.scope === 'data' ? 'restricted_by_rule' : 'prohibited_by_rule',
+    data: { rule: r.id, ...('category' in r.via ? { category: r.via.category } : {}), ...(r.data ? { data: r.data } : {}) },
+  }));
+
+  const base = { rules: matched, exception, ...(deadline ? { deadline } : {}), ...(consequence ? { consequence } : {}) };
+  if (!binding.length) {
+    const basis = matched.length ? 'rule' : 'no-match';
+    return { ...base, verdict: 'allowed', basis, reasons: matched.length ? reasons : [{ code: 'no_rule' }] };
+  }
+  if (deadline?.passed) reasons.push({ code: 'deadline_passed', data: { date: deadline.date } });
+
+  const ruleIds = binding.map((r) => r.id);
+  const granted = own.find(
+    (r) => r.status === 'approved' && r.device === device && (!purpose || r.purpose === purpose) && ruleIds.every((id) => r.rules.includes(id)),
+  );
+  if (granted) {
+    reasons.push({ code: 'exception_approved', data: { request: granted.id, expires: granted.expiresAt ?? '' } });
+    return { ...base, verdict: 'allowed-by-exception', basis: 'exception', request: toPersonsRequest(granted), reasons };
+  }
+  const pending = own.find((r) => r.status === 'requested' && r.device === device);
+  const verdict: Verdict = full.length ? (pending ? 'exception-pending' : 'prohibited') : 'restricted';
+  if (pending) reasons.push({ code: 'exception_pending', data: { request: pending.id } });
+  return { ...base, verdict, basis: 'rule', ...(pending ? { request: toPersonsRequest(pending) } : {}), reasons };
+}
+
+function exceptionOptions(binding: MatchedRule[], purpose: string | undefined): Decision['exception'] {
+  if (!binding.length) return { possible: false, why: 'not-prohibited' };
+  const terms = binding.map((r) => r.exceptions);
+  if (terms.some((t) => t === 'none')) return { possible: false, why: 'rule-allows-none' };
+  const open = terms as Exclude<MatchedRule['exceptions'], 'none'>[];
+  const purposes = open.map((t) => t.purposes).reduce((common, list) => common.filter((p) => list.includes(p)));
+  if (!purposes.length) return { possible: false, why: 'no-common-purpose' };
+  if (purpose && !purposes.includes(purpose)) return { possible: false, why: 'purpose-not-allowed' };
+  const maxDays = Math.min(...open.map((t) => t.max_days));
+  const defaultDays = Math.min(maxDays, ...open.map((t) => t.default_days ?? t.max_days));
+  return { possible: true, purposes: [...purposes].sort(), maxDays, defaultDays, rules: binding.map((r) => r.id) };
+}
+
+function toMatched(rule: Rule, via: MatchedRule['via'], scope: MatchedRule['scope'], tz: string, at: Date): MatchedRule {
+  const exceptions =
+    rule.exceptions === 'none'
+      ? ('none' as const)
+      : {
+          purposes: rule.exceptions.purposes,
+          max_days: rule.exceptions.max_days,
+          ...(rule.exceptions.default_days ? { default_days: rule.exceptions.default_days } : {}),
+          ...(rule.exceptions.conditions ? { conditions: rule.exceptions.conditions } : {}),
+        };
+  return {
+    id: rule.id,
+    title: rule.title,
+    source: rule.source,
+    effect: rule.effect,
+    effective: rule.effective,
+    unit: rule.unit,
+    via,
+    scope,
+    ...(rule.data ? { data: rule.data } : {}),
+    ...(rule.deadline ? { deadline: toDeadline(rule.deadline, tz, at) } : {}),
+    ...(rule.consequence ? { consequence: rule.consequence } : {}),
+    ...(rule.review ? { review: rule.review } : {}),
+    exceptions,
+  };
+}
+
+export function toDeadline(date: string, timezone: string, at: Date): Deadline {
+  const end = endOfLocalDay(date, timezone);
+  return { date, at: end.toISOString(), timezone, passed: at > end };
+}
+
+function toPersonsRequest(r: ExceptionRequest): PersonsRequest {
+  return {
+    id: r.id,
+    status: r.status,
+    purpose: r.purpose,
+    device: r.device,
+    days: r.days,
+    requestedAt: r.requestedAt,
+    ...(r.expiresAt ? { expiresAt: r.expiresAt } : {}),
+    ...(r.conditions ? { conditions: r.conditions } : {}),
+  };
+}

@@ -1,0 +1,157 @@
+import { appById } from './catalog.ts';
+import { decide, isExpired } from './decide.ts';
+import type { Decision } from './decision.ts';
+import { hasRole, isWithinUnit, type Person } from './org.ts';
+import type { DeviceClass, Policy } from './policy.ts';
+import { policyIndex } from './policy-index.ts';
+import type { ExceptionRequest, RequestStatus } from './records.ts';
+import { ok, refuse, type Outcome } from './result.ts';
+import { addLocalDays, localDate, startOfLocalDay } from './time.ts';
+
+export const MAX_REASON_LENGTH = 1000;
+
+/** Which statuses may follow which: the whole workflow in one table. */
+const TRANSITIONS: Record<RequestStatus, RequestStatus[]> = {
+  requested: ['approved', 'denied', 'withdrawn'],
+  approved: ['expired', 'revoked'],
+  denied: [],
+  withdrawn: [],
+  expired: [],
+  revoked: [],
+};
+
+export function canTransition(from: RequestStatus, to: RequestStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export interface ExceptionAsk {
+  person: Person;
+  app: string;
+  device: DeviceClass;
+  purpose: string;
+  days?: number;
+  reason: string;
+}
+
+
+/** File a request, or say why it cannot be: the decision's exception options are the whole law here. */
+export function requestException(
+  ask: ExceptionAsk,
+  policy: Policy,
+  own: readonly ExceptionRequest[],
+  now: Date,
+  id: string,
+): Outcome<{ request: ExceptionRequest; decision: Decision }> {
+  const decision = decide(
+    { app: ask.app, person: ask.person.id, device: ask.device, purpose: ask.purpose, at: now.toISOString() },
+    policy,
+    { requests: own },
+  );
+  if (!decision.app) return refuse('unknown_app', 'app', { suggestions: decision.unknown?.suggestions ?? [] });
+  if (decision.request) return refuse('already_requested', 'app', { request: decision.request.id, status: decision.request.status });
+  const options = decision.exception;
+  if (!options.possible) {
+    if (options.why === 'not-prohibited') return refuse('not_prohibited', 'app');
+    if (options.why === 'purpose-not-allowed') {
+      const purposes = decide({ ...decision.query, purpose: undefined }, policy, { requests: own }).exception;
+      return refuse('purpose_not_allowed', 'purpose', { purposes: purposes.possible ? purposes.purposes : [] });
+    }
+    return refuse('no_exceptions', 'app', { rules: decision.rules.filter((r) => r.exceptions === 'none').map((r) => r.id) });
+  }
+  const days = ask.days ?? options.defaultDays;
+  if (!Number.isInteger(days) || days < 1) return refuse('days_too_few', 'days');
+  if (days > options.maxDays) return refuse('over_max_days', 'days', { days, max: options.maxDays });
+  const reason = ask.reason.trim();
+  if (!reason) return refuse('reason_missing', 'reason');
+  if (reason.length > MAX_REASON_LENGTH) return refuse('reason_too_long', 'reason', { max: MAX_REASON_LENGTH, length: reason.length });
+  const request: ExceptionRequest = {
+    id,
+    person: ask.person.id,
+    unit: ask.person.unit,
+    app: decision.app.id,
+    rules: options.rules,
+    device: ask.device,
+    purpose: ask.purpose,
+    days,
+    reason,
+    status: 'requested',
+    requestedAt: now.toISOString(),
+  };
+  return ok({ request, decision });
+}
+
+/** Whether this person may decide this request: named by every rule, or an approver over the requester's unit. */
+export function mayDecide(policy: Policy, approver: Person, request: ExceptionRequest): boolean {
+  if (approver.id === request.person) return false;
+  const idx = policyIndex(policy);
+  const overUnit = hasRole(approver, 'approver') && isWithinUnit(policy, request.unit, approver.unit);
+  return request.rules.every((ruleId) => {
+    const terms = idx.rulesById.get(ruleId)?.exceptions;
+    const named = terms !== undefined && terms !== 'none' && (terms.approvers ?? []).includes(approver.id);
+    return named || overUnit;
+  });
+}
+
+/** Someone who decides requests somewhere: an approver or admin by role, or named by a rule. */
+export function isApprover(policy: Policy, person: Person): boolean {
+  if (hasRole(person, 'approver') || hasRole(person, 'admin')) return true;
+  return policy.rules.some((r) => r.exceptions !== 'none' && (r.exceptions.approvers ?? []).includes(person.id));
+}
+
+/** People who may decide the request, for routing and for "waiting for …" messages. */
+export function approversFor(policy: Policy, request: ExceptionRequest, people: Person[]): Person[] {
+  return people.filter((p) => mayDecide(policy, p, request));
+}
+
+export type Verdict = { approve: true } | { approve: false; reason?: string };
+
+export function decideException(
+  request: ExceptionRequest,
+  approver: Person,
+  verdict: Verdict,
+  policy: Policy,
+  now: Date,
+): Outcome<ExceptionRequest> {
+  if (request.status !== 'requested')
+    return refuse('already_decided', undefined, { status: request.status, by: request.decidedBy ?? '', at: request.decidedAt ?? request.endedAt ?? '' });
+  if (approver.id === request.person) return refuse('own_request');
+  if (!mayDecide(policy, approver, request)) return refuse('not_an_approver');
+  const decided = { ...request, decidedBy: approver.id, decidedAt: now.toISOString() };
+  if (!verdict.approve) {
+    const reason = verdict.reason?.trim();
+    if (reason && reason.length > MAX_REASON_LENGTH) return refuse('reason_too_long', 'reason', { max: MAX_REASON_LENGTH, length: reason.length });
+    return ok({ ...decided, status: 'denied', ...(reason ? { decisionReason: reason } : {}) });
+  }
+  const tz = policy.organization.timezone;
+  // Granted for N days from today: it counts through the end of day N-1 and stops at the start of day N.
+  const expiresAt = startOfLocalDay(addLocalDays(localDate(now, tz), request.days), tz).toISOString();
+  const conditions = conditionsOf(policy, request);
+  return ok({ ...decided, status: 'approved', expiresAt, ...(conditions ? { conditions } : {}) });
+}
+
+function conditionsOf(policy: Policy, request: ExceptionRequest): string | undefined {
+  const idx = policyIndex(policy);
+  const all = request.rules.map((id) => idx.rulesById.get(id)?.exceptions).flatMap((t) => (t && t !== 'none' && t.conditions ? [t.conditions] : []));
+  return all.length ? [...new Set(all)].join(' ') : undefined;
+}
+
+export function withdrawException(request: ExceptionRequest, person: Person, now: Date): Outcome<ExceptionRequest> {
+  if (request.person !== person.id) return refuse('not_your_request');
+  if (!canTransition(request.status, 'withdrawn')) return refuse('already_decided', undefined, { status: request.status, by: request.decidedBy ?? '', at: request.decidedAt ?? '' });
+  return ok({ ...request, status: 'withdrawn', endedAt: now.toISOString() });
+}
+
+export function revokeException(request: ExceptionRequest, approver: Person, reason: string | undefined, policy: Policy, now: Date): Outcome<ExceptionRequest> {
+  if (!canTransition(request.status, 'revoked') || isExpired(request, now)) return refuse('not_active', undefined, { status: request.status });
+  if (!mayDecide(policy, approver, request)) return refuse('not_an_approver');
+  return ok({ ...request, status: 'revoked', endedAt: now.toISOString(), ...(reason?.trim() ? { decisionReason: reason.trim() } : {}) });
+}
+
+/** Approved exceptions whose time is up: the scheduler turns them into `expired`. */
+export function expireException(request: ExceptionRequest, now: Date): ExceptionRequest | undefined {
+  return request.status === 'approved' && isExpired(request, now) ? { ...request, status: 'expired', endedAt: request.expiresAt ?? now.toISOString() } : undefined;
+}
+
+export function appNameOf(policy: Policy, request: ExceptionRequest): string {
+  return appById(policy, request.app)?.name ?? request.app;
+}

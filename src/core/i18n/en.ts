@@ -1,0 +1,225 @@
+import { format, parseISO } from 'date-fns';
+import { enGB } from 'date-fns/locale';
+import type { DeviceClass } from '../policy.ts';
+import type { RequestStatus } from '../records.ts';
+
+/** A calendar date `YYYY-MM-DD` in words. */
+const day = (date: string) => format(parseISO(date), 'd MMMM yyyy', { locale: enGB });
+const list = (items: readonly string[]) => items.join(', ');
+const q = (s: string) => `“${s}”`;
+
+const devices: Record<DeviceClass, string> = {
+  corporate: 'a work device',
+  'personal-with-work-apps': 'a personal device with work apps',
+  personal: 'a personal device',
+};
+const statuses: Record<RequestStatus, string> = {
+  requested: 'waiting for a decision',
+  approved: 'approved',
+  denied: 'denied',
+  withdrawn: 'withdrawn',
+  expired: 'expired',
+  revoked: 'revoked',
+};
+
+/**
+ * Every sentence AppWarden says, in English. Values are plain text; renderers escape them for their
+ * surface. `ja.ts` has the same keys (the type checks it).
+ */
+export const en = {
+  day,
+  device: (d: DeviceClass) => devices[d],
+  statusWord: (s: RequestStatus) => statuses[s],
+  list,
+
+  verdict: {
+    allowed: (app: string, device: DeviceClass) => `${app} is allowed on ${devices[device]}.`,
+    prohibited: (app: string, device: DeviceClass) => `${app} is prohibited on ${devices[device]}.`,
+    restricted: (app: string, device: DeviceClass, data: string[]) =>
+      `${app} is restricted on ${devices[device]}: allowed, but not for ${list(data)}.`,
+    'allowed-by-exception': (app: string, device: DeviceClass, until: string) =>
+      `${app} is allowed on ${devices[device]} by your exception, until the end of ${day(until)}.`,
+    'exception-pending': (app: string, device: DeviceClass) =>
+      `${app} is prohibited on ${devices[device]}; your exception request is waiting for a decision.`,
+    'unknown-app': (typed: string) => `I don't know an app called ${q(typed)}.`,
+  },
+  explain: {
+    ruleCited: (title: string, source: string, effective: string) => `${title}. Source: ${source}, in force since ${day(effective)}.`,
+    viaCategory: (category: string) => `It applies because the app is in the ${q(category)} category.`,
+    allowRule: (title: string, source: string) => `Explicitly allowed: ${title} (${source}).`,
+    noRule: 'No rule of your organisation covers it.',
+    restrictedData: (data: string[]) => `Not to be used for: ${list(data)}.`,
+    deadline: (date: string, tz: string) => `Deadline: remove it by the end of ${day(date)} (${tz} time).`,
+    deadlinePassed: (date: string, tz: string) => `The deadline, the end of ${day(date)} (${tz} time), has passed.`,
+    consequence: (text: string) => `If not: ${text}`,
+    review: (date: string) => `The measure is due for review on ${day(date)}.`,
+    exceptionPossible: (purposes: string[], maxDays: number) =>
+      `An exception can be requested for: ${list(purposes)} (up to ${maxDays} days).`,
+    exceptionNone: 'No exceptions are possible under this rule.',
+    exceptionNoCommonPurpose: 'No exception purpose is allowed by every rule that applies, so no exception is possible.',
+    exceptionWrongPurpose: (purpose: string) => `No exception can be granted for the purpose ${q(purpose)}.`,
+    ownException: (id: string, purpose: string) => `Your exception ${id} is for ${purpose} only.`,
+    conditions: (text: string) => `Conditions: ${text}`,
+    pending: (id: string, when: string) => `Your request ${id} was filed on ${day(when)}.`,
+    otherDevices: (items: string[]) => `On other devices: ${list(items)}.`,
+    otherDevice: (device: DeviceClass, verdict: string) => `${devices[device]}: ${verdict}`,
+    verdictWord: {
+      allowed: 'allowed',
+      prohibited: 'prohibited',
+      restricted: 'restricted',
+      'allowed-by-exception': 'allowed by your exception',
+      'exception-pending': 'prohibited (request pending)',
+      'unknown-app': 'unknown app',
+    },
+    unknownAllow: (org: string) => `Apps not in ${org}'s catalogue are allowed by default.`,
+    unknownReview: (org: string) => `Apps not in ${org}'s catalogue must be reviewed before use: ask an admin.`,
+    didYouMean: (names: string[]) => `Did you mean: ${list(names)}?`,
+  },
+  next: {
+    request: (app: string, purpose: string) => `To ask for an exception: request ${app} --purpose ${purpose} --reason "…"`,
+    attest: (app: string) => `Once it is removed, say so: attest ${app}`,
+    wait: 'You will be told when an approver decides. See: status',
+    check: (name: string) => `Try: check ${name}`,
+  },
+  labels: {
+    verdict: 'Verdict',
+    app: 'App',
+    device: 'Device',
+    purpose: 'Purpose',
+    days: 'Days',
+    reason: 'Reason',
+    requester: 'Requested by',
+    rule: 'Exception to',
+    deadline: 'Deadline',
+    expires: 'Until',
+    status: 'Status',
+    decidedBy: 'Decided by',
+    approve: 'Approve',
+    deny: 'Deny',
+    requestException: 'Request an exception',
+    removed: "I've removed it",
+  },
+  request: {
+    filed: (id: string, app: string, device: DeviceClass, purpose: string, days: number) =>
+      `Request ${id} filed: ${app} on ${devices[device]} for ${purpose}, ${days} days. An approver will decide; you will be told.`,
+    approversAre: (names: string[]) => `It can be decided by: ${list(names)}.`,
+    noApprover: 'No approver is listed for it yet: tell your admin.',
+    posted: (id: string, requester: string, app: string) => `Exception request ${id}: ${requester} asks to use ${app}.`,
+    approved: (id: string, requester: string, app: string, until: string) =>
+      `You approved ${id}: ${requester} may use ${app} until the end of ${day(until)}.`,
+    denied: (id: string, requester: string, app: string) => `You denied ${id}: ${requester}'s request for ${app}.`,
+    youWereApproved: (id: string, app: string, by: string, until: string) =>
+      `Your request ${id} for ${app} was approved by ${by}. You may use it until the end of ${day(until)}.`,
+    youWereDenied: (id: string, app: string, by: string) => `Your request ${id} for ${app} was denied by ${by}.`,
+    reasonGiven: (reason: string) => `Reason: ${reason}`,
+    noReasonGiven: 'No reason was given.',
+    decidedLine: (status: RequestStatus, by: string, at: string) => `${statuses[status]} by ${by}, ${at}`,
+    withdrawn: (id: string) => `Request ${id} is withdrawn.`,
+    revoked: (id: string, requester: string) => `You revoked ${id}; ${requester} will be told.`,
+    youWereRevoked: (id: string, app: string, by: string) => `Your exception ${id} for ${app} was revoked by ${by}.`,
+  },
+  attest: {
+    recorded: (app: string, rules: string[]) => `Recorded: you have removed ${app} (${list(rules)}). Thank you.`,
+    recordedNever: (app: string, rules: string[]) => `Recorded: you never had ${app} (${list(rules)}). Thank you.`,
+    recordedWorkApps: (app: string, rules: string[]) =>
+      `Recorded: you have removed the work apps from the device that has ${app} (${list(rules)}). Thank you.`,
+    already: (rule: string, when: string) => `You already attested for ${rule} on ${day(when)}.`,
+  },
+  status: {
+    title: 'Your requests and deadlines',
+    requestLine: (id: string, app: string, status: RequestStatus, purpose: string) => `${id} · ${app} · ${purpose} · ${statuses[status]}`,
+    until: (date: string) => `until the end of ${day(date)}`,
+    noRequests: 'You have no exception requests.',
+    deadlineLine: (app: string, rule: string, date: string, attested: boolean) =>
+      `${app} (${rule}): remove by the end of ${day(date)}${attested ? ' — you attested ✓' : ' — not yet attested'}`,
+    noDeadlines: 'No deadlines apply to you.',
+  },
+  pending: {
+    title: 'Requests waiting for you',
+    none: 'Nothing is waiting for you.',
+    line: (id: string, requester: string, app: string, purpose: string, days: number) =>
+      `${id} · ${requester} · ${app} · ${purpose} · ${days} days`,
+  },
+  policy: {
+    title: (org: string) => `Rules in force at ${org}`,
+    line: (id: string, title: string, effect: 'prohibit' | 'allow') => `${id}: ${title} (${effect === 'prohibit' ? 'prohibits' : 'allows'})`,
+    none: 'No rules are in force.',
+    targets: (apps: string[], categories: string[]) =>
+      `Applies to: ${list([...apps, ...categories.map((c) => `category ${c}`)])}`,
+    units: (unit: string) => `Unit: ${unit} and the units below it`,
+    devices: (ds: DeviceClass[]) => `Devices: ${list(ds.map((d) => devices[d]))}`,
+    allDevices: 'Devices: all',
+    data: (data: string[]) => `Only for data: ${list(data)}`,
+    effective: (date: string) => `In force since ${day(date)}`,
+    lifted: (date: string) => `Lifted on ${day(date)}`,
+    source: (text: string) => `Source: ${text}`,
+  },
+  report: {
+    complianceTitle: (rule: string) => `Compliance with ${rule}`,
+    counts: (attested: number, total: number) => `${attested} of ${total} people have attested.`,
+    overdue: (names: string[]) => `Not yet attested: ${list(names)}`,
+    allAttested: 'Everyone listed has attested.',
+    noDeadlineRules: 'No rule with a deadline is in force.',
+    exceptionsTitle: 'Exceptions granted',
+    exceptionLine: (id: string, person: string, app: string, purpose: string, status: RequestStatus, until: string) =>
+      `${id} · ${person} · ${app} · ${purpose} · ${statuses[status]} · until the end of ${day(until)}`,
+    noExceptions: 'No exceptions have been granted.',
+  },
+  errors: {
+    unknownCommand: (word: string, commands: string[]) => `I don't know the command ${q(word)}. Commands: ${list(commands)}.`,
+    unknownFlag: (flag: string, command: string, flags: string[]) =>
+      flags.length ? `${q(flag)} is not an option of ${command}. Its options: ${list(flags.map((f) => `--${f}`))}.` : `${command} takes no options (${q(flag)}).`,
+    missingValue: (flag: string) => `--${flag} needs a value.`,
+    unexpectedText: (command: string, text: string) => `${command} does not take ${q(text)}.`,
+    unclosedQuote: 'A quote is not closed.',
+    missingApp: (command: string) => `Which app? For example: ${command} TikTok`,
+    missingId: (command: string) => `Which request? For example: ${command} EX-1`,
+    badDevice: (value: string) => `${q(value)} is not a device class. Use one of: corporate, personal-with-work-apps, personal.`,
+    badData: (value: string, known: string[]) =>
+      known.length ? `${q(value)} is not a data class this policy knows. Known: ${list(known)}.` : `This policy has no data classes (${q(value)}).`,
+    badPurpose: (value: string, known: string[]) =>
+      known.length ? `${q(value)} is not a purpose this policy knows. Known: ${list(known)}.` : `This policy allows no exception purposes (${q(value)}).`,
+    badDays: (value: string) => `--days must be a whole number of days, at least 1 (not ${q(value)}).`,
+    overMaxDays: (days: number, max: number) => `--days ${days} is more than the ${max} days this exception allows.`,
+    missingPurpose: (purposes: string[]) => `Which purpose? Add --purpose with one of: ${list(purposes)}.`,
+    missingReason: 'Please give a reason: --reason "…"',
+    reasonTooLong: (length: number, max: number) => `The reason is ${length} characters long; keep it to ${max}.`,
+    textTooLong: (max: number) => `That is too long; keep it under ${max} characters.`,
+    badStatement: (value: string) => `${q(value)} is not a statement. Use one of: removed, never-installed, removed-work-apps.`,
+    badFormat: (value: string) => `${q(value)} is not a format. Use: text or csv.`,
+    badReportKind: (value: string) => `Report what? Use: report compliance or report exceptions (not ${q(value)}).`,
+    unknownApp: (typed: string) => `I don't know an app called ${q(typed)}.`,
+    unknownRule: (id: string) => `There is no rule ${q(id)}.`,
+    unknownRequest: (id: string) => `There is no request ${q(id)}.`,
+    notAnApprover: (id: string) => `You can't decide ${id}: only the approvers the rule names, or approvers over the requester's unit, can.`,
+    onlyApprovers: (command: string) => `Only approvers can use ${command}.`,
+    ownRequest: (id: string) => `You can't decide your own request ${id}; another approver must.`,
+    alreadyDecided: (id: string, status: RequestStatus, by: string, at: string) =>
+      by ? `${id} was already ${statuses[status]} by ${by} (${at}).` : `${id} is already ${statuses[status]}.`,
+    alreadyRequested: (id: string, status: RequestStatus) => `You already have request ${id} for this app (${statuses[status]}).`,
+    notProhibited: (app: string) => `${app} is not prohibited for you, so no exception is needed.`,
+    noExceptions: (app: string, rules: string[]) => `${app} allows no exceptions (${list(rules)}).`,
+    purposeNotAllowed: (purpose: string, allowed: string[]) =>
+      allowed.length ? `No exception can be granted for ${q(purpose)}. Allowed purposes: ${list(allowed)}.` : `No exception can be granted for ${q(purpose)}.`,
+    nothingToAttest: (app: string) => `No rule asks you to remove ${app}, so there is nothing to attest.`,
+    notYourRequest: (id: string) => `${id} is not your request.`,
+    notActive: (id: string, status: RequestStatus) => `${id} is ${statuses[status]}, not an active exception.`,
+    fault: (ref: string) => `Sorry, something went wrong on our side (reference ${ref}). Nothing was changed; please try again.`,
+  },
+  help: {
+    title: 'AppWarden: may I use this app here?',
+    lines: [
+      'check <app> [--device corporate|personal-with-work-apps|personal] [--data <class>] [--purpose <purpose>]: may I use it?',
+      'request <app> --purpose <purpose> [--days N] [--device D] --reason "…": ask for an exception',
+      'approve <id> / deny <id> [--reason "…"]: decide a request (approvers)',
+      'withdraw <id>: take back your own request; revoke <id> [--reason "…"]: end an exception (approvers)',
+      'attest <app> [--statement removed|never-installed|removed-work-apps]: record that you have removed it',
+      'status: your requests, exceptions and deadlines',
+      'pending: requests waiting for you (approvers)',
+      'policy [rule-id]: the rules in force, or one in full',
+      'report compliance|exceptions [--format csv]: who attested, who has not; exceptions granted (approvers)',
+    ],
+  },
+};
+
+export type Messages = typeof en;

@@ -1,0 +1,238 @@
+import { format, parseISO } from 'date-fns';
+import type { DeviceClass } from '../policy.ts';
+import type { RequestStatus } from '../records.ts';
+import type { Messages } from './en.ts';
+
+/** A calendar date `YYYY-MM-DD` in words, e.g. 2025年4月1日. */
+const day = (date: string) => format(parseISO(date), 'yyyy年M月d日');
+const list = (items: readonly string[]) => items.join('、');
+const q = (s: string) => `「${s}」`;
+
+const devices: Record<DeviceClass, string> = {
+  corporate: '業務用端末',
+  'personal-with-work-apps': '業務アプリを入れた私物端末',
+  personal: '私物端末',
+};
+const statuses: Record<RequestStatus, string> = {
+  requested: '承認待ち',
+  approved: '承認済み',
+  denied: '却下',
+  withdrawn: '取り下げ',
+  expired: '期限切れ',
+  revoked: '取り消し',
+};
+
+/**
+ * Every sentence AppWarden says, in Japanese. Same keys and signatures as `en.ts`. Values are plain
+ * text; renderers escape them for their surface. Command words, flags and ids stay as typed.
+ */
+export const ja: Messages = {
+  day,
+  device: (d: DeviceClass) => devices[d],
+  statusWord: (s: RequestStatus) => statuses[s],
+  list,
+
+  verdict: {
+    allowed: (app: string, device: DeviceClass) => `${app}は${devices[device]}で利用できます。`,
+    prohibited: (app: string, device: DeviceClass) => `${app}は${devices[device]}での利用が禁止されています。`,
+    restricted: (app: string, device: DeviceClass, data: string[]) =>
+      `${app}は${devices[device]}での利用に制限があります。利用はできますが、${list(data)}の取り扱いには使えません。`,
+    'allowed-by-exception': (app: string, device: DeviceClass, until: string) =>
+      `${app}は例外承認により、${day(until)}まで${devices[device]}で利用できます。`,
+    'exception-pending': (app: string, device: DeviceClass) =>
+      `${app}は${devices[device]}での利用が禁止されています。例外申請は現在承認待ちです。`,
+    'unknown-app': (typed: string) => `${q(typed)}というアプリは登録されていません。`,
+  },
+  explain: {
+    ruleCited: (title: string, source: string, effective: string) => `${title}（根拠：${source}、${day(effective)}から適用）`,
+    viaCategory: (category: string) => `このアプリは${q(category)}カテゴリに該当するため、このルールが適用されます。`,
+    allowRule: (title: string, source: string) => `利用が明示的に認められています：${title}（${source}）`,
+    noRule: '所属組織のルールで該当するものはありません。',
+    restrictedData: (data: string[]) => `次の情報の取り扱いには使えません：${list(data)}`,
+    deadline: (date: string, tz: string) => `期限：${day(date)}中（${tz}基準）に削除してください。`,
+    deadlinePassed: (date: string, tz: string) => `削除期限（${day(date)}中、${tz}基準）を過ぎています。`,
+    consequence: (text: string) => `対応しない場合：${text}`,
+    review: (date: string) => `この措置は${day(date)}に見直しが予定されています。`,
+    exceptionPossible: (purposes: string[], maxDays: number) =>
+      `次の目的であれば例外を申請できます（最長${maxDays}日）：${list(purposes)}`,
+    exceptionNone: 'このルールでは例外は認められていません。',
+    exceptionNoCommonPurpose: '適用されるすべてのルールに共通して認められる目的がないため、例外は申請できません。',
+    exceptionWrongPurpose: (purpose: string) => `目的${q(purpose)}では例外は認められません。`,
+    ownException: (id: string, purpose: string) => `あなたの例外承認${id}は、目的${q(purpose)}に限り有効です。`,
+    conditions: (text: string) => `条件：${text}`,
+    pending: (id: string, when: string) => `あなたの申請${id}は${day(when)}に提出されています。`,
+    otherDevices: (items: string[]) => `ほかの端末の場合：${list(items)}`,
+    otherDevice: (device: DeviceClass, verdict: string) => `${devices[device]}は${verdict}`,
+    verdictWord: {
+      allowed: '利用可',
+      prohibited: '利用禁止',
+      restricted: '利用制限あり',
+      'allowed-by-exception': '例外承認により利用可',
+      'exception-pending': '利用禁止（例外申請中）',
+      'unknown-app': '未登録のアプリ',
+    },
+    unknownAllow: (org: string) => `${org}のアプリ一覧に登録されていないアプリは、原則として利用できます。`,
+    unknownReview: (org: string) =>
+      `${org}のアプリ一覧に登録されていないアプリは、利用前に審査が必要です。管理者にお問い合わせください。`,
+    didYouMean: (names: string[]) => `次のいずれかではありませんか：${list(names)}`,
+  },
+  next: {
+    request: (app: string, purpose: string) => `例外を申請するには：request ${app} --purpose ${purpose} --reason "…"`,
+    attest: (app: string) => `削除したら、次のように報告してください：attest ${app}`,
+    wait: '承認者が判断したらお知らせします。状況の確認：status',
+    check: (name: string) => `次をお試しください：check ${name}`,
+  },
+  labels: {
+    verdict: '判定',
+    app: 'アプリ',
+    device: '端末',
+    purpose: '目的',
+    days: '日数',
+    reason: '理由',
+    requester: '申請者',
+    rule: '対象ルール',
+    deadline: '削除期限',
+    expires: '有効期限',
+    status: '状況',
+    decidedBy: '判断者',
+    approve: '承認',
+    deny: '却下',
+    requestException: '例外を申請',
+    removed: '削除しました',
+  },
+  request: {
+    filed: (id: string, app: string, device: DeviceClass, purpose: string, days: number) =>
+      `申請${id}を受け付けました：${app}（${devices[device]}、目的：${purpose}、${days}日間）。承認者が判断したらお知らせします。`,
+    approversAre: (names: string[]) => `この申請の承認者：${list(names)}`,
+    noApprover: 'この申請の承認者がまだ登録されていません。管理者にお知らせください。',
+    posted: (id: string, requester: string, app: string) => `例外申請${id}：${requester}さんから${app}の利用申請があります。`,
+    approved: (id: string, requester: string, app: string, until: string) =>
+      `${id}を承認しました。${requester}さんは${day(until)}まで${app}を利用できます。`,
+    denied: (id: string, requester: string, app: string) => `${id}（${requester}さんの${app}の申請）を却下しました。`,
+    youWereApproved: (id: string, app: string, by: string, until: string) =>
+      `${app}の申請${id}は${by}さんにより承認されました。${day(until)}まで利用できます。`,
+    youWereDenied: (id: string, app: string, by: string) => `${app}の申請${id}は${by}さんにより却下されました。`,
+    reasonGiven: (reason: string) => `理由：${reason}`,
+    noReasonGiven: '理由の記載はありません。',
+    decidedLine: (status: RequestStatus, by: string, at: string) => `${statuses[status]}（${by}さん、${at}）`,
+    withdrawn: (id: string) => `申請${id}を取り下げました。`,
+    revoked: (id: string, requester: string) => `${id}を取り消しました。${requester}さんにお知らせします。`,
+    youWereRevoked: (id: string, app: string, by: string) => `${app}の例外承認${id}は${by}さんにより取り消されました。`,
+  },
+  attest: {
+    recorded: (app: string, rules: string[]) => `${app}を削除したことを記録しました（${list(rules)}）。ご協力ありがとうございます。`,
+    recordedNever: (app: string, rules: string[]) =>
+      `${app}をインストールしていないことを記録しました（${list(rules)}）。ご協力ありがとうございます。`,
+    recordedWorkApps: (app: string, rules: string[]) =>
+      `${app}が入っている端末から業務アプリを削除したことを記録しました（${list(rules)}）。ご協力ありがとうございます。`,
+    already: (rule: string, when: string) => `${rule}については、${day(when)}に報告済みです。`,
+  },
+  status: {
+    title: 'あなたの申請と期限',
+    requestLine: (id: string, app: string, status: RequestStatus, purpose: string) => `${id} · ${app} · ${purpose} · ${statuses[status]}`,
+    until: (date: string) => `${day(date)}まで`,
+    noRequests: '例外申請はありません。',
+    deadlineLine: (app: string, rule: string, date: string, attested: boolean) =>
+      `${app}（${rule}）：${day(date)}までに削除（${attested ? '報告済み ✓' : '未報告'}）`,
+    noDeadlines: 'あなたに該当する期限はありません。',
+  },
+  pending: {
+    title: 'あなたの判断待ちの申請',
+    none: '判断待ちの申請はありません。',
+    line: (id: string, requester: string, app: string, purpose: string, days: number) =>
+      `${id} · ${requester} · ${app} · ${purpose} · ${days}日間`,
+  },
+  policy: {
+    title: (org: string) => `${org}で適用中のルール`,
+    line: (id: string, title: string, effect: 'prohibit' | 'allow') => `${id}：${title}（${effect === 'prohibit' ? '禁止' : '許可'}）`,
+    none: '適用中のルールはありません。',
+    targets: (apps: string[], categories: string[]) =>
+      `対象：${list([...apps, ...categories.map((c) => `カテゴリ${q(c)}`)])}`,
+    units: (unit: string) => `対象部署：${unit}（下位の部署を含む）`,
+    devices: (ds: DeviceClass[]) => `対象端末：${list(ds.map((d) => devices[d]))}`,
+    allDevices: '対象端末：すべて',
+    data: (data: string[]) => `対象情報：${list(data)}に限る`,
+    effective: (date: string) => `${day(date)}から適用`,
+    lifted: (date: string) => `${day(date)}に解除`,
+    source: (text: string) => `根拠：${text}`,
+  },
+  report: {
+    complianceTitle: (rule: string) => `${rule}の対応状況`,
+    counts: (attested: number, total: number) => `${total}人中${attested}人が報告済みです。`,
+    overdue: (names: string[]) => `未報告：${list(names)}`,
+    allAttested: '対象者全員が報告済みです。',
+    noDeadlineRules: '期限付きのルールで適用中のものはありません。',
+    exceptionsTitle: '承認済みの例外',
+    exceptionLine: (id: string, person: string, app: string, purpose: string, status: RequestStatus, until: string) =>
+      `${id} · ${person} · ${app} · ${purpose} · ${statuses[status]} · ${day(until)}まで`,
+    noExceptions: '承認された例外はありません。',
+  },
+  errors: {
+    unknownCommand: (word: string, commands: string[]) => `${q(word)}というコマンドはありません。使えるコマンド：${list(commands)}`,
+    unknownFlag: (flag: string, command: string, flags: string[]) =>
+      flags.length
+        ? `${q(flag)}は ${command} のオプションではありません。使えるオプション：${list(flags.map((f) => `--${f}`))}`
+        : `${command} にはオプションはありません（${q(flag)}）。`,
+    missingValue: (flag: string) => `--${flag} の値を指定してください。`,
+    unexpectedText: (command: string, text: string) => `${command} には${q(text)}は指定できません。`,
+    unclosedQuote: '引用符が閉じられていません。',
+    missingApp: (command: string) => `アプリ名を指定してください。例：${command} TikTok`,
+    missingId: (command: string) => `申請番号を指定してください。例：${command} EX-1`,
+    badDevice: (value: string) =>
+      `${q(value)}は端末の区分ではありません。corporate、personal-with-work-apps、personal のいずれかを指定してください。`,
+    badData: (value: string, known: string[]) =>
+      known.length
+        ? `${q(value)}はこのポリシーにない情報区分です。指定できる区分：${list(known)}`
+        : `このポリシーには情報区分がありません（${q(value)}）。`,
+    badPurpose: (value: string, known: string[]) =>
+      known.length
+        ? `${q(value)}はこのポリシーにない目的です。指定できる目的：${list(known)}`
+        : `このポリシーでは例外の目的が定められていません（${q(value)}）。`,
+    badDays: (value: string) => `--days には1以上の整数（日数）を指定してください（${q(value)}は指定できません）。`,
+    overMaxDays: (days: number, max: number) => `--days ${days} は、この例外で認められる上限（${max}日）を超えています。`,
+    missingPurpose: (purposes: string[]) => `目的を指定してください。--purpose に次のいずれかを指定します：${list(purposes)}`,
+    missingReason: '理由を入力してください：--reason "…"',
+    reasonTooLong: (length: number, max: number) => `理由が${length}文字あります。${max}文字以内にしてください。`,
+    textTooLong: (max: number) => `長すぎます。${max}文字未満にしてください。`,
+    badStatement: (value: string) =>
+      `${q(value)}は報告の種類ではありません。removed、never-installed、removed-work-apps のいずれかを指定してください。`,
+    badFormat: (value: string) => `${q(value)}は出力形式ではありません。text または csv を指定してください。`,
+    badReportKind: (value: string) =>
+      `レポートの種類を指定してください：report compliance または report exceptions（${q(value)}は指定できません）。`,
+    unknownApp: (typed: string) => `${q(typed)}というアプリは登録されていません。`,
+    unknownRule: (id: string) => `${q(id)}というルールはありません。`,
+    unknownRequest: (id: string) => `${q(id)}という申請はありません。`,
+    notAnApprover: (id: string) =>
+      `${id}を判断する権限がありません。判断できるのは、ルールで指定された承認者か、申請者の所属部署（またはその上位部署）の承認者です。`,
+    onlyApprovers: (command: string) => `${command} は承認者のみ使用できます。`,
+    ownRequest: (id: string) => `自分の申請（${id}）は判断できません。別の承認者による判断が必要です。`,
+    alreadyDecided: (id: string, status: RequestStatus, by: string, at: string) =>
+      by ? `${id}は既に判断されています：${statuses[status]}（${by}さん、${at}）。` : `${id}は既に${q(statuses[status])}となっています。`,
+    alreadyRequested: (id: string, status: RequestStatus) => `このアプリについては既に申請${id}があります（${statuses[status]}）。`,
+    notProhibited: (app: string) => `${app}の利用は禁止されていないため、例外申請は不要です。`,
+    noExceptions: (app: string, rules: string[]) => `${app}については例外は認められていません（${list(rules)}）。`,
+    purposeNotAllowed: (purpose: string, allowed: string[]) =>
+      allowed.length
+        ? `目的${q(purpose)}では例外は認められません。認められる目的：${list(allowed)}`
+        : `目的${q(purpose)}では例外は認められません。`,
+    nothingToAttest: (app: string) => `${app}の削除を求めるルールはないため、報告は不要です。`,
+    notYourRequest: (id: string) => `${id}はあなたの申請ではありません。`,
+    notActive: (id: string, status: RequestStatus) => `${id}は${q(statuses[status])}のため、有効な例外承認ではありません。`,
+    fault: (ref: string) =>
+      `申し訳ありません。システム側でエラーが発生しました（参照番号：${ref}）。変更は行われていません。もう一度お試しください。`,
+  },
+  help: {
+    title: 'AppWarden：アプリの利用可否を確認できます',
+    lines: [
+      'check <アプリ名> [--device corporate|personal-with-work-apps|personal] [--data <情報区分>] [--purpose <目的>]：利用できるか確認します',
+      'request <アプリ名> --purpose <目的> [--days N] [--device D] --reason "…"：例外を申請します',
+      'approve <申請番号> / deny <申請番号> [--reason "…"]：申請を承認・却下します（承認者）',
+      'withdraw <申請番号>：自分の申請を取り下げます。revoke <申請番号> [--reason "…"]：例外承認を取り消します（承認者）',
+      'attest <アプリ名> [--statement removed|never-installed|removed-work-apps]：削除したことを報告します',
+      'status：自分の申請・例外承認・期限を表示します',
+      'pending：自分の判断待ちの申請を表示します（承認者）',
+      'policy [ルールID]：適用中のルールの一覧、または指定したルールの詳細を表示します',
+      'report compliance|exceptions [--format csv]：報告済み・未報告の状況と、承認済みの例外を表示します（承認者）',
+    ],
+  },
+};

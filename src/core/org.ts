@@ -1,0 +1,55 @@
+import type { Locale, Policy, Role } from './policy.ts';
+import { policyIndex } from './policy-index.ts';
+
+/** A person as the engine sees them: everyone has a unit; unlisted people get the default unit and no role. */
+export interface Person {
+  id: string;
+  name: string;
+  unit: string;
+  roles: Role[];
+  locale: Locale;
+  slack?: string;
+  teams?: string;
+  listed: boolean;
+}
+
+/** Find a person by id or platform id (`U0APPROVER`, an AAD object id); anyone unlisted is a default member. */
+export function resolvePerson(policy: Policy, ref: string): Person {
+  const idx = policyIndex(policy);
+  const entry = idx.peopleById.get(ref) ?? idx.peopleByPlatformId.get(ref);
+  if (!entry) {
+    return { id: ref, name: ref, unit: policy.organization.default_unit, roles: [], locale: policy.organization.locale, listed: false };
+  }
+  return {
+    id: entry.id,
+    name: entry.name ?? entry.id,
+    unit: entry.unit ?? policy.organization.default_unit,
+    roles: entry.roles,
+    locale: entry.locale ?? policy.organization.locale,
+    ...(entry.slack ? { slack: entry.slack } : {}),
+    ...(entry.teams ? { teams: entry.teams } : {}),
+    listed: true,
+  };
+}
+
+/** The unit and its ancestors, nearest first: a rule on any of them binds the unit. */
+export function unitChain(policy: Policy, unit: string): string[] {
+  return policyIndex(policy).unitChains.get(unit) ?? [unit];
+}
+
+export function isWithinUnit(policy: Policy, unit: string, ancestor: string): boolean {
+  return unitChain(policy, unit).includes(ancestor);
+}
+
+export function hasRole(person: Person, role: Role): boolean {
+  return person.roles.includes(role);
+}
+
+export function unitName(policy: Policy, unit: string): string {
+  return policyIndex(policy).unitsById.get(unit)?.name ?? unit;
+}
+
+/** People listed in the policy who belong to the unit or a unit below it. */
+export function peopleWithin(policy: Policy, unit: string): Person[] {
+  return policy.people.map((p) => resolvePerson(policy, p.id)).filter((p) => isWithinUnit(policy, p.unit, unit));
+}

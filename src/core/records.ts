@@ -1,0 +1,77 @@
+import type { DeviceClass } from './policy.ts';
+
+/** The exception workflow: requested → approved | denied | withdrawn; approved → expired | revoked. */
+export const REQUEST_STATUSES = ['requested', 'approved', 'denied', 'withdrawn', 'expired', 'revoked'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export interface ExceptionRequest {
+  /** Short and typable, for `approve EX-12`. */
+  id: string;
+  person: string;
+  /** The requester's unit when the request was filed: approver scope is judged against it. */
+  unit: string;
+  app: string;
+  /** The prohibiting rules this is an exception to. */
+  rules: string[];
+  device: DeviceClass;
+  purpose: string;
+  days: number;
+  reason: string;
+  status: RequestStatus;
+  requestedAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  /** A denial's or revocation's reason, shown to the requester. */
+  decisionReason?: string;
+  /** Set on approval: the instant the exception stops counting. */
+  expiresAt?: string;
+  /** When it was withdrawn, expired or revoked. */
+  endedAt?: string;
+  /** Conditions copied from the rule at approval, e.g. "dedicated tablet only". */
+  conditions?: string;
+}
+
+export const ATTESTATION_STATEMENTS = ['removed', 'never-installed', 'removed-work-apps'] as const;
+export type AttestationStatement = (typeof ATTESTATION_STATEMENTS)[number];
+
+export interface Attestation {
+  id: string;
+  person: string;
+  rule: string;
+  app: string;
+  at: string;
+  statement: AttestationStatement;
+}
+
+/** Remembers a platform delivery or click already handled, so retries and double clicks do nothing twice. */
+export interface IdempotencyKey {
+  id: string;
+  at: string;
+  /** What the first handling produced (e.g. the request id), to answer a retry the same way. */
+  result: string;
+}
+
+/** Where a platform message about a record lives, so it can be updated later (e.g. Slack channel + ts). */
+export interface PlatformMessage {
+  id: string;
+  platform: string;
+  subject: string;
+  ref: Record<string, string>;
+}
+
+export interface Collections {
+  requests: ExceptionRequest;
+  attestations: Attestation;
+  keys: IdempotencyKey;
+  messages: PlatformMessage;
+}
+export type CollectionName = keyof Collections;
+export const COLLECTION_NAMES: CollectionName[] = ['requests', 'attestations', 'keys', 'messages'];
+
+/** One record put (or removed, with `value: null`). */
+export type Change = {
+  [C in CollectionName]: { collection: C; id: string; value: Collections[C] | null };
+}[CollectionName];
+
+export const put = <C extends CollectionName>(collection: C, value: Collections[C] & { id: string }): Change =>
+  ({ collection, id: value.id, value }) as Change;

@@ -1,0 +1,28 @@
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** The files of a data directory. */
+export const dataFiles = (dir: string) => ({
+  /** Append-only, hash-chained: the audit log and the journal of every state change. Never rewritten. */
+  audit: join(dir, 'audit.jsonl'),
+  /** The state as of one audit entry, so opening replays only what came after it. Derived data. */
+  snapshot: join(dir, 'state.json'),
+  /** Who owns the directory: one writer process at a time. */
+  lock: join(dir, 'appwarden.lock'),
+});
+
+/** Makes a file's contents durable. */
+export async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Makes a directory's entries durable (a created or renamed file), where the platform allows it. */
+export async function fsyncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return; // directories cannot be opened for fsync there
+  await fsyncFile(dir);
+}

@@ -1,0 +1,54 @@
+import type { Change } from '../src/core/records.ts';
+import type { AuditEntry, AuditEvent } from '../src/core/store.ts';
+import { chainEntry, GENESIS, type ChainHead } from './audit-chain.ts';
+import { entryShapeProblem } from './entry-shape.ts';
+import { RecordIndex } from './record-index.ts';
+import { describeCause, storageError } from './storage-errors.ts';
+
+/**
+ * What every store holds in memory: the records and the head of the audit chain. Both change only
+ * together, by `commit` (new entries) or `replay` (entries read back from disk).
+ */
+export class StoreState {
+  #head: ChainHead;
+
+  constructor(
+    readonly records: RecordIndex = new RecordIndex(),
+    head: ChainHead = { seq: 0, hash: GENESIS },
+  ) {
+    this.#head = { ...head };
+  }
+
+  get head(): ChainHead {
+    return { ...this.#head };
+  }
+
+  /**
+   * Chains the event and changes into the next entry and applies it, synchronously, so that commits
+   * are ordered as they are called and a check-then-commit with no `await` between is atomic.
+   * Throws `storage.bad_commit`, having changed nothing, if the entry could not be stored.
+   */
+  commit(event: AuditEvent, changes: Change[]): AuditEntry {
+    let entry: AuditEntry;
+    try {
+      entry = chainEntry(this.#head.hash, this.#head.seq + 1, event, changes);
+    } catch (cause) {
+      throw badCommit(event, `not JSON data (${describeCause(cause)})`);
+    }
+    const problem = entryShapeProblem(entry);
+    if (problem !== undefined) throw badCommit(event, problem);
+    this.replay(entry);
+    return entry;
+  }
+
+  /** Applies an entry that is already chained (read back from the log, where it was verified). */
+  replay(entry: AuditEntry): void {
+    this.records.apply(entry.changes);
+    this.#head = { seq: entry.seq, hash: entry.hash };
+  }
+}
+
+function badCommit(event: AuditEvent, problem: string) {
+  const action = typeof event?.action === 'string' ? `"${event.action}"` : 'an event';
+  return storageError('storage.bad_commit', `cannot commit ${action}: ${problem}; nothing was changed`);
+}
