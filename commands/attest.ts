@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { attest as recordAttestation } from '../src/core/attestations.ts';
 import { put } from '../src/core/records.ts';
 import type { Command } from './command.ts';
+import { commitChanges } from './commit.ts';
 import { inputFields, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
 import { reply } from './reply.ts';
@@ -26,10 +27,8 @@ export const attest: Command = {
     const { recorded, already } = outcome.value;
     const appName = findApp(ctx.policy, appText)?.name ?? appText;
     if (recorded.length) {
-      await ctx.store.commit(
-        { at: now.toISOString(), actor: ctx.person.id, action: 'attestation.recorded', subject: outcome.value.app, detail: { rules: recorded.map((a) => a.rule), statement: input.value.statement, surface: ctx.surface } },
-        recorded.map((a) => put('attestations', a)),
-      );
+      const detail = { rules: recorded.map((a) => a.rule), statement: input.value.statement };
+      await commitChanges(ctx, { at: now, action: 'attestation.recorded', subject: outcome.value.app, detail }, recorded.map((a) => put('attestations', a)), recorded.map((a) => a.id).join(' '));
     }
     const rules = recorded.map((a) => a.rule);
     const said = { removed: m.attest.recorded, 'never-installed': m.attest.recordedNever, 'removed-work-apps': m.attest.recordedWorkApps }[input.value.statement];

@@ -14,6 +14,11 @@ export interface CommandContext {
   m: Messages;
   /** Where the command came from: `slack`, `teams`, `cli`; recorded in the audit log. */
   surface: string;
+  /**
+   * The platform's id for this delivery (a Slack trigger id, a Teams activity id). A retry with the
+   * same key changes nothing the second time; the key is stored in the same commit as the change.
+   */
+  idempotencyKey?: string;
 }
 
 /** What a command wants done beyond answering the asker; the adapter delivers it on its platform. */
@@ -31,6 +36,7 @@ export interface CommandResult {
   effects: Effect[];
   /** Machine-readable outcome for `--json` and for adapters (e.g. the Decision, the request). */
   data?: unknown;
-  /** For a refusal: its stable code. */
+  /** For a refusal: its stable code, and the input field it is about (`purpose`, `days`, …) when there is one. */
   code?: string;
+  field?: string;
 }

@@ -7,6 +7,7 @@ import { resolvePerson } from '../src/core/org.ts';
 import { put, type ExceptionRequest } from '../src/core/records.ts';
 import type { Outcome } from '../src/core/result.ts';
 import { requestId, type Command } from './command.ts';
+import { commitChanges, duplicateOf } from './commit.ts';
 import type { CommandContext, CommandResult, Effect } from './context.ts';
 import { inputFields, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
@@ -32,26 +33,34 @@ function transitionCommand(name: Transition, takesReason: boolean): Command {
 
 /** Also what the Approve / Deny buttons call. No await between reading the request and committing: a double click loses cleanly. */
 export async function applyTransition(name: Transition, id: string, reason: string | undefined, ctx: CommandContext): Promise<CommandResult> {
-  const m = ctx.m;
+  const duplicate = duplicateOf(ctx);
+  if (duplicate) return duplicate;
+  const prepared = prepareTransition(name, id, reason, ctx);
+  if (!prepared.ok) return prepared.result;
+  const next = prepared.next;
+  await commitChanges(ctx, { at: ctx.now(), action: `request.${next.status}`, subject: id, detail: next.decisionReason ? { reason: next.decisionReason } : {} }, [put('requests', next)], id);
+  return { ok: true, data: next, reply: reply('ok', [{ type: 'heading', text: confirmation(name, next, ctx) }]), effects: effectsOf(next, ctx) };
+}
+
+/** Whether this person may make this transition now, without making it: a Deny button asks before opening its form. */
+export function refusalFor(name: Transition, id: string, ctx: CommandContext): CommandResult | undefined {
+  const prepared = prepareTransition(name, id, undefined, ctx);
+  return prepared.ok ? undefined : prepared.result;
+}
+
+function prepareTransition(name: Transition, id: string, reason: string | undefined, ctx: CommandContext): { ok: true; next: ExceptionRequest } | { ok: false; result: CommandResult } {
   const current = ctx.store.get('requests', id);
-  if (!current) return refused('unknown_request', m.errors.unknownRequest(id));
+  if (!current) return { ok: false, result: refused('unknown_request', ctx.m.errors.unknownRequest(id)) };
   const now = ctx.now();
   const outcome: Outcome<ExceptionRequest> =
     name === 'approve' ? decideException(current, ctx.person, { approve: true }, ctx.policy, now)
     : name === 'deny' ? decideException(current, ctx.person, { approve: false, ...(reason ? { reason } : {}) }, ctx.policy, now)
     : name === 'withdraw' ? withdrawException(current, ctx.person, now)
     : revokeException(current, ctx.person, reason, ctx.policy, now);
-  if (!outcome.ok) {
-    const d = outcome.data ?? {};
-    const by = typeof d.by === 'string' && d.by ? displayName(ctx.policy, d.by) : '';
-    return refused(outcome.code, ...describeRefusal({ ...outcome, data: { ...d, by } }, m, { command: name, id }));
-  }
-  const next = outcome.value;
-  await ctx.store.commit(
-    { at: now.toISOString(), actor: ctx.person.id, action: `request.${next.status}`, subject: id, detail: { surface: ctx.surface, ...(next.decisionReason ? { reason: next.decisionReason } : {}) } },
-    [put('requests', next)],
-  );
-  return { ok: true, data: next, reply: reply('ok', [{ type: 'heading', text: confirmation(name, next, ctx) }]), effects: effectsOf(next, ctx) };
+  if (outcome.ok) return { ok: true, next: outcome.value };
+  const d = outcome.data ?? {};
+  const by = typeof d.by === 'string' && d.by ? displayName(ctx.policy, d.by) : '';
+  return { ok: false, result: refused(outcome.code, ...describeRefusal({ ...outcome, data: { ...d, by } }, ctx.m, { command: name, id })) };
 }
 
 function confirmation(name: Transition, r: ExceptionRequest, ctx: CommandContext): string {

@@ -5,6 +5,7 @@ import type { Command } from './command.ts';
 import type { CommandContext, CommandResult } from './context.ts';
 import { approve, deny, revoke, withdraw } from './decide-request.ts';
 import { help } from './help.ts';
+import { duplicateOf } from './commit.ts';
 import { parseArgs } from './parse.ts';
 import { pending } from './pending.ts';
 import { policy } from './policy.ts';
@@ -21,7 +22,10 @@ const MAX_TEXT = 20_000;
 
 export type { CommandContext, CommandResult } from './context.ts';
 
-/** The same words on every surface: `check tiktok --device personal`. Empty text is `help`. */
+/**
+ * The same words on every surface: `check tiktok --device personal`. Empty text is `help`. A delivery
+ * whose idempotency key is already stored was handled before: it answers `duplicate` and does nothing.
+ */
 export async function runCommand(text: string, ctx: CommandContext): Promise<CommandResult> {
   const m = ctx.m;
   if (text.length > MAX_TEXT) return refused('text_too_long', m.errors.textTooLong(MAX_TEXT));
@@ -31,6 +35,8 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<Com
   if (!command) return refused('unknown_command', m.errors.unknownCommand(first, COMMANDS.map((c) => c.name)));
   if (command.approversOnly && !isApprover(ctx.policy, ctx.person))
     return refused('not_permitted', m.errors.onlyApprovers(command.name));
+  const duplicate = duplicateOf(ctx);
+  if (duplicate) return duplicate;
   const args = parseArgs(trimmed.slice(first.length), command.flags);
   if (!args.ok) return refused(args.code, ...describeRefusal(args, m, { command: command.name }));
   return command.run(args.value, ctx);

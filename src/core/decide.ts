@@ -4,9 +4,10 @@ import { resolvePerson, unitChain } from './org.ts';
 import { DEVICE_CLASSES, type App, type DeviceClass, type Policy, type Rule } from './policy.ts';
 import { policyIndex } from './policy-index.ts';
 import type { ExceptionRequest } from './records.ts';
+import { AppWardenError } from './result.ts';
 import { endOfLocalDay, startOfLocalDay } from './time.ts';
 
-/** What decide needs of the stored state: the asking person's own requests. */
+/** What decide needs of the stored state: the asking person's requests (anyone else's are ignored). */
 export interface PersonState {
   requests: readonly ExceptionRequest[];
 }
@@ -32,8 +33,9 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
     };
   }
   const at = new Date(query.at);
+  if (Number.isNaN(at.getTime())) throw new AppWardenError('decide.bad_instant', `not an instant: "${query.at}"`);
   const inForce = rulesInForce(policy, app, person.unit, at);
-  const own = ownRequests(state.requests, app.id, at);
+  const own = ownRequests(state.requests, person.id, app.id, at);
   const main = evaluate(policy, inForce, app, query.device, query.data, query.purpose, own, at);
   const otherDevices = DEVICE_CLASSES.filter((d) => d !== query.device).map((device) => ({
     device,
@@ -48,9 +50,9 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
 }
 
 /** The person's requests for this app that still matter: approved and unexpired, or waiting. */
-function ownRequests(requests: readonly ExceptionRequest[], app: string, at: Date): ExceptionRequest[] {
+function ownRequests(requests: readonly ExceptionRequest[], person: string, app: string, at: Date): ExceptionRequest[] {
   return requests
-    .filter((r) => r.app === app && (r.status === 'requested' || (r.status === 'approved' && !isExpired(r, at))))
+    .filter((r) => r.person === person && r.app === app && (r.status === 'requested' || (r.status === 'approved' && !isExpired(r, at))))
     .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt) || b.id.localeCompare(a.id));
 }
 
@@ -124,7 +126,9 @@ function evaluate(
   );
   if (granted) {
     reasons.push({ code: 'exception_approved', data: { request: granted.id, expires: granted.expiresAt ?? '' } });
-    return { ...base, verdict: 'allowed-by-exception', basis: 'exception', request: toPersonsRequest(granted), reasons };
+    // The exception lifts the rules it names; a data restriction it does not name still holds.
+    const stillRestricted = prohibitions.some((r) => r.scope === 'data' && !granted.rules.includes(r.id));
+    return { ...base, verdict: stillRestricted ? 'restricted' : 'allowed-by-exception', basis: 'exception', request: toPersonsRequest(granted), reasons };
   }
   const pending = own.find((r) => r.status === 'requested' && r.device === device);
   const verdict: Verdict = full.length ? (pending ? 'exception-pending' : 'prohibited') : 'restricted';

@@ -5,7 +5,7 @@ import type { App, PersonEntry, Policy, Rule, Unit } from './policy.ts';
 export interface PolicyIndex {
   appsByKey: Map<string, App>;
   appsById: Map<string, App>;
-  /** Distinct keys with the app each names, for "did you mean". */
+  /** Keys of names and aliases (not store or bundle ids) with the app each names, for "did you mean". */
   appKeys: { key: string; app: App }[];
   rulesByApp: Map<string, Rule[]>;
   rulesByCategory: Map<string, Rule[]>;
@@ -57,7 +57,7 @@ function buildIndex(p: Policy): PolicyIndex {
   return {
     appsByKey,
     appsById: new Map(p.apps.map((a) => [a.id, a])),
-    appKeys: [...appsByKey].map(([key, app]) => ({ key, app })),
+    appKeys: p.apps.flatMap((app) => [...new Set([app.id, app.name, ...app.aliases].map(nameKey))].map((key) => ({ key, app }))),
     rulesByApp,
     rulesByCategory,
     rulesById: new Map(p.rules.map((r) => [r.id, r])),

@@ -10,22 +10,29 @@ import { dataFiles } from './data-dir.ts';
  * A missing log is an empty one.
  */
 export async function verifyAuditFile(dir: string): Promise<AuditVerification> {
-  const first = await verifyAuditLog(dataFiles(dir).audit);
-  // A running server may be mid-append: a cut-short last line is read once more before it is blamed.
-  if (!first.ok && first.problem === 'unreadable' && first.line === first.entries + 1) {
-    return verifyAuditLog(dataFiles(dir).audit);
-  }
-  return first;
+  const path = dataFiles(dir).audit;
+  const first = await verifyAuditLines(path);
+  // A running server may be mid-append: a last line cut short is read once more before it is blamed.
+  return first.lastLineCutShort ? (await verifyAuditLines(path)).verification : first.verification;
 }
 
-/** Verifies an audit log from its start up to byte `end` (default: its end), in one streaming pass. */
+/** Verifies an audit log from its start up to byte `end` (default: its end). */
 export async function verifyAuditLog(path: string, end?: number): Promise<AuditVerification> {
+  return (await verifyAuditLines(path, end)).verification;
+}
+
+/** One streaming pass, in constant memory. */
+async function verifyAuditLines(path: string, end?: number) {
   const handle = await openIfExists(path);
-  if (!handle) return { ok: true, entries: 0 };
+  if (!handle) return { verification: { ok: true, entries: 0 } as const, lastLineCutShort: false };
   try {
     const verifier = new ChainVerifier();
-    for await (const line of readAuditLines(handle, 0, end)) verifier.push(lineText(line));
-    return verifier.result();
+    let lastLineCutShort = false;
+    for await (const line of readAuditLines(handle, 0, end)) {
+      verifier.push(lineText(line));
+      lastLineCutShort = !line.complete;
+    }
+    return { verification: verifier.result(), lastLineCutShort };
   } finally {
     await handle.close();
   }

@@ -1,0 +1,22 @@
+import express, { type Express } from 'express';
+import type { AppWarden } from './app.ts';
+
+export interface Surface {
+  name: string;
+  /** Mounts the surface's routes on the shared express app. */
+  mount(app: Express): void;
+}
+
+/** One HTTP server for every surface: `/slack/events`, `/api/messages`, `/healthz`. */
+export function buildHttpApp(bot: AppWarden, surfaces: Surface[]): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, organization: bot.policy.organization.name, surfaces: surfaces.map((s) => s.name) });
+  });
+  for (const surface of surfaces) surface.mount(app);
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('not found');
+  });
+  return app;
+}

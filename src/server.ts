@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { openLowdbStore } from '../storage/lowdb/index.ts';
+import { createAppWarden } from './app.ts';
+import { readConfig, type Config } from './config.ts';
+import { formatIssues } from './core/policy-text.ts';
+import { AppWardenError } from './core/result.ts';
+import { buildHttpApp, type Surface } from './http-app.ts';
+import { loadPolicyFile } from './policy-file.ts';
+import { surfacesFor } from './surfaces.ts';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const refuse = (lines: string[]) => {
+  for (const line of lines) process.stderr.write(`appwarden: ${line}\n`);
+  process.exit(2);
+};
+
+/**
+ * `npm start`: one HTTP server in the foreground. Bad configuration is refused with one line per
+ * problem; SIGTERM finishes what was acknowledged, releases DATA_DIR and exits.
+ */
+async function main(): Promise<void> {
+  const read = readConfig(process.env);
+  if (!read.ok) return refuse(read.problems);
+  const config: Config = read.config;
+
+  const loaded = await loadPolicyFile(config.policyFile);
+  if (!loaded.ok) return refuse([`${config.policyFile}: ${loaded.issues.length} problem(s)`, ...formatIssues(loaded.issues).split('\n')]);
+
+  let store;
+  try {
+    store = await openLowdbStore({ dir: config.dataDir, log });
+  } catch (e) {
+    if (e instanceof AppWardenError) return refuse([e.message]);
+    throw e;
+  }
+  const bot = createAppWarden({ policy: loaded.value, store });
+  const policyHash = createHash('sha256').update(await readFile(config.policyFile)).digest('hex');
+  await store.commit({ at: new Date().toISOString(), actor: 'system', action: 'policy.loaded', subject: config.policyFile, detail: { sha256: policyHash } }, []);
+
+  const surfaces: Surface[] = await surfacesFor(config, bot, log);
+  const server: Server = buildHttpApp(bot, surfaces).listen(config.port, '0.0.0.0');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log(`AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://127.0.0.1:${port} — ${surfaces.map((s) => s.name).join(', ') || 'no chat surface configured'}; data in ${config.dataDir}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing requests in flight, then stopping`);
+    server.close();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.once('close', () => resolve()));
+    await store.close();
+    log('stopped; data directory released');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`appwarden: could not start: ${e instanceof AppWardenError ? `${e.code}: ${e.message}` : (e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

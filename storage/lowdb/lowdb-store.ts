@@ -1,0 +1,129 @@
+import type { FileHandle } from 'node:fs/promises';
+import type { Change, CollectionName, Collections } from '../../src/core/records.ts';
+import type { AuditEntry, AuditEvent, AuditVerification, Store } from '../../src/core/store.ts';
+import { entryLine } from '../audit-chain.ts';
+import { describeCause, storageError, storeClosed } from '../storage-errors.ts';
+import type { StoreState } from '../store-state.ts';
+import { Compactor } from './compactor.ts';
+import type { DataDirLock } from './data-dir-lock.ts';
+import { dataFiles } from './data-dir.ts';
+import { fileSink, GroupCommitWriter } from './group-commit.ts';
+import { writeSnapshot } from './snapshot.ts';
+import { readAuditEntries, verifyAuditLog } from './verify-audit-file.ts';
+
+/** What `openLowdbStore` hands over once the directory is locked and the state loaded. */
+export interface LowdbStoreParts {
+  dir: string;
+  state: StoreState;
+  audit: FileHandle;
+  auditEnd: number;
+  lock: DataDirLock;
+  compactEvery: number;
+  log: (line: string) => void;
+}
+
+/**
+ * The embedded Store. State lives in memory; DIR/audit.jsonl is both the hash-chained audit log and
+ * the journal of every change, appended with group commit; DIR/state.json (lowdb) is a snapshot that
+ * spares opening a full replay. A commit costs one appended line and a share of one fdatasync, however
+ * much is stored. Open it with `openLowdbStore`.
+ */
+export class LowdbStore implements Store {
+  readonly dir: string;
+  readonly #state: StoreState;
+  readonly #audit: FileHandle;
+  readonly #auditPath: string;
+  readonly #writer: GroupCommitWriter;
+  readonly #compactor: Compactor;
+  readonly #lock: DataDirLock;
+  #closing: Promise<void> | undefined;
+
+  constructor(parts: LowdbStoreParts) {
+    this.dir = parts.dir;
+    this.#state = parts.state;
+    this.#audit = parts.audit;
+    this.#lock = parts.lock;
+    const files = dataFiles(parts.dir);
+    this.#auditPath = files.audit;
+    this.#writer = new GroupCommitWriter(fileSink(parts.audit), parts.auditEnd, (cause, waiting) =>
+      storageError(
+        'storage.write_failed',
+        `could not write ${files.audit} (${describeCause(cause)}): ${waiting} commit(s) are not durable. ` +
+          'Their changes are visible in memory but may not be on disk, so this store refuses further ' +
+          'commits; restart to reload the state from disk',
+        { cause },
+      ),
+    );
+    this.#compactor = new Compactor(
+      parts.compactEvery,
+      () => this.#planSnapshot(),
+      (snapshot) => writeSnapshot(files.snapshot, snapshot),
+      parts.log,
+    );
+  }
+
+  get<C extends CollectionName>(collection: C, id: string): Collections[C] | undefined {
+    return this.#state.records.get(collection, id);
+  }
+
+  list<C extends CollectionName>(collection: C): Collections[C][] {
+    return this.#state.records.list(collection);
+  }
+
+  listByPerson<C extends 'requests' | 'attestations'>(collection: C, person: string): Collections[C][] {
+    return this.#state.records.listByPerson(collection, person);
+  }
+
+  count(collection: CollectionName): number {
+    return this.#state.records.count(collection);
+  }
+
+  /** Applies and chains at once (in call order); resolves when the entry is fdatasync'ed. */
+  commit(event: AuditEvent, changes: Change[]): Promise<AuditEntry> {
+    if (this.#closing) return Promise.reject(storeClosed(this.dir));
+    if (this.#writer.failure) return Promise.reject(this.#writer.failure);
+    let entry: AuditEntry;
+    try {
+      entry = this.#state.commit(event, changes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const durable = this.#writer.append(entryLine(entry));
+    this.#compactor.noteAppended();
+    return durable.then(() => entry);
+  }
+
+  /** The durable entries, including those of every commit made before the call. */
+  async *readAudit(fromSeq = 1): AsyncIterable<AuditEntry> {
+    await this.#writer.settled();
+    yield* readAuditEntries(this.#auditPath, this.#writer.durableOffset, fromSeq);
+  }
+
+  async verifyAudit(): Promise<AuditVerification> {
+    await this.#writer.settled();
+    return verifyAuditLog(this.#auditPath, this.#writer.durableOffset);
+  }
+
+  /** Waits for pending writes and any snapshot being written, then releases the directory. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    await this.#writer.settled();
+    await this.#compactor.idle();
+    await this.#audit.close();
+    await this.#lock.release();
+  }
+
+  #planSnapshot() {
+    const { seq, hash } = this.#state.head;
+    const offset = this.#writer.appendedOffset;
+    return {
+      snapshot: { format: 1, seq, offset, hash, collections: this.#state.records.toArrays() } as const,
+      durable: this.#writer.settled(),
+      isDurable: () => this.#writer.durableOffset >= offset,
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { put } from '../../src/core/records.ts';
+import type { Store } from '../../src/core/store.ts';
+import { openLowdbStore, type LowdbStoreOptions } from '../../storage/lowdb/index.ts';
+import { attestation, event, idempotencyKey, request } from './helpers.ts';
+
+/** Opens a LowdbStore, keeping what it logs. */
+export async function openWithLog(dir: string, options: Partial<LowdbStoreOptions> = {}) {
+  const logged: string[] = [];
+  const store = await openLowdbStore({ dir, log: (line) => logged.push(line), ...options });
+  return { store, logged };
+}
+
+export const auditPath = (dir: string) => join(dir, 'audit.jsonl');
+export const snapshotPath = (dir: string) => join(dir, 'state.json');
+export const lockPath = (dir: string) => join(dir, 'appwarden.lock');
+
+export const readAuditLines = async (dir: string): Promise<string[]> =>
+  (await readFile(auditPath(dir), 'utf8')).split('\n').slice(0, -1);
+
+export const writeAuditLines = (dir: string, lines: string[]) => writeFile(auditPath(dir), lines.map((l) => `${l}\n`).join(''));
+
+export async function readSnapshotSeq(dir: string): Promise<number> {
+  return (JSON.parse(await readFile(snapshotPath(dir), 'utf8')) as { seq: number }).seq;
+}
+
+/** Commit n of a varied history: puts, updates and removals across collections. */
+export function commitNumber(store: Store, n: number) {
+  const person = n % 2 === 0 ? 'pierre' : 'akiko';
+  if (n % 5 === 4) {
+    return store.commit(event('request.approved'), [put('requests', request(`EX-${n - 1}`, person, { status: 'approved' }))]);
+  }
+  if (n % 7 === 6) {
+    return store.commit(event('key.expired'), [{ collection: 'keys', id: `K-${n - 2}`, value: null }]);
+  }
+  return store.commit(event('request.filed', { subject: `EX-${n}`, detail: { n, app: 'ティックトック' } }), [
+    put('requests', request(`EX-${n}`, person)),
+    put('attestations', attestation(`AT-${n}`, person)),
+    put('keys', idempotencyKey(`K-${n}`)),
+  ]);
+}
+
+/** Everything a store answers, to compare one store with its reopened self. */
+export function visibleState(store: Store) {
+  return {
+    requests: store.list('requests'),
+    attestations: store.list('attestations'),
+    keys: store.list('keys'),
+    messages: store.list('messages'),
+    counts: [store.count('requests'), store.count('attestations'), store.count('keys')],
+    pierre: store.listByPerson('requests', 'pierre'),
+    akiko: store.listByPerson('attestations', 'akiko'),
+  };
+}

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { put } from '../../src/core/records.ts';
+import { openLowdbStore } from '../../storage/lowdb/index.ts';
+import { event, idempotencyKey, readAll, tempDirs } from './helpers.ts';
+import {
+  auditPath,
+  commitNumber,
+  openWithLog,
+  readAuditLines,
+  readSnapshotSeq,
+  snapshotPath,
+  visibleState,
+} from './lowdb-helpers.ts';
+import { storeContract } from './store-contract.ts';
+
+const dirs = tempDirs();
+afterAll(() => dirs.removeAll());
+
+storeContract('LowdbStore', async () => openLowdbStore({ dir: await dirs.make(), log: () => {} }));
+
+describe('LowdbStore: reopening', () => {
+  it.each([
+    { snapshots: 'without snapshots', compactEvery: 1_000_000 },
+    { snapshots: 'with a snapshot every 3 entries', compactEvery: 3 },
+  ])('restores everything after close, $snapshots', async ({ compactEvery }) => {
+    const dir = await dirs.make();
+    const { store } = await openWithLog(dir, { compactEvery });
+    for (let n = 1; n <= 20; n++) await commitNumber(store, n);
+    const before = { state: visibleState(store), audit: await readAll(store) };
+    await store.close();
+    expect(existsSync(snapshotPath(dir))).toBe(compactEvery < 20);
+
+    const { store: reopened, logged } = await openWithLog(dir, { compactEvery });
+    expect({ state: visibleState(reopened), audit: await readAll(reopened) }).toEqual(before);
+    expect(logged).toEqual([]);
+    const next = await reopened.commit(event(), []);
+    expect(next).toMatchObject({ seq: 21, prev: before.audit.at(-1)?.hash });
+    expect(await reopened.verifyAudit()).toEqual({ ok: true, entries: 21 });
+    await reopened.close();
+  });
+
+  it('replays the entries after the snapshot, and only those', async () => {
+    const dir = await dirs.make();
+    const first = await openWithLog(dir, { compactEvery: 5 });
+    for (let n = 1; n <= 5; n++) await first.store.commit(event(), [put('keys', idempotencyKey(`K-${n}`))]);
+    await first.store.close(); // waits for the snapshot the 5th commit started
+    expect(await readSnapshotSeq(dir)).toBe(5);
+
+    const second = await openWithLog(dir, { compactEvery: 1000 });
+    for (let n = 6; n <= 8; n++) await second.store.commit(event(), [put('keys', idempotencyKey(`K-${n}`))]);
+    await second.store.close();
+    expect(await readSnapshotSeq(dir)).toBe(5);
+    expect(await readAuditLines(dir)).toHaveLength(8);
+
+    // Edit entry 2, before the snapshot: opening does not read it again, verification does.
+    const lines = await readAuditLines(dir);
+    const edited = lines.map((line, i) => (i === 1 ? line.replace('"K-2"', '"K-X"') : line));
+    await writeFile(auditPath(dir), edited.map((line) => `${line}\n`).join(''));
+
+    const third = await openWithLog(dir);
+    expect(third.store.list('keys').map((key) => key.id)).toEqual(['K-1', 'K-2', 'K-3', 'K-4', 'K-5', 'K-6', 'K-7', 'K-8']);
+    expect(await third.store.verifyAudit()).toEqual({ ok: false, entries: 1, seq: 2, line: 2, problem: 'changed' });
+    await third.store.close();
+  });
+
+  it('writes the snapshot in the agreed format, tied to the entry it was taken at', async () => {
+    const dir = await dirs.make();
+    const { store } = await openWithLog(dir, { compactEvery: 2 });
+    await store.commit(event(), [put('keys', idempotencyKey('K-1'))]);
+    const second = await store.commit(event(), [put('keys', idempotencyKey('K-2'))]);
+    await store.close();
+    const snapshot = JSON.parse(await readFile(snapshotPath(dir), 'utf8')) as Record<string, unknown>;
+    const auditBytes = (await readFile(auditPath(dir))).length;
+    expect(snapshot).toEqual({
+      format: 1,
+      seq: 2,
+      offset: auditBytes,
+      hash: second.hash,
+      collections: { requests: [], attestations: [], keys: [idempotencyKey('K-1'), idempotencyKey('K-2')], messages: [] },
+    });
+  });
+
+  it('creates the data directory, and each commit adds one line to audit.jsonl', async () => {
+    const dir = `${await dirs.make()}/nested/data`;
+    const { store } = await openWithLog(dir);
+    const entry = await store.commit(event(), [put('keys', idempotencyKey('K-1'))]);
+    const lines = await readAuditLines(dir);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toEqual(entry);
+    await store.close();
+  });
+});
