@@ -8,6 +8,8 @@ export interface Config {
   policyFile: string;
   /** True when no POLICY_FILE was given and ./policy.yaml does not exist. */
   demoPolicy: boolean;
+  /** On when both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
+  slack?: { token: string; signingSecret: string; apiUrl?: string };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -23,5 +25,24 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
   const policyFile = given ? resolve(given) : demoPolicy ? DEMO_POLICY_FILE : resolve('policy.yaml');
   if (given && !existsSync(policyFile)) problems.push(`POLICY_FILE ${given}: no such file`);
   const dataDir = resolve(overrides.dataDir ?? env.DATA_DIR ?? './data');
-  return problems.length ? { ok: false, problems } : { ok: true, config: { port, dataDir, policyFile, demoPolicy } };
+  const slack = readSlack(env, problems);
+  return problems.length ? { ok: false, problems } : { ok: true, config: { port, dataDir, policyFile, demoPolicy, ...(slack ? { slack } : {}) } };
+}
+
+function readSlack(env: NodeJS.ProcessEnv, problems: string[]): Config['slack'] {
+  const token = env.SLACK_BOT_TOKEN?.trim();
+  const signingSecret = env.SLACK_SIGNING_SECRET?.trim();
+  if (!token && !signingSecret) {
+    if (env.SLACK_API_URL) problems.push('SLACK_API_URL is set but Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET too');
+    return undefined;
+  }
+  if (!token) problems.push('SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not: Slack needs both (the bot token starts with xoxb-)');
+  if (!signingSecret) problems.push('SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack needs both (Basic Information → Signing Secret)');
+  if (token && !token.startsWith('xoxb-')) problems.push('SLACK_BOT_TOKEN must be a bot token (xoxb-…), from OAuth & Permissions');
+  let apiUrl = env.SLACK_API_URL?.trim();
+  if (apiUrl) {
+    if (!URL.canParse(apiUrl)) problems.push(`SLACK_API_URL must be a URL such as https://slack.com/api/, not "${apiUrl}"`);
+    else if (!apiUrl.endsWith('/')) apiUrl += '/';
+  }
+  return token && signingSecret ? { token, signingSecret, ...(apiUrl ? { apiUrl } : {}) } : undefined;
 }

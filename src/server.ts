@@ -8,7 +8,7 @@ import { formatIssues } from './core/policy-text.ts';
 import { AppWardenError } from './core/result.ts';
 import { buildHttpApp, type Surface } from './http-app.ts';
 import { loadPolicyFile } from './policy-file.ts';
-import { surfacesFor } from './surfaces.ts';
+import { StartupProblem, surfacesFor } from './surfaces.ts';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const refuse = (lines: string[]) => {
@@ -39,7 +39,14 @@ async function main(): Promise<void> {
   const policyHash = createHash('sha256').update(await readFile(config.policyFile)).digest('hex');
   await store.commit({ at: new Date().toISOString(), actor: 'system', action: 'policy.loaded', subject: config.policyFile, detail: { sha256: policyHash } }, []);
 
-  const surfaces: Surface[] = await surfacesFor(config, bot, log);
+  let surfaces: Surface[];
+  try {
+    surfaces = await surfacesFor(config, bot, log);
+  } catch (e) {
+    await store.close();
+    if (e instanceof StartupProblem) return refuse([e.message]);
+    throw e;
+  }
   const server: Server = buildHttpApp(bot, surfaces).listen(config.port, '0.0.0.0');
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();

@@ -1,8 +1,20 @@
+import { createSlackSurface } from '../adapters/slack/slack-surface.ts';
 import type { AppWarden } from './app.ts';
 import type { Config } from './config.ts';
 import type { Surface } from './http-app.ts';
 
 /** The chat surfaces the configuration turns on. */
-export async function surfacesFor(_config: Config, _bot: AppWarden, _log: (line: string) => void): Promise<Surface[]> {
-  return [];
+export async function surfacesFor(config: Config, bot: AppWarden, log: (line: string) => void): Promise<Surface[]> {
+  const surfaces: Surface[] = [];
+  if (config.slack) {
+    try {
+      surfaces.push(await createSlackSurface(bot, { ...config.slack, log }));
+    } catch (e) {
+      throw new StartupProblem(`Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`);
+    }
+  }
+  return surfaces;
 }
+
+/** A configuration the platform refused at start: said in one line, not a stack trace. */
+export class StartupProblem extends Error {}

@@ -12,9 +12,13 @@ export const GENESIS = '0'.repeat(64);
 export type UnsealedEntry = Omit<AuditEntry, 'hash'>;
 export type ChainProblem = Extract<AuditVerification, { ok: false }>['problem'];
 
-/** SHA-256 (hex) of the entry's canonical JSON without `hash`; `prev` is included, which makes the chain. */
-export function hashEntry(entry: UnsealedEntry): string {
-  return createHash('sha256').update(canonicalJson(entry), 'utf8').digest('hex');
+/**
+ * SHA-256 (hex) of the entry's canonical JSON without `hash` (left out if present); `prev` is
+ * included, which is what makes the chain.
+ */
+export function hashEntry(entry: UnsealedEntry | AuditEntry): string {
+  const { hash: _ignored, ...unsealed } = entry as AuditEntry;
+  return createHash('sha256').update(canonicalJson(unsealed), 'utf8').digest('hex');
 }
 
 /** An entry as one line of the audit log (without its newline): canonical JSON, `hash` included. */
@@ -54,8 +58,7 @@ export function checkEntryLine(text: string, head: ChainHead): LineCheck {
   }
   if (entryShapeProblem(value) !== undefined) return { ok: false, problem: 'changed' };
   const entry = value as AuditEntry;
-  const { hash, ...unsealed } = entry;
-  if (entryLine(entry) !== text || hashEntry(unsealed) !== hash) return { ok: false, problem: 'changed' };
+  if (entryLine(entry) !== text || hashEntry(entry) !== entry.hash) return { ok: false, problem: 'changed' };
   if (entry.seq <= head.seq) return { ok: false, problem: 'reordered' };
   if (entry.seq > head.seq + 1) return { ok: false, problem: 'skipped' };
   if (entry.prev !== head.hash) return { ok: false, problem: 'removed' };
@@ -92,6 +95,11 @@ export class ChainVerifier {
     this.#failure = { ok: false, entries: this.#head.seq, seq, line, problem: 'removed' };
     if (check.problem === 'skipped') this.#missingSeq = seq;
     else this.#failure.problem = check.problem;
+  }
+
+  /** True once more lines cannot change the result: the reader may stop. */
+  get isDecided(): boolean {
+    return this.#failure !== undefined && this.#missingSeq === undefined;
   }
 
   result(): AuditVerification {

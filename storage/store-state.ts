@@ -1,6 +1,7 @@
 import type { Change } from '../src/core/records.ts';
 import type { AuditEntry, AuditEvent } from '../src/core/store.ts';
 import { chainEntry, GENESIS, type ChainHead } from './audit-chain.ts';
+import { deepFreeze } from './canonical-json.ts';
 import { entryShapeProblem } from './entry-shape.ts';
 import { RecordIndex } from './record-index.ts';
 import { describeCause, storageError } from './storage-errors.ts';
@@ -43,6 +44,7 @@ export class StoreState {
 
   /** Applies an entry that is already chained (read back from the log, where it was verified). */
   replay(entry: AuditEntry): void {
+    deepFreeze(entry); // records read back are as immutable as committed ones (a no-op for those)
     this.records.apply(entry.changes);
     this.#head = { seq: entry.seq, hash: entry.hash };
   }

@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 const NEWLINE = 0x0a;
 const CHUNK = 64 * 1024;
@@ -65,5 +65,15 @@ export function lineText(line: AuditLine): string | null {
     return utf8.decode(line.bytes);
   } catch {
     return null;
+  }
+}
+
+/** The file open for reading, or undefined if it does not exist (yet). */
+export async function openIfExists(path: string): Promise<FileHandle | undefined> {
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }

@@ -7,28 +7,37 @@ export interface SnapshotPlan {
   isDurable(): boolean;
 }
 
+export interface CompactorOptions {
+  /** Snapshot after this many appended entries. */
+  every: number;
+  /** Entries the log already holds beyond the last snapshot (replayed at open). */
+  sinceLast: number;
+  /** Captures the state as of the last appended entry, synchronously. */
+  plan: () => SnapshotPlan;
+  write: (snapshot: Snapshot) => Promise<void>;
+  log: (line: string) => void;
+}
+
 /**
  * Takes a snapshot every `every` appended entries, in the background and one at a time, so that
- * opening replays at most about `every` entries. The audit log itself is never shortened.
+ * opening replays about `every` entries at most. The audit log itself is never shortened.
  */
 export class Compactor {
-  #sinceLast = 0;
+  readonly #options: CompactorOptions;
+  #sinceLast: number;
   #running: Promise<void> | undefined;
 
-  constructor(
-    private readonly every: number,
-    /** Captures the state as of the last appended entry, synchronously. */
-    private readonly plan: () => SnapshotPlan,
-    private readonly write: (snapshot: Snapshot) => Promise<void>,
-    private readonly log: (line: string) => void,
-  ) {}
+  constructor(options: CompactorOptions) {
+    this.#options = options;
+    this.#sinceLast = options.sinceLast;
+  }
 
   /** Called after each append; may start a snapshot, never waits for one. */
   noteAppended(): void {
     this.#sinceLast++;
-    if (this.#sinceLast < this.every || this.#running) return;
+    if (this.#sinceLast < this.#options.every || this.#running) return;
     this.#sinceLast = 0;
-    this.#running = this.#compact(this.plan()).finally(() => {
+    this.#running = this.#compact(this.#options.plan()).finally(() => {
       this.#running = undefined;
     });
   }
@@ -39,15 +48,16 @@ export class Compactor {
   }
 
   async #compact(plan: SnapshotPlan): Promise<void> {
-    // The state is captured now but written only once the log holds every entry it includes: a
-    // snapshot must never be ahead of the log.
+    // The state is captured at once but written only when the log holds every entry it includes:
+    // a snapshot must never be ahead of the log.
     await plan.durable;
     if (!plan.isDurable()) return;
     try {
-      await this.write(plan.snapshot);
+      await this.#options.write(plan.snapshot);
     } catch (error) {
-      // Harmless for data (the log has it all): the next snapshot will try again; opening replays more.
-      this.log(`state.json: snapshot at seq ${plan.snapshot.seq} failed (${(error as Error).message}); will retry`);
+      // Harmless to data (the log has it all): opening replays more until the next snapshot succeeds.
+      const why = error instanceof Error ? error.message : String(error);
+      this.#options.log(`state.json: the snapshot at seq ${plan.snapshot.seq} failed (${why}); the next one will retry`);
     }
   }
 }

@@ -14,6 +14,8 @@ export interface LoadedState {
   audit: FileHandle;
   /** Its length: where the next entry goes. */
   auditEnd: number;
+  /** How many entries the log holds beyond the snapshot: what the next open would replay. */
+  entriesSinceSnapshot: number;
 }
 
 /**
@@ -32,11 +34,12 @@ export async function loadState(dir: string, log: (line: string) => void): Promi
     const head = { seq: snapshot.seq, hash: snapshot.hash };
     const state = new StoreState(RecordIndex.fromArrays(snapshot.collections), head);
     const torn = await replay(audit, snapshot.offset, size, state);
-    if (!torn) return { state, audit, auditEnd: size };
+    const entriesSinceSnapshot = state.head.seq - snapshot.seq;
+    if (!torn) return { state, audit, auditEnd: size, entriesSinceSnapshot };
     await audit.truncate(torn.start);
     await audit.sync();
     log(`${files.audit}: dropped a torn last line (${size - torn.start} bytes) left by a crash`);
-    return { state, audit, auditEnd: torn.start };
+    return { state, audit, auditEnd: torn.start, entriesSinceSnapshot };
   } catch (error) {
     await audit.close();
     throw error;

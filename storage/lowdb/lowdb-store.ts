@@ -9,7 +9,8 @@ import type { DataDirLock } from './data-dir-lock.ts';
 import { dataFiles } from './data-dir.ts';
 import { fileSink, GroupCommitWriter } from './group-commit.ts';
 import { writeSnapshot } from './snapshot.ts';
-import { readAuditEntries, verifyAuditLog } from './verify-audit-file.ts';
+import { readAuditEntries } from './read-audit.ts';
+import { verifyAuditLog } from './verify-audit-file.ts';
 
 /** What `openLowdbStore` hands over once the directory is locked and the state loaded. */
 export interface LowdbStoreParts {
@@ -17,6 +18,7 @@ export interface LowdbStoreParts {
   state: StoreState;
   audit: FileHandle;
   auditEnd: number;
+  entriesSinceSnapshot: number;
   lock: DataDirLock;
   compactEvery: number;
   log: (line: string) => void;
@@ -54,12 +56,13 @@ export class LowdbStore implements Store {
         { cause },
       ),
     );
-    this.#compactor = new Compactor(
-      parts.compactEvery,
-      () => this.#planSnapshot(),
-      (snapshot) => writeSnapshot(files.snapshot, snapshot),
-      parts.log,
-    );
+    this.#compactor = new Compactor({
+      every: parts.compactEvery,
+      sinceLast: parts.entriesSinceSnapshot,
+      plan: () => this.#planSnapshot(),
+      write: (snapshot) => writeSnapshot(files.snapshot, snapshot),
+      log: parts.log,
+    });
   }
 
   get<C extends CollectionName>(collection: C, id: string): Collections[C] | undefined {

@@ -34,8 +34,8 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
     return lockDataDir(dir, now, log);
   });
   try {
-    const { state, audit, auditEnd } = await withOpenFailed(dir, () => loadState(dir, log));
-    return new LowdbStore({ dir, state, audit, auditEnd, lock, compactEvery, log });
+    const loaded = await withOpenFailed(dir, () => loadState(dir, log));
+    return new LowdbStore({ dir, ...loaded, lock, compactEvery, log });
   } catch (error) {
     await lock.release();
     throw error;

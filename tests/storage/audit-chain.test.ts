@@ -4,6 +4,9 @@ import { put } from '../../src/core/records.ts';
 import { canonicalJson, chainEntry, entryLine, GENESIS, hashEntry, verifyChain } from '../../storage/audit-chain.ts';
 import { event, idempotencyKey } from './helpers.ts';
 
+const replaced = (lines: string[], index: number, line: string) => lines.map((l, i) => (i === index ? line : l));
+const without = (lines: string[], index: number) => lines.filter((_, i) => i !== index);
+
 /** The lines of a sound chain of n entries. */
 function chainLines(n: number): string[] {
   const lines: string[] = [];
@@ -65,22 +68,20 @@ describe('verifyChain', () => {
   });
 
   it.each([
-    ['unreadable', (l: string[]) => l.with(2, '{"seq":3,'), 3],
-    ['changed', (l: string[]) => l.with(2, (l[2] ?? '').replace('K-3', 'K-X')), 3],
-    ['changed', (l: string[]) => l.with(4, `${l[4]} `), 5], // even whitespace: the line must be canonical
-    ['changed', (l: string[]) => l.with(2, (l[2] ?? '').replace('"seq":3', '"sex":3')), 3],
-    ['removed', (l: string[]) => l.toSpliced(2, 1), 3],
-    ['removed', (l: string[]) => l.toSpliced(0, 1), 1],
+    ['unreadable', (l: string[]) => replaced(l, 2, '{"seq":3,'), 3],
+    ['changed', (l: string[]) => replaced(l, 2, (l[2] ?? '').replace('K-3', 'K-X')), 3],
+    ['changed', (l: string[]) => replaced(l, 4, `${l[4]} `), 5], // even whitespace: the line must be canonical
+    ['changed', (l: string[]) => replaced(l, 2, (l[2] ?? '').replace('"seq":3', '"sex":3')), 3],
+    ['removed', (l: string[]) => without(l, 2), 3],
+    ['removed', (l: string[]) => without(l, 0), 1],
     ['reordered', (l: string[]) => [l[0], l[2], l[1], l[3], l[4]] as string[], 2],
     ['reordered', (l: string[]) => [...l.slice(0, 3), l[1], ...l.slice(3)] as string[], 4],
-  ] as const)('names the first bad entry: %s (seq %#)', (problem, tamper, seq) => {
+  ] as const)('names the first bad entry: %s, at seq %i', (problem, tamper, seq) => {
     expect(verifyChain(tamper(lines))).toEqual({ ok: false, entries: seq - 1, seq, line: seq, problem });
   });
 
   it('names an entry replaced by one from another chain as removed: its link is broken', () => {
-    const other = chainLines(5).map((line) => line.replace(/"at":"[^"]+"/, '"at":"2024-01-01T00:00:00.000Z"'));
     const foreign = [lines[0], entryLine(chainEntry('a'.repeat(64), 2, event(), [])), ...lines.slice(2)] as string[];
     expect(verifyChain(foreign)).toMatchObject({ ok: false, seq: 2, problem: 'removed' });
-    expect(other).toHaveLength(5);
   });
 });

@@ -206,6 +206,22 @@ export const en = {
     notActive: (id: string, status: RequestStatus) => `${id} is ${statuses[status]}, not an active exception.`,
     fault: (ref: string) => `Sorry, something went wrong on our side (reference ${ref}). Nothing was changed; please try again.`,
   },
+  form: {
+    requestTitle: 'Request an exception',
+    denyTitle: 'Deny a request',
+    send: 'Send',
+    deny: 'Deny',
+    cancel: 'Cancel',
+    intro: (app: string, rules: string) => `Exception to ${rules} for ${app}. An approver decides; you will be told.`,
+    purpose: 'Purpose',
+    device: 'Device',
+    days: 'Days',
+    daysHint: (max: number) => `Up to ${max} days.`,
+    reason: 'Reason',
+    reasonHint: 'What you need it for, and why another tool will not do.',
+    denyReason: 'Reason (the requester will see it)',
+    denyIntro: (id: string, requester: string, app: string) => `Deny ${id}: ${requester}'s request for ${app}.`,
+  },
   help: {
     title: 'AppWarden: may I use this app here?',
     lines: [

@@ -221,6 +221,22 @@ export const ja: Messages = {
     fault: (ref: string) =>
       `申し訳ありません。システム側でエラーが発生しました（参照番号：${ref}）。変更は行われていません。もう一度お試しください。`,
   },
+  form: {
+    requestTitle: '例外の申請',
+    denyTitle: '申請の却下',
+    send: '申請する',
+    deny: '却下する',
+    cancel: 'キャンセル',
+    intro: (app: string, rules: string) => `${app}について、ルール${rules}の例外を申請します。承認者が判断し、結果をお知らせします。`,
+    purpose: '目的',
+    device: '端末',
+    days: '日数',
+    daysHint: (max: number) => `最長${max}日です。`,
+    reason: '理由',
+    reasonHint: '何に使うのか、なぜ他の手段では足りないのかを書いてください。',
+    denyReason: '理由（申請者に表示されます）',
+    denyIntro: (id: string, requester: string, app: string) => `${id}（${requester}さんの${app}の申請）を却下します。`,
+  },
   help: {
     title: 'AppWarden：アプリの利用可否を確認できます',
     lines: [

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { App, ExpressReceiver, LogLevel, type webApi } from '@slack/bolt';
+import type { Express } from 'express';
+import type { CommandContext, CommandResult } from '../../commands/context.ts';
+import { applyTransition, refusalFor } from '../../commands/decide-request.ts';
+import { runCommand } from '../../commands/index.ts';
+import { displayName } from '../../commands/request-card.ts';
+import { fileRequest, requestForm } from '../../commands/request.ts';
+import type { AppWarden } from '../../src/app.ts';
+import { appById } from '../../src/core/catalog.ts';
+import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
+import type { Surface } from '../../src/http-app.ts';
+import { bareRequestApp } from './bare-request.ts';
+import { deliverEffects } from './deliver.ts';
+import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted } from './modals.ts';
+import { renderBlocks } from './render.ts';
+
+export interface SlackOptions {
+  token: string;
+  signingSecret: string;
+  /** Web API base URL, e.g. a proxy or a test's fake (`http://127.0.0.1:4000/api/`). */
+  apiUrl?: string;
+  /** Overrides for the Web API client's retries (tests shorten the back-off). */
+  retryConfig?: webApi.RetryOptions;
+  log: (line: string) => void;
+}
+
+/** `/apps` on Slack: slash command, buttons and forms, all through the command layer. */
+export async function createSlackSurface(bot: AppWarden, options: SlackOptions): Promise<Surface & { app: App }> {
+  let mountOn: Express | undefined;
+  const receiver = new ExpressReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
+  const app = new App({
+    token: options.token,
+    receiver,
+    deferInitialization: true,
+    logLevel: LogLevel.ERROR,
+    clientOptions: { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) },
+  });
+  await app.init();
+  const ctxFor = (user: string, key?: string): CommandContext => ({ ...bot.contextFor(user, 'slack'), ...(key ? { idempotencyKey: key } : {}) });
+  /** Faults are caught here, once: logged with a reference, answered with a short apology. */
+  const guarded = async (user: string, work: () => Promise<void>, tell: (text: string) => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (e) {
+      const ref = randomUUID().slice(0, 8);
+      options.log(`slack: fault ${ref} for ${user}: ${(e as Error).stack ?? e}`);
+      await tell(bot.contextFor(user, 'slack').m.errors.fault(ref)).catch(() => undefined);
+    }
+  };
+  const deliver = (result: CommandResult, client: webApi.WebClient) => deliverEffects(result.effects, bot, client, options.log);
+
+  app.command('/apps', async ({ command, ack, respond, client }) => {
+    await ack();
+    const say = (text: string) => respond({ response_type: 'ephemeral', text });
+    await guarded(command.user_id, async () => {
+      const ctx = ctxFor(command.user_id, `slack:command:${command.trigger_id}`);
+      const bare = bareRequestApp(command.text);
+      if (bare !== undefined) return openRequestForm(client, command.trigger_id, bare, 'corporate', ctx, (r) => respond({ response_type: 'ephemeral', ...renderBlocks(r.reply) }));
+      const result = await runCommand(command.text, ctx);
+      if (result.code === 'duplicate') return;
+      await respond({ response_type: 'ephemeral', ...renderBlocks(result.reply) });
+      await deliver(result, client);
+    }, say);
+  });
+
+  app.action('request.open', async ({ ack, body, action, client }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button') return;
+    const { app: appId, device } = JSON.parse(action.value ?? '{}') as { app?: string; device?: DeviceClass };
+    const ctx = ctxFor(body.user.id);
+    await guarded(body.user.id, () => openRequestForm(client, body.trigger_id, appId ?? '', DEVICE_CLASSES.includes(device!) ? device! : 'corporate', ctx, (r) => tellPrivately(client, body, r)), (text) => tellPrivately(client, body, text));
+  });
+
+  app.action('request.approve', async ({ ack, body, action, client }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button') return;
+    await guarded(body.user.id, async () => {
+      const result = await applyTransition('approve', action.value ?? '', undefined, ctxFor(body.user.id, 'action_ts' in action ? `slack:action:${action.action_ts}` : undefined));
+      if (result.code === 'duplicate') return;
+      if (!result.ok) return void (await tellPrivately(client, body, result));
+      await deliver(result, client);
+    }, (text) => tellPrivately(client, body, text));
+  });
+
+  app.action('request.deny', async ({ ack, body, action, client }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button') return;
+    await guarded(body.user.id, async () => {
+      const id = action.value ?? '';
+      const ctx = ctxFor(body.user.id);
+      const refusal = refusalFor('deny', id, ctx);
+      if (refusal) return void (await tellPrivately(client, body, refusal));
+      const request = bot.store.get('requests', id)!;
+      const intro = ctx.m.form.denyIntro(id, displayName(bot.policy, request.person), appById(bot.policy, request.app)?.name ?? request.app);
+      await client.views.open({ trigger_id: body.trigger_id, view: denyModal(id, intro, body.channel?.id ?? '', ctx.m) });
+    }, (text) => tellPrivately(client, body, text));
+  });
+
+  app.view(REQUEST_VIEW, async ({ ack, body, view, client }) => {
+    const user = body.user.id;
+    const { app: appId } = JSON.parse(view.private_metadata || '{}') as { app?: string };
+    const values = view.state.values;
+    const ctx = ctxFor(user, `slack:view:${view.id}:${view.hash}`);
+    const result = await fileRequest({ app: appId ?? '', purpose: submitted(values, 'purpose'), device: submitted(values, 'device'), days: submitted(values, 'days'), reason: submitted(values, 'reason') }, ctx);
+    if (!result.ok) return void (await ack({ response_action: 'errors', errors: { [fieldBlock(result.field)]: errorText(result) } }));
+    await ack();
+    if (result.code === 'duplicate') return;
+    await guarded(user, async () => {
+      await client.chat.postMessage({ channel: user, ...renderBlocks(result.reply) });
+      await deliver(result, client);
+    }, (text) => client.chat.postMessage({ channel: user, text }));
+  });
+
+  app.view(DENY_VIEW, async ({ ack, body, view, client }) => {
+    const user = body.user.id;
+    const { id } = JSON.parse(view.private_metadata || '{}') as { id?: string };
+    const reason = submitted(view.state.values, 'reason');
+    const result = await applyTransition('deny', id ?? '', reason, ctxFor(user, `slack:view:${view.id}:${view.hash}`));
+    if (!result.ok) return void (await ack({ response_action: 'errors', errors: { reason: errorText(result) } }));
+    await ack();
+    if (result.code === 'duplicate') return;
+    await guarded(user, () => deliver(result, client), (text) => client.chat.postMessage({ channel: user, text }));
+  });
+
+  app.error(async (error) => options.log(`slack: ${error.code ?? 'error'}: ${error.message}`));
+
+  return {
+    name: 'slack',
+    app,
+    mount(express) {
+      mountOn = express;
+      mountOn.use(receiver.router);
+    },
+  };
+}
+
+/** Open the request form for an app, or say privately why there can be none. */
+async function openRequestForm(client: webApi.WebClient, triggerId: string, appText: string, device: DeviceClass, ctx: CommandContext, refuse: (r: CommandResult) => Promise<unknown>) {
+  const form = requestForm(appText, device, ctx);
+  if (!form.ok) return void (await refuse(form.result));
+  const rules = ctx.policy.rules.filter((r) => r.effect === 'prohibit' && (r.apps?.includes(form.form.app) ?? false)).map((r) => r.id);
+  await client.views.open({ trigger_id: triggerId, view: requestModal(form.form, rules.join(', ') || form.form.appName, ctx.m) });
+}
+
+type ActionBody = { user: { id: string }; channel?: { id: string } };
+
+/** A private answer to whoever clicked: ephemeral in the channel, else a direct message. */
+function tellPrivately(client: webApi.WebClient, body: ActionBody, what: CommandResult | string) {
+  const message = typeof what === 'string' ? { text: what } : renderBlocks(what.reply);
+  return body.channel?.id ? client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, ...message }) : client.chat.postMessage({ channel: body.user.id, ...message });
+}
+
+const FORM_BLOCKS = new Set(['purpose', 'device', 'days', 'reason']);
+const fieldBlock = (field: string | undefined) => (field && FORM_BLOCKS.has(field) ? field : 'reason');
+const errorText = (r: CommandResult) => renderBlocks(r.reply).text.slice(0, 150);

@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSlackBot, type SlackBot } from '../support/slack-bot.ts';
+import { slackSignature } from '../support/slack-requests.ts';
+
+let s: SlackBot;
+beforeEach(async () => (s = await startSlackBot()));
+afterEach(async () => s.stop());
+
+describe('/apps over signed HTTP', () => {
+  it('a signed check gets the explained decision, privately', async () => {
+    const res = await s.command('U0STAFF', 'check tiktok --device corporate');
+    expect(res.status).toBe(200);
+    const call = await s.fake.until(() => s.fake.calls.find((c) => c.method.startsWith('respond/')), 'the response');
+    expect(call.body.response_type).toBe('ephemeral');
+    const text = JSON.stringify(call.body.blocks);
+    expect(text).toContain(':no_entry: *TikTok is prohibited on a work device.*');
+    expect(text).toContain('Deadline: remove it by the end of 15 December 2026 (Europe/Brussels time).');
+    expect(text).toContain('Work apps are blocked on devices that still have TikTok.');
+    expect(text).toContain('attest TikTok');
+  });
+
+  it('offers a Request button when an exception is possible', async () => {
+    await s.command('U0STAFF', 'check instagram');
+    const call = await s.fake.until(() => s.fake.calls.find((c) => c.method.startsWith('respond/')), 'the response');
+    const actions = (call.body.blocks as { type: string; elements?: { action_id: string }[] }[]).find((b) => b.type === 'actions');
+    expect(actions?.elements?.[0]?.action_id).toBe('request.open');
+  });
+
+  it('a bad signature and a 6-minute-old timestamp get 401 and change nothing', async () => {
+    const bad = await s.command('U0STAFF', 'request instagram --purpose public-communications --reason "x"', { signature: 'v0=deadbeef' });
+    expect(bad.status).toBe(401);
+    const wrongSecret = await s.command('U0STAFF', 'request instagram --purpose public-communications --reason "x"', { secret: 'not-the-secret' });
+    expect(wrongSecret.status).toBe(401);
+    const old = Math.floor(Date.now() / 1000) - 6 * 60;
+    const stale = await s.command('U0STAFF', 'request instagram --purpose public-communications --reason "x"', { timestamp: old });
+    expect(stale.status).toBe(401);
+    await s.fake.idle();
+    expect(s.fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+    expect(s.store.count('requests')).toBe(0);
+  });
+
+  it('a signature over a different body is refused', async () => {
+    const ts = Math.floor(Date.now() / 1000);
+    const res = await s.command('U0STAFF', 'check tiktok', { signature: slackSignature('text=check+line', ts), timestamp: ts });
+    expect(res.status).toBe(401);
+  });
+
+  it('bad input is answered privately with the specific problem', async () => {
+    await s.command('U0STAFF', 'check tiktok --device laptop');
+    const call = await s.fake.until(() => s.fake.calls.find((c) => c.method.startsWith('respond/')), 'the response');
+    expect(JSON.stringify(call.body)).toContain('“laptop” is not a device class');
+    expect(call.body.response_type).toBe('ephemeral');
+  });
+});

@@ -1,0 +1,112 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+}
+
+/** Block Kit limits the real Slack enforces (TESTING.md); a fake that accepts anything hides bugs. */
+function blockKitProblem(body: Record<string, unknown>): string | undefined {
+  const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+  const view = parse(body.view) as Record<string, unknown> | undefined;
+  const blocks = (parse(body.blocks) ?? view?.blocks) as Record<string, any>[] | undefined;
+  if (view) {
+    for (const k of ['title', 'submit', 'close'] as const) if (((view[k] as { text?: string })?.text ?? '').length > 24) return `view.${k} over 24`;
+    if (String(view.private_metadata ?? '').length > 3000) return 'private_metadata over 3000';
+    if ((blocks?.length ?? 0) > 100) return 'over 100 blocks in a view';
+  } else if ((blocks?.length ?? 0) > 50) return 'over 50 blocks';
+  const ids = new Set<string>();
+  for (const b of blocks ?? []) {
+    if (b.block_id && (ids.has(b.block_id) || b.block_id.length > 255)) return `bad block_id ${b.block_id}`;
+    if (b.block_id) ids.add(b.block_id);
+    if (b.type === 'section' && (b.text?.text?.length ?? 0) > 3000) return 'section text over 3000';
+    if (b.type === 'section' && (b.fields?.length ?? 0) > 10) return 'over 10 fields';
+    for (const f of b.fields ?? []) if (f.text.length > 2000) return 'field over 2000';
+    if (b.type === 'actions') {
+      if (b.elements.length > 25) return 'over 25 elements';
+      for (const e of b.elements) {
+        if (e.text.text.length > 75) return 'button text over 75';
+        if ((e.value ?? '').length > 2000) return 'button value over 2000';
+        if (ids.has(`a:${e.action_id}`)) return `duplicate action_id ${e.action_id}`;
+        ids.add(`a:${e.action_id}`);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A small Slack Web API on 127.0.0.1: records every call, answers like Slack, and can answer a
+ * method with 429 + Retry-After a given number of times. `POST /respond/*` stands for response_urls.
+ */
+export async function startFakeSlack() {
+  const calls: SlackCall[] = [];
+  const limited = new Map<string, { times: number; retryAfter: number }>();
+  let ts = 1_700_000_000;
+  let lastActivity = Date.now();
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      lastActivity = Date.now();
+      const method = (req.url ?? '').replace(/^\/api\//, '').replace(/^\//, '');
+      const body = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
+      const limit = limited.get(method);
+      if (limit && limit.times > 0) {
+        limit.times--;
+        calls.push({ method: `${method} (429)`, headers: req.headers, body });
+        res.writeHead(429, { 'Retry-After': String(limit.retryAfter), 'Content-Type': 'application/json' });
+        return res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      }
+      calls.push({ method, headers: req.headers, body });
+      const answer = (data: Record<string, unknown>) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(data));
+      };
+      if (method.startsWith('respond/')) return answer({ ok: true });
+      const problem = blockKitProblem(body);
+      if (problem) return answer({ ok: false, error: 'invalid_blocks', detail: problem });
+      switch (method) {
+        case 'auth.test':
+          return answer({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0TEAM', user: 'appwarden' });
+        case 'chat.postMessage':
+          return answer({ ok: true, channel: body.channel, ts: `${++ts}.000100`, message: {} });
+        case 'chat.update':
+          return answer({ ok: true, channel: body.channel, ts: body.ts });
+        case 'chat.postEphemeral':
+          return answer({ ok: true, message_ts: `${++ts}.000200` });
+        case 'views.open':
+          return answer({ ok: true, view: { id: `V${++ts}` } });
+        default:
+          return answer({ ok: true });
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    calls,
+    of: (method: string) => calls.filter((c) => c.method === method),
+    rateLimit: (method: string, times: number, retryAfter: number) => void limited.set(method, { times, retryAfter }),
+    /** Resolves once `check` holds; the bot's calls run after its ack, so tests wait for them. */
+    async until<T>(check: () => T | undefined | false, what = 'condition', timeoutMs = 10_000): Promise<T> {
+      const start = Date.now();
+      for (;;) {
+        const v = check();
+        if (v) return v;
+        if (Date.now() - start > timeoutMs) throw new Error(`fake Slack: timed out waiting for ${what}; calls: ${calls.map((c) => c.method).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
+    /** Resolves when no call has arrived for `quietMs` (lets after-ack work finish before asserting "nothing more"). */
+    async idle(quietMs = 150) {
+      while (Date.now() - lastActivity < quietMs) await new Promise((r) => setTimeout(r, quietMs / 3));
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;

@@ -1,0 +1,52 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSlackSurface } from '../../adapters/slack/slack-surface.ts';
+import { createAppWarden } from '../../src/app.ts';
+import { buildHttpApp } from '../../src/http-app.ts';
+import { createMemoryStore } from '../../storage/memory/memory-store.ts';
+import { loadPack, testClock } from './bot.ts';
+import { startFakeSlack } from './fake-slack.ts';
+import { buttonClick, postToSlackEndpoint, SIGNING_SECRET, slashCommand, viewSubmission, type SendOptions } from './slack-requests.ts';
+
+/** The real Bolt app inside the real HTTP app on 127.0.0.1:0, against a fake Slack Web API. */
+export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:00Z') {
+  const fake = await startFakeSlack();
+  const store = createMemoryStore();
+  const clock = testClock(at);
+  const logs: string[] = [];
+  const bot = createAppWarden({ policy: loadPack(pack), store, now: clock.now });
+  const slack = await createSlackSurface(bot, {
+    token: 'xoxb-test-token',
+    signingSecret: SIGNING_SECRET,
+    apiUrl: fake.apiUrl,
+    retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 20 },
+    log: (line) => logs.push(line),
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = buildHttpApp(bot, [slack]).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  return {
+    fake, store, clock, bot, logs, endpoint,
+    command: (user: string, text: string, o: SendOptions & { triggerId?: string } = {}) => postToSlackEndpoint(endpoint, slashCommand(fake.url, user, text, o.triggerId), o),
+    click: (user: string, actionId: string, value: string, o: Parameters<typeof buttonClick>[4] = {}) => postToSlackEndpoint(endpoint, buttonClick(fake.url, user, actionId, value, o)),
+    submit: (user: string, callbackId: string, meta: string, values: Record<string, Record<string, unknown>>, viewId?: string, hash?: string) =>
+      postToSlackEndpoint(endpoint, viewSubmission(user, callbackId, meta, values, viewId, hash)),
+    /** What the bot answered through response_url, as text. */
+    responses: () => fake.calls.filter((c) => c.method.startsWith('respond/')).map((c) => JSON.stringify(c.body)),
+    async stop() {
+      await fake.idle();
+      await new Promise<void>((r) => server.close(() => r()));
+      await fake.close();
+    },
+  };
+}
+export type SlackBot = Awaited<ReturnType<typeof startSlackBot>>;
+
+/** Values as Slack sends them for our request form. */
+export const requestFormValues = (v: { purpose?: string; device?: string; days?: string; reason?: string }) => ({
+  purpose: { value: { type: 'static_select', selected_option: v.purpose ? { value: v.purpose } : null } },
+  device: { value: { type: 'static_select', selected_option: { value: v.device ?? 'corporate' } } },
+  days: { value: { type: 'number_input', value: v.days ?? null } },
+  reason: { value: { type: 'plain_text_input', value: v.reason ?? null } },
+});

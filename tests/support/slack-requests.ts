@@ -1,0 +1,63 @@
+import { createHmac } from 'node:crypto';
+
+export const SIGNING_SECRET = 'test-signing-secret-8f3a';
+
+/** Sign as Slack does: v0= + hex HMAC-SHA256(secret, `v0:${ts}:${body}`). */
+export function slackSignature(body: string, timestampSec: number, secret = SIGNING_SECRET): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestampSec}:${body}`).digest('hex')}`;
+}
+
+export interface SendOptions {
+  /** Seconds since the epoch; default now (Bolt checks it against its own clock). */
+  timestamp?: number;
+  secret?: string;
+  signature?: string;
+  retryNum?: number;
+}
+
+/** POST a form body to Bolt exactly as Slack would: the content type with no charset. */
+export async function postToSlackEndpoint(url: string, body: string, o: SendOptions = {}) {
+  const ts = o.timestamp ?? Math.floor(Date.now() / 1000);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Slack-Request-Timestamp': String(ts),
+      'X-Slack-Signature': o.signature ?? slackSignature(body, ts, o.secret),
+      ...(o.retryNum !== undefined ? { 'X-Slack-Retry-Num': String(o.retryNum), 'X-Slack-Retry-Reason': 'http_timeout' } : {}),
+    },
+    body,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+/** A `/apps` slash command payload. */
+export function slashCommand(fakeUrl: string, user: string, text: string, triggerId = `trig-${Math.random().toString(36).slice(2)}`) {
+  return form({
+    token: 'legacy', team_id: 'T0TEAM', team_domain: 'demo', channel_id: 'C0GENERAL', channel_name: 'general', user_id: user, user_name: user,
+    command: '/apps', text, api_app_id: 'A0APP', response_url: `${fakeUrl}/respond/${triggerId}`, trigger_id: triggerId,
+  });
+}
+
+/** A block_actions payload: someone clicked a button in a message. */
+export function buttonClick(fakeUrl: string, user: string, actionId: string, value: string, o: { channel?: string; ts?: string; actionTs?: string } = {}) {
+  const payload = {
+    type: 'block_actions', team: { id: 'T0TEAM' }, user: { id: user, username: user }, api_app_id: 'A0APP', token: 'legacy',
+    trigger_id: `trig-${Math.random().toString(36).slice(2)}`, response_url: `${fakeUrl}/respond/action`,
+    container: { type: 'message', channel_id: o.channel ?? 'C0APPROVALS', message_ts: o.ts ?? '1.0' },
+    channel: { id: o.channel ?? 'C0APPROVALS', name: 'approvals' }, message: { ts: o.ts ?? '1.0', text: '' },
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, text: { type: 'plain_text', text: 'x' }, action_ts: o.actionTs ?? `${Date.now() / 1000}` }],
+  };
+  return form({ payload: JSON.stringify(payload) });
+}
+
+/** A view_submission payload for a modal. */
+export function viewSubmission(user: string, callbackId: string, privateMetadata: string, values: Record<string, Record<string, unknown>>, viewId = 'V1', hash = 'h1') {
+  const payload = {
+    type: 'view_submission', team: { id: 'T0TEAM' }, user: { id: user, username: user }, api_app_id: 'A0APP', token: 'legacy', trigger_id: 'trig-view',
+    view: { id: viewId, hash, type: 'modal', callback_id: callbackId, private_metadata: privateMetadata, state: { values }, team_id: 'T0TEAM', app_id: 'A0APP', blocks: [] },
+  };
+  return form({ payload: JSON.stringify(payload) });
+}
