@@ -21,7 +21,9 @@ import { GENESIS } from '../storage/audit-chain.ts';
 import { openLowdbStore } from '../storage/lowdb/index.ts';
 import { writeSnapshot } from '../storage/lowdb/snapshot.ts';
 
-const { values: flags } = parseArgs({ options: { max: { type: 'string', default: '100000' }, dir: { type: 'string' } } });
+const { values: flags } = parseArgs({
+  options: { max: { type: 'string', default: '100000' }, dir: { type: 'string' } },
+});
 const SIZES = [1_000, 10_000, 100_000, 1_000_000].filter((size) => size <= Number(flags.max));
 const CELL_MS = 2_000;
 const MIN_OPS = 5;
@@ -62,7 +64,8 @@ async function measure(write: WriteOne, first: number, inFlight: number) {
   const latencies: number[] = [];
   const started = performance.now();
   let next = first;
-  const more = () => latencies.length + inFlight <= MAX_OPS && (performance.now() - started < CELL_MS || next - first < MIN_OPS);
+  const inTime = () => performance.now() - started < CELL_MS || next - first < MIN_OPS;
+  const more = () => latencies.length + inFlight <= MAX_OPS && inTime();
   const worker = async () => {
     while (more()) {
       const t0 = performance.now();
@@ -120,7 +123,8 @@ function printTable(rows: Row[]): void {
     r.max.toFixed(2),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: string[]) => c.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+  const pad = (cell: string, i: number) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0));
+  const line = (c: string[]) => c.map(pad).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const c of cells) console.log(line(c));

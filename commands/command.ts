@@ -15,6 +15,3 @@ export function requestId(word: string): string {
   const digits = /^(?:ex-?)?(\d+)$/i.exec(word.trim());
   return digits ? `EX-${digits[1]}` : word.trim();
 }
-
-/** An app name as a person would type it back: quoted when it has spaces. */
-export const typable = (name: string) => (/\s/.test(name) ? `"${name}"` : name);

@@ -5,7 +5,7 @@ import { approversFor, requestException } from '../src/core/exceptions.ts';
 import { resolvePerson } from '../src/core/org.ts';
 import type { DeviceClass } from '../src/core/policy.ts';
 import { put } from '../src/core/records.ts';
-import { typable, type Command } from './command.ts';
+import type { Command } from './command.ts';
 import { commitChanges, duplicateOf } from './commit.ts';
 import type { CommandContext, CommandResult } from './context.ts';
 import { inputFields, validate } from './inputs.ts';
@@ -67,7 +67,7 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
     ok: true,
     data: req,
     reply: reply('ok', [
-      { type: 'heading', text: m.request.filed(req.id, typable(app?.name ?? req.app), req.device, req.purpose, req.days) },
+      { type: 'heading', text: m.request.filed(req.id, app?.name ?? req.app, req.device, req.purpose, req.days) },
       { type: 'note', text: approvers.length ? m.request.approversAre(approvers) : m.request.noApprover },
     ]),
     effects: [{ kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy) }],

@@ -11,12 +11,11 @@ import { describeCause, storageError } from './storage-errors.ts';
  * together, by `commit` (new entries) or `replay` (entries read back from disk).
  */
 export class StoreState {
+  readonly records: RecordIndex;
   #head: ChainHead;
 
-  constructor(
-    readonly records: RecordIndex = new RecordIndex(),
-    head: ChainHead = { seq: 0, hash: GENESIS },
-  ) {
+  constructor(records = new RecordIndex(), head: ChainHead = { seq: 0, hash: GENESIS }) {
+    this.records = records;
     this.#head = { ...head };
   }
 

@@ -12,13 +12,17 @@ export interface CliArgs {
 
 const VALUED = new Set(['--policy', '--data', '--as']);
 
+/**
+ * `--policy`, `--data` and `--as` are the CLI's only before the command word: after it, `--data` is the
+ * command's data class (`check LINE --data personal-data`). `--json` and `--help` count anywhere.
+ */
 export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs } | { ok: false; problem: string } {
   const args: CliArgs = { json: false, help: false, text: '', words: [] };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (VALUED.has(flag)) {
+    if (VALUED.has(flag) && rest.length === 0) {
       const value = inline ?? argv[++i];
       if (!value) return { ok: false, problem: `${flag} needs a value` };
       args[flag.slice(2) as 'policy' | 'data' | 'as'] = value;

@@ -57,7 +57,8 @@ export class Compactor {
     } catch (error) {
       // Harmless to data (the log has it all): opening replays more until the next snapshot succeeds.
       const why = error instanceof Error ? error.message : String(error);
-      this.#options.log(`state.json: the snapshot at seq ${plan.snapshot.seq} failed (${why}); the next one will retry`);
+      const { seq } = plan.snapshot;
+      this.#options.log(`state.json: the snapshot at seq ${seq} failed (${why}); the next one will retry`);
     }
   }
 }

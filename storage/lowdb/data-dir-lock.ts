@@ -33,7 +33,8 @@ export async function lockDataDir(dir: string, now: () => Date, log: (line: stri
   const file = dataFiles(path).lock;
   const held = heldHere.get(path);
   if (held) {
-    throw locked(path, `is already open in this process (pid ${held.pid}, since ${held.started}); open it once and share the store`);
+    const problem = `is already open in this process (pid ${held.pid}, since ${held.started})`;
+    throw locked(path, problem, 'open it once and share the store');
   }
   const me: LockOwner = { pid: process.pid, host: hostname(), started: now().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -122,11 +123,14 @@ async function release(path: string, file: string, me: LockOwner): Promise<void>
   heldHere.delete(path);
   const owner = await readOwner(file);
   // Remove only our own lock: never one that another process took over meanwhile.
-  if (typeof owner === 'object' && owner.pid === me.pid && owner.started === me.started) await rm(file, { force: true });
+  const isMine = typeof owner === 'object' && owner.pid === me.pid && owner.started === me.started;
+  if (isMine) await rm(file, { force: true });
 }
 
 const describeOwner = (owner: LockOwner | 'unreadable'): string =>
-  owner === 'unreadable' ? 'an unknown process (an unreadable lock file)' : `process ${owner.pid} (started ${owner.started})`;
+  owner === 'unreadable'
+    ? 'an unknown process (an unreadable lock file)'
+    : `process ${owner.pid} (started ${owner.started})`;
 
 const locked = (dir: string, problem: string, advice?: string) =>
   storageError('storage.locked', `DATA_DIR ${dir} ${problem}${advice ? `; ${advice}` : ''}`, { dir });

@@ -21,6 +21,8 @@ interface Waiter {
  * so is every later one (the writer is dead; reopening the store recovers from what is on disk).
  */
 export class GroupCommitWriter {
+  readonly #sink: AppendSink;
+  readonly #failureError: (cause: unknown, waiting: number) => Error;
   #queue: string[] = [];
   #waiters: Waiter[] = [];
   #flushing = false;
@@ -29,13 +31,13 @@ export class GroupCommitWriter {
   #durableOffset: number;
   #lastLine: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly sink: AppendSink,
-    /** Bytes already in the file. */
-    startOffset: number,
-    /** The error to reject with, given the cause and how many lines were waiting. */
-    private readonly failureError: (cause: unknown, waiting: number) => Error,
-  ) {
+  /**
+   * @param startOffset bytes already in the file
+   * @param failureError the error to reject with, given the cause and how many lines were waiting
+   */
+  constructor(sink: AppendSink, startOffset: number, failureError: (cause: unknown, waiting: number) => Error) {
+    this.#sink = sink;
+    this.#failureError = failureError;
     this.#appendedOffset = startOffset;
     this.#durableOffset = startOffset;
   }
@@ -81,8 +83,8 @@ export class GroupCommitWriter {
       this.#queue = [];
       this.#waiters = [];
       try {
-        await this.sink.write(data);
-        await this.sink.sync();
+        await this.#sink.write(data);
+        await this.#sink.sync();
       } catch (cause) {
         this.#fail(cause, waiters);
         break;
@@ -95,7 +97,7 @@ export class GroupCommitWriter {
 
   #fail(cause: unknown, inFlight: Waiter[]): void {
     const waiting = [...inFlight, ...this.#waiters];
-    this.#failure = this.failureError(cause, waiting.length);
+    this.#failure = this.#failureError(cause, waiting.length);
     this.#queue = [];
     this.#waiters = [];
     for (const waiter of waiting) waiter.reject(this.#failure);

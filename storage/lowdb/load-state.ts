@@ -93,7 +93,10 @@ async function replay(audit: FileHandle, start: number, end: number, state: Stor
     const text = lineText(line);
     const check = text === null ? ({ ok: false, problem: 'unreadable' } as const) : checkEntryLine(text, state.head);
     if (check.ok) state.replay(check.entry);
-    else bad = { line: state.head.seq + 1, start: line.start, problem: check.problem === 'skipped' ? 'removed' : check.problem };
+    else {
+      const problem = check.problem === 'skipped' ? 'removed' : check.problem;
+      bad = { line: state.head.seq + 1, start: line.start, problem };
+    }
   }
   if (bad && bad.problem !== 'unreadable') throw corruptLine(bad, 'it is whole');
   return bad;

@@ -48,7 +48,8 @@ async function withOpenFailed<T>(dir: string, open: () => Promise<T>): Promise<T
     return await open();
   } catch (error) {
     if (error instanceof Error && 'errno' in error) {
-      throw storageError('storage.open_failed', `cannot use DATA_DIR ${dir}: ${describeCause(error)}`, { cause: error });
+      const message = `cannot use DATA_DIR ${dir}: ${describeCause(error)}`;
+      throw storageError('storage.open_failed', message, { cause: error });
     }
     throw error;
   }

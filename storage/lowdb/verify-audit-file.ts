@@ -14,7 +14,8 @@ export async function verifyAuditFile(dir: string): Promise<AuditVerification> {
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
   } catch (error) {
-    throw storageError('storage.open_failed', `cannot verify DATA_DIR ${dir}: ${describeCause(error)}`, { cause: error });
+    const message = `cannot verify DATA_DIR ${dir}: ${describeCause(error)}`;
+    throw storageError('storage.open_failed', message, { cause: error });
   }
   const path = dataFiles(dir).audit;
   const first = await verifyAuditLines(path);

@@ -12,7 +12,8 @@ function chainLines(n: number): string[] {
   const lines: string[] = [];
   let prev = GENESIS;
   for (let seq = 1; seq <= n; seq++) {
-    const entry = chainEntry(prev, seq, event('test.step', { detail: { seq } }), [put('keys', idempotencyKey(`K-${seq}`))]);
+    const changes = [put('keys', idempotencyKey(`K-${seq}`))];
+    const entry = chainEntry(prev, seq, event('test.step', { detail: { seq } }), changes);
     lines.push(entryLine(entry));
     prev = entry.hash;
   }

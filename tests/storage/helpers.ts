@@ -76,7 +76,7 @@ export function spawnFixture(script: string, args: string[]): ChildProcess {
 }
 
 /** Runs a fixture to its end; resolves with what it printed. */
-export function runFixture(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runFixture(script: string, args: string[]): Promise<{ code: number | null; stdout: string }> {
   const child = spawnFixture(script, args);
   let stdout = '';
   let stderr = '';
@@ -84,7 +84,7 @@ export function runFixture(script: string, args: string[]): Promise<{ code: numb
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((done, fail) => {
     child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.on('close', (code) => (code === 0 ? done({ code, stdout }) : fail(new Error(`${script} failed: ${stderr}`))));
   });
 }
 

@@ -16,10 +16,11 @@ export const auditPath = (dir: string) => join(dir, 'audit.jsonl');
 export const snapshotPath = (dir: string) => join(dir, 'state.json');
 export const lockPath = (dir: string) => join(dir, 'appwarden.lock');
 
-export const readAuditLines = async (dir: string): Promise<string[]> =>
+export const auditFileLines = async (dir: string): Promise<string[]> =>
   (await readFile(auditPath(dir), 'utf8')).split('\n').slice(0, -1);
 
-export const writeAuditLines = (dir: string, lines: string[]) => writeFile(auditPath(dir), lines.map((l) => `${l}\n`).join(''));
+export const writeAuditFileLines = (dir: string, lines: string[]) =>
+  writeFile(auditPath(dir), lines.map((line) => `${line}\n`).join(''));
 
 export async function readSnapshotSeq(dir: string): Promise<number> {
   return (JSON.parse(await readFile(snapshotPath(dir), 'utf8')) as { seq: number }).seq;
@@ -29,7 +30,8 @@ export async function readSnapshotSeq(dir: string): Promise<number> {
 export function commitNumber(store: Store, n: number) {
   const person = n % 2 === 0 ? 'pierre' : 'akiko';
   if (n % 5 === 4) {
-    return store.commit(event('request.approved'), [put('requests', request(`EX-${n - 1}`, person, { status: 'approved' }))]);
+    const approved = request(`EX-${n - 1}`, person, { status: 'approved' });
+    return store.commit(event('request.approved'), [put('requests', approved)]);
   }
   if (n % 7 === 6) {
     return store.commit(event('key.expired'), [{ collection: 'keys', id: `K-${n - 2}`, value: null }]);

@@ -61,7 +61,8 @@ describe('LowdbStore: one writer per data directory', () => {
     await writeLock(dir, { pid, host: hostname(), started: '2026-01-01T00:00:00.000Z' });
     const { store, logged } = await openWithLog(dir);
     expect(logged).toEqual([
-      `${lockPath(dir)}: took over the lock of process ${pid} (started 2026-01-01T00:00:00.000Z), which is no longer running`,
+      `${lockPath(dir)}: took over the lock of process ${pid} (started 2026-01-01T00:00:00.000Z), ` +
+        'which is no longer running',
     ]);
     expect(JSON.parse(await readFile(lockPath(dir), 'utf8'))).toMatchObject({ pid: process.pid });
     await store.close();
@@ -90,7 +91,9 @@ describe('LowdbStore: one writer per data directory', () => {
     const aMinuteAgo = new Date(Date.now() - 60_000);
     await utimes(lockPath(dir), aMinuteAgo, aMinuteAgo);
     const { store, logged } = await openWithLog(dir);
-    expect(logged).toEqual([`${lockPath(dir)}: took over the lock of an unknown process (an unreadable lock file), which is no longer running`]);
+    expect(logged).toEqual([
+      `${lockPath(dir)}: took over the lock of an unknown process (an unreadable lock file), which is no longer running`,
+    ]);
     await store.close();
   });
 

@@ -5,7 +5,7 @@ import { put } from '../../src/core/records.ts';
 import { chainEntry, entryLine } from '../../storage/audit-chain.ts';
 import { openLowdbStore } from '../../storage/lowdb/index.ts';
 import { event, idempotencyKey, readAll, tempDirs } from './helpers.ts';
-import { auditPath, openWithLog, readAuditLines, snapshotPath, writeAuditLines } from './lowdb-helpers.ts';
+import { auditPath, openWithLog, auditFileLines, snapshotPath, writeAuditFileLines } from './lowdb-helpers.ts';
 
 const dirs = tempDirs();
 afterAll(() => dirs.removeAll());
@@ -21,7 +21,7 @@ async function storeWithKeys(n: number, compactEvery = 1000): Promise<string> {
 
 describe('LowdbStore: a torn last line left by a crash', () => {
   const wholeNextEntry = async (dir: string) => {
-    const last = JSON.parse((await readAuditLines(dir)).at(-1) ?? '') as { hash: string };
+    const last = JSON.parse((await auditFileLines(dir)).at(-1) ?? '') as { hash: string };
     return entryLine(chainEntry(last.hash, 4, event(), [put('keys', idempotencyKey('K-4'))]));
   };
 
@@ -54,8 +54,8 @@ describe('LowdbStore: a torn last line left by a crash', () => {
 describe('LowdbStore: damage it refuses to open on', () => {
   it('a bad line in the middle of the log: storage.corrupt, naming the line', async () => {
     const dir = await storeWithKeys(4);
-    const lines = await readAuditLines(dir);
-    await writeAuditLines(dir, [...lines.slice(0, 2), 'garbage', ...lines.slice(2)]);
+    const lines = await auditFileLines(dir);
+    await writeAuditFileLines(dir, [...lines.slice(0, 2), 'garbage', ...lines.slice(2)]);
     const opening = openLowdbStore({ dir, log: () => {} });
     await expect(opening).rejects.toMatchObject({ code: 'storage.corrupt', details: { line: 3, problem: 'unreadable' } });
     await expect(opening).rejects.toThrow(/audit\.jsonl line 3 \(seq 3\) is unreadable, and it is not the last line/);
@@ -65,8 +65,8 @@ describe('LowdbStore: damage it refuses to open on', () => {
 
   it('a whole last line that parses but was changed is damage too, not a torn write', async () => {
     const dir = await storeWithKeys(3);
-    const lines = await readAuditLines(dir);
-    await writeAuditLines(dir, [...lines.slice(0, 2), (lines[2] ?? '').replace('"K-3"', '"K-9"')]);
+    const lines = await auditFileLines(dir);
+    await writeAuditFileLines(dir, [...lines.slice(0, 2), (lines[2] ?? '').replace('"K-3"', '"K-9"')]);
     await expect(openLowdbStore({ dir, log: () => {} })).rejects.toMatchObject({
       code: 'storage.corrupt',
       details: { line: 3, problem: 'changed' },
@@ -82,7 +82,7 @@ describe('LowdbStore: damage it refuses to open on', () => {
 
   it('a log shorter than its snapshot says', async () => {
     const dir = await storeWithKeys(4, 4);
-    await writeAuditLines(dir, (await readAuditLines(dir)).slice(0, 2));
+    await writeAuditFileLines(dir, (await auditFileLines(dir)).slice(0, 2));
     await expect(openLowdbStore({ dir, log: () => {} })).rejects.toMatchObject({ code: 'storage.corrupt' });
   });
 });
@@ -110,7 +110,9 @@ describe('LowdbStore: a failed write', () => {
     for (const commit of waiting) {
       await expect(commit).rejects.toMatchObject({ code: 'storage.write_failed' });
     }
-    await expect(waiting[0]).rejects.toThrow(/ENOSPC.*3 commit\(s\) are not durable.*visible in memory.*refuses further commits/);
+    await expect(waiting[0]).rejects.toThrow(
+      /ENOSPC.*3 commit\(s\) are not durable.*visible in memory.*refuses further commits/,
+    );
     expect(store.count('keys')).toBe(3); // memory is ahead of the disk, as the error says
     await expect(store.commit(event(), [])).rejects.toMatchObject({ code: 'storage.write_failed' });
     await store.close();

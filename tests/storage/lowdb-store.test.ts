@@ -1,17 +1,18 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { put } from '../../src/core/records.ts';
 import { openLowdbStore } from '../../storage/lowdb/index.ts';
 import { event, idempotencyKey, readAll, tempDirs } from './helpers.ts';
 import {
+  auditFileLines,
   auditPath,
   commitNumber,
   openWithLog,
-  readAuditLines,
   readSnapshotSeq,
   snapshotPath,
   visibleState,
+  writeAuditFileLines,
 } from './lowdb-helpers.ts';
 import { storeContract } from './store-contract.ts';
 
@@ -35,6 +36,7 @@ describe('LowdbStore: reopening', () => {
     const { store: reopened, logged } = await openWithLog(dir, { compactEvery });
     expect({ state: visibleState(reopened), audit: await readAll(reopened) }).toEqual(before);
     expect(logged).toEqual([]);
+    expect(Object.isFrozen(reopened.get('requests', 'EX-1'))).toBe(true);
     const next = await reopened.commit(event(), []);
     expect(next).toMatchObject({ seq: 21, prev: before.audit.at(-1)?.hash });
     expect(await reopened.verifyAudit()).toEqual({ ok: true, entries: 21 });
@@ -52,17 +54,28 @@ describe('LowdbStore: reopening', () => {
     for (let n = 6; n <= 8; n++) await second.store.commit(event(), [put('keys', idempotencyKey(`K-${n}`))]);
     await second.store.close();
     expect(await readSnapshotSeq(dir)).toBe(5);
-    expect(await readAuditLines(dir)).toHaveLength(8);
+    expect(await auditFileLines(dir)).toHaveLength(8);
 
     // Edit entry 2, before the snapshot: opening does not read it again, verification does.
-    const lines = await readAuditLines(dir);
-    const edited = lines.map((line, i) => (i === 1 ? line.replace('"K-2"', '"K-X"') : line));
-    await writeFile(auditPath(dir), edited.map((line) => `${line}\n`).join(''));
+    const lines = await auditFileLines(dir);
+    await writeAuditFileLines(dir, lines.map((line, i) => (i === 1 ? line.replace('"K-2"', '"K-X"') : line)));
 
     const third = await openWithLog(dir);
     expect(third.store.list('keys').map((key) => key.id)).toEqual(['K-1', 'K-2', 'K-3', 'K-4', 'K-5', 'K-6', 'K-7', 'K-8']);
     expect(await third.store.verifyAudit()).toEqual({ ok: false, entries: 1, seq: 2, line: 2, problem: 'changed' });
     await third.store.close();
+  });
+
+  it('counts the entries replayed at open towards the next snapshot', async () => {
+    const dir = await dirs.make();
+    const first = await openWithLog(dir, { compactEvery: 1000 });
+    for (let n = 1; n <= 5; n++) await first.store.commit(event(), []);
+    await first.store.close();
+    expect(existsSync(snapshotPath(dir))).toBe(false);
+    const second = await openWithLog(dir, { compactEvery: 5 });
+    await second.store.commit(event(), []);
+    await second.store.close();
+    expect(await readSnapshotSeq(dir)).toBe(6);
   });
 
   it('writes the snapshot in the agreed format, tied to the entry it was taken at', async () => {
@@ -86,7 +99,7 @@ describe('LowdbStore: reopening', () => {
     const dir = `${await dirs.make()}/nested/data`;
     const { store } = await openWithLog(dir);
     const entry = await store.commit(event(), [put('keys', idempotencyKey('K-1'))]);
-    const lines = await readAuditLines(dir);
+    const lines = await auditFileLines(dir);
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] ?? '')).toEqual(entry);
     await store.close();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { put } from '../../src/core/records.ts';
 import { verifyAuditFile } from '../../storage/lowdb/index.ts';
 import { event, request, tempDirs } from './helpers.ts';
-import { auditPath, openWithLog, writeAuditLines } from './lowdb-helpers.ts';
+import { auditPath, openWithLog, writeAuditFileLines } from './lowdb-helpers.ts';
 
 const dirs = tempDirs();
 afterAll(() => dirs.removeAll());
@@ -17,7 +17,8 @@ beforeAll(async () => {
   const { store } = await openWithLog(dir);
   for (let n = 1; n <= ENTRIES; n++) {
     // Non-ASCII text, so that byte edits also break UTF-8 sequences.
-    await store.commit(event('request.filed', { detail: { app: 'ティックトック', n } }), [put('requests', request(`EX-${n}`))]);
+    const filed = event('request.filed', { detail: { app: 'ティックトック', n } });
+    await store.commit(filed, [put('requests', request(`EX-${n}`))]);
   }
   await store.close();
   original = await readFile(auditPath(dir));
@@ -34,7 +35,7 @@ describe('verifyAuditFile: tampering with audit.jsonl', () => {
   it.each([3, ENTRIES])('names entry %i when one byte of it is changed', async (k) => {
     const lines = original.toString('utf8').split('\n').slice(0, -1);
     lines[k - 1] = (lines[k - 1] ?? '').replace('"actor":"pierre"', '"actor":"pierrf"');
-    await writeAuditLines(dir, lines);
+    await writeAuditFileLines(dir, lines);
     expect(await verifyAuditFile(dir)).toEqual({ ok: false, entries: k - 1, seq: k, line: k, problem: 'changed' });
   });
 
@@ -55,13 +56,13 @@ describe('verifyAuditFile: tampering with audit.jsonl', () => {
 
   it('names a removed middle entry as removed', async () => {
     const lines = original.toString('utf8').split('\n').slice(0, -1);
-    await writeAuditLines(dir, [...lines.slice(0, 2), ...lines.slice(3)]);
+    await writeAuditFileLines(dir, [...lines.slice(0, 2), ...lines.slice(3)]);
     expect(await verifyAuditFile(dir)).toEqual({ ok: false, entries: 2, seq: 3, line: 3, problem: 'removed' });
   });
 
   it('names two swapped entries as reordered', async () => {
     const [l1 = '', l2 = '', l3 = '', l4 = '', ...rest] = original.toString('utf8').split('\n').slice(0, -1);
-    await writeAuditLines(dir, [l1, l2, l4, l3, ...rest]);
+    await writeAuditFileLines(dir, [l1, l2, l4, l3, ...rest]);
     expect(await verifyAuditFile(dir)).toEqual({ ok: false, entries: 2, seq: 3, line: 3, problem: 'reordered' });
   });
 
@@ -79,8 +80,10 @@ describe('verifyAuditFile: tampering with audit.jsonl', () => {
     await restore();
   });
 
-  it('takes a directory with no log as an empty log', async () => {
-    expect(await verifyAuditFile(await dirs.make())).toEqual({ ok: true, entries: 0 });
+  it('takes a directory with no log as an empty log, and refuses one that does not exist', async () => {
+    const empty = await dirs.make();
+    expect(await verifyAuditFile(empty)).toEqual({ ok: true, entries: 0 });
+    await expect(verifyAuditFile(`${empty}/mistyped`)).rejects.toMatchObject({ code: 'storage.open_failed' });
   });
 });
 

@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+
+/** The bot scope each Web API method the code calls needs (Slack's method reference). */
+const SCOPE_OF: Record<string, string | null> = {
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'views.open': null,
+};
+
+describe('Slack app manifest', () => {
+  const code = readdirSync(join(root, 'adapters/slack')).map((f) => readFileSync(join(root, 'adapters/slack', f), 'utf8')).join('\n');
+  const methods = [...new Set([...code.matchAll(/client\.(\w+)\.(\w+)\(/g)].map((m) => `${m[1]}.${m[2]}`))].sort();
+
+  it('knows the scope of every Web API method the adapter calls', () => {
+    expect(methods.length).toBeGreaterThan(0);
+    for (const m of methods) expect(SCOPE_OF, `scope of ${m}`).toHaveProperty([m]);
+  });
+
+  it('asks for the scopes the code uses and no more', () => {
+    const needed = new Set(methods.map((m) => SCOPE_OF[m]).filter((s): s is string => !!s));
+    if (code.includes("app.command('/apps'")) needed.add('commands');
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+  });
+
+  it('declares /apps with a usage hint, and interactivity on the same endpoint', () => {
+    const [command] = manifest.features.slash_commands;
+    expect(command).toMatchObject({ command: '/apps', url: expect.stringMatching(/\/slack\/events$/) });
+    expect(command.usage_hint.length).toBeGreaterThan(0);
+    expect(command.description.length).toBeLessThanOrEqual(2000);
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: command.url });
+    expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);
+  });
+
+  it('lets the bot send direct messages (App Home messages tab)', () => {
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+  });
+});
