@@ -37,28 +37,36 @@ export async function lockDataDir(dir: string, now: () => Date, log: (line: stri
     throw locked(path, problem, 'open it once and share the store');
   }
   const me: LockOwner = { pid: process.pid, host: hostname(), started: now().toISOString() };
+  heldHere.set(path, me); // claimed before the first await, so a concurrent open in this process is refused
+  try {
+    await createLockFile(path, file, me, log);
+  } catch (error) {
+    heldHere.delete(path);
+    throw error;
+  }
+  return { owner: me, release: () => release(path, file, me) };
+}
+
+async function createLockFile(dir: string, file: string, me: LockOwner, log: (line: string) => void): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (await createExclusive(file, `${JSON.stringify(me)}\n`)) {
-      heldHere.set(path, me);
-      return { owner: me, release: () => release(path, file, me) };
-    }
+    if (await createExclusive(file, `${JSON.stringify(me)}\n`)) return;
     const owner = await readOwner(file);
     if (owner === 'gone') continue; // released meanwhile: try again
     if (owner === 'unreadable') {
-      if (await isYoung(file)) throw locked(path, 'is being opened by another process right now', STOP_IT);
+      if (await isYoung(file)) throw locked(dir, 'is being opened by another process right now', STOP_IT);
     } else if (owner.host !== me.host) {
       throw locked(
-        path,
+        dir,
         `is in use by process ${owner.pid} on host ${owner.host} (started ${owner.started})`,
         `${STOP_IT} (if that host no longer runs AppWarden, delete ${file})`,
       );
     } else if (isAlive(owner.pid)) {
-      throw locked(path, `is in use by process ${owner.pid} (started ${owner.started})`, STOP_IT);
+      throw locked(dir, `is in use by process ${owner.pid} (started ${owner.started})`, STOP_IT);
     }
     log(`${file}: took over the lock of ${describeOwner(owner)}, which is no longer running`);
     await rm(file, { force: true });
   }
-  throw locked(path, 'could not be locked: its lock kept changing hands', 'is another AppWarden starting on it?');
+  throw locked(dir, 'could not be locked: its lock kept changing hands', 'is another AppWarden starting on it?');
 }
 
 const STOP_IT = 'stop it or choose another data directory';

@@ -4,7 +4,7 @@ import type { AuditEntry, AuditEvent, AuditVerification, Store } from '../../src
 import { entryLine } from '../audit-chain.ts';
 import { describeCause, storageError, storeClosed } from '../storage-errors.ts';
 import type { StoreState } from '../store-state.ts';
-import { Compactor } from './compactor.ts';
+import { Compactor, type SnapshotPlan } from './compactor.ts';
 import type { DataDirLock } from './data-dir-lock.ts';
 import { dataFiles } from './data-dir.ts';
 import { fileSink, GroupCommitWriter } from './group-commit.ts';
@@ -114,17 +114,21 @@ export class LowdbStore implements Store {
   }
 
   async #close(): Promise<void> {
-    await this.#writer.settled();
-    await this.#compactor.idle();
-    await this.#audit.close();
-    await this.#lock.release();
+    try {
+      await this.#writer.settled();
+      await this.#compactor.idle();
+      await this.#audit.close();
+    } finally {
+      await this.#lock.release();
+    }
   }
 
-  #planSnapshot() {
+  /** The state as of the last appended entry, and how to know when that entry is on disk. */
+  #planSnapshot(): SnapshotPlan {
     const { seq, hash } = this.#state.head;
     const offset = this.#writer.appendedOffset;
     return {
-      snapshot: { format: 1, seq, offset, hash, collections: this.#state.records.toArrays() } as const,
+      snapshot: { format: 1, seq, offset, hash, collections: this.#state.records.toArrays() },
       durable: this.#writer.settled(),
       isDurable: () => this.#writer.durableOffset >= offset,
     };

@@ -43,6 +43,19 @@ describe('LowdbStore: one writer per data directory', () => {
     await (await openLowdbStore({ dir, log: () => {} })).close();
   });
 
+  it('lets only one of two opens started together in the same process through', async () => {
+    const dir = await dirs.make();
+    const [first, second] = await Promise.allSettled([
+      openLowdbStore({ dir, log: () => {} }),
+      openLowdbStore({ dir, log: () => {} }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = [first, second].find((result) => result.status === 'rejected');
+    expect(refused?.reason).toMatchObject({ code: 'storage.locked' });
+    const opened = [first, second].find((result) => result.status === 'fulfilled');
+    await opened?.value.close();
+  });
+
   it('refuses a second process, naming the owner', async () => {
     const dir = await dirs.make();
     const { store } = await openWithLog(dir, { now: () => STARTED });

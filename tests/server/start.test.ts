@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from '../support/cli.ts';
+import { startFakeSlack } from '../support/fake-slack.ts';
+import { postToSlackEndpoint, SIGNING_SECRET, slashCommand } from '../support/slack-requests.ts';
+
+const children: ChildProcess[] = [];
+afterEach(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
+/** `npm start`'s code path: the server entry point in a child process, with only the given environment. */
+function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server.ts')], { cwd: ROOT, env: { PATH: process.env.PATH!, ...env } });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c) => (stdout += c));
+  child.stderr!.on('data', (c) => (stderr += c));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const listening = new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', () => {
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+      if (m) resolve(Number(m[1]));
+    });
+    void exited.then((code) => reject(new Error(`server exited ${code}: ${stderr}`)));
+  });
+  listening.catch(() => undefined); // a test that expects a refusal awaits `exited` instead
+  return { child, listening, exited, out: () => stdout, err: () => stderr };
+}
+
+describe('npm start', () => {
+  it('with the two Slack variables serves /slack/events and /healthz, and stops cleanly on SIGTERM', async () => {
+    const fake = await startFakeSlack();
+    const data = await tempDir();
+    const s = startServer({ PORT: '0', DATA_DIR: data, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
+    const port = await s.listening;
+    expect(s.out()).toMatch(/AppWarden for Demo Agency \(demo policy pack\): listening .* slack; data in/);
+    const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
+    expect(health).toEqual({ ok: true, organization: 'Demo Agency', surfaces: ['slack'] });
+    const res = await postToSlackEndpoint(`http://127.0.0.1:${port}/slack/events`, slashCommand(fake.url, 'U0STAFF', 'attest tiktok'));
+    expect(res.status).toBe(200);
+    const reply = await fake.until(() => fake.calls.find((c) => c.method.startsWith('respond/')), 'the reply');
+    expect(JSON.stringify(reply.body)).toContain('Recorded: you have removed TikTok');
+    expect(existsSync(join(data, 'appwarden.lock'))).toBe(true);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    expect(s.out()).toMatch(/data directory released/);
+    expect(existsSync(join(data, 'appwarden.lock'))).toBe(false);
+    await fake.close();
+  });
+
+  it('refuses half a Slack configuration with one clear line, no stack trace', async () => {
+    const s = startServer({ PORT: '0', DATA_DIR: await tempDir(), SLACK_BOT_TOKEN: 'xoxb-test' });
+    expect(await s.exited).toBe(2);
+    expect(s.err().trim()).toBe('appwarden: SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack needs both (Basic Information → Signing Secret)');
+  });
+
+  it('refuses a bad policy file with every problem, and a data directory in use', async () => {
+    const bad = startServer({ PORT: '0', DATA_DIR: await tempDir(), POLICY_FILE: join(ROOT, 'package.json') });
+    expect(await bad.exited).toBe(2);
+    expect(bad.err()).toMatch(/problem\(s\)/);
+    expect(bad.err()).not.toMatch(/\n\s+at /);
+
+    const data = await tempDir();
+    const first = startServer({ PORT: '0', DATA_DIR: data });
+    await first.listening;
+    const second = startServer({ PORT: '0', DATA_DIR: data });
+    expect(await second.exited).toBe(2);
+    expect(second.err()).toMatch(/is in use by process/);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  });
+
+  it('runs with no configuration at all: the demo pack, ./data-style directory, no chat surface yet', async () => {
+    const s = startServer({ PORT: '0', DATA_DIR: await tempDir() });
+    const port = await s.listening;
+    expect((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).ok).toBe(true);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
+});
