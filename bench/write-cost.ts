@@ -89,7 +89,7 @@ async function benchLowdbStore(dir: string, size: number): Promise<Row[]> {
   const requests = Array.from({ length: size }, (_, n) => request(n));
   const collections = { requests, attestations: [], keys: [], messages: [] };
   await writeSnapshot(join(dir, 'state.json'), { format: 1, seq: 0, offset: 0, hash: GENESIS, collections });
-  const store = await openLowdbStore({ dir, log: () => {} });
+  const store = await openLowdbStore({ dir }); // logs to stderr, e.g. a snapshot that failed
   const write: WriteOne = (n) => store.commit(event, [put('requests', request(n))]);
   const rows = [
     row('LowdbStore', size, 'one at a time', await measure(write, size, 1)),
