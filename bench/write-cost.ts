@@ -87,7 +87,7 @@ function row(store: string, records: number, mode: string, result: { latencies: 
 async function benchLowdbStore(dir: string, size: number): Promise<Row[]> {
   // Prefill by writing the snapshot directly: the same state 'size' commits would leave, far faster.
   const requests = Array.from({ length: size }, (_, n) => request(n));
-  const collections = { requests, attestations: [], keys: [], messages: [] };
+  const collections = { requests, attestations: [], keys: [], messages: [], conversations: [] };
   await writeSnapshot(join(dir, 'state.json'), { format: 1, seq: 0, offset: 0, hash: GENESIS, collections });
   const store = await openLowdbStore({ dir }); // logs to stderr, e.g. a snapshot that failed
   const write: WriteOne = (n) => store.commit(event, [put('requests', request(n))]);

@@ -37,7 +37,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Out = con
   const { dataDir, policyFile } = config.config;
 
   if (w0 === 'audit' && w1 === 'verify' && !w2) {
-    const result = await verifyAuditFile(dataDir);
+    let result;
+    try {
+      result = await verifyAuditFile(dataDir);
+    } catch (e) {
+      if (e instanceof AppWardenError) return io.err(e.message), 2;
+      throw e;
+    }
     if (args.json) io.out(JSON.stringify(result, null, 2));
     else if (result.ok) io.out(`audit log verified: ${result.entries} entries, chain intact`);
     else io.err(`audit log FAILED verification at entry ${result.seq} (line ${result.line}): ${result.problem}`);

@@ -57,7 +57,8 @@ export class RecordIndex {
   static fromArrays(arrays: CollectionArrays): RecordIndex {
     const index = new RecordIndex();
     for (const collection of COLLECTION_NAMES) {
-      const records: AnyRecord[] = arrays[collection];
+      // A collection added by a later version is simply empty in an older snapshot.
+      const records: AnyRecord[] = arrays[collection] ?? [];
       index.apply(records.map((value) => ({ collection, id: value.id, value }) as Change));
     }
     return index;

@@ -59,14 +59,25 @@ export interface PlatformMessage {
   ref: Record<string, string>;
 }
 
+/** How to reach a conversation later (a Teams conversation reference, as the SDK gives it). */
+export interface ConversationRecord {
+  /** `teams:user:<aadObjectId>` for a person's personal chat, `teams:conversation:<id>` for a channel or chat. */
+  id: string;
+  platform: string;
+  person?: string;
+  reference: Record<string, unknown>;
+  at: string;
+}
+
 export interface Collections {
   requests: ExceptionRequest;
   attestations: Attestation;
   keys: IdempotencyKey;
   messages: PlatformMessage;
+  conversations: ConversationRecord;
 }
 export type CollectionName = keyof Collections;
-export const COLLECTION_NAMES: CollectionName[] = ['requests', 'attestations', 'keys', 'messages'];
+export const COLLECTION_NAMES: CollectionName[] = ['requests', 'attestations', 'keys', 'messages', 'conversations'];
 
 /** One record put (or removed, with `value: null`). */
 export type Change = {

@@ -58,7 +58,7 @@ function snapshotProblem(value: unknown): string | undefined {
   if (typeof value.hash !== 'string' || !/^[0-9a-f]{64}$/.test(value.hash)) return 'hash: not a SHA-256 hex digest';
   if (!isPlainObject(value.collections)) return 'collections: not an object';
   for (const name of COLLECTION_NAMES) {
-    const records = value.collections[name];
+    const records = value.collections[name] ?? [];
     if (!Array.isArray(records)) return `collections.${name}: not an array`;
     const bad = records.findIndex((record) => !isPlainObject(record) || typeof record.id !== 'string');
     if (bad !== -1) return `collections.${name}[${bad}]: not a record with an id`;

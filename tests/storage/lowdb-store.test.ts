@@ -91,7 +91,7 @@ describe('LowdbStore: reopening', () => {
       seq: 2,
       offset: auditBytes,
       hash: second.hash,
-      collections: { requests: [], attestations: [], keys: [idempotencyKey('K-1'), idempotencyKey('K-2')], messages: [] },
+      collections: { requests: [], attestations: [], keys: [idempotencyKey('K-1'), idempotencyKey('K-2')], messages: [], conversations: [] },
     });
   });
 
