@@ -1,13 +1,19 @@
 import { appById } from '../src/core/catalog.ts';
 import { lastValidDate } from '../src/core/explain.ts';
 import { messages } from '../src/core/i18n/index.ts';
-import { resolvePerson } from '../src/core/org.ts';
+import { approversFor } from '../src/core/exceptions.ts';
+import { resolvePerson, type Person } from '../src/core/org.ts';
 import type { Policy } from '../src/core/policy.ts';
 import type { ExceptionRequest } from '../src/core/records.ts';
 import { reply, type Block, type Reply } from './reply.ts';
 
 /** Who a person is, in words: their name from the policy, else their id. */
 export const displayName = (policy: Policy, person: string) => resolvePerson(policy, person).name;
+
+/** The listed people who may decide a request (for routing, and for Teams' live-card refresh). */
+export function approversOf(policy: Policy, request: ExceptionRequest): Person[] {
+  return approversFor(policy, request, policy.people.map((p) => resolvePerson(policy, p.id)));
+}
 
 /** When, in the organisation's time zone: `2026-11-22 14:05 (Europe/Brussels)`. */
 export function localTime(iso: string, timezone: string): string {

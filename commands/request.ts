@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { findApp } from '../src/core/catalog.ts';
 import { decide } from '../src/core/decide.ts';
-import { approversFor, requestException } from '../src/core/exceptions.ts';
-import { resolvePerson } from '../src/core/org.ts';
+import { requestException } from '../src/core/exceptions.ts';
 import type { DeviceClass } from '../src/core/policy.ts';
 import { put } from '../src/core/records.ts';
 import type { Command } from './command.ts';
@@ -11,7 +10,7 @@ import type { CommandContext, CommandResult } from './context.ts';
 import { inputFields, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
 import { reply } from './reply.ts';
-import { requestCard } from './request-card.ts';
+import { approversOf, requestCard } from './request-card.ts';
 
 /** What a person fills in to ask for an exception, as typed (flags or form fields): validated here. */
 export interface RequestInput {
@@ -61,8 +60,7 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   }
   const req = filed.value.request;
   await commitChanges(ctx, { at: now, action: 'request.filed', subject: req.id, detail: { app: req.app, purpose: req.purpose, days: req.days, device: req.device } }, [put('requests', req)], req.id);
-  const listed = ctx.policy.people.map((p) => resolvePerson(ctx.policy, p.id));
-  const approvers = approversFor(ctx.policy, req, listed).map((p) => p.name);
+  const approvers = approversOf(ctx.policy, req).map((p) => p.name);
   return {
     ok: true,
     data: req,

@@ -10,7 +10,16 @@ export interface Config {
   demoPolicy: boolean;
   /** On when both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
   slack?: { token: string; signingSecret: string; apiUrl?: string };
+  /** Bot Framework settings by their standard names; empty is local emulator mode. */
+  teams: Record<string, string>;
 }
+
+/** Overrides of the Bot Framework endpoints (sovereign clouds, tests): botbuilder needs all of them or none. */
+export const BOT_FRAMEWORK_ENDPOINT_KEYS = [
+  'ToBotFromChannelOpenIdMetadataUrl', 'ToBotFromChannelTokenIssuer', 'ToBotFromEmulatorOpenIdMetadataUrl',
+  'ToChannelFromBotLoginUrl', 'ToChannelFromBotOAuthScope', 'CallerId', 'ValidateAuthority',
+] as const;
+const BOT_FRAMEWORK_KEYS = ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', ...BOT_FRAMEWORK_ENDPOINT_KEYS] as const;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
@@ -26,7 +35,21 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
   if (given && !existsSync(policyFile)) problems.push(`POLICY_FILE ${given}: no such file`);
   const dataDir = resolve(overrides.dataDir ?? env.DATA_DIR ?? './data');
   const slack = readSlack(env, problems);
-  return problems.length ? { ok: false, problems } : { ok: true, config: { port, dataDir, policyFile, demoPolicy, ...(slack ? { slack } : {}) } };
+  const teams = readTeams(env, problems);
+  return problems.length ? { ok: false, problems } : { ok: true, config: { port, dataDir, policyFile, demoPolicy, teams, ...(slack ? { slack } : {}) } };
+}
+
+function readTeams(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string> {
+  const teams = Object.fromEntries(BOT_FRAMEWORK_KEYS.flatMap((k) => (env[k]?.trim() ? [[k, env[k]!.trim()]] : []))) as Record<string, string>;
+  const type = teams.MicrosoftAppType ?? 'MultiTenant';
+  if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(type)) problems.push(`MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI, not "${type}"`);
+  if (!teams.MicrosoftAppId && (teams.MicrosoftAppPassword || teams.MicrosoftAppTenantId)) problems.push('MicrosoftAppPassword or MicrosoftAppTenantId is set but MicrosoftAppId is not: Teams needs the bot\'s app id');
+  if (teams.MicrosoftAppId && !teams.MicrosoftAppPassword && type !== 'UserAssignedMSI') problems.push('MicrosoftAppId is set but MicrosoftAppPassword is not (the client secret of the bot\'s app registration)');
+  if (type !== 'MultiTenant' && teams.MicrosoftAppId && !teams.MicrosoftAppTenantId) problems.push(`MicrosoftAppType ${type} needs MicrosoftAppTenantId`);
+  const endpoints = BOT_FRAMEWORK_ENDPOINT_KEYS.filter((k) => teams[k]);
+  if (endpoints.length && endpoints.length < BOT_FRAMEWORK_ENDPOINT_KEYS.length)
+    problems.push(`Bot Framework endpoint overrides come all together or not at all; missing: ${BOT_FRAMEWORK_ENDPOINT_KEYS.filter((k) => !teams[k]).join(', ')}`);
+  return teams;
 }
 
 function readSlack(env: NodeJS.ProcessEnv, problems: string[]): Config['slack'] {

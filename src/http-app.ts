@@ -3,6 +3,8 @@ import type { AppWarden } from './app.ts';
 
 export interface Surface {
   name: string;
+  /** How it runs, for the start-up line (e.g. "local emulator mode"). */
+  mode?: string;
   /** Mounts the surface's routes on the shared express app. */
   mount(app: Express): void;
 }

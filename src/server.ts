@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log(`AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://127.0.0.1:${port} — ${surfaces.map((s) => s.name).join(', ') || 'no chat surface configured'}; data in ${config.dataDir}`);
+  log(`AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://127.0.0.1:${port} — ${surfaces.map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name)).join(', ')}; data in ${config.dataDir}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

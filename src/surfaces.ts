@@ -1,4 +1,5 @@
 import { createSlackSurface } from '../adapters/slack/slack-surface.ts';
+import { createTeamsSurface } from '../adapters/teams/teams-surface.ts';
 import type { AppWarden } from './app.ts';
 import type { Config } from './config.ts';
 import type { Surface } from './http-app.ts';
@@ -13,6 +14,8 @@ export async function surfacesFor(config: Config, bot: AppWarden, log: (line: st
       throw new StartupProblem(`Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`);
     }
   }
+  // Bot Framework is always on: with no MicrosoftAppId it is the local emulator endpoint.
+  surfaces.push(createTeamsSurface(bot, { auth: config.teams, log }));
   return surfaces;
 }
 

@@ -37,6 +37,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     clientOptions: { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) },
   });
   await app.init();
+  bot.addDeliverer({ platform: 'slack', deliver: (effects) => deliverEffects(effects, bot, app.client, options.log) });
   const ctxFor = (user: string, key?: string): CommandContext => ({ ...bot.contextFor(user, 'slack'), ...(key ? { idempotencyKey: key } : {}) });
   /** Faults are caught here, once: logged with a reference, answered with a short apology. */
   const guarded = async (user: string, work: () => Promise<void>, tell: (text: string) => Promise<unknown>) => {
@@ -48,7 +49,6 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       await tell(bot.contextFor(user, 'slack').m.errors.fault(ref)).catch(() => undefined);
     }
   };
-  const deliver = (result: CommandResult, client: webApi.WebClient) => deliverEffects(result.effects, bot, client, options.log);
 
   app.command('/apps', async ({ command, ack, respond, client }) => {
     await ack();
@@ -60,7 +60,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       const result = await runCommand(command.text, ctx);
       if (result.code === 'duplicate') return;
       await respond({ response_type: 'ephemeral', ...renderBlocks(result.reply) });
-      await deliver(result, client);
+      await bot.deliver(result.effects);
     }, say);
   });
 
@@ -79,7 +79,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       const result = await applyTransition('approve', action.value ?? '', undefined, ctxFor(body.user.id, 'action_ts' in action ? `slack:action:${action.action_ts}` : undefined));
       if (result.code === 'duplicate') return;
       if (!result.ok) return void (await tellPrivately(client, body, result));
-      await deliver(result, client);
+      await bot.deliver(result.effects);
     }, (text) => tellPrivately(client, body, text));
   });
 
@@ -108,7 +108,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     if (result.code === 'duplicate') return;
     await guarded(user, async () => {
       await client.chat.postMessage({ channel: user, ...renderBlocks(result.reply) });
-      await deliver(result, client);
+      await bot.deliver(result.effects);
     }, (text) => client.chat.postMessage({ channel: user, text }));
   });
 
@@ -120,7 +120,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     if (!result.ok) return void (await ack({ response_action: 'errors', errors: { reason: errorText(result) } }));
     await ack();
     if (result.code === 'duplicate') return;
-    await guarded(user, () => deliver(result, client), (text) => client.chat.postMessage({ channel: user, text }));
+    await guarded(user, () => bot.deliver(result.effects), (text) => client.chat.postMessage({ channel: user, text }));
   });
 
   app.error(async (error) => options.log(`slack: ${error.code ?? 'error'}: ${error.message}`));

@@ -35,9 +35,9 @@ describe('npm start', () => {
     const data = await tempDir();
     const s = startServer({ PORT: '0', DATA_DIR: data, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
     const port = await s.listening;
-    expect(s.out()).toMatch(/AppWarden for Demo Agency \(demo policy pack\): listening .* slack; data in/);
+    expect(s.out()).toMatch(/AppWarden for Demo Agency \(demo policy pack\): listening .* slack, teams \(local emulator mode: no MicrosoftAppId, requests are not authenticated\); data in/);
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
-    expect(health).toEqual({ ok: true, organization: 'Demo Agency', surfaces: ['slack'] });
+    expect(health).toEqual({ ok: true, organization: 'Demo Agency', surfaces: ['slack', 'teams'] });
     const res = await postToSlackEndpoint(`http://127.0.0.1:${port}/slack/events`, slashCommand(fake.url, 'U0STAFF', 'attest tiktok'));
     expect(res.status).toBe(200);
     const reply = await fake.until(() => fake.calls.find((c) => c.method.startsWith('respond/')), 'the reply');
@@ -72,7 +72,7 @@ describe('npm start', () => {
     expect(await first.exited).toBe(0);
   });
 
-  it('runs with no configuration at all: the demo pack, ./data-style directory, no chat surface yet', async () => {
+  it('runs with no configuration at all: the demo pack and the local Bot Framework endpoint', async () => {
     const s = startServer({ PORT: '0', DATA_DIR: await tempDir() });
     const port = await s.listening;
     expect((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).ok).toBe(true);
