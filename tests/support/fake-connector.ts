@@ -1,0 +1,59 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ConnectorCall {
+  method: string;
+  /** Decoded: `/v3/conversations/{conversation}/activities/{activity}`. */
+  conversation: string;
+  activity?: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, any>;
+}
+
+/** Teams' limit for a card payload is about 28 KB; a fake that takes anything hides oversized cards. */
+const MAX_CARD_BYTES = 28 * 1024;
+
+/** A small Bot Connector on 127.0.0.1: records replies, proactive sends and updates; answers `{ id }`. */
+export async function startFakeConnector() {
+  const calls: ConnectorCall[] = [];
+  let n = 0;
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
+      if (!m) {
+        res.writeHead(404).end();
+        return;
+      }
+      const body = raw ? JSON.parse(raw) : {};
+      const tooBig = (body.attachments ?? []).some((a: { content?: unknown }) => JSON.stringify(a.content ?? {}).length > MAX_CARD_BYTES);
+      calls.push({ method: req.method!, conversation: decodeURIComponent(m[1]!), ...(m[2] ? { activity: decodeURIComponent(m[2]) } : {}), headers: req.headers, body });
+      res.writeHead(tooBig ? 413 : 200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(tooBig ? { error: { code: 'MessageSizeTooBig' } } : { id: m[2] && req.method === 'PUT' ? decodeURIComponent(m[2]) : `activity-${++n}` }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let last = Date.now();
+  server.on('request', () => (last = Date.now()));
+  return {
+    url,
+    calls,
+    to: (conversation: string) => calls.filter((c) => c.conversation === conversation),
+    async until<T>(check: () => T | undefined | false, what = 'condition', timeoutMs = 10_000): Promise<T> {
+      const start = Date.now();
+      for (;;) {
+        const v = check();
+        if (v) return v;
+        if (Date.now() - start > timeoutMs) throw new Error(`fake connector: timed out waiting for ${what}; calls: ${calls.map((c) => `${c.method} ${c.conversation}`).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
+    async idle(quietMs = 150) {
+      while (Date.now() - last < quietMs) await new Promise((r) => setTimeout(r, quietMs / 3));
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+export type FakeConnector = Awaited<ReturnType<typeof startFakeConnector>>;

@@ -1,0 +1,64 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTeamsSurface, type TeamsOptions } from '../../adapters/teams/teams-surface.ts';
+import { createAppWarden } from '../../src/app.ts';
+import { buildHttpApp } from '../../src/http-app.ts';
+import { createMemoryStore } from '../../storage/memory/memory-store.ts';
+import { loadPack, testClock } from './bot.ts';
+import { startFakeConnector } from './fake-connector.ts';
+
+/** Teams ids of the demo pack's people (AAD object ids). */
+export const TEAMS = {
+  akiko: '7341e0c6-b7ae-42c6-8453-529a84cf084b',
+  pierre: '603680f4-d45c-4a7d-aebc-f8ab74766b34',
+  sam: '7b2c4b0f-4bc5-4fd9-a9a4-a8d93d5abe6c',
+};
+export const APPROVALS = '19:approvals@thread.tacv2';
+const BOT = { id: '28:appwarden-bot', name: 'AppWarden' };
+let counter = 0;
+
+/** The real CloudAdapter inside the real HTTP app on 127.0.0.1:0, against a fake Bot Connector. */
+export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Partial<TeamsOptions> = {}) {
+  const connector = await startFakeConnector();
+  const store = createMemoryStore();
+  const clock = testClock('2026-11-22T09:00:00Z');
+  const logs: string[] = [];
+  const bot = createAppWarden({ policy: loadPack('demo.yaml'), store, now: clock.now, log: (l) => logs.push(l) });
+  const surface = createTeamsSurface(bot, { auth, log: (l) => logs.push(l), ...extra });
+  const server: Server = await new Promise((resolve) => {
+    const s = buildHttpApp(bot, [surface]).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+
+  const personal = (who: keyof typeof TEAMS) => ({ id: `a:personal-${who}`, conversationType: 'personal', tenantId: 'tenant-1' });
+  const from = (who: keyof typeof TEAMS) => ({ id: `29:${who}`, name: who, aadObjectId: TEAMS[who] });
+  const base = (who: keyof typeof TEAMS, conversation: Record<string, unknown>) => ({
+    id: `act-${++counter}`, channelId: 'msteams', serviceUrl: connector.url, from: from(who), recipient: BOT, conversation,
+    timestamp: new Date().toISOString(), channelData: { tenant: { id: 'tenant-1' } },
+  });
+  const post = async (activity: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const res = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    return { status: res.status, text, json: () => JSON.parse(text) };
+  };
+  return {
+    connector, store, bot, logs, endpoint, post, base,
+    personalId: (who: keyof typeof TEAMS) => personal(who).id,
+    install: (who: keyof typeof TEAMS) => post({ ...base(who, personal(who)), type: 'conversationUpdate', membersAdded: [BOT] }),
+    say: (who: keyof typeof TEAMS, text: string, headers?: Record<string, string>) => post({ ...base(who, personal(who)), type: 'message', text }, headers),
+    sayInChannel: (who: keyof typeof TEAMS, channel: string, text: string) =>
+      post({ ...base(who, { id: channel, conversationType: 'channel', isGroup: true }), type: 'message', text: `<at>AppWarden</at> ${text}`, entities: [{ type: 'mention', mentioned: BOT, text: '<at>AppWarden</at>' }] }),
+    invoke: (who: keyof typeof TEAMS, verb: string, data: Record<string, unknown>, id?: string) =>
+      post({ ...base(who, { id: APPROVALS, conversationType: 'channel', isGroup: true }), ...(id ? { id } : {}), type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } }),
+    async stop() {
+      await connector.idle();
+      await new Promise<void>((r) => server.close(() => r()));
+      await connector.close();
+    },
+  };
+}
+export type TeamsBot = Awaited<ReturnType<typeof startTeamsBot>>;
+
+/** All the text of a card, for assertions. */
+export const cardText = (card: unknown) => JSON.stringify(card);
+export const cardOf = (activity: { attachments?: { contentType: string; content: unknown }[] }) => activity.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
