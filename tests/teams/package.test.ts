@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { packageTeamsApp } from '../../adapters/teams/package-app.ts';
+import { ROOT, tempDir } from '../support/cli.ts';
+
+const APP_ID = '0c7d5a2e-1111-4b44-9a5b-3f3f3f3f3f3f';
+const pngSize = (png: Uint8Array) => [new DataView(png.buffer, png.byteOffset).getUint32(16), new DataView(png.buffer, png.byteOffset).getUint32(20)];
+
+describe('Teams app package', () => {
+  it('is a zip whose manifest validates against the Teams schema, with this deployment’s ids and both icons', async () => {
+    const out = join(await tempDir(), 'appwarden-teams.zip');
+    await packageTeamsApp(APP_ID, out);
+    const files = unzipSync(await readFile(out));
+    expect(Object.keys(files).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']));
+
+    const version = manifest.manifestVersion as string;
+    const schema = JSON.parse(await readFile(join(ROOT, `node_modules/@microsoft/app-manifest/build/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const valid = ajv.validate(schema, manifest);
+    expect(ajv.errors ?? [], JSON.stringify(ajv.errors)).toEqual([]);
+    expect(valid).toBe(true);
+
+    expect(manifest.id).toBe(APP_ID);
+    expect(manifest.bots[0].botId).toBe(APP_ID);
+    expect(manifest.bots[0].scopes).toEqual(['personal', 'team', 'groupChat']);
+    expect(manifest.version).toBe(JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version);
+    expect(JSON.stringify(manifest)).not.toContain('{{');
+    expect(pngSize(files['color.png']!)).toEqual([192, 192]);
+    expect(pngSize(files['outline.png']!)).toEqual([32, 32]);
+  });
+
+  it('lists the chat commands the bot really has', async () => {
+    const { COMMANDS } = await import('../../commands/index.ts');
+    const manifest = JSON.parse(await readFile(join(ROOT, 'adapters/teams/manifest/manifest.json'), 'utf8'));
+    const titles = manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title);
+    for (const title of titles) expect(COMMANDS.map((c) => c.name)).toContain(title);
+  });
+
+  it('refuses an app id that is not a GUID', async () => {
+    await expect(packageTeamsApp('my-bot', join(await tempDir(), 'x.zip'))).rejects.toThrow(/must be the bot's Microsoft Entra app id/);
+  });
+});
