@@ -30,7 +30,7 @@ describe('Teams with MicrosoftAppId set', () => {
 
   it('no token, a malformed token and a token signed by the wrong key each get 401 and nothing is processed', async () => {
     const wrong = await idp.tokenWithWrongKey({ aud: APP_ID, serviceUrl: t.connector.url });
-    for (const headers of [{}, { Authorization: 'Bearer not.a.jwt' }, { Authorization: `Bearer ${wrong}` }]) {
+    for (const headers of [{}, { Authorization: 'Bearer not.a.jwt' }, { Authorization: `Bearer ${wrong}` }] as Record<string, string>[]) {
       const res = await attest(headers);
       expect(res).toMatchObject({ status: 401, text: 'unauthorized' });
     }
