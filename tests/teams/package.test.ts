@@ -20,8 +20,9 @@ describe('Teams app package', () => {
 
     const version = manifest.manifestVersion as string;
     const schema = JSON.parse(await readFile(join(ROOT, `node_modules/@microsoft/app-manifest/build/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`), 'utf8'));
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
+    // CommonJS packages: `.default` is the class / plugin both at run time and for NodeNext typing.
+    const ajv = new Ajv.default({ allErrors: true, strict: false });
+    addFormats.default(ajv);
     const valid = ajv.validate(schema, manifest);
     expect(ajv.errors ?? [], JSON.stringify(ajv.errors)).toEqual([]);
     expect(valid).toBe(true);
