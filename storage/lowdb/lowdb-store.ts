@@ -1,8 +1,9 @@
 import type { FileHandle } from 'node:fs/promises';
-import type { Change, CollectionName, Collections } from '../../src/core/records.ts';
+import type { Change } from '../../src/core/records.ts';
 import type { AuditEntry, AuditEvent, AuditVerification, Store } from '../../src/core/store.ts';
 import { entryLine } from '../audit-chain.ts';
 import { describeCause, storageError, storeClosed } from '../storage-errors.ts';
+import { StoreReads } from '../store-reads.ts';
 import type { StoreState } from '../store-state.ts';
 import { Compactor, type SnapshotPlan } from './compactor.ts';
 import type { DataDirLock } from './data-dir-lock.ts';
@@ -30,9 +31,9 @@ export interface LowdbStoreParts {
  * spares opening a full replay. A commit costs one appended line and a share of one fdatasync, however
  * much is stored. Open it with `openLowdbStore`.
  */
-export class LowdbStore implements Store {
+export class LowdbStore extends StoreReads implements Store {
   readonly dir: string;
-  readonly #state: StoreState;
+  protected readonly state: StoreState;
   readonly #audit: FileHandle;
   readonly #auditPath: string;
   readonly #writer: GroupCommitWriter;
@@ -41,8 +42,9 @@ export class LowdbStore implements Store {
   #closing: Promise<void> | undefined;
 
   constructor(parts: LowdbStoreParts) {
+    super();
     this.dir = parts.dir;
-    this.#state = parts.state;
+    this.state = parts.state;
     this.#audit = parts.audit;
     this.#lock = parts.lock;
     const files = dataFiles(parts.dir);
@@ -65,29 +67,13 @@ export class LowdbStore implements Store {
     });
   }
 
-  get<C extends CollectionName>(collection: C, id: string): Collections[C] | undefined {
-    return this.#state.records.get(collection, id);
-  }
-
-  list<C extends CollectionName>(collection: C): Collections[C][] {
-    return this.#state.records.list(collection);
-  }
-
-  listByPerson<C extends 'requests' | 'attestations'>(collection: C, person: string): Collections[C][] {
-    return this.#state.records.listByPerson(collection, person);
-  }
-
-  count(collection: CollectionName): number {
-    return this.#state.records.count(collection);
-  }
-
   /** Applies and chains at once (in call order); resolves when the entry is fdatasync'ed. */
   commit(event: AuditEvent, changes: Change[]): Promise<AuditEntry> {
     if (this.#closing) return Promise.reject(storeClosed(this.dir));
     if (this.#writer.failure) return Promise.reject(this.#writer.failure);
     let entry: AuditEntry;
     try {
-      entry = this.#state.commit(event, changes);
+      entry = this.state.commit(event, changes);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -125,10 +111,10 @@ export class LowdbStore implements Store {
 
   /** The state as of the last appended entry, and how to know when that entry is on disk. */
   #planSnapshot(): SnapshotPlan {
-    const { seq, hash } = this.#state.head;
+    const { seq, hash } = this.state.head;
     const offset = this.#writer.appendedOffset;
     return {
-      snapshot: { format: 1, seq, offset, hash, collections: this.#state.records.toArrays() },
+      snapshot: { format: 1, seq, offset, hash, collections: this.state.records.toArrays() },
       durable: this.#writer.settled(),
       isDurable: () => this.#writer.durableOffset >= offset,
     };

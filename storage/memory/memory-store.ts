@@ -1,38 +1,23 @@
-import type { Change, CollectionName, Collections } from '../../src/core/records.ts';
+import type { Change } from '../../src/core/records.ts';
 import type { AuditEntry, AuditEvent, AuditVerification, Store } from '../../src/core/store.ts';
 import { entryLine, verifyChain } from '../audit-chain.ts';
 import { storeClosed } from '../storage-errors.ts';
+import { StoreReads } from '../store-reads.ts';
 import { StoreState } from '../store-state.ts';
 
 /**
  * A Store in memory, for unit tests of the layers above. It behaves as the lowdb store does — same
  * chain, same validation, records copied through JSON on commit and frozen — but nothing is durable.
  */
-export class MemoryStore implements Store {
-  readonly #state = new StoreState();
+export class MemoryStore extends StoreReads implements Store {
+  protected readonly state = new StoreState();
   readonly #entries: AuditEntry[] = [];
   #closed = false;
-
-  get<C extends CollectionName>(collection: C, id: string): Collections[C] | undefined {
-    return this.#state.records.get(collection, id);
-  }
-
-  list<C extends CollectionName>(collection: C): Collections[C][] {
-    return this.#state.records.list(collection);
-  }
-
-  listByPerson<C extends 'requests' | 'attestations'>(collection: C, person: string): Collections[C][] {
-    return this.#state.records.listByPerson(collection, person);
-  }
-
-  count(collection: CollectionName): number {
-    return this.#state.records.count(collection);
-  }
 
   commit(event: AuditEvent, changes: Change[]): Promise<AuditEntry> {
     if (this.#closed) return Promise.reject(storeClosed('memory'));
     try {
-      const entry = this.#state.commit(event, changes);
+      const entry = this.state.commit(event, changes);
       this.#entries.push(entry);
       return Promise.resolve(entry);
     } catch (error) {
