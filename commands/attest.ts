@@ -7,6 +7,7 @@ import { inputFields, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
 import { reply } from './reply.ts';
 import { findApp } from '../src/core/catalog.ts';
+import { localDate } from '../src/core/time.ts';
 
 export const attest: Command = {
   name: 'attest',
@@ -34,7 +35,7 @@ export const attest: Command = {
     const said = { removed: m.attest.recorded, 'never-installed': m.attest.recordedNever, 'removed-work-apps': m.attest.recordedWorkApps }[input.value.statement];
     const blocks = [
       ...(recorded.length ? [{ type: 'heading' as const, text: said(appName, rules) }] : []),
-      ...already.map((a) => ({ type: 'text' as const, text: m.attest.already(a.rule, a.at.slice(0, 10)) })),
+      ...already.map((a) => ({ type: 'text' as const, text: m.attest.already(a.rule, localDate(new Date(a.at), ctx.policy.organization.timezone)) })),
     ];
     return { ok: true, data: outcome.value, reply: reply('ok', blocks), effects: [] };
   },

@@ -12,7 +12,7 @@ import type { CommandContext, CommandResult, Effect } from './context.ts';
 import { inputFields, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
 import { reply } from './reply.ts';
-import { displayName, requestCard } from './request-card.ts';
+import { displayName, localTime, requestCard } from './request-card.ts';
 
 type Transition = 'approve' | 'deny' | 'withdraw' | 'revoke';
 
@@ -55,12 +55,13 @@ function prepareTransition(name: Transition, id: string, reason: string | undefi
   const outcome: Outcome<ExceptionRequest> =
     name === 'approve' ? decideException(current, ctx.person, { approve: true }, ctx.policy, now)
     : name === 'deny' ? decideException(current, ctx.person, { approve: false, ...(reason ? { reason } : {}) }, ctx.policy, now)
-    : name === 'withdraw' ? withdrawException(current, ctx.person, now)
+    : name === 'withdraw' ? withdrawException(current, ctx.person, ctx.policy, now)
     : revokeException(current, ctx.person, reason, ctx.policy, now);
   if (outcome.ok) return { ok: true, next: outcome.value };
   const d = outcome.data ?? {};
-  const by = typeof d.by === 'string' && d.by ? displayName(ctx.policy, d.by) : '';
-  return { ok: false, result: refused(outcome.code, ...describeRefusal({ ...outcome, data: { ...d, by } }, ctx.m, { command: name, id })) };
+  const by = typeof d.by === 'string' && d.by && d.by !== 'system' ? displayName(ctx.policy, d.by) : '';
+  const at = typeof d.at === 'string' && d.at ? localTime(d.at, ctx.policy.organization.timezone) : '';
+  return { ok: false, result: refused(outcome.code, ...describeRefusal({ ...outcome, data: { ...d, by, at } }, ctx.m, { command: name, id })) };
 }
 
 function confirmation(name: Transition, r: ExceptionRequest, ctx: CommandContext): string {

@@ -18,7 +18,7 @@ export function inputFields(policy: Policy, m: Messages) {
       .string()
       .regex(/^\d+$/, { error: (iss) => m.errors.badDays(String(iss.input)) })
       .transform(Number)
-      .pipe(z.number().int().min(1, { error: () => m.errors.badDays('0') })),
+      .pipe(z.number().int().min(1, { error: () => m.errors.badDays('0') }).max(3650, { error: (iss) => m.errors.badDays(String(iss.input)) })),
     reason: z
       .string()
       .trim()

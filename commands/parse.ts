@@ -24,7 +24,7 @@ export function parseArgs(text: string, spec: FlagSpec): Outcome<ParsedArgs> {
     }
     const eq = token.indexOf('=');
     const name = (eq > 0 ? token.slice(2, eq) : token.slice(2)).toLowerCase();
-    const kind = spec[name];
+    const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!kind) return refuse('unknown_flag', name, { flag: token.split('=')[0]!, known: Object.keys(spec) });
     if (kind === 'boolean') {
       flags[name] = true;

@@ -1,7 +1,7 @@
 import { appById } from '../src/core/catalog.ts';
 import { policyIndex } from '../src/core/policy-index.ts';
 import type { Rule } from '../src/core/policy.ts';
-import { startOfLocalDay } from '../src/core/time.ts';
+import { isInForce } from '../src/core/decide.ts';
 import type { Command } from './command.ts';
 import type { CommandContext } from './context.ts';
 import { refused } from './refusals.ts';
@@ -20,7 +20,7 @@ export const policy: Command = {
     }
     const tz = ctx.policy.organization.timezone;
     const now = ctx.now();
-    const inForce = ctx.policy.rules.filter((r) => now >= startOfLocalDay(r.effective, tz) && !(r.lifted && now >= startOfLocalDay(r.lifted, tz)));
+    const inForce = ctx.policy.rules.filter((r) => isInForce(r, now, tz));
     const blocks: Block[] = [{ type: 'heading', text: m.policy.title(ctx.policy.organization.name) }];
     blocks.push(inForce.length ? { type: 'list', items: inForce.map((r) => m.policy.line(r.id, r.title, r.effect)) } : { type: 'text', text: m.policy.none });
     return { ok: true, reply: reply('info', blocks), effects: [], data: inForce.map((r) => r.id) };

@@ -50,6 +50,8 @@ export function describeRefusal(r: Refusal, m: Messages, subject: { command: str
       return [e.notAnApprover(subject.id ?? '')];
     case 'not_your_request':
       return [e.notYourRequest(subject.id ?? '')];
+    case 'rules_changed':
+      return [e.rulesChanged(subject.id ?? '', s('rule'))];
     case 'not_active':
       return [e.notActive(subject.id ?? '', s('status') as RequestStatus)];
     case 'nothing_to_attest':

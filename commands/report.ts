@@ -4,7 +4,8 @@ import { appById } from '../src/core/catalog.ts';
 import { hasRole, isWithinUnit, peopleWithin, resolvePerson } from '../src/core/org.ts';
 import { policyIndex } from '../src/core/policy-index.ts';
 import type { Rule } from '../src/core/policy.ts';
-import { startOfLocalDay } from '../src/core/time.ts';
+import { isExpired, isInForce } from '../src/core/decide.ts';
+import { lastValidDate } from '../src/core/explain.ts';
 import type { Command } from './command.ts';
 import type { CommandContext, CommandResult } from './context.ts';
 import { inputFields, validate } from './inputs.ts';
@@ -40,11 +41,12 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', ctx: Com
     if (!rule) return refused('unknown_rule', m.errors.unknownRule(ruleId));
     rules = [rule];
   } else {
-    rules = ctx.policy.rules.filter((r) => r.deadline && r.effect === 'prohibit' && now >= startOfLocalDay(r.effective, tz));
+    rules = ctx.policy.rules.filter((r) => r.deadline && r.effect === 'prohibit' && isInForce(r, now, tz));
   }
   if (!rules.length) return { ok: true, reply: reply('info', [{ type: 'text', text: m.report.noDeadlineRules }]), effects: [] };
   const visible = visibleTo(ctx);
   const attestations = ctx.store.list('attestations');
+  const exceptions = ctx.store.list('requests').filter((r) => r.status === 'approved' && !isExpired(r, now));
   const rows = rules.flatMap((rule) => {
     const subjects = new Map(peopleWithin(ctx.policy, rule.unit).filter((p) => visible(p.unit)).map((p) => [p.id, p]));
     for (const a of attestations) {
@@ -53,17 +55,20 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', ctx: Com
     }
     return [...subjects.values()].map((p) => {
       const a = attestations.find((x) => x.rule === rule.id && x.person === p.id);
-      return { rule: rule.id, person: p.id, name: p.name, unit: p.unit, attested: a ? 'yes' : 'no', attested_at: a?.at ?? '', statement: a?.statement ?? '' };
+      const x = exceptions.find((r) => r.rules.includes(rule.id) && (r.person === p.id || r.person === p.slack || r.person === p.teams));
+      return { rule: rule.id, person: p.id, name: p.name, unit: p.unit, attested: a ? 'yes' : 'no', attested_at: a?.at ?? '', statement: a?.statement ?? '', exception: x?.id ?? '' };
     });
   });
   if (format === 'csv') return csvResult('compliance.csv', rows, ctx);
   const blocks: Block[] = rules.flatMap((rule) => {
     const mine = rows.filter((r) => r.rule === rule.id);
-    const missing = mine.filter((r) => r.attested === 'no').map((r) => r.name);
+    const missing = mine.filter((r) => r.attested === 'no' && !r.exception).map((r) => r.name);
+    const excepted = mine.filter((r) => r.attested === 'no' && r.exception).map((r) => `${r.name} (${r.exception})`);
     return [
       { type: 'heading', text: m.report.complianceTitle(rule.id) },
-      { type: 'text', text: m.report.counts(mine.length - missing.length, mine.length) },
+      { type: 'text', text: m.report.counts(mine.filter((r) => r.attested === 'yes').length, mine.length) },
       { type: 'text', text: missing.length ? m.report.overdue(missing) : m.report.allAttested },
+      ...(excepted.length ? [{ type: 'text' as const, text: m.report.excepted(excepted) }] : []),
     ] satisfies Block[];
   });
   return { ok: true, reply: reply('info', blocks), effects: [], data: rows };
@@ -72,13 +77,19 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', ctx: Com
 function exceptions(format: 'text' | 'csv', ctx: CommandContext): CommandResult {
   const m = ctx.m;
   const visible = visibleTo(ctx);
-  const granted = ctx.store.list('requests').filter((r) => r.decidedAt && r.status !== 'denied' && visible(r.unit));
+  const now = ctx.now();
+  const tz = ctx.policy.organization.timezone;
+  // An approved exception past its expiry is reported as expired, whether or not the scheduler has marked it yet.
+  const granted = ctx.store
+    .list('requests')
+    .filter((r) => r.status !== 'denied' && r.expiresAt && visible(r.unit))
+    .map((r) => (r.status === 'approved' && isExpired(r, now) ? { ...r, status: 'expired' as const } : r));
   const rows = granted.map((r) => ({
     id: r.id, person: r.person, name: resolvePerson(ctx.policy, r.person).name, unit: r.unit, app: r.app, purpose: r.purpose, device: r.device,
-    days: r.days, status: r.status, decided_by: r.decidedBy ?? '', decided_at: r.decidedAt ?? '', expires_at: r.expiresAt ?? '',
+    days: r.days, status: r.status, decided_by: r.decidedBy ?? '', decided_at: r.decidedAt ?? '', expires_at: r.expiresAt ?? '', ended_by: r.endedBy ?? '', ended_at: r.endedAt ?? '',
   }));
   if (format === 'csv') return csvResult('exceptions.csv', rows, ctx);
-  const items = granted.map((r) => m.report.exceptionLine(r.id, resolvePerson(ctx.policy, r.person).name, appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.status, (r.expiresAt ?? '').slice(0, 10)));
+  const items = granted.map((r) => m.report.exceptionLine(r.id, resolvePerson(ctx.policy, r.person).name, appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.status, lastValidDate(r.expiresAt!, tz)));
   const blocks: Block[] = [{ type: 'heading', text: m.report.exceptionsTitle }, items.length ? { type: 'list', items } : { type: 'text', text: m.report.noExceptions }];
   return { ok: true, reply: reply('info', blocks), effects: [], data: rows };
 }

@@ -53,8 +53,11 @@ export function requestCard(request: ExceptionRequest, policy: Policy): Reply {
     });
     return reply('info', blocks, 'public');
   }
-  const by = request.decidedBy ? displayName(policy, request.decidedBy) : '';
-  const at = request.decidedAt ?? request.endedAt;
+  // Who acted last: the decider, or whoever withdrew or revoked it (expiry is the system's).
+  const ended = request.status === 'withdrawn' || request.status === 'revoked' || request.status === 'expired';
+  const actor = ended ? request.endedBy : request.decidedBy;
+  const by = actor && actor !== 'system' ? displayName(policy, actor) : '';
+  const at = ended ? request.endedAt : request.decidedAt;
   blocks.push({ type: 'note', text: m.request.decidedLine(request.status, by, at ? localTime(at, tz) : '') });
   if (request.expiresAt && request.status === 'approved') blocks.push({ type: 'note', text: `${m.labels.expires}: ${m.day(lastValidDate(request.expiresAt, tz))}` });
   if (request.decisionReason) blocks.push({ type: 'note', text: m.request.reasonGiven(request.decisionReason) });

@@ -21,7 +21,8 @@ export function tokenize(text: string): Outcome<string[]> {
     let quoted = false;
     while (i < s.length && !/\s/.test(s[i]!)) {
       const ch = s[i]!;
-      const close = QUOTES[ch];
+      // A quote opens a value only at the start of a word or after `=`: McDonald's and it's stay words.
+      const close = word === '' || word.endsWith('=') ? QUOTES[ch] : undefined;
       if (close) {
         const end = s.indexOf(close, i + 1);
         if (end < 0) return refuse('unclosed_quote');

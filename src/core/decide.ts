@@ -70,12 +70,12 @@ export function rulesInForce(policy: Policy, app: App, unit: string, at: Date): 
   for (const category of app.categories)
     for (const rule of idx.rulesByCategory.get(category) ?? [])
       if (!found.has(rule.id)) found.set(rule.id, { rule, via: { category } });
-  return [...found.values()].filter(
-    ({ rule }) =>
-      chain.includes(rule.unit) &&
-      at >= startOfLocalDay(rule.effective, tz) &&
-      !(rule.lifted && at >= startOfLocalDay(rule.lifted, tz)),
-  );
+  return [...found.values()].filter(({ rule }) => chain.includes(rule.unit) && isInForce(rule, at, tz));
+}
+
+/** A rule applies from the start of its `effective` day until the start of its `lifted` day, in the organisation's zone. */
+export function isInForce(rule: Rule, at: Date, timezone: string): boolean {
+  return at >= startOfLocalDay(rule.effective, timezone) && !(rule.lifted && at >= startOfLocalDay(rule.lifted, timezone));
 }
 
 type Evaluation = Pick<Decision, 'verdict' | 'basis' | 'rules' | 'deadline' | 'consequence' | 'exception' | 'request' | 'reasons'>;

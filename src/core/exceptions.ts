@@ -1,7 +1,6 @@
-import { appById } from './catalog.ts';
-import { decide, isExpired } from './decide.ts';
+import { decide, isExpired, isInForce } from './decide.ts';
 import type { Decision } from './decision.ts';
-import { hasRole, isWithinUnit, type Person } from './org.ts';
+import { hasRole, isWithinUnit, resolvePerson, type Person } from './org.ts';
 import type { DeviceClass, Policy } from './policy.ts';
 import { policyIndex } from './policy-index.ts';
 import type { ExceptionRequest, RequestStatus } from './records.ts';
@@ -80,9 +79,15 @@ export function requestException(
   return ok({ request, decision });
 }
 
+/** Whether this is the requester, however either is known now (a Slack id listed later under a person id). */
+export function isRequester(policy: Policy, person: Person, request: ExceptionRequest): boolean {
+  const requester = resolvePerson(policy, request.person);
+  return [person.id, person.slack, person.teams].some((id) => id !== undefined && (id === request.person || id === requester.id));
+}
+
 /** Whether this person may decide this request: named by every rule, or an approver over the requester's unit. */
 export function mayDecide(policy: Policy, approver: Person, request: ExceptionRequest): boolean {
-  if (approver.id === request.person) return false;
+  if (isRequester(policy, approver, request)) return false;
   const idx = policyIndex(policy);
   const overUnit = hasRole(approver, 'approver') && isWithinUnit(policy, request.unit, approver.unit);
   return request.rules.every((ruleId) => {
@@ -112,21 +117,33 @@ export function decideException(
   policy: Policy,
   now: Date,
 ): Outcome<ExceptionRequest> {
-  if (request.status !== 'requested')
-    return refuse('already_decided', undefined, { status: request.status, by: request.decidedBy ?? '', at: request.decidedAt ?? request.endedAt ?? '' });
-  if (approver.id === request.person) return refuse('own_request');
+  if (isRequester(policy, approver, request)) return refuse('own_request');
   if (!mayDecide(policy, approver, request)) return refuse('not_an_approver');
+  if (request.status !== 'requested')
+    return refuse('already_decided', undefined, { status: request.status, by: request.decidedBy ?? request.endedBy ?? '', at: request.decidedAt ?? request.endedAt ?? '' });
   const decided = { ...request, decidedBy: approver.id, decidedAt: now.toISOString() };
   if (!verdict.approve) {
     const reason = verdict.reason?.trim();
     if (reason && reason.length > MAX_REASON_LENGTH) return refuse('reason_too_long', 'reason', { max: MAX_REASON_LENGTH, length: reason.length });
     return ok({ ...decided, status: 'denied', ...(reason ? { decisionReason: reason } : {}) });
   }
+  const changed = ruleChange(policy, request, now);
+  if (changed) return refuse('rules_changed', undefined, { rule: changed });
   const tz = policy.organization.timezone;
   // Granted for N days from today: it counts through the end of day N-1 and stops at the start of day N.
   const expiresAt = startOfLocalDay(addLocalDays(localDate(now, tz), request.days), tz).toISOString();
   const conditions = conditionsOf(policy, request);
   return ok({ ...decided, status: 'approved', expiresAt, ...(conditions ? { conditions } : {}) });
+}
+
+/** A rule the request was filed against that no longer allows this exception as asked (lifted, now `none`, fewer days). */
+function ruleChange(policy: Policy, request: ExceptionRequest, now: Date): string | undefined {
+  const idx = policyIndex(policy);
+  return request.rules.find((id) => {
+    const rule = idx.rulesById.get(id);
+    if (!rule || !isInForce(rule, now, policy.organization.timezone) || rule.exceptions === 'none') return true;
+    return !rule.exceptions.purposes.includes(request.purpose) || request.days > rule.exceptions.max_days;
+  });
 }
 
 function conditionsOf(policy: Policy, request: ExceptionRequest): string | undefined {
@@ -135,23 +152,20 @@ function conditionsOf(policy: Policy, request: ExceptionRequest): string | undef
   return all.length ? [...new Set(all)].join(' ') : undefined;
 }
 
-export function withdrawException(request: ExceptionRequest, person: Person, now: Date): Outcome<ExceptionRequest> {
-  if (request.person !== person.id) return refuse('not_your_request');
-  if (!canTransition(request.status, 'withdrawn')) return refuse('already_decided', undefined, { status: request.status, by: request.decidedBy ?? '', at: request.decidedAt ?? '' });
-  return ok({ ...request, status: 'withdrawn', endedAt: now.toISOString() });
+export function withdrawException(request: ExceptionRequest, person: Person, policy: Policy, now: Date): Outcome<ExceptionRequest> {
+  if (!isRequester(policy, person, request)) return refuse('not_your_request');
+  if (!canTransition(request.status, 'withdrawn')) return refuse('already_decided', undefined, { status: request.status, by: request.decidedBy ?? request.endedBy ?? '', at: request.decidedAt ?? request.endedAt ?? '' });
+  return ok({ ...request, status: 'withdrawn', endedAt: now.toISOString(), endedBy: person.id });
 }
 
 export function revokeException(request: ExceptionRequest, approver: Person, reason: string | undefined, policy: Policy, now: Date): Outcome<ExceptionRequest> {
   if (!canTransition(request.status, 'revoked') || isExpired(request, now)) return refuse('not_active', undefined, { status: request.status });
   if (!mayDecide(policy, approver, request)) return refuse('not_an_approver');
-  return ok({ ...request, status: 'revoked', endedAt: now.toISOString(), ...(reason?.trim() ? { decisionReason: reason.trim() } : {}) });
+  return ok({ ...request, status: 'revoked', endedAt: now.toISOString(), endedBy: approver.id, ...(reason?.trim() ? { decisionReason: reason.trim() } : {}) });
 }
 
 /** Approved exceptions whose time is up: the scheduler turns them into `expired`. */
 export function expireException(request: ExceptionRequest, now: Date): ExceptionRequest | undefined {
-  return request.status === 'approved' && isExpired(request, now) ? { ...request, status: 'expired', endedAt: request.expiresAt ?? now.toISOString() } : undefined;
+  return request.status === 'approved' && isExpired(request, now) ? { ...request, status: 'expired', endedAt: request.expiresAt ?? now.toISOString(), endedBy: 'system' } : undefined;
 }
 
-export function appNameOf(policy: Policy, request: ExceptionRequest): string {
-  return appById(policy, request.app)?.name ?? request.app;
-}

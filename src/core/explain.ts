@@ -50,7 +50,7 @@ export function explain(decision: Decision, organization: { name: string; timezo
     reasons.push(e.ownException(request.id, request.purpose));
     if (request.conditions) reasons.push(e.conditions(request.conditions));
   } else if (request?.status === 'requested') {
-    reasons.push(e.pending(request.id, request.requestedAt.slice(0, 10)));
+    reasons.push(e.pending(request.id, localDate(new Date(request.requestedAt), organization.timezone)));
   } else if (decision.verdict === 'prohibited' || decision.verdict === 'restricted') {
     const x = decision.exception;
     if (x.possible) reasons.push(e.exceptionPossible(x.purposes, x.maxDays));

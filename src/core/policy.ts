@@ -44,6 +44,19 @@ const ruleSchema = z.strictObject({
   /** The day the measure was lifted; it no longer applies from then on. */
   lifted: date.optional(),
   exceptions: exceptionsSchema.default('none'),
+  /** Staff may comply by removing the work apps from the device instead (the Commission's way out). */
+  remove_work_apps_instead: z.boolean().default(false),
+  /** How the deadline is chased; every field has the default shown in DESIGN.md. */
+  reminders: z
+    .strictObject({
+      /** Announcements this many days before the deadline (0 = on the day). */
+      days_before: z.array(z.number().int().min(0).max(365)).min(1).default([14, 7, 3, 1, 0]),
+      /** Direct messages to those who have not attested, from this many days before. */
+      direct_from: z.number().int().min(0).max(365).default(3),
+      /** Daily overdue notices and digests stop this many days after the deadline. */
+      overdue_days: z.number().int().min(0).max(365).default(30),
+    })
+    .default({ days_before: [14, 7, 3, 1, 0], direct_from: 3, overdue_days: 30 }),
 });
 
 export const policySchema = z.strictObject({

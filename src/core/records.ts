@@ -25,8 +25,9 @@ export interface ExceptionRequest {
   decisionReason?: string;
   /** Set on approval: the instant the exception stops counting. */
   expiresAt?: string;
-  /** When it was withdrawn, expired or revoked. */
+  /** When it was withdrawn, expired or revoked, and by whom (`system` for expiry). */
   endedAt?: string;
+  endedBy?: string;
   /** Conditions copied from the rule at approval, e.g. "dedicated tablet only". */
   conditions?: string;
 }

@@ -10,13 +10,7 @@ export interface Issue {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; code: string; issues: Issue[] };
 
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-
-export const fail = (code: string, message: string, path = ''): { ok: false; code: string; issues: Issue[] } => ({
-  ok: false,
-  code,
-  issues: [{ path, code, message }],
-});
+export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
 
 /** A fault: something that should not happen. Carries a stable `area.snake_case` code. */
 export class AppWardenError extends Error {

@@ -66,3 +66,24 @@ describe('bad input, in Japanese (Japan LINE pack, locale ja)', () => {
     expect(await auditCount(store)).toBe(0);
   });
 });
+
+describe('the text grammar', () => {
+  it("keeps apostrophes inside words (McDonald's, it's)", async () => {
+    const { say, store } = botOn('fr-2023-recreational.yaml', AT);
+    expect((await say('julien.moreau', "check McDonald's")).text).toMatch(/I don't know an app called “McDonald's”/);
+    const quoted = await say('julien.moreau', `request twitter --purpose public-communications --reason "it's for the ministry's account"`);
+    expect(quoted.ok).toBe(true);
+    expect(store.get('requests', 'EX-1')?.reason).toBe("it's for the ministry's account");
+  });
+
+  it('does not take object prototype names for flags', async () => {
+    const { say } = botOn('fr-2023-recreational.yaml', AT);
+    expect((await say('julien.moreau', 'check tiktok --constructor foo')).text).toMatch(/“--constructor” is not an option of check/);
+    expect((await say('julien.moreau', 'status --__proto__')).text).toMatch(/status takes no options/);
+  });
+
+  it('answers an absurd number of days in the person’s language', async () => {
+    const { say } = botOn('fr-2023-recreational.yaml', AT);
+    expect((await say('julien.moreau', 'request twitter --purpose public-communications --days 999999999999999999999 --reason x')).text).toMatch(/--days must be a whole number of days/);
+  });
+});

@@ -113,7 +113,7 @@ export const en = {
     youWereDenied: (id: string, app: string, by: string) => `Your request ${id} for ${app} was denied by ${by}.`,
     reasonGiven: (reason: string) => `Reason: ${reason}`,
     noReasonGiven: 'No reason was given.',
-    decidedLine: (status: RequestStatus, by: string, at: string) => `${statuses[status]} by ${by}, ${at}`,
+    decidedLine: (status: RequestStatus, by: string, at: string) => (by ? `${statuses[status]} by ${by}, ${at}` : `${statuses[status]}, ${at}`),
     withdrawn: (id: string) => `Request ${id} is withdrawn.`,
     revoked: (id: string, requester: string) => `You revoked ${id}; ${requester} will be told.`,
     youWereRevoked: (id: string, app: string, by: string) => `Your exception ${id} for ${app} was revoked by ${by}.`,
@@ -159,6 +159,7 @@ export const en = {
     counts: (attested: number, total: number) => `${attested} of ${total} people have attested.`,
     overdue: (names: string[]) => `Not yet attested: ${list(names)}`,
     allAttested: 'Everyone listed has attested.',
+    excepted: (names: string[]) => `Holding an exception: ${list(names)}`,
     noDeadlineRules: 'No rule with a deadline is in force.',
     exceptionsTitle: 'Exceptions granted',
     exceptionLine: (id: string, person: string, app: string, purpose: string, status: RequestStatus, until: string) =>
@@ -204,6 +205,7 @@ export const en = {
     nothingToAttest: (app: string) => `No rule asks you to remove ${app}, so there is nothing to attest.`,
     notYourRequest: (id: string) => `${id} is not your request.`,
     notActive: (id: string, status: RequestStatus) => `${id} is ${statuses[status]}, not an active exception.`,
+    rulesChanged: (id: string, rule: string) => `${id} can no longer be approved as asked: rule ${rule} has changed since it was filed (lifted, or its exception terms). Deny it, and the requester can ask again.`,
     fault: (ref: string) => `Sorry, something went wrong on our side (reference ${ref}). Nothing was changed; please try again.`,
   },
   form: {

@@ -114,7 +114,7 @@ export const ja: Messages = {
     youWereDenied: (id: string, app: string, by: string) => `${app}の申請${id}は${by}さんにより却下されました。`,
     reasonGiven: (reason: string) => `理由：${reason}`,
     noReasonGiven: '理由の記載はありません。',
-    decidedLine: (status: RequestStatus, by: string, at: string) => `${statuses[status]}（${by}さん、${at}）`,
+    decidedLine: (status: RequestStatus, by: string, at: string) => (by ? `${statuses[status]}（${by}さん、${at}）` : `${statuses[status]}（${at}）`),
     withdrawn: (id: string) => `申請${id}を取り下げました。`,
     revoked: (id: string, requester: string) => `${id}を取り消しました。${requester}さんにお知らせします。`,
     youWereRevoked: (id: string, app: string, by: string) => `${app}の例外承認${id}は${by}さんにより取り消されました。`,
@@ -161,6 +161,7 @@ export const ja: Messages = {
     counts: (attested: number, total: number) => `${total}人中${attested}人が報告済みです。`,
     overdue: (names: string[]) => `未報告：${list(names)}`,
     allAttested: '対象者全員が報告済みです。',
+    excepted: (names: string[]) => `例外承認あり：${names.join('、')}`,
     noDeadlineRules: '期限付きのルールで適用中のものはありません。',
     exceptionsTitle: '承認済みの例外',
     exceptionLine: (id: string, person: string, app: string, purpose: string, status: RequestStatus, until: string) =>
@@ -218,6 +219,7 @@ export const ja: Messages = {
     nothingToAttest: (app: string) => `${app}の削除を求めるルールはないため、報告は不要です。`,
     notYourRequest: (id: string) => `${id}はあなたの申請ではありません。`,
     notActive: (id: string, status: RequestStatus) => `${id}は${q(statuses[status])}のため、有効な例外承認ではありません。`,
+    rulesChanged: (id: string, rule: string) => `${id}は申請時のままでは承認できません。申請後にルール${rule}が変更されました（解除、または例外の条件の変更）。却下のうえ、改めて申請してもらってください。`,
     fault: (ref: string) =>
       `申し訳ありません。システム側でエラーが発生しました（参照番号：${ref}）。変更は行われていません。もう一度お試しください。`,
   },
