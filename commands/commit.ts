@@ -10,7 +10,7 @@ export function commitChanges(ctx: CommandContext, event: Omit<AuditEvent, 'at' 
   const at = event.at.toISOString();
   const key = ctx.idempotencyKey;
   const all: Change[] = key ? [...changes, { collection: 'keys', id: key, value: { id: key, at, result } }] : changes;
-  return ctx.store.commit({ ...event, at, actor: ctx.person.id, detail: { ...event.detail, surface: ctx.surface } }, all);
+  return ctx.store.commit({ ...event, at, actor: ctx.person.id, detail: { ...event.detail, surface: ctx.surface, ...(ctx.operator ? { operator: ctx.operator } : {}) } }, all);
 }
 
 /** A delivery handled before (a Slack retry, a repeated invoke): answer nothing, change nothing. */

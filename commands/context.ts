@@ -14,6 +14,8 @@ export interface CommandContext {
   m: Messages;
   /** Where the command came from: `slack`, `teams`, `cli`; recorded in the audit log. */
   surface: string;
+  /** Who really typed it when the surface cannot vouch for the person (the terminal's OS user); audited. */
+  operator?: string;
   /**
    * The platform's id for this delivery (a Slack trigger id, a Teams activity id). A retry with the
    * same key changes nothing the second time; the key is stored in the same commit as the change.

@@ -80,6 +80,8 @@ export interface RequestForm {
   purposes: string[];
   defaultDays: number;
   maxDays: number;
+  /** The rules the exception would be to. */
+  rules: string[];
 }
 
 /** The form for `request <app>` with nothing else, or the reason there can be none (unknown app, no exceptions, …). */
@@ -99,5 +101,5 @@ export function requestForm(appText: string, device: DeviceClass, ctx: CommandCo
     return { ok: false, result: refused(why?.code ?? 'no_exceptions', ...lines) };
   }
   const x = decision.exception;
-  return { ok: true, form: { app: app.id, appName: app.name, device, purposes: x.purposes, defaultDays: x.defaultDays, maxDays: x.maxDays } };
+  return { ok: true, form: { app: app.id, appName: app.name, device, purposes: x.purposes, defaultDays: x.defaultDays, maxDays: x.maxDays, rules: x.rules } };
 }

@@ -1,4 +1,5 @@
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
+import { runCommand } from '../commands/index.ts';
 import { parseCliArgs } from '../adapters/cli/args.ts';
 import { describeUndelivered, renderForTerminal } from '../adapters/cli/render.ts';
 import { openLowdbStore, verifyAuditFile } from '../storage/lowdb/index.ts';
@@ -63,7 +64,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Out = con
   try {
     const app = createAppWarden({ policy: loaded.value, store });
     const as = args.as ?? env.APPWARDEN_AS ?? userInfo().username;
-    const result = await app.run(args.text, as, 'cli');
+    // `--as` is trusted: the terminal user has the data directory anyway. Who typed it is audited.
+    const result = await runCommand(args.text, { ...app.contextFor(as, 'cli'), operator: `${userInfo().username}@${hostname()}` });
     if (args.json) {
       io.out(JSON.stringify(result.ok ? result.data ?? null : { ok: false, code: result.code, messages: result.reply.blocks.flatMap((b) => ('text' in b ? [b.text] : [])) }, null, 2));
     } else {

@@ -22,7 +22,9 @@ export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (VALUED.has(flag) && rest.length === 0) {
+    // Maintenance commands take no chat flags, so their options may follow them too.
+    const maintenance = rest[0] === 'audit' || rest[0] === 'remind';
+    if (VALUED.has(flag) && (rest.length === 0 || maintenance)) {
       const value = inline ?? argv[++i];
       if (!value) return { ok: false, problem: `${flag} needs a value` };
       args[flag.slice(2) as 'policy' | 'data' | 'as'] = value;

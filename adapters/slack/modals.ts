@@ -11,7 +11,7 @@ const plain = (text: string, max = 75): types.PlainTextElement => ({ type: 'plai
 const option = (value: string, text: string): types.PlainTextOption => ({ text: plain(text), value });
 
 /** The request form: only the purposes the rule allows, days defaulted and capped by the rule. */
-export function requestModal(form: RequestForm, rules: string, m: Messages): types.ModalView {
+export function requestModal(form: RequestForm, m: Messages): types.ModalView {
   const purposes = form.purposes.map((p) => option(p, p));
   return {
     type: 'modal',
@@ -21,7 +21,7 @@ export function requestModal(form: RequestForm, rules: string, m: Messages): typ
     submit: plain(m.form.send, 24),
     close: plain(m.form.cancel, 24),
     blocks: [
-      { type: 'section', text: plain(m.form.intro(form.appName, rules), 3000) },
+      { type: 'section', text: plain(m.form.intro(form.appName, form.rules.join(', ')), 3000) },
       {
         type: 'input', block_id: 'purpose', label: plain(m.form.purpose),
         element: { type: 'static_select', action_id: 'value', options: purposes, ...(purposes.length === 1 ? { initial_option: purposes[0] } : {}) },

@@ -16,8 +16,10 @@ export function renderBlocks(reply: Reply): { blocks: SlackBlock[]; text: string
   return { blocks: capped, text: fit(esc(replyText(reply)), LIMITS.sectionText) };
 }
 
-const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text: fit(text, LIMITS.sectionText) } });
-const context = (text: string): SlackBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: fit(text, LIMITS.contextText) }] });
+// `verbatim`: Slack must not turn bare @here, #channel or URLs in our text into mentions or links.
+const mrkdwn = (text: string, max: number) => ({ type: 'mrkdwn', text: fit(text, max), verbatim: true });
+const section = (text: string): SlackBlock => ({ type: 'section', text: mrkdwn(text, LIMITS.sectionText) });
+const context = (text: string): SlackBlock => ({ type: 'context', elements: [mrkdwn(text, LIMITS.contextText)] });
 
 function renderBlock(b: NeutralBlock, tone: Tone | undefined): SlackBlock[] {
   switch (b.type) {
@@ -32,7 +34,7 @@ function renderBlock(b: NeutralBlock, tone: Tone | undefined): SlackBlock[] {
     case 'fields':
       return chunk(b.fields, LIMITS.fields).map((fs) => ({
         type: 'section',
-        fields: fs.map((f) => ({ type: 'mrkdwn', text: fit(`*${esc(f.label)}*\n${esc(f.value)}`, LIMITS.fieldText) })),
+        fields: fs.map((f) => mrkdwn(`*${esc(f.label)}*\n${esc(f.value)}`, LIMITS.fieldText)),
       }));
     case 'actions':
       return [

@@ -64,45 +64,58 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     }, say);
   });
 
-  app.action('request.open', async ({ ack, body, action, client }) => {
+  app.action('request.open', async ({ ack, body, action, client, respond }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button') return;
     const { app: appId, device } = JSON.parse(action.value ?? '{}') as { app?: string; device?: DeviceClass };
     const ctx = ctxFor(body.user.id);
-    await guarded(body.user.id, () => openRequestForm(client, body.trigger_id, appId ?? '', DEVICE_CLASSES.includes(device!) ? device! : 'corporate', ctx, (r) => tellPrivately(client, body, r)), (text) => tellPrivately(client, body, text));
+    await guarded(body.user.id, () => openRequestForm(client, body.trigger_id, appId ?? '', DEVICE_CLASSES.includes(device!) ? device! : 'corporate', ctx, (r) => tellPrivately(respond, r)), (text) => tellPrivately(respond, text));
   });
 
-  app.action('request.approve', async ({ ack, body, action, client }) => {
+  app.action('request.approve', async ({ ack, body, action, respond }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button') return;
     await guarded(body.user.id, async () => {
       const result = await applyTransition('approve', action.value ?? '', undefined, ctxFor(body.user.id, 'action_ts' in action ? `slack:action:${action.action_ts}` : undefined));
       if (result.code === 'duplicate') return;
-      if (!result.ok) return void (await tellPrivately(client, body, result));
+      if (!result.ok) return void (await tellPrivately(respond, result));
       await bot.deliver(result.effects);
-    }, (text) => tellPrivately(client, body, text));
+    }, (text) => tellPrivately(respond, text));
   });
 
-  app.action('request.deny', async ({ ack, body, action, client }) => {
+  app.action('request.deny', async ({ ack, body, action, client, respond }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button') return;
     await guarded(body.user.id, async () => {
       const id = action.value ?? '';
       const ctx = ctxFor(body.user.id);
       const refusal = refusalFor('deny', id, ctx);
-      if (refusal) return void (await tellPrivately(client, body, refusal));
+      if (refusal) return void (await tellPrivately(respond, refusal));
       const request = bot.store.get('requests', id)!;
       const intro = ctx.m.form.denyIntro(id, displayName(bot.policy, request.person), appById(bot.policy, request.app)?.name ?? request.app);
       await client.views.open({ trigger_id: body.trigger_id, view: denyModal(id, intro, body.channel?.id ?? '', ctx.m) });
-    }, (text) => tellPrivately(client, body, text));
+    }, (text) => tellPrivately(respond, text));
   });
+
+  /** A form's work happens before its ack (errors go back in the ack), so a fault is answered in the form itself. */
+  const submitGuarded = async (user: string, ack: (r: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>, work: () => Promise<CommandResult>) => {
+    try {
+      return await work();
+    } catch (e) {
+      const ref = randomUUID().slice(0, 8);
+      options.log(`slack: fault ${ref} for ${user}: ${(e as Error).stack ?? e}`);
+      await ack({ response_action: 'errors', errors: { reason: bot.contextFor(user, 'slack').m.errors.fault(ref).slice(0, 150) } });
+      return undefined;
+    }
+  };
 
   app.view(REQUEST_VIEW, async ({ ack, body, view, client }) => {
     const user = body.user.id;
     const { app: appId } = JSON.parse(view.private_metadata || '{}') as { app?: string };
     const values = view.state.values;
     const ctx = ctxFor(user, `slack:view:${view.id}:${view.hash}`);
-    const result = await fileRequest({ app: appId ?? '', purpose: submitted(values, 'purpose'), device: submitted(values, 'device'), days: submitted(values, 'days'), reason: submitted(values, 'reason') }, ctx);
+    const result = await submitGuarded(user, (r) => ack(r), () => fileRequest({ app: appId ?? '', purpose: submitted(values, 'purpose'), device: submitted(values, 'device'), days: submitted(values, 'days'), reason: submitted(values, 'reason') }, ctx));
+    if (!result) return;
     if (!result.ok) return void (await ack({ response_action: 'errors', errors: { [fieldBlock(result.field)]: errorText(result) } }));
     await ack();
     if (result.code === 'duplicate') return;
@@ -116,7 +129,8 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     const user = body.user.id;
     const { id } = JSON.parse(view.private_metadata || '{}') as { id?: string };
     const reason = submitted(view.state.values, 'reason');
-    const result = await applyTransition('deny', id ?? '', reason, ctxFor(user, `slack:view:${view.id}:${view.hash}`));
+    const result = await submitGuarded(user, (r) => ack(r), () => applyTransition('deny', id ?? '', reason, ctxFor(user, `slack:view:${view.id}:${view.hash}`)));
+    if (!result) return;
     if (!result.ok) return void (await ack({ response_action: 'errors', errors: { reason: errorText(result) } }));
     await ack();
     if (result.code === 'duplicate') return;
@@ -139,16 +153,18 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
 async function openRequestForm(client: webApi.WebClient, triggerId: string, appText: string, device: DeviceClass, ctx: CommandContext, refuse: (r: CommandResult) => Promise<unknown>) {
   const form = requestForm(appText, device, ctx);
   if (!form.ok) return void (await refuse(form.result));
-  const rules = ctx.policy.rules.filter((r) => r.effect === 'prohibit' && (r.apps?.includes(form.form.app) ?? false)).map((r) => r.id);
-  await client.views.open({ trigger_id: triggerId, view: requestModal(form.form, rules.join(', ') || form.form.appName, ctx.m) });
+  await client.views.open({ trigger_id: triggerId, view: requestModal(form.form, ctx.m) });
 }
 
-type ActionBody = { user: { id: string }; channel?: { id: string } };
+type Respond = (message: { response_type: 'ephemeral'; replace_original: false; text: string; blocks?: Record<string, unknown>[] }) => Promise<unknown>;
 
-/** A private answer to whoever clicked: ephemeral in the channel, else a direct message. */
-function tellPrivately(client: webApi.WebClient, body: ActionBody, what: CommandResult | string) {
+/**
+ * A private answer to whoever clicked, through the click's response_url: it works in channels the bot
+ * is not in and on buttons inside ephemeral messages, where chat.postEphemeral would fail.
+ */
+function tellPrivately(respond: Respond, what: CommandResult | string) {
   const message = typeof what === 'string' ? { text: what } : renderBlocks(what.reply);
-  return body.channel?.id ? client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, ...message }) : client.chat.postMessage({ channel: body.user.id, ...message });
+  return respond({ response_type: 'ephemeral', replace_original: false, ...message });
 }
 
 const FORM_BLOCKS = new Set(['purpose', 'device', 'days', 'reason']);

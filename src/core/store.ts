@@ -22,9 +22,26 @@ export interface AuditEntry extends AuditEvent {
   hash: string;
 }
 
+/**
+ * What a failed verification found first. The chain's own: `unreadable`, `changed`, `removed`, `reordered`.
+ * `snapshot-mismatch`: the stored state the store opens from (e.g. state.json) is not what replaying the
+ * log up to it gives, so state was changed without an audit entry; `seq` is the snapshot's.
+ */
+export type AuditProblem = 'changed' | 'removed' | 'unreadable' | 'reordered' | 'snapshot-mismatch';
+
 export type AuditVerification =
   | { ok: true; entries: number }
-  | { ok: false; entries: number; seq: number; line: number; problem: 'changed' | 'removed' | 'unreadable' | 'reordered' };
+  | {
+      ok: false;
+      /** Entries verified sound before the problem. */
+      entries: number;
+      seq: number;
+      /** 1-based line of the log; 0 when the problem is not on a line (a snapshot taken before any entry). */
+      line: number;
+      problem: AuditProblem;
+      /** What exactly differs, for people (e.g. the first record of state.json that the log does not back). */
+      detail?: string;
+    };
 
 /**
  * The storage port. Reads are synchronous views of committed-or-committing state. `commit` applies
@@ -40,6 +57,17 @@ export interface Store {
   commit(event: AuditEvent, changes: Change[]): Promise<AuditEntry>;
   /** Audit entries, oldest first, optionally from a sequence number on. */
   readAudit(fromSeq?: number): AsyncIterable<AuditEntry>;
+  /**
+   * Checks the whole audit chain and that any stored state the store would open from equals the log's
+   * replay. Known limit: entries cut from the END of the log, after the latest snapshot, leave a sound
+   * shorter chain and cannot be told from a log that never had them without an anchor kept elsewhere.
+   */
   verifyAudit(): Promise<AuditVerification>;
+  /**
+   * Set once the store can no longer write (a failed write or sync): every later commit rejects with
+   * this error, and state in memory may be ahead of the disk. A server reports unhealthy and stops.
+   * Undefined while the store is sound (and always, for a store that does not write).
+   */
+  readonly failure?: Error;
   close(): Promise<void>;
 }

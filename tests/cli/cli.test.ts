@@ -123,3 +123,14 @@ describe('appwarden CLI, as a new user tries it', () => {
     expect(r.stderr).toMatch(/--policy needs a value/);
   });
 });
+
+describe('appwarden maintenance commands', () => {
+  it('audit verify takes --data after it, as the usage says; changes from the terminal record the OS user', async () => {
+    const data = await tempDir();
+    await cli(['--policy', FR, '--data', data, '--as', 'julien.moreau', 'request', 'twitter', '--purpose', 'public-communications', '--reason', 'x']);
+    expect(await cli(['audit', 'verify', '--data', data])).toMatchObject({ code: 0, stdout: 'audit log verified: 1 entries, chain intact' });
+    const entry = JSON.parse((await readFile(join(data, 'audit.jsonl'), 'utf8')).trim());
+    expect(entry.detail).toMatchObject({ surface: 'cli', operator: expect.stringMatching(/.+@.+/) });
+    expect(entry.actor).toBe('julien.moreau');
+  });
+});

@@ -27,13 +27,15 @@ describe('exception flow on Slack', () => {
     const ts = String((await s.fake.until(() => s.store.get('messages', 'slack:EX-1'), 'the stored message ref')).ref.ts);
 
     await s.click(STAFF, 'request.approve', 'EX-1', { ts });
-    const own = await s.fake.until(() => s.fake.of('chat.postEphemeral').find((c) => c.body.user === STAFF), 'the requester’s refusal');
+    const privately = (user: string) => s.fake.of(`respond/action-${user}`);
+    const own = await s.fake.until(() => privately(STAFF)[0], 'the requester’s refusal');
+    expect(own.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(String(own.body.text)).toContain('You can\'t decide your own request EX-1');
     await s.click(OTHER, 'request.approve', 'EX-1', { ts });
-    const other = await s.fake.until(() => s.fake.of('chat.postEphemeral').find((c) => c.body.user === OTHER), 'the non-approver’s refusal');
+    const other = await s.fake.until(() => privately(OTHER)[0], 'the non-approver’s refusal');
     expect(String(other.body.text)).toContain('You can\'t decide EX-1');
     await s.click(OTHER, 'request.deny', 'EX-1', { ts });
-    await s.fake.until(() => s.fake.of('chat.postEphemeral').filter((c) => c.body.user === OTHER).length === 2, 'the second refusal');
+    await s.fake.until(() => privately(OTHER).length === 2, 'the second refusal');
     expect(s.fake.of('views.open')).toEqual([]);
     expect(s.store.get('requests', 'EX-1')?.status).toBe('requested');
     expect(s.fake.of('chat.update')).toEqual([]);

@@ -45,7 +45,7 @@ export function slashCommand(fakeUrl: string, user: string, text: string, trigge
 export function buttonClick(fakeUrl: string, user: string, actionId: string, value: string, o: { channel?: string; ts?: string; actionTs?: string } = {}) {
   const payload = {
     type: 'block_actions', team: { id: 'T0TEAM' }, user: { id: user, username: user }, api_app_id: 'A0APP', token: 'legacy',
-    trigger_id: `trig-${Math.random().toString(36).slice(2)}`, response_url: `${fakeUrl}/respond/action`,
+    trigger_id: `trig-${Math.random().toString(36).slice(2)}`, response_url: `${fakeUrl}/respond/action-${user}`,
     container: { type: 'message', channel_id: o.channel ?? 'C0APPROVALS', message_ts: o.ts ?? '1.0' },
     channel: { id: o.channel ?? 'C0APPROVALS', name: 'approvals' }, message: { ts: o.ts ?? '1.0', text: '' },
     actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, text: { type: 'plain_text', text: 'x' }, action_ts: o.actionTs ?? `${Date.now() / 1000}` }],
