@@ -1,6 +1,7 @@
 import { findApp } from './catalog.ts';
 import { rulesInForce } from './decide.ts';
-import type { Person } from './org.ts';
+import { unitChain, type Person } from './org.ts';
+import { policyIndex } from './policy-index.ts';
 import type { Policy, Rule } from './policy.ts';
 import type { Attestation, AttestationStatement } from './records.ts';
 import { ok, refuse, type Outcome } from './result.ts';
@@ -37,4 +38,27 @@ export function attest(
     .filter((r) => !already.some((a) => a.rule === r.id))
     .map((r) => ({ id: newId(r.id), person: person.id, rule: r.id, app: app.id, at: now.toISOString(), statement }));
   return ok({ app: app.id, recorded, already });
+}
+
+/**
+ * Record an attestation against one rule, as a reminder's button does. Only someone the rule binds can
+ * attest to it; a second attestation is reported, not recorded.
+ */
+export function attestRule(
+  person: Person,
+  ruleId: string,
+  statement: AttestationStatement,
+  policy: Policy,
+  existing: readonly Attestation[],
+  now: Date,
+  id: string,
+): Outcome<{ app: string; recorded: Attestation[]; already: Attestation[] }> {
+  const rule = policyIndex(policy).rulesById.get(ruleId);
+  if (!rule) return refuse('unknown_rule', 'rule', { rule: ruleId });
+  if (rule.effect !== 'prohibit' || !unitChain(policy, person.unit).includes(rule.unit)) return refuse('not_subject', 'rule', { rule: ruleId });
+  if (statement === 'removed-work-apps' && !rule.remove_work_apps_instead) return refuse('bad_statement', 'statement', { rule: ruleId });
+  const app = rule.apps?.[0] ?? rule.categories?.[0] ?? ruleId;
+  const already = existing.filter((a) => a.person === person.id && a.rule === ruleId).slice(0, 1);
+  if (already.length) return ok({ app, recorded: [], already });
+  return ok({ app, recorded: [{ id, person: person.id, rule: ruleId, app, at: now.toISOString(), statement }], already: [] });
 }
