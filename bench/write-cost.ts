@@ -19,6 +19,7 @@ import { put, type ExceptionRequest } from '../src/core/records.ts';
 import type { AuditEvent } from '../src/core/store.ts';
 import { GENESIS } from '../storage/audit-chain.ts';
 import { openLowdbStore } from '../storage/lowdb/index.ts';
+import { emptySnapshot } from '../storage/lowdb/snapshot.ts';
 import { writeSnapshot } from '../storage/lowdb/snapshot.ts';
 
 const { values: flags } = parseArgs({
@@ -87,7 +88,7 @@ function row(store: string, records: number, mode: string, result: { latencies: 
 async function benchLowdbStore(dir: string, size: number): Promise<Row[]> {
   // Prefill by writing the snapshot directly: the same state 'size' commits would leave, far faster.
   const requests = Array.from({ length: size }, (_, n) => request(n));
-  const collections = { requests, attestations: [], keys: [], messages: [], conversations: [] };
+  const collections = { ...emptySnapshot().collections, requests };
   await writeSnapshot(join(dir, 'state.json'), { format: 1, seq: 0, offset: 0, hash: GENESIS, collections });
   const store = await openLowdbStore({ dir }); // logs to stderr, e.g. a snapshot that failed
   const write: WriteOne = (n) => store.commit(event, [put('requests', request(n))]);

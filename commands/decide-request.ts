@@ -38,8 +38,9 @@ export async function applyTransition(name: Transition, id: string, reason: stri
   const prepared = prepareTransition(name, id, reason, ctx);
   if (!prepared.ok) return prepared.result;
   const next = prepared.next;
-  await commitChanges(ctx, { at: ctx.now(), action: `request.${next.status}`, subject: id, detail: next.decisionReason ? { reason: next.decisionReason } : {} }, [put('requests', next)], id);
-  return { ok: true, data: next, reply: reply('ok', [{ type: 'heading', text: confirmation(name, next, ctx) }]), effects: effectsOf(next, ctx) };
+  const effects = effectsOf(next, ctx);
+  await commitChanges(ctx, { at: ctx.now(), action: `request.${next.status}`, subject: id, detail: next.decisionReason ? { reason: next.decisionReason } : {} }, [put('requests', next)], id, effects);
+  return { ok: true, data: next, reply: reply('ok', [{ type: 'heading', text: confirmation(name, next, ctx) }]), effects };
 }
 
 /** Whether this person may make this transition now, without making it: a Deny button asks before opening its form. */

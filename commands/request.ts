@@ -6,7 +6,7 @@ import type { DeviceClass } from '../src/core/policy.ts';
 import { put } from '../src/core/records.ts';
 import type { Command } from './command.ts';
 import { commitChanges, duplicateOf } from './commit.ts';
-import type { CommandContext, CommandResult } from './context.ts';
+import type { CommandContext, CommandResult, Effect } from './context.ts';
 import { inputFields, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
 import { reply } from './reply.ts';
@@ -59,7 +59,8 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
     return { ...refused(filed.code, ...lines), ...(filed.path ? { field: filed.path } : {}) };
   }
   const req = filed.value.request;
-  await commitChanges(ctx, { at: now, action: 'request.filed', subject: req.id, detail: { app: req.app, purpose: req.purpose, days: req.days, device: req.device } }, [put('requests', req)], req.id);
+  const effects: Effect[] = [{ kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy) }];
+  await commitChanges(ctx, { at: now, action: 'request.filed', subject: req.id, detail: { app: req.app, purpose: req.purpose, days: req.days, device: req.device } }, [put('requests', req)], req.id, effects);
   const approvers = approversOf(ctx.policy, req).map((p) => p.name);
   return {
     ok: true,
@@ -68,7 +69,7 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
       { type: 'heading', text: m.request.filed(req.id, app?.name ?? req.app, req.device, req.purpose, req.days) },
       { type: 'note', text: approvers.length ? m.request.approversAre(approvers) : m.request.noApprover },
     ]),
-    effects: [{ kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy) }],
+    effects,
   };
 }
 

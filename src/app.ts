@@ -1,9 +1,12 @@
-import type { Effect } from '../commands/context.ts';
 import { runCommand, type CommandContext, type CommandResult } from '../commands/index.ts';
 import { messages } from './core/i18n/index.ts';
 import { resolvePerson } from './core/org.ts';
 import type { Policy } from './core/policy.ts';
-import type { Store } from './core/store.ts';
+import type { Change } from './core/records.ts';
+import type { AuditEvent, Store } from './core/store.ts';
+import { createOutbox, type Deliverer, type Outbox } from './outbox.ts';
+
+export type { Deliverer } from './outbox.ts';
 
 /** The assembled bot: one policy, one store, one clock. Every surface talks to this. */
 export interface AppWarden {
@@ -17,13 +20,10 @@ export interface AppWarden {
   reloadPolicy(policy: Policy): void;
   /** A chat surface that can carry out effects (posts, updates, direct messages) on its platform. */
   addDeliverer(deliverer: Deliverer): void;
-  /** Carry out a command's effects on every surface that can; one platform failing does not stop another. */
-  deliver(effects: Effect[]): Promise<void>;
-}
-
-export interface Deliverer {
-  platform: string;
-  deliver(effects: Effect[]): Promise<void>;
+  readonly deliverers: readonly Deliverer[];
+  /** Deliver what is waiting in the outbox on every surface; resolves with what went out. */
+  drain(): Promise<string[]>;
+  readonly outbox: Outbox;
 }
 
 export function createAppWarden(options: { policy: Policy; store: Store; now?: () => Date; log?: (line: string) => void }): AppWarden {
@@ -31,15 +31,17 @@ export function createAppWarden(options: { policy: Policy; store: Store; now?: (
   const deliverers: Deliverer[] = [];
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = options.now ?? (() => new Date());
+  const outbox = createOutbox(options.store, () => deliverers, now, log);
+  const store = noticingOutbox(options.store, (ids) => outbox.notice(ids));
   const contextFor = (personRef: string, surface: string): CommandContext => {
     const person = resolvePerson(policy, personRef);
-    return { policy, store: options.store, now, person, m: messages(person.locale), surface };
+    return { policy, store, now, person, m: messages(person.locale), surface };
   };
   return {
     get policy() {
       return policy;
     },
-    store: options.store,
+    store,
     now,
     contextFor,
     run: (text, personRef, surface) => runCommand(text, contextFor(personRef, surface)),
@@ -49,10 +51,26 @@ export function createAppWarden(options: { policy: Policy; store: Store; now?: (
     addDeliverer(deliverer) {
       deliverers.push(deliverer);
     },
-    async deliver(effects) {
-      if (!effects.length) return;
-      const results = await Promise.allSettled(deliverers.map((d) => d.deliver(effects)));
-      results.forEach((r, i) => r.status === 'rejected' && log(`${deliverers[i]!.platform}: delivery failed: ${(r.reason as Error)?.stack ?? r.reason}`));
+    deliverers,
+    outbox,
+    drain: () => outbox.drain(),
+  };
+}
+
+/** The store as commands see it: whatever a commit puts in the outbox is noticed for the next drain. */
+function noticingOutbox(base: Store, notice: (ids: string[]) => void): Store {
+  return {
+    get: (collection, id) => base.get(collection, id),
+    list: (collection) => base.list(collection),
+    listByPerson: (collection, person) => base.listByPerson(collection, person),
+    count: (collection) => base.count(collection),
+    commit(event: AuditEvent, changes: Change[]) {
+      const committed = base.commit(event, changes);
+      notice(changes.filter((c) => c.collection === 'outbox' && c.value?.status === 'due').map((c) => c.id));
+      return committed;
     },
+    readAudit: (fromSeq) => base.readAudit(fromSeq),
+    verifyAudit: () => base.verifyAudit(),
+    close: () => base.close(),
   };
 }

@@ -11,7 +11,7 @@ import { appById } from '../../src/core/catalog.ts';
 import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { bareRequestApp } from './bare-request.ts';
-import { deliverEffects } from './deliver.ts';
+import { slackDeliverer } from './deliver.ts';
 import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted } from './modals.ts';
 import { renderBlocks } from './render.ts';
 
@@ -37,7 +37,8 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     clientOptions: { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) },
   });
   await app.init();
-  bot.addDeliverer({ platform: 'slack', deliver: (effects) => deliverEffects(effects, bot, app.client, options.log) });
+  const auth = await app.client.auth.test();
+  bot.addDeliverer(slackDeliverer(bot, app.client, options.log, auth.user_id));
   const ctxFor = (user: string, key?: string): CommandContext => ({ ...bot.contextFor(user, 'slack'), ...(key ? { idempotencyKey: key } : {}) });
   /** Faults are caught here, once: logged with a reference, answered with a short apology. */
   const guarded = async (user: string, work: () => Promise<void>, tell: (text: string) => Promise<unknown>) => {
@@ -60,7 +61,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       const result = await runCommand(command.text, ctx);
       if (result.code === 'duplicate') return;
       await respond({ response_type: 'ephemeral', ...renderBlocks(result.reply) });
-      await bot.deliver(result.effects);
+      await bot.drain();
     }, say);
   });
 
@@ -79,7 +80,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       const result = await applyTransition('approve', action.value ?? '', undefined, ctxFor(body.user.id, 'action_ts' in action ? `slack:action:${action.action_ts}` : undefined));
       if (result.code === 'duplicate') return;
       if (!result.ok) return void (await tellPrivately(respond, result));
-      await bot.deliver(result.effects);
+      await bot.drain();
     }, (text) => tellPrivately(respond, text));
   });
 
@@ -121,7 +122,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     if (result.code === 'duplicate') return;
     await guarded(user, async () => {
       await client.chat.postMessage({ channel: user, ...renderBlocks(result.reply) });
-      await bot.deliver(result.effects);
+      await bot.drain();
     }, (text) => client.chat.postMessage({ channel: user, text }));
   });
 
@@ -134,7 +135,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     if (!result.ok) return void (await ack({ response_action: 'errors', errors: { reason: errorText(result) } }));
     await ack();
     if (result.code === 'duplicate') return;
-    await guarded(user, () => bot.deliver(result.effects), (text) => client.chat.postMessage({ channel: user, text }));
+    await guarded(user, async () => void (await bot.drain()), (text) => client.chat.postMessage({ channel: user, text }));
   });
 
   app.error(async (error) => options.log(`slack: ${error.code ?? 'error'}: ${error.message}`));

@@ -12,7 +12,7 @@ import type { Surface } from '../../src/http-app.ts';
 import { approvalCard, REFRESH_VERB } from './approval-card.ts';
 import { renderCard } from './card.ts';
 import { rememberConversation } from './conversations.ts';
-import { deliverEffects } from './deliver.ts';
+import { teamsDeliverer } from './deliver.ts';
 
 /** The Bot Framework settings, by their standard names; none set is local emulator mode. */
 export type TeamsAuthSettings = Record<string, string | undefined>;
@@ -39,7 +39,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     options.log(`teams: fault ${ref}: ${error.stack ?? error}`);
     if (context.activity.type === ActivityTypes.Message) await context.sendActivity(bot.contextFor(personOf(context), 'teams').m.errors.fault(ref)).catch(() => undefined);
   };
-  bot.addDeliverer({ platform: 'teams', deliver: (effects) => deliverEffects(effects, bot, adapter, appId, options.log) });
+  bot.addDeliverer(teamsDeliverer(bot, adapter, appId, options.log));
 
   const onTurn = async (context: TurnContext): Promise<InvokeBody | undefined> => {
     const person = personOf(context);
@@ -56,7 +56,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const result = await runCommand(command, { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:activity:${context.activity.id}` });
     if (result.code === 'duplicate') return;
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(result.reply))] });
-    await bot.deliver(result.effects);
+    await bot.drain();
   };
 
   const onCardAction = async (context: TurnContext, person: string): Promise<InvokeBody> => {
@@ -67,7 +67,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     if (action?.verb === 'request.approve' || action?.verb === 'request.deny') {
       const result = await applyTransition(action.verb === 'request.approve' ? 'approve' : 'deny', id, action.data?.reason, ctx);
       if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
-      await bot.deliver(result.effects);
+      await bot.drain();
     } else if (action?.verb !== REFRESH_VERB) {
       return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'unknown_verb', message: `unknown verb ${action?.verb}` } };
     }

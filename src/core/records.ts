@@ -70,15 +70,33 @@ export interface ConversationRecord {
   at: string;
 }
 
+/**
+ * Something to deliver on the chat platforms, recorded in the same commit as the change it follows
+ * from: a restart delivers what a crash left undelivered.
+ */
+export interface OutboxItem {
+  /** The reminder key, or `<action>:<subject>:<n>` for a command's effect. */
+  id: string;
+  /** `sending` is recorded before delivery: after a crash the platform is asked whether it arrived. */
+  status: 'due' | 'sending' | 'sent';
+  createdAt: string;
+  /** The effect, opaque to the core (the command layer's `Effect`). */
+  effect: Record<string, unknown>;
+  /** Platforms that have delivered it; an effect may go to Slack and Teams. */
+  deliveredTo: string[];
+  sentAt?: string;
+}
+
 export interface Collections {
   requests: ExceptionRequest;
   attestations: Attestation;
   keys: IdempotencyKey;
   messages: PlatformMessage;
   conversations: ConversationRecord;
+  outbox: OutboxItem;
 }
 export type CollectionName = keyof Collections;
-export const COLLECTION_NAMES: CollectionName[] = ['requests', 'attestations', 'keys', 'messages', 'conversations'];
+export const COLLECTION_NAMES: CollectionName[] = ['requests', 'attestations', 'keys', 'messages', 'conversations', 'outbox'];
 
 /** One record put (or removed, with `value: null`). */
 export type Change = {

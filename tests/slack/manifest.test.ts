@@ -5,17 +5,23 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
 
-/** The bot scope each Web API method the code calls needs (Slack's method reference). */
-const SCOPE_OF: Record<string, string | null> = {
-  'chat.postMessage': 'chat:write',
-  'chat.update': 'chat:write',
-  'chat.postEphemeral': 'chat:write',
-  'views.open': null,
+/** The bot scopes each Web API method the code calls needs (Slack's method reference); public and private channels and DMs. */
+const SCOPE_OF: Record<string, string[]> = {
+  'auth.test': [],
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'views.open': [],
+  'conversations.open': ['im:write'],
+  'conversations.history': ['channels:history', 'groups:history', 'im:history'],
+  'conversations.members': ['channels:read', 'groups:read'],
 };
 
 describe('Slack app manifest', () => {
   const code = readdirSync(join(root, 'adapters/slack')).map((f) => readFileSync(join(root, 'adapters/slack', f), 'utf8')).join('\n');
-  const methods = [...new Set([...code.matchAll(/client\.(\w+)\.(\w+)\(/g)].map((m) => `${m[1]}.${m[2]}`))].sort();
+  const called = [...code.matchAll(/client\.(\w+)\.(\w+)\(/g)].map((m) => `${m[1]}.${m[2]}`);
+  const paginated = [...code.matchAll(/paginate\('([\w.]+)'/g)].map((m) => m[1]!);
+  const methods = [...new Set([...called, ...paginated])].sort();
 
   it('knows the scope of every Web API method the adapter calls', () => {
     expect(methods.length).toBeGreaterThan(0);
@@ -23,7 +29,7 @@ describe('Slack app manifest', () => {
   });
 
   it('asks for the scopes the code uses and no more', () => {
-    const needed = new Set(methods.map((m) => SCOPE_OF[m]).filter((s): s is string => !!s));
+    const needed = new Set(methods.flatMap((m) => SCOPE_OF[m] ?? []));
     if (code.includes("app.command('/apps'")) needed.add('commands');
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
   });

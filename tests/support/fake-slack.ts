@@ -44,6 +44,10 @@ function blockKitProblem(body: Record<string, unknown>): string | undefined {
 export async function startFakeSlack() {
   const calls: SlackCall[] = [];
   const limited = new Map<string, { times: number; retryAfter: number }>();
+  /** What was posted, by channel (a DM to U123 lands in D-U123), newest last, with its metadata. */
+  const history = new Map<string, { ts: string; metadata?: unknown }[]>();
+  let members: string[] = [];
+  const dmOf = (channel: string) => (/^[UW]/.test(channel) ? `D-${channel}` : channel);
   let ts = 1_700_000_000;
   let lastActivity = Date.now();
   const server: Server = createServer((req, res) => {
@@ -71,8 +75,22 @@ export async function startFakeSlack() {
       switch (method) {
         case 'auth.test':
           return answer({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0TEAM', user: 'appwarden' });
-        case 'chat.postMessage':
-          return answer({ ok: true, channel: body.channel, ts: `${++ts}.000100`, message: {} });
+        case 'chat.postMessage': {
+          const channel = dmOf(String(body.channel));
+          const posted = { ts: `${++ts}.000100`, metadata: typeof body.metadata === 'string' ? JSON.parse(body.metadata) : body.metadata };
+          history.set(channel, [...(history.get(channel) ?? []), posted]);
+          return answer({ ok: true, channel, ts: posted.ts, message: {} });
+        }
+        case 'conversations.open':
+          return answer({ ok: true, channel: { id: dmOf(String(body.users)) } });
+        case 'conversations.history':
+          return answer({ ok: true, messages: [...(history.get(String(body.channel)) ?? [])].reverse().slice(0, Number(body.limit ?? 100)), has_more: false });
+        case 'conversations.members': {
+          const start = Number(body.cursor || 0);
+          const limit = Number(body.limit ?? 100);
+          const next = start + limit < members.length ? String(start + limit) : '';
+          return answer({ ok: true, members: members.slice(start, start + limit), response_metadata: { next_cursor: next } });
+        }
         case 'chat.update':
           return answer({ ok: true, channel: body.channel, ts: body.ts });
         case 'chat.postEphemeral':
@@ -92,6 +110,10 @@ export async function startFakeSlack() {
     calls,
     of: (method: string) => calls.filter((c) => c.method === method),
     rateLimit: (method: string, times: number, retryAfter: number) => void limited.set(method, { times, retryAfter }),
+    /** The announcements channel's members, as conversations.members pages them. */
+    setMembers: (ids: string[]) => void (members = ids),
+    /** Messages posted to a person's DM. */
+    dmsTo: (user: string) => history.get(`D-${user}`) ?? [],
     /** Resolves once `check` holds; the bot's calls run after its ack, so tests wait for them. */
     async until<T>(check: () => T | undefined | false, what = 'condition', timeoutMs = 10_000): Promise<T> {
       const start = Date.now();
