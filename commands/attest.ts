@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { attest as recordAttestation } from '../src/core/attestations.ts';
+import { attestRule, attest as recordAttestation } from '../src/core/attestations.ts';
+import type { AttestationStatement } from '../src/core/records.ts';
+import type { CommandContext, CommandResult } from './context.ts';
+import { duplicateOf } from './commit.ts';
 import { put } from '../src/core/records.ts';
 import type { Command } from './command.ts';
 import { commitChanges } from './commit.ts';
 import { inputFields, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
 import { reply } from './reply.ts';
-import { findApp } from '../src/core/catalog.ts';
+import { appById, findApp } from '../src/core/catalog.ts';
 import { localDate } from '../src/core/time.ts';
 
 export const attest: Command = {
@@ -40,3 +43,19 @@ export const attest: Command = {
     return { ok: true, data: outcome.value, reply: reply('ok', blocks), effects: [] };
   },
 };
+
+/** What a reminder's "I've removed it" button does: attest to that one rule. */
+export async function attestFromReminder(ruleId: string, statement: AttestationStatement, ctx: CommandContext): Promise<CommandResult> {
+  const m = ctx.m;
+  const duplicate = duplicateOf(ctx);
+  if (duplicate) return duplicate;
+  const now = ctx.now();
+  const outcome = attestRule(ctx.person, ruleId, statement, ctx.policy, ctx.store.listByPerson('attestations', ctx.person.id), now, `AT-${ctx.store.count('attestations') + 1}`);
+  if (!outcome.ok) return refused(outcome.code, outcome.code === 'not_subject' ? m.errors.notSubject(ruleId) : outcome.code === 'unknown_rule' ? m.errors.unknownRule(ruleId) : m.errors.badStatement(statement));
+  const { recorded, already } = outcome.value;
+  if (recorded.length) await commitChanges(ctx, { at: now, action: 'attestation.recorded', subject: ruleId, detail: { rules: [ruleId], statement } }, recorded.map((a) => put('attestations', a)), recorded[0]!.id);
+  const app = appById(ctx.policy, outcome.value.app)?.name ?? outcome.value.app;
+  const said = { removed: m.attest.recorded, 'never-installed': m.attest.recordedNever, 'removed-work-apps': m.attest.recordedWorkApps }[statement];
+  const text = recorded.length ? said(app, [ruleId]) : m.attest.already(ruleId, localDate(new Date(already[0]!.at), ctx.policy.organization.timezone));
+  return { ok: true, data: outcome.value, effects: [], reply: reply('ok', [{ type: 'heading', text }]) };
+}

@@ -8,10 +8,14 @@ import { readConfig } from './config.ts';
 import { formatIssues } from './core/policy-text.ts';
 import { AppWardenError } from './core/result.ts';
 import { loadPolicyFile } from './policy-file.ts';
+import { createScheduler } from './scheduler.ts';
+import { deliverersFor, StartupProblem } from './surfaces.ts';
+import { describeReminder } from '../commands/remind.ts';
 
 const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--json] <command text>
        appwarden policy validate FILE
        appwarden audit verify [--data DIR]
+       appwarden remind [--at ISO-INSTANT]     one scheduler tick: queue what is due, deliver it
 Commands are the chat commands: appwarden help`;
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
@@ -54,6 +58,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Out = con
   const loaded = await loadPolicyFile(policyFile);
   if (!loaded.ok) return io.err(`${policyFile}: ${loaded.issues.length} problem(s)\n${formatIssues(loaded.issues)}`), 2;
 
+  let at: Date | undefined;
+  if (w0 === 'remind') {
+    const i = args.words.indexOf('--at');
+    at = i < 0 ? new Date() : new Date(args.words[i + 1] ?? '');
+    if (Number.isNaN(at.getTime()) || args.words.length !== (i < 0 ? 1 : 3)) return io.err(`remind takes --at <ISO instant>, e.g. --at 2026-12-08T09:00:00+01:00\n${USAGE}`), 2;
+  }
+
   let store;
   try {
     store = await openLowdbStore({ dir: dataDir, log: io.err });
@@ -62,7 +73,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Out = con
     throw e;
   }
   try {
-    const app = createAppWarden({ policy: loaded.value, store });
+    const app = createAppWarden({ policy: loaded.value, store, log: io.err });
+    if (at) {
+      for (const d of await deliverersFor(config.config, app, io.err)) app.addDeliverer(d);
+      if (!app.deliverers.length) io.err('No chat platform is configured (SLACK_BOT_TOKEN…, MicrosoftAppId…): reminders are queued for the server to deliver.');
+      const tick = await createScheduler(app, io.err).tick(at);
+      if (args.json) io.out(JSON.stringify({ at: at.toISOString(), queued: tick.queued, delivered: tick.delivered.length, pending: tick.pending }, null, 2));
+      else {
+        for (const r of tick.queued) io.out(describeReminder(r, app.policy));
+        io.out(`${tick.queued.length} queued, ${tick.delivered.length} delivered, ${tick.pending} waiting`);
+      }
+      return 0;
+    }
     const as = args.as ?? env.APPWARDEN_AS ?? userInfo().username;
     // `--as` is trusted: the terminal user has the data directory anyway. Who typed it is audited.
     const result = await runCommand(args.text, { ...app.contextFor(as, 'cli'), operator: `${userInfo().username}@${hostname()}` });
@@ -74,6 +96,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Out = con
     }
     return result.ok ? 0 : 1;
   } catch (e) {
+    if (e instanceof StartupProblem) return io.err(e.message), 2;
     const ref = Math.random().toString(36).slice(2, 8);
     io.err(`Sorry, something went wrong (reference ${ref}). Nothing was reported as done.`);
     io.err(`[${ref}] ${e instanceof AppWardenError ? e.code : 'fault'}: ${(e as Error).stack ?? e}`);

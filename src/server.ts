@@ -8,6 +8,7 @@ import { formatIssues } from './core/policy-text.ts';
 import { AppWardenError } from './core/result.ts';
 import { buildHttpApp, type Surface } from './http-app.ts';
 import { loadPolicyFile } from './policy-file.ts';
+import { createScheduler } from './scheduler.ts';
 import { StartupProblem, surfacesFor } from './surfaces.ts';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -53,14 +54,24 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   log(`AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://127.0.0.1:${port} — ${surfaces.map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name)).join(', ')}; data in ${config.dataDir}`);
 
+  // The scheduler ticks every minute (and once now, to catch up on anything missed while down).
+  const scheduler = createScheduler(bot, log);
+  const tick = () => void scheduler.tick(new Date()).catch((e: Error) => log(`scheduler: ${e.message}`));
+  tick();
+  const every = setInterval(tick, 60_000);
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: finishing requests in flight, then stopping`);
+    clearInterval(every);
     server.close();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
+    // What was acknowledged is in the outbox; deliver what can be delivered before letting go.
+    await scheduler.idle();
+    await bot.drain().catch(() => undefined);
     await store.close();
     log('stopped; data directory released');
     process.exit(0);

@@ -1,6 +1,8 @@
+import { createSlackDeliverer } from '../adapters/slack/deliver.ts';
 import { createSlackSurface } from '../adapters/slack/slack-surface.ts';
+import { createTeamsDeliverer } from '../adapters/teams/deliver.ts';
 import { createTeamsSurface } from '../adapters/teams/teams-surface.ts';
-import type { AppWarden } from './app.ts';
+import type { AppWarden, Deliverer } from './app.ts';
 import type { Config } from './config.ts';
 import type { Surface } from './http-app.ts';
 
@@ -21,3 +23,17 @@ export async function surfacesFor(config: Config, bot: AppWarden, log: (line: st
 
 /** A configuration the platform refused at start: said in one line, not a stack trace. */
 export class StartupProblem extends Error {}
+
+/** Delivery only, for a process that serves no HTTP (`appwarden remind`): the platforms the configuration names. */
+export async function deliverersFor(config: Config, bot: AppWarden, log: (line: string) => void): Promise<Deliverer[]> {
+  const out: Deliverer[] = [];
+  if (config.slack) {
+    try {
+      out.push(await createSlackDeliverer(bot, config.slack, log));
+    } catch (e) {
+      throw new StartupProblem(`Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`);
+    }
+  }
+  if (config.teams.MicrosoftAppId) out.push(createTeamsDeliverer(bot, config.teams, log));
+  return out;
+}

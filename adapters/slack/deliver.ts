@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
 import type { Effect } from '../../commands/context.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
 import { resolvePerson } from '../../src/core/org.ts';
@@ -67,4 +67,15 @@ export function slackDeliverer(bot: AppWarden, client: webApi.WebClient, log: (l
       return members.filter((m) => m !== botUserId);
     },
   };
+}
+
+/** A Slack deliverer with its own Web API client, for a process with no HTTP receiver (`appwarden remind`). */
+export async function createSlackDeliverer(bot: AppWarden, options: { token: string; apiUrl?: string; retryConfig?: webApi.RetryOptions }, log: (line: string) => void): Promise<Deliverer> {
+  const client = new webApi.WebClient(options.token, {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    logLevel: webApi.LogLevel.ERROR,
+  });
+  const auth = await client.auth.test();
+  return slackDeliverer(bot, client, log, auth.user_id);
 }

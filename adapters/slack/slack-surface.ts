@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { App, ExpressReceiver, LogLevel, type webApi } from '@slack/bolt';
 import type { Express } from 'express';
 import type { CommandContext, CommandResult } from '../../commands/context.ts';
+import { attestFromReminder } from '../../commands/attest.ts';
 import { applyTransition, refusalFor } from '../../commands/decide-request.ts';
 import { runCommand } from '../../commands/index.ts';
 import { displayName } from '../../commands/request-card.ts';
@@ -81,6 +82,16 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       if (result.code === 'duplicate') return;
       if (!result.ok) return void (await tellPrivately(respond, result));
       await bot.drain();
+    }, (text) => tellPrivately(respond, text));
+  });
+
+  app.action(/^attest\.(removed|removed-work-apps)$/, async ({ ack, body, action, respond }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
+    const statement = action.action_id === 'attest.removed' ? 'removed' : 'removed-work-apps';
+    await guarded(body.user.id, async () => {
+      const result = await attestFromReminder(action.value ?? '', statement, ctxFor(body.user.id, `slack:action:${action.action_ts}`));
+      if (result.code !== 'duplicate') await tellPrivately(respond, result);
     }, (text) => tellPrivately(respond, text));
   });
 

@@ -1,4 +1,4 @@
-import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type ConversationReference } from 'botbuilder';
 import type { Effect } from '../../commands/context.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
 import { resolvePerson } from '../../src/core/org.ts';
@@ -56,4 +56,13 @@ async function deliverEffect(effect: Effect, bot: AppWarden, adapter: CloudAdapt
       [{ collection: 'messages', id, value: { id, platform: 'teams', subject, ref: { conversation, activity: activityId } } }],
     );
   }
+}
+
+/** A Teams deliverer for a process with no HTTP endpoint (`appwarden remind`): proactive messages only. */
+export function createTeamsDeliverer(bot: AppWarden, auth: Record<string, string | undefined>, log: (line: string) => void): Deliverer {
+  const credentials = new ConfigurationServiceClientCredentialFactory({
+    MicrosoftAppId: auth.MicrosoftAppId, MicrosoftAppPassword: auth.MicrosoftAppPassword, MicrosoftAppType: auth.MicrosoftAppType, MicrosoftAppTenantId: auth.MicrosoftAppTenantId,
+  });
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(auth, credentials));
+  return teamsDeliverer(bot, adapter, auth.MicrosoftAppId ?? '', log);
 }

@@ -5,6 +5,7 @@ import {
 } from 'botbuilder';
 import type { AuthenticateRequestResult, ServiceClientCredentialsFactory } from 'botframework-connector';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { attestFromReminder } from '../../commands/attest.ts';
 import { applyTransition, refusalFor } from '../../commands/decide-request.ts';
 import { runCommand } from '../../commands/index.ts';
 import type { AppWarden } from '../../src/app.ts';
@@ -68,6 +69,9 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       const result = await applyTransition(action.verb === 'request.approve' ? 'approve' : 'deny', id, action.data?.reason, ctx);
       if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
       await bot.drain();
+    } else if (action?.verb === 'attest.removed' || action?.verb === 'attest.removed-work-apps') {
+      const result = await attestFromReminder(id, action.verb === 'attest.removed' ? 'removed' : 'removed-work-apps', ctx);
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
     } else if (action?.verb !== REFRESH_VERB) {
       return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'unknown_verb', message: `unknown verb ${action?.verb}` } };
     }

@@ -3,15 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { createSlackSurface } from '../../adapters/slack/slack-surface.ts';
 import { createAppWarden } from '../../src/app.ts';
 import { buildHttpApp } from '../../src/http-app.ts';
+import type { Store } from '../../src/core/store.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { loadPack, testClock } from './bot.ts';
 import { startFakeSlack } from './fake-slack.ts';
 import { buttonClick, postToSlackEndpoint, SIGNING_SECRET, slashCommand, viewSubmission, type SendOptions } from './slack-requests.ts';
 
 /** The real Bolt app inside the real HTTP app on 127.0.0.1:0, against a fake Slack Web API. */
-export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:00Z') {
+export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:00Z', store: Store = createMemoryStore()) {
   const fake = await startFakeSlack();
-  const store = createMemoryStore();
   const clock = testClock(at);
   const logs: string[] = [];
   const bot = createAppWarden({ policy: loadPack(pack), store, now: clock.now });

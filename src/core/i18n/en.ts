@@ -202,11 +202,30 @@ export const en = {
     noExceptions: (app: string, rules: string[]) => `${app} allows no exceptions (${list(rules)}).`,
     purposeNotAllowed: (purpose: string, allowed: string[]) =>
       allowed.length ? `No exception can be granted for ${q(purpose)}. Allowed purposes: ${list(allowed)}.` : `No exception can be granted for ${q(purpose)}.`,
+    notSubject: (rule: string) => `Rule ${rule} does not apply to you, so there is nothing to attest.`,
     nothingToAttest: (app: string) => `No rule asks you to remove ${app}, so there is nothing to attest.`,
     notYourRequest: (id: string) => `${id} is not your request.`,
     notActive: (id: string, status: RequestStatus) => `${id} is ${statuses[status]}, not an active exception.`,
     rulesChanged: (id: string, rule: string) => `${id} can no longer be approved as asked: rule ${rule} has changed since it was filed (lifted, or its exception terms). Deny it, and the requester can ask again.`,
     fault: (ref: string) => `Sorry, something went wrong on our side (reference ${ref}). Nothing was changed; please try again.`,
+  },
+  reminders: {
+    announce: (title: string, daysLeft: number, date: string, tz: string) =>
+      daysLeft > 1 ? `${daysLeft} days left: ${title}. Remove it by the end of ${day(date)} (${tz} time).`
+      : daysLeft === 1 ? `Tomorrow is the deadline: ${title}. Remove it by the end of ${day(date)} (${tz} time).`
+      : daysLeft === 0 ? `Today is the deadline: ${title}. Remove it by the end of today, ${day(date)} (${tz} time).`
+      : `Overdue since ${day(date)}: ${title}.`,
+    direct: (title: string, date: string) => `Reminder for you: ${title}. The deadline is the end of ${day(date)}, and you have not told us you have removed it.`,
+    directOverdue: (title: string, date: string) => `The deadline for “${title}” was ${day(date)}, and you have not told us you have removed it.`,
+    howToAttest: (apps: string) => `Removed it, or never had it? Use the button, or say: attest ${apps}`,
+    digestTitle: (rule: string, date: string) => `${rule}: the deadline of ${day(date)} has passed.`,
+    notYet: (names: string[], more: number) => `Not yet attested: ${list(names)}${more ? ` and ${more} more` : ''}.`,
+    fullList: (rule: string) => `The full list: report compliance ${rule} --format csv`,
+    review: (title: string, date: string) => `Due for review on ${day(date)}: ${title}. Is the measure still needed as it stands?`,
+    expiring: (id: string, app: string, daysLeft: number, lastDay: string) =>
+      `Exception ${id} for ${app} ends ${daysLeft === 1 ? 'tomorrow' : `in ${daysLeft} days`}: its last day is ${day(lastDay)}.`,
+    expired: (id: string, app: string) => `Exception ${id} for ${app} has ended; the rule applies again.`,
+    removedWorkApps: "I've removed the work apps instead",
   },
   form: {
     requestTitle: 'Request an exception',

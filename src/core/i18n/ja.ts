@@ -216,12 +216,31 @@ export const ja: Messages = {
       allowed.length
         ? `目的${q(purpose)}では例外は認められません。認められる目的：${list(allowed)}`
         : `目的${q(purpose)}では例外は認められません。`,
+    notSubject: (rule: string) => `ルール${rule}はあなたには適用されないため、報告は不要です。`,
     nothingToAttest: (app: string) => `${app}の削除を求めるルールはないため、報告は不要です。`,
     notYourRequest: (id: string) => `${id}はあなたの申請ではありません。`,
     notActive: (id: string, status: RequestStatus) => `${id}は${q(statuses[status])}のため、有効な例外承認ではありません。`,
     rulesChanged: (id: string, rule: string) => `${id}は申請時のままでは承認できません。申請後にルール${rule}が変更されました（解除、または例外の条件の変更）。却下のうえ、改めて申請してもらってください。`,
     fault: (ref: string) =>
       `申し訳ありません。システム側でエラーが発生しました（参照番号：${ref}）。変更は行われていません。もう一度お試しください。`,
+  },
+  reminders: {
+    announce: (title: string, daysLeft: number, date: string, tz: string) =>
+      daysLeft > 1 ? `期限まであと${daysLeft}日：${title}。${day(date)}中（${tz}）に削除してください。`
+      : daysLeft === 1 ? `明日が期限です：${title}。${day(date)}中（${tz}）に削除してください。`
+      : daysLeft === 0 ? `本日が期限です：${title}。本日${day(date)}中（${tz}）に削除してください。`
+      : `期限（${day(date)}）を過ぎています：${title}。`,
+    direct: (title: string, date: string) => `お知らせ：${title}。期限は${day(date)}中ですが、まだ削除の報告をいただいていません。`,
+    directOverdue: (title: string, date: string) => `「${title}」の期限（${day(date)}）を過ぎましたが、まだ削除の報告をいただいていません。`,
+    howToAttest: (apps: string) => `削除済み、または最初から入れていない場合は、ボタンを押すか「attest ${apps}」と送ってください。`,
+    digestTitle: (rule: string, date: string) => `${rule}：期限（${day(date)}）を過ぎました。`,
+    notYet: (names: string[], more: number) => `未報告：${names.join('、')}${more ? `ほか${more}名` : ''}`,
+    fullList: (rule: string) => `全員の一覧：report compliance ${rule} --format csv`,
+    review: (title: string, date: string) => `${day(date)}に見直し予定：${title}。現在の措置を続ける必要があるか確認してください。`,
+    expiring: (id: string, app: string, daysLeft: number, lastDay: string) =>
+      `${app}の例外承認${id}は${daysLeft === 1 ? '明日' : `${daysLeft}日後に`}終了します（最終日：${day(lastDay)}）。`,
+    expired: (id: string, app: string) => `${app}の例外承認${id}は終了しました。ルールが再び適用されます。`,
+    removedWorkApps: '代わりに業務アプリを削除しました',
   },
   form: {
     requestTitle: '例外の申請',

@@ -1,0 +1,118 @@
+import { appById } from '../src/core/catalog.ts';
+import { isExpired } from '../src/core/decide.ts';
+import { expireException } from '../src/core/exceptions.ts';
+import { lastValidDate } from '../src/core/explain.ts';
+import { messages, type Messages } from '../src/core/i18n/index.ts';
+import { hasRole, isWithinUnit, peopleWithin, resolvePerson, type Person } from '../src/core/org.ts';
+import type { Policy, Rule } from '../src/core/policy.ts';
+import { policyIndex } from '../src/core/policy-index.ts';
+import { put, type Change } from '../src/core/records.ts';
+import { dueReminders, type Reminder } from '../src/core/reminders.ts';
+import type { Store } from '../src/core/store.ts';
+import type { Effect } from './context.ts';
+import { reply, type Block, type Reply } from './reply.ts';
+import { displayName } from './request-card.ts';
+
+/** Names shown in a digest before "and N more"; the CSV report has everyone. */
+const DIGEST_NAMES = 40;
+
+export interface ReminderRun {
+  policy: Policy;
+  store: Store;
+}
+
+/**
+ * One tick: work out what is due at `at`, and commit it — outbox items, and exceptions that have
+ * ended — in one durable step. Delivery is the outbox's drain. A second tick finds it all recorded.
+ * `audience` is who the platforms say must comply (Slack announcements channel members).
+ */
+export async function queueReminders(run: ReminderRun, at: Date, audience: readonly string[] = []): Promise<Reminder[]> {
+  const { policy, store } = run;
+  const listed = policy.people.map((p) => resolvePerson(policy, p.id));
+  const members = audience.map((id) => resolvePerson(policy, id));
+  const everyone = [...new Map([...listed, ...members].map((p) => [p.id, p])).values()];
+  const approved = store.list('requests').filter((r) => r.status === 'approved');
+  const subjects = (rule: Rule) => everyone.filter((p) => isWithinUnit(policy, p.unit, rule.unit));
+  const isSettled = (rule: Rule, p: Person) =>
+    store.listByPerson('attestations', p.id).some((a) => a.rule === rule.id) ||
+    store.listByPerson('requests', p.id).some((r) => r.status === 'approved' && !isExpired(r, at) && r.rules.includes(rule.id));
+  const approvers = (rule: Rule) => {
+    const named = rule.exceptions === 'none' ? [] : rule.exceptions.approvers ?? [];
+    return listed.filter((p) => named.includes(p.id) || (hasRole(p, 'approver') && isWithinUnit(policy, p.unit, rule.unit)));
+  };
+  const due = dueReminders(policy, { subjects, isSettled, approvers, approved, isRecorded: (key) => store.get('outbox', key) !== undefined }, at);
+  if (!due.length) return due;
+
+  const createdAt = at.toISOString();
+  const changes: Change[] = due.map((r) => {
+    const value = { id: r.key, status: 'due' as const, createdAt, effect: effectOf(r, policy, store, subjects, isSettled) as unknown as Record<string, unknown>, deliveredTo: [] };
+    return { collection: 'outbox', id: r.key, value };
+  });
+  for (const id of new Set(due.flatMap((r) => (r.kind === 'expired' ? [r.request] : [])))) {
+    const ended = expireException(store.get('requests', id)!, at);
+    if (ended) changes.push(put('requests', ended));
+  }
+  const counts = Object.fromEntries([...new Set(due.map((r) => r.kind))].map((k) => [k, due.filter((r) => r.kind === k).length]));
+  await store.commit({ at: createdAt, actor: 'system', action: 'reminders.due', detail: counts }, changes);
+  return due;
+}
+
+function effectOf(r: Reminder, policy: Policy, store: Store, subjects: (rule: Rule) => Person[], isSettled: (rule: Rule, p: Person) => boolean): Effect {
+  const idx = policyIndex(policy);
+  const org = messages(policy.organization.locale);
+  const tz = policy.organization.timezone;
+  if (r.kind === 'expiring' || r.kind === 'expired') {
+    const request = store.get('requests', r.request)!;
+    const m = messages(resolvePerson(policy, r.person).locale);
+    const app = appById(policy, request.app)?.name ?? request.app;
+    const text = r.kind === 'expired' ? m.reminders.expired(request.id, app) : m.reminders.expiring(request.id, app, r.daysLeft, lastValidDate(request.expiresAt!, tz));
+    return { kind: 'notify', person: r.person, message: reply(r.kind === 'expired' ? 'stop' : 'warn', [{ type: 'heading', text }]) };
+  }
+  const rule = idx.rulesById.get(r.rule)!;
+  if (r.kind === 'review') {
+    const m = messages(resolvePerson(policy, r.person).locale);
+    return { kind: 'notify', person: r.person, message: reply('info', [{ type: 'heading', text: m.reminders.review(rule.title, r.review) }, { type: 'note', text: m.policy.source(rule.source) }]) };
+  }
+  if (r.kind === 'digest') {
+    const late = subjects(rule).filter((p) => !isSettled(rule, p));
+    const total = subjects(rule).length;
+    const names = late.map((p) => p.name);
+    const blocks: Block[] = [
+      { type: 'heading', text: org.reminders.digestTitle(rule.id, r.deadline) },
+      { type: 'text', text: org.report.counts(total - late.length, total) },
+      { type: 'text', text: org.reminders.notYet(names.slice(0, DIGEST_NAMES), Math.max(0, names.length - DIGEST_NAMES)) },
+      ...(rule.consequence ? [{ type: 'text' as const, text: org.explain.consequence(rule.consequence) }] : []),
+      { type: 'note', text: org.reminders.fullList(rule.id) },
+    ];
+    return { kind: 'post', channel: 'approvals', subject: r.key, message: reply('stop', blocks, 'public') };
+  }
+  const m = r.kind === 'direct' ? messages(resolvePerson(policy, r.person).locale) : org;
+  const headline = r.kind === 'announce' ? m.reminders.announce(rule.title, r.daysLeft, r.deadline, tz) : r.daysLeft < 0 ? m.reminders.directOverdue(rule.title, r.deadline) : m.reminders.direct(rule.title, r.deadline);
+  const message = attestable(rule, policy, m, headline, r.kind === 'announce' ? 'public' : 'private', r.daysLeft < 0 ? 'stop' : 'warn');
+  return r.kind === 'announce' ? { kind: 'post', channel: 'announcements', subject: r.key, message } : { kind: 'notify', person: r.person, message };
+}
+
+/** A reminder with its source, consequence and the buttons that record an attestation. */
+function attestable(rule: Rule, policy: Policy, m: Messages, headline: string, visibility: Reply['visibility'], tone: Reply['tone']): Reply {
+  const apps = [...(rule.apps ?? []).map((a) => appById(policy, a)?.name ?? a), ...(rule.categories ?? [])];
+  const typed = apps.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' / ');
+  return reply(tone, [
+    { type: 'heading', text: headline },
+    { type: 'note', text: m.policy.source(rule.source) },
+    ...(rule.consequence ? [{ type: 'text' as const, text: m.explain.consequence(rule.consequence) }] : []),
+    { type: 'note', text: m.reminders.howToAttest(typed) },
+    {
+      type: 'actions',
+      buttons: [
+        { actionId: 'attest.removed', label: m.labels.removed, value: rule.id, style: 'primary' },
+        ...(rule.remove_work_apps_instead ? [{ actionId: 'attest.removed-work-apps', label: m.reminders.removedWorkApps, value: rule.id }] : []),
+      ],
+    },
+  ], visibility);
+}
+
+/** For the terminal: what a tick queued, one line each. */
+export function describeReminder(r: Reminder, policy: Policy): string {
+  const who = 'person' in r ? ` → ${displayName(policy, r.person)}` : r.kind === 'digest' ? ' → approvals' : ' → announcements';
+  return `${r.kind}${'daysLeft' in r ? ` (${r.daysLeft} days left)` : ''}: ${r.key}${who}`;
+}
