@@ -15,7 +15,7 @@ describe('demo', () => {
     expect(demo.people.filter((p) => p.roles.includes('admin'))).toHaveLength(1);
     expect(demo.channels).toEqual({
       approvals: { slack: 'C0APPROVALS', teams: '19:approvals@thread.tacv2' },
-      announcements: { slack: 'C0ANNOUNCE' },
+      announcements: { slack: 'C0ANNOUNCE', teams: '19:announcements@thread.tacv2' },
     });
   });
 
