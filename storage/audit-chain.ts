@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Change } from '../src/core/records.ts';
-import type { AuditEntry, AuditEvent, AuditVerification } from '../src/core/store.ts';
+import type { AuditEntry, AuditEvent, AuditProblem, AuditVerification } from '../src/core/store.ts';
 import { canonicalJson, frozenJsonCopy } from './canonical-json.ts';
 import { entryShapeProblem } from './entry-shape.ts';
 
@@ -10,7 +10,9 @@ export { canonicalJson } from './canonical-json.ts';
 export const GENESIS = '0'.repeat(64);
 
 export type UnsealedEntry = Omit<AuditEntry, 'hash'>;
-export type ChainProblem = Extract<AuditVerification, { ok: false }>['problem'];
+/** What the chain alone can show is wrong with a line. */
+export type ChainProblem = Exclude<AuditProblem, 'snapshot-mismatch'>;
+export type AuditFailure = Extract<AuditVerification, { ok: false }>;
 
 /**
  * SHA-256 (hex) of the entry's canonical JSON without `hash` (left out if present); `prev` is
@@ -73,28 +75,30 @@ export function checkEntryLine(text: string, head: ChainHead): LineCheck {
 export class ChainVerifier {
   #head: ChainHead = { seq: 0, hash: GENESIS };
   #line = 0;
-  #failure: Extract<AuditVerification, { ok: false }> | undefined;
+  #failure: AuditFailure | undefined;
   /** After a forward jump in seq, the seq that went missing, until a later line shows it was moved. */
   #missingSeq: number | undefined;
 
-  push(text: string | null): void {
+  /** Returns the line's entry if it is sound and no earlier line failed (for a caller that replays). */
+  push(text: string | null): AuditEntry | undefined {
     const line = ++this.#line;
     if (this.#failure) {
       if (this.#missingSeq !== undefined && text !== null && seqOf(text) <= this.#missingSeq) {
         this.#failure.problem = 'reordered';
         this.#missingSeq = undefined;
       }
-      return;
+      return undefined;
     }
     const check: LineCheck = text === null ? { ok: false, problem: 'unreadable' } : checkEntryLine(text, this.#head);
     if (check.ok) {
       this.#head = { seq: check.entry.seq, hash: check.entry.hash };
-      return;
+      return check.entry;
     }
     const seq = this.#head.seq + 1;
     this.#failure = { ok: false, entries: this.#head.seq, seq, line, problem: 'removed' };
     if (check.problem === 'skipped') this.#missingSeq = seq;
     else this.#failure.problem = check.problem;
+    return undefined;
   }
 
   /** True once more lines cannot change the result: the reader may stop. */

@@ -16,7 +16,8 @@ const byCollection = <T>(make: (collection: CollectionName) => T): Record<Collec
 /**
  * The records in memory, with a per-person index kept up to date on every change. Records are stored
  * as given (stores hand in frozen copies). `list` is insertion order: a put of an existing id keeps its
- * place, a removed id put again goes last.
+ * place, a removed id put again goes last. `listByPerson` is always in `list` order, so an index built
+ * by replaying changes and one rebuilt from a snapshot answer alike.
  */
 export class RecordIndex {
   readonly #records = byCollection(() => new Map<string, AnyRecord>());
@@ -73,12 +74,22 @@ export class RecordIndex {
       records?.delete(id);
       if (records?.size === 0) index.delete(oldPerson);
     }
-    if (value !== undefined && newPerson !== undefined) {
-      // Map.set on an id already there keeps its place, so both orders agree with `list`.
-      let records = index.get(newPerson);
-      if (!records) index.set(newPerson, (records = new Map()));
-      records.set(id, value);
+    if (value === undefined || newPerson === undefined) return;
+    if (old !== undefined && oldPerson !== newPerson) {
+      // It keeps its place in `list`, so it cannot simply go last in its new person's records: that
+      // order would differ from the one an index rebuilt from a snapshot has. Rare (a record changing
+      // hands), so the new person's records are rebuilt in `list` order.
+      const records = new Map<string, AnyRecord>();
+      for (const [key, record] of this.#records[collection]) {
+        if (personOf(record) === newPerson) records.set(key, record);
+      }
+      index.set(newPerson, records);
+      return;
     }
+    // A new id goes last in both; Map.set on an id already there keeps its place in both.
+    let records = index.get(newPerson);
+    if (!records) index.set(newPerson, (records = new Map()));
+    records.set(id, value);
   }
 }
 

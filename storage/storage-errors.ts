@@ -8,6 +8,7 @@ import { AppWardenError } from '../src/core/result.ts';
  * - `storage.corrupt`      the data directory is damaged; the store will not open on it
  * - `storage.locked`       another process (or this one) owns the data directory
  * - `storage.open_failed`  the data directory cannot be used at all (permissions, not a directory, …)
+ * - `storage.read_only`    a commit to a store opened read-only (`openLowdbStoreReadOnly`)
  */
 export type StorageErrorCode =
   | 'storage.bad_commit'
@@ -15,7 +16,8 @@ export type StorageErrorCode =
   | 'storage.write_failed'
   | 'storage.corrupt'
   | 'storage.locked'
-  | 'storage.open_failed';
+  | 'storage.open_failed'
+  | 'storage.read_only';
 
 export const storageError = (code: StorageErrorCode, message: string, details?: unknown): AppWardenError =>
   new AppWardenError(code, message, details);

@@ -41,16 +41,24 @@ export async function* readAuditLines(handle: FileHandle, start: number, end = I
   if (pending.length > 0) yield { bytes: Buffer.concat(pending), start: lineStart, end: position, complete: false };
 }
 
-/** The line whose newline is the byte just before `end`, or undefined if that byte is not a newline. */
-export async function readLineEndingAt(handle: FileHandle, end: number): Promise<Buffer | undefined> {
+/**
+ * The line that ends at byte `end`: the one whose newline is the byte just before it, or, with
+ * `terminated` false, the one cut off there without its newline. Undefined if `end` is not such an end.
+ */
+export async function readLineEndingAt(
+  handle: FileHandle,
+  end: number,
+  terminated = true,
+): Promise<Buffer | undefined> {
   for (let window = 4096; ; window *= 4) {
     const from = Math.max(0, end - window);
     const bytes = Buffer.alloc(end - from);
     await handle.read(bytes, 0, bytes.length, from);
-    if (bytes.at(-1) !== NEWLINE) return undefined;
-    const previous = bytes.length > 1 ? bytes.lastIndexOf(NEWLINE, bytes.length - 2) : -1;
-    if (previous !== -1) return bytes.subarray(previous + 1, bytes.length - 1);
-    if (from === 0) return bytes.subarray(0, bytes.length - 1);
+    if ((bytes.at(-1) === NEWLINE) !== terminated) return undefined;
+    const line = terminated ? bytes.subarray(0, bytes.length - 1) : bytes;
+    const previous = line.lastIndexOf(NEWLINE);
+    if (previous !== -1) return line.subarray(previous + 1);
+    if (from === 0) return line;
   }
 }
 
@@ -60,9 +68,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** A complete line as text, or null if it is cut short or not UTF-8 (unreadable, either way). */
 export function lineText(line: AuditLine): string | null {
-  if (!line.complete) return null;
+  return line.complete ? decodeLine(line.bytes) : null;
+}
+
+/** A line's bytes as text, whether or not its newline was written; null if they are not UTF-8. */
+export function decodeLine(bytes: Buffer): string | null {
   try {
-    return utf8.decode(line.bytes);
+    return utf8.decode(bytes);
   } catch {
     return null;
   }

@@ -1,5 +1,3 @@
-import type { FileHandle } from 'node:fs/promises';
-
 /** Where appended bytes go: the audit file (see `fileSink`), or a double in the writer's own tests. */
 export interface AppendSink {
   write(data: Buffer): Promise<void>;
@@ -104,8 +102,17 @@ export class GroupCommitWriter {
   }
 }
 
-/** The audit file as a sink: every byte written (a short write is resumed), then fdatasync. */
-export function fileSink(handle: FileHandle): AppendSink {
+/** The two calls of a `FileHandle` that `fileSink` makes: a test can stand in for the disk. */
+export interface AppendFile {
+  write(buffer: Buffer, offset: number, length: number): Promise<{ bytesWritten: number }>;
+  datasync(): Promise<void>;
+}
+
+/**
+ * The audit file as a sink: every byte written (a short write is resumed), then fdatasync, which is
+ * what makes a commit's acknowledgement mean "on disk" (fdatasync flushes the new length too).
+ */
+export function fileSink(handle: AppendFile): AppendSink {
   return {
     async write(data) {
       for (let offset = 0; offset < data.length; ) {

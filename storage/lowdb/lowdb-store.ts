@@ -8,10 +8,10 @@ import type { StoreState } from '../store-state.ts';
 import { Compactor, type SnapshotPlan } from './compactor.ts';
 import type { DataDirLock } from './data-dir-lock.ts';
 import { dataFiles } from './data-dir.ts';
-import { fileSink, GroupCommitWriter } from './group-commit.ts';
-import { writeSnapshot } from './snapshot.ts';
+import { GroupCommitWriter, type AppendSink } from './group-commit.ts';
 import { readAuditEntries } from './read-audit.ts';
-import { verifyAuditLog } from './verify-audit-file.ts';
+import { writeSnapshot } from './snapshot.ts';
+import { snapshotToCheck, verifyAuditLog } from './verify-audit-file.ts';
 
 /** What `openLowdbStore` hands over once the directory is locked and the state loaded. */
 export interface LowdbStoreParts {
@@ -19,6 +19,8 @@ export interface LowdbStoreParts {
   state: StoreState;
   audit: FileHandle;
   auditEnd: number;
+  /** Where appended lines go: the audit file, made durable. */
+  sink: AppendSink;
   entriesSinceSnapshot: number;
   lock: DataDirLock;
   compactEvery: number;
@@ -36,6 +38,7 @@ export class LowdbStore extends StoreReads implements Store {
   protected readonly state: StoreState;
   readonly #audit: FileHandle;
   readonly #auditPath: string;
+  readonly #snapshotPath: string;
   readonly #writer: GroupCommitWriter;
   readonly #compactor: Compactor;
   readonly #lock: DataDirLock;
@@ -49,7 +52,8 @@ export class LowdbStore extends StoreReads implements Store {
     this.#lock = parts.lock;
     const files = dataFiles(parts.dir);
     this.#auditPath = files.audit;
-    this.#writer = new GroupCommitWriter(fileSink(parts.audit), parts.auditEnd, (cause, waiting) =>
+    this.#snapshotPath = files.snapshot;
+    this.#writer = new GroupCommitWriter(parts.sink, parts.auditEnd, (cause, waiting) =>
       storageError(
         'storage.write_failed',
         `could not write ${files.audit} (${describeCause(cause)}): ${waiting} commit(s) are not durable. ` +
@@ -65,6 +69,11 @@ export class LowdbStore extends StoreReads implements Store {
       write: (snapshot) => writeSnapshot(files.snapshot, snapshot),
       log: parts.log,
     });
+  }
+
+  /** Set once a write or sync has failed: the store refuses commits, and memory may be ahead of the disk. */
+  get failure(): Error | undefined {
+    return this.#writer.failure;
   }
 
   /** Applies and chains at once (in call order); resolves when the entry is fdatasync'ed. */
@@ -88,9 +97,12 @@ export class LowdbStore extends StoreReads implements Store {
     yield* readAuditEntries(this.#auditPath, this.#writer.durableOffset, fromSeq);
   }
 
+  /** The durable log, and state.json against its replay (the next open trusts state.json). */
   async verifyAudit(): Promise<AuditVerification> {
+    // The snapshot first: one written meanwhile would name entries beyond the end chosen below.
+    const snapshot = await snapshotToCheck(this.#snapshotPath);
     await this.#writer.settled();
-    return verifyAuditLog(this.#auditPath, this.#writer.durableOffset);
+    return verifyAuditLog(this.#auditPath, snapshot, this.#writer.durableOffset);
   }
 
   /** Waits for pending writes and any snapshot being written, then releases the directory. */

@@ -1,25 +1,33 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { describeCause, storageError } from '../storage-errors.ts';
+import { storageError } from '../storage-errors.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { withOpenFailed } from './data-dir.ts';
+import { fileSink, type AppendSink } from './group-commit.ts';
 import { loadState } from './load-state.ts';
 import { LowdbStore } from './lowdb-store.ts';
 
 export interface LowdbStoreOptions {
   /** DATA_DIR: created if missing. */
   dir: string;
-  /** The clock, for the lock's `started`. Audit entries carry the caller's own `at`. */
+  /** The clock, for the lock's `started` and a torn tail's side file. Entries carry the caller's own `at`. */
   now?: () => Date;
   /** Snapshot after this many entries (default 5000): bounds the replay at the next open. */
   compactEvery?: number;
-  /** Where recoveries are reported, one line each (a torn tail cut, a dead owner's lock taken over). */
+  /** Where recoveries are reported, one line each (a torn tail moved aside, a dead owner's lock taken). */
   log?: (line: string) => void;
+  /**
+   * How appended entries reach the disk (default `fileSink`: write, then fdatasync). A seam for tests
+   * that prove a commit waits for durability; production code leaves it alone.
+   */
+  sink?: (audit: FileHandle) => AppendSink;
 }
 
 /**
- * Opens the store in DIR for this process alone. Refuses with `storage.locked` (another live process,
- * or this one, has it), `storage.corrupt` (a damaged audit log or a snapshot from another log) or
- * `storage.open_failed` (the directory cannot be used).
+ * Opens the store in DIR for this process alone; a torn last line left by a crash is moved to a side
+ * file (see `settleTail`). Refuses with `storage.locked` (another live process, or this one, has it),
+ * `storage.corrupt` (a damaged audit log or a snapshot from another log) or `storage.open_failed`
+ * (the directory cannot be used).
  */
 export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbStore> {
   const dir = resolve(options.dir);
@@ -34,23 +42,11 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
     return lockDataDir(dir, now, log);
   });
   try {
-    const loaded = await withOpenFailed(dir, () => loadState(dir, log));
-    return new LowdbStore({ dir, ...loaded, lock, compactEvery, log });
+    const loaded = await withOpenFailed(dir, () => loadState(dir, now, log));
+    const sink = (options.sink ?? fileSink)(loaded.audit);
+    return new LowdbStore({ dir, ...loaded, sink, lock, compactEvery, log });
   } catch (error) {
     await lock.release();
-    throw error;
-  }
-}
-
-/** Node's file errors (EACCES, ENOTDIR, …) become `storage.open_failed`; our own errors pass through. */
-async function withOpenFailed<T>(dir: string, open: () => Promise<T>): Promise<T> {
-  try {
-    return await open();
-  } catch (error) {
-    if (error instanceof Error && 'errno' in error) {
-      const message = `cannot use DATA_DIR ${dir}: ${describeCause(error)}`;
-      throw storageError('storage.open_failed', message, { cause: error });
-    }
     throw error;
   }
 }

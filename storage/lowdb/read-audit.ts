@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../../src/core/store.ts';
 import { storageError } from '../storage-errors.ts';
-import { lineText, openIfExists, readAuditLines } from './audit-lines.ts';
+import { decodeLine, openIfExists, readAuditLines } from './audit-lines.ts';
 
 /**
  * The entries of an audit log up to byte `end`, from seq `fromSeq` on, parsed but not verified (that
@@ -13,7 +13,8 @@ export async function* readAuditEntries(path: string, end: number, fromSeq = 1):
     let lineNumber = 0;
     for await (const line of readAuditLines(handle, 0, end)) {
       if (++lineNumber < fromSeq) continue;
-      const entry = parseEntry(lineText(line));
+      // The caller's `end` says what counts: a read-only store's last entry may lack its newline.
+      const entry = parseEntry(decodeLine(line.bytes));
       if (entry?.seq !== lineNumber) {
         throw storageError('storage.corrupt', `${path} line ${lineNumber} is not entry seq ${lineNumber}`, {
           line: lineNumber,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommitWriter, type AppendSink } from '../../storage/lowdb/group-commit.ts';
+import { fileSink, GroupCommitWriter, type AppendFile, type AppendSink } from '../../storage/lowdb/group-commit.ts';
+import { settledState } from './helpers.ts';
 
 /** A sink that records writes and syncs, and whose writes finish only when the test lets them. */
 function recordingSink() {
@@ -8,6 +9,9 @@ function recordingSink() {
   let hold: Promise<void> | undefined;
   let letGo = () => {};
   let failWith: Error | undefined;
+  let syncGate: Promise<void> | undefined;
+  let openSync = () => {};
+  let failSyncWith: Error | undefined;
   const sink: AppendSink = {
     async write(data) {
       await hold;
@@ -16,6 +20,8 @@ function recordingSink() {
     },
     async sync() {
       syncs++;
+      await syncGate;
+      if (failSyncWith) throw failSyncWith;
     },
   };
   return {
@@ -31,6 +37,16 @@ function recordingSink() {
     },
     failWrites(error: Error) {
       failWith = error;
+    },
+    holdSyncs() {
+      syncGate = new Promise((resolve) => (openSync = resolve));
+    },
+    releaseSyncs() {
+      syncGate = undefined;
+      openSync();
+    },
+    failSyncs(error: Error) {
+      failSyncWith = error;
     },
   };
 }
@@ -77,5 +93,64 @@ describe('GroupCommitWriter', () => {
     await expect(second).rejects.toBe(log.failure);
     await expect(log.append('c')).rejects.toBe(log.failure);
     await expect(log.settled()).resolves.toBeUndefined();
+  });
+
+  it('does not resolve an append before the sink has synced what was written', async () => {
+    const recording = recordingSink();
+    const log = writer(recording.sink);
+    recording.holdSyncs();
+    const appended = log.append('a');
+    await settledState(appended);
+    expect([recording.writes, recording.syncs()]).toEqual([['a\n'], 1]); // written, sync under way
+    expect(await settledState(appended)).toBe('pending');
+    expect(log.durableOffset).toBe(0);
+    recording.releaseSyncs();
+    expect(await settledState(appended)).toBe('resolved');
+    expect(log.durableOffset).toBe(2);
+  });
+
+  it('rejects the appends a failed sync was for, and every later one', async () => {
+    const recording = recordingSink();
+    const log = writer(recording.sink);
+    recording.failSyncs(new Error('EIO'));
+    await expect(log.append('a')).rejects.toThrow('failed 1: Error: EIO');
+    await expect(log.append('b')).rejects.toBe(log.failure);
+    expect(log.durableOffset).toBe(0);
+  });
+});
+
+describe('fileSink', () => {
+  /** A stand-in for the file: takes at most 3 bytes a write, and syncs only when the test lets it. */
+  function slowFile() {
+    const written: Buffer[] = [];
+    let datasyncs = 0;
+    let finishSync = () => {};
+    const file: AppendFile = {
+      async write(buffer, offset, length) {
+        const bytesWritten = Math.min(3, length);
+        written.push(Buffer.from(buffer.subarray(offset, offset + bytesWritten)));
+        return { bytesWritten };
+      },
+      datasync() {
+        datasyncs++;
+        return new Promise((resolve) => (finishSync = resolve));
+      },
+    };
+    return { file, written, datasyncs: () => datasyncs, finishSync: () => finishSync() };
+  }
+
+  it('writes every byte, resuming short writes', async () => {
+    const slow = slowFile();
+    await fileSink(slow.file).write(Buffer.from('line one\n'));
+    expect(Buffer.concat(slow.written).toString()).toBe('line one\n');
+  });
+
+  it("syncs with the file's fdatasync, and not before it has finished", async () => {
+    const slow = slowFile();
+    const synced = fileSink(slow.file).sync();
+    expect(slow.datasyncs()).toBe(1);
+    expect(await settledState(synced)).toBe('pending');
+    slow.finishSync();
+    expect(await settledState(synced)).toBe('resolved');
   });
 });

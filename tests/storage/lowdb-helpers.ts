@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { put } from '../../src/core/records.ts';
 import type { Store } from '../../src/core/store.ts';
+import { fileSink, type AppendSink } from '../../storage/lowdb/group-commit.ts';
 import { openLowdbStore, type LowdbStoreOptions } from '../../storage/lowdb/index.ts';
 import { attestation, event, idempotencyKey, request } from './helpers.ts';
 
@@ -53,5 +54,35 @@ export function visibleState(store: Store) {
     counts: [store.count('requests'), store.count('attestations'), store.count('keys')],
     pierre: store.listByPerson('requests', 'pierre'),
     akiko: store.listByPerson('attestations', 'akiko'),
+  };
+}
+
+/** A sink around the real audit file whose sync waits for the test's word (then syncs, or fails as told). */
+export function gatedSink() {
+  let open = () => {};
+  const gate = new Promise<void>((done) => (open = done));
+  let syncStarted = () => {};
+  const started = new Promise<void>((done) => (syncStarted = done));
+  let failure: Error | undefined;
+  return {
+    sink: (handle: FileHandle): AppendSink => {
+      const real = fileSink(handle);
+      return {
+        write: (data) => real.write(data),
+        async sync() {
+          syncStarted();
+          await gate;
+          if (failure) throw failure;
+          await real.sync();
+        },
+      };
+    },
+    /** Resolves once a sync has begun: the entry is written, not yet durable. */
+    syncStarted: started,
+    release: () => open(),
+    fail(error: Error) {
+      failure = error;
+      open();
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { put } from '../../src/core/records.ts';
 import { chainEntry, entryLine } from '../../storage/audit-chain.ts';
@@ -19,27 +20,37 @@ async function storeWithKeys(n: number, compactEvery = 1000): Promise<string> {
   return dir;
 }
 
-describe('LowdbStore: a torn last line left by a crash', () => {
-  const wholeNextEntry = async (dir: string) => {
-    const last = JSON.parse((await auditFileLines(dir)).at(-1) ?? '') as { hash: string };
-    return entryLine(chainEntry(last.hash, 4, event(), [put('keys', idempotencyKey('K-4'))]));
-  };
+const STARTED = new Date('2026-01-05T08:00:00.000Z');
+const SIDE_FILE = 'audit.torn-2026-01-05T08-00-00.000Z.jsonl';
 
+/** Entry 4, as the store would have written it after K-1..K-3 (`prev` to link it elsewhere). */
+async function nextEntry(dir: string, prev?: string): Promise<string> {
+  const last = JSON.parse((await auditFileLines(dir)).at(-1) ?? '') as { hash: string };
+  return entryLine(chainEntry(prev ?? last.hash, 4, event(), [put('keys', idempotencyKey('K-4'))]));
+}
+
+describe('LowdbStore: a torn last line left by a crash', () => {
   it.each([
     { tail: 'half a line', make: async () => '{"action":"request.filed","actor":"pie' },
     { tail: 'a whole line that is not JSON', make: async () => 'garbage}\n' },
     { tail: 'NUL bytes where the write never landed', make: async () => '\0'.repeat(4096) },
-    { tail: 'a whole entry without its newline (never acknowledged)', make: wholeNextEntry },
-  ])('is cut off with one log line, and the store opens on the good entries: $tail', async ({ make }) => {
+    { tail: 'an entry without its newline that does not link', make: (dir: string) => nextEntry(dir, 'e'.repeat(64)) },
+    {
+      tail: 'an entry without its newline, changed',
+      make: async (dir: string) => (await nextEntry(dir)).replace('K-4', 'K-5'),
+    },
+  ])('is moved to a side file, then cut, with one log line: $tail', async ({ make }) => {
     const dir = await storeWithKeys(3);
     const goodSize = (await stat(auditPath(dir))).size;
     const tail = await make(dir);
     await appendFile(auditPath(dir), tail);
 
-    const { store, logged } = await openWithLog(dir);
+    const { store, logged } = await openWithLog(dir, { now: () => STARTED });
+    const aside = join(dir, SIDE_FILE);
     expect(logged).toEqual([
-      `${auditPath(dir)}: dropped a torn last line (${Buffer.byteLength(tail)} bytes) left by a crash`,
+      `${auditPath(dir)}: moved a torn last line (${Buffer.byteLength(tail)} bytes) left by a crash to ${aside}`,
     ]);
+    expect(await readFile(aside, 'utf8')).toBe(tail); // every byte kept, as evidence
     expect((await stat(auditPath(dir))).size).toBe(goodSize);
     expect(store.list('keys').map((key) => key.id)).toEqual(['K-1', 'K-2', 'K-3']);
     expect((await store.commit(event(), [])).seq).toBe(4);
@@ -48,6 +59,54 @@ describe('LowdbStore: a torn last line left by a crash', () => {
     const again = await openWithLog(dir);
     expect(again.logged).toEqual([]);
     await again.store.close();
+  });
+
+  it.each([
+    { what: 'a whole next entry (the crash fell between it and its newline)', make: nextEntry },
+    { what: 'the last newline deleted by hand', make: async () => '' },
+  ])('keeps a sound last entry that lacks only its newline, and adds it: $what', async ({ make }) => {
+    const dir = await storeWithKeys(3);
+    const tail = await make(dir);
+    await appendFile(auditPath(dir), tail);
+    if (tail === '') await truncate(auditPath(dir), (await stat(auditPath(dir))).size - 1);
+    const before = await readFile(auditPath(dir));
+    const lastSeq = tail === '' ? 3 : 4;
+
+    const { store, logged } = await openWithLog(dir, { now: () => STARTED });
+    expect(logged).toEqual([
+      `${auditPath(dir)}: the last entry (seq ${lastSeq}) was whole but had no newline; kept it and added the newline`,
+    ]);
+    expect(await readFile(auditPath(dir))).toEqual(Buffer.concat([before, Buffer.from('\n')]));
+    expect(existsSync(join(dir, SIDE_FILE))).toBe(false);
+    expect(store.list('keys').map((key) => key.id)).toEqual(['K-1', 'K-2', 'K-3', 'K-4'].slice(0, lastSeq));
+    expect((await store.commit(event(), [])).seq).toBe(lastSeq + 1);
+    expect(await store.verifyAudit()).toEqual({ ok: true, entries: lastSeq + 1 });
+    await store.close();
+  });
+
+  it('keeps the last entry when only its newline is gone and the snapshot ends on it', async () => {
+    const dir = await storeWithKeys(4, 4);
+    const whole = await readFile(auditPath(dir));
+    await truncate(auditPath(dir), whole.length - 1);
+    const { store, logged } = await openWithLog(dir);
+    expect(logged).toEqual([
+      `${auditPath(dir)}: the last entry (seq 4) was whole but had no newline; kept it and added the newline`,
+    ]);
+    expect(await readFile(auditPath(dir))).toEqual(whole);
+    expect(store.get('keys', 'K-4')).toBeDefined();
+    expect((await store.commit(event(), [])).seq).toBe(5);
+    expect(await store.verifyAudit()).toEqual({ ok: true, entries: 5 });
+    await store.close();
+  });
+
+  it('never overwrites an earlier side file from the same instant', async () => {
+    const dir = await storeWithKeys(3);
+    for (const tail of ['first tear', 'second tear']) {
+      await appendFile(auditPath(dir), tail);
+      await (await openWithLog(dir, { now: () => STARTED })).store.close();
+    }
+    expect(await readFile(join(dir, SIDE_FILE), 'utf8')).toBe('first tear');
+    expect(await readFile(join(dir, SIDE_FILE.replace('.jsonl', '-2.jsonl')), 'utf8')).toBe('second tear');
   });
 });
 
@@ -102,10 +161,11 @@ describe('LowdbStore: what it recovers from', () => {
 
 describe('LowdbStore: a failed write', () => {
   // /dev/full fails every write with ENOSPC: a real disk-full, no mocks.
-  it.runIf(existsSync('/dev/full'))('rejects every waiting commit and refuses the next ones', async () => {
+  it.runIf(existsSync('/dev/full'))('rejects waiting and later commits, and says so in `failure`', async () => {
     const dir = await dirs.make();
     await symlink('/dev/full', auditPath(dir));
     const { store } = await openWithLog(dir);
+    expect(store.failure).toBeUndefined();
     const waiting = [1, 2, 3].map((i) => store.commit(event(), [put('keys', idempotencyKey(`K-${i}`))]));
     for (const commit of waiting) {
       await expect(commit).rejects.toMatchObject({ code: 'storage.write_failed' });
@@ -114,7 +174,10 @@ describe('LowdbStore: a failed write', () => {
       /ENOSPC.*3 commit\(s\) are not durable.*visible in memory.*refuses further commits/,
     );
     expect(store.count('keys')).toBe(3); // memory is ahead of the disk, as the error says
-    await expect(store.commit(event(), [])).rejects.toMatchObject({ code: 'storage.write_failed' });
+    // What a server checks to report unhealthy and stop, rather than serve state that is not on disk.
+    expect(store.failure).toMatchObject({ code: 'storage.write_failed' });
+    await expect(waiting[0]).rejects.toBe(store.failure);
+    await expect(store.commit(event(), [])).rejects.toBe(store.failure);
     await store.close();
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { put } from '../../src/core/records.ts';
+import { COLLECTION_NAMES, put } from '../../src/core/records.ts';
 import { openLowdbStore } from '../../storage/lowdb/index.ts';
 import { event, idempotencyKey, readAll, tempDirs } from './helpers.ts';
 import {
@@ -18,6 +18,8 @@ import { storeContract } from './store-contract.ts';
 
 const dirs = tempDirs();
 afterAll(() => dirs.removeAll());
+
+const emptyCollections = () => Object.fromEntries(COLLECTION_NAMES.map((name) => [name, []]));
 
 storeContract('LowdbStore', async () => openLowdbStore({ dir: await dirs.make(), log: () => {} }));
 
@@ -91,7 +93,8 @@ describe('LowdbStore: reopening', () => {
       seq: 2,
       offset: auditBytes,
       hash: second.hash,
-      collections: { requests: [], attestations: [], keys: [idempotencyKey('K-1'), idempotencyKey('K-2')], messages: [], conversations: [] },
+      // Every collection, empty or not, so that an older reader sees none missing.
+      collections: { ...emptyCollections(), keys: [idempotencyKey('K-1'), idempotencyKey('K-2')] },
     });
   });
 

@@ -1,0 +1,44 @@
+import type { Change } from '../../src/core/records.ts';
+import type { AuditEntry, AuditEvent, AuditVerification, Store } from '../../src/core/store.ts';
+import { storageError } from '../storage-errors.ts';
+import { StoreReads } from '../store-reads.ts';
+import type { StoreState } from '../store-state.ts';
+import { dataFiles } from './data-dir.ts';
+import { readAuditEntries } from './read-audit.ts';
+import { verifyDataDir } from './verify-audit-file.ts';
+
+/**
+ * The state of a data directory as it was when opened, for reading while a server may own it (see
+ * `openLowdbStoreReadOnly`). It holds no lock and no open file, and never writes.
+ */
+export class LowdbReadOnlyStore extends StoreReads implements Store {
+  readonly dir: string;
+  protected readonly state: StoreState;
+  /** Where the log ended for the state read at open: `readAudit` reads that far, so the two agree. */
+  readonly #auditEnd: number;
+
+  constructor(parts: { dir: string; state: StoreState; auditEnd: number }) {
+    super();
+    this.dir = parts.dir;
+    this.state = parts.state;
+    this.#auditEnd = parts.auditEnd;
+  }
+
+  commit(_event: AuditEvent, _changes: Change[]): Promise<AuditEntry> {
+    const message = `the store for ${this.dir} was opened read-only; nothing was committed`;
+    return Promise.reject(storageError('storage.read_only', message));
+  }
+
+  async *readAudit(fromSeq = 1): AsyncIterable<AuditEntry> {
+    yield* readAuditEntries(dataFiles(this.dir).audit, this.#auditEnd, fromSeq);
+  }
+
+  /** The directory as it is now (a server may have appended since the open), as `verifyAuditFile` does. */
+  verifyAudit(): Promise<AuditVerification> {
+    return verifyDataDir(this.dir);
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release.
+  }
+}

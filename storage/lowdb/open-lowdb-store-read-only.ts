@@ -1,0 +1,55 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { storageError } from '../storage-errors.ts';
+import { StoreState } from '../store-state.ts';
+import { openIfExists } from './audit-lines.ts';
+import { dataFiles, withOpenFailed } from './data-dir.ts';
+import { LowdbReadOnlyStore } from './lowdb-read-only-store.ts';
+import { replayLog, usableSnapshot } from './replay-log.ts';
+
+export interface LowdbReadOnlyOptions {
+  /** DATA_DIR. Never created: a directory that does not exist yet holds an empty store. */
+  dir: string;
+  /** Where what was set aside is reported (an unusable snapshot, an unreadable last line). */
+  log?: (line: string) => void;
+}
+
+/**
+ * Opens DIR for reading, for CLI commands that only read, even while a server holds its lock: the
+ * snapshot and the log are replayed exactly as `openLowdbStore` does, but nothing is locked, created,
+ * written, cut or moved. A torn last line (a server mid-append, or a crash) is left out in memory only.
+ * `commit` rejects with `storage.read_only`. Refuses with `storage.corrupt` or `storage.open_failed`
+ * as `openLowdbStore` does.
+ */
+export async function openLowdbStoreReadOnly(options: LowdbReadOnlyOptions): Promise<LowdbReadOnlyStore> {
+  const dir = resolve(options.dir);
+  const log = options.log ?? ((line: string) => console.error(line));
+  return withOpenFailed(dir, async () => {
+    if (!(await directoryExists(dir))) return new LowdbReadOnlyStore({ dir, state: new StoreState(), auditEnd: 0 });
+    const files = dataFiles(dir);
+    // Read before the log: a running writer snapshots only what its log already holds.
+    const snapshot = await usableSnapshot(files.snapshot, log);
+    const audit = await openIfExists(files.audit);
+    try {
+      const size = audit ? (await audit.stat()).size : 0;
+      const { state, tail } = await replayLog(audit, size, snapshot);
+      if (tail?.kind !== 'torn') return new LowdbReadOnlyStore({ dir, state, auditEnd: size });
+      const bytes = size - tail.start;
+      log(`${files.audit}: left out a torn last line (${bytes} bytes): a write in progress or cut short`);
+      return new LowdbReadOnlyStore({ dir, state, auditEnd: tail.start });
+    } finally {
+      await audit?.close();
+    }
+  });
+}
+
+/** False only when nothing is there: a file in the way is a mistake to report, not an empty store. */
+async function directoryExists(dir: string): Promise<boolean> {
+  try {
+    if ((await stat(dir)).isDirectory()) return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  throw storageError('storage.open_failed', `cannot use DATA_DIR ${dir}: not a directory`);
+}
