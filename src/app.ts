@@ -72,5 +72,8 @@ function noticingOutbox(base: Store, notice: (ids: string[]) => void): Store {
     readAudit: (fromSeq) => base.readAudit(fromSeq),
     verifyAudit: () => base.verifyAudit(),
     close: () => base.close(),
+    get failure() {
+      return base.failure;
+    },
   };
 }

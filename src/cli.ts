@@ -2,7 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import { runCommand } from '../commands/index.ts';
 import { parseCliArgs } from '../adapters/cli/args.ts';
 import { describeUndelivered, renderForTerminal } from '../adapters/cli/render.ts';
-import { openLowdbStore, verifyAuditFile } from '../storage/lowdb/index.ts';
+import { openLowdbStore, openLowdbStoreReadOnly, verifyAuditFile } from '../storage/lowdb/index.ts';
 import { createAppWarden } from './app.ts';
 import { readConfig } from './config.ts';
 import { formatIssues } from './core/policy-text.ts';
@@ -17,6 +17,9 @@ const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--js
        appwarden audit verify [--data DIR]
        appwarden remind [--at ISO-INSTANT]     one scheduler tick: queue what is due, deliver it
 Commands are the chat commands: appwarden help`;
+
+/** Commands that only read: `check`, `status`, … never commit. */
+const READ_ONLY_COMMANDS = new Set(['check', 'status', 'pending', 'policy', 'report', 'help']);
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
 const console_: Out = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
@@ -51,7 +54,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Out = con
     }
     if (args.json) io.out(JSON.stringify(result, null, 2));
     else if (result.ok) io.out(`audit log verified: ${result.entries} entries, chain intact`);
-    else io.err(`audit log FAILED verification at entry ${result.seq} (line ${result.line}): ${result.problem}`);
+    else io.err(`audit log FAILED verification at entry ${result.seq} (line ${result.line}): ${result.problem}${result.detail ? ` — ${result.detail}` : ''}`);
     return result.ok ? 0 : 1;
   }
 
@@ -65,9 +68,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Out = con
     if (Number.isNaN(at.getTime()) || args.words.length !== (i < 0 ? 1 : 3)) return io.err(`remind takes --at <ISO instant>, e.g. --at 2026-12-08T09:00:00+01:00\n${USAGE}`), 2;
   }
 
+  // Reading commands open the data without the lock, so they work while the server runs (and create nothing).
+  const readOnly = !at && READ_ONLY_COMMANDS.has((w0 ?? 'help').toLowerCase());
   let store;
   try {
-    store = await openLowdbStore({ dir: dataDir, log: io.err });
+    store = readOnly ? await openLowdbStoreReadOnly({ dir: dataDir, log: io.err }) : await openLowdbStore({ dir: dataDir, log: io.err });
   } catch (e) {
     if (e instanceof AppWardenError) return io.err(e.message), 2;
     throw e;

@@ -14,6 +14,8 @@ export function buildHttpApp(bot: AppWarden, surfaces: Surface[]): Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
+    const failure = bot.store.failure;
+    if (failure) return void res.status(503).json({ ok: false, problem: failure.message });
     res.json({ ok: true, organization: bot.policy.organization.name, surfaces: surfaces.map((s) => s.name) });
   });
   for (const surface of surfaces) surface.mount(app);

@@ -61,11 +61,19 @@ async function main(): Promise<void> {
   const every = setInterval(tick, 60_000);
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  // A store that can no longer write holds state it could not save: stop, so a restart reloads what is on disk.
+  const watchStorage = setInterval(() => {
+    if (store.failure && !stopping) {
+      log(`storage failed: ${store.failure.message}; stopping`);
+      void stop('storage failure', 1);
+    }
+  }, 1000);
+  const stop = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: finishing requests in flight, then stopping`);
     clearInterval(every);
+    clearInterval(watchStorage);
     server.close();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
@@ -74,7 +82,7 @@ async function main(): Promise<void> {
     await bot.drain().catch(() => undefined);
     await store.close();
     log('stopped; data directory released');
-    process.exit(0);
+    process.exit(code);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

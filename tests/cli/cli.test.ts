@@ -105,16 +105,24 @@ describe('appwarden CLI, as a new user tries it', () => {
     expect(await cli(['policy', 'validate', FR])).toMatchObject({ code: 0, stdout: expect.stringMatching(/valid — Ministère/) });
   });
 
-  it('a second process opening the same data directory is refused with a clear message', async () => {
+  it('a second process writing to a data directory in use is refused with a clear message; reading works', async () => {
     const data = await tempDir();
     const holder = await openLowdbStore({ dir: data });
     try {
-      const r = await spawnCli(['--policy', FR, '--data', data, 'check', 'twitter']);
+      const r = await spawnCli(['--policy', FR, '--data', data, '--as', 'camille.bernard', 'attest', 'tiktok']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`${data}.* is in use by process ${process.pid}`));
+      const read = await cli(['--policy', FR, '--data', data, '--as', 'camille.bernard', 'check', 'twitter']);
+      expect(read).toMatchObject({ code: 0, stdout: expect.stringMatching(/prohibited/) });
     } finally {
       await holder.close();
     }
+  });
+
+  it('reading commands create nothing on a fresh machine', async () => {
+    const data = join(await tempDir(), 'never-created');
+    expect(await cli(['--data', data, 'help'])).toMatchObject({ code: 0 });
+    expect(existsSync(data)).toBe(false);
   });
 
   it('bad usage exits 2 with the usage', async () => {
