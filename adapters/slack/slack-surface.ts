@@ -61,7 +61,9 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       if (bare !== undefined) return openRequestForm(client, command.trigger_id, bare, 'corporate', ctx, (r) => respond({ response_type: 'ephemeral', ...renderBlocks(r.reply) }));
       const result = await runCommand(command.text, ctx);
       if (result.code === 'duplicate') return;
-      await respond({ response_type: 'ephemeral', ...renderBlocks(result.reply) });
+      const file = result.reply.blocks.find((b) => b.type === 'file');
+      if (file) await uploadPrivately(client, command.user_id, file);
+      await respond({ response_type: 'ephemeral', ...renderBlocks(file ? { ...result.reply, blocks: [{ type: 'note', text: ctx.m.report.sentAsFile(file.name) }] } : result.reply) });
       await bot.drain();
     }, say);
   });
@@ -166,6 +168,12 @@ async function openRequestForm(client: webApi.WebClient, triggerId: string, appT
   const form = requestForm(appText, device, ctx);
   if (!form.ok) return void (await refuse(form.result));
   await client.views.open({ trigger_id: triggerId, view: requestModal(form.form, ctx.m) });
+}
+
+/** A report file, uploaded to the person's direct messages with the bot: reports carry names, so never to a channel. */
+async function uploadPrivately(client: webApi.WebClient, user: string, file: { name: string; content: string }) {
+  const dm = await client.conversations.open({ users: user });
+  await client.filesUploadV2({ channel_id: dm.channel!.id!, file: Buffer.from(file.content, 'utf8'), filename: file.name, title: file.name });
 }
 
 type Respond = (message: { response_type: 'ephemeral'; replace_original: false; text: string; blocks?: Record<string, unknown>[] }) => Promise<unknown>;

@@ -52,3 +52,17 @@ describe('/apps over signed HTTP', () => {
     expect(call.body.response_type).toBe('ephemeral');
   });
 });
+
+describe('reports as files', () => {
+  it('report compliance --format csv is uploaded to the asker’s DM with the bot, not pasted or posted in the channel', async () => {
+    await s.bot.run('attest tiktok', 'pierre', 'test');
+    await s.command('U0ADMIN', 'report compliance demo-tiktok --format csv');
+    const reply = await s.fake.until(() => s.fake.calls.find((c) => c.method.startsWith('respond/')), 'the reply');
+    expect(JSON.stringify(reply.body)).toContain('compliance.csv is in your direct messages with AppWarden.');
+    const complete = s.fake.of('files.completeUploadExternal')[0]!;
+    expect(complete.body.channel_id).toBe('D-U0ADMIN');
+    const csv = [...s.fake.uploads.values()][0]!;
+    expect(csv.split('\n')[0]).toBe('rule,person,name,unit,attested,attested_at,statement,exception');
+    expect(csv).toMatch(/demo-tiktok,pierre,Pierre Martin,demo\/comms,yes,/);
+  });
+});

@@ -47,6 +47,9 @@ export async function startFakeSlack() {
   /** What was posted, by channel (a DM to U123 lands in D-U123), newest last, with its metadata. */
   const history = new Map<string, { ts: string; metadata?: unknown }[]>();
   let members: string[] = [];
+  /** Files uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+  const uploads = new Map<string, string>();
+  let serverUrl = '';
   const dmOf = (channel: string) => (/^[UW]/.test(channel) ? `D-${channel}` : channel);
   let ts = 1_700_000_000;
   let lastActivity = Date.now();
@@ -56,6 +59,22 @@ export async function startFakeSlack() {
     req.on('end', () => {
       lastActivity = Date.now();
       const method = (req.url ?? '').replace(/^\/api\//, '').replace(/^\//, '');
+      if (method.startsWith('upload/')) {
+        // The client posts the file as multipart form data; keep the file's text.
+        const id = method.slice('upload/'.length);
+        calls.push({ method: 'upload', headers: req.headers, body: { file: id } });
+        void new Response(raw, { headers: { 'content-type': String(req.headers['content-type'] ?? 'text/plain') } })
+          .formData()
+          .then(async (form) => {
+            const part = [...form.values()][0];
+            uploads.set(id, typeof part === 'string' ? part : await (part as Blob).text());
+          }, () => uploads.set(id, raw))
+          .finally(() => {
+            res.writeHead(200, { 'Content-Type': 'text/plain' });
+            res.end('OK');
+          });
+        return;
+      }
       const body = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
       const limit = limited.get(method);
       if (limit && limit.times > 0) {
@@ -81,6 +100,12 @@ export async function startFakeSlack() {
           history.set(channel, [...(history.get(channel) ?? []), posted]);
           return answer({ ok: true, channel, ts: posted.ts, message: {} });
         }
+        case 'files.getUploadURLExternal': {
+          const id = `F${++ts}`;
+          return answer({ ok: true, file_id: id, upload_url: `${serverUrl}/upload/${id}` });
+        }
+        case 'files.completeUploadExternal':
+          return answer({ ok: true, files: JSON.parse(String(body.files)).map((f: { id: string }) => ({ id: f.id })) });
         case 'conversations.open':
           return answer({ ok: true, channel: { id: dmOf(String(body.users)) } });
         case 'conversations.history':
@@ -104,7 +129,9 @@ export async function startFakeSlack() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  serverUrl = url;
   return {
+    uploads,
     url,
     apiUrl: `${url}/api/`,
     calls,

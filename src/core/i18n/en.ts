@@ -161,6 +161,7 @@ export const en = {
     allAttested: 'Everyone listed has attested.',
     excepted: (names: string[]) => `Holding an exception: ${list(names)}`,
     noDeadlineRules: 'No rule with a deadline is in force.',
+    sentAsFile: (name: string) => `${name} is in your direct messages with AppWarden.`,
     exceptionsTitle: 'Exceptions granted',
     exceptionLine: (id: string, person: string, app: string, purpose: string, status: RequestStatus, until: string) =>
       `${id} · ${person} · ${app} · ${purpose} · ${statuses[status]} · until the end of ${day(until)}`,

@@ -163,6 +163,7 @@ export const ja: Messages = {
     allAttested: '対象者全員が報告済みです。',
     excepted: (names: string[]) => `例外承認あり：${names.join('、')}`,
     noDeadlineRules: '期限付きのルールで適用中のものはありません。',
+    sentAsFile: (name: string) => `${name}をAppWardenとのダイレクトメッセージに送りました。`,
     exceptionsTitle: '承認済みの例外',
     exceptionLine: (id: string, person: string, app: string, purpose: string, status: RequestStatus, until: string) =>
       `${id} · ${person} · ${app} · ${purpose} · ${statuses[status]} · ${day(until)}まで`,
