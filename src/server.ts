@@ -84,6 +84,17 @@ async function main(): Promise<void> {
     log('stopped; data directory released');
     process.exit(code);
   };
+  // SIGHUP: read POLICY_FILE again. A bad file changes nothing; stored state is never touched.
+  process.on('SIGHUP', () => {
+    void (async () => {
+      const next = await loadPolicyFile(config.policyFile);
+      if (!next.ok) return log(`SIGHUP: ${config.policyFile} refused, the running policy stays:\n${formatIssues(next.issues)}`);
+      const sha256 = createHash('sha256').update(await readFile(config.policyFile)).digest('hex');
+      await store.commit({ at: new Date().toISOString(), actor: 'system', action: 'policy.loaded', subject: config.policyFile, detail: { sha256, reload: true } }, []);
+      bot.reloadPolicy(next.value);
+      log(`SIGHUP: policy reloaded from ${config.policyFile} (${next.value.rules.length} rules)`);
+    })().catch((e: Error) => log(`SIGHUP: reload failed: ${e.message}`));
+  });
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }

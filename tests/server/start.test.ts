@@ -80,3 +80,31 @@ describe('npm start', () => {
     expect(await s.exited).toBe(0);
   });
 });
+
+describe('policy reload', () => {
+  it('SIGHUP reloads POLICY_FILE without losing state; a bad file is refused and the running policy stays', async () => {
+    const { copyFile, writeFile, readFile } = await import('node:fs/promises');
+    const dir = await tempDir();
+    const policyFile = join(dir, 'policy.yaml');
+    await copyFile(join(ROOT, 'policies/demo.yaml'), policyFile);
+    const s = startServer({ PORT: '0', DATA_DIR: join(dir, 'data'), POLICY_FILE: policyFile });
+    const port = await s.listening;
+    const organization = async () => (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).organization;
+    const waitFor = async (re: RegExp) => {
+      for (let i = 0; i < 400 && !re.test(s.out()); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(s.out()).toMatch(re);
+    };
+    await writeFile(policyFile, 'organization: [not, valid]\n');
+    s.child.kill('SIGHUP');
+    await waitFor(/refused, the running policy stays/);
+    expect(await organization()).toBe('Demo Agency');
+    await writeFile(policyFile, (await readFile(join(ROOT, 'policies/demo.yaml'), 'utf8')).replace('name: Demo Agency', 'name: Demo Agency (renamed)'));
+    s.child.kill('SIGHUP');
+    await waitFor(/policy reloaded/);
+    expect(await organization()).toBe('Demo Agency (renamed)');
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    const audit = (await readFile(join(dir, 'data', 'audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).action);
+    expect(audit.filter((a) => a === 'policy.loaded')).toHaveLength(2);
+  });
+});
