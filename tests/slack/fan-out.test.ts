@@ -29,6 +29,22 @@ function remindThenKill(data: string, after: number): Promise<void> {
   });
 }
 
+describe('appwarden remind --at', () => {
+  it('at D-7 posts the announcement with its buttons, prints what it sent, and a second run sends nothing', async () => {
+    fake = await startFakeSlack();
+    const data = await tempDir();
+    const first = await spawnCli(['remind', '--at', '2026-12-08T09:00:00+01:00'], env(data));
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('announce (7 days left): announce:demo-tiktok:2026-12-15:7 → announcements');
+    expect(first.stdout).toContain('1 queued, 1 delivered, 0 waiting');
+    const post = fake.of('chat.postMessage').find((c) => c.body.channel === 'C0ANNOUNCE')!;
+    expect(String(post.body.blocks)).toContain('"action_id":"attest.removed"');
+    const second = await spawnCli(['remind', '--at', '2026-12-08T10:00:00+01:00'], env(data));
+    expect(second.stdout).toContain('0 queued, 0 delivered, 0 waiting');
+    expect(fake.of('chat.postMessage')).toHaveLength(1);
+  });
+});
+
 describe('a fan-out to 5,000 people', () => {
   it('honours 429 Retry-After, survives a SIGKILL mid-way, and delivers each DM exactly once', async () => {
     fake = await startFakeSlack();
