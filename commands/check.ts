@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { accountsBoundBy } from '../src/core/accounts.ts';
 import { decide } from '../src/core/decide.ts';
+import { isWithinUnit } from '../src/core/org.ts';
+import { policyIndex } from '../src/core/policy-index.ts';
+import { accountItem } from './accounts.ts';
 import type { Command } from './command.ts';
 import { decisionReply } from './decision-reply.ts';
 import { inputFields, validate } from './inputs.ts';
@@ -20,6 +24,17 @@ export const check: Command = {
       ctx.policy,
       { requests: ctx.store.listByPerson('requests', ctx.person.id) },
     );
-    return { ok: true, reply: decisionReply(decision, ctx), effects: [], data: decision };
+    const reply = decisionReply(decision, ctx);
+    // Official accounts of the asker's unit (or units around it) that a prohibition here covers.
+    const related = (unit: string) => isWithinUnit(ctx.policy, unit, ctx.person.unit) || isWithinUnit(ctx.policy, ctx.person.unit, unit);
+    const bound = decision.rules
+      .filter((r) => r.effect === 'prohibit')
+      .flatMap((r) => accountsBoundBy(ctx.policy, policyIndex(ctx.policy).rulesById.get(r.id)!))
+      .filter((a, i, all) => related(a.unit) && all.findIndex((b) => b.id === a.id) === i);
+    if (bound.length) {
+      const beforeNextStep = reply.blocks.findIndex((b) => b.type === 'note' || b.type === 'actions');
+      reply.blocks.splice(beforeNextStep < 0 ? reply.blocks.length : beforeNextStep, 0, { type: 'text', text: ctx.m.accounts.inCheck(bound.map((a) => accountItem(a, ctx))) });
+    }
+    return { ok: true, reply, effects: [], data: decision };
   },
 };

@@ -41,4 +41,6 @@ export interface CommandResult {
   /** For a refusal: its stable code, and the input field it is about (`purpose`, `days`, …) when there is one. */
   code?: string;
   field?: string;
+  /** For a form: every field's problem at once (`use1_personal` → message). */
+  fields?: Record<string, string>;
 }

@@ -1,5 +1,7 @@
 import { isApprover } from '../src/core/exceptions.ts';
+import { account, accounts } from './accounts.ts';
 import { attest } from './attest.ts';
+import { census } from './census.ts';
 import { check } from './check.ts';
 import type { Command } from './command.ts';
 import type { CommandContext, CommandResult } from './context.ts';
@@ -14,7 +16,7 @@ import { report } from './report.ts';
 import { request } from './request.ts';
 import { status } from './status.ts';
 
-export const COMMANDS: readonly Command[] = [check, request, approve, deny, withdraw, revoke, attest, status, pending, policy, report, help];
+export const COMMANDS: readonly Command[] = [check, request, approve, deny, withdraw, revoke, attest, status, pending, policy, report, census, accounts, account, help];
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 
 /** Past this a message is not a command someone typed. A 10 kB reason still gets its own, more specific answer. */

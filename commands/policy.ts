@@ -1,4 +1,6 @@
+import { accountsBoundBy } from '../src/core/accounts.ts';
 import { appById } from '../src/core/catalog.ts';
+import { accountItem } from './accounts.ts';
 import { policyIndex } from '../src/core/policy-index.ts';
 import type { Rule } from '../src/core/policy.ts';
 import { isInForce } from '../src/core/decide.ts';
@@ -44,8 +46,10 @@ function ruleInFull(rule: Rule, ctx: CommandContext): Block[] {
     ...(rule.lifted ? [m.policy.lifted(rule.lifted)] : []),
     rule.exceptions === 'none' ? m.explain.exceptionNone : m.explain.exceptionPossible(rule.exceptions.purposes, rule.exceptions.max_days),
   ];
+  const bound = rule.effect === 'prohibit' ? accountsBoundBy(ctx.policy, rule) : [];
   return [
     { type: 'heading', text: m.policy.line(rule.id, rule.title, rule.effect) },
     { type: 'list', items },
+    ...(bound.length ? [{ type: 'text' as const, text: m.accounts.inCheck(bound.map((a) => accountItem(a, ctx))) }] : []),
   ];
 }

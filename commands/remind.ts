@@ -3,8 +3,9 @@ import { isExpired } from '../src/core/decide.ts';
 import { expireException } from '../src/core/exceptions.ts';
 import { lastValidDate } from '../src/core/explain.ts';
 import { messages, type Messages } from '../src/core/i18n/index.ts';
-import { hasRole, isWithinUnit, peopleWithin, resolvePerson, type Person } from '../src/core/org.ts';
-import type { Policy, Rule } from '../src/core/policy.ts';
+import { statusOf } from '../src/core/accounts.ts';
+import { hasRole, isWithinUnit, resolvePerson, type Person } from '../src/core/org.ts';
+import type { OfficialAccount, Policy, Rule } from '../src/core/policy.ts';
 import { policyIndex } from '../src/core/policy-index.ts';
 import { put, type Change } from '../src/core/records.ts';
 import { dueReminders, type Reminder } from '../src/core/reminders.ts';
@@ -40,7 +41,11 @@ export async function queueReminders(run: ReminderRun, at: Date, audience: reado
     const named = rule.exceptions === 'none' ? [] : rule.exceptions.approvers ?? [];
     return listed.filter((p) => named.includes(p.id) || (hasRole(p, 'approver') && isWithinUnit(policy, p.unit, rule.unit)));
   };
-  const due = dueReminders(policy, { subjects, isSettled, approvers, approved, isRecorded: (key) => store.get('outbox', key) !== undefined }, at);
+  const answered = new Set(store.list('census_answers').map((a) => a.id));
+  const censuses = store.list('censuses').map((census) => ({ census, silent: census.units.filter((u) => !answered.has(`${census.id}/${u}`)) }));
+  const accountStatus = (a: OfficialAccount) => statusOf(a, store.get('accounts', a.id));
+  const facts = { subjects, isSettled, approvers, approved, censuses, accountStatus, isRecorded: (key: string) => store.get('outbox', key) !== undefined };
+  const due = dueReminders(policy, facts, at);
   if (!due.length) return due;
 
   const createdAt = at.toISOString();
@@ -61,6 +66,21 @@ function effectOf(r: Reminder, policy: Policy, store: Store, subjects: (rule: Ru
   const idx = policyIndex(policy);
   const org = messages(policy.organization.locale);
   const tz = policy.organization.timezone;
+  if (r.kind === 'census') {
+    const census = store.get('censuses', r.census)!;
+    const m = messages(resolvePerson(policy, r.person).locale);
+    const unit = idx.unitsById.get(r.unit)?.name ?? r.unit;
+    const text = m.census.reminder(census.id, appById(policy, census.app)?.name ?? census.app, unit, r.daysLeft, census.due);
+    return { kind: 'notify', person: r.person, message: censusInvitation(census.id, r.unit, unit, m, text, r.daysLeft < 0 ? 'stop' : 'warn') };
+  }
+  if (r.kind === 'account-rule' || r.kind === 'account-review') {
+    const account = policy.accounts.find((a) => a.id === r.account)!;
+    const m = messages(resolvePerson(policy, r.person).locale);
+    const app = appById(policy, account.app)?.name ?? account.app;
+    const text = r.kind === 'account-rule' ? m.accounts.ruleCovers(idx.rulesById.get(r.rule)!.title, account.handle, app) : m.accounts.review(account.handle, app, r.review);
+    const source = r.kind === 'account-rule' ? [{ type: 'note' as const, text: m.policy.source(idx.rulesById.get(r.rule)!.source) }] : [];
+    return { kind: 'notify', person: r.person, message: reply(r.kind === 'account-rule' ? 'warn' : 'info', [{ type: 'heading', text }, ...source]) };
+  }
   if (r.kind === 'expiring' || r.kind === 'expired') {
     const request = store.get('requests', r.request)!;
     const m = messages(resolvePerson(policy, r.person).locale);
@@ -109,6 +129,15 @@ function attestable(rule: Rule, policy: Policy, m: Messages, headline: string, v
       ],
     },
   ], visibility);
+}
+
+/** A census question or reminder for one unit's reporter, with the button that opens the form. */
+export function censusInvitation(census: string, unit: string, unitName: string, m: Messages, text: string, tone: Reply['tone'] = 'info'): Reply {
+  return reply(tone, [
+    { type: 'heading', text },
+    { type: 'note', text: m.census.howToAnswer(census, unit) },
+    { type: 'actions', buttons: [{ actionId: 'census.open', label: m.census.answerFor(unitName), value: JSON.stringify({ census, unit }), style: 'primary' }] },
+  ]);
 }
 
 /** For the terminal: what a tick queued, one line each. */

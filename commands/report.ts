@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { appById } from '../src/core/catalog.ts';
+import { rollUp } from '../src/core/census.ts';
 import { hasRole, isWithinUnit, peopleWithin, resolvePerson } from '../src/core/org.ts';
 import { policyIndex } from '../src/core/policy-index.ts';
 import type { Rule } from '../src/core/policy.ts';
@@ -27,6 +28,7 @@ export const report: Command = {
     if (rest.length) return refused('unexpected_text', m.errors.unexpectedText('report', rest.join(' ')));
     if (kind === 'compliance') return compliance(ruleId, input.value.format, ctx);
     if (kind === 'exceptions' && !ruleId) return exceptions(input.value.format, ctx);
+    if (kind === 'census' && ruleId) return censusReport(ruleId.toUpperCase(), input.value.format, ctx);
     return refused('bad_report_kind', m.errors.badReportKind(words.join(' ')));
   },
 };
@@ -92,6 +94,30 @@ function exceptions(format: 'text' | 'csv', ctx: CommandContext): CommandResult 
   const items = granted.map((r) => m.report.exceptionLine(r.id, resolvePerson(ctx.policy, r.person).name, appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.status, lastValidDate(r.expiresAt!, tz)));
   const blocks: Block[] = [{ type: 'heading', text: m.report.exceptionsTitle }, items.length ? { type: 'list', items } : { type: 'text', text: m.report.noExceptions }];
   return { ok: true, reply: reply('info', blocks), effects: [], data: rows };
+}
+
+/** The survey's answer: uses, how many handle personal data, by unit; one CSV row per use. */
+function censusReport(id: string, format: 'text' | 'csv', ctx: CommandContext): CommandResult {
+  const m = ctx.m;
+  const census = ctx.store.get('censuses', id);
+  if (!census) return refused('unknown_census', m.errors.unknownCensus(id));
+  const answers = ctx.store.list('census_answers').filter((a) => a.census === id);
+  const r = rollUp(census, answers);
+  const unitName = (u: string) => policyIndex(ctx.policy).unitsById.get(u)?.name ?? u;
+  if (format === 'csv') {
+    const rows = answers.flatMap((a) => a.uses.map((u) => ({
+      census: id, unit: a.unit, unit_name: unitName(a.unit), purpose: u.purpose, personal_data: u.personalData ? 'yes' : 'no', people: u.people, account: u.account ?? '', answered_by: a.answeredBy, answered_at: a.answeredAt,
+    })));
+    const content = stringify(rows, { header: true, columns: ['census', 'unit', 'unit_name', 'purpose', 'personal_data', 'people', 'account', 'answered_by', 'answered_at'] });
+    return { ok: true, reply: reply('info', [{ type: 'file', name: `census-${id}.csv`, mime: 'text/csv', content }]), effects: [], data: rows };
+  }
+  const blocks: Block[] = [
+    { type: 'heading', text: m.census.rollupTitle(id, appById(ctx.policy, census.app)?.name ?? census.app) },
+    { type: 'text', text: m.census.totals(r.uses, r.personalData, r.percent) },
+    { type: 'list', items: r.units.filter((u) => u.answered).map((u) => m.census.unitLine(unitName(u.unit), u.usesApp, u.uses, u.personalData)) },
+    ...(r.silent.length ? [{ type: 'text' as const, text: m.census.silent(r.silent.map(unitName)) }] : []),
+  ];
+  return { ok: true, reply: reply('info', blocks), effects: [], data: r };
 }
 
 function csvResult(name: string, rows: Record<string, unknown>[], ctx: CommandContext): CommandResult {

@@ -45,6 +45,8 @@ export function hasRole(person: Person, role: Role): boolean {
   return person.roles.includes(role);
 }
 
+export const isAdmin = (person: Person) => hasRole(person, 'admin');
+
 /** People listed in the policy who belong to the unit or a unit below it. */
 export function peopleWithin(policy: Policy, unit: string): Person[] {
   return policy.people.map((p) => resolvePerson(policy, p.id)).filter((p) => isWithinUnit(policy, p.unit, unit));

@@ -59,6 +59,23 @@ const ruleSchema = z.strictObject({
     .default({ days_before: [14, 7, 3, 1, 0], direct_from: 3, overdue_days: 30 }),
 });
 
+export const ACCOUNT_STATUSES = ['active', 'suspended', 'private', 'closed'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** An official account the organisation runs on an app (Saitama's and Kobe's TikTok accounts, a city's LINE account). */
+const accountSchema = z.strictObject({
+  id,
+  app: id,
+  handle: z.string().min(1),
+  unit: id,
+  owner: id,
+  /** Where it is run from, e.g. "dedicated tablet, not connected to office systems". */
+  device: z.string().optional(),
+  status: z.enum(ACCOUNT_STATUSES).default('active'),
+  review: date.optional(),
+  url: z.string().optional(),
+});
+
 export const policySchema = z.strictObject({
   organization: z.strictObject({
     name: z.string().min(1),
@@ -105,6 +122,7 @@ export const policySchema = z.strictObject({
     )
     .default([]),
   rules: z.array(ruleSchema).default([]),
+  accounts: z.array(accountSchema).default([]),
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -113,6 +131,7 @@ export type App = Policy['apps'][number];
 export type Unit = Policy['units'][number];
 export type PersonEntry = Policy['people'][number];
 export type ExceptionTerms = Exclude<Rule['exceptions'], 'none'>;
+export type OfficialAccount = Policy['accounts'][number];
 
 /** Validate an already-parsed document: schema first, then cross-references. Every problem, by path. */
 export function validatePolicy(input: unknown): Result<Policy> {
@@ -127,7 +146,7 @@ export function validatePolicy(input: unknown): Result<Policy> {
 
 function crossReferenceIssues(p: Policy): Issue[] {
   const issues: Issue[] = [];
-  const add = (path: string, code: string, message: string) => issues.push({ path, code, message });
+  const add = (path: string, code: string, message: string) => void issues.push({ path, code, message });
   const unitIds = new Set(p.units.map((u) => u.id));
   const appIds = new Set(p.apps.map((a) => a.id));
   const personIds = new Set(p.people.map((x) => x.id));
@@ -139,6 +158,7 @@ function crossReferenceIssues(p: Policy): Issue[] {
     [p.apps, 'apps'],
     [p.rules, 'rules'],
     [p.categories, 'categories'],
+    [p.accounts, 'accounts'],
   ] as const) {
     const seen = new Set<string>();
     list.forEach((item, i) => {
@@ -195,6 +215,11 @@ function crossReferenceIssues(p: Policy): Issue[] {
       if (default_days && default_days > max_days)
         add(`${at}.exceptions.default_days`, 'over_max_days', `default_days ${default_days} is over max_days ${max_days}`);
     }
+  });
+  p.accounts.forEach((a, i) => {
+    if (!appIds.has(a.app)) add(`accounts[${i}].app`, 'unknown_app', `no app "${a.app}"`);
+    if (!unitIds.has(a.unit)) add(`accounts[${i}].unit`, 'unknown_unit', `no unit "${a.unit}"`);
+    if (!personIds.has(a.owner)) add(`accounts[${i}].owner`, 'unknown_person', `no person "${a.owner}"`);
   });
   return issues;
 }

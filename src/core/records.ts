@@ -87,6 +87,48 @@ export interface OutboxItem {
   sentAt?: string;
 }
 
+/** A usage survey: "report your LINE usage by 26 March". */
+export interface Census {
+  id: string;
+  app: string;
+  /** Answers can be given and corrected until the end of this day (organisation's zone). */
+  due: string;
+  units: string[];
+  question?: string;
+  startedBy: string;
+  startedAt: string;
+}
+
+export interface CensusUse {
+  purpose: string;
+  personalData: boolean;
+  /** Roughly how many staff or residents it reaches. */
+  people: number;
+  account?: string;
+}
+
+/** One unit's answer; a correction replaces it with the next revision (the audit log keeps every one). */
+export interface CensusAnswer {
+  /** `<census>/<unit>` */
+  id: string;
+  census: string;
+  unit: string;
+  usesApp: boolean;
+  uses: CensusUse[];
+  answeredBy: string;
+  answeredAt: string;
+  revision: number;
+}
+
+/** An official account's status as changed at run time (the policy file gives the starting status). */
+export interface AccountState {
+  id: string;
+  status: 'active' | 'suspended' | 'private' | 'closed';
+  reason: string;
+  by: string;
+  at: string;
+}
+
 export interface Collections {
   requests: ExceptionRequest;
   attestations: Attestation;
@@ -94,9 +136,12 @@ export interface Collections {
   messages: PlatformMessage;
   conversations: ConversationRecord;
   outbox: OutboxItem;
+  censuses: Census;
+  census_answers: CensusAnswer;
+  accounts: AccountState;
 }
 export type CollectionName = keyof Collections;
-export const COLLECTION_NAMES: CollectionName[] = ['requests', 'attestations', 'keys', 'messages', 'conversations', 'outbox'];
+export const COLLECTION_NAMES: CollectionName[] = ['requests', 'attestations', 'keys', 'messages', 'conversations', 'outbox', 'censuses', 'census_answers', 'accounts'];
 
 /** One record put (or removed, with `value: null`). */
 export type Change = {

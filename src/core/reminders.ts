@@ -1,7 +1,9 @@
 import { isExpired, isInForce } from './decide.ts';
+import { accountPeople, accountsBoundBy } from './accounts.ts';
+import { reportersFor } from './census.ts';
 import type { Person } from './org.ts';
-import type { Policy, Rule } from './policy.ts';
-import type { ExceptionRequest } from './records.ts';
+import type { AccountStatus, OfficialAccount, Policy, Rule } from './policy.ts';
+import type { Census, ExceptionRequest } from './records.ts';
 import { addLocalDays, localDate, localDaysBetween } from './time.ts';
 
 /**
@@ -16,7 +18,12 @@ export type Reminder =
   | { key: string; kind: 'digest'; rule: string; deadline: string; daysLeft: number }
   | { key: string; kind: 'review'; rule: string; review: string; person: string }
   | { key: string; kind: 'expiring'; request: string; daysLeft: number; person: string }
-  | { key: string; kind: 'expired'; request: string; person: string };
+  | { key: string; kind: 'expired'; request: string; person: string }
+  /** To a unit's reporters while the unit has not answered a census. */
+  | { key: string; kind: 'census'; census: string; unit: string; due: string; daysLeft: number; person: string }
+  /** To an official account's owner, once, when a prohibition in force covers the account. */
+  | { key: string; kind: 'account-rule'; rule: string; account: string; person: string }
+  | { key: string; kind: 'account-review'; account: string; review: string; person: string };
 
 /** What the scheduler needs to know of the world besides the policy; the caller reads it from the store and platforms. */
 export interface ReminderFacts {
@@ -29,6 +36,10 @@ export interface ReminderFacts {
   approved: readonly ExceptionRequest[];
   /** Keys already recorded (sent or on their way). */
   isRecorded(key: string): boolean;
+  /** Open censuses and the units that have not answered yet. */
+  censuses?: readonly { census: Census; silent: readonly string[] }[];
+  /** An account's status now (the policy file's, or as changed since). */
+  accountStatus?(account: OfficialAccount): AccountStatus;
 }
 
 /** Every reminder due at `at` that has not been recorded yet: the latest of each series, never a backlog. */
@@ -42,6 +53,8 @@ export function dueReminders(policy: Policy, facts: ReminderFacts, at: Date): Re
     if (rule.review) due.push(...reviewReminders(rule, rule.review, today, facts));
   }
   due.push(...expiryReminders(facts.approved, today, at, tz));
+  for (const { census, silent } of facts.censuses ?? []) due.push(...censusReminders(policy, census, silent, today));
+  due.push(...accountReminders(policy, facts, today, at));
   return due.filter((r) => !facts.isRecorded(r.key));
 }
 
@@ -98,6 +111,36 @@ function expiryReminders(approved: readonly ExceptionRequest[], today: string, a
     const daysLeft = localDaysBetween(today, localDate(new Date(r.expiresAt), tz));
     const stage = latestStage(r.days > 7 ? [7, 1] : [1], daysLeft);
     if (stage !== undefined) for (const person of people) out.push({ key: `expiring:${r.id}:${stage}:${person}`, kind: 'expiring', request: r.id, daysLeft: stage, person });
+  }
+  return out;
+}
+
+/** Census stages: 3 and 1 days before, on the day, then daily while the unit is silent (up to 30 days). */
+function censusReminders(policy: Policy, census: Census, silent: readonly string[], today: string): Reminder[] {
+  const daysLeft = localDaysBetween(today, census.due);
+  const stage = daysLeft >= 0 ? latestStage([3, 1, 0], daysLeft) : -daysLeft <= 30 ? daysLeft : undefined;
+  if (stage === undefined) return [];
+  const tag = stage >= 0 ? String(stage) : `overdue:${today}`;
+  return silent.flatMap((unit) =>
+    reportersFor(policy, unit).map((p) => ({ key: `census:${census.id}:${tag}:${unit}:${p.id}`, kind: 'census' as const, census: census.id, unit, due: census.due, daysLeft: stage, person: p.id })),
+  );
+}
+
+/** Owners hear once when a prohibition covers their account; owner and approvers hear when its review date comes. */
+function accountReminders(policy: Policy, facts: ReminderFacts, today: string, at: Date): Reminder[] {
+  const out: Reminder[] = [];
+  const live = (a: OfficialAccount) => (facts.accountStatus?.(a) ?? a.status) !== 'closed';
+  for (const rule of policy.rules) {
+    if (rule.effect !== 'prohibit' || rule.data || !isInForce(rule, at, policy.organization.timezone)) continue;
+    for (const account of accountsBoundBy(policy, rule).filter(live))
+      out.push({ key: `account-rule:${rule.id}:${account.id}`, kind: 'account-rule', rule: rule.id, account: account.id, person: account.owner });
+  }
+  for (const account of policy.accounts.filter(live)) {
+    if (!account.review) continue;
+    const since = localDaysBetween(account.review, today);
+    if (since < 0 || since > 7) continue;
+    for (const p of accountPeople(policy, account))
+      out.push({ key: `account-review:${account.id}:${account.review}:${p.id}`, kind: 'account-review', account: account.id, review: account.review, person: p.id });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, differenceInCalendarDays, format, parseISO } from 'date-fns';
+import { addDays, differenceInCalendarDays, format, isValid, parseISO } from 'date-fns';
 
 /** A calendar date `YYYY-MM-DD`, read in a time zone. */
 export type LocalDate = string;
@@ -26,4 +26,10 @@ export function addLocalDays(date: LocalDate, days: number): LocalDate {
 /** Calendar days from `from` to `to` (negative when `to` is earlier). */
 export function localDaysBetween(from: LocalDate, to: LocalDate): number {
   return differenceInCalendarDays(parseISO(to), parseISO(from));
+}
+
+/** `YYYY-MM-DD` naming a day that exists (not 2023-02-30). */
+export function isRealDate(text: string): boolean {
+  const d = parseISO(text);
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && isValid(d) && format(d, 'yyyy-MM-dd') === text;
 }

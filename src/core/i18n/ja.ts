@@ -222,6 +222,27 @@ export const ja: Messages = {
     notYourRequest: (id: string) => `${id}はあなたの申請ではありません。`,
     notActive: (id: string, status: RequestStatus) => `${id}は${q(statuses[status])}のため、有効な例外承認ではありません。`,
     rulesChanged: (id: string, rule: string) => `${id}は申請時のままでは承認できません。申請後にルール${rule}が変更されました（解除、または例外の条件の変更）。却下のうえ、改めて申請してもらってください。`,
+    notAdmin: (command: string) => `${command} は管理者のみ使用できます。`,
+    dueInPast: (due: string) => `期限の${day(due)}は既に過ぎています。本日以降の日付を指定してください。`,
+    badDate: (value: string) => `${q(value)}は日付ではありません。YYYY-MM-DD の形式で指定してください。`,
+    unknownUnits: (units: string[]) => `次の部署は登録されていません：${list(units)}`,
+    unknownCensus: (id: string) => `${q(id)}という利用状況調査はありません。`,
+    notReporter: (unit: string) =>
+      `${unit}について回答する権限がありません。回答するのは、その部署の報告担当者（いない場合は承認者）です。`,
+    censusClosed: (due: string) => `この調査の期限（${day(due)}）を過ぎたため、回答済みの内容は変更できません。`,
+    noUses: '利用内容を1件以上入力するか、利用していない旨を回答してください。',
+    whichUnit: (units: string[]) => `部署を指定してください。--unit に次のいずれかを指定します：${list(units)}`,
+    badYesNo: (value: string) => `yes または no を指定してください（${q(value)}は指定できません）。`,
+    badPeople: (value: string) => `人数には0以上の整数を指定してください（${q(value)}は指定できません）。`,
+    purposeMissing: 'アプリの用途を入力してください。',
+    unknownAccount: (id: string) => `${q(id)}という公式アカウントはありません。`,
+    notAccountApprover: (id: string) =>
+      `${id}を変更する権限がありません。変更できるのは、管理者と、アカウントの所属部署（またはその上位部署）の承認者です。`,
+    accountStatus: (id: string, status: string) => `${id}は${q(status)}のため、この操作はできません。`,
+    badAccountChange: (word: string) =>
+      `次のように指定してください：account suspend <アカウントID> --reason "…" または account resume <アカウントID> --reason "…"（${q(word)}は指定できません）。`,
+    badCensusVerb: (word: string) =>
+      `census start、census status、census answer のいずれかを指定してください（${q(word)}は指定できません）。`,
     fault: (ref: string) =>
       `申し訳ありません。システム側でエラーが発生しました（参照番号：${ref}）。変更は行われていません。もう一度お試しください。`,
   },
@@ -242,6 +263,54 @@ export const ja: Messages = {
       `${app}の例外承認${id}は${daysLeft === 1 ? '明日' : `${daysLeft}日後に`}終了します（最終日：${day(lastDay)}）。`,
     expired: (id: string, app: string) => `${app}の例外承認${id}は終了しました。ルールが再び適用されます。`,
     removedWorkApps: '代わりに業務アプリを削除しました',
+  },
+  census: {
+    started: (id: string, app: string, due: string, units: number) =>
+      `利用状況調査${id}を開始しました。対象の${units}部署に、${day(due)}までに${app}の利用状況を報告するよう依頼しました。`,
+    noReporter: (units: string[]) => `次の部署には回答できる人がいません：${list(units)}（報告担当者か承認者を登録してください）。`,
+    ask: (id: string, app: string, unit: string, due: string) =>
+      `利用状況調査${id}：${unit}では${app}をどのように利用していますか。${day(due)}までにご回答ください。`,
+    reminder: (id: string, app: string, unit: string, daysLeft: number, due: string) =>
+      daysLeft > 1 ? `利用状況調査${id}：${unit}の${app}の利用状況がまだ報告されていません。期限まであと${daysLeft}日です（${day(due)}まで）。`
+      : daysLeft === 1 ? `利用状況調査${id}：${unit}の${app}の利用状況がまだ報告されていません。期限は明日です。`
+      : daysLeft === 0 ? `利用状況調査${id}：${unit}の${app}の利用状況がまだ報告されていません。期限は本日です。`
+      : `利用状況調査${id}：${unit}の${app}の利用状況は、期限（${day(due)}）を過ぎましたがまだ報告されていません。期限後の回答も受け付けます。`,
+    answerFor: (unit: string) => `${unit}について回答する`,
+    howToAnswer: (id: string, unit: string) => `コマンドで回答することもできます：census answer ${id} --unit ${unit} --uses none`,
+    recorded: (unit: string, uses: number, revision: number) =>
+      `${unit}の回答を${revision > 1 ? '訂正' : '記録'}しました：${uses === 0 ? '利用なし' : `利用${uses}件`}。期限までは訂正できます。`,
+    statusTitle: (id: string, app: string, due: string) => `利用状況調査${id}：${app}の利用状況（期限：${day(due)}）`,
+    answered: (units: string[]) => `回答済み：${list(units)}`,
+    outstanding: (units: string[]) => `未回答：${list(units)}`,
+    allAnswered: 'すべての部署が回答済みです。',
+    rollupTitle: (id: string, app: string) => `利用状況調査${id}：${app}の利用状況`,
+    totals: (uses: number, personal: number, percent: number) => `利用は${uses}件で、うち${personal}件が個人情報を取り扱っています（${percent}%）。`,
+    unitLine: (unit: string, usesApp: boolean, uses: number, personal: number) =>
+      usesApp ? `${unit}：利用${uses}件（うち個人情報あり${personal}件）` : `${unit}：利用なし`,
+    silent: (units: string[]) => `回答なし：${list(units)}`,
+    formTitle: '利用状況調査',
+    usesApp: (app: string) => `この部署では${app}を利用していますか`,
+    yes: 'はい',
+    no: 'いいえ',
+    usePurpose: (n: number) => `利用${n}：業務・サービス名または目的`,
+    personalData: '個人情報を取り扱いますか',
+    people: '関係する職員・住民のおおよその人数',
+    account: '公式アカウント（ある場合）',
+    send: '送信する',
+  },
+  accounts: {
+    title: (app?: string) => (app ? `${app}の公式アカウント` : '公式アカウント'),
+    line: (id: string, handle: string, app: string, unit: string, status: string, owner: string) => `${id} · ${handle} · ${app} · ${unit} · ${status} · ${owner}`,
+    none: '登録されている公式アカウントはありません。',
+    status: { active: '運用中', suspended: '停止中', private: '非公開', closed: '閉鎖' } as Record<string, string>,
+    changed: (handle: string, status: string) => `${handle}を${q(status)}にしました。担当者にお知らせしました。`,
+    ownerTold: (handle: string, status: string, by: string, reason: string) =>
+      `あなたが担当する公式アカウント${handle}は、${by}さんにより${q(status)}になりました。理由：${reason}`,
+    inCheck: (items: string[]) => `このルールの対象となる、このアプリの公式アカウント：${list(items)}`,
+    item: (handle: string, unit: string, status: string) => `${handle}（${unit}、${status}）`,
+    ruleCovers: (title: string, handle: string, app: string) => `${title}：あなたが担当する${app}の公式アカウント${handle}も対象です。`,
+    review: (handle: string, app: string, date: string) =>
+      `${day(date)}に見直し予定：${app}の公式アカウント${handle}。現在の運用を続けるか確認してください。`,
   },
   form: {
     requestTitle: '例外の申請',
@@ -271,6 +340,8 @@ export const ja: Messages = {
       'pending：自分の判断待ちの申請を表示します（承認者）',
       'policy [ルールID]：適用中のルールの一覧、または指定したルールの詳細を表示します',
       'report compliance|exceptions [--format csv]：報告済み・未報告の状況と、承認済みの例外を表示します（承認者）',
+      'census start <アプリ名> --due YYYY-MM-DD [--units a,b|all] [--question "…"]：利用状況調査を開始します（管理者）。census status <調査ID>：回答状況を表示します。report census <調査ID> [--format csv]：集計結果を表示します',
+      'accounts [--app <アプリ名>]：公式アカウントの一覧を表示します。account suspend|resume <アカウントID> --reason "…"：公式アカウントを停止・再開します（管理者、承認者）',
     ],
   },
 };

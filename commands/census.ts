@@ -1,0 +1,144 @@
+import { appById } from '../src/core/catalog.ts';
+import { answerCensus, reportersFor, startCensus, unitsAnsweredBy } from '../src/core/census.ts';
+import { isAdmin } from '../src/core/org.ts';
+import { policyIndex } from '../src/core/policy-index.ts';
+import { put, type CensusUse } from '../src/core/records.ts';
+import { isRealDate } from '../src/core/time.ts';
+import type { Command } from './command.ts';
+import { commitChanges, duplicateOf } from './commit.ts';
+import type { CommandContext, CommandResult, Effect } from './context.ts';
+import { refused } from './refusals.ts';
+import { censusInvitation } from './remind.ts';
+import { reply } from './reply.ts';
+import { messages } from '../src/core/i18n/index.ts';
+
+const unitName = (ctx: CommandContext, unit: string) => policyIndex(ctx.policy).unitsById.get(unit)?.name ?? unit;
+
+export const census: Command = {
+  name: 'census',
+  flags: { due: 'string', units: 'string', question: 'string', unit: 'string', uses: 'string', use: 'string' },
+  run({ words, flags }, ctx) {
+    const [verb = '', ...rest] = words;
+    const f = flags as Record<string, string | undefined>;
+    if (verb === 'start') return start(rest.join(' '), f, ctx);
+    if (verb === 'status' && rest.length === 1) return status(rest[0]!.toUpperCase(), ctx);
+    if (verb === 'answer' && rest.length === 1) return answerFromKeyboard(rest[0]!.toUpperCase(), f, ctx);
+    return refused('bad_census_verb', ctx.m.errors.badCensusVerb(words.join(' ')));
+  },
+};
+
+async function start(app: string, f: Record<string, string | undefined>, ctx: CommandContext): Promise<CommandResult> {
+  const m = ctx.m;
+  if (!isAdmin(ctx.person)) return refused('not_admin', m.errors.notAdmin('census start'));
+  if (!app) return refused('missing_app', m.errors.missingApp('census start'));
+  if (!f.due || !isRealDate(f.due)) return { ...refused('bad_date', m.errors.badDate(f.due ?? '')), field: 'due' };
+  const units = !f.units || f.units === 'all' ? 'all' : f.units.split(',').map((u) => u.trim()).filter(Boolean);
+  const now = ctx.now();
+  const outcome = startCensus({ app, due: f.due, units, ...(f.question ? { question: f.question.slice(0, 500) } : {}) }, ctx.person, ctx.policy, now, `CN-${ctx.store.count('censuses') + 1}`);
+  if (!outcome.ok) {
+    const d = outcome.data ?? {};
+    const text = outcome.code === 'unknown_app' ? m.errors.unknownApp(app) : outcome.code === 'due_in_past' ? m.errors.dueInPast(f.due) : m.errors.unknownUnits((d.units as string[]) ?? []);
+    return refused(outcome.code, text);
+  }
+  const c = outcome.value;
+  const appName = appById(ctx.policy, c.app)?.name ?? c.app;
+  const effects: Effect[] = c.units.flatMap((unit) =>
+    reportersFor(ctx.policy, unit).map((p) => {
+      const pm = messages(p.locale);
+      const text = `${pm.census.ask(c.id, appName, unitName(ctx, unit), c.due)}${c.question ? `\n${c.question}` : ''}`;
+      return { kind: 'notify' as const, person: p.id, message: censusInvitation(c.id, unit, unitName(ctx, unit), pm, text) };
+    }),
+  );
+  await commitChanges(ctx, { at: now, action: 'census.started', subject: c.id, detail: { app: c.app, due: c.due, units: c.units } }, [put('censuses', c)], c.id, effects);
+  const orphans = c.units.filter((u) => !reportersFor(ctx.policy, u).length).map((u) => unitName(ctx, u));
+  return {
+    ok: true,
+    data: c,
+    effects,
+    reply: reply('ok', [{ type: 'heading', text: m.census.started(c.id, appName, c.due, c.units.length) }, ...(orphans.length ? [{ type: 'text' as const, text: m.census.noReporter(orphans) }] : [])]),
+  };
+}
+
+function status(id: string, ctx: CommandContext): CommandResult {
+  const m = ctx.m;
+  const c = ctx.store.get('censuses', id);
+  if (!c) return refused('unknown_census', m.errors.unknownCensus(id));
+  const answered = c.units.filter((u) => ctx.store.get('census_answers', `${c.id}/${u}`));
+  const outstanding = c.units.filter((u) => !answered.includes(u));
+  return {
+    ok: true,
+    effects: [],
+    data: { census: c, answered, outstanding },
+    reply: reply('info', [
+      { type: 'heading', text: m.census.statusTitle(c.id, appById(ctx.policy, c.app)?.name ?? c.app, c.due) },
+      { type: 'text', text: m.census.answered(answered.map((u) => unitName(ctx, u))) },
+      { type: 'text', text: outstanding.length ? m.census.outstanding(outstanding.map((u) => unitName(ctx, u))) : m.census.allAnswered },
+    ]),
+  };
+}
+
+/** A use as typed in a form or after --use "purpose | yes | 120 | @account". */
+export interface RawUse {
+  purpose?: string;
+  personalData?: string;
+  people?: string;
+  account?: string;
+}
+
+const YES = new Set(['yes', 'y', 'true', 'はい']);
+const NO = new Set(['no', 'n', 'false', 'いいえ']);
+
+/**
+ * Record a unit's census answer from raw form or keyboard values. Every field's problem is reported at
+ * once (`fields`), keyed `uses_app`, `use1_purpose`, `use1_personal`, `use1_people`, …
+ */
+export async function submitCensusAnswer(id: string, unit: string | undefined, raw: { usesApp?: string; uses: RawUse[] }, ctx: CommandContext): Promise<CommandResult> {
+  const m = ctx.m;
+  const duplicate = duplicateOf(ctx);
+  if (duplicate) return duplicate;
+  const c = ctx.store.get('censuses', id);
+  if (!c) return refused('unknown_census', m.errors.unknownCensus(id));
+  const mine = unitsAnsweredBy(ctx.policy, c, ctx.person);
+  const target = unit ?? (mine.length === 1 ? mine[0] : undefined);
+  if (!target) return { ...refused('which_unit', mine.length ? m.errors.whichUnit(mine) : m.errors.notReporter(c.units.map((u) => unitName(ctx, u)).join(', '))), field: 'unit' };
+
+  const fields: Record<string, string> = {};
+  const usesAppText = (raw.usesApp ?? '').trim().toLowerCase();
+  if (!YES.has(usesAppText) && !NO.has(usesAppText)) fields.uses_app = m.errors.badYesNo(raw.usesApp ?? '');
+  const uses: CensusUse[] = [];
+  raw.uses.forEach((u, i) => {
+    const n = i + 1;
+    const filled = [u.purpose, u.personalData, u.people, u.account].some((v) => v?.trim());
+    if (!filled) return;
+    const purpose = (u.purpose ?? '').trim();
+    const personal = (u.personalData ?? '').trim().toLowerCase();
+    const people = (u.people ?? '').trim();
+    if (!purpose) fields[`use${n}_purpose`] = m.errors.purposeMissing;
+    else if (purpose.length > 200) fields[`use${n}_purpose`] = m.errors.textTooLong(200);
+    if (!YES.has(personal) && !NO.has(personal)) fields[`use${n}_personal`] = m.errors.badYesNo(u.personalData ?? '');
+    if (!/^\d{1,8}$/.test(people)) fields[`use${n}_people`] = m.errors.badPeople(u.people ?? '');
+    if ((u.account ?? '').length > 100) fields[`use${n}_account`] = m.errors.textTooLong(100);
+    uses.push({ purpose, personalData: YES.has(personal), people: Number(people), ...(u.account?.trim() ? { account: u.account.trim() } : {}) });
+  });
+  if (YES.has(usesAppText) && !uses.length && !Object.keys(fields).length) fields.use1_purpose = m.errors.noUses;
+  if (Object.keys(fields).length) return { ...refused('invalid_answer', ...Object.values(fields)), fields };
+
+  const previous = ctx.store.get('census_answers', `${c.id}/${target}`);
+  const outcome = answerCensus(c, target, { usesApp: YES.has(usesAppText), uses }, ctx.person, ctx.policy, previous, ctx.now());
+  if (!outcome.ok) {
+    const text = outcome.code === 'census_closed' ? m.errors.censusClosed(c.due) : outcome.code === 'no_uses' ? m.errors.noUses : m.errors.notReporter(unitName(ctx, target));
+    return { ...refused(outcome.code, text), field: outcome.code === 'no_uses' ? 'use1_purpose' : 'unit' };
+  }
+  const a = outcome.value;
+  await commitChanges(ctx, { at: ctx.now(), action: previous ? 'census.corrected' : 'census.answered', subject: a.id, detail: { uses: a.uses.length, personalData: a.uses.filter((u) => u.personalData).length, revision: a.revision } }, [put('census_answers', a)], a.id);
+  return { ok: true, data: a, effects: [], reply: reply('ok', [{ type: 'heading', text: m.census.recorded(unitName(ctx, target), a.uses.length, a.revision) }]) };
+}
+
+/** `census answer CN-1 [--unit U] --uses none` or `--use "purpose | yes | 120 | @account"` (one use; the form takes more). */
+function answerFromKeyboard(id: string, f: Record<string, string | undefined>, ctx: CommandContext): Promise<CommandResult> {
+  const none = f.uses?.trim().toLowerCase() === 'none';
+  const [purpose, personalData, people, account] = (f.use ?? '').split('|').map((s) => s.trim());
+  const uses = f.use ? [{ purpose, personalData, people, account }] : [];
+  return submitCensusAnswer(id, f.unit, { usesApp: none ? 'no' : f.use ? 'yes' : '', uses }, ctx);
+}
+
