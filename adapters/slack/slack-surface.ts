@@ -3,6 +3,7 @@ import { App, ExpressReceiver, LogLevel, type webApi } from '@slack/bolt';
 import type { Express } from 'express';
 import type { CommandContext, CommandResult } from '../../commands/context.ts';
 import { attestFromReminder } from '../../commands/attest.ts';
+import { submitCensusAnswer } from '../../commands/census.ts';
 import { applyTransition, refusalFor } from '../../commands/decide-request.ts';
 import { runCommand } from '../../commands/index.ts';
 import { displayName } from '../../commands/request-card.ts';
@@ -12,6 +13,7 @@ import { appById } from '../../src/core/catalog.ts';
 import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { bareRequestApp } from './bare-request.ts';
+import { CENSUS_VIEW, censusModal, submittedCensus } from './census-modal.ts';
 import { slackDeliverer } from './deliver.ts';
 import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted } from './modals.ts';
 import { renderBlocks } from './render.ts';
@@ -97,6 +99,21 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     }, (text) => tellPrivately(respond, text));
   });
 
+  app.action('census.open', async ({ ack, body, action, client, respond }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button') return;
+    await guarded(body.user.id, async () => {
+      const { census: id, unit } = JSON.parse(action.value ?? '{}') as { census?: string; unit?: string };
+      const ctx = ctxFor(body.user.id);
+      const census = bot.store.get('censuses', id ?? '');
+      if (!census || !unit) return void (await tellPrivately(respond, ctx.m.errors.unknownCensus(id ?? '')));
+      const app = appById(bot.policy, census.app)?.name ?? census.app;
+      const unitName = bot.policy.units.find((u) => u.id === unit)?.name ?? unit;
+      const intro = `${ctx.m.census.ask(census.id, app, unitName, census.due)}${census.question ? `\n${census.question}` : ''}`;
+      await client.views.open({ trigger_id: body.trigger_id, view: censusModal(census.id, unit, intro, app, ctx.m, bot.store.get('census_answers', `${census.id}/${unit}`)) });
+    }, (text) => tellPrivately(respond, text));
+  });
+
   app.action('request.deny', async ({ ack, body, action, client, respond }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button') return;
@@ -137,6 +154,21 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       await client.chat.postMessage({ channel: user, ...renderBlocks(result.reply) });
       await bot.drain();
     }, (text) => client.chat.postMessage({ channel: user, text }));
+  });
+
+  app.view(CENSUS_VIEW, async ({ ack, body, view, client }) => {
+    const user = body.user.id;
+    const { census: id, unit } = JSON.parse(view.private_metadata || '{}') as { census?: string; unit?: string };
+    const ctx = ctxFor(user, `slack:view:${view.id}:${view.hash}`);
+    const result = await submitGuarded(user, (r) => ack(r), () => submitCensusAnswer(id ?? '', unit, submittedCensus(view.state.values), ctx));
+    if (!result) return;
+    if (!result.ok) {
+      const errors = result.fields ?? { [result.field && result.field !== 'unit' ? result.field : 'uses_app']: errorText(result) };
+      return void (await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.slice(0, 150)])) }));
+    }
+    await ack();
+    if (result.code === 'duplicate') return;
+    await guarded(user, async () => void (await client.chat.postMessage({ channel: user, ...renderBlocks(result.reply) })), (text) => client.chat.postMessage({ channel: user, text }));
   });
 
   app.view(DENY_VIEW, async ({ ack, body, view, client }) => {
