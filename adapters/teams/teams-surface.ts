@@ -6,11 +6,14 @@ import {
 import type { AuthenticateRequestResult, ServiceClientCredentialsFactory } from 'botframework-connector';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { attestFromReminder } from '../../commands/attest.ts';
+import { submitCensusAnswer } from '../../commands/census.ts';
+import { appById } from '../../src/core/catalog.ts';
 import { applyTransition, refusalFor } from '../../commands/decide-request.ts';
 import { runCommand } from '../../commands/index.ts';
 import type { AppWarden } from '../../src/app.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { approvalCard, REFRESH_VERB } from './approval-card.ts';
+import { censusCard, submittedCensus } from './census-card.ts';
 import { renderCard } from './card.ts';
 import { rememberConversation } from './conversations.ts';
 import { teamsDeliverer } from './deliver.ts';
@@ -69,6 +72,8 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       const result = await applyTransition(action.verb === 'request.approve' ? 'approve' : 'deny', id, action.data?.reason, ctx);
       if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
       await bot.drain();
+    } else if (action?.verb === 'census.open' || action?.verb === 'census.answer') {
+      return onCensus(action.verb, action.data ?? {}, ctx);
     } else if (action?.verb === 'attest.removed' || action?.verb === 'attest.removed-work-apps') {
       const result = await attestFromReminder(id, action.verb === 'attest.removed' ? 'removed' : 'removed-work-apps', ctx);
       return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
@@ -76,6 +81,22 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'unknown_verb', message: `unknown verb ${action?.verb}` } };
     }
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: cardFor() };
+  };
+
+  /** The census form opens in place of the invitation and is answered there; problems come back on the form. */
+  const onCensus = async (verb: string, data: Record<string, unknown>, ctx: ReturnType<typeof bot.contextFor>): Promise<InvokeBody> => {
+    const { census: id, unit } = JSON.parse(String(data.value ?? '{}')) as { census?: string; unit?: string };
+    const census = bot.store.get('censuses', id ?? '');
+    if (!census || !unit) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.errors.unknownCensus(id ?? '') };
+    const app = appById(bot.policy, census.app)?.name ?? census.app;
+    const unitName = bot.policy.units.find((u) => u.id === unit)?.name ?? unit;
+    const intro = `${ctx.m.census.ask(census.id, app, unitName, census.due)}${census.question ? `\n${census.question}` : ''}`;
+    const previous = () => bot.store.get('census_answers', `${census.id}/${unit}`);
+    if (verb === 'census.open') return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census.id, unit, intro, app, ctx.m, previous()) };
+    const result = await submitCensusAnswer(census.id, unit, submittedCensus(data), ctx);
+    if (!result.ok && result.fields) return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census.id, unit, intro, app, ctx.m, previous(), result.fields) };
+    if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderCard(result.reply) };
   };
 
   return {

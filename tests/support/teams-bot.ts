@@ -12,18 +12,20 @@ export const TEAMS = {
   akiko: '7341e0c6-b7ae-42c6-8453-529a84cf084b',
   pierre: '603680f4-d45c-4a7d-aebc-f8ab74766b34',
   sam: '7b2c4b0f-4bc5-4fd9-a9a4-a8d93d5abe6c',
+  /** Japan LINE pack: 井上 咲, reporter for 市川市. */
+  inoue: '5b7c3a1e-2f4d-4e8a-9c61-0d2e7f3a9b14',
 };
 export const APPROVALS = '19:approvals@thread.tacv2';
 const BOT = { id: '28:appwarden-bot', name: 'AppWarden' };
 let counter = 0;
 
 /** The real CloudAdapter inside the real HTTP app on 127.0.0.1:0, against a fake Bot Connector. */
-export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Partial<TeamsOptions> = {}) {
+export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Partial<TeamsOptions> = {}, pack = 'demo.yaml', at = '2026-11-22T09:00:00Z') {
   const connector = await startFakeConnector();
   const store = createMemoryStore();
-  const clock = testClock('2026-11-22T09:00:00Z');
+  const clock = testClock(at);
   const logs: string[] = [];
-  const bot = createAppWarden({ policy: loadPack('demo.yaml'), store, now: clock.now, log: (l) => logs.push(l) });
+  const bot = createAppWarden({ policy: loadPack(pack), store, now: clock.now, log: (l) => logs.push(l) });
   const surface = createTeamsSurface(bot, { auth, log: (l) => logs.push(l), ...extra });
   const server: Server = await new Promise((resolve) => {
     const s = buildHttpApp(bot, [surface]).listen(0, '127.0.0.1', () => resolve(s));
