@@ -2,13 +2,12 @@ import type { types } from '@slack/bolt';
 import type { RawUse } from '../../commands/census.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
 import type { CensusAnswer } from '../../src/core/records.ts';
-import { fit } from './mrkdwn.ts';
+import { modal, plain } from './modals.ts';
 
 export const CENSUS_VIEW = 'census.submit';
 /** Uses one form takes; more are given by answering again (a correction replaces the answer). */
 export const USE_SLOTS = 3;
 
-const plain = (text: string, max = 75): types.PlainTextElement => ({ type: 'plain_text', text: fit(text, max) });
 const yesNo = (m: Messages, block: string, label: string, initial: boolean | undefined, optional: boolean): types.InputBlock => {
   const options = [{ text: plain(m.census.yes), value: 'yes' }, { text: plain(m.census.no), value: 'no' }];
   const chosen = initial === undefined ? undefined : options[initial ? 0 : 1];
@@ -34,15 +33,8 @@ export function censusModal(census: string, unit: string, intro: string, app: st
       text(`use${n}_account`, m.census.account, use?.account, 100),
     ];
   }).flat();
-  return {
-    type: 'modal',
-    callback_id: CENSUS_VIEW,
-    private_metadata: JSON.stringify({ census, unit }),
-    title: plain(m.census.formTitle, 24),
-    submit: plain(m.census.send, 24),
-    close: plain(m.form.cancel, 24),
-    blocks: [{ type: 'section', text: plain(intro, 3000) }, yesNo(m, 'uses_app', m.census.usesApp(app), previous?.usesApp, false), ...slots],
-  };
+  const heading = { type: 'section' as const, text: plain(intro, 3000) };
+  return modal(CENSUS_VIEW, { census, unit }, m.census.formTitle, m.census.send, m, [heading, yesNo(m, 'uses_app', m.census.usesApp(app), previous?.usesApp, false), ...slots]);
 }
 
 type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;

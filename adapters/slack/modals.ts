@@ -7,54 +7,43 @@ import { fit } from './mrkdwn.ts';
 export const REQUEST_VIEW = 'request.submit';
 export const DENY_VIEW = 'request.deny.submit';
 
-const plain = (text: string, max = 75): types.PlainTextElement => ({ type: 'plain_text', text: fit(text, max) });
+export const plain = (text: string, max = 75): types.PlainTextElement => ({ type: 'plain_text', text: fit(text, max) });
+
+/** A modal's envelope: Slack's limits on title, submit and close (24) applied once, here. */
+export function modal(callbackId: string, metadata: Record<string, string>, title: string, submit: string, m: Messages, blocks: types.KnownBlock[]): types.ModalView {
+  return { type: 'modal', callback_id: callbackId, private_metadata: JSON.stringify(metadata), title: plain(title, 24), submit: plain(submit, 24), close: plain(m.form.cancel, 24), blocks };
+}
 const option = (value: string, text: string): types.PlainTextOption => ({ text: plain(text), value });
 
 /** The request form: only the purposes the rule allows, days defaulted and capped by the rule. */
 export function requestModal(form: RequestForm, m: Messages): types.ModalView {
   const purposes = form.purposes.map((p) => option(p, p));
-  return {
-    type: 'modal',
-    callback_id: REQUEST_VIEW,
-    private_metadata: JSON.stringify({ app: form.app }),
-    title: plain(m.form.requestTitle, 24),
-    submit: plain(m.form.send, 24),
-    close: plain(m.form.cancel, 24),
-    blocks: [
-      { type: 'section', text: plain(m.form.intro(form.appName, form.rules.join(', ')), 3000) },
-      {
-        type: 'input', block_id: 'purpose', label: plain(m.form.purpose),
-        element: { type: 'static_select', action_id: 'value', options: purposes, ...(purposes.length === 1 ? { initial_option: purposes[0] } : {}) },
-      },
-      {
-        type: 'input', block_id: 'device', label: plain(m.form.device),
-        element: { type: 'static_select', action_id: 'value', options: DEVICE_CLASSES.map((d) => option(d, m.device(d))), initial_option: option(form.device, m.device(form.device)) },
-      },
-      {
-        type: 'input', block_id: 'days', label: plain(m.form.days), hint: plain(m.form.daysHint(form.maxDays), 150),
-        element: { type: 'number_input', action_id: 'value', is_decimal_allowed: false, min_value: '1', initial_value: String(form.defaultDays) },
-      },
-      {
-        type: 'input', block_id: 'reason', label: plain(m.form.reason), hint: plain(m.form.reasonHint, 150),
-        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 },
-      },
-    ],
-  };
+  return modal(REQUEST_VIEW, { app: form.app }, m.form.requestTitle, m.form.send, m, [
+    { type: 'section', text: plain(m.form.intro(form.appName, form.rules.join(', ')), 3000) },
+    {
+      type: 'input', block_id: 'purpose', label: plain(m.form.purpose),
+      element: { type: 'static_select', action_id: 'value', options: purposes, ...(purposes.length === 1 ? { initial_option: purposes[0] } : {}) },
+    },
+    {
+      type: 'input', block_id: 'device', label: plain(m.form.device),
+      element: { type: 'static_select', action_id: 'value', options: DEVICE_CLASSES.map((d) => option(d, m.device(d))), initial_option: option(form.device, m.device(form.device)) },
+    },
+    {
+      type: 'input', block_id: 'days', label: plain(m.form.days), hint: plain(m.form.daysHint(form.maxDays), 150),
+      element: { type: 'number_input', action_id: 'value', is_decimal_allowed: false, min_value: '1', initial_value: String(form.defaultDays) },
+    },
+    {
+      type: 'input', block_id: 'reason', label: plain(m.form.reason), hint: plain(m.form.reasonHint, 150),
+      element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 },
+    },
+  ]);
 }
 
 export function denyModal(id: string, intro: string, channel: string, m: Messages): types.ModalView {
-  return {
-    type: 'modal',
-    callback_id: DENY_VIEW,
-    private_metadata: JSON.stringify({ id, channel }),
-    title: plain(m.form.denyTitle, 24),
-    submit: plain(m.form.deny, 24),
-    close: plain(m.form.cancel, 24),
-    blocks: [
-      { type: 'section', text: plain(intro, 3000) },
-      { type: 'input', block_id: 'reason', label: plain(m.form.denyReason), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 } },
-    ],
-  };
+  return modal(DENY_VIEW, { id, channel }, m.form.denyTitle, m.form.deny, m, [
+    { type: 'section', text: plain(intro, 3000) },
+    { type: 'input', block_id: 'reason', label: plain(m.form.denyReason), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 } },
+  ]);
 }
 
 type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
