@@ -77,6 +77,9 @@ function status(id: string, ctx: CommandContext): CommandResult {
   };
 }
 
+/** Uses a census form offers; an answer holds at most this many (a correction replaces the answer). */
+export const CENSUS_USE_SLOTS = 5;
+
 /** A use as typed in a form or after --use "purpose | yes | 120 | @account". */
 export interface RawUse {
   purpose?: string;

@@ -1,12 +1,10 @@
 import type { types } from '@slack/bolt';
-import type { RawUse } from '../../commands/census.ts';
+import { CENSUS_USE_SLOTS, type RawUse } from '../../commands/census.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
 import type { CensusAnswer } from '../../src/core/records.ts';
 import { modal, plain } from './modals.ts';
 
 export const CENSUS_VIEW = 'census.submit';
-/** Uses one form takes; more are given by answering again (a correction replaces the answer). */
-export const USE_SLOTS = 3;
 
 const yesNo = (m: Messages, block: string, label: string, initial: boolean | undefined, optional: boolean): types.InputBlock => {
   const options = [{ text: plain(m.census.yes), value: 'yes' }, { text: plain(m.census.no), value: 'no' }];
@@ -20,7 +18,7 @@ const text = (block: string, label: string, initial: string | undefined, max: nu
 
 /** The census form for one unit; a previous answer fills it in, so a correction starts from it. */
 export function censusModal(census: string, unit: string, intro: string, app: string, m: Messages, previous?: CensusAnswer): types.ModalView {
-  const slots = Array.from({ length: USE_SLOTS }, (_, i) => {
+  const slots = Array.from({ length: CENSUS_USE_SLOTS }, (_, i) => {
     const n = i + 1;
     const use = previous?.uses[i];
     return [
@@ -42,7 +40,7 @@ const valueOf = (values: StateValues, block: string) => values[block]?.value?.se
 
 /** The submitted form as raw answers, for the command layer to validate. */
 export function submittedCensus(values: StateValues): { usesApp?: string; uses: RawUse[] } {
-  const uses = Array.from({ length: USE_SLOTS }, (_, i) => {
+  const uses = Array.from({ length: CENSUS_USE_SLOTS }, (_, i) => {
     const n = i + 1;
     return { purpose: valueOf(values, `use${n}_purpose`), personalData: valueOf(values, `use${n}_personal`), people: valueOf(values, `use${n}_people`), account: valueOf(values, `use${n}_account`) };
   });

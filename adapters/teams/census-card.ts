@@ -1,9 +1,8 @@
-import type { RawUse } from '../../commands/census.ts';
+import { CENSUS_USE_SLOTS, type RawUse } from '../../commands/census.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
 import type { CensusAnswer } from '../../src/core/records.ts';
 import { CARD_VERSION, escapeCardText, type AdaptiveCard } from './card.ts';
 
-export const USE_SLOTS = 3;
 
 /** The census form as a card: answered in place with Action.Execute `census.answer`; errors shown on it. */
 export function censusCard(census: string, unit: string, intro: string, app: string, m: Messages, previous?: CensusAnswer, errors: Record<string, string> = {}): AdaptiveCard {
@@ -12,7 +11,7 @@ export function censusCard(census: string, unit: string, intro: string, app: str
     choices: [{ title: m.census.yes, value: 'yes' }, { title: m.census.no, value: 'no' }], ...(errors[id] ? { errorMessage: errors[id] } : {}),
   });
   const error = (id: string) => (errors[id] ? [{ type: 'TextBlock', text: escapeCardText(errors[id]!), color: 'Attention', wrap: true, size: 'Small' }] : []);
-  const slots = Array.from({ length: USE_SLOTS }, (_, i) => {
+  const slots = Array.from({ length: CENSUS_USE_SLOTS }, (_, i) => {
     const n = i + 1;
     const use = previous?.uses[i];
     return [
@@ -33,6 +32,6 @@ export function censusCard(census: string, unit: string, intro: string, app: str
 /** The inputs Teams sends back with `census.answer`, as raw answers for the command layer. */
 export function submittedCensus(data: Record<string, unknown>): { usesApp?: string; uses: RawUse[] } {
   const str = (k: string) => (data[k] === undefined || data[k] === null || data[k] === '' ? undefined : String(data[k]));
-  const uses = Array.from({ length: USE_SLOTS }, (_, i) => ({ purpose: str(`use${i + 1}_purpose`), personalData: str(`use${i + 1}_personal`), people: str(`use${i + 1}_people`), account: str(`use${i + 1}_account`) }));
+  const uses = Array.from({ length: CENSUS_USE_SLOTS }, (_, i) => ({ purpose: str(`use${i + 1}_purpose`), personalData: str(`use${i + 1}_personal`), people: str(`use${i + 1}_people`), account: str(`use${i + 1}_account`) }));
   return { usesApp: str('uses_app'), uses };
 }

@@ -17,7 +17,7 @@ const input = (v?: string) => ({ value: { type: 'plain_text_input', value: v ?? 
 const number = (v?: string) => ({ value: { type: 'number_input', value: v ?? null } });
 function form(usesApp: string | undefined, uses: { purpose?: string; personal?: string; people?: string; account?: string }[]): Values {
   const values: Values = { uses_app: radio(usesApp) };
-  for (let n = 1; n <= 3; n++) {
+  for (let n = 1; n <= 5; n++) {
     const u = uses[n - 1] ?? {};
     Object.assign(values, { [`use${n}_purpose`]: input(u.purpose), [`use${n}_personal`]: radio(u.personal), [`use${n}_people`]: number(u.people), [`use${n}_account`]: input(u.account) });
   }
