@@ -39,7 +39,7 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
   const main = evaluate(policy, inForce, app, query.device, query.data, query.purpose, own, at);
   const otherDevices = DEVICE_CLASSES.filter((d) => d !== query.device).map((device) => ({
     device,
-    verdict: evaluate(policy, inForce, app, device, query.data, query.purpose, own, at).verdict,
+    verdict: verdictOn(inForce, device, query.data, query.purpose, own),
   }));
   return {
     query: q,
@@ -53,7 +53,7 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
 function ownRequests(requests: readonly ExceptionRequest[], person: string, app: string, at: Date): ExceptionRequest[] {
   return requests
     .filter((r) => r.person === person && r.app === app && (r.status === 'requested' || (r.status === 'approved' && !isExpired(r, at))))
-    .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt) || b.id.localeCompare(a.id));
+    .sort((a, b) => byCodePoint(b.requestedAt, a.requestedAt) || byCodePoint(b.id, a.id));
 }
 
 export function isExpired(request: ExceptionRequest, at: Date): boolean {
@@ -97,7 +97,7 @@ function evaluate(
     if (rule.data && data !== undefined && !rule.data.includes(data)) continue;
     matched.push(toMatched(rule, via, rule.data && data === undefined ? 'data' : 'full', tz, at));
   }
-  matched.sort((a, b) => Number(a.effect === 'allow') - Number(b.effect === 'allow') || a.id.localeCompare(b.id));
+  matched.sort((a, b) => Number(a.effect === 'allow') - Number(b.effect === 'allow') || byCodePoint(a.id, b.id));
 
   const prohibitions = matched.filter((r) => r.effect === 'prohibit');
   const full = prohibitions.filter((r) => r.scope === 'full');
@@ -106,7 +106,7 @@ function evaluate(
   const deadline = binding
     .map((r) => r.deadline)
     .filter((d): d is Deadline => d !== undefined)
-    .sort((a, b) => a.at.localeCompare(b.at))[0];
+    .sort((a, b) => byCodePoint(a.at, b.at))[0];
   const consequence = binding.find((r) => r.deadline?.date === deadline?.date && r.consequence)?.consequence ?? binding.find((r) => r.consequence)?.consequence;
   const reasons: ReasonCode[] = matched.map((r) => ({
     code: r.effect === 'allow' ? 'allowed_by_rule' : r.scope === 'data' ? 'restricted_by_rule' : 'prohibited_by_rule',
@@ -136,6 +136,26 @@ function evaluate(
   return { ...base, verdict, basis: 'rule', ...(pending ? { request: toPersonsRequest(pending) } : {}), reasons };
 }
 
+/**
+ * The verdict alone for another device class: the same rules as `evaluate` (a test holds them equal),
+ * without building reasons, deadlines and exception options nobody will read.
+ */
+function verdictOn(inForce: { rule: Rule }[], device: DeviceClass, data: string | undefined, purpose: string | undefined, own: ExceptionRequest[]): Verdict {
+  const full: string[] = [];
+  const restricting: string[] = [];
+  for (const { rule } of inForce) {
+    if (rule.effect !== 'prohibit' || (rule.devices && !rule.devices.includes(device))) continue;
+    if (rule.data && data !== undefined && !rule.data.includes(data)) continue;
+    (rule.data && data === undefined ? restricting : full).push(rule.id);
+  }
+  const binding = full.length ? full : restricting;
+  if (!binding.length) return 'allowed';
+  const granted = own.find((r) => r.status === 'approved' && r.device === device && (!purpose || r.purpose === purpose) && binding.every((id) => r.rules.includes(id)));
+  if (granted) return restricting.some((id) => !granted.rules.includes(id)) ? 'restricted' : 'allowed-by-exception';
+  if (!full.length) return 'restricted';
+  return own.some((r) => r.status === 'requested' && r.device === device) ? 'exception-pending' : 'prohibited';
+}
+
 function exceptionOptions(binding: MatchedRule[], purpose: string | undefined): Decision['exception'] {
   if (!binding.length) return { possible: false, why: 'not-prohibited' };
   const terms = binding.map((r) => r.exceptions);
@@ -149,7 +169,22 @@ function exceptionOptions(binding: MatchedRule[], purpose: string | undefined): 
   return { possible: true, purposes: [...purposes].sort(), maxDays, defaultDays, rules: binding.map((r) => r.id) };
 }
 
+/** A rule's matched form but for `deadline.passed`: built once per rule, scope, route and zone. */
+const matchedCache = new WeakMap<Rule, Map<string, MatchedRule>>();
+
 function toMatched(rule: Rule, via: MatchedRule['via'], scope: MatchedRule['scope'], tz: string, at: Date): MatchedRule {
+  const key = `${scope}|${'app' in via ? `a:${via.app}` : `c:${via.category}`}|${tz}`;
+  let byKey = matchedCache.get(rule);
+  if (!byKey) matchedCache.set(rule, (byKey = new Map()));
+  let base = byKey.get(key);
+  // Shared by every decision that matches the rule, so frozen: no caller can change another's answer.
+  if (!base) byKey.set(key, (base = deepFreeze(buildMatched(rule, via, scope, tz))));
+  if (!base.deadline) return base;
+  const passed = at.getTime() > Date.parse(base.deadline.at);
+  return base.deadline.passed === passed ? base : { ...base, deadline: { ...base.deadline, passed } };
+}
+
+function buildMatched(rule: Rule, via: MatchedRule['via'], scope: MatchedRule['scope'], tz: string): MatchedRule {
   const exceptions =
     rule.exceptions === 'none'
       ? ('none' as const)
@@ -169,7 +204,7 @@ function toMatched(rule: Rule, via: MatchedRule['via'], scope: MatchedRule['scop
     via,
     scope,
     ...(rule.data ? { data: rule.data } : {}),
-    ...(rule.deadline ? { deadline: toDeadline(rule.deadline, tz, at) } : {}),
+    ...(rule.deadline ? { deadline: toDeadline(rule.deadline, tz, new Date(0)) } : {}),
     ...(rule.consequence ? { consequence: rule.consequence } : {}),
     ...(rule.review ? { review: rule.review } : {}),
     exceptions,
@@ -193,3 +228,11 @@ function toPersonsRequest(r: ExceptionRequest): PersonsRequest {
     ...(r.conditions ? { conditions: r.conditions } : {}),
   };
 }
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
+}
+
+/** Ids and ISO instants order by code point: fast, and the same on every machine and locale. */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -4,15 +4,38 @@ import { addDays, differenceInCalendarDays, format, isValid, parseISO } from 'da
 /** A calendar date `YYYY-MM-DD`, read in a time zone. */
 export type LocalDate = string;
 
+/**
+ * Where local days start, by `date|zone`. Time-zone arithmetic dominates a decision's cost, and
+ * decisions ask about the same few policy dates again and again. Bounded: cleared when full.
+ */
+const dayStarts = new Map<string, number>();
+const DAY_STARTS_MAX = 50_000;
+
 /** The instant a local day starts in `timezone` (00:00 there, whatever the DST rules). */
 export function startOfLocalDay(date: LocalDate, timezone: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(new TZDate(y, m - 1, d, timezone).getTime());
+  const key = `${date}|${timezone}`;
+  let ms = dayStarts.get(key);
+  if (ms === undefined) {
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    ms = new TZDate(y, m - 1, d, timezone).getTime();
+    if (dayStarts.size >= DAY_STARTS_MAX) dayStarts.clear();
+    dayStarts.set(key, ms);
+  }
+  return new Date(ms);
 }
+
+const dayEnds = new Map<string, number>();
 
 /** The last millisecond of a local day in `timezone`: a deadline "15 March" means until then. */
 export function endOfLocalDay(date: LocalDate, timezone: string): Date {
-  return new Date(startOfLocalDay(addLocalDays(date, 1), timezone).getTime() - 1);
+  const key = `${date}|${timezone}`;
+  let ms = dayEnds.get(key);
+  if (ms === undefined) {
+    ms = startOfLocalDay(addLocalDays(date, 1), timezone).getTime() - 1;
+    if (dayEnds.size >= DAY_STARTS_MAX) dayEnds.clear();
+    dayEnds.set(key, ms);
+  }
+  return new Date(ms);
 }
 
 export function localDate(instant: Date, timezone: string): LocalDate {

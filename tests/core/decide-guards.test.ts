@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.ts';
-import { validatePolicy, type Policy } from '../../src/core/policy.ts';
+import { validatePolicy, type DeviceClass, type Policy } from '../../src/core/policy.ts';
 import type { ExceptionRequest } from '../../src/core/records.ts';
 
 const policy = (() => {
@@ -41,5 +41,45 @@ describe('decide guards', () => {
     expect(decide({ app: 'LINE', person: 'a', device: 'corporate', data: 'personal-data', at }, policy, { requests }).verdict).toBe('prohibited');
     const both = [approved('a', ['corp-ban', 'no-personal-data'])];
     expect(decide({ app: 'LINE', person: 'a', device: 'corporate', at }, policy, { requests: both }).verdict).toBe('allowed-by-exception');
+  });
+});
+
+describe('the other-devices shortcut', () => {
+  it('gives the same verdict as a full decision for that device, across every pack, app, person and data class', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { parsePolicyText } = await import('../../src/core/policy-text.ts');
+    const { DEVICE_CLASSES, vocabulary } = await import('../../src/core/policy.ts');
+    let compared = 0;
+    for (const file of readdirSync('policies')) {
+      const parsed = parsePolicyText(readFileSync(`policies/${file}`, 'utf8'));
+      if (!parsed.ok) throw new Error(file);
+      const p = parsed.value;
+      const at = `${p.rules[0]?.effective ?? '2024-01-01'}T12:00:00Z`;
+      for (const app of p.apps)
+        for (const person of ['someone-unlisted', ...p.people.map((x) => x.id)])
+          for (const data of [undefined, ...vocabulary(p).dataClasses]) {
+            const byDevice = Object.fromEntries(DEVICE_CLASSES.map((device) => [device, decide({ app: app.id, person, device, ...(data ? { data } : {}), at }, p, { requests: [] })]));
+            for (const device of DEVICE_CLASSES)
+              for (const other of byDevice[device]!.otherDevices ?? []) {
+                expect(other.verdict, `${file} ${app.id} ${person} ${data} ${other.device}`).toBe(byDevice[other.device]!.verdict);
+                compared++;
+              }
+          }
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('agrees with the full decision when the person holds an exception or has one pending', () => {
+    const requests: ExceptionRequest[] = [
+      { ...approved('a', ['corp-ban']), id: 'EX-1' },
+      { ...approved('a', ['corp-ban', 'no-personal-data']), id: 'EX-2', device: 'personal' },
+      { ...approved('a', ['corp-ban']), id: 'EX-3', device: 'personal-with-work-apps', status: 'requested' },
+    ];
+    for (const data of [undefined, 'personal-data', 'other'])
+      for (const purpose of [undefined, 'public-communications', 'recruitment']) {
+        const q = (device: DeviceClass) => decide({ app: 'LINE', person: 'a', device, at, ...(data ? { data } : {}), ...(purpose ? { purpose } : {}) }, policy, { requests });
+        for (const device of ['corporate', 'personal', 'personal-with-work-apps'] as const)
+          for (const other of q(device).otherDevices ?? []) expect(other.verdict, `${device}→${other.device} ${data} ${purpose}`).toBe(q(other.device).verdict);
+      }
   });
 });
