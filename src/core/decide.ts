@@ -5,7 +5,7 @@ import { DEVICE_CLASSES, type App, type DeviceClass, type Policy, type Rule } fr
 import { policyIndex } from './policy-index.ts';
 import type { ExceptionRequest } from './records.ts';
 import { AppWardenError } from './result.ts';
-import { endOfLocalDay, startOfLocalDay } from './time.ts';
+import { endOfLocalDay, localDayStartMs } from './time.ts';
 
 /** What decide needs of the stored state: the asking person's requests (anyone else's are ignored). */
 export interface PersonState {
@@ -44,9 +44,18 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
   return {
     query: q,
     ...main,
-    app: { id: app.id, name: app.name, ...(app.vendor ? { vendor: app.vendor } : {}), categories: app.categories },
+    app: appSummary(app),
     otherDevices,
   };
+}
+
+const summaries = new WeakMap<App, Decision['app'] & object>();
+
+/** The app as a Decision names it; one frozen object per app. */
+function appSummary(app: App): Decision['app'] & object {
+  let summary = summaries.get(app);
+  if (!summary) summaries.set(app, (summary = deepFreeze({ id: app.id, name: app.name, ...(app.vendor ? { vendor: app.vendor } : {}), categories: app.categories })));
+  return summary;
 }
 
 /** The person's requests for this app that still matter: approved and unexpired, or waiting. */
@@ -75,7 +84,8 @@ export function rulesInForce(policy: Policy, app: App, unit: string, at: Date): 
 
 /** A rule applies from the start of its `effective` day until the start of its `lifted` day, in the organisation's zone. */
 export function isInForce(rule: Rule, at: Date, timezone: string): boolean {
-  return at >= startOfLocalDay(rule.effective, timezone) && !(rule.lifted && at >= startOfLocalDay(rule.lifted, timezone));
+  const t = at.getTime();
+  return t >= localDayStartMs(rule.effective, timezone) && !(rule.lifted && t >= localDayStartMs(rule.lifted, timezone));
 }
 
 type Evaluation = Pick<Decision, 'verdict' | 'basis' | 'rules' | 'deadline' | 'consequence' | 'exception' | 'request' | 'reasons'>;

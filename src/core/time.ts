@@ -13,6 +13,11 @@ const DAY_STARTS_MAX = 50_000;
 
 /** The instant a local day starts in `timezone` (00:00 there, whatever the DST rules). */
 export function startOfLocalDay(date: LocalDate, timezone: string): Date {
+  return new Date(localDayStartMs(date, timezone));
+}
+
+/** `startOfLocalDay` as epoch milliseconds, for comparisons in hot paths. */
+export function localDayStartMs(date: LocalDate, timezone: string): number {
   const key = `${date}|${timezone}`;
   let ms = dayStarts.get(key);
   if (ms === undefined) {
@@ -21,7 +26,7 @@ export function startOfLocalDay(date: LocalDate, timezone: string): Date {
     if (dayStarts.size >= DAY_STARTS_MAX) dayStarts.clear();
     dayStarts.set(key, ms);
   }
-  return new Date(ms);
+  return ms;
 }
 
 const dayEnds = new Map<string, number>();
@@ -31,7 +36,7 @@ export function endOfLocalDay(date: LocalDate, timezone: string): Date {
   const key = `${date}|${timezone}`;
   let ms = dayEnds.get(key);
   if (ms === undefined) {
-    ms = startOfLocalDay(addLocalDays(date, 1), timezone).getTime() - 1;
+    ms = localDayStartMs(addLocalDays(date, 1), timezone) - 1;
     if (dayEnds.size >= DAY_STARTS_MAX) dayEnds.clear();
     dayEnds.set(key, ms);
   }
