@@ -1,58 +1,65 @@
 /**
- * What a write costs as the data grows: LowdbStore (append one line to audit.jsonl + a shared
- * fdatasync) beside the naive use of lowdb (rewrite the whole JSON file on every write), measured in
- * the same run on the same disk.
+ * What an attestation costs as the data grows: `attest tiktok` through the command layer (as a Slack
+ * slash command runs it: two attestations and the delivery's idempotency key in one commit) on
+ * LowdbStore — one appended line and a share of one fdatasync — beside the naive use of lowdb, which
+ * rewrites the whole JSON file on every write, measured in the same run on the same disk.
+ * Target: LowdbStore's p99 at 1M records within 2× of its p99 at 1k.
  *
- *   npx tsx bench/write-cost.ts [--max 1000000] [--dir /path/on/the/disk/to/test]
+ *   npx tsx bench/write-cost.ts [--max 1000000] [--cell-seconds 4] [--dir /path/on/the/disk/to/test]
  *
- * Each cell runs for about 2 s (at least 5 operations). "one at a time" awaits each write before the
- * next: its p50 is the latency a lone user sees. "64 in flight" keeps 64 writes pending: throughput
- * under load, where LowdbStore's group commit shares fsyncs and lowdb's writer coalesces rewrites.
+ * "one at a time" awaits each attest before the next: the latency a lone user sees. "64 in flight"
+ * keeps 64 pending: throughput under load, where group commit shares fdatasyncs and lowdb coalesces
+ * rewrites. Compactions (a snapshot of every record, each 5,000 entries) happen during the cells, as
+ * they would in use; the "snapshot" column says whether one was written during the cell.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
-import { put, type ExceptionRequest } from '../src/core/records.ts';
-import type { AuditEvent } from '../src/core/store.ts';
+import { runCommand } from '../commands/index.ts';
+import { createAppWarden } from '../src/app.ts';
+import type { Store } from '../src/core/store.ts';
+import { loadPolicyFile, DEMO_POLICY_FILE } from '../src/policy-file.ts';
 import { GENESIS } from '../storage/audit-chain.ts';
 import { openLowdbStore } from '../storage/lowdb/index.ts';
-import { emptySnapshot } from '../storage/lowdb/snapshot.ts';
-import { writeSnapshot } from '../storage/lowdb/snapshot.ts';
+import { emptySnapshot, writeSnapshot } from '../storage/lowdb/snapshot.ts';
+import type { CollectionArrays } from '../storage/record-index.ts';
+import { NaiveLowdbStore } from './lib/naive-store.ts';
+import { benchAttestation, benchRequest } from './lib/preload.ts';
+import { printTable, summarize, verdict, writeResult } from './lib/report.ts';
 
 const { values: flags } = parseArgs({
-  options: { max: { type: 'string', default: '100000' }, dir: { type: 'string' } },
+  // 4 s: ~6,000 attests one at a time, so every LowdbStore cell includes a compaction (every 5,000 entries).
+  options: { max: { type: 'string', default: '100000' }, dir: { type: 'string' }, 'cell-seconds': { type: 'string', default: '4' } },
 });
 const SIZES = [1_000, 10_000, 100_000, 1_000_000].filter((size) => size <= Number(flags.max));
-const CELL_MS = 2_000;
+let CELL_MS = Number(flags['cell-seconds']) * 1000;
 const MIN_OPS = 5;
 const MAX_OPS = 20_000;
 const IN_FLIGHT = 64;
+const TARGET_RATIO = 2;
+// The demo pack's TikTok rules are in force then, whatever today's date.
+const NOW = new Date('2026-11-22T10:00:00.000Z');
+const loaded = await loadPolicyFile(DEMO_POLICY_FILE);
+if (!loaded.ok) throw new Error('the demo pack does not load');
+const policy = loaded.value;
 
-const request = (n: number): ExceptionRequest => ({
-  id: `EX-${n}`,
-  person: `person-${n % 500}`,
-  unit: 'ec/dg-connect',
-  app: 'tiktok',
-  rules: ['ec-2023-tiktok'],
-  device: 'corporate',
-  purpose: 'public-communications',
-  days: 30,
-  reason: 'the press office account needs to answer questions posted on the platform',
-  status: 'requested',
-  requestedAt: '2023-03-01T09:00:00.000Z',
-});
-const event: AuditEvent = { at: '2023-03-01T09:00:00.000Z', actor: 'bench', action: 'request.filed' };
-
-/** A way to store request n: resolves once the write is done. */
-type WriteOne = (n: number) => Promise<unknown>;
+/** `size` records, half requests and half attestations, numbered as the commands number them. */
+function collectionsOf(size: number): CollectionArrays {
+  const half = Math.ceil(size / 2);
+  return {
+    ...emptySnapshot().collections,
+    requests: Array.from({ length: half }, (_, n) => benchRequest(n + 1)),
+    attestations: Array.from({ length: size - half }, (_, n) => benchAttestation(n + 1)),
+  };
+}
 
 interface Row {
   store: string;
   records: number;
   mode: string;
+  /** Whether a snapshot (state.json) was written during the cell. */
+  snapshot: boolean;
   ops: number;
   opsPerSecond: number;
   p50: number;
@@ -60,81 +67,69 @@ interface Row {
   max: number;
 }
 
-/** Runs writes (one at a time, or `inFlight` pending) for about CELL_MS; returns each one's latency. */
-async function measure(write: WriteOne, first: number, inFlight: number) {
+/** Attests as a new person each time, `inFlight` at once, for about CELL_MS; each one's latency. */
+async function measure(store: Store, tag: string, inFlight: number) {
+  const bot = createAppWarden({ policy, store, now: () => NOW, log: () => {} });
   const latencies: number[] = [];
+  let next = 0;
   const started = performance.now();
-  let next = first;
-  const inTime = () => performance.now() - started < CELL_MS || next - first < MIN_OPS;
-  const more = () => latencies.length + inFlight <= MAX_OPS && inTime();
+  const more = () => latencies.length + inFlight <= MAX_OPS && (performance.now() - started < CELL_MS || next < MIN_OPS);
   const worker = async () => {
     while (more()) {
+      const n = next++;
+      const user = `U${tag}${n}`;
       const t0 = performance.now();
-      await write(next++);
+      const result = await runCommand('attest tiktok', { ...bot.contextFor(user, 'slack'), idempotencyKey: `slack:command:${tag}-${n}` });
       latencies.push(performance.now() - t0);
+      if (!result.ok) throw new Error(`attest refused: ${result.code}`);
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   return { latencies, seconds: (performance.now() - started) / 1000 };
 }
 
-function row(store: string, records: number, mode: string, result: { latencies: number[]; seconds: number }): Row {
-  const sorted = [...result.latencies].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-    const opsPerSecond = sorted.length / result.seconds;
-  return { store, records, mode, ops: sorted.length, opsPerSecond, p50: at(0.5), p99: at(0.99), max: at(1) };
+function row(store: string, records: number, mode: string, result: { latencies: number[]; seconds: number; snapshot?: boolean }): Row {
+  const { count, p50, p99, max } = summarize(result.latencies);
+  return { store, records, mode, snapshot: result.snapshot ?? false, ops: count, opsPerSecond: count / result.seconds, p50, p99, max };
+}
+
+/** A cell on LowdbStore, noting whether a snapshot was renamed into place meanwhile (a new inode). */
+async function measureNoting(store: Store, path: string, tag: string, inFlight: number) {
+  const inode = async () => (await stat(path).catch(() => undefined))?.ino;
+  const before = await inode();
+  const result = await measure(store, tag, inFlight);
+  return { ...result, snapshot: (await inode()) !== before };
 }
 
 async function benchLowdbStore(dir: string, size: number): Promise<Row[]> {
-  // Prefill by writing the snapshot directly: the same state 'size' commits would leave, far faster.
-  const requests = Array.from({ length: size }, (_, n) => request(n));
-  const collections = { ...emptySnapshot().collections, requests };
-  await writeSnapshot(join(dir, 'state.json'), { format: 1, seq: 0, offset: 0, hash: GENESIS, collections });
+  // Prefilled by writing the snapshot directly: the records `size` commits would leave, far faster.
+  await writeSnapshot(join(dir, 'state.json'), { format: 1, seq: 0, offset: 0, hash: GENESIS, collections: collectionsOf(size) });
   const store = await openLowdbStore({ dir }); // logs to stderr, e.g. a snapshot that failed
-  const write: WriteOne = (n) => store.commit(event, [put('requests', request(n))]);
   const rows = [
-    row('LowdbStore', size, 'one at a time', await measure(write, size, 1)),
-    row('LowdbStore', size, `${IN_FLIGHT} in flight`, await measure(write, size + MAX_OPS, IN_FLIGHT)),
+    row('LowdbStore', size, 'one at a time', await measureNoting(store, join(dir, 'state.json'), 'a', 1)),
+    row('LowdbStore', size, `${IN_FLIGHT} in flight`, await measureNoting(store, join(dir, 'state.json'), 'b', IN_FLIGHT)),
   ];
   await store.close();
   return rows;
 }
 
 async function benchNaiveLowdb(dir: string, size: number): Promise<Row[]> {
-  const db = new Low(new JSONFile<{ requests: ExceptionRequest[] }>(join(dir, 'db.json')), { requests: [] });
-  db.data.requests = Array.from({ length: size }, (_, n) => request(n));
-  await db.write();
-  const write: WriteOne = (n) => db.update(({ requests }) => requests.push(request(n)));
+  const store = await NaiveLowdbStore.create(join(dir, 'db.json'), collectionsOf(size));
   return [
-    row('lowdb rewrite', size, 'one at a time', await measure(write, size, 1)),
-    row('lowdb rewrite', size, `${IN_FLIGHT} in flight`, await measure(write, size + MAX_OPS, IN_FLIGHT)),
+    row('lowdb rewrite', size, 'one at a time', await measure(store, 'a', 1)),
+    row('lowdb rewrite', size, `${IN_FLIGHT} in flight`, await measure(store, 'b', IN_FLIGHT)),
   ];
 }
 
-function printTable(rows: Row[]): void {
-  const header = ['store', 'records', 'mode', 'ops', 'ops/s', 'p50 ms', 'p99 ms', 'max ms'];
-  const cells = rows.map((r) => [
-    r.store,
-    r.records.toLocaleString('en'),
-    r.mode,
-    String(r.ops),
-    r.opsPerSecond.toFixed(0),
-    r.p50.toFixed(2),
-    r.p99.toFixed(2),
-    r.max.toFixed(2),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const pad = (cell: string, i: number) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0));
-  const line = (c: string[]) => c.map(pad).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const c of cells) console.log(line(c));
-}
-
-const base = await mkdtemp(join(flags.dir ?? tmpdir(), 'appwarden-bench-'));
-console.log(`write cost in ${base} (LowdbStore fdatasyncs each group; lowdb rewrite does not fsync at all)\n`);
+const base = await mkdtemp(join(flags.dir ?? tmpdir(), 'appwarden-write-cost-'));
+console.log(`write cost of \`attest tiktok\` in ${base} (LowdbStore fdatasyncs each group; lowdb rewrite does not fsync at all)\n`);
 const rows: Row[] = [];
 try {
+  // A throwaway round first: the first cell would otherwise also pay for compiling the code it runs.
+  const warmCell = CELL_MS;
+  CELL_MS = 500;
+  for (const bench of [benchLowdbStore, benchNaiveLowdb]) await bench(await mkdtemp(join(base, 'warm-up-')), 1_000);
+  CELL_MS = warmCell;
   for (const size of SIZES) {
     for (const [name, bench] of [['lowdb-store', benchLowdbStore], ['naive', benchNaiveLowdb]] as const) {
       const dir = await mkdtemp(join(base, `${name}-${size}-`));
@@ -145,4 +140,21 @@ try {
 } finally {
   await rm(base, { recursive: true, force: true });
 }
-printTable(rows);
+printTable(
+  ['store', 'records', 'mode', 'snapshot', 'attests', 'attests/s', 'p50 ms', 'p99 ms', 'max ms'],
+  rows.map((r) => [r.store, r.records, r.mode, r.store === 'LowdbStore' ? (r.snapshot ? 'written' : '-') : 'n/a', r.ops, Math.round(r.opsPerSecond), r.p50, r.p99, r.max]),
+);
+
+// The target: how p99 grows from the smallest size to the largest, for each store and mode.
+const [smallest, largest] = [SIZES[0]!, SIZES.at(-1)!];
+const ratios = [...new Set(rows.map((r) => `${r.store}|${r.mode}`))].map((key) => {
+  const [store, mode] = key.split('|') as [string, string];
+  const at = (records: number) => rows.find((r) => r.store === store && r.mode === mode && r.records === records)!;
+  return { store, mode, ratio: at(largest).p99 / at(smallest).p99 };
+});
+console.log(`\np99 at ${largest.toLocaleString('en')} records ÷ p99 at ${smallest.toLocaleString('en')} (target for LowdbStore: ≤ ${TARGET_RATIO}×)\n`);
+printTable(
+  ['store', 'mode', 'ratio', ''],
+  ratios.map((r) => [r.store, r.mode, `${r.ratio.toFixed(2)}×`, r.store === 'LowdbStore' ? verdict(r.ratio <= TARGET_RATIO) : '']),
+);
+await writeResult('write-cost', { sizes: SIZES, cellSeconds: CELL_MS / 1000, inFlight: IN_FLIGHT, targetRatio: TARGET_RATIO, rows, ratios });
