@@ -17,7 +17,6 @@ import { JSONFile } from 'lowdb/node';
 import { put } from '../src/core/records.ts';
 import { RecordIndex } from '../storage/record-index.ts';
 import { deepFreeze } from '../storage/canonical-json.ts';
-import { fsyncDir } from '../storage/lowdb/data-dir.ts';
 import { readSnapshot, writeSnapshot, type Snapshot } from '../storage/lowdb/snapshot.ts';
 import { benchAttestation, benchRequest } from './lib/preload.ts';
 import { printTable, writeResult } from './lib/report.ts';
@@ -61,12 +60,6 @@ async function workerWrite(worker: Worker, path: string, snapshot: Snapshot): Pr
   await rename(`${path}.tmp`, path);
 }
 
-const STRATEGIES = {
-  'lowdb JSONFile (before)': (path: string, snapshot: Snapshot) => lowdbWrite(path, snapshot),
-  'worker_thread (postMessage)': undefined as unknown as (path: string, snapshot: Snapshot) => Promise<void>,
-  'sliced writeSnapshot (now)': (path: string, snapshot: Snapshot) => writeSnapshot(path, snapshot),
-};
-
 /**
  * Watches the event loop: a chain of setImmediate callbacks, each noting the time since the one
  * before. A gap is how long one turn of the loop took, i.e. how long anything else had to wait.
@@ -103,7 +96,11 @@ async function measure(index: RecordIndex, path: string, write: (path: string, s
 
 const dir = await mkdtemp(join(tmpdir(), 'appwarden-compaction-'));
 const worker = new Worker(WORKER, { eval: true });
-STRATEGIES['worker_thread (postMessage)'] = (path, snapshot) => workerWrite(worker, path, snapshot);
+const STRATEGIES: Record<string, (path: string, snapshot: Snapshot) => Promise<void>> = {
+  'lowdb JSONFile (before)': lowdbWrite,
+  'worker_thread (postMessage)': (path, snapshot) => workerWrite(worker, path, snapshot),
+  'sliced writeSnapshot (now)': (path, snapshot) => writeSnapshot(path, snapshot),
+};
 const rows: { records: number; strategy: string; wallMs: number; longestBlockMs: number; turns: number }[] = [];
 try {
   for (const records of SIZES) {
@@ -124,7 +121,6 @@ try {
   await worker.terminate();
   await rm(dir, { recursive: true, force: true });
 }
-await fsyncDir(tmpdir()).catch(() => undefined);
 
 console.log('compaction: one snapshot written while the event loop is watched (worst of 3 runs after a warm-up)\n');
 printTable(

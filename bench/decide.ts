@@ -13,6 +13,7 @@ import type { DecisionQuery } from '../src/core/decision.ts';
 import type { Policy } from '../src/core/policy.ts';
 import type { ExceptionRequest } from '../src/core/records.ts';
 import { fullWidth, generatedPolicy, oneRulePolicy, random } from './lib/policy-gen.ts';
+import { cpuDuring } from './lib/processes.ts';
 import { printTable, verdict, writeResult } from './lib/report.ts';
 
 const { values: flags } = parseArgs({ options: { seconds: { type: 'string', default: '2' } } });
@@ -96,6 +97,7 @@ const requests = (person: string): ExceptionRequest[] => [
   { id: 'EX-2', person, unit: 'org', app: 'tiktok', rules: ['tiktok-ban'], device: 'personal', purpose: 'public-communications', days: 30, reason: 'x', status: 'requested', requestedAt: '2026-11-02T00:00:00.000Z' },
 ];
 
+const cpu = await cpuDuring();
 const built = performance.now();
 const policies = { '1 rule': oneRulePolicy(), '500 rules': generatedPolicy(SHAPE) };
 const buildMs = performance.now() - built;
@@ -112,4 +114,6 @@ for (const [label, policy] of Object.entries(policies)) {
 console.log(`decide: decisions per second on one core (500-rule policy: ${SHAPE.rules} rules, ${SHAPE.apps} apps, ${SHAPE.units} units, ${SHAPE.people} people; generated and validated in ${buildMs.toFixed(0)} ms)\n`);
 const target = (r: (typeof rows)[number]) => (r.policy === '500 rules' && r.names.startsWith('mix') ? `≥ ${TARGET.toLocaleString('en')}: ${verdict(r.perSecond >= TARGET)}` : '');
 printTable(['policy', 'app named by', 'decisions/s', 'µs each', 'target'], rows.map((r) => [r.policy, r.names, Math.round(r.perSecond), 1e6 / r.perSecond, target(r)]));
-await writeResult('decide', { target: TARGET, shape: SHAPE, seconds: SECONDS, rows });
+const { otherCores } = await cpu();
+console.log(`\nother processes on the machine used ${otherCores.toFixed(2)} of its cores meanwhile`);
+await writeResult('decide', { target: TARGET, shape: SHAPE, seconds: SECONDS, rows, otherCores });

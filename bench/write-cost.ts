@@ -10,10 +10,11 @@
  * "one at a time" awaits each attest before the next: the latency a lone user sees. "64 in flight"
  * keeps 64 pending: throughput under load, where group commit shares fdatasyncs and lowdb coalesces
  * rewrites. Compactions (a snapshot of every record, each 5,000 entries) happen during the cells, as
- * they would in use; the "snapshot" column says whether one was written during the cell.
+ * they would in use; the "snapshot" column says whether one was written, or being written, during the cell.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCommand } from '../commands/index.ts';
@@ -26,10 +27,12 @@ import { emptySnapshot, writeSnapshot } from '../storage/lowdb/snapshot.ts';
 import type { CollectionArrays } from '../storage/record-index.ts';
 import { NaiveLowdbStore } from './lib/naive-store.ts';
 import { benchAttestation, benchRequest } from './lib/preload.ts';
+import { cpuDuring } from './lib/processes.ts';
 import { printTable, summarize, verdict, writeResult } from './lib/report.ts';
 
 const { values: flags } = parseArgs({
-  // 4 s: ~6,000 attests one at a time, so every LowdbStore cell includes a compaction (every 5,000 entries).
+  // 4 s: ~5,000 attests one at a time and ~10,000 with 64 in flight, so each size's cells include a
+  // compaction (a snapshot every 5,000 entries).
   options: { max: { type: 'string', default: '100000' }, dir: { type: 'string' }, 'cell-seconds': { type: 'string', default: '4' } },
 });
 const SIZES = [1_000, 10_000, 100_000, 1_000_000].filter((size) => size <= Number(flags.max));
@@ -58,8 +61,8 @@ interface Row {
   store: string;
   records: number;
   mode: string;
-  /** Whether a snapshot (state.json) was written during the cell. */
-  snapshot: boolean;
+  /** Whether a snapshot (state.json) was written during the cell, or being written (a large one takes longer than a cell). */
+  snapshot: string;
   ops: number;
   opsPerSecond: number;
   p50: number;
@@ -88,17 +91,20 @@ async function measure(store: Store, tag: string, inFlight: number) {
   return { latencies, seconds: (performance.now() - started) / 1000 };
 }
 
-function row(store: string, records: number, mode: string, result: { latencies: number[]; seconds: number; snapshot?: boolean }): Row {
+function row(store: string, records: number, mode: string, result: { latencies: number[]; seconds: number; snapshot?: string }): Row {
   const { count, p50, p99, max } = summarize(result.latencies);
-  return { store, records, mode, snapshot: result.snapshot ?? false, ops: count, opsPerSecond: count / result.seconds, p50, p99, max };
+  return { store, records, mode, snapshot: result.snapshot ?? 'n/a', ops: count, opsPerSecond: count / result.seconds, p50, p99, max };
 }
 
-/** A cell on LowdbStore, noting whether a snapshot was renamed into place meanwhile (a new inode). */
-async function measureNoting(store: Store, path: string, tag: string, inFlight: number) {
-  const inode = async () => (await stat(path).catch(() => undefined))?.ino;
+/** A cell on LowdbStore, noting whether a snapshot was being written (its temp file there) or renamed into place. */
+async function measureNoting(store: Store, dir: string, tag: string, inFlight: number) {
+  const inode = async () => (await stat(join(dir, 'state.json')).catch(() => undefined))?.ino;
   const before = await inode();
+  let writing = false;
+  const watch = setInterval(() => (writing ||= existsSync(join(dir, '.state.json.tmp'))), 20);
   const result = await measure(store, tag, inFlight);
-  return { ...result, snapshot: (await inode()) !== before };
+  clearInterval(watch);
+  return { ...result, snapshot: (await inode()) !== before ? 'written' : writing ? 'being written' : '-' };
 }
 
 async function benchLowdbStore(dir: string, size: number): Promise<Row[]> {
@@ -106,8 +112,8 @@ async function benchLowdbStore(dir: string, size: number): Promise<Row[]> {
   await writeSnapshot(join(dir, 'state.json'), { format: 1, seq: 0, offset: 0, hash: GENESIS, collections: collectionsOf(size) });
   const store = await openLowdbStore({ dir }); // logs to stderr, e.g. a snapshot that failed
   const rows = [
-    row('LowdbStore', size, 'one at a time', await measureNoting(store, join(dir, 'state.json'), 'a', 1)),
-    row('LowdbStore', size, `${IN_FLIGHT} in flight`, await measureNoting(store, join(dir, 'state.json'), 'b', IN_FLIGHT)),
+    row('LowdbStore', size, 'one at a time', await measureNoting(store, dir, 'a', 1)),
+    row('LowdbStore', size, `${IN_FLIGHT} in flight`, await measureNoting(store, dir, 'b', IN_FLIGHT)),
   ];
   await store.close();
   return rows;
@@ -124,6 +130,7 @@ async function benchNaiveLowdb(dir: string, size: number): Promise<Row[]> {
 const base = await mkdtemp(join(flags.dir ?? tmpdir(), 'appwarden-write-cost-'));
 console.log(`write cost of \`attest tiktok\` in ${base} (LowdbStore fdatasyncs each group; lowdb rewrite does not fsync at all)\n`);
 const rows: Row[] = [];
+const cpu = await cpuDuring();
 try {
   // A throwaway round first: the first cell would otherwise also pay for compiling the code it runs.
   const warmCell = CELL_MS;
@@ -140,9 +147,10 @@ try {
 } finally {
   await rm(base, { recursive: true, force: true });
 }
+const { otherCores } = await cpu();
 printTable(
   ['store', 'records', 'mode', 'snapshot', 'attests', 'attests/s', 'p50 ms', 'p99 ms', 'max ms'],
-  rows.map((r) => [r.store, r.records, r.mode, r.store === 'LowdbStore' ? (r.snapshot ? 'written' : '-') : 'n/a', r.ops, Math.round(r.opsPerSecond), r.p50, r.p99, r.max]),
+  rows.map((r) => [r.store, r.records, r.mode, r.snapshot, r.ops, Math.round(r.opsPerSecond), r.p50, r.p99, r.max]),
 );
 
 // The target: how p99 grows from the smallest size to the largest, for each store and mode.
@@ -157,4 +165,5 @@ printTable(
   ['store', 'mode', 'ratio', ''],
   ratios.map((r) => [r.store, r.mode, `${r.ratio.toFixed(2)}×`, r.store === 'LowdbStore' ? verdict(r.ratio <= TARGET_RATIO) : '']),
 );
-await writeResult('write-cost', { sizes: SIZES, cellSeconds: CELL_MS / 1000, inFlight: IN_FLIGHT, targetRatio: TARGET_RATIO, rows, ratios });
+console.log(`\nother processes on the machine used ${otherCores.toFixed(2)} of its ${cpus().length} cores meanwhile`);
+await writeResult('write-cost', { sizes: SIZES, cellSeconds: CELL_MS / 1000, inFlight: IN_FLIGHT, targetRatio: TARGET_RATIO, rows, ratios, otherCores });

@@ -6,7 +6,7 @@ import { duplicateOf } from './commit.ts';
 import { put } from '../src/core/records.ts';
 import type { Command } from './command.ts';
 import { commitChanges } from './commit.ts';
-import { inputFields, validate } from './inputs.ts';
+import { inputFields, objectOf, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
 import { reply } from './reply.ts';
 import { appById, findApp } from '../src/core/catalog.ts';
@@ -19,7 +19,8 @@ export const attest: Command = {
     const appText = words.join(' ');
     const m = ctx.m;
     if (!appText) return refused('missing_app', m.errors.missingApp('attest'));
-    const input = validate(z.object({ statement: inputFields(ctx.policy, m).statement }), flags);
+    const f = inputFields(ctx.policy, m);
+    const input = validate(objectOf(f, 'attest', () => ({ statement: f.statement })), flags);
     if (!input.ok) return refused(input.code, ...describeRefusal(input, m, { command: 'attest', app: appText }));
     const now = ctx.now();
     let n = ctx.store.count('attestations');

@@ -6,7 +6,7 @@ import { policyIndex } from '../src/core/policy-index.ts';
 import { accountItem } from './accounts.ts';
 import type { Command } from './command.ts';
 import { decisionReply } from './decision-reply.ts';
-import { inputFields, validate } from './inputs.ts';
+import { inputFields, objectOf, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
 
 export const check: Command = {
@@ -16,7 +16,7 @@ export const check: Command = {
     const app = words.join(' ');
     if (!app) return refused('missing_app', ctx.m.errors.missingApp('check'));
     const f = inputFields(ctx.policy, ctx.m);
-    const input = validate(z.object({ device: f.device, data: f.data, purpose: f.purpose.optional() }), flags);
+    const input = validate(objectOf(f, 'check', () => ({ device: f.device, data: f.data, purpose: f.purpose.optional() })), flags);
     if (!input.ok) return refused(input.code, ...describeRefusal(input, ctx.m, { command: 'check', app }));
     const { device, data, purpose } = input.value;
     const decision = decide(

@@ -5,8 +5,27 @@ import { DEVICE_CLASSES, vocabulary, type Policy } from '../src/core/policy.ts';
 import { ATTESTATION_STATEMENTS } from '../src/core/records.ts';
 import { refuse, ok, type Outcome } from '../src/core/result.ts';
 
+const built = new WeakMap<Policy, WeakMap<Messages, ReturnType<typeof buildFields>>>();
 /** zod schemas for the values people type, with messages in their language and the policy's own vocabulary. */
 export function inputFields(policy: Policy, m: Messages) {
+  let perPolicy = built.get(policy);
+  if (!perPolicy) built.set(policy, (perPolicy = new WeakMap()));
+  let fields = perPolicy.get(m);
+  if (!fields) perPolicy.set(m, (fields = buildFields(policy, m)));
+  return fields;
+}
+
+const objects = new WeakMap<object, Map<string, z.ZodType>>();
+/** One z.object per set of fields (schemas are costly to build: zod compiles them). */
+export function objectOf<T extends z.ZodRawShape>(owner: object, key: string, shape: () => T): z.ZodObject<T> {
+  let perOwner = objects.get(owner);
+  if (!perOwner) objects.set(owner, (perOwner = new Map()));
+  let schema = perOwner.get(key);
+  if (!schema) perOwner.set(key, (schema = z.object(shape())));
+  return schema as z.ZodObject<T>;
+}
+
+function buildFields(policy: Policy, m: Messages) {
   const { dataClasses, purposes } = vocabulary(policy);
   const oneOf = (known: string[], message: (v: string, known: string[]) => string) =>
     z.string().refine((v) => known.includes(v), { error: (iss) => message(String(iss.input), known) });

@@ -33,7 +33,10 @@ export const benchAttestation = (n: number, person = preloadedPerson(n)): Attest
 export interface PreloadOptions {
   /** Audit entries to commit, each putting one record: requests and attestations by turns. */
   entries: number;
-  /** Take the (only) snapshot at this seq, so the next open replays `entries - snapshotAt` entries. */
+  /**
+   * Snapshot every this many entries (default: once, at the last), so that with `snapshotAt` over
+   * half of `entries` the last snapshot is at seq `snapshotAt` and the next open replays the rest.
+   */
   snapshotAt?: number;
 }
 

@@ -106,13 +106,14 @@ async function busyTicks(): Promise<number> {
  * machine — its whole busy time minus the server, this process and the children it has reaped (the
  * load generator). On a shared machine, a figure taken while others were busy says so.
  */
-export async function cpuDuring(pid: number) {
-  const start = { busy: await busyTicks(), self: await ticksOf('self', true), server: await ticksOf(pid), at: performance.now() };
+export async function cpuDuring(pid?: number) {
+  const serverTicks = async () => (pid === undefined ? 0 : ticksOf(pid));
+  const start = { busy: await busyTicks(), self: await ticksOf('self', true), server: await serverTicks(), at: performance.now() };
   return async () => {
     const seconds = (performance.now() - start.at) / 1000;
     const busy = (await busyTicks()) - start.busy;
     const self = (await ticksOf('self', true)) - start.self;
-    const server = (await ticksOf(pid)) - start.server;
+    const server = (await serverTicks()) - start.server;
     const cores = (ticks: number) => ticks / CLOCK_TICKS_PER_SECOND / seconds;
     return { serverCores: cores(server), otherCores: cores(Math.max(0, busy - self - server)) };
   };

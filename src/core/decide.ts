@@ -18,7 +18,9 @@ export interface PersonState {
  */
 export function decide(query: DecisionQuery, policy: Policy, state: PersonState): Decision {
   const person = resolvePerson(policy, query.person);
-  const q = { ...query, person: person.id, unit: person.unit };
+  const q = Object.assign({}, query) as Decision['query'];
+  q.person = person.id;
+  q.unit = person.unit;
   const app = findApp(policy, query.app);
   if (!app) {
     const posture = policy.organization.unknown_apps;
@@ -36,17 +38,15 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
   if (Number.isNaN(at.getTime())) throw new AppWardenError('decide.bad_instant', `not an instant: "${query.at}"`);
   const inForce = rulesInForce(policy, app, person.unit, at);
   const own = ownRequests(state.requests, person.id, app.id, at);
-  const main = evaluate(policy, inForce, app, query.device, query.data, query.purpose, own, at);
+  const out = { query: q } as Decision;
+  evaluate(policy, inForce, app, query.device, query.data, query.purpose, own, at, out);
   const otherDevices = DEVICE_CLASSES.filter((d) => d !== query.device).map((device) => ({
     device,
     verdict: verdictOn(inForce, device, query.data, query.purpose, own),
   }));
-  return {
-    query: q,
-    ...main,
-    app: appSummary(app),
-    otherDevices,
-  };
+  out.app = appSummary(app);
+  out.otherDevices = otherDevices;
+  return out;
 }
 
 const summaries = new WeakMap<App, Decision['app'] & object>();
@@ -70,22 +70,37 @@ export function isExpired(request: ExceptionRequest, at: Date): boolean {
 }
 
 /** Rules on the person's unit or any unit above it, targeting the app or one of its categories, in force at `at`. */
+const candidates = new WeakMap<Policy, Map<string, { rule: Rule; via: MatchedRule['via'] }[]>>();
 export function rulesInForce(policy: Policy, app: App, unit: string, at: Date): { rule: Rule; via: MatchedRule['via'] }[] {
-  const idx = policyIndex(policy);
+  let perPolicy = candidates.get(policy);
+  if (!perPolicy) candidates.set(policy, (perPolicy = new Map()));
+  const key = `${app.id}\u0000${unit}`;
+  let list = perPolicy.get(key);
+  if (!list) {
+    const idx = policyIndex(policy);
+    const chain = unitChain(policy, unit);
+    const found = new Map<string, { rule: Rule; via: MatchedRule['via'] }>();
+    for (const rule of idx.rulesByApp.get(app.id) ?? []) found.set(rule.id, { rule, via: { app: app.id } });
+    for (const category of app.categories)
+      for (const rule of idx.rulesByCategory.get(category) ?? [])
+        if (!found.has(rule.id)) found.set(rule.id, { rule, via: { category } });
+    list = [...found.values()].filter(({ rule }) => chain.includes(rule.unit));
+    if (perPolicy.size >= 100_000) perPolicy.clear();
+    perPolicy.set(key, list);
+  }
   const tz = policy.organization.timezone;
-  const chain = unitChain(policy, unit);
-  const found = new Map<string, { rule: Rule; via: MatchedRule['via'] }>();
-  for (const rule of idx.rulesByApp.get(app.id) ?? []) found.set(rule.id, { rule, via: { app: app.id } });
-  for (const category of app.categories)
-    for (const rule of idx.rulesByCategory.get(category) ?? [])
-      if (!found.has(rule.id)) found.set(rule.id, { rule, via: { category } });
-  return [...found.values()].filter(({ rule }) => chain.includes(rule.unit) && isInForce(rule, at, tz));
+  return list.filter(({ rule }) => isInForce(rule, at, tz));
 }
 
-/** A rule applies from the start of its `effective` day until the start of its `lifted` day, in the organisation's zone. */
+const ruleSpans = new WeakMap<Rule, { timezone: string; from: number; until: number }>();
 export function isInForce(rule: Rule, at: Date, timezone: string): boolean {
+  let span = ruleSpans.get(rule);
+  if (span?.timezone !== timezone) {
+    span = { timezone, from: localDayStartMs(rule.effective, timezone), until: rule.lifted ? localDayStartMs(rule.lifted, timezone) : Infinity };
+    ruleSpans.set(rule, span);
+  }
   const t = at.getTime();
-  return t >= localDayStartMs(rule.effective, timezone) && !(rule.lifted && t >= localDayStartMs(rule.lifted, timezone));
+  return t >= span.from && t < span.until;
 }
 
 type Evaluation = Pick<Decision, 'verdict' | 'basis' | 'rules' | 'deadline' | 'consequence' | 'exception' | 'request' | 'reasons'>;
@@ -99,6 +114,7 @@ function evaluate(
   purpose: string | undefined,
   own: ExceptionRequest[],
   at: Date,
+  base: Evaluation = {} as Evaluation,
 ): Evaluation {
   const tz = policy.organization.timezone;
   const matched: MatchedRule[] = [];
@@ -118,15 +134,23 @@ function evaluate(
     .filter((d): d is Deadline => d !== undefined)
     .sort((a, b) => byCodePoint(a.at, b.at))[0];
   const consequence = binding.find((r) => r.deadline?.date === deadline?.date && r.consequence)?.consequence ?? binding.find((r) => r.consequence)?.consequence;
-  const reasons: ReasonCode[] = matched.map((r) => ({
-    code: r.effect === 'allow' ? 'allowed_by_rule' : r.scope === 'data' ? 'restricted_by_rule' : 'prohibited_by_rule',
-    data: { rule: r.id, ...('category' in r.via ? { category: r.via.category } : {}), ...(r.data ? { data: r.data } : {}) },
-  }));
+  const reasons: ReasonCode[] = matched.map((r) => {
+    const data: NonNullable<ReasonCode['data']> = { rule: r.id };
+    if ('category' in r.via) data.category = r.via.category;
+    if (r.data) data.data = r.data;
+    return { code: r.effect === 'allow' ? 'allowed_by_rule' : r.scope === 'data' ? 'restricted_by_rule' : 'prohibited_by_rule', data };
+  });
 
-  const base = { rules: matched, exception, ...(deadline ? { deadline } : {}), ...(consequence ? { consequence } : {}) };
+  // Built by assignment, in the order the spread form had: spreading objects of many shapes is slow.
+  base.rules = matched;
+  base.exception = exception;
+  if (deadline) base.deadline = deadline;
+  if (consequence) base.consequence = consequence;
   if (!binding.length) {
-    const basis = matched.length ? 'rule' : 'no-match';
-    return { ...base, verdict: 'allowed', basis, reasons: matched.length ? reasons : [{ code: 'no_rule' }] };
+    base.verdict = 'allowed';
+    base.basis = matched.length ? 'rule' : 'no-match';
+    base.reasons = matched.length ? reasons : [{ code: 'no_rule' }];
+    return base;
   }
   if (deadline?.passed) reasons.push({ code: 'deadline_passed', data: { date: deadline.date } });
 
@@ -138,12 +162,20 @@ function evaluate(
     reasons.push({ code: 'exception_approved', data: { request: granted.id, expires: granted.expiresAt ?? '' } });
     // The exception lifts the rules it names; a data restriction it does not name still holds.
     const stillRestricted = prohibitions.some((r) => r.scope === 'data' && !granted.rules.includes(r.id));
-    return { ...base, verdict: stillRestricted ? 'restricted' : 'allowed-by-exception', basis: 'exception', request: toPersonsRequest(granted), reasons };
+    base.verdict = stillRestricted ? 'restricted' : 'allowed-by-exception';
+    base.basis = 'exception';
+    base.request = toPersonsRequest(granted);
+    base.reasons = reasons;
+    return base;
   }
   const pending = own.find((r) => r.status === 'requested' && r.device === device);
   const verdict: Verdict = full.length ? (pending ? 'exception-pending' : 'prohibited') : 'restricted';
   if (pending) reasons.push({ code: 'exception_pending', data: { request: pending.id } });
-  return { ...base, verdict, basis: 'rule', ...(pending ? { request: toPersonsRequest(pending) } : {}), reasons };
+  base.verdict = verdict;
+  base.basis = 'rule';
+  if (pending) base.request = toPersonsRequest(pending);
+  base.reasons = reasons;
+  return base;
 }
 
 /**
@@ -190,9 +222,19 @@ function toMatched(rule: Rule, via: MatchedRule['via'], scope: MatchedRule['scop
   // Shared by every decision that matches the rule, so frozen: no caller can change another's answer.
   if (!base) byKey.set(key, (base = deepFreeze(buildMatched(rule, via, scope, tz))));
   if (!base.deadline) return base;
-  const passed = at.getTime() > Date.parse(base.deadline.at);
+  const passed = at.getTime() > deadlineMs(base.deadline.at);
   return base.deadline.passed === passed ? base : { ...base, deadline: { ...base.deadline, passed } };
 }
+
+const deadlineTimes = new Map<string, number>();
+const deadlineMs = (iso: string) => {
+  let ms = deadlineTimes.get(iso);
+  if (ms === undefined) {
+    if (deadlineTimes.size >= 10_000) deadlineTimes.clear();
+    deadlineTimes.set(iso, (ms = Date.parse(iso)));
+  }
+  return ms;
+};
 
 function buildMatched(rule: Rule, via: MatchedRule['via'], scope: MatchedRule['scope'], tz: string): MatchedRule {
   const exceptions =
