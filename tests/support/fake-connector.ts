@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waiting } from './waiting.ts';
 
 export interface ConnectorCall {
   method: string;
@@ -41,18 +42,7 @@ export async function startFakeConnector() {
     url,
     calls,
     to: (conversation: string) => calls.filter((c) => c.conversation === conversation),
-    async until<T>(check: () => T | undefined | false, what = 'condition', timeoutMs = 10_000): Promise<T> {
-      const start = Date.now();
-      for (;;) {
-        const v = check();
-        if (v) return v;
-        if (Date.now() - start > timeoutMs) throw new Error(`fake connector: timed out waiting for ${what}; calls: ${calls.map((c) => `${c.method} ${c.conversation}`).join(', ')}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    },
-    async idle(quietMs = 150) {
-      while (Date.now() - last < quietMs) await new Promise((r) => setTimeout(r, quietMs / 3));
-    },
+    ...waiting('fake connector', () => calls.map((c) => `${c.method} ${c.conversation}`).join(', '), () => last),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

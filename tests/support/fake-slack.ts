@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waiting } from './waiting.ts';
 
 export interface SlackCall {
   method: string;
@@ -141,20 +142,7 @@ export async function startFakeSlack() {
     setMembers: (ids: string[]) => void (members = ids),
     /** Messages posted to a person's DM. */
     dmsTo: (user: string) => history.get(`D-${user}`) ?? [],
-    /** Resolves once `check` holds; the bot's calls run after its ack, so tests wait for them. */
-    async until<T>(check: () => T | undefined | false, what = 'condition', timeoutMs = 10_000): Promise<T> {
-      const start = Date.now();
-      for (;;) {
-        const v = check();
-        if (v) return v;
-        if (Date.now() - start > timeoutMs) throw new Error(`fake Slack: timed out waiting for ${what}; calls: ${calls.map((c) => c.method).join(', ')}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    },
-    /** Resolves when no call has arrived for `quietMs` (lets after-ack work finish before asserting "nothing more"). */
-    async idle(quietMs = 150) {
-      while (Date.now() - lastActivity < quietMs) await new Promise((r) => setTimeout(r, quietMs / 3));
-    },
+    ...waiting('fake Slack', () => calls.map((c) => c.method).join(', '), () => lastActivity),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
