@@ -1,16 +1,20 @@
-import { findApp, suggestApps } from './catalog.ts';
+import { findApp } from './catalog.ts';
 import type { Decision, DecisionQuery, Deadline, MatchedRule, PersonsRequest, ReasonCode, Verdict } from './decision.ts';
 import { resolvePerson, unitChain } from './org.ts';
 import { DEVICE_CLASSES, type App, type DeviceClass, type Policy, type Rule } from './policy.ts';
 import { policyIndex } from './policy-index.ts';
 import type { ExceptionRequest } from './records.ts';
 import { AppWardenError } from './result.ts';
+import { suggestApps } from './suggestions.ts';
 import { endOfLocalDay, localDayStartMs } from './time.ts';
 
 /** What decide needs of the stored state: the asking person's requests (anyone else's are ignored). */
 export interface PersonState {
   requests: readonly ExceptionRequest[];
 }
+
+/** A rule that targets the app on the unit's chain, and its matched forms (built once per span). */
+type Candidate = { rule: Rule; via: MatchedRule['via']; matched?: Partial<Record<MatchedRule['scope'], MatchedRule>> };
 
 /**
  * The decision for one person, app, device and instant. Pure and deterministic: the same query,
@@ -34,101 +38,171 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
       reasons: [{ code: 'unknown_app', data: { posture } }],
     };
   }
-  const at = new Date(query.at);
-  if (Number.isNaN(at.getTime())) throw new AppWardenError('decide.bad_instant', `not an instant: "${query.at}"`);
-  const inForce = rulesInForce(policy, app, person.unit, at);
+  const at = Date.parse(query.at);
+  if (Number.isNaN(at)) throw new AppWardenError('decide.bad_instant', `not an instant: "${query.at}"`);
+  const span = spanOf(policy, app, person.unit, at);
   const own = ownRequests(state.requests, person.id, app.id, at);
   const out = { query: q } as Decision;
-  evaluate(policy, inForce, app, query.device, query.data, query.purpose, own, at, out);
-  const otherDevices = DEVICE_CLASSES.filter((d) => d !== query.device).map((device) => ({
-    device,
-    verdict: verdictOn(inForce, device, query.data, query.purpose, own),
-  }));
-  out.app = appSummary(app);
-  out.otherDevices = otherDevices;
+  const said = rulesSay(span, query.device, query.data, query.purpose);
+  // Assigned in this order so every Decision has the same key order (and the same JSON).
+  out.rules = said.rules;
+  out.exception = said.exception;
+  if (said.deadline) out.deadline = said.deadline;
+  if (said.consequence) out.consequence = said.consequence;
+  applyRequests(said, own, query.device, query.purpose, out);
+  out.app = span.app;
+  out.otherDevices = [];
+  for (const device of DEVICE_CLASSES) {
+    if (device !== query.device) out.otherDevices.push({ device, verdict: verdictWith(bindingOn(span.inForce, device, query.data), own, device, query.purpose) });
+  }
   return out;
 }
 
-const summaries = new WeakMap<App, Decision['app'] & object>();
-
-/** The app as a Decision names it; one frozen object per app. */
-function appSummary(app: App): Decision['app'] & object {
-  let summary = summaries.get(app);
-  if (!summary) summaries.set(app, (summary = deepFreeze({ id: app.id, name: app.name, ...(app.vendor ? { vendor: app.vendor } : {}), categories: app.categories })));
-  return summary;
+/** Rules on the person's unit or any unit above it, targeting the app or one of its categories, in force at `at`. */
+export function rulesInForce(policy: Policy, app: App, unit: string, at: Date): readonly Candidate[] {
+  return spanOf(policy, app, unit, at.getTime()).inForce;
 }
 
-/** The person's requests for this app that still matter: approved and unexpired, or waiting. */
-function ownRequests(requests: readonly ExceptionRequest[], person: string, app: string, at: Date): ExceptionRequest[] {
-  return requests
-    .filter((r) => r.person === person && r.app === app && (r.status === 'requested' || (r.status === 'approved' && !isExpired(r, at))))
-    .sort((a, b) => byCodePoint(b.requestedAt, a.requestedAt) || byCodePoint(b.id, a.id));
+export function isInForce(rule: Rule, at: Date, timezone: string): boolean {
+  const times = ruleTimes(rule, timezone);
+  const t = at.getTime();
+  return t >= times.from && t < times.until;
 }
 
 export function isExpired(request: ExceptionRequest, at: Date): boolean {
   return request.expiresAt !== undefined && at.getTime() >= Date.parse(request.expiresAt);
 }
 
-/** Rules on the person's unit or any unit above it, targeting the app or one of its categories, in force at `at`. */
-const candidates = new WeakMap<Policy, Map<string, { rule: Rule; via: MatchedRule['via'] }[]>>();
-export function rulesInForce(policy: Policy, app: App, unit: string, at: Date): { rule: Rule; via: MatchedRule['via'] }[] {
-  let perPolicy = candidates.get(policy);
-  if (!perPolicy) candidates.set(policy, (perPolicy = new Map()));
-  const key = `${app.id}\u0000${unit}`;
-  let list = perPolicy.get(key);
-  if (!list) {
-    const idx = policyIndex(policy);
-    const chain = unitChain(policy, unit);
-    const found = new Map<string, { rule: Rule; via: MatchedRule['via'] }>();
-    for (const rule of idx.rulesByApp.get(app.id) ?? []) found.set(rule.id, { rule, via: { app: app.id } });
-    for (const category of app.categories)
-      for (const rule of idx.rulesByCategory.get(category) ?? [])
-        if (!found.has(rule.id)) found.set(rule.id, { rule, via: { category } });
-    list = [...found.values()].filter(({ rule }) => chain.includes(rule.unit));
-    if (perPolicy.size >= 100_000) perPolicy.clear();
-    perPolicy.set(key, list);
-  }
-  const tz = policy.organization.timezone;
-  return list.filter(({ rule }) => isInForce(rule, at, tz));
+/**
+ * The rules for one app and unit over a stretch of time in which none of them starts, is lifted or
+ * passes its deadline: which rules are in force, and their matched forms, are worked out once per
+ * stretch and reused by every decision that falls in it.
+ */
+interface Span {
+  candidates: readonly Candidate[];
+  timezone: string;
+  from: number;
+  until: number;
+  /** The app as a Decision names it: one frozen object, shared. */
+  app: Decision['app'] & object;
+  /** An instant inside the span, for the deadlines' `passed`. */
+  at: number;
+  inForce: readonly Candidate[];
 }
 
-const ruleSpans = new WeakMap<Rule, { timezone: string; from: number; until: number }>();
-export function isInForce(rule: Rule, at: Date, timezone: string): boolean {
-  let span = ruleSpans.get(rule);
-  if (span?.timezone !== timezone) {
-    span = { timezone, from: localDayStartMs(rule.effective, timezone), until: rule.lifted ? localDayStartMs(rule.lifted, timezone) : Infinity };
-    ruleSpans.set(rule, span);
+const spans = new WeakMap<Policy, { count: number; byApp: Map<App, Map<string, Span>> }>();
+const SPANS_MAX = 100_000;
+
+function spanOf(policy: Policy, app: App, unit: string, t: number): Span {
+  let memo = spans.get(policy);
+  if (!memo) spans.set(policy, (memo = { count: 0, byApp: new Map() }));
+  let byUnit = memo.byApp.get(app);
+  if (!byUnit) memo.byApp.set(app, (byUnit = new Map()));
+  let span = byUnit.get(unit);
+  if (!span) {
+    if (++memo.count > SPANS_MAX) {
+      memo.byApp.clear();
+      memo.byApp.set(app, (byUnit = new Map()));
+      memo.count = 1;
+    }
+    byUnit.set(unit, (span = newSpan(policy, app, unit)));
   }
-  const t = at.getTime();
-  return t >= span.from && t < span.until;
+  if (t < span.from || t >= span.until) moveSpan(span, t);
+  return span;
 }
 
-type Evaluation = Pick<Decision, 'verdict' | 'basis' | 'rules' | 'deadline' | 'consequence' | 'exception' | 'request' | 'reasons'>;
+function newSpan(policy: Policy, app: App, unit: string): Span {
+  const idx = policyIndex(policy);
+  const chain = unitChain(policy, unit);
+  const found = new Map<string, Candidate>();
+  for (const rule of idx.rulesByApp.get(app.id) ?? []) found.set(rule.id, { rule, via: { app: app.id } });
+  for (const category of app.categories)
+    for (const rule of idx.rulesByCategory.get(category) ?? []) if (!found.has(rule.id)) found.set(rule.id, { rule, via: { category } });
+  const candidates = [...found.values()].filter(({ rule }) => chain.includes(rule.unit));
+  return { candidates, timezone: policy.organization.timezone, from: 1, until: 0, app: appSummary(app), at: 0, inForce: [] };
+}
 
-function evaluate(
-  policy: Policy,
-  inForce: { rule: Rule; via: MatchedRule['via'] }[],
-  app: App,
-  device: DeviceClass,
-  data: string | undefined,
-  purpose: string | undefined,
-  own: ExceptionRequest[],
-  at: Date,
-  base: Evaluation = {} as Evaluation,
-): Evaluation {
-  const tz = policy.organization.timezone;
+/** Re-centre the span on `t`: the rules in force then, and the nearest instants on either side where that could change. */
+function moveSpan(span: Span, t: number): void {
+  let from = -Infinity;
+  let until = Infinity;
+  const inForce: Candidate[] = [];
+  for (const candidate of span.candidates) {
+    const times = ruleTimes(candidate.rule, span.timezone);
+    // A deadline passes the millisecond after the end of its day.
+    for (const edge of [times.from, times.until, times.deadline + 1]) {
+      if (edge <= t) from = Math.max(from, edge);
+      else until = Math.min(until, edge);
+    }
+    if (t >= times.from && t < times.until) inForce.push(candidate);
+    candidate.matched = undefined; // a deadline's `passed` may differ in the new span
+  }
+  span.from = from;
+  span.until = until;
+  span.at = t;
+  span.inForce = inForce;
+}
+
+const ruleTimesCache = new WeakMap<Rule, { timezone: string; from: number; until: number; deadline: number }>();
+
+/** A rule's effective and lifted dates and its deadline as epoch milliseconds in the zone. */
+function ruleTimes(rule: Rule, timezone: string) {
+  let times = ruleTimesCache.get(rule);
+  if (times?.timezone !== timezone) {
+    times = {
+      timezone,
+      from: localDayStartMs(rule.effective, timezone),
+      until: rule.lifted ? localDayStartMs(rule.lifted, timezone) : Infinity,
+      deadline: rule.deadline ? endOfLocalDay(rule.deadline, timezone).getTime() : Infinity,
+    };
+    ruleTimesCache.set(rule, times);
+  }
+  return times;
+}
+
+/** What the rules alone say for one device, data class and purpose, before the person's own requests. */
+interface RulesSay {
+  rules: MatchedRule[];
+  exception: Decision['exception'];
+  deadline?: Deadline;
+  consequence?: string;
+  binding: Binding;
+  reasons: ReasonCode[];
+}
+
+/** The prohibitions that apply: fully, or only as a restriction on data classes the person did not name. */
+interface Binding {
+  full: string[];
+  restricting: string[];
+}
+
+/** How a rule in force applies to a device and data class: as asked, only as a data restriction, or not at all. */
+function scopeOf(rule: Rule, device: DeviceClass, data: string | undefined): MatchedRule['scope'] | undefined {
+  if (rule.devices && !rule.devices.includes(device)) return undefined;
+  if (rule.data && data !== undefined && !rule.data.includes(data)) return undefined;
+  return rule.data && data === undefined ? 'data' : 'full';
+}
+
+function bindingOn(inForce: readonly Candidate[], device: DeviceClass, data: string | undefined): Binding {
+  const binding: Binding = { full: [], restricting: [] };
+  for (const { rule } of inForce) {
+    const scope = rule.effect === 'prohibit' ? scopeOf(rule, device, data) : undefined;
+    if (scope) (scope === 'full' ? binding.full : binding.restricting).push(rule.id);
+  }
+  return binding;
+}
+
+function rulesSay(span: Span, device: DeviceClass, data: string | undefined, purpose: string | undefined): RulesSay {
   const matched: MatchedRule[] = [];
-  for (const { rule, via } of inForce) {
-    if (rule.devices && !rule.devices.includes(device)) continue;
-    if (rule.data && data !== undefined && !rule.data.includes(data)) continue;
-    matched.push(toMatched(rule, via, rule.data && data === undefined ? 'data' : 'full', tz, at));
+  for (const candidate of span.inForce) {
+    const scope = scopeOf(candidate.rule, device, data);
+    if (scope) matched.push(matchedForm(candidate, scope, span));
   }
   matched.sort((a, b) => Number(a.effect === 'allow') - Number(b.effect === 'allow') || byCodePoint(a.id, b.id));
 
   const prohibitions = matched.filter((r) => r.effect === 'prohibit');
   const full = prohibitions.filter((r) => r.scope === 'full');
   const binding = full.length ? full : prohibitions;
-  const exception = exceptionOptions(binding, purpose);
   const deadline = binding
     .map((r) => r.deadline)
     .filter((d): d is Deadline => d !== undefined)
@@ -140,62 +214,100 @@ function evaluate(
     if (r.data) data.data = r.data;
     return { code: r.effect === 'allow' ? 'allowed_by_rule' : r.scope === 'data' ? 'restricted_by_rule' : 'prohibited_by_rule', data };
   });
-
-  // Built by assignment, in the order the spread form had: spreading objects of many shapes is slow.
-  base.rules = matched;
-  base.exception = exception;
-  if (deadline) base.deadline = deadline;
-  if (consequence) base.consequence = consequence;
-  if (!binding.length) {
-    base.verdict = 'allowed';
-    base.basis = matched.length ? 'rule' : 'no-match';
-    base.reasons = matched.length ? reasons : [{ code: 'no_rule' }];
-    return base;
-  }
+  if (!matched.length) reasons.push({ code: 'no_rule' });
   if (deadline?.passed) reasons.push({ code: 'deadline_passed', data: { date: deadline.date } });
-
-  const ruleIds = binding.map((r) => r.id);
-  const granted = own.find(
-    (r) => r.status === 'approved' && r.device === device && (!purpose || r.purpose === purpose) && ruleIds.every((id) => r.rules.includes(id)),
-  );
-  if (granted) {
-    reasons.push({ code: 'exception_approved', data: { request: granted.id, expires: granted.expiresAt ?? '' } });
-    // The exception lifts the rules it names; a data restriction it does not name still holds.
-    const stillRestricted = prohibitions.some((r) => r.scope === 'data' && !granted.rules.includes(r.id));
-    base.verdict = stillRestricted ? 'restricted' : 'allowed-by-exception';
-    base.basis = 'exception';
-    base.request = toPersonsRequest(granted);
-    base.reasons = reasons;
-    return base;
-  }
-  const pending = own.find((r) => r.status === 'requested' && r.device === device);
-  const verdict: Verdict = full.length ? (pending ? 'exception-pending' : 'prohibited') : 'restricted';
-  if (pending) reasons.push({ code: 'exception_pending', data: { request: pending.id } });
-  base.verdict = verdict;
-  base.basis = 'rule';
-  if (pending) base.request = toPersonsRequest(pending);
-  base.reasons = reasons;
-  return base;
+  const said: RulesSay = {
+    rules: matched,
+    exception: exceptionOptions(binding, purpose),
+    binding: { full: full.map((r) => r.id), restricting: prohibitions.filter((r) => r.scope === 'data').map((r) => r.id) },
+    reasons,
+  };
+  if (deadline) said.deadline = deadline;
+  if (consequence) said.consequence = consequence;
+  return said;
 }
 
+/** The rule as a Decision cites it: remembered on the candidate for the rest of the span. */
+function matchedForm(candidate: Candidate, scope: MatchedRule['scope'], span: Span): MatchedRule {
+  const forms = (candidate.matched ??= {});
+  return (forms[scope] ??= sharedMatchedForm(candidate, scope, span));
+}
+
+const matchedForms = new WeakMap<Rule, Map<string, MatchedRule>>();
+
 /**
- * The verdict alone for another device class: the same rules as `evaluate` (a test holds them equal),
- * without building reasons, deadlines and exception options nobody will read.
+ * One matched form per rule, route, scope, zone and deadline state, shared by every span (a rule on
+ * the whole organisation matches in every unit). Shared, so frozen: no caller can change another's answer.
  */
-function verdictOn(inForce: { rule: Rule }[], device: DeviceClass, data: string | undefined, purpose: string | undefined, own: ExceptionRequest[]): Verdict {
-  const full: string[] = [];
-  const restricting: string[] = [];
-  for (const { rule } of inForce) {
-    if (rule.effect !== 'prohibit' || (rule.devices && !rule.devices.includes(device))) continue;
-    if (rule.data && data !== undefined && !rule.data.includes(data)) continue;
-    (rule.data && data === undefined ? restricting : full).push(rule.id);
-  }
-  const binding = full.length ? full : restricting;
-  if (!binding.length) return 'allowed';
-  const granted = own.find((r) => r.status === 'approved' && r.device === device && (!purpose || r.purpose === purpose) && binding.every((id) => r.rules.includes(id)));
-  if (granted) return restricting.some((id) => !granted.rules.includes(id)) ? 'restricted' : 'allowed-by-exception';
-  if (!full.length) return 'restricted';
-  return own.some((r) => r.status === 'requested' && r.device === device) ? 'exception-pending' : 'prohibited';
+function sharedMatchedForm({ rule, via }: Candidate, scope: MatchedRule['scope'], span: Span): MatchedRule {
+  const passed = ruleTimes(rule, span.timezone).deadline < span.at;
+  const key = `${scope}|${'app' in via ? `a:${via.app}` : `c:${via.category}`}|${span.timezone}|${passed}`;
+  let forms = matchedForms.get(rule);
+  if (!forms) matchedForms.set(rule, (forms = new Map()));
+  let form = forms.get(key);
+  if (!form) forms.set(key, (form = deepFreeze(toMatched(rule, via, scope, span.timezone, span.at))));
+  return form;
+}
+
+/** The verdict, request and reasons once the person's own approved exception or pending request is taken into account. */
+function applyRequests(said: RulesSay, own: readonly ExceptionRequest[], device: DeviceClass, purpose: string | undefined, out: Decision): void {
+  const granted = grantedFor(said.binding, own, device, purpose);
+  const pending = granted ? undefined : pendingFor(said.binding, own, device);
+  out.verdict = verdictFrom(said.binding, granted, pending);
+  out.basis = !binds(said.binding) ? (said.rules.length ? 'rule' : 'no-match') : granted ? 'exception' : 'rule';
+  const request = granted ?? pending;
+  if (request) out.request = toPersonsRequest(request);
+  out.reasons = said.reasons;
+  if (granted) said.reasons.push({ code: 'exception_approved', data: { request: granted.id, expires: granted.expiresAt ?? '' } });
+  else if (pending) said.reasons.push({ code: 'exception_pending', data: { request: pending.id } });
+}
+
+/** The verdict alone, for the other device classes: the same rules as the full decision, without its citations. */
+function verdictWith(binding: Binding, own: readonly ExceptionRequest[], device: DeviceClass, purpose: string | undefined): Verdict {
+  const granted = grantedFor(binding, own, device, purpose);
+  return verdictFrom(binding, granted, granted ? undefined : pendingFor(binding, own, device));
+}
+
+const binds = (b: Binding) => b.full.length > 0 || b.restricting.length > 0;
+
+function verdictFrom(binding: Binding, granted: ExceptionRequest | undefined, pending: ExceptionRequest | undefined): Verdict {
+  if (!binds(binding)) return 'allowed';
+  // The exception lifts the rules it names; a data restriction it does not name still holds.
+  if (granted) return binding.restricting.some((id) => !granted.rules.includes(id)) ? 'restricted' : 'allowed-by-exception';
+  if (!binding.full.length) return 'restricted';
+  return pending ? 'exception-pending' : 'prohibited';
+}
+
+/** An approved exception for this device (and purpose, if one was asked) that names every binding rule. */
+function grantedFor(binding: Binding, own: readonly ExceptionRequest[], device: DeviceClass, purpose: string | undefined): ExceptionRequest | undefined {
+  if (!own.length || !binds(binding)) return undefined;
+  const ids = binding.full.length ? binding.full : binding.restricting;
+  return own.find((r) => r.status === 'approved' && r.device === device && (!purpose || r.purpose === purpose) && ids.every((id) => r.rules.includes(id)));
+}
+
+/** A request still waiting for this device; it changes nothing unless the rules prohibit. */
+function pendingFor(binding: Binding, own: readonly ExceptionRequest[], device: DeviceClass): ExceptionRequest | undefined {
+  if (!own.length || !binds(binding)) return undefined;
+  return own.find((r) => r.status === 'requested' && r.device === device);
+}
+
+const summaries = new WeakMap<App, Decision['app'] & object>();
+
+/** The app as a Decision names it; one frozen object per app. */
+function appSummary(app: App): Decision['app'] & object {
+  let summary = summaries.get(app);
+  if (!summary) summaries.set(app, (summary = deepFreeze({ id: app.id, name: app.name, ...(app.vendor ? { vendor: app.vendor } : {}), categories: app.categories })));
+  return summary;
+}
+
+const NONE: readonly ExceptionRequest[] = Object.freeze([]);
+
+/** The person's requests for this app that still matter: approved and unexpired, or waiting; newest first. */
+function ownRequests(requests: readonly ExceptionRequest[], person: string, app: string, at: number): readonly ExceptionRequest[] {
+  if (!requests.length) return NONE;
+  return requests
+    .filter((r) => r.person === person && r.app === app && (r.status === 'requested' || (r.status === 'approved' && !(r.expiresAt !== undefined && at >= Date.parse(r.expiresAt)))))
+    .sort((a, b) => byCodePoint(b.requestedAt, a.requestedAt) || byCodePoint(b.id, a.id));
 }
 
 function exceptionOptions(binding: MatchedRule[], purpose: string | undefined): Decision['exception'] {
@@ -211,32 +323,7 @@ function exceptionOptions(binding: MatchedRule[], purpose: string | undefined): 
   return { possible: true, purposes: [...purposes].sort(), maxDays, defaultDays, rules: binding.map((r) => r.id) };
 }
 
-/** A rule's matched form but for `deadline.passed`: built once per rule, scope, route and zone. */
-const matchedCache = new WeakMap<Rule, Map<string, MatchedRule>>();
-
-function toMatched(rule: Rule, via: MatchedRule['via'], scope: MatchedRule['scope'], tz: string, at: Date): MatchedRule {
-  const key = `${scope}|${'app' in via ? `a:${via.app}` : `c:${via.category}`}|${tz}`;
-  let byKey = matchedCache.get(rule);
-  if (!byKey) matchedCache.set(rule, (byKey = new Map()));
-  let base = byKey.get(key);
-  // Shared by every decision that matches the rule, so frozen: no caller can change another's answer.
-  if (!base) byKey.set(key, (base = deepFreeze(buildMatched(rule, via, scope, tz))));
-  if (!base.deadline) return base;
-  const passed = at.getTime() > deadlineMs(base.deadline.at);
-  return base.deadline.passed === passed ? base : { ...base, deadline: { ...base.deadline, passed } };
-}
-
-const deadlineTimes = new Map<string, number>();
-const deadlineMs = (iso: string) => {
-  let ms = deadlineTimes.get(iso);
-  if (ms === undefined) {
-    if (deadlineTimes.size >= 10_000) deadlineTimes.clear();
-    deadlineTimes.set(iso, (ms = Date.parse(iso)));
-  }
-  return ms;
-};
-
-function buildMatched(rule: Rule, via: MatchedRule['via'], scope: MatchedRule['scope'], tz: string): MatchedRule {
+function toMatched(rule: Rule, via: MatchedRule['via'], scope: MatchedRule['scope'], tz: string, at: number): MatchedRule {
   const exceptions =
     rule.exceptions === 'none'
       ? ('none' as const)
@@ -256,7 +343,7 @@ function buildMatched(rule: Rule, via: MatchedRule['via'], scope: MatchedRule['s
     via,
     scope,
     ...(rule.data ? { data: rule.data } : {}),
-    ...(rule.deadline ? { deadline: toDeadline(rule.deadline, tz, new Date(0)) } : {}),
+    ...(rule.deadline ? { deadline: toDeadline(rule.deadline, tz, new Date(at)) } : {}),
     ...(rule.consequence ? { consequence: rule.consequence } : {}),
     ...(rule.review ? { review: rule.review } : {}),
     exceptions,

@@ -5,6 +5,8 @@ import type { App, PersonEntry, Policy, Rule, Unit } from './policy.ts';
 export interface PolicyIndex {
   appsByKey: Map<string, App>;
   appsById: Map<string, App>;
+  /** Names exactly as people typed them, with the app each found (null: none); filled by `findApp`, bounded. */
+  appsByTypedName: Map<string, App | null>;
   /** Keys of names and aliases (not store or bundle ids) with the app each names, for "did you mean". */
   appKeys: { key: string; app: App }[];
   rulesByApp: Map<string, Rule[]>;
@@ -57,6 +59,7 @@ function buildIndex(p: Policy): PolicyIndex {
   return {
     appsByKey,
     appsById: new Map(p.apps.map((a) => [a.id, a])),
+    appsByTypedName: new Map(),
     appKeys: p.apps.flatMap((app) => [...new Set([app.id, app.name, ...app.aliases].map(nameKey))].map((key) => ({ key, app }))),
     rulesByApp,
     rulesByCategory,

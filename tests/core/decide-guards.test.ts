@@ -83,3 +83,42 @@ describe('the other-devices shortcut', () => {
       }
   });
 });
+
+describe('what the rules say is remembered per stretch of time', () => {
+  const document = {
+    organization: { name: 'Span Test', timezone: 'Europe/Paris', default_unit: 'org' },
+    units: [{ id: 'org', name: 'Org' }, { id: 'sales', name: 'Sales', parent: 'org' }],
+    people: [{ id: 'ana', unit: 'sales' }],
+    categories: [{ id: 'social', name: 'Social' }],
+    apps: [{ id: 'tiktok', name: 'TikTok', categories: ['social'] }],
+    rules: [
+      { id: 'ban', title: 'Ban', source: 'T', unit: 'org', apps: ['tiktok'], devices: ['corporate'], effect: 'prohibit', effective: '2026-03-01', deadline: '2026-03-15', exceptions: 'none' },
+      { id: 'social', title: 'Social', source: 'T', unit: 'sales', categories: ['social'], effect: 'prohibit', effective: '2026-03-10', lifted: '2026-03-29', deadline: '2026-03-20', exceptions: { purposes: ['press'], max_days: 10 } },
+    ],
+  };
+  const fresh = () => {
+    const r = validatePolicy(structuredClone(document));
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    return r.value;
+  };
+
+  it('answers as a cold policy does when time moves back and forth across effective dates, deadlines and liftings', () => {
+    const warm = fresh();
+    // Around every edge, including the DST change on 29 March (the lifting) and the last millisecond of a deadline day.
+    const instants = [
+      '2026-02-28T22:59:59.999Z', '2026-02-28T23:00:00.000Z', '2026-03-09T23:00:00.000Z', '2026-03-15T22:59:59.999Z',
+      '2026-03-15T23:00:00.000Z', '2026-03-20T22:59:59.999Z', '2026-03-20T23:00:00.000Z', '2026-03-28T22:59:59.999Z', '2026-03-28T23:00:00.000Z',
+    ];
+    const order = [4, 0, 8, 2, 6, 1, 5, 3, 7, 0, 8, 4, 4, 2];
+    let compared = 0;
+    for (const i of order)
+      for (const person of ['someone', 'ana'])
+        for (const device of ['corporate', 'personal'] as const) {
+          const query = { app: 'tiktok', person, device, at: instants[i]!, purpose: 'press' };
+          const cold = decide(query, fresh(), { requests: [] });
+          expect(JSON.stringify(decide(query, warm, { requests: [] })), `${instants[i]} ${person} ${device}`).toBe(JSON.stringify(cold));
+          compared++;
+        }
+    expect(compared).toBe(order.length * 4);
+  });
+});
