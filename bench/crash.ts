@@ -1,11 +1,12 @@
 /**
  * Durability under SIGKILL: the real server takes `/apps attest tiktok` from a load generator (each
  * request a different person), and is killed with SIGKILL at random moments, then restarted on the
- * same DATA_DIR and port, again and again. Bolt acks before the work, so the ack promises nothing;
- * what tells a person "done" is the reply AppWarden sends through response_url once the commit is on
- * disk. Every such "Recorded…" reply the fake Slack received must be backed by the person's
- * attestations after every crash. Also checked: the directory opens every time (each restart), opens
- * for writing at the end, and its audit log and snapshot verify.
+ * same DATA_DIR and port, again and again. What tells a person "done" is the "Recorded…" answer, which
+ * AppWarden puts in the ack once the commit is on disk (or sends through response_url when the work
+ * outlasts Slack's wait). Every such answer — in an ack the generator received, or at the fake
+ * Slack's response_url — must be backed by the person's attestations after every crash. Also checked:
+ * the directory opens every time (each restart), opens for writing at the end, and its audit log and
+ * snapshot verify.
  *
  *   npx tsx bench/crash.ts [--kills 20] [--rate 200] [--records 10000] [--seed 1]
  */
@@ -74,15 +75,15 @@ async function killAfter(ms: number, kill: () => void): Promise<boolean> {
   return false;
 }
 
-/** The people told "Recorded", and the rules each reply named: what must survive. */
-function confirmed(calls: SlackCall[]): Map<string, string[]> {
+/** The people told "Recorded", in an ack or through response_url, and the rules each answer named: what must survive. */
+async function confirmed(calls: SlackCall[]): Promise<Map<string, string[]>> {
+  const answers: { n: string; text: string }[] = calls
+    .filter((call) => call.method.startsWith(`respond/${TAG}-`))
+    .map((call) => ({ n: call.method.slice(`respond/${TAG}-`.length), text: String(call.body.text ?? '') }));
+  const inAcks = await readFile(answersFile, 'utf8').catch(() => '');
+  for (const line of inAcks.split('\n')) if (line) answers.push((({ i, text }: { i: number; text: string }) => ({ n: String(i), text }))(JSON.parse(line)));
   const told = new Map<string, string[]>();
-  for (const call of calls) {
-    const text = String(call.body.text ?? '');
-    if (!call.method.startsWith(`respond/${TAG}-`) || !text.startsWith('Recorded')) continue;
-    const n = call.method.slice(`respond/${TAG}-`.length);
-    told.set(`UA${TAG}x${n}`, text.match(/demo-[a-z-]+/g) ?? []);
-  }
+  for (const { n, text } of answers) if (text.startsWith('Recorded')) told.set(`UA${TAG}x${n}`, text.match(/demo-[a-z-]+/g) ?? []);
   return told;
 }
 
@@ -99,6 +100,7 @@ function lost(store: Pick<Store, 'listByPerson'>, told: Map<string, string[]>): 
 
 const base = await mkdtemp(join(tmpdir(), 'appwarden-crash-'));
 const dataDir = join(base, 'data');
+const answersFile = join(base, 'answers.jsonl');
 // The last snapshot 4,700 entries back: the server's next one (every 5,000) falls due about 1.5 s
 // after its first start, so the first kill can land in the middle of writing it.
 await preloadDataDir(dataDir, { entries: Number(flags.records), snapshotAt: Math.max(1, Number(flags.records) - 4700) });
@@ -115,7 +117,7 @@ async function start(): Promise<{ server: Running; startMs: number }> {
   const server = (running = await startListening('src/server.ts', env));
   const startMs = performance.now() - t0;
   // Open loop, across restarts: while the server is down its requests fail, as Slack's would.
-  generator ??= spawnForJson<LoadReport>('bench/load-generator.ts', ['--url', `http://127.0.0.1:${port}/slack/events`, '--secret', SIGNING_SECRET, '--respond', fake.url, '--rate', flags.rate, '--seconds', '100000', '--mix', 'attest', '--tag', TAG, '--timeout-ms', '3000']);
+  generator ??= spawnForJson<LoadReport>('bench/load-generator.ts', ['--url', `http://127.0.0.1:${port}/slack/events`, '--secret', SIGNING_SECRET, '--respond', fake.url, '--rate', flags.rate, '--seconds', '100000', '--mix', 'attest', '--tag', TAG, '--timeout-ms', '3000', '--answers', answersFile]);
   return { server, startMs };
 }
 
@@ -133,7 +135,7 @@ try {
     await server.exited;
     await fake.idle(100); // replies already on the wire
     // The dead server's replies are all in; each must be on disk now, before anything restarts.
-    const told = confirmed(fake.calls);
+    const told = await confirmed(fake.calls);
     const store = await openLowdbStoreReadOnly({ dir: dataDir, log: () => {} });
     for (const missing of lost(store, told)) allLost.add(missing);
     rounds.push({ round, upMs, startMs, midSnapshot, confirmedSoFar: told.size, lostSoFar: allLost.size });
@@ -147,11 +149,11 @@ try {
   server.child.kill('SIGTERM');
   await server.exited;
   running = undefined;
-  const told = confirmed(fake.calls);
+  const told = await confirmed(fake.calls);
   rounds.push({ round: kills + 1, upMs: 0, startMs, midSnapshot: false, confirmedSoFar: told.size, lostSoFar: allLost.size });
   const store = await openLowdbStore({ dir: dataDir, log: () => {} }); // for writing, lock and all
   for (const missing of lost(store, told)) allLost.add(missing);
-  const counts = { requests: load.sent, acked: load.acked, errors: load.errors, confirmed: told.size, attestations: store.count('attestations') };
+  const counts = { requests: load.sent, acked: load.acked, answeredInAck: load.answeredInAck, errors: load.errors, confirmed: told.size, attestations: store.count('attestations') };
   await store.close();
   const verification = await verifyAuditFile(dataDir);
   const torn = (await readdir(dataDir)).filter((name) => name.startsWith('audit.torn-')).length;
@@ -163,12 +165,14 @@ try {
   await rm(base, { recursive: true, force: true });
 }
 
-async function report(counts: { requests: number; acked: number; errors: Record<string, number>; confirmed: number; attestations: number }, verification: Awaited<ReturnType<typeof verifyAuditFile>>, torn: number) {
+async function report(counts: { requests: number; acked: number; answeredInAck: number; errors: Record<string, number>; confirmed: number; attestations: number }, verification: Awaited<ReturnType<typeof verifyAuditFile>>, torn: number) {
   const starts = rounds.map((x) => x.startMs).sort((a, b) => a - b);
   console.log(`\ncrash: ${kills} SIGKILLs at random moments under ${flags.rate} attests/s, ${Number(flags.records).toLocaleString('en')} records preloaded\n`);
   printTable(['figure', 'count'], [
     ['requests sent', counts.requests],
     ['acked (HTTP 200)', counts.acked],
+    ['of those, with the answer in the ack', counts.answeredInAck],
+    ['acked, then never answered (a kill fell between)', Math.max(0, counts.acked - counts.confirmed)],
     ['failed while down (refused, reset, timed out)', Object.values(counts.errors).reduce((a, b) => a + b, 0)],
     ['"Recorded" replies (the promise to a person)', counts.confirmed],
     ['of those, lost after a crash', allLost.size],

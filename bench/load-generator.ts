@@ -7,7 +7,9 @@
  *
  *   npx tsx bench/load-generator.ts --url http://127.0.0.1:3000/slack/events --secret S \
  *     --respond http://127.0.0.1:4000 [--rate 200] [--seconds 30] [--warmup 3] [--mix check,attest] [--tag run1]
+ *     [--answers FILE]   # appends {"i":…,"text":…} for each answer that came in an ack, as it comes
  */
+import { appendFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { slackSignature, slashCommand } from '../tests/support/slack-requests.ts';
@@ -24,6 +26,7 @@ const { values: o } = parseArgs({
     mix: { type: 'string', default: 'check,attest' },
     tag: { type: 'string', default: 'load' },
     'timeout-ms': { type: 'string', default: '10000' },
+    answers: { type: 'string' },
   },
 });
 if (!o.url || !o.secret || !o.respond) throw new Error('--url, --secret and --respond are required');
@@ -38,6 +41,8 @@ export interface LoadReport {
   sent: number;
   /** Measured requests (after the warm-up) that got a 200. */
   acked: number;
+  /** Of those, how many carried the answer in the ack's body. */
+  answeredInAck: number;
   errors: Record<string, number>;
   latencyMs: Summary;
   byCommand: Record<string, Summary>;
@@ -62,6 +67,7 @@ const byCommand: Record<string, number[]> = {};
 const late: number[] = [];
 const errors: Record<string, number> = {};
 let acked = 0;
+let answeredInAck = 0;
 let outstanding = 0;
 const countError = (i: number, kind: string) => {
   if (i >= warmupCount) errors[kind] = (errors[kind] ?? 0) + 1;
@@ -84,24 +90,29 @@ function send(i: number, scheduled: number): void {
   });
   late.push(performance.now() - scheduled);
   let settled = false;
-  const done = (error?: string) => {
+  const done = (error?: string, body = '') => {
     if (settled) return;
     settled = true;
     outstanding--;
     if (error) return countError(i, error);
+    // Written at once, synchronously: whoever reads the file after a crash sees every answer given before it.
+    if (body && o.answers) appendFileSync(o.answers, `${JSON.stringify({ i, text: (JSON.parse(body) as { text?: string }).text ?? '' })}\n`);
     if (i < warmupCount) return;
     const ms = performance.now() - scheduled;
     latencies.push(ms);
     (byCommand[command] ??= []).push(ms);
     acked++;
+    if (body) answeredInAck++;
   };
   req.setTimeout(Number(o['timeout-ms']), () => {
     done('timeout');
     req.destroy();
   });
   req.on('response', (res) => {
-    res.resume();
-    res.on('end', () => done(res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}`));
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => (body += chunk));
+    res.on('end', () => done(res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}`, body));
     res.on('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
   });
   req.on('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
@@ -132,6 +143,7 @@ agent.destroy();
 const report: LoadReport = {
   sent: Math.max(0, total - warmupCount),
   acked,
+  answeredInAck,
   errors,
   latencyMs: summarize(latencies),
   byCommand: Object.fromEntries(Object.entries(byCommand).map(([command, values]) => [command, summarize(values)])),

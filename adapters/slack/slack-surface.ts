@@ -26,6 +26,8 @@ export interface SlackOptions {
   /** Overrides for the Web API client's retries (tests shorten the back-off). */
   retryConfig?: webApi.RetryOptions;
   log: (line: string) => void;
+  /** How long a slash command may work before its ack goes empty and the answer follows via response_url (default 2 s of Slack's 3). */
+  ackBudgetMs?: number;
 }
 
 /** `/apps` on Slack: slash command, buttons and forms, all through the command layer. */
@@ -55,19 +57,26 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
   };
 
   app.command('/apps', async ({ command, ack, respond, client }) => {
-    await ack();
-    const say = (text: string) => respond({ response_type: 'ephemeral', text });
+    const bare = bareRequestApp(command.text);
+    if (bare !== undefined) {
+      await ack(); // the form opens with the trigger, which Slack expires 3 s after the command
+      const ctx = ctxFor(command.user_id);
+      return guarded(command.user_id, () => openRequestForm(client, command.trigger_id, bare, 'corporate', ctx, (r) => respond({ response_type: 'ephemeral', ...renderBlocks(r.reply) })), (text) => respond({ response_type: 'ephemeral', text }));
+    }
+    const answer = answerThroughAck(ack, respond, options.ackBudgetMs ?? ACK_BUDGET_MS);
     await guarded(command.user_id, async () => {
       const ctx = ctxFor(command.user_id, `slack:command:${command.trigger_id}`);
-      const bare = bareRequestApp(command.text);
-      if (bare !== undefined) return openRequestForm(client, command.trigger_id, bare, 'corporate', ctx, (r) => respond({ response_type: 'ephemeral', ...renderBlocks(r.reply) }));
       const result = await runCommand(command.text, ctx);
       if (result.code === 'duplicate') return;
       const file = result.reply.blocks.find((b) => b.type === 'file');
-      if (file) await uploadPrivately(client, command.user_id, file);
-      await respond({ response_type: 'ephemeral', ...renderBlocks(file ? { ...result.reply, blocks: [{ type: 'note', text: ctx.m.report.sentAsFile(file.name) }] } : result.reply) });
+      if (file) {
+        await answer.nothingYet(); // an upload can outlast Slack's wait for the ack
+        await uploadPrivately(client, command.user_id, file);
+      }
+      await answer.with({ response_type: 'ephemeral', ...renderBlocks(file ? { ...result.reply, blocks: [{ type: 'note', text: ctx.m.report.sentAsFile(file.name) }] } : result.reply) });
       await bot.drain();
-    }, say);
+    }, (text) => answer.with({ response_type: 'ephemeral', text }));
+    await answer.nothingYet();
   });
 
   app.action('request.open', async ({ ack, body, action, client, respond }) => {
@@ -207,6 +216,33 @@ async function uploadPrivately(client: webApi.WebClient, user: string, file: { n
   const dm = await client.conversations.open({ users: user });
   await client.filesUploadV2({ channel_id: dm.channel!.id!, file: Buffer.from(file.content, 'utf8'), filename: file.name, title: file.name });
 }
+
+/** Slack waits 3 s for an ack; an answer not ready by this goes through response_url instead. */
+const ACK_BUDGET_MS = 2_000;
+
+/**
+ * A slash command's answer goes in the ack itself when it is ready in time: "Recorded" then arrives
+ * with the ack, after the commit, so a crash can never leave a command accepted but unanswered. Work
+ * that takes longer is acked empty at the budget and answered through response_url.
+ */
+function answerThroughAck(ack: (message?: RespondArguments) => Promise<void>, respond: (message: RespondArguments) => Promise<unknown>, budgetMs: number) {
+  let acked: Promise<void> | undefined;
+  const timer = setTimeout(() => void (acked ??= ack()), budgetMs).unref();
+  return {
+    nothingYet(): Promise<void> {
+      clearTimeout(timer);
+      return (acked ??= ack());
+    },
+    async with(message: RespondArguments): Promise<unknown> {
+      clearTimeout(timer);
+      if (!acked) return (acked = ack(message));
+      await acked;
+      return respond(message);
+    },
+  };
+}
+
+type RespondArguments = { response_type: 'ephemeral'; text: string; blocks?: Record<string, unknown>[] };
 
 type Respond = (message: { response_type: 'ephemeral'; replace_original: false; text: string; blocks?: Record<string, unknown>[] }) => Promise<unknown>;
 

@@ -68,10 +68,9 @@ describe('safety', () => {
   });
 
   it('an app name typed with markup is escaped when echoed back', async () => {
-    await s.command('U0STAFF', 'check <!here>');
-    const call = await s.fake.until(() => s.fake.calls.find((c) => c.method.startsWith('respond/')), 'the response');
-    expect(JSON.stringify(call.body)).not.toContain('<!here>');
-    expect(JSON.stringify(call.body)).toContain('&lt;!here&gt;');
+    const { text } = await s.command('U0STAFF', 'check <!here>');
+    expect(text).not.toContain('<!here>');
+    expect(text).toContain('&lt;!here&gt;');
   });
 
   it('a 429 with Retry-After is waited out and the post is delivered once', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 import { slackSignature } from '../support/slack-requests.ts';
 
@@ -10,9 +11,9 @@ describe('/apps over signed HTTP', () => {
   it('a signed check gets the explained decision, privately', async () => {
     const res = await s.command('U0STAFF', 'check tiktok --device corporate');
     expect(res.status).toBe(200);
-    const call = await s.fake.until(() => s.fake.calls.find((c) => c.method.startsWith('respond/')), 'the response');
-    expect(call.body.response_type).toBe('ephemeral');
-    const text = JSON.stringify(call.body.blocks);
+    // The answer is the ack's own body: nothing goes through response_url for a command that answers in time.
+    expect(res.answer?.response_type).toBe('ephemeral');
+    const text = JSON.stringify(res.answer?.blocks);
     expect(text).toContain(':no_entry: *TikTok is prohibited on a work device.*');
     expect(text).toContain('Deadline: remove it by the end of 15 December 2026 (Europe/Brussels time).');
     expect(text).toContain('Work apps are blocked on devices that still have TikTok.');
@@ -20,9 +21,8 @@ describe('/apps over signed HTTP', () => {
   });
 
   it('offers a Request button when an exception is possible', async () => {
-    await s.command('U0STAFF', 'check instagram');
-    const call = await s.fake.until(() => s.fake.calls.find((c) => c.method.startsWith('respond/')), 'the response');
-    const actions = (call.body.blocks as { type: string; elements?: { action_id: string }[] }[]).find((b) => b.type === 'actions');
+    const { answer } = await s.command('U0STAFF', 'check instagram');
+    const actions = (answer?.blocks as { type: string; elements?: { action_id: string }[] }[]).find((b) => b.type === 'actions');
     expect(actions?.elements?.[0]?.action_id).toBe('request.open');
   });
 
@@ -46,17 +46,17 @@ describe('/apps over signed HTTP', () => {
   });
 
   it('bad input is answered privately with the specific problem', async () => {
-    await s.command('U0STAFF', 'check tiktok --device laptop');
-    const call = await s.fake.until(() => s.fake.calls.find((c) => c.method.startsWith('respond/')), 'the response');
-    expect(JSON.stringify(call.body)).toContain('“laptop” is not a device class');
-    expect(call.body.response_type).toBe('ephemeral');
+    const { answer } = await s.command('U0STAFF', 'check tiktok --device laptop');
+    expect(JSON.stringify(answer)).toContain('“laptop” is not a device class');
+    expect(answer?.response_type).toBe('ephemeral');
   });
 });
 
 describe('reports as files', () => {
   it('report compliance --format csv is uploaded to the asker’s DM with the bot, not pasted or posted in the channel', async () => {
     await s.bot.run('attest tiktok', 'pierre', 'test');
-    await s.command('U0ADMIN', 'report compliance demo-tiktok --format csv');
+    const res = await s.command('U0ADMIN', 'report compliance demo-tiktok --format csv');
+    expect(res.answer).toBeUndefined(); // acked at once: the upload may take longer than Slack waits
     const reply = await s.fake.until(() => s.fake.calls.find((c) => c.method.startsWith('respond/')), 'the reply');
     expect(JSON.stringify(reply.body)).toContain('compliance.csv is in your direct messages with AppWarden.');
     const complete = s.fake.of('files.completeUploadExternal')[0]!;
@@ -64,5 +64,25 @@ describe('reports as files', () => {
     const csv = [...s.fake.uploads.values()][0]!;
     expect(csv.split('\n')[0]).toBe('rule,person,name,unit,attested,attested_at,statement,exception');
     expect(csv).toMatch(/demo-tiktok,pierre,Pierre Martin,demo\/comms,yes,/);
+  });
+});
+
+describe('answers in the ack', () => {
+  it('a command still working when Slack’s wait runs short is acked empty, then answered through response_url once committed', async () => {
+    await s.stop();
+    const store = createMemoryStore();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const commit = store.commit.bind(store);
+    store.commit = async (event, changes) => (await held, commit(event, changes));
+    s = await startSlackBot('demo.yaml', '2026-11-22T09:00:00Z', store, 50);
+    const res = await s.command('U0STAFF', 'attest tiktok');
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    expect(s.fake.calls.filter((c) => c.method.startsWith('respond/'))).toEqual([]);
+    release();
+    const reply = await s.fake.until(() => s.fake.calls.find((c) => c.method.startsWith('respond/')), 'the answer after the commit');
+    expect(JSON.stringify(reply.body)).toContain('Recorded: you have removed TikTok');
+    expect(store.count('attestations')).toBeGreaterThan(0);
   });
 });

@@ -10,7 +10,7 @@ import { startFakeSlack } from './fake-slack.ts';
 import { buttonClick, postToSlackEndpoint, SIGNING_SECRET, slashCommand, viewSubmission, type SendOptions } from './slack-requests.ts';
 
 /** The real Bolt app inside the real HTTP app on 127.0.0.1:0, against a fake Slack Web API. */
-export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:00Z', store: Store = createMemoryStore()) {
+export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:00Z', store: Store = createMemoryStore(), ackBudgetMs?: number) {
   const fake = await startFakeSlack();
   const clock = testClock(at);
   const logs: string[] = [];
@@ -21,19 +21,28 @@ export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:0
     apiUrl: fake.apiUrl,
     retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 20 },
     log: (line) => logs.push(line),
+    ...(ackBudgetMs !== undefined ? { ackBudgetMs } : {}),
   });
   const server: Server = await new Promise((resolve) => {
     const s = buildHttpApp(bot, [slack]).listen(0, '127.0.0.1', () => resolve(s));
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  /** Slash-command answers that came back in the ack's HTTP body, as Slack would show them. */
+  const acked: string[] = [];
   return {
     fake, store, clock, bot, logs, endpoint,
-    command: (user: string, text: string, o: SendOptions & { triggerId?: string } = {}) => postToSlackEndpoint(endpoint, slashCommand(fake.url, user, text, o.triggerId), o),
+    /** A signed `/apps`; `answer` is the message in the ack, if the bot put one there. */
+    async command(user: string, text: string, o: SendOptions & { triggerId?: string } = {}) {
+      const res = await postToSlackEndpoint(endpoint, slashCommand(fake.url, user, text, o.triggerId), o);
+      const answer = res.status === 200 && res.text ? (JSON.parse(res.text) as { response_type?: string; text: string; blocks?: unknown[] }) : undefined;
+      if (answer) acked.push(res.text);
+      return { ...res, answer };
+    },
     click: (user: string, actionId: string, value: string, o: Parameters<typeof buttonClick>[4] = {}) => postToSlackEndpoint(endpoint, buttonClick(fake.url, user, actionId, value, o)),
     submit: (user: string, callbackId: string, meta: string, values: Record<string, Record<string, unknown>>, viewId?: string, hash?: string) =>
       postToSlackEndpoint(endpoint, viewSubmission(user, callbackId, meta, values, viewId, hash)),
-    /** What the bot answered through response_url, as text. */
-    responses: () => fake.calls.filter((c) => c.method.startsWith('respond/')).map((c) => JSON.stringify(c.body)),
+    /** Everything the bot answered privately, in acks and through response_url, as text. */
+    responses: () => [...acked, ...fake.calls.filter((c) => c.method.startsWith('respond/')).map((c) => JSON.stringify(c.body))],
     async stop() {
       await fake.idle();
       await new Promise<void>((r) => server.close(() => r()));
