@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeSlack, type SlackCall } from '../tests/support/fake-slack.ts';
+import { npmStartCommand } from '../tests/support/npm-start.ts';
 import { SIGNING_SECRET } from '../tests/support/slack-requests.ts';
 import type { Store } from '../src/core/store.ts';
 import { openLowdbStore, openLowdbStoreReadOnly, verifyAuditFile } from '../storage/lowdb/index.ts';
@@ -35,6 +36,7 @@ const { values: flags } = parseArgs({
   },
 });
 const kills = Number(flags.kills);
+const npmStart = npmStartCommand(); // the server as `npm start` runs it
 const r = random(Number(flags.seed));
 const TAG = 'crash';
 
@@ -114,7 +116,7 @@ let running: Running | undefined; // killed if anything fails, so no server outl
 /** Starts the server (throws if the directory does not open), and the load once, on the first start. */
 async function start(): Promise<{ server: Running; startMs: number }> {
   const t0 = performance.now();
-  const server = (running = await startListening('src/server.ts', env));
+  const server = (running = await startListening(npmStart.script, env, npmStart.nodeArgs));
   const startMs = performance.now() - t0;
   // Open loop, across restarts: while the server is down its requests fail, as Slack's would.
   generator ??= spawnForJson<LoadReport>('bench/load-generator.ts', ['--url', `http://127.0.0.1:${port}/slack/events`, '--secret', SIGNING_SECRET, '--respond', fake.url, '--rate', flags.rate, '--seconds', '100000', '--mix', 'attest', '--tag', TAG, '--timeout-ms', '3000', '--answers', answersFile]);

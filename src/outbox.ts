@@ -63,7 +63,7 @@ export function createOutbox(store: Store, deliverers: () => readonly Deliverer[
     },
     /** Deliver everything pending; resolves with the ids delivered everywhere. Items in flight are left to their drain. */
     async drain(): Promise<string[]> {
-      if (!deliverers().length) return [];
+      if (!deliverers().length || !pending.size) return [];
       const topics = new Map<string, string[]>();
       for (const id of pending) {
         if (inFlight.has(id)) continue;

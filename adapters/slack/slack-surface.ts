@@ -38,6 +38,9 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     token: options.token,
     receiver,
     deferInitialization: true,
+    // No conversation state is kept: Bolt's default in-memory store would look up (and fail to find,
+    // building an Error with a stack trace) a conversation on every request.
+    convoStore: false,
     logLevel: LogLevel.ERROR,
     clientOptions: { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) },
   });

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT } from './report.ts';
+import { REPO_ROOT, summarize, type Summary } from './report.ts';
 
 export interface Running {
   child: ChildProcess;
@@ -117,4 +118,27 @@ export async function cpuDuring(pid?: number) {
     const cores = (ticks: number) => ticks / CLOCK_TICKS_PER_SECOND / seconds;
     return { serverCores: cores(server), otherCores: cores(Math.max(0, busy - self - server)) };
   };
+}
+
+/**
+ * How long fdatasync takes on the disk under `dir`, alone: appends a line and syncs, every 5 ms, for
+ * `ms`. A commit waits for one, so its tail is part of every acknowledged write's latency.
+ */
+export async function syncLatency(dir: string, ms = 3000): Promise<Summary> {
+  const file = join(dir, 'sync-latency.probe');
+  const handle = await open(file, 'a');
+  const times: number[] = [];
+  try {
+    for (const until = performance.now() + ms; performance.now() < until; ) {
+      const started = performance.now();
+      await handle.write(`${'x'.repeat(600)}\n`);
+      await handle.datasync();
+      times.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  } finally {
+    await handle.close();
+    await rm(file, { force: true });
+  }
+  return summarize(times);
 }

@@ -1,17 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../support/cli.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
+import { npmStartCommand } from '../support/npm-start.ts';
 import { postToSlackEndpoint, SIGNING_SECRET, slashCommand } from '../support/slack-requests.ts';
 
 const children: ChildProcess[] = [];
 afterEach(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
-/** `npm start`'s code path: the server entry point in a child process, with only the given environment. */
+let start: ReturnType<typeof npmStartCommand>;
+beforeAll(() => void (start = npmStartCommand()), 60_000);
+
+/** What `npm start` runs (the bundle it builds, with its node flags) in a child process, with only the given environment. */
 function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server.ts')], { cwd: ROOT, env: { PATH: process.env.PATH!, ...env } });
+  const child = spawn(process.execPath, [...start.nodeArgs, start.script], { cwd: ROOT, env: { PATH: process.env.PATH!, ...env } });
   children.push(child);
   let stdout = '';
   let stderr = '';
