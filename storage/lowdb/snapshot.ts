@@ -38,6 +38,12 @@ export async function readSnapshot(path: string): Promise<SnapshotRead> {
 
 /** Text serialised between two turns of the event loop: about 0.3 ms of work (measured: ~4.5 ms per MB). */
 const SLICE_CHARS = 64 * 1024;
+/**
+ * Flush the temp file to disk every this many bytes. One fsync of the whole snapshot at the end would
+ * write it all at once (about 40 ms for 32 MB here), and the audit log's fdatasyncs — every commit's —
+ * would wait behind it; in small flushes they wait a few milliseconds at most.
+ */
+const SYNC_BYTES = 2 * 1024 * 1024;
 
 /**
  * Writes the snapshot in the very bytes lowdb's JSONFile writes (`JSON.stringify(snapshot, null, 2)`,
@@ -54,11 +60,16 @@ export async function writeSnapshot(path: string, snapshot: Snapshot, sliceChars
   const handle = await open(temp, 'w');
   try {
     let slice = '';
+    let unsynced = 0;
     for (const piece of prettyJsonPieces(snapshot, 3)) {
       slice += piece;
       if (slice.length >= sliceChars) {
-        await writeAll(handle, slice);
+        unsynced += await writeAll(handle, slice);
         slice = '';
+        if (unsynced >= SYNC_BYTES) {
+          await handle.datasync();
+          unsynced = 0;
+        }
       }
     }
     await writeAll(handle, slice);
@@ -73,12 +84,14 @@ export async function writeSnapshot(path: string, snapshot: Snapshot, sliceChars
   await fsyncDir(dirname(path));
 }
 
-async function writeAll(handle: FileHandle, text: string): Promise<void> {
+/** Writes all of `text`; resolves with the number of bytes. */
+async function writeAll(handle: FileHandle, text: string): Promise<number> {
   const bytes = Buffer.from(text, 'utf8');
   for (let offset = 0; offset < bytes.length; ) {
     const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
     offset += bytesWritten;
   }
+  return bytes.length;
 }
 
 export const emptySnapshot = (): Snapshot => ({
