@@ -70,8 +70,10 @@ export function isInForce(rule: Rule, at: Date, timezone: string): boolean {
 }
 
 export function isExpired(request: ExceptionRequest, at: Date): boolean {
-  return request.expiresAt !== undefined && at.getTime() >= Date.parse(request.expiresAt);
+  return expiredBy(request, at.getTime());
 }
+
+const expiredBy = (request: ExceptionRequest, ms: number) => request.expiresAt !== undefined && ms >= Date.parse(request.expiresAt);
 
 /**
  * The rules for one app and unit over a stretch of time in which none of them starts, is lifted or
@@ -306,7 +308,7 @@ const NONE: readonly ExceptionRequest[] = Object.freeze([]);
 function ownRequests(requests: readonly ExceptionRequest[], person: string, app: string, at: number): readonly ExceptionRequest[] {
   if (!requests.length) return NONE;
   return requests
-    .filter((r) => r.person === person && r.app === app && (r.status === 'requested' || (r.status === 'approved' && !(r.expiresAt !== undefined && at >= Date.parse(r.expiresAt)))))
+    .filter((r) => r.person === person && r.app === app && (r.status === 'requested' || (r.status === 'approved' && !expiredBy(r, at))))
     .sort((a, b) => byCodePoint(b.requestedAt, a.requestedAt) || byCodePoint(b.id, a.id));
 }
 

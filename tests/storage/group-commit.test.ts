@@ -2,25 +2,39 @@ import { describe, expect, it } from 'vitest';
 import { fileSink, GroupCommitWriter, type AppendFile, type AppendSink } from '../../storage/lowdb/group-commit.ts';
 import { settledState } from './helpers.ts';
 
+/** A gate the test opens: `passed()` waits while it is held. */
+function gate() {
+  let held: Promise<void> | undefined;
+  let letGo = () => {};
+  return {
+    passed: () => held,
+    hold() {
+      held = new Promise((resolve) => (letGo = resolve));
+    },
+    release() {
+      held = undefined;
+      letGo();
+    },
+  };
+}
+
 /** A sink that records writes and syncs, and whose writes finish only when the test lets them. */
 function recordingSink() {
   const writes: string[] = [];
   let syncs = 0;
-  let hold: Promise<void> | undefined;
-  let letGo = () => {};
+  const writeGate = gate();
+  const syncGate = gate();
   let failWith: Error | undefined;
-  let syncGate: Promise<void> | undefined;
-  let openSync = () => {};
   let failSyncWith: Error | undefined;
   const sink: AppendSink = {
     async write(data) {
-      await hold;
+      await writeGate.passed();
       if (failWith) throw failWith;
       writes.push(data.toString());
     },
     async sync() {
       syncs++;
-      await syncGate;
+      await syncGate.passed();
       if (failSyncWith) throw failSyncWith;
     },
   };
@@ -28,23 +42,13 @@ function recordingSink() {
     sink,
     writes,
     syncs: () => syncs,
-    holdWrites() {
-      hold = new Promise((resolve) => (letGo = resolve));
-    },
-    release() {
-      hold = undefined;
-      letGo();
-    },
+    holdWrites: writeGate.hold,
+    release: writeGate.release,
     failWrites(error: Error) {
       failWith = error;
     },
-    holdSyncs() {
-      syncGate = new Promise((resolve) => (openSync = resolve));
-    },
-    releaseSyncs() {
-      syncGate = undefined;
-      openSync();
-    },
+    holdSyncs: syncGate.hold,
+    releaseSyncs: syncGate.release,
     failSyncs(error: Error) {
       failSyncWith = error;
     },
