@@ -4,7 +4,6 @@ import { appById, findApp } from '../src/core/catalog.ts';
 import { messages } from '../src/core/i18n/index.ts';
 import { resolvePerson } from '../src/core/org.ts';
 import type { OfficialAccount } from '../src/core/policy.ts';
-import { policyIndex } from '../src/core/policy-index.ts';
 import { put } from '../src/core/records.ts';
 import type { Command } from './command.ts';
 import { commitChanges } from './commit.ts';
@@ -12,12 +11,12 @@ import type { CommandContext, Effect } from './context.ts';
 import { inputFields, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
 import { reply } from './reply.ts';
-import { displayName } from './request-card.ts';
+import { displayName, unitName } from './request-card.ts';
 
 /** `handle (unit, status)`: how an account is named in a list. */
 export function accountItem(account: OfficialAccount, ctx: Pick<CommandContext, 'policy' | 'store' | 'm'>): string {
   const status = statusOf(account, ctx.store.get('accounts', account.id));
-  return ctx.m.accounts.item(account.handle, policyIndex(ctx.policy).unitsById.get(account.unit)?.name ?? account.unit, ctx.m.accounts.status[status] ?? status);
+  return ctx.m.accounts.item(account.handle, unitName(ctx.policy, account.unit), ctx.m.accounts.status[status] ?? status);
 }
 
 export const accounts: Command = {
@@ -31,7 +30,7 @@ export const accounts: Command = {
     const list = ctx.policy.accounts.filter((a) => !app || a.app === app.id);
     const items = list.map((a) => {
       const status = statusOf(a, ctx.store.get('accounts', a.id));
-      return m.accounts.line(a.id, a.handle, appById(ctx.policy, a.app)?.name ?? a.app, policyIndex(ctx.policy).unitsById.get(a.unit)?.name ?? a.unit, m.accounts.status[status] ?? status, displayName(ctx.policy, a.owner));
+      return m.accounts.line(a.id, a.handle, appById(ctx.policy, a.app)?.name ?? a.app, unitName(ctx.policy, a.unit), m.accounts.status[status] ?? status, displayName(ctx.policy, a.owner));
     });
     return { ok: true, effects: [], data: list, reply: reply('info', [{ type: 'heading', text: m.accounts.title(app?.name) }, items.length ? { type: 'list', items } : { type: 'text', text: m.accounts.none }]) };
   },

@@ -1,8 +1,8 @@
 import { appById } from '../src/core/catalog.ts';
 import { answerCensus, reportersFor, startCensus, unitsAnsweredBy } from '../src/core/census.ts';
 import { isAdmin } from '../src/core/org.ts';
-import { policyIndex } from '../src/core/policy-index.ts';
-import { put, type CensusUse } from '../src/core/records.ts';
+import type { Policy } from '../src/core/policy.ts';
+import { put, type Census, type CensusAnswer, type CensusUse } from '../src/core/records.ts';
 import { isRealDate } from '../src/core/time.ts';
 import type { Command } from './command.ts';
 import { commitChanges, duplicateOf } from './commit.ts';
@@ -10,9 +10,20 @@ import type { CommandContext, CommandResult, Effect } from './context.ts';
 import { refused } from './refusals.ts';
 import { censusInvitation } from './remind.ts';
 import { reply } from './reply.ts';
-import { messages } from '../src/core/i18n/index.ts';
+import { messages, type Messages } from '../src/core/i18n/index.ts';
+import { unitName } from './request-card.ts';
 
-const unitName = (ctx: CommandContext, unit: string) => policyIndex(ctx.policy).unitsById.get(unit)?.name ?? unit;
+/** The census invitation's text: what is asked, of which unit, by when. */
+const censusIntro = (m: Messages, c: Census, appName: string, unit: string, policy: Policy) =>
+  `${m.census.ask(c.id, appName, unitName(policy, unit), c.due)}${c.question ? `\n${c.question}` : ''}`;
+
+/** What a census form shows for one unit: the census, the app's name, the invitation and the unit's answer so far. */
+export function censusForm(id: string, unit: string | undefined, ctx: CommandContext): { ok: true; census: Census; unit: string; app: string; intro: string; previous: CensusAnswer | undefined } | { ok: false; text: string } {
+  const census = ctx.store.get('censuses', id);
+  if (!census || !unit) return { ok: false, text: ctx.m.errors.unknownCensus(id) };
+  const app = appById(ctx.policy, census.app)?.name ?? census.app;
+  return { ok: true, census, unit, app, intro: censusIntro(ctx.m, census, app, unit, ctx.policy), previous: ctx.store.get('census_answers', `${census.id}/${unit}`) };
+}
 
 export const census: Command = {
   name: 'census',
@@ -45,12 +56,11 @@ async function start(app: string, f: Record<string, string | undefined>, ctx: Co
   const effects: Effect[] = c.units.flatMap((unit) =>
     reportersFor(ctx.policy, unit).map((p) => {
       const pm = messages(p.locale);
-      const text = `${pm.census.ask(c.id, appName, unitName(ctx, unit), c.due)}${c.question ? `\n${c.question}` : ''}`;
-      return { kind: 'notify' as const, person: p.id, message: censusInvitation(c.id, unit, unitName(ctx, unit), pm, text) };
+      return { kind: 'notify' as const, person: p.id, message: censusInvitation(c.id, unit, unitName(ctx.policy, unit), pm, censusIntro(pm, c, appName, unit, ctx.policy)) };
     }),
   );
   await commitChanges(ctx, { at: now, action: 'census.started', subject: c.id, detail: { app: c.app, due: c.due, units: c.units } }, [put('censuses', c)], c.id, effects);
-  const orphans = c.units.filter((u) => !reportersFor(ctx.policy, u).length).map((u) => unitName(ctx, u));
+  const orphans = c.units.filter((u) => !reportersFor(ctx.policy, u).length).map((u) => unitName(ctx.policy, u));
   return {
     ok: true,
     data: c,
@@ -71,8 +81,8 @@ function status(id: string, ctx: CommandContext): CommandResult {
     data: { census: c, answered, outstanding },
     reply: reply('info', [
       { type: 'heading', text: m.census.statusTitle(c.id, appById(ctx.policy, c.app)?.name ?? c.app, c.due) },
-      { type: 'text', text: m.census.answered(answered.map((u) => unitName(ctx, u))) },
-      { type: 'text', text: outstanding.length ? m.census.outstanding(outstanding.map((u) => unitName(ctx, u))) : m.census.allAnswered },
+      { type: 'text', text: m.census.answered(answered.map((u) => unitName(ctx.policy, u))) },
+      { type: 'text', text: outstanding.length ? m.census.outstanding(outstanding.map((u) => unitName(ctx.policy, u))) : m.census.allAnswered },
     ]),
   };
 }
@@ -103,7 +113,7 @@ export async function submitCensusAnswer(id: string, unit: string | undefined, r
   if (!c) return refused('unknown_census', m.errors.unknownCensus(id));
   const mine = unitsAnsweredBy(ctx.policy, c, ctx.person);
   const target = unit ?? (mine.length === 1 ? mine[0] : undefined);
-  if (!target) return { ...refused('which_unit', mine.length ? m.errors.whichUnit(mine) : m.errors.notReporter(c.units.map((u) => unitName(ctx, u)).join(', '))), field: 'unit' };
+  if (!target) return { ...refused('which_unit', mine.length ? m.errors.whichUnit(mine) : m.errors.notReporter(c.units.map((u) => unitName(ctx.policy, u)).join(', '))), field: 'unit' };
 
   const fields: Record<string, string> = {};
   const usesAppText = (raw.usesApp ?? '').trim().toLowerCase();
@@ -129,12 +139,12 @@ export async function submitCensusAnswer(id: string, unit: string | undefined, r
   const previous = ctx.store.get('census_answers', `${c.id}/${target}`);
   const outcome = answerCensus(c, target, { usesApp: YES.has(usesAppText), uses }, ctx.person, ctx.policy, previous, ctx.now());
   if (!outcome.ok) {
-    const text = outcome.code === 'census_closed' ? m.errors.censusClosed(c.due) : outcome.code === 'no_uses' ? m.errors.noUses : m.errors.notReporter(unitName(ctx, target));
+    const text = outcome.code === 'census_closed' ? m.errors.censusClosed(c.due) : outcome.code === 'no_uses' ? m.errors.noUses : m.errors.notReporter(unitName(ctx.policy, target));
     return { ...refused(outcome.code, text), field: outcome.code === 'no_uses' ? 'use1_purpose' : 'unit' };
   }
   const a = outcome.value;
   await commitChanges(ctx, { at: ctx.now(), action: previous ? 'census.corrected' : 'census.answered', subject: a.id, detail: { uses: a.uses.length, personalData: a.uses.filter((u) => u.personalData).length, revision: a.revision } }, [put('census_answers', a)], a.id);
-  return { ok: true, data: a, effects: [], reply: reply('ok', [{ type: 'heading', text: m.census.recorded(unitName(ctx, target), a.uses.length, a.revision) }]) };
+  return { ok: true, data: a, effects: [], reply: reply('ok', [{ type: 'heading', text: m.census.recorded(unitName(ctx.policy, target), a.uses.length, a.revision) }]) };
 }
 
 /** `census answer CN-1 [--unit U] --uses none` or `--use "purpose | yes | 120 | @account"` (one use; the form takes more). */

@@ -8,6 +8,7 @@ import type { Command } from './command.ts';
 import type { CommandContext } from './context.ts';
 import { refused } from './refusals.ts';
 import { reply, type Block } from './reply.ts';
+import { unitName } from './request-card.ts';
 
 export const policy: Command = {
   name: 'policy',
@@ -31,7 +32,7 @@ export const policy: Command = {
 
 function ruleInFull(rule: Rule, ctx: CommandContext): Block[] {
   const m = ctx.m;
-  const unit = policyIndex(ctx.policy).unitsById.get(rule.unit)?.name ?? rule.unit;
+  const unit = unitName(ctx.policy, rule.unit);
   const apps = (rule.apps ?? []).map((a) => appById(ctx.policy, a)?.name ?? a);
   const items = [
     m.policy.source(rule.source),

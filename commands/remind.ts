@@ -12,7 +12,7 @@ import { dueReminders, type Reminder } from '../src/core/reminders.ts';
 import type { Store } from '../src/core/store.ts';
 import type { Effect } from './context.ts';
 import { reply, type Block, type Reply } from './reply.ts';
-import { displayName } from './request-card.ts';
+import { displayName, unitName } from './request-card.ts';
 
 /** Names shown in a digest before "and N more"; the CSV report has everyone. */
 const DIGEST_NAMES = 40;
@@ -69,7 +69,7 @@ function effectOf(r: Reminder, policy: Policy, store: Store, subjects: (rule: Ru
   if (r.kind === 'census') {
     const census = store.get('censuses', r.census)!;
     const m = messages(resolvePerson(policy, r.person).locale);
-    const unit = idx.unitsById.get(r.unit)?.name ?? r.unit;
+    const unit = unitName(policy, r.unit);
     const text = m.census.reminder(census.id, appById(policy, census.app)?.name ?? census.app, unit, r.daysLeft, census.due);
     return { kind: 'notify', person: r.person, message: censusInvitation(census.id, r.unit, unit, m, text, r.daysLeft < 0 ? 'stop' : 'warn') };
   }

@@ -12,6 +12,7 @@ import type { CommandContext, CommandResult } from './context.ts';
 import { inputFields, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
 import { reply, type Block } from './reply.ts';
+import { unitName } from './request-card.ts';
 
 /** An approver reports on their own unit and below; an admin on everyone. */
 const visibleTo = (ctx: CommandContext) => (unit: string) => hasRole(ctx.person, 'admin') || isWithinUnit(ctx.policy, unit, ctx.person.unit);
@@ -103,10 +104,9 @@ function censusReport(id: string, format: 'text' | 'csv', ctx: CommandContext): 
   if (!census) return refused('unknown_census', m.errors.unknownCensus(id));
   const answers = ctx.store.list('census_answers').filter((a) => a.census === id);
   const r = rollUp(census, answers);
-  const unitName = (u: string) => policyIndex(ctx.policy).unitsById.get(u)?.name ?? u;
   if (format === 'csv') {
     const rows = answers.flatMap((a) => a.uses.map((u) => ({
-      census: id, unit: a.unit, unit_name: unitName(a.unit), purpose: u.purpose, personal_data: u.personalData ? 'yes' : 'no', people: u.people, account: u.account ?? '', answered_by: a.answeredBy, answered_at: a.answeredAt,
+      census: id, unit: a.unit, unit_name: unitName(ctx.policy, a.unit), purpose: u.purpose, personal_data: u.personalData ? 'yes' : 'no', people: u.people, account: u.account ?? '', answered_by: a.answeredBy, answered_at: a.answeredAt,
     })));
     const content = stringify(rows, { header: true, columns: ['census', 'unit', 'unit_name', 'purpose', 'personal_data', 'people', 'account', 'answered_by', 'answered_at'] });
     return { ok: true, reply: reply('info', [{ type: 'file', name: `census-${id}.csv`, mime: 'text/csv', content }]), effects: [], data: rows };
@@ -114,8 +114,8 @@ function censusReport(id: string, format: 'text' | 'csv', ctx: CommandContext): 
   const blocks: Block[] = [
     { type: 'heading', text: m.census.rollupTitle(id, appById(ctx.policy, census.app)?.name ?? census.app) },
     { type: 'text', text: m.census.totals(r.uses, r.personalData, r.percent) },
-    { type: 'list', items: r.units.filter((u) => u.answered).map((u) => m.census.unitLine(unitName(u.unit), u.usesApp, u.uses, u.personalData)) },
-    ...(r.silent.length ? [{ type: 'text' as const, text: m.census.silent(r.silent.map(unitName)) }] : []),
+    { type: 'list', items: r.units.filter((u) => u.answered).map((u) => m.census.unitLine(unitName(ctx.policy, u.unit), u.usesApp, u.uses, u.personalData)) },
+    ...(r.silent.length ? [{ type: 'text' as const, text: m.census.silent(r.silent.map((u) => unitName(ctx.policy, u))) }] : []),
   ];
   return { ok: true, reply: reply('info', blocks), effects: [], data: r };
 }

@@ -1,3 +1,4 @@
+import { policyIndex } from '../src/core/policy-index.ts';
 import { appById } from '../src/core/catalog.ts';
 import { lastValidDate } from '../src/core/explain.ts';
 import { messages } from '../src/core/i18n/index.ts';
@@ -9,6 +10,9 @@ import { reply, type Block, type Reply } from './reply.ts';
 
 /** Who a person is, in words: their name from the policy, else their id. */
 export const displayName = (policy: Policy, person: string) => resolvePerson(policy, person).name;
+
+/** A unit's name for people; its id if the policy names it not. */
+export const unitName = (policy: Policy, unit: string) => policyIndex(policy).unitsById.get(unit)?.name ?? unit;
 
 /** The listed people who may decide a request (for routing, and for Teams' live-card refresh). */
 export function approversOf(policy: Policy, request: ExceptionRequest): Person[] {

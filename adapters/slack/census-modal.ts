@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { CENSUS_USE_SLOTS, type RawUse } from '../../commands/census.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
 import type { CensusAnswer } from '../../src/core/records.ts';
-import { modal, plain } from './modals.ts';
+import { modal, plain, submitted, type StateValues } from './modals.ts';
 
 export const CENSUS_VIEW = 'census.submit';
 
@@ -35,14 +35,12 @@ export function censusModal(census: string, unit: string, intro: string, app: st
   return modal(CENSUS_VIEW, { census, unit }, m.census.formTitle, m.census.send, m, [heading, yesNo(m, 'uses_app', m.census.usesApp(app), previous?.usesApp, false), ...slots]);
 }
 
-type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
-const valueOf = (values: StateValues, block: string) => values[block]?.value?.selected_option?.value ?? values[block]?.value?.value ?? undefined;
 
 /** The submitted form as raw answers, for the command layer to validate. */
 export function submittedCensus(values: StateValues): { usesApp?: string; uses: RawUse[] } {
   const uses = Array.from({ length: CENSUS_USE_SLOTS }, (_, i) => {
     const n = i + 1;
-    return { purpose: valueOf(values, `use${n}_purpose`), personalData: valueOf(values, `use${n}_personal`), people: valueOf(values, `use${n}_people`), account: valueOf(values, `use${n}_account`) };
+    return { purpose: submitted(values, `use${n}_purpose`), personalData: submitted(values, `use${n}_personal`), people: submitted(values, `use${n}_people`), account: submitted(values, `use${n}_account`) };
   });
-  return { usesApp: valueOf(values, 'uses_app'), uses };
+  return { usesApp: submitted(values, 'uses_app'), uses };
 }

@@ -46,7 +46,7 @@ export function denyModal(id: string, intro: string, channel: string, m: Message
   ]);
 }
 
-type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
+export type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
 
 /** The submitted value of an input block, whatever its element. */
 export function submitted(values: StateValues, block: string): string | undefined {

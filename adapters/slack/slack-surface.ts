@@ -3,7 +3,7 @@ import { App, ExpressReceiver, LogLevel, type webApi } from '@slack/bolt';
 import type { Express } from 'express';
 import type { CommandContext, CommandResult } from '../../commands/context.ts';
 import { attestFromReminder } from '../../commands/attest.ts';
-import { submitCensusAnswer } from '../../commands/census.ts';
+import { censusForm, submitCensusAnswer } from '../../commands/census.ts';
 import { applyTransition, refusalFor } from '../../commands/decide-request.ts';
 import { runCommand } from '../../commands/index.ts';
 import { displayName } from '../../commands/request-card.ts';
@@ -117,12 +117,9 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     await guarded(body.user.id, async () => {
       const { census: id, unit } = JSON.parse(action.value ?? '{}') as { census?: string; unit?: string };
       const ctx = ctxFor(body.user.id);
-      const census = bot.store.get('censuses', id ?? '');
-      if (!census || !unit) return void (await tellPrivately(respond, ctx.m.errors.unknownCensus(id ?? '')));
-      const app = appById(bot.policy, census.app)?.name ?? census.app;
-      const unitName = bot.policy.units.find((u) => u.id === unit)?.name ?? unit;
-      const intro = `${ctx.m.census.ask(census.id, app, unitName, census.due)}${census.question ? `\n${census.question}` : ''}`;
-      await client.views.open({ trigger_id: body.trigger_id, view: censusModal(census.id, unit, intro, app, ctx.m, bot.store.get('census_answers', `${census.id}/${unit}`)) });
+      const form = censusForm(id ?? '', unit, ctx);
+      if (!form.ok) return void (await tellPrivately(respond, form.text));
+      await client.views.open({ trigger_id: body.trigger_id, view: censusModal(form.census.id, form.unit, form.intro, form.app, ctx.m, form.previous) });
     }, (text) => tellPrivately(respond, text));
   });
 

@@ -6,8 +6,7 @@ import {
 import type { AuthenticateRequestResult, ServiceClientCredentialsFactory } from 'botframework-connector';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { attestFromReminder } from '../../commands/attest.ts';
-import { submitCensusAnswer } from '../../commands/census.ts';
-import { appById } from '../../src/core/catalog.ts';
+import { censusForm, submitCensusAnswer } from '../../commands/census.ts';
 import { applyTransition, refusalFor } from '../../commands/decide-request.ts';
 import { runCommand } from '../../commands/index.ts';
 import type { AppWarden } from '../../src/app.ts';
@@ -86,15 +85,12 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
   /** The census form opens in place of the invitation and is answered there; problems come back on the form. */
   const onCensus = async (verb: string, data: Record<string, unknown>, ctx: ReturnType<typeof bot.contextFor>): Promise<InvokeBody> => {
     const { census: id, unit } = JSON.parse(String(data.value ?? '{}')) as { census?: string; unit?: string };
-    const census = bot.store.get('censuses', id ?? '');
-    if (!census || !unit) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.errors.unknownCensus(id ?? '') };
-    const app = appById(bot.policy, census.app)?.name ?? census.app;
-    const unitName = bot.policy.units.find((u) => u.id === unit)?.name ?? unit;
-    const intro = `${ctx.m.census.ask(census.id, app, unitName, census.due)}${census.question ? `\n${census.question}` : ''}`;
-    const previous = () => bot.store.get('census_answers', `${census.id}/${unit}`);
-    if (verb === 'census.open') return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census.id, unit, intro, app, ctx.m, previous()) };
-    const result = await submitCensusAnswer(census.id, unit, submittedCensus(data), ctx);
-    if (!result.ok && result.fields) return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census.id, unit, intro, app, ctx.m, previous(), result.fields) };
+    const form = censusForm(id ?? '', unit, ctx);
+    if (!form.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: form.text };
+    const { census, app, intro, previous } = form;
+    if (verb === 'census.open') return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census.id, form.unit, intro, app, ctx.m, previous) };
+    const result = await submitCensusAnswer(census.id, form.unit, submittedCensus(data), ctx);
+    if (!result.ok && result.fields) return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census.id, form.unit, intro, app, ctx.m, previous, result.fields) };
     if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderCard(result.reply) };
   };
