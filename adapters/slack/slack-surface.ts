@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { App, ExpressReceiver, LogLevel, type webApi } from '@slack/bolt';
-import type { Express } from 'express';
 import type { CommandContext, CommandResult } from '../../commands/context.ts';
 import { attestFromReminder } from '../../commands/attest.ts';
 import { censusForm, submitCensusAnswer } from '../../commands/census.ts';
@@ -31,8 +30,7 @@ export interface SlackOptions {
 }
 
 /** `/apps` on Slack: slash command, buttons and forms, all through the command layer. */
-export async function createSlackSurface(bot: AppWarden, options: SlackOptions): Promise<Surface & { app: App }> {
-  let mountOn: Express | undefined;
+export async function createSlackSurface(bot: AppWarden, options: SlackOptions): Promise<Surface> {
   const receiver = new ExpressReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
   const app = new App({
     token: options.token,
@@ -196,10 +194,8 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
 
   return {
     name: 'slack',
-    app,
     mount(express) {
-      mountOn = express;
-      mountOn.use(receiver.router);
+      express.use(receiver.router);
     },
   };
 }

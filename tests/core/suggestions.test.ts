@@ -5,6 +5,7 @@ import { nameKey } from '../../src/core/names.ts';
 import { validatePolicy, type Policy } from '../../src/core/policy.ts';
 import { parsePolicyText } from '../../src/core/policy-text.ts';
 import { suggestApps } from '../../src/core/suggestions.ts';
+import { random } from '../support/random.ts';
 
 /** The definition, as a scan of every name key: the index must give exactly this. */
 function byScan(policy: Policy, typed: string, limit = 3): string[] {
@@ -19,18 +20,6 @@ function byScan(policy: Policy, typed: string, limit = 3): string[] {
       if (d <= allowed && d < (scored.get(app.name) ?? Infinity)) scored.set(app.name, d);
     }
   return [...scored].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([n]) => n);
-}
-
-/** A seeded PRNG, so a failure names a case that can be run again. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]! };
 }
 
 /** What people get wrong: a letter dropped, doubled, swapped or changed, words run together or cut short, other text around it. */
