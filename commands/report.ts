@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { appById } from '../src/core/catalog.ts';
 import { rollUp } from '../src/core/census.ts';
@@ -13,6 +12,7 @@ import { inputFields, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
 import { reply, type Block } from './reply.ts';
 import { unitName } from './request-card.ts';
+import { toCsv } from './csv.ts';
 
 /** An approver reports on their own unit and below; an admin on everyone. */
 const visibleTo = (ctx: CommandContext) => (unit: string) => hasRole(ctx.person, 'admin') || isWithinUnit(ctx.policy, unit, ctx.person.unit);
@@ -89,7 +89,8 @@ function exceptions(format: 'text' | 'csv', ctx: CommandContext): CommandResult 
     .map((r) => (r.status === 'approved' && isExpired(r, now) ? { ...r, status: 'expired' as const } : r));
   const rows = granted.map((r) => ({
     id: r.id, person: r.person, name: resolvePerson(ctx.policy, r.person).name, unit: r.unit, app: r.app, purpose: r.purpose, device: r.device,
-    days: r.days, status: r.status, decided_by: r.decidedBy ?? '', decided_at: r.decidedAt ?? '', expires_at: r.expiresAt ?? '', ended_by: r.endedBy ?? '', ended_at: r.endedAt ?? '',
+    days: r.days, reason: r.reason, status: r.status, decided_by: r.decidedBy ?? '', decided_at: r.decidedAt ?? '', decision_reason: r.decisionReason ?? '',
+    expires_at: r.expiresAt ?? '', ended_by: r.endedBy ?? '', ended_at: r.endedAt ?? '',
   }));
   if (format === 'csv') return csvResult('exceptions.csv', rows, ctx);
   const items = granted.map((r) => m.report.exceptionLine(r.id, resolvePerson(ctx.policy, r.person).name, appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.status, lastValidDate(r.expiresAt!, tz)));
@@ -108,7 +109,7 @@ function censusReport(id: string, format: 'text' | 'csv', ctx: CommandContext): 
     const rows = answers.flatMap((a) => a.uses.map((u) => ({
       census: id, unit: a.unit, unit_name: unitName(ctx.policy, a.unit), purpose: u.purpose, personal_data: u.personalData ? 'yes' : 'no', people: u.people, account: u.account ?? '', answered_by: a.answeredBy, answered_at: a.answeredAt,
     })));
-    const content = stringify(rows, { header: true, columns: ['census', 'unit', 'unit_name', 'purpose', 'personal_data', 'people', 'account', 'answered_by', 'answered_at'] });
+    const content = toCsv(rows, ['census', 'unit', 'unit_name', 'purpose', 'personal_data', 'people', 'account', 'answered_by', 'answered_at']);
     return { ok: true, reply: reply('info', [{ type: 'file', name: `census-${id}.csv`, mime: 'text/csv', content }]), effects: [], data: rows };
   }
   const blocks: Block[] = [
@@ -121,6 +122,6 @@ function censusReport(id: string, format: 'text' | 'csv', ctx: CommandContext): 
 }
 
 function csvResult(name: string, rows: Record<string, unknown>[], ctx: CommandContext): CommandResult {
-  const content = stringify(rows, { header: true, columns: rows[0] ? Object.keys(rows[0]) : ['id'] });
+  const content = toCsv(rows, rows[0] ? Object.keys(rows[0]) : ['id']);
   return { ok: true, reply: reply('info', [{ type: 'file', name, mime: 'text/csv', content }]), effects: [], data: rows };
 }

@@ -1,6 +1,6 @@
 import { runCommand, type CommandContext, type CommandResult } from '../commands/index.ts';
 import { messages } from './core/i18n/index.ts';
-import { resolvePerson } from './core/org.ts';
+import { resolvePerson, resolvePlatformUser } from './core/org.ts';
 import type { Policy } from './core/policy.ts';
 import type { Change } from './core/records.ts';
 import type { AuditEvent, Store } from './core/store.ts';
@@ -13,7 +13,10 @@ export interface AppWarden {
   readonly policy: Policy;
   readonly store: Store;
   readonly now: () => Date;
-  /** A command context for a person given by id or platform id. */
+  /**
+   * A command context. On `slack` and `teams` the ref is that platform's user id and is matched only
+   * against it; elsewhere (the terminal, tests) it is a person id or any platform id.
+   */
   contextFor(personRef: string, surface: string): CommandContext;
   run(text: string, personRef: string, surface: string): Promise<CommandResult>;
   /** Swap in a new policy; stored state is untouched. */
@@ -34,7 +37,7 @@ export function createAppWarden(options: { policy: Policy; store: Store; now?: (
   const outbox = createOutbox(options.store, () => deliverers, now, log);
   const store = noticingOutbox(options.store, (ids) => outbox.notice(ids));
   const contextFor = (personRef: string, surface: string): CommandContext => {
-    const person = resolvePerson(policy, personRef);
+    const person = surface === 'slack' || surface === 'teams' ? resolvePlatformUser(policy, surface, personRef) : resolvePerson(policy, personRef);
     return { policy, store, now, person, m: messages(person.locale), surface };
   };
   return {

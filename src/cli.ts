@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { runCommand } from '../commands/index.ts';
 import { parseCliArgs } from '../adapters/cli/args.ts';
-import { describeUndelivered, renderForTerminal } from '../adapters/cli/render.ts';
+import { describeUndelivered, inertForTerminal, renderForTerminal } from '../adapters/cli/render.ts';
 import { openLowdbStore, openLowdbStoreReadOnly, verifyAuditFile } from '../storage/lowdb/index.ts';
 import { createAppWarden } from './app.ts';
 import { readConfig } from './config.ts';
@@ -25,7 +25,9 @@ type Out = { out: (s: string) => void; err: (s: string) => void };
 const console_: Out = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
 
 /** Exit codes: 0 done, 1 refused (nothing changed), 2 bad usage, configuration or policy file, 70 a fault. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Out = console_): Promise<number> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out = console_): Promise<number> {
+  // Everything printed may hold text someone typed (a reason, a name in the policy): never escapes.
+  const io: Out = { out: (s) => terminal.out(inertForTerminal(s)), err: (s) => terminal.err(inertForTerminal(s)) };
   const parsed = parseCliArgs(argv);
   if (!parsed.ok) return io.err(`${parsed.problem}\n${USAGE}`), 2;
   const args = parsed.args;

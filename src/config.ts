@@ -1,18 +1,30 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DEMO_POLICY_FILE } from './policy-file.ts';
 
 export interface Config {
   port: number;
+  /** The address to listen on: HOST, else loopback in emulator mode and every address otherwise. */
+  host: string;
   dataDir: string;
   policyFile: string;
   /** True when no POLICY_FILE was given and ./policy.yaml does not exist. */
   demoPolicy: boolean;
   /** On when both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
   slack?: { token: string; signingSecret: string; apiUrl?: string };
-  /** Bot Framework settings by their standard names; empty is local emulator mode. */
+  /** Bot Framework settings by their standard names (MicrosoftAppId…). */
   teams: Record<string, string>;
+  /**
+   * How `/api/messages` is served: `off` (404), `authenticated` (MicrosoftAppId set: Bot Framework
+   * tokens checked, tenants allow-listed) or `emulator` (no authentication, so loopback only).
+   */
+  teamsMode: TeamsMode;
+  /** Tenants whose activities are served: MicrosoftAppTenantId and TEAMS_TENANTS. */
+  teamsTenants: string[];
 }
+
+export type TeamsMode = 'off' | 'authenticated' | 'emulator';
 
 /** Overrides of the Bot Framework endpoints (sovereign clouds, tests): botbuilder needs all of them or none. */
 export const BOT_FRAMEWORK_ENDPOINT_KEYS = [
@@ -36,12 +48,42 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
   const dataDir = resolve(overrides.dataDir ?? env.DATA_DIR ?? './data');
   const slack = readSlack(env, problems);
   const teams = readTeams(env, problems);
-  return problems.length ? { ok: false, problems } : { ok: true, config: { port, dataDir, policyFile, demoPolicy, teams, ...(slack ? { slack } : {}) } };
+  const teamsTenants = [...new Set([teams.MicrosoftAppTenantId, ...(env.TEAMS_TENANTS ?? '').split(',')].map((t) => t?.trim()).filter((t): t is string => !!t))];
+  const teamsMode = readTeamsMode(env, teams, !!slack, teamsTenants, problems);
+  const host = readHost(env, teamsMode, problems);
+  return problems.length ? { ok: false, problems } : { ok: true, config: { port, host, dataDir, policyFile, demoPolicy, teams, teamsMode, teamsTenants, ...(slack ? { slack } : {}) } };
+}
+
+/**
+ * The emulator endpoint answers unauthenticated requests, so it is on only when asked for
+ * (TEAMS_EMULATOR=1) or when nothing else is configured (a newcomer's first `npm start`).
+ */
+function readTeamsMode(env: NodeJS.ProcessEnv, teams: Record<string, string>, slack: boolean, tenants: string[], problems: string[]): TeamsMode {
+  const emulator = env.TEAMS_EMULATOR?.trim();
+  if (emulator && emulator !== '1' && emulator !== '0') problems.push(`TEAMS_EMULATOR must be 1 (on) or 0 (off), not "${emulator}"`);
+  if (teams.MicrosoftAppId) {
+    if (emulator === '1') problems.push('TEAMS_EMULATOR=1 and MicrosoftAppId are both set: the emulator endpoint is unauthenticated, so it cannot serve a real bot; unset one');
+    if (!tenants.length) problems.push('MicrosoftAppId is set but no tenant is: set MicrosoftAppTenantId (your Entra tenant id; SingleTenant) or TEAMS_TENANTS (a comma-separated list), so other organisations\' users are refused');
+    return 'authenticated';
+  }
+  if (emulator === '1' || (emulator !== '0' && !slack)) return 'emulator';
+  return 'off';
+}
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
+
+function readHost(env: NodeJS.ProcessEnv, teamsMode: TeamsMode, problems: string[]): string {
+  const host = env.HOST?.trim();
+  if (!host) return teamsMode === 'emulator' ? '127.0.0.1' : '0.0.0.0';
+  if (!isIP(host) && host !== 'localhost') problems.push(`HOST must be an IP address to listen on (e.g. 0.0.0.0, 127.0.0.1, ::), not "${host}"`);
+  else if (teamsMode === 'emulator' && !LOOPBACK.test(host))
+    problems.push(`HOST=${host} with the Teams emulator endpoint on: it takes unauthenticated requests, so it listens on loopback only (HOST=127.0.0.1); set TEAMS_EMULATOR=0, or configure Slack or Teams`);
+  return host;
 }
 
 function readTeams(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string> {
   const teams = Object.fromEntries(BOT_FRAMEWORK_KEYS.flatMap((k) => (env[k]?.trim() ? [[k, env[k]!.trim()]] : []))) as Record<string, string>;
-  const type = teams.MicrosoftAppType ?? 'MultiTenant';
+  const type = teams.MicrosoftAppType ?? (teams.MicrosoftAppTenantId ? 'SingleTenant' : 'MultiTenant');
   if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(type)) problems.push(`MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI, not "${type}"`);
   if (!teams.MicrosoftAppId && (teams.MicrosoftAppPassword || teams.MicrosoftAppTenantId)) problems.push('MicrosoftAppPassword or MicrosoftAppTenantId is set but MicrosoftAppId is not: Teams needs the bot\'s app id');
   if (teams.MicrosoftAppId && !teams.MicrosoftAppPassword && type !== 'UserAssignedMSI') problems.push('MicrosoftAppId is set but MicrosoftAppPassword is not (the client secret of the bot\'s app registration)');
@@ -49,7 +91,7 @@ function readTeams(env: NodeJS.ProcessEnv, problems: string[]): Record<string, s
   const endpoints = BOT_FRAMEWORK_ENDPOINT_KEYS.filter((k) => teams[k]);
   if (endpoints.length && endpoints.length < BOT_FRAMEWORK_ENDPOINT_KEYS.length)
     problems.push(`Bot Framework endpoint overrides come all together or not at all; missing: ${BOT_FRAMEWORK_ENDPOINT_KEYS.filter((k) => !teams[k]).join(', ')}`);
-  return teams;
+  return teams.MicrosoftAppId ? { ...teams, MicrosoftAppType: type } : teams;
 }
 
 function readSlack(env: NodeJS.ProcessEnv, problems: string[]): Config['slack'] {

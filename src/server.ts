@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { openLowdbStore } from '../storage/lowdb/index.ts';
 import { createAppWarden } from './app.ts';
 import { readConfig, type Config } from './config.ts';
@@ -48,18 +48,9 @@ async function main(): Promise<void> {
     if (e instanceof StartupProblem) return refuse([e.message]);
     throw e;
   }
-  const server: Server = buildHttpApp(bot, surfaces).listen(config.port, '0.0.0.0');
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  log(`AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://127.0.0.1:${port} — ${surfaces.map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name)).join(', ')}; data in ${config.dataDir}`);
-
-  // The scheduler ticks every minute (and once now, to catch up on anything missed while down).
+  const server: Server = createServer(buildHttpApp(bot, surfaces));
   const scheduler = createScheduler(bot, log);
-  const tick = () => void scheduler.tick(new Date()).catch((e: Error) => log(`scheduler: ${e.message}`));
-  tick();
-  const every = setInterval(tick, 60_000);
-
+  let every: NodeJS.Timeout | undefined;
   let stopping = false;
   // A store that can no longer write holds state it could not save: stop, so a restart reloads what is on disk.
   const watchStorage = setInterval(() => {
@@ -74,9 +65,9 @@ async function main(): Promise<void> {
     log(`${signal}: finishing requests in flight, then stopping`);
     clearInterval(every);
     clearInterval(watchStorage);
-    server.close();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.once('close', () => resolve()));
+    await closed;
     // What was acknowledged is in the outbox; deliver what can be delivered before letting go.
     await scheduler.idle();
     await bot.drain().catch(() => undefined);
@@ -84,6 +75,8 @@ async function main(): Promise<void> {
     log('stopped; data directory released');
     process.exit(code);
   };
+  // Signals are handled before the server listens: a signal sent as soon as the start line appears
+  // must find its handler, not the default that kills the process.
   // SIGHUP: read POLICY_FILE again. A bad file changes nothing; stored state is never touched.
   process.on('SIGHUP', () => {
     void (async () => {
@@ -93,10 +86,23 @@ async function main(): Promise<void> {
       await store.commit({ at: new Date().toISOString(), actor: 'system', action: 'policy.loaded', subject: config.policyFile, detail: { sha256, reload: true } }, []);
       bot.reloadPolicy(next.value);
       log(`SIGHUP: policy reloaded from ${config.policyFile} (${next.value.rules.length} rules)`);
-    })().catch((e: Error) => log(`SIGHUP: reload failed: ${e.message}`));
+    })().catch((e: Error) => log(`SIGHUP: reload failed, the running policy stays: ${e.message}`));
   });
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  server.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : `${config.host}:${config.port}`;
+  log(`AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://${bound} — ${surfaces.map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name)).join(', ')}; data in ${config.dataDir}`);
+  if (config.teamsMode === 'emulator')
+    log(`Teams emulator endpoint: http://${bound}/api/messages, on this machine only. Try it with the Bot Framework Emulator, or from a terminal: npx appwarden check TikTok`);
+
+  // The scheduler ticks every minute (and once now, to catch up on anything missed while down).
+  const tick = () => void scheduler.tick(new Date()).catch((e: Error) => log(`scheduler: ${e.message}`));
+  tick();
+  every = setInterval(tick, 60_000);
 }
 
 main().catch((e: unknown) => {

@@ -16,8 +16,9 @@ export async function surfacesFor(config: Config, bot: AppWarden, log: (line: st
       throw new StartupProblem(`Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`);
     }
   }
-  // Bot Framework is always on: with no MicrosoftAppId it is the local emulator endpoint.
-  surfaces.push(createTeamsSurface(bot, { auth: config.teams, log }));
+  // Bot Framework: authenticated with a MicrosoftAppId; else the emulator endpoint, only when asked for
+  // (or nothing else is configured), and then the server listens on loopback only (see config.ts).
+  if (config.teamsMode !== 'off') surfaces.push(createTeamsSurface(bot, { auth: config.teams, tenants: config.teamsTenants, log }));
   return surfaces;
 }
 
@@ -34,6 +35,6 @@ export async function deliverersFor(config: Config, bot: AppWarden, log: (line: 
       throw new StartupProblem(`Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`);
     }
   }
-  if (config.teams.MicrosoftAppId) out.push(createTeamsDeliverer(bot, config.teams, log));
+  if (config.teamsMode === 'authenticated') out.push(createTeamsDeliverer(bot, config.teams, log));
   return out;
 }

@@ -3,6 +3,16 @@ import { replyText, type Reply, type Tone } from '../../commands/reply.ts';
 
 const MARKS: Record<Tone, string> = { ok: '✅', warn: '⚠️ ', stop: '⛔', info: 'ℹ️ ', error: '✖' };
 
+/**
+ * Control characters other than newline and tab, C1 controls (U+0080–U+009F, which include the one-byte
+ * CSI) and bidi overrides: typed text holding them could move the cursor, recolour, retitle or rewrite
+ * what a terminal shows (ANSI escapes start with ESC, U+001B). Without them an escape is inert text.
+ */
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+/** Text made safe to print on a terminal: what was typed shows as characters, never as commands. */
+export const inertForTerminal = (text: string) => text.replace(TERMINAL_CONTROLS, (c) => (c === '\u001B' ? '␛' : '\uFFFD'));
+
 /** A reply for a terminal: the tone's mark before the first line, then the plain text. A file is printed as it is. */
 export function renderForTerminal(reply: Reply): string {
   const file = reply.blocks.find((b) => b.type === 'file');

@@ -11,10 +11,14 @@ const MARKS: Record<Tone, string> = { ok: '✅', warn: '⚠️', stop: '⛔', in
 
 /**
  * Text people typed, made inert for the markdown a TextBlock renders: no links, emphasis or lists
- * that the author did not intend.
+ * that the author did not intend, and no `{{DATE(…)}}` / `{{TIME(…)}}` functions, which the Teams
+ * client evaluates in card text (a zero-width joiner between the braces keeps them as typed).
  */
 export function escapeCardText(text: string): string {
-  return text.replace(/([\\`*_[\]()<>#~|])/g, '\\$1').replace(/^(\s*)([-+]|\d+\.)\s/gm, '$1\\$2 ');
+  return text
+    .replace(/([\\`*_[\]()<>#~|])/g, '\\$1')
+    .replace(/^(\s*)([-+]|\d+\.)\s/gm, '$1\\$2 ')
+    .replace(/\{(?=\{)/g, '{\u2060');
 }
 
 const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text: escapeCardText(text), wrap: true, ...extra });

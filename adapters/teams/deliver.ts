@@ -1,10 +1,10 @@
 import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type ConversationReference } from 'botbuilder';
 import type { Effect } from '../../commands/context.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
-import { resolvePerson } from '../../src/core/org.ts';
 import { approvalCard } from './approval-card.ts';
 import { renderCard } from './card.ts';
-import { conversationById, personalConversation } from './conversations.ts';
+import { conversationById } from './conversations.ts';
+import { personalChat, type TeamsLink } from './personal-chat.ts';
 
 const messageKey = (subject: string) => `teams:${subject}`;
 
@@ -13,17 +13,17 @@ const messageKey = (subject: string) => `teams:${subject}`;
  * direct messages. Teams offers a bot no way to look back at what it sent, so an item interrupted by a
  * crash is sent again here (the Slack side can check).
  */
-export function teamsDeliverer(bot: AppWarden, adapter: CloudAdapter, appId: string, log: (line: string) => void): Deliverer {
-  return { platform: 'teams', deliver: (effect) => deliverEffect(effect, bot, adapter, appId, log) };
+export function teamsDeliverer(bot: AppWarden, link: TeamsLink, log: (line: string) => void): Deliverer {
+  return { platform: 'teams', deliver: (effect) => deliverEffect(effect, bot, link, log) };
 }
 
-async function deliverEffect(effect: Effect, bot: AppWarden, adapter: CloudAdapter, appId: string, log: (line: string) => void): Promise<void> {
-  const send = (reference: ConversationReference, logic: Parameters<CloudAdapter['continueConversationAsync']>[2]) => adapter.continueConversationAsync(appId, reference, logic);
+async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, log: (line: string) => void): Promise<void> {
+  const send = (reference: ConversationReference, logic: Parameters<CloudAdapter['continueConversationAsync']>[2]) => link.adapter.continueConversationAsync(link.appId, reference, logic);
   if (effect.kind === 'notify') {
-    const person = resolvePerson(bot.policy, effect.person);
-    const reference = personalConversation(bot, person.teams ?? person.id);
+    // Addressed by person id: whoever the policy now says they are, the chat the bot has with them.
+    const reference = await personalChat(bot, link, effect.person);
     if (!reference) {
-      if (person.teams) log(`teams: no personal chat with ${effect.person} yet (they have not installed or messaged the bot); message not sent`);
+      log(`teams: no way to reach ${effect.person} in Teams yet (they have not messaged the bot, in a chat or a channel); message not sent`);
       return;
     }
     await send(reference, (ctx) => ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(effect.message))] }).then(() => undefined));
@@ -33,13 +33,13 @@ async function deliverEffect(effect: Effect, bot: AppWarden, adapter: CloudAdapt
   const card = effect.subject && bot.store.get('requests', effect.subject) ? approvalCard(bot, effect.subject) : renderCard(effect.message);
   const known = effect.kind === 'update' ? bot.store.get('messages', messageKey(effect.subject)) : undefined;
   if (known) {
-    const reference = conversationById(bot, known.ref.conversation!);
+    const reference = conversationById(bot, known.ref.conversation!, link.trust);
     if (reference) await send(reference, (ctx) => ctx.updateActivity({ type: 'message', id: known.ref.activity!, attachments: [CardFactory.adaptiveCard(card)] }).then(() => undefined));
     return;
   }
   const channelName = effect.kind === 'post' ? effect.channel : 'approvals';
   const conversation = bot.policy.channels[channelName]?.teams;
-  const reference = conversation ? conversationById(bot, conversation) : undefined;
+  const reference = conversation ? conversationById(bot, conversation, link.trust) : undefined;
   if (!conversation || !reference) {
     if (conversation) log(`teams: cannot reach ${conversation} yet (the bot has not been added to that team); message not posted`);
     return;
@@ -58,11 +58,14 @@ async function deliverEffect(effect: Effect, bot: AppWarden, adapter: CloudAdapt
   }
 }
 
+/** The token audience of the Bot Connector: the override's, else Bot Framework's public cloud. */
+export const connectorAudience = (auth: Record<string, string | undefined>) => auth.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com';
+
 /** A Teams deliverer for a process with no HTTP endpoint (`appwarden remind`): proactive messages only. */
 export function createTeamsDeliverer(bot: AppWarden, auth: Record<string, string | undefined>, log: (line: string) => void): Deliverer {
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: auth.MicrosoftAppId, MicrosoftAppPassword: auth.MicrosoftAppPassword, MicrosoftAppType: auth.MicrosoftAppType, MicrosoftAppTenantId: auth.MicrosoftAppTenantId,
   });
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(auth, credentials));
-  return teamsDeliverer(bot, adapter, auth.MicrosoftAppId ?? '', log);
+  return teamsDeliverer(bot, { adapter, appId: auth.MicrosoftAppId ?? '', trust: 'bot-framework', audience: connectorAudience(auth) }, log);
 }

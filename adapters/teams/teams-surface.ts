@@ -14,14 +14,18 @@ import type { Surface } from '../../src/http-app.ts';
 import { approvalCard, REFRESH_VERB } from './approval-card.ts';
 import { censusCard, submittedCensus } from './census-card.ts';
 import { renderCard } from './card.ts';
-import { rememberConversation } from './conversations.ts';
-import { teamsDeliverer } from './deliver.ts';
+import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
+import { connectorAudience, teamsDeliverer } from './deliver.ts';
+import { personalChat, type TeamsLink } from './personal-chat.ts';
+import type { Reply } from '../../commands/reply.ts';
 
 /** The Bot Framework settings, by their standard names; none set is local emulator mode. */
 export type TeamsAuthSettings = Record<string, string | undefined>;
 
 export interface TeamsOptions {
   auth: TeamsAuthSettings;
+  /** Tenants whose users are served (MicrosoftAppTenantId, TEAMS_TENANTS); required with MicrosoftAppId. */
+  tenants?: readonly string[];
   /** Outbound credentials; by default from MicrosoftAppId / MicrosoftAppPassword (tests pass their own). */
   credentialsFactory?: ServiceClientCredentialsFactory;
   log: (line: string) => void;
@@ -37,16 +41,22 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
   });
   const auth = new ConfigurationBotFrameworkAuthentication(options.auth, credentials);
   const adapter = new AuthenticatedCloudAdapter(auth);
+  // With an app id every request's token is checked; without one this is the local emulator endpoint.
+  const trust: Trust = appId ? 'bot-framework' : 'emulator';
+  const tenants = new Set(options.tenants ?? []);
+  if (trust === 'bot-framework' && !tenants.size) throw new Error('teams: a MicrosoftAppId needs at least one allowed tenant');
+  const link: TeamsLink = { adapter, appId, trust, audience: connectorAudience(options.auth) };
   adapter.onTurnError = async (context, error) => {
     const ref = randomUUID().slice(0, 8);
     options.log(`teams: fault ${ref}: ${error.stack ?? error}`);
     if (context.activity.type === ActivityTypes.Message) await context.sendActivity(bot.contextFor(personOf(context), 'teams').m.errors.fault(ref)).catch(() => undefined);
   };
-  bot.addDeliverer(teamsDeliverer(bot, adapter, appId, options.log));
+  bot.addDeliverer(teamsDeliverer(bot, link, options.log));
+  const personOf = (context: TurnContext) => teamsIdentity(context, trust);
 
   const onTurn = async (context: TurnContext): Promise<InvokeBody | undefined> => {
     const person = personOf(context);
-    await rememberConversation(bot, context, person);
+    await rememberConversation(bot, context, person && bot.contextFor(person, 'teams').person.id, trust);
     const a = context.activity;
     if (a.type === ActivityTypes.Message && typeof a.text === 'string') return void (await onMessage(context, person));
     if (a.type === ActivityTypes.Invoke && a.name === 'adaptiveCard/action') return onCardAction(context, person);
@@ -56,10 +66,25 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
   const onMessage = async (context: TurnContext, person: string) => {
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
     const command = text.replace(/<at>[^<]*<\/at>/g, '').trim().replace(/^apps(\s+|$)/i, '');
-    const result = await runCommand(command, { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:activity:${context.activity.id}` });
+    const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:activity:${context.activity.id}` };
+    const result = await runCommand(command, ctx);
     if (result.code === 'duplicate') return;
-    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(result.reply))] });
+    await answer(context, ctx.person.id, result.reply, ctx.m);
     await bot.drain();
+  };
+
+  /**
+   * In a personal chat the answer goes back where it was asked. In a channel or group chat a private
+   * answer (the person's own requests, a report naming people) goes to their personal chat instead,
+   * and the channel only hears where it went.
+   */
+  const answer = async (context: TurnContext, person: string, reply: Reply, m: ReturnType<typeof bot.contextFor>['m']) => {
+    const card = { attachments: [CardFactory.adaptiveCard(renderCard(reply))] };
+    if (context.activity.conversation?.conversationType === 'personal' || reply.visibility === 'public') return void (await context.sendActivity(card));
+    const chat = await personalChat(bot, link, person).catch((e: Error) => void options.log(`teams: could not open a personal chat with ${person}: ${e.message}`));
+    if (chat) await adapter.continueConversationAsync(appId, chat, async (personal) => void (await personal.sendActivity(card)));
+    const pointer = { visibility: 'public', tone: 'info', blocks: [{ type: 'text', text: chat ? m.teams.answeredPrivately : m.teams.cannotAnswerPrivately }] } satisfies Reply;
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(pointer))] });
   };
 
   const onCardAction = async (context: TurnContext, person: string): Promise<InvokeBody> => {
@@ -95,6 +120,20 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderCard(result.reply) };
   };
 
+  /** Why an authenticated activity is still not served; undefined when it is. */
+  const refusal = (activity: Partial<Activity>, remoteAddress: string | undefined): string | undefined => {
+    if (trust === 'bot-framework') {
+      // A person is known by the Entra object id Teams signs into their activities; without it, nobody.
+      if ((activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke) && !activity.from?.aadObjectId) return 'an activity with no Entra object id (from.aadObjectId)';
+      const tenant = tenantOf(activity);
+      return tenant && tenants.has(tenant) ? undefined : `an activity from tenant ${tenant ?? '(none)'}, which this bot does not serve`;
+    }
+    // Unauthenticated: only a Bot Framework Emulator on this machine, talking to a service URL on this machine.
+    if (!isLoopback(remoteAddress)) return `an emulator-mode request from ${remoteAddress}, not from this machine`;
+    if (!isLoopbackUrl(activity.serviceUrl)) return `an emulator-mode activity whose serviceUrl ${String(activity.serviceUrl).slice(0, 100)} is not on this machine`;
+    return undefined;
+  };
+
   return {
     name: 'teams',
     ...(appId ? {} : { mode: 'local emulator mode: no MicrosoftAppId, requests are not authenticated' }),
@@ -110,6 +149,11 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
         } catch (e) {
           options.log(`teams: refused a request: ${(e as Error).message.split('\n')[0]}`);
           return void res.status(401).type('text/plain').send('unauthorized');
+        }
+        const refused = refusal(activity, req.socket.remoteAddress);
+        if (refused) {
+          options.log(`teams: refused ${refused}`);
+          return void res.status(403).type('text/plain').send('forbidden: this bot serves only its own organisation');
         }
         let invoke: InvokeBody | undefined;
         const response = await adapter.runAuthenticated(identity, activity as Activity, async (context) => {
@@ -134,9 +178,20 @@ class AuthenticatedCloudAdapter extends CloudAdapter {
   }
 }
 
-/** The person behind a Teams user: matched by AAD object id, else the channel account id. */
-function personOf(context: TurnContext): string {
-  return context.activity.from?.aadObjectId ?? context.activity.from?.id ?? 'unknown';
+/**
+ * The Teams identity of the sender: their Entra object id, which Teams puts in every activity it
+ * signs. The local emulator has none, so there the channel account id stands in (loopback only).
+ */
+function teamsIdentity(context: TurnContext, trust: Trust): string {
+  const from = context.activity.from;
+  return from?.aadObjectId ?? (trust === 'emulator' ? from?.id : undefined) ?? 'unknown';
+}
+
+const isLoopback = (address: string | undefined) => !!address && (/^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address));
+function isLoopbackUrl(url: unknown): boolean {
+  if (typeof url !== 'string' || !URL.canParse(url)) return false;
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || isLoopback(host);
 }
 
 const renderCardText = (reply: Parameters<typeof renderCard>[0]) => String(renderCard(reply).fallbackText);

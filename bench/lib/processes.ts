@@ -14,14 +14,14 @@ export interface Running {
 
 /**
  * Starts `node --import tsx <script>` from the repository root (so the server finds the demo pack, as
- * `npm start` does) and waits for its `listening on http://127.0.0.1:PORT` line.
+ * `npm start` does), on loopback, and waits for its `listening on http://127.0.0.1:PORT` line.
  */
 export async function startListening(script: string, env: Record<string, string>, nodeArgs: string[] = [], timeoutMs = 60_000): Promise<Running> {
   // A .js/.mjs file (e.g. the server bundled ahead) runs on plain node; TypeScript goes through tsx, as `npm start` does.
   const loader = /\.m?js$/.test(script) ? [] : ['--import', 'tsx'];
   const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

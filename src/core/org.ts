@@ -32,6 +32,32 @@ export function resolvePerson(policy: Policy, ref: string): Person {
   };
 }
 
+export type Platform = 'slack' | 'teams';
+
+const byPlatform = new WeakMap<Policy, Record<Platform, Map<string, string>>>();
+
+/**
+ * The person behind a platform identity: matched only against that platform's ids in the policy
+ * (`people[].slack`, `people[].teams`), never against person ids or another platform's ids, so a
+ * sender cannot claim to be someone by sending their name or their Slack id. Someone unlisted keeps
+ * their platform id as their person id, unless that id already names someone (then it is prefixed).
+ */
+export function resolvePlatformUser(policy: Policy, platform: Platform, platformId: string): Person {
+  let ids = byPlatform.get(policy);
+  if (!ids) {
+    ids = { slack: new Map(), teams: new Map() };
+    for (const p of policy.people) {
+      if (p.slack) ids.slack.set(p.slack, p.id);
+      if (p.teams) ids.teams.set(p.teams, p.id);
+    }
+    byPlatform.set(policy, ids);
+  }
+  const listed = ids[platform].get(platformId);
+  if (listed) return resolvePerson(policy, listed);
+  const namesSomeone = resolvePerson(policy, platformId).listed;
+  return resolvePerson(policy, namesSomeone ? `${platform}:${platformId}` : platformId);
+}
+
 /** The unit and its ancestors, nearest first: a rule on any of them binds the unit. */
 export function unitChain(policy: Policy, unit: string): string[] {
   return policyIndex(policy).unitChains.get(unit) ?? [unit];

@@ -62,11 +62,20 @@ export interface PlatformMessage {
 
 /** How to reach a conversation later (a Teams conversation reference, as the SDK gives it). */
 export interface ConversationRecord {
-  /** `teams:user:<aadObjectId>` for a person's personal chat, `teams:conversation:<id>` for a channel or chat. */
+  /**
+   * `teams:user:<person>` for a person's personal chat, `teams:conversation:<id>` for a channel or
+   * chat, `teams:member:<person>` for how to open a personal chat with someone met in a channel,
+   * `teams:tenant:<id>` for the tenant's service URL.
+   */
   id: string;
   platform: string;
   person?: string;
   reference: Record<string, unknown>;
+  /**
+   * Where the reference came from: an activity whose Bot Framework token was checked, or the local
+   * emulator. Only references of the running mode are ever sent to; older records without it are not.
+   */
+  trust?: 'bot-framework' | 'emulator';
   at: string;
 }
 

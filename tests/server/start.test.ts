@@ -1,37 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../support/cli.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
-import { npmStartCommand } from '../support/npm-start.ts';
+import { startServer } from '../support/server-process.ts';
 import { postToSlackEndpoint, SIGNING_SECRET, slashCommand } from '../support/slack-requests.ts';
-
-const children: ChildProcess[] = [];
-afterEach(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-let start: ReturnType<typeof npmStartCommand>;
-beforeAll(() => void (start = npmStartCommand()), 60_000);
-
-/** What `npm start` runs (the bundle it builds, with its node flags) in a child process, with only the given environment. */
-function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, [...start.nodeArgs, start.script], { cwd: ROOT, env: { PATH: process.env.PATH!, ...env } });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c) => (stdout += c));
-  child.stderr!.on('data', (c) => (stderr += c));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const listening = new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', () => {
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-      if (m) resolve(Number(m[1]));
-    });
-    void exited.then((code) => reject(new Error(`server exited ${code}: ${stderr}`)));
-  });
-  listening.catch(() => undefined); // a test that expects a refusal awaits `exited` instead
-  return { child, listening, exited, out: () => stdout, err: () => stderr };
-}
 
 describe('npm start', () => {
   it('with the two Slack variables serves /slack/events and /healthz, and stops cleanly on SIGTERM', async () => {
@@ -39,9 +12,9 @@ describe('npm start', () => {
     const data = await tempDir();
     const s = startServer({ PORT: '0', DATA_DIR: data, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
     const port = await s.listening;
-    expect(s.out()).toMatch(/AppWarden for Demo Agency \(demo policy pack\): listening .* slack, teams \(local emulator mode: no MicrosoftAppId, requests are not authenticated\); data in/);
+    expect(s.out()).toMatch(/AppWarden for Demo Agency \(demo policy pack\): listening on http:\/\/127\.0\.0\.1:\d+ — slack; data in/);
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
-    expect(health).toEqual({ ok: true, organization: 'Demo Agency', surfaces: ['slack', 'teams'] });
+    expect(health).toEqual({ ok: true, organization: 'Demo Agency', surfaces: ['slack'] });
     const res = await postToSlackEndpoint(`http://127.0.0.1:${port}/slack/events`, slashCommand(fake.url, 'U0STAFF', 'attest tiktok'));
     expect(res.status).toBe(200);
     // The answer comes in the ack, and by then the attestation is on disk.
@@ -95,11 +68,7 @@ describe('policy reload', () => {
     const s = startServer({ PORT: '0', DATA_DIR: join(dir, 'data'), POLICY_FILE: policyFile });
     const port = await s.listening;
     const organization = async () => (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).organization;
-    const waitFor = async (re: RegExp) => {
-      // Waits for the server process to react; generous, because a loaded CI machine is slow to schedule it.
-      for (let i = 0; i < 1000 && !re.test(s.out()); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(s.out()).toMatch(re);
-    };
+    const waitFor = s.waitForOutput;
     await writeFile(policyFile, 'organization: [not, valid]\n');
     s.child.kill('SIGHUP');
     await waitFor(/refused, the running policy stays/);

@@ -22,6 +22,7 @@ export async function startFakeConnector() {
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
+      if (req.method === 'POST' && /^\/v3\/conversations\/?(\?|$)/.test(req.url ?? '')) return createConversation(req, raw, res);
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       if (!m) {
         res.writeHead(404).end();
@@ -34,6 +35,17 @@ export async function startFakeConnector() {
       res.end(JSON.stringify(tooBig ? { error: { code: 'MessageSizeTooBig' } } : { id: m[2] && req.method === 'PUT' ? decodeURIComponent(m[2]) : `activity-${++n}` }));
     });
   });
+  /** Opening a personal chat: Teams needs the tenant and exactly one member, and answers the new conversation's id. */
+  const createConversation = (req: IncomingMessage, raw: string, res: import('node:http').ServerResponse) => {
+    const body = raw ? JSON.parse(raw) : {};
+    calls.push({ method: 'CREATE', conversation: '', headers: req.headers, body });
+    const tenant = body.tenantId ?? body.channelData?.tenant?.id;
+    if (!tenant || !Array.isArray(body.members) || body.members.length !== 1 || !body.members[0]?.id) {
+      res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'BadArgument', message: 'Tenant id and one member are required' } }));
+      return;
+    }
+    res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: `a:personal-created-${++n}`, serviceUrl: url }));
+  };
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let last = Date.now();

@@ -16,6 +16,8 @@ export const TEAMS = {
   inoue: '5b7c3a1e-2f4d-4e8a-9c61-0d2e7f3a9b14',
 };
 export const APPROVALS = '19:approvals@thread.tacv2';
+/** The organisation's Entra tenant, the one the bot serves. */
+export const TENANT = 'tenant-1';
 const BOT = { id: '28:appwarden-bot', name: 'AppWarden' };
 let counter = 0;
 
@@ -26,7 +28,7 @@ export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Part
   const clock = testClock(at);
   const logs: string[] = [];
   const bot = createAppWarden({ policy: loadPack(pack), store, now: clock.now, log: (l) => logs.push(l) });
-  const surface = createTeamsSurface(bot, { auth, log: (l) => logs.push(l), ...extra });
+  const surface = createTeamsSurface(bot, { auth, tenants: [TENANT], log: (l) => logs.push(l), ...extra });
   const server: Server = await new Promise((resolve) => {
     const s = buildHttpApp(bot, [surface]).listen(0, '127.0.0.1', () => resolve(s));
   });
