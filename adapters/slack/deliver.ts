@@ -3,6 +3,7 @@ import type { Effect } from '../../commands/context.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
 import { resolvePerson } from '../../src/core/org.ts';
 import { renderBlocks } from './render.ts';
+import { createMembership, homeOf, type Membership } from './workspace.ts';
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 /** Every message AppWarden posts carries its outbox key, so a resend after a crash can be detected. */
@@ -16,8 +17,11 @@ export function slackUserOf(bot: AppWarden, person: string): string | undefined 
 
 const messageKey = (subject: string) => `slack:${subject}`;
 
-/** Delivers effects on Slack: posts (remembered so a decision can update them), updates, direct messages. */
-export function slackDeliverer(bot: AppWarden, client: webApi.WebClient, log: (line: string) => void, botUserId?: string): Deliverer {
+/**
+ * Delivers effects on Slack: posts (remembered so a decision can update them), updates, direct
+ * messages. Its audience is the announcements channel's members who are the organisation's people.
+ */
+export function slackDeliverer(bot: AppWarden, client: webApi.WebClient, log: (line: string) => void, membership: Membership, botUserId?: string): Deliverer {
   /** Where an effect goes: a channel, a person's DM, or an existing message; undefined when Slack has no place for it. */
   const target = (effect: Effect): { channel: string; ts?: string } | undefined => {
     if (effect.kind === 'notify') {
@@ -64,7 +68,9 @@ export function slackDeliverer(bot: AppWarden, client: webApi.WebClient, log: (l
       const members: string[] = [];
       for await (const page of client.paginate('conversations.members', { channel, limit: 1000 }) as AsyncIterable<{ members?: string[] }>)
         members.push(...(page.members ?? []));
-      return members.filter((m) => m !== botUserId);
+      // Bots, deactivated accounts and Slack Connect members of other organisations are in the
+      // channel but need not comply: never counted, never sent a reminder.
+      return membership.ours(members.filter((m) => m !== botUserId));
     },
   };
 }
@@ -77,5 +83,5 @@ export async function createSlackDeliverer(bot: AppWarden, options: { token: str
     logLevel: webApi.LogLevel.ERROR,
   });
   const auth = await client.auth.test();
-  return slackDeliverer(bot, client, log, auth.user_id);
+  return slackDeliverer(bot, client, log, createMembership(homeOf(auth), { lookup: client, sweep: client }, log), auth.user_id);
 }

@@ -1,6 +1,6 @@
 import type { Block as NeutralBlock, Reply, Tone } from '../../commands/reply.ts';
 import { replyText } from '../../commands/reply.ts';
-import { escapeMrkdwn as esc, fit } from './mrkdwn.ts';
+import { escapeCode, escapeMrkdwn as esc, fit } from './mrkdwn.ts';
 
 /** Slack's documented limits (Block Kit reference). */
 export const LIMITS = { blocks: 50, sectionText: 3000, fields: 10, fieldText: 2000, buttonText: 75, buttonValue: 2000, contextText: 3000 };
@@ -24,6 +24,7 @@ const context = (text: string): SlackBlock => ({ type: 'context', elements: [mrk
 function renderBlock(b: NeutralBlock, tone: Tone | undefined): SlackBlock[] {
   switch (b.type) {
     case 'heading':
+      // Our asterisks outside, the escaped text inside: typed text can neither close nor reopen the bold.
       return [section(`${tone ? `${MARKS[tone]} ` : ''}*${esc(b.text)}*`)];
     case 'text':
       return [section(esc(b.text))];
@@ -52,7 +53,7 @@ function renderBlock(b: NeutralBlock, tone: Tone | undefined): SlackBlock[] {
     case 'file': {
       // Ephemeral replies cannot carry files; show the start and say where the rest is.
       const shown = fit(b.content, LIMITS.sectionText - 10);
-      return [section(`\`\`\`${esc(shown)}\`\`\``), context(esc(`${b.name} · ${b.content.split('\n').length - 1} rows`))];
+      return [section(`\`\`\`${escapeCode(shown)}\`\`\``), context(esc(`${b.name} · ${b.content.split('\n').length - 1} rows`))];
     }
   }
 }

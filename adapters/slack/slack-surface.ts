@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { App, ExpressReceiver, LogLevel, type webApi } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, webApi } from '@slack/bolt';
 import type { CommandContext, CommandResult } from '../../commands/context.ts';
 import { attestFromReminder } from '../../commands/attest.ts';
 import { censusForm, submitCensusAnswer } from '../../commands/census.ts';
@@ -16,6 +16,8 @@ import { CENSUS_VIEW, censusModal, submittedCensus } from './census-modal.ts';
 import { slackDeliverer } from './deliver.ts';
 import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted } from './modals.ts';
 import { renderBlocks } from './render.ts';
+import { createMembership, homeOf } from './workspace.ts';
+import { guardWorkspace, type Refusal } from './workspace-guard.ts';
 
 export interface SlackOptions {
   token: string;
@@ -44,7 +46,13 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
   });
   await app.init();
   const auth = await app.client.auth.test();
-  bot.addDeliverer(slackDeliverer(bot, app.client, options.log, auth.user_id));
+  // One workspace is served: the token's. Who is in it is Slack's user record, looked up quickly for a
+  // clicker (their ack waits) and patiently for the announcements channel.
+  const home = homeOf(auth);
+  const lookup = new webApi.WebClient(options.token, { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...LOOKUP_CLIENT, logLevel: webApi.LogLevel.ERROR });
+  const membership = createMembership(home, { lookup, sweep: app.client }, options.log);
+  bot.addDeliverer(slackDeliverer(bot, app.client, options.log, membership, auth.user_id));
+  guardWorkspace(app, home, membership, (refusal, user) => refusalWords(bot, refusal, user), options.log);
   const ctxFor = (user: string, key?: string): CommandContext => ({ ...bot.contextFor(user, 'slack'), ...(key ? { idempotencyKey: key } : {}) });
   /** Faults are caught here, once: logged with a reference, answered with a short apology. */
   const guarded = async (user: string, work: () => Promise<void>, tell: (text: string) => Promise<unknown>) => {
@@ -57,14 +65,15 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     }
   };
 
-  app.command('/apps', async ({ command, ack, respond, client }) => {
+  app.command('/apps', async ({ command, ack, respond, client, context }) => {
     const bare = bareRequestApp(command.text);
     if (bare !== undefined) {
       await ack(); // the form opens with the trigger, which Slack expires 3 s after the command
       const ctx = ctxFor(command.user_id);
       return guarded(command.user_id, () => openRequestForm(client, command.trigger_id, bare, 'corporate', ctx, (r) => respond({ response_type: 'ephemeral', ...renderBlocks(r.reply) })), (text) => respond({ response_type: 'ephemeral', text }));
     }
-    const answer = answerThroughAck(ack, respond, options.ackBudgetMs ?? ACK_BUDGET_MS);
+    const waited = typeof context.arrivedAt === 'number' ? performance.now() - context.arrivedAt : 0;
+    const answer = answerThroughAck(ack, respond, (options.ackBudgetMs ?? ACK_BUDGET_MS) - waited);
     await guarded(command.user_id, async () => {
       const ctx = ctxFor(command.user_id, `slack:command:${command.trigger_id}`);
       const result = await runCommand(command.text, ctx);
@@ -215,6 +224,20 @@ async function uploadPrivately(client: webApi.WebClient, user: string, file: { n
 
 /** Slack waits 3 s for an ack; an answer not ready by this goes through response_url instead. */
 const ACK_BUDGET_MS = 2_000;
+
+/**
+ * The clicker's lookup happens before the ack, so it is short: one retry, a 1 s timeout, and a 429 is
+ * not waited out. A lookup that fails is answered "try again", never taken as a yes.
+ */
+const LOOKUP_CLIENT: webApi.WebClientOptions = { retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 100 }, timeout: 1_000, rejectRateLimitedCalls: true };
+
+/** What someone the bot does not serve is told, in the organisation's words. */
+function refusalWords(bot: AppWarden, refusal: Refusal, user: string): { text: string; close: string } {
+  const { m } = bot.contextFor(user, 'slack');
+  const org = bot.policy.organization.name;
+  const text = refusal === 'other-workspace' ? m.slack.otherWorkspace(org) : refusal === 'not-ours' ? m.slack.notOurs(org) : m.slack.tryAgain;
+  return { text, close: m.form.cancel };
+}
 
 /**
  * A slash command's answer goes in the ack itself when it is ready in time: "Recorded" then arrives

@@ -28,6 +28,7 @@ describe('idempotency', () => {
       ...s.bot.policy,
       people: [...s.bot.policy.people, { id: 'ken', name: 'Ken Approver', unit: 'demo', roles: ['approver'], slack: 'U0APPROVER2' }],
     });
+    s.fake.addUsers({ id: 'U0APPROVER2', real_name: 'Ken Approver' });
     await s.command('U0STAFF', 'request instagram --purpose public-communications --reason "Campaign"');
     await s.fake.until(() => s.store.get('messages', 'slack:EX-1'), 'the approvals post');
     await Promise.all([

@@ -16,6 +16,8 @@ const SCOPE_OF: Record<string, string[]> = {
   'conversations.history': ['channels:history', 'groups:history', 'im:history'],
   'conversations.members': ['channels:read', 'groups:read'],
   filesUploadV2: ['files:write'],
+  'users.info': ['users:read'],
+  'users.list': ['users:read'],
 };
 
 describe('Slack app manifest', () => {

@@ -38,13 +38,60 @@ function blockKitProblem(body: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** A user record as users.info and users.list give it (the fields AppWarden reads, and a few more). */
+export interface FakeUser {
+  id: string;
+  team_id: string;
+  name: string;
+  real_name?: string;
+  deleted: boolean;
+  is_bot: boolean;
+  is_app_user: boolean;
+  is_restricted: boolean;
+  is_ultra_restricted: boolean;
+  /** Only on someone from another organisation, seen through a Slack Connect channel. */
+  is_stranger?: boolean;
+  /** Enterprise Grid: the org the user belongs to. */
+  enterprise_user?: { id: string; enterprise_id: string; enterprise_name: string; is_admin: boolean; is_owner: boolean; teams: string[] };
+  profile: { real_name: string; display_name: string };
+}
+
+export const HOME_TEAM = 'T0TEAM';
+/** The demo pack's people, the bot's own user and Slackbot: who the demo workspace holds from the start. */
+const DEMO_WORKSPACE = ['U0APPROVER', 'U0ADMIN', 'U0STAFF', 'U0STAFF2'];
+
+export interface FakeSlackOptions {
+  /** The install is on an Enterprise Grid org with this id (auth.test says so; our users carry it). */
+  enterprise?: string;
+  /** Answer users.info for any unknown U…/W… id as an ordinary member (load benches with made-up users). */
+  anyoneIsMember?: boolean;
+}
+
 /**
  * A small Slack Web API on 127.0.0.1: records every call, answers like Slack, and can answer a
- * method with 429 + Retry-After a given number of times. `POST /respond/*` stands for response_urls.
+ * method with 429 + Retry-After (or a 5xx) a given number of times. `POST /respond/*` stands for
+ * response_urls. It holds a user directory: users.info answers `user_not_found` for anyone not in it.
  */
-export async function startFakeSlack() {
+export async function startFakeSlack(options: FakeSlackOptions = {}) {
   const calls: SlackCall[] = [];
   const limited = new Map<string, { times: number; retryAfter: number }>();
+  const failing = new Map<string, { times: number; status: number }>();
+  const users = new Map<string, FakeUser>();
+  /** A user as Slack records them: a member of our workspace unless told otherwise. */
+  const userOf = (u: Partial<FakeUser> & { id: string }): FakeUser => {
+    const team = u.team_id ?? HOME_TEAM;
+    const grid = options.enterprise && team === HOME_TEAM && !u.is_stranger
+      ? { enterprise_user: { id: u.id, enterprise_id: options.enterprise, enterprise_name: 'Demo Org', is_admin: false, is_owner: false, teams: [team] } }
+      : {};
+    return {
+      name: u.id.toLowerCase(), deleted: false, is_bot: false, is_app_user: false, is_restricted: false, is_ultra_restricted: false,
+      profile: { real_name: u.real_name ?? u.id, display_name: u.name ?? u.id.toLowerCase() }, ...grid, ...u, team_id: team,
+    };
+  };
+  const addUsers = (...list: (Partial<FakeUser> & { id: string })[]) => {
+    for (const u of list) users.set(u.id, userOf(u));
+  };
+  addUsers(...DEMO_WORKSPACE.map((id) => ({ id })), { id: 'UBOT', name: 'appwarden', is_bot: true }, { id: 'USLACKBOT', name: 'slackbot', real_name: 'Slackbot' });
   /** What was posted, by channel (a DM to U123 lands in D-U123), newest last, with its metadata. */
   const history = new Map<string, { ts: string; metadata?: unknown }[]>();
   let members: string[] = [];
@@ -77,6 +124,13 @@ export async function startFakeSlack() {
         return;
       }
       const body = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
+      const failure = failing.get(method);
+      if (failure && failure.times > 0) {
+        failure.times--;
+        calls.push({ method: `${method} (${failure.status})`, headers: req.headers, body });
+        res.writeHead(failure.status, { 'Content-Type': 'text/html' });
+        return res.end('<html>Service Unavailable</html>');
+      }
       const limit = limited.get(method);
       if (limit && limit.times > 0) {
         limit.times--;
@@ -94,7 +148,20 @@ export async function startFakeSlack() {
       if (problem) return answer({ ok: false, error: 'invalid_blocks', detail: problem });
       switch (method) {
         case 'auth.test':
-          return answer({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0TEAM', user: 'appwarden' });
+          return answer({ ok: true, url: 'https://demo.slack.com/', team: 'Demo', user: 'appwarden', team_id: HOME_TEAM, user_id: 'UBOT', bot_id: 'BBOT', is_enterprise_install: false, ...(options.enterprise ? { enterprise_id: options.enterprise } : {}) });
+        case 'users.info': {
+          const id = String(body.user ?? '');
+          const user = users.get(id) ?? (options.anyoneIsMember && /^[UW][A-Z0-9]+$/.test(id) ? userOf({ id }) : undefined);
+          return answer(user ? { ok: true, user } : { ok: false, error: 'user_not_found' });
+        }
+        case 'users.list': {
+          // The workspace's own members, deactivated ones and bots included; never another organisation's.
+          const all = [...users.values()].filter((u) => u.team_id === HOME_TEAM && !u.is_stranger);
+          const start = Number(body.cursor ? Buffer.from(String(body.cursor), 'base64').toString().replace('offset:', '') : 0);
+          const limit = Number(body.limit ?? 0) || all.length;
+          const next = start + limit < all.length ? Buffer.from(`offset:${start + limit}`).toString('base64') : '';
+          return answer({ ok: true, members: all.slice(start, start + limit), cache_ts: Math.floor(Date.now() / 1000), response_metadata: { next_cursor: next } });
+        }
         case 'chat.postMessage': {
           const channel = dmOf(String(body.channel));
           const posted = { ts: `${++ts}.000100`, metadata: typeof body.metadata === 'string' ? JSON.parse(body.metadata) : body.metadata };
@@ -138,8 +205,16 @@ export async function startFakeSlack() {
     calls,
     of: (method: string) => calls.filter((c) => c.method === method),
     rateLimit: (method: string, times: number, retryAfter: number) => void limited.set(method, { times, retryAfter }),
-    /** The announcements channel's members, as conversations.members pages them. */
-    setMembers: (ids: string[]) => void (members = ids),
+    /** Answer a method with an HTTP error (default 503) the next `times` times, as Slack does when it is down. */
+    fail: (method: string, times: number, status = 503) => void failing.set(method, { times, status }),
+    /** The announcements channel's members, as conversations.members pages them; ids not yet in the directory join it as ordinary members. */
+    setMembers: (ids: string[]) => {
+      members = ids;
+      for (const id of ids) if (!users.has(id)) addUsers({ id });
+    },
+    /** Put people in the directory: `{ id }` is a member of our workspace; give `team_id`, `is_stranger`, `deleted`, `is_bot`… for anyone else. */
+    addUsers,
+    users,
     /** Messages posted to a person's DM. */
     dmsTo: (user: string) => history.get(`D-${user}`) ?? [],
     ...waiting('fake Slack', () => calls.map((c) => c.method).join(', '), () => lastActivity),

@@ -6,15 +6,20 @@ import { buildHttpApp } from '../../src/http-app.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { loadPack, testClock } from './bot.ts';
-import { startFakeSlack } from './fake-slack.ts';
-import { buttonClick, postToSlackEndpoint, SIGNING_SECRET, slashCommand, viewSubmission, type SendOptions } from './slack-requests.ts';
+import { startFakeSlack, type FakeSlackOptions } from './fake-slack.ts';
+import { buttonClick, postToSlackEndpoint, SIGNING_SECRET, slashCommand, viewSubmission, type From, type SendOptions } from './slack-requests.ts';
 
-/** The real Bolt app inside the real HTTP app on 127.0.0.1:0, against a fake Slack Web API. */
-export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:00Z', store: Store = createMemoryStore(), ackBudgetMs?: number) {
-  const fake = await startFakeSlack();
+/**
+ * The real Bolt app inside the real HTTP app on 127.0.0.1:0, against a fake Slack Web API whose
+ * workspace holds the pack's people (by their `slack` ids).
+ */
+export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:00Z', store: Store = createMemoryStore(), ackBudgetMs?: number, workspace: FakeSlackOptions = {}) {
+  const fake = await startFakeSlack(workspace);
   const clock = testClock(at);
   const logs: string[] = [];
-  const bot = createAppWarden({ policy: loadPack(pack), store, now: clock.now });
+  const policy = loadPack(pack);
+  fake.addUsers(...policy.people.flatMap((p) => (p.slack ? [{ id: p.slack, real_name: p.name ?? p.id }] : [])));
+  const bot = createAppWarden({ policy, store, now: clock.now });
   const slack = await createSlackSurface(bot, {
     token: 'xoxb-test-token',
     signingSecret: SIGNING_SECRET,
@@ -32,15 +37,15 @@ export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:0
   return {
     fake, store, clock, bot, logs, endpoint,
     /** A signed `/apps`; `answer` is the message in the ack, if the bot put one there. */
-    async command(user: string, text: string, o: SendOptions & { triggerId?: string } = {}) {
-      const res = await postToSlackEndpoint(endpoint, slashCommand(fake.url, user, text, o.triggerId), o);
+    async command(user: string, text: string, o: SendOptions & From & { triggerId?: string } = {}) {
+      const res = await postToSlackEndpoint(endpoint, slashCommand(fake.url, user, text, o.triggerId, o), o);
       const answer = res.status === 200 && res.text ? (JSON.parse(res.text) as { response_type?: string; text: string; blocks?: unknown[] }) : undefined;
       if (answer) acked.push(res.text);
       return { ...res, answer };
     },
     click: (user: string, actionId: string, value: string, o: Parameters<typeof buttonClick>[4] = {}) => postToSlackEndpoint(endpoint, buttonClick(fake.url, user, actionId, value, o)),
-    submit: (user: string, callbackId: string, meta: string, values: Record<string, Record<string, unknown>>, viewId?: string, hash?: string) =>
-      postToSlackEndpoint(endpoint, viewSubmission(user, callbackId, meta, values, viewId, hash)),
+    submit: (user: string, callbackId: string, meta: string, values: Record<string, Record<string, unknown>>, viewId?: string, hash?: string, from?: From) =>
+      postToSlackEndpoint(endpoint, viewSubmission(user, callbackId, meta, values, viewId, hash, from)),
     /** Everything the bot answered privately, in acks and through response_url, as text. */
     responses: () => [...acked, ...fake.calls.filter((c) => c.method.startsWith('respond/')).map((c) => JSON.stringify(c.body))],
     async stop() {

@@ -33,18 +33,41 @@ export async function postToSlackEndpoint(url: string, body: string, o: SendOpti
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
+/**
+ * Where a request comes from, as Slack's payloads say it: the workspace it was made in (default
+ * T0TEAM), the user's own team (a Slack Connect member's differs), and the Grid org, if any.
+ */
+export interface From {
+  team?: string;
+  /** The user's own team; `null` leaves it out, as some payloads do. */
+  userTeam?: string | null;
+  enterprise?: string;
+}
+
 /** A `/apps` slash command payload. */
-export function slashCommand(fakeUrl: string, user: string, text: string, triggerId = `trig-${Math.random().toString(36).slice(2)}`) {
+export function slashCommand(fakeUrl: string, user: string, text: string, triggerId = `trig-${Math.random().toString(36).slice(2)}`, from: From = {}) {
   return form({
-    token: 'legacy', team_id: 'T0TEAM', team_domain: 'demo', channel_id: 'C0GENERAL', channel_name: 'general', user_id: user, user_name: user,
-    command: '/apps', text, api_app_id: 'A0APP', response_url: `${fakeUrl}/respond/${triggerId}`, trigger_id: triggerId,
+    token: 'legacy', team_id: from.team ?? 'T0TEAM', team_domain: 'demo', ...(from.enterprise ? { enterprise_id: from.enterprise, enterprise_name: 'Demo Org' } : {}),
+    channel_id: 'C0GENERAL', channel_name: 'general', user_id: user, user_name: user,
+    command: '/apps', text, api_app_id: 'A0APP', is_enterprise_install: 'false', response_url: `${fakeUrl}/respond/${triggerId}`, trigger_id: triggerId,
   });
 }
 
+/** The `team`, `enterprise` and `user` of an interaction payload. */
+function interactionFrom(user: string, from: From) {
+  const team = from.team ?? 'T0TEAM';
+  return {
+    team: { id: team, domain: 'demo', ...(from.enterprise ? { enterprise_id: from.enterprise, enterprise_name: 'Demo Org' } : {}) },
+    enterprise: from.enterprise ? { id: from.enterprise, name: 'Demo Org' } : null,
+    is_enterprise_install: false,
+    user: { id: user, username: user, name: user, ...(from.userTeam === null ? {} : { team_id: from.userTeam ?? team }) },
+  };
+}
+
 /** A block_actions payload: someone clicked a button in a message. */
-export function buttonClick(fakeUrl: string, user: string, actionId: string, value: string, o: { channel?: string; ts?: string; actionTs?: string } = {}) {
+export function buttonClick(fakeUrl: string, user: string, actionId: string, value: string, o: { channel?: string; ts?: string; actionTs?: string } & From = {}) {
   const payload = {
-    type: 'block_actions', team: { id: 'T0TEAM' }, user: { id: user, username: user }, api_app_id: 'A0APP', token: 'legacy',
+    type: 'block_actions', ...interactionFrom(user, o), api_app_id: 'A0APP', token: 'legacy',
     trigger_id: `trig-${Math.random().toString(36).slice(2)}`, response_url: `${fakeUrl}/respond/action-${user}`,
     container: { type: 'message', channel_id: o.channel ?? 'C0APPROVALS', message_ts: o.ts ?? '1.0' },
     channel: { id: o.channel ?? 'C0APPROVALS', name: 'approvals' }, message: { ts: o.ts ?? '1.0', text: '' },
@@ -54,9 +77,9 @@ export function buttonClick(fakeUrl: string, user: string, actionId: string, val
 }
 
 /** A view_submission payload for a modal. */
-export function viewSubmission(user: string, callbackId: string, privateMetadata: string, values: Record<string, Record<string, unknown>>, viewId = 'V1', hash = 'h1') {
+export function viewSubmission(user: string, callbackId: string, privateMetadata: string, values: Record<string, Record<string, unknown>>, viewId = 'V1', hash = 'h1', from: From = {}) {
   const payload = {
-    type: 'view_submission', team: { id: 'T0TEAM' }, user: { id: user, username: user }, api_app_id: 'A0APP', token: 'legacy', trigger_id: 'trig-view',
+    type: 'view_submission', ...interactionFrom(user, from), api_app_id: 'A0APP', token: 'legacy', trigger_id: 'trig-view',
     view: { id: viewId, hash, type: 'modal', callback_id: callbackId, private_metadata: privateMetadata, state: { values }, team_id: 'T0TEAM', app_id: 'A0APP', blocks: [] },
   };
   return form({ payload: JSON.stringify(payload) });

@@ -304,6 +304,12 @@ export const en = {
     denyReason: 'Reason (the requester will see it)',
     denyIntro: (id: string, requester: string, app: string) => `Deny ${id}: ${requester}'s request for ${app}.`,
   },
+  /** Slack: said to whoever the bot does not serve (another workspace, another organisation, a bot). */
+  slack: {
+    otherWorkspace: (org: string) => `This bot serves only the ${org} workspace. Nothing was recorded.`,
+    notOurs: (org: string) => `AppWarden serves only the people of ${org}: accounts from other organisations (Slack Connect), bots and deactivated accounts can't use it. Nothing was recorded.`,
+    tryAgain: 'I could not check your account with Slack just now, so nothing was recorded. Please try again in a moment.',
+  },
   help: {
     title: 'AppWarden: may I use this app here?',
     lines: [

@@ -328,6 +328,11 @@ export const ja: Messages = {
     denyReason: '理由（申請者に表示されます）',
     denyIntro: (id: string, requester: string, app: string) => `${id}（${requester}さんの${app}の申請）を却下します。`,
   },
+  slack: {
+    otherWorkspace: (org: string) => `このボットは ${org} のワークスペース専用です。何も記録していません。`,
+    notOurs: (org: string) => `AppWarden は ${org} の職員専用です。他の組織のアカウント（Slack コネクト）、ボット、無効化されたアカウントからは使えません。何も記録していません。`,
+    tryAgain: 'Slack でアカウントを確認できなかったため、何も記録していません。しばらくしてからもう一度お試しください。',
+  },
   help: {
     title: 'AppWarden：アプリの利用可否を確認できます',
     lines: [
