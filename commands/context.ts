@@ -29,8 +29,11 @@ export type Effect =
   | { kind: 'post'; channel: 'approvals' | 'announcements'; subject?: string; message: Reply }
   /** Replace the message posted earlier about `subject` (buttons gone, outcome shown). */
   | { kind: 'update'; subject: string; message: Reply }
-  /** A direct message to a person, in their language. */
-  | { kind: 'notify'; person: string; message: Reply };
+  /**
+   * A direct message to a person, in their language. `address`: their platform ids as known when it
+   * was queued, so someone who has since left the policy still hears about their own request.
+   */
+  | { kind: 'notify'; person: string; message: Reply; address?: { slack?: string; teams?: string } };
 
 export interface CommandResult {
   ok: boolean;

@@ -90,7 +90,7 @@ function effectsOf(r: ExceptionRequest, ctx: CommandContext): Effect[] {
   const blocks = [{ type: 'heading' as const, text: headline }];
   if (r.status !== 'approved') blocks.push({ type: 'heading', text: r.decisionReason ? m.request.reasonGiven(r.decisionReason) : m.request.noReasonGiven });
   else if (r.conditions) blocks.push({ type: 'heading', text: m.explain.conditions(r.conditions) });
-  return [...effects, { kind: 'notify', person: r.person, message: reply(r.status === 'approved' ? 'ok' : 'stop', blocks) }];
+  return [...effects, { kind: 'notify', person: r.person, ...(r.contact ? { address: r.contact } : {}), message: reply(r.status === 'approved' ? 'ok' : 'stop', blocks) }];
 }
 
 export const approve = transitionCommand('approve', false);

@@ -1,10 +1,11 @@
 import { runCommand, type CommandContext, type CommandResult } from '../commands/index.ts';
+import type { Effect } from '../commands/context.ts';
 import { messages } from './core/i18n/index.ts';
 import { resolvePerson, resolvePlatformUser } from './core/org.ts';
 import type { Policy } from './core/policy.ts';
 import type { Change } from './core/records.ts';
 import type { AuditEvent, Store } from './core/store.ts';
-import { createOutbox, type Deliverer, type Outbox } from './outbox.ts';
+import { createOutbox, type Deliverer, type Outbox, type OutboxOptions } from './outbox.ts';
 
 export type { Deliverer } from './outbox.ts';
 
@@ -29,13 +30,13 @@ export interface AppWarden {
   readonly outbox: Outbox;
 }
 
-export function createAppWarden(options: { policy: Policy; store: Store; now?: () => Date; log?: (line: string) => void }): AppWarden {
+export function createAppWarden(options: { policy: Policy; store: Store; now?: () => Date; log?: (line: string) => void; outbox?: OutboxOptions }): AppWarden {
   let policy = options.policy;
   const deliverers: Deliverer[] = [];
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = options.now ?? (() => new Date());
-  const outbox = createOutbox(options.store, () => deliverers, now, log);
-  const store = noticingOutbox(options.store, (ids) => outbox.notice(ids));
+  const outbox = createOutbox(options.store, () => deliverers, now, log, options.outbox);
+  const store = noticingOutbox(options.store, () => policy, (ids) => outbox.notice(ids));
   const contextFor = (personRef: string, surface: string): CommandContext => {
     const person = surface === 'slack' || surface === 'teams' ? resolvePlatformUser(policy, surface, personRef) : resolvePerson(policy, personRef);
     return { policy, store, now, person, m: messages(person.locale), surface };
@@ -60,14 +61,18 @@ export function createAppWarden(options: { policy: Policy; store: Store; now?: (
   };
 }
 
-/** The store as commands see it: whatever a commit puts in the outbox is noticed for the next drain. */
-function noticingOutbox(base: Store, notice: (ids: string[]) => void): Store {
+/**
+ * The store as commands see it: whatever a commit puts in the outbox is noticed for the next drain,
+ * and a message to a person carries their platform ids as the policy knows them now.
+ */
+function noticingOutbox(base: Store, policyNow: () => Policy, notice: (ids: string[]) => void): Store {
   return {
     get: (collection, id) => base.get(collection, id),
     list: (collection) => base.list(collection),
     listByPerson: (collection, person) => base.listByPerson(collection, person),
     count: (collection) => base.count(collection),
-    commit(event: AuditEvent, changes: Change[]) {
+    commit(event: AuditEvent, given: Change[]) {
+      const changes = given.map((c) => (c.collection === 'outbox' && c.value ? { ...c, value: { ...c.value, effect: addressed(c.value.effect, policyNow()) } } : c));
       const committed = base.commit(event, changes);
       notice(changes.filter((c) => c.collection === 'outbox' && c.value?.status === 'due').map((c) => c.id));
       return committed;
@@ -79,4 +84,14 @@ function noticingOutbox(base: Store, notice: (ids: string[]) => void): Store {
       return base.failure;
     },
   };
+}
+
+/** A message to a person, with where to reach them as known now (kept as given for someone the policy no longer lists). */
+function addressed(effect: Record<string, unknown>, policy: Policy): Record<string, unknown> {
+  const e = effect as unknown as Effect;
+  if (e.kind !== 'notify') return effect;
+  const person = resolvePerson(policy, e.person);
+  if (!person.listed) return effect;
+  const address = { ...e.address, ...(person.slack ? { slack: person.slack } : {}), ...(person.teams ? { teams: person.teams } : {}) };
+  return { ...effect, address };
 }

@@ -1,6 +1,7 @@
-import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type ConversationReference } from 'botbuilder';
+import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { Effect } from '../../commands/context.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
+import { DeliveryError } from '../../src/outbox.ts';
 import { approvalCard } from './approval-card.ts';
 import { renderCard } from './card.ts';
 import { conversationById } from './conversations.ts';
@@ -18,13 +19,16 @@ export function teamsDeliverer(bot: AppWarden, link: TeamsLink, log: (line: stri
 }
 
 async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, log: (line: string) => void): Promise<void> {
-  const send = (reference: ConversationReference, logic: Parameters<CloudAdapter['continueConversationAsync']>[2]) => link.adapter.continueConversationAsync(link.appId, reference, logic);
+  const send = (reference: ConversationReference, logic: (context: TurnContext) => Promise<void>) => sendClassified(link, reference, logic);
   if (effect.kind === 'notify') {
-    // Addressed by person id: whoever the policy now says they are, the chat the bot has with them.
-    const reference = await personalChat(bot, link, effect.person);
+    // Addressed by person id: the chat the bot has with them, even if the policy no longer lists them.
+    const reference = await personalChat(bot, link, effect.person).catch((e: unknown) => {
+      throw classifyConnectorError(e, `opening a personal chat with ${effect.person}`);
+    });
     if (!reference) {
-      log(`teams: no way to reach ${effect.person} in Teams yet (they have not messaged the bot, in a chat or a channel); message not sent`);
-      return;
+      // Someone with no Teams identity who never wrote to the bot is not on Teams: nothing to do here.
+      if (!effect.address?.teams) return;
+      throw new DeliveryError('permanent', `no personal chat with ${effect.person} yet: they have not installed AppWarden or written to it in Teams`);
     }
     await send(reference, (ctx) => ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(effect.message))] }).then(() => undefined));
     return;
@@ -34,16 +38,15 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
   const known = effect.kind === 'update' ? bot.store.get('messages', messageKey(effect.subject)) : undefined;
   if (known) {
     const reference = conversationById(bot, known.ref.conversation!, link.trust);
-    if (reference) await send(reference, (ctx) => ctx.updateActivity({ type: 'message', id: known.ref.activity!, attachments: [CardFactory.adaptiveCard(card)] }).then(() => undefined));
+    if (!reference) throw new DeliveryError('permanent', `cannot reach ${known.ref.conversation} to update the message about ${effect.subject}`);
+    await send(reference, (ctx) => ctx.updateActivity({ type: 'message', id: known.ref.activity!, attachments: [CardFactory.adaptiveCard(card)] }).then(() => undefined));
     return;
   }
   const channelName = effect.kind === 'post' ? effect.channel : 'approvals';
   const conversation = bot.policy.channels[channelName]?.teams;
   const reference = conversation ? conversationById(bot, conversation, link.trust) : undefined;
-  if (!conversation || !reference) {
-    if (conversation) log(`teams: cannot reach ${conversation} yet (the bot has not been added to that team); message not posted`);
-    return;
-  }
+  if (!conversation) return; // a channel left out for Teams posts nothing there
+  if (!reference) throw new DeliveryError('permanent', `cannot reach ${conversation}: add AppWarden to the team that holds the ${channelName} channel`);
   let activityId: string | undefined;
   await send(reference, async (ctx) => {
     activityId = (await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id;
@@ -58,6 +61,46 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
   }
 }
 
+/**
+ * Runs `logic` in a proactive turn and throws what went wrong as a classified DeliveryError. Errors
+ * inside the turn would otherwise go to the adapter's onTurnError and be swallowed.
+ */
+async function sendClassified(link: TeamsLink, reference: ConversationReference, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  let failure: unknown;
+  try {
+    await link.adapter.continueConversationAsync(link.appId, reference, async (context) => {
+      try {
+        await logic(context);
+      } catch (e) {
+        failure = e;
+      }
+    });
+  } catch (e) {
+    failure ??= e;
+  }
+  if (failure !== undefined) throw classifyConnectorError(failure, `conversation ${reference.conversation?.id}`);
+}
+
+/**
+ * A Bot Connector error as a delivery outcome. Teams gives a bot no way to read back what it posted,
+ * so a post that may have landed (a 5xx other than 503, a reset) is sent again.
+ */
+export function classifyConnectorError(e: unknown, what: string): DeliveryError {
+  if (e instanceof DeliveryError) return e;
+  const err = e as { statusCode?: number; code?: string; message?: string; response?: { headers?: { get?(name: string): string | undefined } } };
+  const status = err.statusCode;
+  const reason = `${what}: ${status ? `HTTP ${status} ` : ''}${err.code && !status ? `${err.code} ` : ''}${err.message ?? String(e)}`.slice(0, 500);
+  const retryAfter = Number(err.response?.headers?.get?.('retry-after'));
+  if (status === 429 || status === 412 || status === 503) return new DeliveryError('transient', reason, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+  if (status && status >= 500) return new DeliveryError('unknown', reason);
+  if (status && status >= 400) return new DeliveryError('permanent', reason); // 403 not in the conversation, 404 gone, 400/413 refused
+  if (err.code === 'ECONNREFUSED' || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(err.message ?? '')) return new DeliveryError('transient', reason);
+  return new DeliveryError('unknown', reason);
+}
+
+/** The connector client's own retries are off: a post whose answer was lost must not be sent blindly again; the outbox retries. */
+export const CONNECTOR_CLIENT_OPTIONS = { retryOptions: { maxRetries: 0 } } as never;
+
 /** The token audience of the Bot Connector: the override's, else Bot Framework's public cloud. */
 export const connectorAudience = (auth: Record<string, string | undefined>) => auth.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com';
 
@@ -66,6 +109,6 @@ export function createTeamsDeliverer(bot: AppWarden, auth: Record<string, string
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: auth.MicrosoftAppId, MicrosoftAppPassword: auth.MicrosoftAppPassword, MicrosoftAppType: auth.MicrosoftAppType, MicrosoftAppTenantId: auth.MicrosoftAppTenantId,
   });
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(auth, credentials));
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(auth, credentials, undefined, undefined, CONNECTOR_CLIENT_OPTIONS));
   return teamsDeliverer(bot, { adapter, appId: auth.MicrosoftAppId ?? '', trust: 'bot-framework', audience: connectorAudience(auth) }, log);
 }

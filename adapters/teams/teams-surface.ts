@@ -15,7 +15,7 @@ import { approvalCard, REFRESH_VERB } from './approval-card.ts';
 import { censusCard, submittedCensus } from './census-card.ts';
 import { renderCard } from './card.ts';
 import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
-import { connectorAudience, teamsDeliverer } from './deliver.ts';
+import { CONNECTOR_CLIENT_OPTIONS, connectorAudience, teamsDeliverer } from './deliver.ts';
 import { personalChat, type TeamsLink } from './personal-chat.ts';
 import type { Reply } from '../../commands/reply.ts';
 
@@ -39,7 +39,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
   const credentials = options.credentialsFactory ?? new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: appId, MicrosoftAppPassword: options.auth.MicrosoftAppPassword, MicrosoftAppType: options.auth.MicrosoftAppType, MicrosoftAppTenantId: options.auth.MicrosoftAppTenantId,
   });
-  const auth = new ConfigurationBotFrameworkAuthentication(options.auth, credentials);
+  const auth = new ConfigurationBotFrameworkAuthentication(options.auth, credentials, undefined, undefined, CONNECTOR_CLIENT_OPTIONS);
   const adapter = new AuthenticatedCloudAdapter(auth);
   // With an app id every request's token is checked; without one this is the local emulator endpoint.
   const trust: Trust = appId ? 'bot-framework' : 'emulator';

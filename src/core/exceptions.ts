@@ -67,6 +67,7 @@ export function requestException(
     id,
     person: ask.person.id,
     unit: ask.person.unit,
+    ...(ask.person.slack || ask.person.teams ? { contact: { ...(ask.person.slack ? { slack: ask.person.slack } : {}), ...(ask.person.teams ? { teams: ask.person.teams } : {}) } } : {}),
     app: decision.app.id,
     rules: options.rules,
     device: ask.device,

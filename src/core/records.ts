@@ -10,6 +10,8 @@ export interface ExceptionRequest {
   person: string;
   /** The requester's unit when the request was filed: approver scope is judged against it. */
   unit: string;
+  /** The requester's platform ids when they filed it: the decision reaches them even if the policy drops them. */
+  contact?: { slack?: string; teams?: string };
   app: string;
   /** The prohibiting rules this is an exception to. */
   rules: string[];
@@ -86,13 +88,20 @@ export interface ConversationRecord {
 export interface OutboxItem {
   /** The reminder key, or `<action>:<subject>:<n>` for a command's effect. */
   id: string;
-  /** `sending` is recorded before delivery: after a crash the platform is asked whether it arrived. */
-  status: 'due' | 'sending' | 'sent';
+  /**
+   * `sending` is recorded before the first delivery: after a crash the platform is asked whether it
+   * arrived. `failed`: every platform delivered it or refused it for good (see `failures`).
+   */
+  status: 'due' | 'sending' | 'sent' | 'failed';
   createdAt: string;
+  /** When delivery began: a check for a message that may have landed looks from here on. */
+  sendingAt?: string;
   /** The effect, opaque to the core (the command layer's `Effect`). */
   effect: Record<string, unknown>;
   /** Platforms that have delivered it; an effect may go to Slack and Teams. */
   deliveredTo: string[];
+  /** Platforms that refused it for good, each recorded once, with the platform's reason. */
+  failures?: { platform: string; reason: string; at: string }[];
   sentAt?: string;
 }
 

@@ -14,9 +14,31 @@ export interface ConnectorCall {
 /** Teams' limit for a card payload is about 28 KB; a fake that takes anything hides oversized cards. */
 const MAX_CARD_BYTES = 28 * 1024;
 
+/** Errors the real Bot Connector answers, by status: https://learn.microsoft.com/microsoftteams/platform/bots/build-conversational-capability#status-codes-from-bot-conversational-apis */
+const CONNECTOR_ERRORS: Record<number, { code: string; message: string }> = {
+  403: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' },
+  404: { code: 'ConversationNotFound', message: 'Conversation not found.' },
+  412: { code: 'PreconditionFailed', message: 'Precondition failed, please try again.' },
+  429: { code: 'Throttled', message: 'Too many requests.' },
+  500: { code: 'ServiceError', message: 'Internal server error.' },
+  502: { code: 'ServiceError', message: 'Bad gateway.' },
+  503: { code: 'ServiceUnavailable', message: 'Service unavailable.' },
+};
+
+/** A scripted failure: the next `times` calls matching `to` (a conversation id, or every one) answer `status`, or never answer. */
+export interface ConnectorFault {
+  to?: string;
+  status: number | 'hang';
+  times: number;
+  retryAfterSeconds?: number;
+}
+
 /** A small Bot Connector on 127.0.0.1: records replies, proactive sends and updates; answers `{ id }`. */
 export async function startFakeConnector() {
   const calls: ConnectorCall[] = [];
+  const faults: ConnectorFault[] = [];
+  /** Calls answered with an error (or never), kept apart from `calls`, which the connector took. */
+  const refused: (ConnectorCall & { status: number | 'hang' })[] = [];
   let n = 0;
   const server: Server = createServer((req, res) => {
     let raw = '';
@@ -29,6 +51,16 @@ export async function startFakeConnector() {
         return;
       }
       const body = raw ? JSON.parse(raw) : {};
+      const conversation = decodeURIComponent(m[1]!);
+      const fault = faults.find((f) => f.times > 0 && (!f.to || f.to === conversation));
+      if (fault) {
+        fault.times--;
+        refused.push({ method: req.method!, conversation, headers: req.headers, body, status: fault.status });
+        if (fault.status === 'hang') return; // never answers; the socket stays open until the server closes
+        res.writeHead(fault.status, { 'Content-Type': 'application/json', ...(fault.retryAfterSeconds ? { 'Retry-After': String(fault.retryAfterSeconds) } : {}) });
+        res.end(JSON.stringify({ error: CONNECTOR_ERRORS[fault.status] ?? { code: 'Error', message: `status ${fault.status}` } }));
+        return;
+      }
       const tooBig = (body.attachments ?? []).some((a: { content?: unknown }) => JSON.stringify(a.content ?? {}).length > MAX_CARD_BYTES);
       calls.push({ method: req.method!, conversation: decodeURIComponent(m[1]!), ...(m[2] ? { activity: decodeURIComponent(m[2]) } : {}), headers: req.headers, body });
       res.writeHead(tooBig ? 413 : 200, { 'Content-Type': 'application/json' });
@@ -53,9 +85,15 @@ export async function startFakeConnector() {
   return {
     url,
     calls,
+    refused,
+    /** Script failures: `fail({ status: 503, times: 4 })`, `fail({ to: APPROVALS, status: 403, times: 1 })`, `fail({ status: 'hang', times: 1 })`. */
+    fail: (fault: ConnectorFault) => void faults.push({ ...fault }),
     to: (conversation: string) => calls.filter((c) => c.conversation === conversation),
     ...waiting('fake connector', () => calls.map((c) => `${c.method} ${c.conversation}`).join(', '), () => last),
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
   };
 }
 export type FakeConnector = Awaited<ReturnType<typeof startFakeConnector>>;

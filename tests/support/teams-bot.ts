@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTeamsSurface, type TeamsOptions } from '../../adapters/teams/teams-surface.ts';
 import { createAppWarden } from '../../src/app.ts';
+import type { OutboxOptions } from '../../src/outbox.ts';
 import { buildHttpApp } from '../../src/http-app.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { loadPack, testClock } from './bot.ts';
@@ -22,12 +23,12 @@ const BOT = { id: '28:appwarden-bot', name: 'AppWarden' };
 let counter = 0;
 
 /** The real CloudAdapter inside the real HTTP app on 127.0.0.1:0, against a fake Bot Connector. */
-export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Partial<TeamsOptions> = {}, pack = 'demo.yaml', at = '2026-11-22T09:00:00Z') {
+export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Partial<TeamsOptions> = {}, pack = 'demo.yaml', at = '2026-11-22T09:00:00Z', outbox: OutboxOptions = {}) {
   const connector = await startFakeConnector();
   const store = createMemoryStore();
   const clock = testClock(at);
   const logs: string[] = [];
-  const bot = createAppWarden({ policy: loadPack(pack), store, now: clock.now, log: (l) => logs.push(l) });
+  const bot = createAppWarden({ policy: loadPack(pack), store, now: clock.now, log: (l) => logs.push(l), outbox });
   const surface = createTeamsSurface(bot, { auth, tenants: [TENANT], log: (l) => logs.push(l), ...extra });
   const server: Server = await new Promise((resolve) => {
     const s = buildHttpApp(bot, [surface]).listen(0, '127.0.0.1', () => resolve(s));
@@ -46,7 +47,7 @@ export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Part
     return { status: res.status, text, json: () => JSON.parse(text) };
   };
   return {
-    connector, store, bot, logs, endpoint, post, base,
+    connector, store, bot, logs, endpoint, post, base, clock,
     personalId: (who: keyof typeof TEAMS) => personal(who).id,
     install: (who: keyof typeof TEAMS) => post({ ...base(who, personal(who)), type: 'conversationUpdate', membersAdded: [BOT] }),
     say: (who: keyof typeof TEAMS, text: string, headers?: Record<string, string>) => post({ ...base(who, personal(who)), type: 'message', text }, headers),

@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/core/store.ts';
+import { APPROVALS, cardOf, cardText, startTeamsBot, type TeamsBot } from '../support/teams-bot.ts';
+
+let t: TeamsBot;
+afterEach(async () => t?.stop());
+
+const start = async () => {
+  t = await startTeamsBot({}, {}, 'demo.yaml', '2026-11-22T09:00:00Z', { callTimeoutMs: 300, backoffMs: 30_000 });
+  await t.install('pierre');
+  await t.install('akiko');
+};
+const REQUEST = 'request instagram --purpose public-communications --reason "posting for the agency"';
+const APPROVALS_ITEM = 'request.filed:EX-1:0';
+/** Audit entries about one outbox item: its start, each platform's end, not one per retry. */
+async function auditOf(store: Store, subject: string) {
+  const actions: string[] = [];
+  for await (const e of store.readAudit()) if (e.subject === subject) actions.push(e.action);
+  return actions;
+}
+const later = (minutes: number) => t.clock.set(new Date(t.clock.now().getTime() + minutes * 60_000).toISOString());
+const approvalsPosts = () => t.connector.to(APPROVALS).filter((c) => c.method === 'POST');
+
+describe('Teams deliveries under connector faults', () => {
+  it('503 four times: the approvals card is retried with back-off and arrives once; the audit log records no retry', async () => {
+    await start();
+    t.connector.fail({ to: APPROVALS, status: 503, times: 4 });
+    await t.say('pierre', REQUEST);
+    const answer = await t.connector.until(() => t.connector.to(t.personalId('pierre')).find((c) => cardText(c.body).includes('EX-1')), 'the answer');
+    expect(cardText(answer.body)).toContain('Request EX-1 filed');
+    for (let i = 0; i < 4; i++) {
+      later(90);
+      await t.bot.drain();
+    }
+    expect(t.connector.refused.filter((c) => c.conversation === APPROVALS)).toHaveLength(4);
+    expect(approvalsPosts()).toHaveLength(1);
+    expect(t.store.get('outbox', APPROVALS_ITEM)).toMatchObject({ status: 'sent', deliveredTo: ['teams'] });
+    expect(await auditOf(t.store, APPROVALS_ITEM)).toEqual(['outbox.sending', 'outbox.sent']);
+  });
+
+  it('403 (the bot is not in the conversation): failed once with its reason, listed, never tried again', async () => {
+    await start();
+    t.connector.fail({ to: APPROVALS, status: 403, times: 5 });
+    await t.say('pierre', REQUEST);
+    await t.connector.until(() => t.connector.refused.length === 1, 'the refused post');
+    later(120);
+    await t.bot.drain();
+    expect(t.connector.refused).toHaveLength(1);
+    const item = t.store.get('outbox', APPROVALS_ITEM)!;
+    expect(item.status).toBe('failed');
+    expect(item.failures).toEqual([expect.objectContaining({ platform: 'teams', reason: expect.stringContaining('HTTP 403') })]);
+    expect(t.bot.outbox.report().failed.map((f) => f.id)).toEqual([APPROVALS_ITEM]);
+    expect(await auditOf(t.store, APPROVALS_ITEM)).toEqual(['outbox.sending', 'outbox.failed']);
+  });
+
+  it('412 on the approvals post: the requester is told EX-1 was filed (not "nothing was changed"), and the card follows on a retry', async () => {
+    await start();
+    t.connector.fail({ to: APPROVALS, status: 412, times: 1 });
+    await t.say('pierre', REQUEST);
+    await t.connector.idle();
+    const toPierre = cardText(t.connector.to(t.personalId('pierre')).map((c) => c.body));
+    expect(toPierre).toContain('Request EX-1 filed');
+    expect(toPierre).not.toMatch(/Nothing was changed|went wrong/);
+    later(5);
+    await t.bot.drain();
+    expect(approvalsPosts()).toHaveLength(1);
+  });
+
+  it('a connector that never answers: the drain returns after the call timeout, and the post is tried again later', async () => {
+    await start();
+    t.connector.fail({ to: APPROVALS, status: 'hang', times: 1 });
+    await t.say('pierre', REQUEST);
+    await t.connector.until(() => t.connector.refused.length === 1, 'the hung post');
+    const began = Date.now();
+    await t.bot.drain(); // not held by the hung call
+    expect(Date.now() - began).toBeLessThan(5_000);
+    expect(t.store.get('outbox', APPROVALS_ITEM)?.status).toBe('sending');
+    later(5);
+    await t.bot.drain();
+    expect(approvalsPosts()).toHaveLength(1);
+    expect(t.store.get('outbox', APPROVALS_ITEM)?.status).toBe('sent');
+  });
+
+  it('a person with a Teams id and no chat yet: the notice fails once with that reason instead of being marked sent', async () => {
+    await start();
+    await t.say('pierre', REQUEST);
+    await t.say('akiko', 'approve EX-1'); // pierre has a chat; now a notice to olivia, who has none
+    await t.bot.store.commit({ at: t.clock.now().toISOString(), actor: 'system', action: 'test.notice' }, [
+      { collection: 'outbox', id: 'test:olivia', value: { id: 'test:olivia', status: 'due', createdAt: t.clock.now().toISOString(), effect: { kind: 'notify', person: 'olivia', message: { visibility: 'private', tone: 'info', blocks: [{ type: 'text', text: 'hello' }] } }, deliveredTo: [] } },
+    ]);
+    await t.bot.drain();
+    expect(t.store.get('outbox', 'test:olivia')).toMatchObject({ status: 'failed', failures: [expect.objectContaining({ reason: expect.stringContaining('no personal chat with olivia') })] });
+  });
+});
+
+describe('a requester the policy no longer lists', () => {
+  it('is still told the decision on their own request', async () => {
+    await start();
+    await t.say('pierre', REQUEST);
+    const { loadPack } = await import('../support/bot.ts');
+    const policy = loadPack('demo.yaml');
+    t.bot.reloadPolicy({ ...policy, people: policy.people.filter((p) => p.id !== 'pierre') });
+    await t.say('akiko', 'approve EX-1');
+    const told = await t.connector.until(() => t.connector.to(t.personalId('pierre')).find((c) => /approved/i.test(cardText(cardOf(c.body)))), 'the decision');
+    expect(cardText(cardOf(told.body))).toContain('EX-1');
+  });
+});
