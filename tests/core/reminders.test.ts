@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePerson } from '../../src/core/org.ts';
 import { validatePolicy, type Policy } from '../../src/core/policy.ts';
-import type { ExceptionRequest } from '../../src/core/records.ts';
+import type { Census, ExceptionRequest } from '../../src/core/records.ts';
 import { dueReminders } from '../../src/core/reminders.ts';
 import { localDate } from '../../src/core/time.ts';
 
@@ -18,7 +18,10 @@ function policyIn(timezone: string, deadline: string, extra: Record<string, unkn
 }
 
 /** Tick every `stepMinutes` from `from` to `to`, recording what is due, as the outbox does. */
-function runTicks(policy: Policy, from: string, to: string, stepMinutes: number, recorded = new Map<string, string>(), settled = new Set<string>(), approved: ExceptionRequest[] = []) {
+function runTicks(
+  policy: Policy, from: string, to: string, stepMinutes: number, recorded = new Map<string, string>(), settled = new Set<string>(), approved: ExceptionRequest[] = [],
+  censuses?: { census: Census; silent: string[] }[],
+) {
   const people = policy.people.map((p) => resolvePerson(policy, p.id));
   for (let t = Date.parse(from); t <= Date.parse(to); t += stepMinutes * 60_000) {
     const at = new Date(t);
@@ -27,6 +30,7 @@ function runTicks(policy: Policy, from: string, to: string, stepMinutes: number,
       isSettled: (_rule, p) => settled.has(p.id),
       approvers: () => people.filter((p) => p.roles.includes('approver')),
       approved,
+      ...(censuses ? { censuses } : {}),
       isRecorded: (key) => recorded.has(key),
     }, at);
     for (const r of due) recorded.set(r.key, localDate(at, policy.organization.timezone));
@@ -111,3 +115,66 @@ describe('exception expiry', () => {
   });
 });
 
+
+describe('a series never runs backwards (the clock set back)', () => {
+  const tick = (policy: Policy, at: string, recorded: Map<string, string>, approved: ExceptionRequest[] = [], censuses?: { census: Census; silent: string[] }[]) =>
+    runTicks(policy, at, at, 1, recorded, new Set(), approved, censuses);
+  const keys = (recorded: Map<string, string>, prefix: string) => [...recorded.keys()].filter((k) => k.startsWith(prefix));
+
+  it('after the 1-day announcement and direct reminders, a tick at D-14 or D-3 queues no earlier stage; the day itself still comes', () => {
+    const policy = policyIn('Europe/Brussels', '2024-03-31');
+    const recorded = tick(policy, '2024-03-30T09:00:00Z', new Map()); // D-1
+    expect(keys(recorded, 'announce:')).toEqual(['announce:ban:2024-03-31:1']);
+    expect(keys(recorded, 'direct:')).toEqual(['direct:ban:2024-03-31:1:ana', 'direct:ban:2024-03-31:1:ben', 'direct:ban:2024-03-31:1:boss']);
+    tick(policy, '2024-03-17T09:00:00Z', recorded); // D-14
+    tick(policy, '2024-03-28T09:00:00Z', recorded); // D-3
+    expect(recorded.size).toBe(4);
+    tick(policy, '2024-03-31T09:00:00Z', recorded); // D
+    expect(keys(recorded, 'announce:')).toEqual(['announce:ban:2024-03-31:1', 'announce:ban:2024-03-31:0']);
+    expect(keys(recorded, 'direct:').filter((k) => k.endsWith(':ana'))).toEqual(['direct:ban:2024-03-31:1:ana', 'direct:ban:2024-03-31:0:ana']);
+  });
+
+  it('after an overdue notice, no countdown stage and no earlier overdue day; the next day still comes', () => {
+    const policy = policyIn('Europe/Brussels', '2024-03-31');
+    const recorded = tick(policy, '2024-04-03T09:00:00Z', new Map()); // 3 days late
+    expect(keys(recorded, 'announce:')).toEqual(['announce:ban:2024-03-31:overdue:2024-04-03']);
+    for (const at of ['2024-04-01T09:00:00Z', '2024-04-02T09:00:00Z', '2024-03-30T09:00:00Z', '2024-03-17T09:00:00Z']) tick(policy, at, recorded);
+    expect(keys(recorded, 'announce:')).toEqual(['announce:ban:2024-03-31:overdue:2024-04-03']);
+    expect(keys(recorded, 'digest:')).toEqual(['digest:ban:2024-03-31:2024-04-03']);
+    // The direct series has its own stages: its one overdue message (the day after the deadline) was owed, and then no "1 day left".
+    expect(keys(recorded, 'direct:')).toEqual(['direct:ban:2024-03-31:overdue:ana', 'direct:ban:2024-03-31:overdue:ben', 'direct:ban:2024-03-31:overdue:boss']);
+    tick(policy, '2024-04-04T09:00:00Z', recorded);
+    expect(keys(recorded, 'announce:')).toEqual(['announce:ban:2024-03-31:overdue:2024-04-03', 'announce:ban:2024-03-31:overdue:2024-04-04']);
+  });
+
+  it('an exception said to end tomorrow is never said to end in 7 days', () => {
+    const policy = policyIn('Europe/Brussels', '2030-01-01');
+    const granted: ExceptionRequest = {
+      id: 'EX-1', person: 'ana', unit: 'org', app: 'tiktok', rules: ['ban'], device: 'corporate', purpose: 'p', days: 10, reason: 'r',
+      status: 'approved', requestedAt: '2026-11-01T08:00:00Z', decidedBy: 'boss', decidedAt: '2026-11-01T09:00:00Z', expiresAt: '2026-11-10T23:00:00Z',
+    };
+    const recorded = tick(policy, '2026-11-10T09:00:00Z', new Map(), [granted]);
+    tick(policy, '2026-11-04T09:00:00Z', recorded, [granted]);
+    expect(keys(recorded, 'expiring:')).toEqual(['expiring:EX-1:1:ana', 'expiring:EX-1:1:boss']);
+  });
+
+  it('a census reminder "due today" is not followed by "3 days left"', () => {
+    const policy = policyIn('Europe/Brussels', '2030-01-01');
+    const census: Census = { id: 'CN-1', app: 'tiktok', due: '2024-03-31', units: ['org'], startedBy: 'boss', startedAt: '2024-03-01T09:00:00Z' };
+    const silent = [{ census, silent: ['org'] }];
+    const recorded = tick(policy, '2024-03-31T09:00:00Z', new Map(), [], silent);
+    tick(policy, '2024-03-28T09:00:00Z', recorded, [], silent);
+    tick(policy, '2024-04-02T09:00:00Z', recorded, [], silent);
+    tick(policy, '2024-04-01T09:00:00Z', recorded, [], silent);
+    expect(keys(recorded, 'census:')).toEqual(['census:CN-1:0:org:boss', 'census:CN-1:overdue:2024-04-02:org:boss']);
+  });
+
+  it('still catches up once: a first tick at D-4 sends the 7-day stage and no backlog, then the 3-day stage comes', () => {
+    const policy = policyIn('Europe/Brussels', '2024-03-31');
+    const recorded = tick(policy, '2024-03-27T09:00:00Z', new Map());
+    tick(policy, '2024-03-27T10:00:00Z', recorded);
+    expect(keys(recorded, 'announce:')).toEqual(['announce:ban:2024-03-31:7']);
+    tick(policy, '2024-03-28T09:00:00Z', recorded);
+    expect(keys(recorded, 'announce:')).toEqual(['announce:ban:2024-03-31:7', 'announce:ban:2024-03-31:3']);
+  });
+});
