@@ -55,7 +55,7 @@ started = performance.now();
 await assertVerifies(dataDir);
 console.log(`verified in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-const fake = await startFakeSlack();
+const fake = await startFakeSlack({ anyoneIsMember: true }); // the load drives made-up users
 let running: Running | undefined; // killed if anything fails, so no server outlives the benchmark
 const runs: Record<string, { load: LoadReport; rssBeforeMb: number; rssPeakMb: number; responses: number; serverCores: number; otherCores: number }> = {};
 const npmStart = npmStartCommand();

@@ -106,7 +106,7 @@ const answersFile = join(base, 'answers.jsonl');
 // The last snapshot 4,700 entries back: the server's next one (every 5,000) falls due about 1.5 s
 // after its first start, so the first kill can land in the middle of writing it.
 await preloadDataDir(dataDir, { entries: Number(flags.records), snapshotAt: Math.max(1, Number(flags.records) - 4700) });
-const fake = await startFakeSlack();
+const fake = await startFakeSlack({ anyoneIsMember: true }); // the load drives made-up users
 const port = await freePort();
 const env = { POLICY_FILE: 'policies/demo.yaml', PORT: String(port), SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir };
 const rounds: { round: number; upMs: number; startMs: number; midSnapshot: boolean; confirmedSoFar: number; lostSoFar: number }[] = [];

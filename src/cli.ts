@@ -3,7 +3,7 @@ import { runCommand } from '../commands/index.ts';
 import { parseCliArgs } from '../adapters/cli/args.ts';
 import { describeUndelivered, inertForTerminal, renderForTerminal } from '../adapters/cli/render.ts';
 import { openLowdbStore, openLowdbStoreReadOnly, verifyAuditFile } from '../storage/lowdb/index.ts';
-import { createAppWarden } from './app.ts';
+import { createAppWarden, type AppWarden } from './app.ts';
 import { readConfig } from './config.ts';
 import { formatIssues } from './core/policy-text.ts';
 import { AppWardenError } from './core/result.ts';
@@ -16,6 +16,7 @@ const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--js
        appwarden policy validate FILE
        appwarden audit verify [--data DIR]
        appwarden remind [--at ISO-INSTANT]     one scheduler tick: queue what is due, deliver it
+       appwarden outbox [--data DIR] [--json]  deliveries waiting or failed, with the platforms' reasons
 Commands are the chat commands: appwarden help`;
 
 /** Commands that only read: `check`, `status`, … never commit. */
@@ -70,8 +71,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
     if (Number.isNaN(at.getTime()) || args.words.length !== (i < 0 ? 1 : 3)) return io.err(`remind takes --at <ISO instant>, e.g. --at 2026-12-08T09:00:00+01:00\n${USAGE}`), 2;
   }
 
+  const outbox = w0 === 'outbox';
+  if (outbox && args.words.length !== 1) return io.err(`outbox takes no words of its own\n${USAGE}`), 2;
   // Reading commands open the data without the lock, so they work while the server runs (and create nothing).
-  const readOnly = !at && READ_ONLY_COMMANDS.has((w0 ?? 'help').toLowerCase());
+  const readOnly = outbox || (!at && READ_ONLY_COMMANDS.has((w0 ?? 'help').toLowerCase()));
   let store;
   try {
     store = readOnly ? await openLowdbStoreReadOnly({ dir: dataDir, log: io.err }) : await openLowdbStore({ dir: dataDir, log: io.err });
@@ -81,6 +84,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
   }
   try {
     const app = createAppWarden({ policy: loaded.value, store, log: io.err });
+    if (outbox) return printOutbox(app.outbox.report(), args.json, io), 0;
     if (at) {
       for (const d of await deliverersFor(config.config, app, io.err)) app.addDeliverer(d);
       if (!app.deliverers.length) io.err('No chat platform is configured (SLACK_BOT_TOKEN…, MicrosoftAppId…): reminders are queued for the server to deliver.');
@@ -111,4 +115,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
   } finally {
     await store.close();
   }
+}
+
+/** `appwarden outbox`: what is waiting (and since when), what failed for good and why. */
+function printOutbox(report: ReturnType<AppWarden['outbox']['report']>, json: boolean, io: Out): void {
+  if (json) return io.out(JSON.stringify(report, null, 2));
+  io.out(`${report.waiting.length} waiting, ${report.failed.length} failed`);
+  for (const w of report.waiting) io.out(`waiting  ${w.id}  ${w.what}  ${w.status === 'sending' ? 'being delivered' : 'due'} since ${w.createdAt}${w.deliveredTo.length ? `; delivered on ${w.deliveredTo.join(', ')}` : ''}`);
+  for (const f of report.failed)
+    for (const why of f.failures) io.out(`failed   ${f.id}  ${f.what}  ${why.platform}: ${why.reason} (${why.at})`);
 }

@@ -16,7 +16,8 @@ export function buildHttpApp(bot: AppWarden, surfaces: Surface[]): Express {
   app.get('/healthz', (_req, res) => {
     const failure = bot.store.failure;
     if (failure) return void res.status(503).json({ ok: false, problem: failure.message });
-    res.json({ ok: true, organization: bot.policy.organization.name, surfaces: surfaces.map((s) => s.name) });
+    const { waiting, failed } = bot.outbox.report();
+    res.json({ ok: true, organization: bot.policy.organization.name, surfaces: surfaces.map((s) => s.name), outbox: { waiting: waiting.length, failed: failed.length } });
   });
   for (const surface of surfaces) surface.mount(app);
   app.use((_req, res) => {

@@ -1,3 +1,4 @@
+import { queueFailureDigest } from '../commands/outbox-digest.ts';
 import { queueReminders } from '../commands/remind.ts';
 import type { Reminder } from './core/reminders.ts';
 import type { AppWarden } from './app.ts';
@@ -18,6 +19,7 @@ export function createScheduler(bot: AppWarden, log: (line: string) => void) {
   const tickOnce = async (at: Date): Promise<TickResult> => {
     const audiences = await Promise.all(bot.deliverers.map((d) => d.audience?.().catch((e: Error) => (log(`${d.platform}: could not list the announcements channel: ${e.message}`), [])) ?? []));
     const queued = await queueReminders({ policy: bot.policy, store: bot.store }, at, audiences.flat());
+    await queueFailureDigest({ policy: bot.policy, store: bot.store }, at);
     bot.outbox.rescan();
     const delivered = await bot.drain();
     return { queued, delivered, pending: bot.outbox.pendingCount };

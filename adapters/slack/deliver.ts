@@ -2,6 +2,8 @@ import { webApi } from '@slack/bolt';
 import type { Effect } from '../../commands/context.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
 import { resolvePerson } from '../../src/core/org.ts';
+import { DeliveryError } from '../../src/outbox.ts';
+import { classifySlackError, DELIVERY_CLIENT } from './delivery-errors.ts';
 import { renderBlocks } from './render.ts';
 import { createMembership, homeOf, type Membership } from './workspace.ts';
 
@@ -16,25 +18,46 @@ export function slackUserOf(bot: AppWarden, person: string): string | undefined 
 }
 
 const messageKey = (subject: string) => `slack:${subject}`;
+/** How far before the recorded start of a delivery its message is looked for: Slack's clock and ours may differ. */
+const CLOCK_SKEW_S = 600;
+const HISTORY_PAGES = 25;
+/** A rate limit this short is waited out in the call (Slack usually says 1–5 s); a longer one is retried by the outbox. */
+const RATE_LIMIT_WAIT_MS = 8_000;
+const RATE_LIMIT_RETRIES = 2;
 
 /**
  * Delivers effects on Slack: posts (remembered so a decision can update them), updates, direct
  * messages. Its audience is the announcements channel's members who are the organisation's people.
  */
 export function slackDeliverer(bot: AppWarden, client: webApi.WebClient, log: (line: string) => void, membership: Membership, botUserId?: string): Deliverer {
-  /** Where an effect goes: a channel, a person's DM, or an existing message; undefined when Slack has no place for it. */
+  /** Where an effect goes: a channel, a person's DM, or an existing message; undefined when Slack has no part in it. */
   const target = (effect: Effect): { channel: string; ts?: string } | undefined => {
     if (effect.kind === 'notify') {
-      const user = slackUserOf(bot, effect.person);
-      if (!user) log(`slack: no Slack user for ${effect.person}; message not sent`);
-      return user ? { channel: user } : undefined;
+      // The address known when it was queued first: someone who left the policy still hears about their request.
+      const user = effect.address?.slack ?? slackUserOf(bot, effect.person);
+      return user ? { channel: user } : undefined; // not a Slack person: Slack has nothing to deliver
     }
     const known = effect.kind === 'update' ? bot.store.get('messages', messageKey(effect.subject)) : undefined;
     if (known) return { channel: known.ref.channel!, ts: known.ref.ts! };
     const name = effect.kind === 'post' ? effect.channel : 'approvals';
     const channel = bot.policy.channels[name]?.slack;
-    if (!channel) log(`slack: no ${name} channel configured for Slack; message not posted`);
-    return channel ? { channel } : undefined;
+    return channel ? { channel } : undefined; // a channel left out for Slack posts nothing there
+  };
+  /**
+   * One Web API call, its failure classed. A 429 means Slack did not take the call, so a short
+   * Retry-After is waited out here and the call made again (a long one goes back to the outbox).
+   */
+  const call = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    for (let waited = 0; ; waited++) {
+      try {
+        return await work();
+      } catch (e) {
+        const failure = classifySlackError(e, what);
+        const wait = failure.outcome === 'transient' ? failure.retryAfterMs : undefined;
+        if (wait === undefined || wait > RATE_LIMIT_WAIT_MS || waited >= RATE_LIMIT_RETRIES) throw failure;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
   };
 
   return {
@@ -43,8 +66,8 @@ export function slackDeliverer(bot: AppWarden, client: webApi.WebClient, log: (l
       const to = target(effect);
       if (!to) return;
       const content = renderBlocks(effect.message);
-      if (to.ts) return void (await client.chat.update({ channel: to.channel, ts: to.ts, ...content }));
-      const posted = await client.chat.postMessage({ channel: to.channel, ...content, metadata: { event_type: METADATA_TYPE, event_payload: { key } } });
+      if (to.ts) return void (await call(`updating the message in ${to.channel}`, () => client.chat.update({ channel: to.channel, ts: to.ts!, ...content })));
+      const posted = await call(`posting to ${to.channel}`, () => client.chat.postMessage({ channel: to.channel, ...content, metadata: { event_type: METADATA_TYPE, event_payload: { key } } }));
       const subject = effect.kind === 'notify' ? undefined : effect.subject;
       if (subject && posted.ts) {
         const id = messageKey(subject);
@@ -54,13 +77,22 @@ export function slackDeliverer(bot: AppWarden, client: webApi.WebClient, log: (l
         );
       }
     },
-    async wasDelivered(effect, key) {
+    /** Looks for the message by its outbox key in the channel's history since the delivery began (a little before, for clock skew). */
+    async wasDelivered(effect, key, since) {
       const to = target(effect);
       if (!to || to.ts) return false; // an update is safe to repeat
-      const channel = effect.kind === 'notify' ? (await client.conversations.open({ users: to.channel })).channel?.id : to.channel;
+      const channel = effect.kind === 'notify' ? (await call(`opening the DM with ${to.channel}`, () => client.conversations.open({ users: to.channel }))).channel?.id : to.channel;
       if (!channel) return false;
-      const history = await client.conversations.history({ channel, limit: 100, include_all_metadata: true });
-      return (history.messages ?? []).some((m) => m.metadata?.event_type === METADATA_TYPE && (m.metadata.event_payload as { key?: string } | undefined)?.key === key);
+      const oldest = String(Math.floor(since.getTime() / 1000) - CLOCK_SKEW_S);
+      let cursor: string | undefined;
+      for (let page = 0; page < HISTORY_PAGES; page++) {
+        const history = await call(`reading ${channel}`, () => client.conversations.history({ channel, oldest, limit: 200, include_all_metadata: true, ...(cursor ? { cursor } : {}) }));
+        if ((history.messages ?? []).some((m) => m.metadata?.event_type === METADATA_TYPE && (m.metadata.event_payload as { key?: string } | undefined)?.key === key)) return true;
+        cursor = history.response_metadata?.next_cursor;
+        if (!history.has_more || !cursor) return false;
+      }
+      // Too busy a channel to be sure: say so rather than risk a second post.
+      throw new DeliveryError('permanent', `${channel} has more than ${HISTORY_PAGES * 200} messages since ${since.toISOString()}; cannot tell whether ${key} arrived, so it is not sent again`);
     },
     async audience() {
       const channel = bot.policy.channels.announcements?.slack;
@@ -80,8 +112,19 @@ export async function createSlackDeliverer(bot: AppWarden, options: { token: str
   const client = new webApi.WebClient(options.token, {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    timeout: 10_000,
     logLevel: webApi.LogLevel.ERROR,
   });
   const auth = await client.auth.test();
-  return slackDeliverer(bot, client, log, createMembership(homeOf(auth), { lookup: client, sweep: client }, log), auth.user_id);
+  return slackDeliverer(bot, deliveryClient(options), log, createMembership(homeOf(auth), { lookup: client, sweep: client }, log), auth.user_id);
+}
+
+/** The Web API client deliveries use: no blind retries, a timeout on every call. */
+export function deliveryClient(options: { token: string; apiUrl?: string; timeoutMs?: number }): webApi.WebClient {
+  return new webApi.WebClient(options.token, {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    ...DELIVERY_CLIENT,
+    ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+    logLevel: webApi.LogLevel.ERROR,
+  });
 }

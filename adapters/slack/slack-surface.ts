@@ -13,7 +13,7 @@ import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { bareRequestApp } from './bare-request.ts';
 import { CENSUS_VIEW, censusModal, submittedCensus } from './census-modal.ts';
-import { slackDeliverer } from './deliver.ts';
+import { deliveryClient, slackDeliverer } from './deliver.ts';
 import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted } from './modals.ts';
 import { renderBlocks } from './render.ts';
 import { createMembership, homeOf } from './workspace.ts';
@@ -27,6 +27,8 @@ export interface SlackOptions {
   /** Overrides for the Web API client's retries (tests shorten the back-off). */
   retryConfig?: webApi.RetryOptions;
   log: (line: string) => void;
+  /** How long a delivery's Web API call may take before it counts as possibly landed (default 10 s). */
+  deliveryTimeoutMs?: number;
   /** How long a slash command may work before its ack goes empty and the answer follows via response_url (default 2 s of Slack's 3). */
   ackBudgetMs?: number;
 }
@@ -42,7 +44,8 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     // building an Error with a stack trace) a conversation on every request.
     convoStore: false,
     logLevel: LogLevel.ERROR,
-    clientOptions: { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) },
+    // Answers and forms: retried by the client (they are not posts that could land twice), never waited on forever.
+    clientOptions: { timeout: 10_000, ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) },
   });
   await app.init();
   const auth = await app.client.auth.test();
@@ -51,7 +54,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
   const home = homeOf(auth);
   const lookup = new webApi.WebClient(options.token, { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...LOOKUP_CLIENT, logLevel: webApi.LogLevel.ERROR });
   const membership = createMembership(home, { lookup, sweep: app.client }, options.log);
-  bot.addDeliverer(slackDeliverer(bot, app.client, options.log, membership, auth.user_id));
+  bot.addDeliverer(slackDeliverer(bot, deliveryClient({ token: options.token, ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}), ...(options.deliveryTimeoutMs ? { timeoutMs: options.deliveryTimeoutMs } : {}) }), options.log, membership, auth.user_id));
   guardWorkspace(app, home, membership, (refusal, user) => refusalWords(bot, refusal, user), options.log);
   const ctxFor = (user: string, key?: string): CommandContext => ({ ...bot.contextFor(user, 'slack'), ...(key ? { idempotencyKey: key } : {}) });
   /** Faults are caught here, once: logged with a reference, answered with a short apology. */

@@ -14,7 +14,7 @@ describe('npm start', () => {
     const port = await s.listening;
     expect(s.out()).toMatch(/AppWarden for Demo Agency \(demo policy pack\): listening on http:\/\/127\.0\.0\.1:\d+ — slack; data in/);
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
-    expect(health).toEqual({ ok: true, organization: 'Demo Agency', surfaces: ['slack'] });
+    expect(health).toEqual({ ok: true, organization: 'Demo Agency', surfaces: ['slack'], outbox: { waiting: 0, failed: 0 } });
     const res = await postToSlackEndpoint(`http://127.0.0.1:${port}/slack/events`, slashCommand(fake.url, 'U0STAFF', 'attest tiktok'));
     expect(res.status).toBe(200);
     // The answer comes in the ack, and by then the attestation is on disk.

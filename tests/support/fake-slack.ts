@@ -76,6 +76,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   const calls: SlackCall[] = [];
   const limited = new Map<string, { times: number; retryAfter: number }>();
   const failing = new Map<string, { times: number; status: number }>();
+  /** Scripted refusals: the next calls of a method answer `{ ok: false, error }`, as Slack does. */
+  const refusals = new Map<string, { times: number; error: string }>();
+  /** Scripted faults that Slack's own HTTP layer produces: a post taken but its answer lost, or no answer at all. */
+  const faults = new Map<string, { times: number; kind: 'accept-then-500' | 'hang' }>();
   const users = new Map<string, FakeUser>();
   /** A user as Slack records them: a member of our workspace unless told otherwise. */
   const userOf = (u: Partial<FakeUser> & { id: string }): FakeUser => {
@@ -99,7 +103,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   const uploads = new Map<string, string>();
   let serverUrl = '';
   const dmOf = (channel: string) => (/^[UW]/.test(channel) ? `D-${channel}` : channel);
-  let ts = 1_700_000_000;
+  // Message timestamps are Slack's clock: seconds since the epoch, unique and increasing.
+  let ts = Math.floor(Date.now() / 1000);
   let lastActivity = Date.now();
   const server: Server = createServer((req, res) => {
     let raw = '';
@@ -130,6 +135,22 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         calls.push({ method: `${method} (${failure.status})`, headers: req.headers, body });
         res.writeHead(failure.status, { 'Content-Type': 'text/html' });
         return res.end('<html>Service Unavailable</html>');
+      }
+      const fault = faults.get(method);
+      if (fault && fault.times > 0) {
+        fault.times--;
+        calls.push({ method: `${method} (${fault.kind})`, headers: req.headers, body });
+        if (fault.kind === 'hang') return; // never answers; the socket stays open until the server closes
+        if (method === 'chat.postMessage') record(body); // taken and posted, but the answer is lost
+        res.writeHead(500, { 'Content-Type': 'text/html' });
+        return res.end('<html>Internal Server Error</html>');
+      }
+      const refusal = refusals.get(method);
+      if (refusal && refusal.times > 0) {
+        refusal.times--;
+        calls.push({ method: `${method} (${refusal.error})`, headers: req.headers, body });
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        return res.end(JSON.stringify({ ok: false, error: refusal.error }));
       }
       const limit = limited.get(method);
       if (limit && limit.times > 0) {
@@ -163,9 +184,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
           return answer({ ok: true, members: all.slice(start, start + limit), cache_ts: Math.floor(Date.now() / 1000), response_metadata: { next_cursor: next } });
         }
         case 'chat.postMessage': {
-          const channel = dmOf(String(body.channel));
-          const posted = { ts: `${++ts}.000100`, metadata: typeof body.metadata === 'string' ? JSON.parse(body.metadata) : body.metadata };
-          history.set(channel, [...(history.get(channel) ?? []), posted]);
+          // Slack refuses a DM to a bot user; the message never exists.
+          if (users.get(String(body.channel))?.is_bot) return answer({ ok: false, error: 'cannot_dm_bot' });
+          const { channel, posted } = record(body);
           return answer({ ok: true, channel, ts: posted.ts, message: {} });
         }
         case 'files.getUploadURLExternal': {
@@ -176,8 +197,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
           return answer({ ok: true, files: JSON.parse(String(body.files)).map((f: { id: string }) => ({ id: f.id })) });
         case 'conversations.open':
           return answer({ ok: true, channel: { id: dmOf(String(body.users)) } });
-        case 'conversations.history':
-          return answer({ ok: true, messages: [...(history.get(String(body.channel)) ?? [])].reverse().slice(0, Number(body.limit ?? 100)), has_more: false });
+        case 'conversations.history': {
+          // Newest first, after `oldest` (exclusive), `limit` a page (Slack: default 100, at most 999), with a cursor.
+          const oldest = Number(body.oldest ?? 0);
+          const all = [...(history.get(String(body.channel)) ?? [])].reverse().filter((m) => Number(m.ts) > oldest);
+          const start = Number(body.cursor || 0);
+          const limit = Math.min(999, Number(body.limit ?? 100) || 100);
+          const more = start + limit < all.length;
+          return answer({ ok: true, messages: all.slice(start, start + limit), has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } });
+        }
         case 'conversations.members': {
           const start = Number(body.cursor || 0);
           const limit = Number(body.limit ?? 100);
@@ -195,6 +223,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
       }
     });
   });
+  function record(body: Record<string, unknown>) {
+    const channel = dmOf(String(body.channel));
+    const posted = { ts: `${++ts}.000100`, metadata: typeof body.metadata === 'string' ? JSON.parse(body.metadata) : body.metadata };
+    history.set(channel, [...(history.get(channel) ?? []), posted]);
+    return { channel, posted };
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   serverUrl = url;
@@ -207,6 +241,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     rateLimit: (method: string, times: number, retryAfter: number) => void limited.set(method, { times, retryAfter }),
     /** Answer a method with an HTTP error (default 503) the next `times` times, as Slack does when it is down. */
     fail: (method: string, times: number, status = 503) => void failing.set(method, { times, status }),
+    /** The next `times` calls of `method` are refused with Slack's `error` (`is_archived`, `channel_not_found`…). */
+    refuse: (method: string, error: string, times: number) => void refusals.set(method, { times, error }),
+    /** The next `times` calls of `method` are taken (a post is posted) but answered 500, as when Slack's answer is lost after the write. */
+    acceptThenFail: (method: string, times: number) => void faults.set(method, { times, kind: 'accept-then-500' }),
+    /** The next `times` calls of `method` are never answered. */
+    hang: (method: string, times: number) => void faults.set(method, { times, kind: 'hang' }),
+    /** Every message in a channel (or `D-<user>` for a DM), oldest first. */
+    history: (channel: string) => history.get(channel) ?? [],
     /** The announcements channel's members, as conversations.members pages them; ids not yet in the directory join it as ordinary members. */
     setMembers: (ids: string[]) => {
       members = ids;
@@ -218,7 +260,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     /** Messages posted to a person's DM. */
     dmsTo: (user: string) => history.get(`D-${user}`) ?? [],
     ...waiting('fake Slack', () => calls.map((c) => c.method).join(', '), () => lastActivity),
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
   };
 }
 export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;

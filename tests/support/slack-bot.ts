@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSlackSurface } from '../../adapters/slack/slack-surface.ts';
 import { createAppWarden } from '../../src/app.ts';
+import type { OutboxOptions } from '../../src/outbox.ts';
 import { buildHttpApp } from '../../src/http-app.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
@@ -13,13 +14,13 @@ import { buttonClick, postToSlackEndpoint, SIGNING_SECRET, slashCommand, viewSub
  * The real Bolt app inside the real HTTP app on 127.0.0.1:0, against a fake Slack Web API whose
  * workspace holds the pack's people (by their `slack` ids).
  */
-export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:00Z', store: Store = createMemoryStore(), ackBudgetMs?: number, workspace: FakeSlackOptions = {}) {
+export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:00Z', store: Store = createMemoryStore(), ackBudgetMs?: number, workspace: FakeSlackOptions = {}, delivery: { outbox?: OutboxOptions; timeoutMs?: number } = {}) {
   const fake = await startFakeSlack(workspace);
   const clock = testClock(at);
   const logs: string[] = [];
   const policy = loadPack(pack);
   fake.addUsers(...policy.people.flatMap((p) => (p.slack ? [{ id: p.slack, real_name: p.name ?? p.id }] : [])));
-  const bot = createAppWarden({ policy, store, now: clock.now });
+  const bot = createAppWarden({ policy, store, now: clock.now, log: (line) => logs.push(line), ...(delivery.outbox ? { outbox: delivery.outbox } : {}) });
   const slack = await createSlackSurface(bot, {
     token: 'xoxb-test-token',
     signingSecret: SIGNING_SECRET,
@@ -27,6 +28,7 @@ export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:0
     retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 20 },
     log: (line) => logs.push(line),
     ...(ackBudgetMs !== undefined ? { ackBudgetMs } : {}),
+    ...(delivery.timeoutMs ? { deliveryTimeoutMs: delivery.timeoutMs } : {}),
   });
   const server: Server = await new Promise((resolve) => {
     const s = buildHttpApp(bot, [slack]).listen(0, '127.0.0.1', () => resolve(s));
