@@ -1,4 +1,5 @@
 import { isApprover } from '../src/core/exceptions.ts';
+import { MAX_NAME_LENGTH, nameLength } from '../src/core/names.ts';
 import { account, accounts } from './accounts.ts';
 import { attest } from './attest.ts';
 import { census } from './census.ts';
@@ -8,7 +9,7 @@ import type { CommandContext, CommandResult } from './context.ts';
 import { approve, deny, revoke, withdraw } from './decide-request.ts';
 import { help } from './help.ts';
 import { duplicateOf } from './commit.ts';
-import { parseArgs } from './parse.ts';
+import { parseArgs, type ParsedArgs } from './parse.ts';
 import { pending } from './pending.ts';
 import { policy } from './policy.ts';
 import { describeRefusal, refused } from './refusals.ts';
@@ -19,7 +20,10 @@ import { status } from './status.ts';
 export const COMMANDS: readonly Command[] = [check, request, approve, deny, withdraw, revoke, attest, status, pending, policy, report, census, accounts, account, help];
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 
-/** Past this a message is not a command someone typed. A 10 kB reason still gets its own, more specific answer. */
+/**
+ * Past this a message is not a command someone typed, as sent and after NFKC (which writes ﷺ as 18
+ * characters). A 10 kB reason still gets its own, more specific answer.
+ */
 const MAX_TEXT = 20_000;
 
 export type { CommandContext, CommandResult } from './context.ts';
@@ -41,5 +45,22 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<Com
   if (duplicate) return duplicate;
   const args = parseArgs(trimmed.slice(first.length), command.flags);
   if (!args.ok) return refused(args.code, ...describeRefusal(args, m, { command: command.name }));
+  const overlong = overlongName(args.value);
+  if (overlong !== undefined) return refused('name_too_long', m.errors.nameTooLong(overlong, MAX_NAME_LENGTH));
+  const spelledOut = text.normalize('NFKC').length;
+  if (spelledOut > MAX_TEXT) return refused('text_too_long', m.errors.textTooLongNormalized(spelledOut, MAX_TEXT));
   return command.run(args.value, ctx);
+}
+
+/**
+ * A command's words name one thing (an app, a request, a rule, an account), as does `--app`: past
+ * MAX_NAME_LENGTH after NFKC, that name's length. Refused here, before any lookup normalises, matches
+ * or remembers it.
+ */
+function overlongName({ words, flags }: ParsedArgs): number | undefined {
+  for (const name of [words.join(' '), typeof flags.app === 'string' ? flags.app : '']) {
+    const length = nameLength(name);
+    if (length > MAX_NAME_LENGTH) return length;
+  }
+  return undefined;
 }

@@ -12,29 +12,34 @@ export function tokenize(text: string): Outcome<string[]> {
   let i = 0;
   const s = text.trim();
   while (i < s.length) {
-    const c = s[i]!;
-    if (/\s/.test(c)) {
+    if (isSpace(s[i]!)) {
       i++;
       continue;
     }
+    // The word is `word` and then s[run, i): plain text is sliced once per run, not added a character at
+    // a time (which, with the test below, made a 20,000-character word cost 65 ms).
     let word = '';
+    let run = i;
     let quoted = false;
-    while (i < s.length && !/\s/.test(s[i]!)) {
+    while (i < s.length && !isSpace(s[i]!)) {
       const ch = s[i]!;
       // A quote opens a value only at the start of a word or after `=`: McDonald's and it's stay words.
-      const close = word === '' || word.endsWith('=') ? QUOTES[ch] : undefined;
+      const opens = run < i ? s[i - 1] === '=' : word === '' || word.endsWith('=');
+      const close = opens ? QUOTES[ch] : undefined;
       if (close) {
         const end = s.indexOf(close, i + 1);
         if (end < 0) return refuse('unclosed_quote');
-        word += s.slice(i + 1, end);
+        word += s.slice(run, i) + s.slice(i + 1, end);
         quoted = true;
-        i = end + 1;
+        i = run = end + 1;
       } else {
-        word += ch;
         i++;
       }
     }
+    word += s.slice(run, i);
     words.push(quoted ? word : word.replace(/^[—–]/, '--'));
   }
   return ok(words);
 }
+
+const isSpace = (c: string) => /\s/.test(c);

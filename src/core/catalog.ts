@@ -1,19 +1,91 @@
-import { nameKey } from './names.ts';
+import { BoundedMap, boundedKey, isAsciiKey, keySkeletons, MAX_NAME_LENGTH } from './names.ts';
 import type { App, Policy } from './policy.ts';
 import { policyIndex } from './policy-index.ts';
 
-/** The app a name, alias, store id or bundle id refers to. */
+/**
+ * The app a name, alias, store id or bundle id refers to: its key exactly, else a look-alike of exactly
+ * one app's name (`ТікТок` in Cyrillic is TikTok; see `lookalikeApps`). A name out of bounds
+ * (`boundedKey`) names no app and is not remembered.
+ */
 export function findApp(policy: Policy, name: string): App | undefined {
-  const idx = policyIndex(policy);
   // Names as typed repeat; remembering them skips normalising and a second lookup.
-  let app = idx.appsByTypedName.get(name);
+  let typed = typedNames.get(policy);
+  if (!typed) typedNames.set(policy, (typed = new BoundedMap<App | null>(50_000, 1_000_000)));
+  let app = typed.get(name);
   if (app === undefined) {
-    const key = nameKey(name);
-    app = (key && idx.appsByKey.get(key)) || null;
-    if (idx.appsByTypedName.size >= 100_000) idx.appsByTypedName.clear();
-    idx.appsByTypedName.set(name, app);
+    const key = boundedKey(name);
+    if (key === undefined) return undefined;
+    app = (key && policyIndex(policy).appsByKey.get(key)) || null;
+    if (!app && key) {
+      const alike = lookalikeApps(policy, key);
+      if (alike.length === 1) app = alike[0]!;
+    }
+    if (name.length <= MAX_NAME_LENGTH) typed.set(name, app);
   }
   return app ?? undefined;
+}
+
+/** Per policy: names exactly as people typed them, with the app each found (null: none); bounded. */
+const typedNames = new WeakMap<Policy, BoundedMap<App | null>>();
+
+/**
+ * The apps whose names, aliases or ids (not store or bundle ids) `key` is a confusable of (UTS #39
+ * skeletons equal), in catalogue order: how a name disguised with look-alike letters from another script
+ * (Cyrillic `ТікТок`, `tіktоk`, Latin letters in a Cyrillic name) is still recognised. Two ASCII keys are
+ * never look-alikes of each other (`steam` is not `stearn`, `t1kt0k` not `tlktok`): those are typos, for
+ * "did you mean". Several apps means the catalogue holds confusable names itself: no single match.
+ */
+export function lookalikeApps(policy: Policy, key: string): App[] {
+  // findApp and then "did you mean" ask for the same name in turn: answered once.
+  const last = lastLookalikes.get(policy);
+  if (last?.key === key) return [...last.apps];
+  const apps = lookalikesOf(policy, key);
+  lastLookalikes.set(policy, { key, apps });
+  return [...apps];
+}
+
+const lastLookalikes = new WeakMap<Policy, { key: string; apps: App[] }>();
+
+function lookalikesOf(policy: Policy, key: string): App[] {
+  const index = skeletonIndex(policy);
+  const ascii = isAsciiKey(key);
+  const [lower, upper] = keySkeletons(key);
+  const found = new Set<App>();
+  for (const hit of [...(index.lower.get(lower) ?? []), ...(index.upper.get(upper) ?? [])]) if (!(ascii && hit.ascii)) found.add(hit.app);
+  return [...found].sort((a, b) => index.order.get(a)! - index.order.get(b)!);
+}
+
+/** A catalogue key's app, and whether the key is ASCII. */
+type Hit = { app: App; ascii: boolean };
+
+interface SkeletonIndex {
+  lower: Map<string, Hit[]>;
+  upper: Map<string, Hit[]>;
+  order: Map<App, number>;
+}
+
+const skeletonIndexes = new WeakMap<Policy, SkeletonIndex>();
+
+/** The skeletons of the catalogue's name keys, built the first time a name is not found exactly (exact hits never need it). */
+function skeletonIndex(policy: Policy): SkeletonIndex {
+  let index = skeletonIndexes.get(policy);
+  if (index) return index;
+  index = { lower: new Map(), upper: new Map(), order: new Map(policy.apps.map((app, i) => [app, i])) };
+  // Names, aliases and ids: people type those, not store or bundle ids.
+  for (const { key, app } of policyIndex(policy).appKeys) {
+    const [lower, upper] = keySkeletons(key);
+    const hit = { app, ascii: isAsciiKey(key) };
+    addHit(index.lower, lower, hit);
+    addHit(index.upper, upper, hit);
+  }
+  skeletonIndexes.set(policy, index);
+  return index;
+}
+
+function addHit(map: Map<string, Hit[]>, skeleton: string, hit: Hit): void {
+  const hits = map.get(skeleton);
+  if (!hits) map.set(skeleton, [hit]);
+  else if (!hits.some((h) => h.app === hit.app && h.ascii === hit.ascii)) hits.push(hit);
 }
 
 export function appById(policy: Policy, id: string): App | undefined {

@@ -5,7 +5,7 @@ import { DEVICE_CLASSES, type App, type DeviceClass, type Policy, type Rule } fr
 import { policyIndex } from './policy-index.ts';
 import type { ExceptionRequest } from './records.ts';
 import { AppWardenError } from './result.ts';
-import { suggestApps } from './suggestions.ts';
+import { unknownAppAdvice } from './suggestions.ts';
 import { endOfLocalDay, localDayStartMs } from './time.ts';
 
 /** What decide needs of the stored state: the asking person's requests (anyone else's are ignored). */
@@ -27,15 +27,17 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
   q.unit = person.unit;
   const app = findApp(policy, query.app);
   if (!app) {
-    const posture = policy.organization.unknown_apps;
+    const { suggestions, lookalike } = unknownAppAdvice(policy, query.app);
+    // A look-alike of several catalogue apps is no name to allow by default: it is reviewed, whatever the organisation's default.
+    const posture = lookalike ? 'review' : policy.organization.unknown_apps;
     return {
       query: q,
       verdict: 'unknown-app',
       basis: 'unknown-app',
       rules: [],
       exception: { possible: false, why: 'not-prohibited' },
-      unknown: { posture, suggestions: suggestApps(policy, query.app) },
-      reasons: [{ code: 'unknown_app', data: { posture } }],
+      unknown: { posture, suggestions },
+      reasons: [{ code: 'unknown_app', data: lookalike ? { posture, lookalike: true } : { posture } }],
     };
   }
   const at = Date.parse(query.at);

@@ -1,26 +1,53 @@
 import { distance } from 'fastest-levenshtein';
-import { nameKey } from './names.ts';
+import { lookalikeApps } from './catalog.ts';
+import { BoundedMap, boundedKey } from './names.ts';
 import type { App, Policy } from './policy.ts';
 import { policyIndex } from './policy-index.ts';
 
-const suggestionCache = new WeakMap<Policy, Map<string, string[]>>();
+/** What to tell a person whose name found no app: the look-alikes, then the closest names. */
+interface Advice {
+  /** Apps the name is a confusable of (UTS #39) when it is one of several, so matches none of them. */
+  lookalikes: string[];
+  closest: string[];
+}
+
+/** Per policy, by limit and name key; bounded by entries and characters (about 2 MB), whatever people type. */
+const adviceCache = new WeakMap<Policy, BoundedMap<Advice>>();
+const charsOf = (a: Advice) => a.lookalikes.reduce((n, s) => n + s.length, 0) + a.closest.reduce((n, s) => n + s.length, 0);
 
 /**
  * "Did you mean": up to `limit` app names close to what was typed. A catalogue name is close when it
  * is within an edit distance of a third of the typed length (at least 1), or when one contains the
- * other (3 characters or more). Closest first, then by name.
+ * other (3 characters or more). Closest first, then by name. Nothing for a name out of bounds (`boundedKey`).
  */
 export function suggestApps(policy: Policy, name: string, limit = 3): string[] {
-  const key = nameKey(name);
-  if (!key) return [];
-  let cache = suggestionCache.get(policy);
-  if (!cache) suggestionCache.set(policy, (cache = new Map()));
-  const cached = cache.get(`${limit}|${key}`);
-  if (cached) return [...cached];
-  const found = closestApps(nameIndex(policy), key, limit);
-  if (cache.size >= 10_000) cache.clear();
-  cache.set(`${limit}|${key}`, found);
-  return [...found];
+  return [...adviceFor(policy, name, limit).closest];
+}
+
+/**
+ * For a name that names no app: `suggestions`, the apps it is a look-alike of first (more than one, or
+ * it would have named that one), then the closest; and whether it is a look-alike at all, which is no
+ * name to allow by default.
+ */
+export function unknownAppAdvice(policy: Policy, name: string, limit = 3): { suggestions: string[]; lookalike: boolean } {
+  const advice = adviceFor(policy, name, limit);
+  if (!advice.lookalikes.length) return { suggestions: [...advice.closest], lookalike: false };
+  return { suggestions: [...new Set([...advice.lookalikes, ...advice.closest])].slice(0, Math.max(limit, advice.lookalikes.length)), lookalike: true };
+}
+
+const NO_ADVICE: Advice = Object.freeze({ lookalikes: [], closest: [] });
+
+function adviceFor(policy: Policy, name: string, limit: number): Advice {
+  const key = boundedKey(name);
+  if (!key) return NO_ADVICE;
+  let cache = adviceCache.get(policy);
+  if (!cache) adviceCache.set(policy, (cache = new BoundedMap<Advice>(10_000, 1_000_000, charsOf)));
+  const cacheKey = `${limit}|${key}`;
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+  const advice: Advice = { lookalikes: lookalikeApps(policy, key).map((app) => app.name), closest: closestApps(nameIndex(policy), key, limit) };
+  cache.set(cacheKey, advice);
+  return advice;
 }
 
 /**

@@ -187,6 +187,10 @@ export const en = {
     missingReason: 'Please give a reason: --reason "…"',
     reasonTooLong: (length: number, max: number) => `The reason is ${length} characters long; keep it to ${max}.`,
     textTooLong: (max: number) => `That is too long; keep it under ${max} characters.`,
+    textTooLongNormalized: (length: number, max: number) =>
+      `That is ${length.toLocaleString('en')} characters long once Unicode normalisation spells it out (e.g. ﷺ as 18); keep it under ${max.toLocaleString('en')}.`,
+    nameTooLong: (length: number, max: number) =>
+      `That name is ${length.toLocaleString('en')} characters long (counted after Unicode normalisation, which spells out some characters, e.g. ﷺ as 18); app names and ids are at most ${max}.`,
     badStatement: (value: string) => `${q(value)} is not a statement. Use one of: removed, never-installed, removed-work-apps.`,
     badFormat: (value: string) => `${q(value)} is not a format. Use: text or csv.`,
     badReportKind: (value: string) => `Report what? Use: report compliance or report exceptions (not ${q(value)}).`,

@@ -196,6 +196,10 @@ export const ja: Messages = {
     missingReason: '理由を入力してください：--reason "…"',
     reasonTooLong: (length: number, max: number) => `理由が${length}文字あります。${max}文字以内にしてください。`,
     textTooLong: (max: number) => `長すぎます。${max}文字未満にしてください。`,
+    textTooLongNormalized: (length: number, max: number) =>
+      `Unicode正規化後に${length.toLocaleString('ja')}文字になります（ﷺ のように1文字が18文字に展開されるものがあります）。${max}文字未満にしてください。`,
+    nameTooLong: (length: number, max: number) =>
+      `名前が${length.toLocaleString('ja')}文字あります（Unicode正規化後の文字数。ﷺ のように1文字が18文字に展開されるものがあります）。アプリ名やIDは${max}文字以内にしてください。`,
     badStatement: (value: string) =>
       `${q(value)}は報告の種類ではありません。removed、never-installed、removed-work-apps のいずれかを指定してください。`,
     badFormat: (value: string) => `${q(value)}は出力形式ではありません。text または csv を指定してください。`,
