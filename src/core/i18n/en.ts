@@ -28,6 +28,18 @@ const statuses: Record<RequestStatus, string> = {
  */
 export const en = {
   day,
+  /** Deliveries that failed for good: the daily digest in the approvals channel. */
+  outbox: {
+    digestTitle: (n: number) => `${n} ${n === 1 ? 'message' : 'messages'} could not be delivered`,
+    failedLine: (what: string, platform: string, reason: string) => `${what} (${platform}): ${reason}`,
+    more: (n: number) => `… and ${n} more.`,
+    howToList: 'An operator can list every waiting and failed delivery with: appwarden outbox',
+  },
+  /** Teams: answers that hold someone's own data or a report go to their personal chat, never a channel. */
+  teams: {
+    answeredPrivately: 'I have answered you in your personal chat with AppWarden: your answer may hold your own data or other people\'s names, so it is not shown here.',
+    cannotAnswerPrivately: 'Your answer may hold your own data or other people\'s names, so it is not shown here, and I cannot open a personal chat with you yet. Open AppWarden in Teams (Apps → AppWarden → Chat) and ask there.',
+  },
   device: (d: DeviceClass) => devices[d],
   statusWord: (s: RequestStatus) => statuses[s],
   list,
@@ -137,8 +149,8 @@ export const en = {
   pending: {
     title: 'Requests waiting for you',
     none: 'Nothing is waiting for you.',
-    line: (id: string, requester: string, app: string, purpose: string, days: number) =>
-      `${id} · ${requester} · ${app} · ${purpose} · ${days} days`,
+    line: (id: string, requester: string, app: string, purpose: string, days: number, reason: string) =>
+      `${id} · ${requester} · ${app} · ${purpose} · ${days} days: ${q(reason)}`,
   },
   policy: {
     title: (org: string) => `Rules in force at ${org}`,

@@ -28,6 +28,16 @@ const statuses: Record<RequestStatus, string> = {
  */
 export const ja: Messages = {
   day,
+  outbox: {
+    digestTitle: (n: number) => `${n}件のメッセージを届けられませんでした`,
+    failedLine: (what: string, platform: string, reason: string) => `${what}（${platform}）：${reason}`,
+    more: (n: number) => `…ほか${n}件`,
+    howToList: '待機中・失敗した配信の一覧は、運用担当者が appwarden outbox で確認できます。',
+  },
+  teams: {
+    answeredPrivately: 'ご本人の情報や他の方の氏名を含む場合があるため、回答はAppWardenとの個人チャットでお送りしました。',
+    cannotAnswerPrivately: 'ご本人の情報や他の方の氏名を含む場合があるため、ここでは回答できません。また、まだ個人チャットを開始できません。Teamsで AppWarden（アプリ → AppWarden → チャット）を開いて、そちらでお尋ねください。',
+  },
   device: (d: DeviceClass) => devices[d],
   statusWord: (s: RequestStatus) => statuses[s],
   list,
@@ -139,8 +149,8 @@ export const ja: Messages = {
   pending: {
     title: 'あなたの判断待ちの申請',
     none: '判断待ちの申請はありません。',
-    line: (id: string, requester: string, app: string, purpose: string, days: number) =>
-      `${id} · ${requester} · ${app} · ${purpose} · ${days}日間`,
+    line: (id: string, requester: string, app: string, purpose: string, days: number, reason: string) =>
+      `${id} · ${requester} · ${app} · ${purpose} · ${days}日間：${q(reason)}`,
   },
   policy: {
     title: (org: string) => `${org}で適用中のルール`,
