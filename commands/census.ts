@@ -1,6 +1,7 @@
 import { appById } from '../src/core/catalog.ts';
-import { answerCensus, reportersFor, startCensus, unitsAnsweredBy } from '../src/core/census.ts';
-import { isAdmin } from '../src/core/org.ts';
+import { answerCensus, answerId, answerVersions, keptVersion, reportersFor, startCensus, unitsAnsweredBy, versionId } from '../src/core/census.ts';
+import { isApprover } from '../src/core/exceptions.ts';
+import { isAdmin, resolvePerson } from '../src/core/org.ts';
 import type { Policy } from '../src/core/policy.ts';
 import { put, type Census, type CensusAnswer, type CensusUse } from '../src/core/records.ts';
 import { isRealDate } from '../src/core/time.ts';
@@ -9,9 +10,9 @@ import { commitChanges, duplicateOf } from './commit.ts';
 import type { CommandContext, CommandResult, Effect } from './context.ts';
 import { refused } from './refusals.ts';
 import { censusInvitation } from './remind.ts';
-import { reply } from './reply.ts';
+import { reply, type Block } from './reply.ts';
 import { messages, type Messages } from '../src/core/i18n/index.ts';
-import { unitName } from './request-card.ts';
+import { displayName, localTime, unitName } from './request-card.ts';
 
 /** The census invitation's text: what is asked, of which unit, by when. */
 const censusIntro = (m: Messages, c: Census, appName: string, unit: string, policy: Policy) =>
@@ -22,18 +23,20 @@ export function censusForm(id: string, unit: string | undefined, ctx: CommandCon
   const census = ctx.store.get('censuses', id);
   if (!census || !unit) return { ok: false, text: ctx.m.errors.unknownCensus(id) };
   const app = appById(ctx.policy, census.app)?.name ?? census.app;
-  return { ok: true, census, unit, app, intro: censusIntro(ctx.m, census, app, unit, ctx.policy), previous: ctx.store.get('census_answers', `${census.id}/${unit}`) };
+  return { ok: true, census, unit, app, intro: censusIntro(ctx.m, census, app, unit, ctx.policy), previous: ctx.store.get('census_answers', answerId(census.id, unit)) };
 }
 
 export const census: Command = {
   name: 'census',
-  flags: { due: 'string', units: 'string', question: 'string', unit: 'string', uses: 'string', use: 'string' },
+  // `use` may be given once per use; every one is kept.
+  flags: { due: 'string', units: 'string', question: 'string', unit: 'string', uses: 'string', use: 'strings' },
   run({ words, flags }, ctx) {
     const [verb = '', ...rest] = words;
-    const f = flags as Record<string, string | undefined>;
+    const { use, ...others } = flags;
+    const f = others as Record<string, string | undefined>;
     if (verb === 'start') return start(rest.join(' '), f, ctx);
     if (verb === 'status' && rest.length === 1) return status(rest[0]!.toUpperCase(), ctx);
-    if (verb === 'answer' && rest.length === 1) return answerFromKeyboard(rest[0]!.toUpperCase(), f, ctx);
+    if (verb === 'answer' && rest.length === 1) return answerFromKeyboard(rest[0]!.toUpperCase(), f, Array.isArray(use) ? use : [], ctx);
     return refused('bad_census_verb', ctx.m.errors.badCensusVerb(words.join(' ')));
   },
 };
@@ -69,25 +72,47 @@ async function start(app: string, f: Record<string, string | undefined>, ctx: Co
   };
 }
 
+/**
+ * Who has answered, and every version of each unit's answer with who gave it and when (a second
+ * reporter's answer stands beside the first). What was answered (counts) only for those who may read
+ * the census report, and for the unit's own reporters.
+ */
 function status(id: string, ctx: CommandContext): CommandResult {
   const m = ctx.m;
   const c = ctx.store.get('censuses', id);
   if (!c) return refused('unknown_census', m.errors.unknownCensus(id));
-  const answered = c.units.filter((u) => ctx.store.get('census_answers', `${c.id}/${u}`));
+  const tz = ctx.policy.organization.timezone;
+  const answers = ctx.store.list('census_answers').filter((a) => a.census === c.id);
+  const versions = c.units.map((unit) => ({ unit, versions: answerVersions(answers, c.id, unit) })).filter((u) => u.versions.length);
+  const answered = versions.map((u) => u.unit);
   const outstanding = c.units.filter((u) => !answered.includes(u));
+  const mine = unitsAnsweredBy(ctx.policy, c, ctx.person);
+  const seesCounts = (unit: string) => isApprover(ctx.policy, ctx.person) || mine.includes(unit);
+  const lines = versions.flatMap(({ unit, versions: all }) =>
+    [...all].reverse().map((a) =>
+      m.census.version(unitName(ctx.policy, unit), a.revision, displayName(ctx.policy, a.answeredBy), localTime(a.answeredAt, tz),
+        seesCounts(unit) ? { usesApp: a.usesApp, uses: a.uses.length, personal: a.uses.filter((u) => u.personalData).length } : undefined),
+    ),
+  );
   return {
     ok: true,
     effects: [],
-    data: { census: c, answered, outstanding },
+    data: {
+      census: c,
+      answered,
+      outstanding,
+      versions: versions.map(({ unit, versions: all }) => ({ unit, versions: all.map((a) => ({ revision: a.revision, answeredBy: a.answeredBy, answeredAt: a.answeredAt, ...(seesCounts(unit) ? { usesApp: a.usesApp, uses: a.uses } : {}) })) })),
+    },
     reply: reply('info', [
       { type: 'heading', text: m.census.statusTitle(c.id, appById(ctx.policy, c.app)?.name ?? c.app, c.due) },
       { type: 'text', text: m.census.answered(answered.map((u) => unitName(ctx.policy, u))) },
+      ...(lines.length ? [{ type: 'list' as const, items: lines }] : []),
       { type: 'text', text: outstanding.length ? m.census.outstanding(outstanding.map((u) => unitName(ctx.policy, u))) : m.census.allAnswered },
     ]),
   };
 }
 
-/** Uses a census form offers; an answer holds at most this many (a correction replaces the answer). */
+/** Uses a census form offers; an answer holds at most this many, from the keyboard too (a form shows them all for a correction). */
 export const CENSUS_USE_SLOTS = 5;
 
 /** A use as typed in a form or after --use "purpose | yes | 120 | @account". */
@@ -136,22 +161,41 @@ export async function submitCensusAnswer(id: string, unit: string | undefined, r
   if (YES.has(usesAppText) && !uses.length && !Object.keys(fields).length) fields.use1_purpose = m.errors.noUses;
   if (Object.keys(fields).length) return { ...refused('invalid_answer', ...Object.values(fields)), fields };
 
-  const previous = ctx.store.get('census_answers', `${c.id}/${target}`);
+  const previous = ctx.store.get('census_answers', answerId(c.id, target));
   const outcome = answerCensus(c, target, { usesApp: YES.has(usesAppText), uses }, ctx.person, ctx.policy, previous, ctx.now());
   if (!outcome.ok) {
     const text = outcome.code === 'census_closed' ? m.errors.censusClosed(c.due) : outcome.code === 'no_uses' ? m.errors.noUses : m.errors.notReporter(unitName(ctx.policy, target));
     return { ...refused(outcome.code, text), field: outcome.code === 'no_uses' ? 'use1_purpose' : 'unit' };
   }
   const a = outcome.value;
-  await commitChanges(ctx, { at: ctx.now(), action: previous ? 'census.corrected' : 'census.answered', subject: a.id, detail: { uses: a.uses.length, personalData: a.uses.filter((u) => u.personalData).length, revision: a.revision } }, [put('census_answers', a)], a.id);
-  return { ok: true, data: a, effects: [], reply: reply('ok', [{ type: 'heading', text: m.census.recorded(unitName(ctx.policy, target), a.uses.length, a.revision) }]) };
+  // The version it supersedes is kept; whoever gave an earlier version (another reporter) is told.
+  const others = [...new Set(answerVersions(ctx.store.list('census_answers'), c.id, target).map((v) => v.answeredBy))].filter((p) => p !== ctx.person.id);
+  const unitLabel = unitName(ctx.policy, target);
+  const effects: Effect[] = others.map((p) => {
+    const pm = messages(resolvePerson(ctx.policy, p).locale);
+    return { kind: 'notify', person: p, message: reply('info', [{ type: 'heading', text: pm.census.newVersion(c.id, unitLabel, displayName(ctx.policy, ctx.person.id), a.revision) }]) };
+  });
+  const detail = { uses: a.uses.length, personalData: a.uses.filter((u) => u.personalData).length, revision: a.revision, ...(previous ? { previous: { revision: previous.revision, answeredBy: previous.answeredBy } } : {}) };
+  // The subject names the version, so each version's notices have outbox ids of their own.
+  const event = { at: ctx.now(), action: previous ? 'census.corrected' : 'census.answered', subject: versionId(a), detail };
+  await commitChanges(ctx, event, [...(previous ? [put('census_answers', keptVersion(previous))] : []), put('census_answers', a)], a.id, effects);
+  const blocks: Block[] = [{ type: 'heading', text: m.census.recorded(unitLabel, a.uses.length, previous?.answeredBy === ctx.person.id) }];
+  if (others.length) blocks.push({ type: 'text', text: m.census.keptBeside(c.id, a.revision, others.map((p) => displayName(ctx.policy, p))) });
+  return { ok: true, data: a, effects, reply: reply('ok', blocks) };
 }
 
-/** `census answer CN-1 [--unit U] --uses none` or `--use "purpose | yes | 120 | @account"` (one use; the form takes more). */
-function answerFromKeyboard(id: string, f: Record<string, string | undefined>, ctx: CommandContext): Promise<CommandResult> {
+/**
+ * `census answer CN-1 [--unit U] --uses none`, or one `--use "purpose | yes | 120 | @account"` per use
+ * (as many as the form takes).
+ */
+function answerFromKeyboard(id: string, f: Record<string, string | undefined>, use: readonly string[], ctx: CommandContext): Promise<CommandResult> | CommandResult {
+  const m = ctx.m;
   const none = f.uses?.trim().toLowerCase() === 'none';
-  const [purpose, personalData, people, account] = (f.use ?? '').split('|').map((s) => s.trim());
-  const uses = f.use ? [{ purpose, personalData, people, account }] : [];
-  return submitCensusAnswer(id, f.unit, { usesApp: none ? 'no' : f.use ? 'yes' : '', uses }, ctx);
+  if (none && use.length) return { ...refused('uses_none_with_use', m.errors.usesNoneWithUse), field: 'use' };
+  if (use.length > CENSUS_USE_SLOTS) return { ...refused('too_many_uses', m.errors.tooManyUses(use.length, CENSUS_USE_SLOTS)), field: 'use' };
+  const uses = use.map((text) => {
+    const [purpose, personalData, people, account] = text.split('|').map((s) => s.trim());
+    return { purpose, personalData, people, account };
+  });
+  return submitCensusAnswer(id, f.unit, { usesApp: none ? 'no' : uses.length ? 'yes' : '', uses }, ctx);
 }
-

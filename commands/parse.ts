@@ -1,12 +1,13 @@
 import { refuse, ok, type Outcome } from '../src/core/result.ts';
 import { tokenize } from './tokenize.ts';
 
-export type FlagSpec = Record<string, 'string' | 'boolean'>;
+/** `strings`: a flag that may be given more than once (`--use a --use b`), every value kept in order. */
+export type FlagSpec = Record<string, 'string' | 'boolean' | 'strings'>;
 
 export interface ParsedArgs {
   /** Every word that is not a flag or a flag's value, in order. */
   words: string[];
-  flags: Record<string, string | true>;
+  flags: Record<string, string | true | string[]>;
 }
 
 /** `check Candy Crush --device personal` → words [Candy, Crush], flags {device: personal}. `--days=30` works too. */
@@ -14,7 +15,7 @@ export function parseArgs(text: string, spec: FlagSpec): Outcome<ParsedArgs> {
   const tokens = tokenize(text);
   if (!tokens.ok) return tokens;
   const words: string[] = [];
-  const flags: Record<string, string | true> = {};
+  const flags: Record<string, string | true | string[]> = {};
   const list = tokens.value;
   for (let i = 0; i < list.length; i++) {
     const token = list[i]!;
@@ -32,7 +33,8 @@ export function parseArgs(text: string, spec: FlagSpec): Outcome<ParsedArgs> {
     }
     const value = eq > 0 ? token.slice(eq + 1) : list[++i];
     if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) return refuse('missing_value', name);
-    flags[name] = value;
+    const earlier = flags[name];
+    flags[name] = kind === 'strings' ? [...(Array.isArray(earlier) ? earlier : []), value] : value;
   }
   return ok({ words, flags });
 }

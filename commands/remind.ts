@@ -4,6 +4,7 @@ import { expireException } from '../src/core/exceptions.ts';
 import { lastValidDate } from '../src/core/explain.ts';
 import { messages, type Messages } from '../src/core/i18n/index.ts';
 import { statusOf } from '../src/core/accounts.ts';
+import { answerId } from '../src/core/census.ts';
 import { hasRole, isWithinUnit, resolvePerson, type Person } from '../src/core/org.ts';
 import type { OfficialAccount, Policy, Rule } from '../src/core/policy.ts';
 import { policyIndex } from '../src/core/policy-index.ts';
@@ -41,8 +42,9 @@ export async function queueReminders(run: ReminderRun, at: Date, audience: reado
     const named = rule.exceptions === 'none' ? [] : rule.exceptions.approvers ?? [];
     return listed.filter((p) => named.includes(p.id) || (hasRole(p, 'approver') && isWithinUnit(policy, p.unit, rule.unit)));
   };
+  // A unit has answered once it has a current answer (earlier versions are kept under ids of their own).
   const answered = new Set(store.list('census_answers').map((a) => a.id));
-  const censuses = store.list('censuses').map((census) => ({ census, silent: census.units.filter((u) => !answered.has(`${census.id}/${u}`)) }));
+  const censuses = store.list('censuses').map((census) => ({ census, silent: census.units.filter((u) => !answered.has(answerId(census.id, u))) }));
   const accountStatus = (a: OfficialAccount) => statusOf(a, store.get('accounts', a.id));
   const facts = { subjects, isSettled, approvers, approved, censuses, accountStatus, isRecorded: (key: string) => store.get('outbox', key) !== undefined };
   const due = dueReminders(policy, facts, at);

@@ -48,7 +48,28 @@ export function unitsAnsweredBy(policy: Policy, census: Census, person: Person):
   return census.units.filter((u) => reportersFor(policy, u).some((p) => p.id === person.id));
 }
 
-/** Record (or correct, until the due date) a unit's answer. Shape is checked by the caller; these are the rules. */
+/** Where a unit's current answer lives: `<census>/<unit>` (as every answer did before versions were kept). */
+export const answerId = (census: string, unit: string) => `${census}/${unit}`;
+
+/** An answer superseded by a later one stays in the store under its own id, `<census>/<unit>#<revision>`. */
+export const versionId = (a: Pick<CensusAnswer, 'census' | 'unit' | 'revision'>) => `${answerId(a.census, a.unit)}#${a.revision}`;
+
+/** The unit's answer as it stands: the latest version. */
+export const isCurrentAnswer = (a: CensusAnswer) => a.id === answerId(a.census, a.unit);
+
+/** The current answer, kept under its version id once a new version supersedes it. */
+export const keptVersion = (current: CensusAnswer): CensusAnswer => ({ ...current, id: versionId(current) });
+
+/** Every version of a unit's answer, oldest first (a record from before versions were kept is its only one). */
+export function answerVersions(answers: readonly CensusAnswer[], census: string, unit: string): CensusAnswer[] {
+  return answers.filter((a) => a.census === census && a.unit === unit).sort((a, b) => a.revision - b.revision);
+}
+
+/**
+ * Record (or correct, until the due date) a unit's answer. Every answer is a new version, whoever gives
+ * it: a second reporter of the unit does not overwrite the first, whose version is kept beside it
+ * (`keptVersion`). `previous` is the current answer. Shape is checked by the caller; these are the rules.
+ */
 export function answerCensus(
   census: Census,
   unit: string,
@@ -64,7 +85,7 @@ export function answerCensus(
   if (previous && !isCensusOpen(census, policy, now)) return refuse('census_closed', undefined, { due: census.due });
   if (answer.usesApp && !answer.uses.length) return refuse('no_uses', 'uses');
   return ok({
-    id: `${census.id}/${unit}`,
+    id: answerId(census.id, unit),
     census: census.id,
     unit,
     usesApp: answer.usesApp,
@@ -75,8 +96,19 @@ export function answerCensus(
   });
 }
 
+/** One version of a unit's answer, in short. */
+export interface CensusVersion {
+  revision: number;
+  answeredBy: string;
+  answeredAt: string;
+  usesApp: boolean;
+  uses: number;
+  personalData: number;
+}
+
 export interface CensusRollup {
-  units: { unit: string; answered: boolean; usesApp: boolean; uses: number; personalData: number }[];
+  /** Each unit by its current answer; `versions` has every answer given for it, oldest first. */
+  units: { unit: string; answered: boolean; usesApp: boolean; uses: number; personalData: number; versions: CensusVersion[] }[];
   uses: number;
   personalData: number;
   /** Share of uses that handle personal data, 0–100, one decimal. */
@@ -84,12 +116,20 @@ export interface CensusRollup {
   silent: string[];
 }
 
-/** The survey's answer: how many uses, how many handle personal data, by unit, and who has not answered. */
+const versionOf = (a: CensusAnswer): CensusVersion => ({
+  revision: a.revision, answeredBy: a.answeredBy, answeredAt: a.answeredAt, usesApp: a.usesApp, uses: a.uses.length, personalData: a.uses.filter((u) => u.personalData).length,
+});
+
+/**
+ * The survey's answer: how many uses, how many handle personal data, by unit, and who has not answered.
+ * A unit counts by its latest version; earlier ones (another reporter's, or before a correction) are listed.
+ */
 export function rollUp(census: Census, answers: readonly CensusAnswer[]): CensusRollup {
-  const byUnit = new Map(answers.filter((a) => a.census === census.id).map((a) => [a.unit, a]));
+  const mine = answers.filter((a) => a.census === census.id);
   const units = census.units.map((unit) => {
-    const a = byUnit.get(unit);
-    return { unit, answered: !!a, usesApp: a?.usesApp ?? false, uses: a?.uses.length ?? 0, personalData: a?.uses.filter((u) => u.personalData).length ?? 0 };
+    const versions = answerVersions(mine, census.id, unit);
+    const a = versions.find(isCurrentAnswer) ?? versions.at(-1);
+    return { unit, answered: !!a, usesApp: a?.usesApp ?? false, uses: a?.uses.length ?? 0, personalData: a?.uses.filter((u) => u.personalData).length ?? 0, versions: versions.map(versionOf) };
   });
   const uses = units.reduce((n, u) => n + u.uses, 0);
   const personalData = units.reduce((n, u) => n + u.personalData, 0);

@@ -125,9 +125,12 @@ export interface CensusUse {
   account?: string;
 }
 
-/** One unit's answer; a correction replaces it with the next revision (the audit log keeps every one). */
+/**
+ * One version of a unit's answer. Every answer (a correction, or another reporter's) is the next
+ * revision; the one it supersedes is kept, so nothing given is lost.
+ */
 export interface CensusAnswer {
-  /** `<census>/<unit>` */
+  /** `<census>/<unit>` for the current version; `<census>/<unit>#<revision>` for an earlier one. */
   id: string;
   census: string;
   unit: string;
@@ -135,6 +138,7 @@ export interface CensusAnswer {
   uses: CensusUse[];
   answeredBy: string;
   answeredAt: string;
+  /** 1 for the unit's first answer. */
   revision: number;
 }
 

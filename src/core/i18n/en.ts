@@ -232,6 +232,8 @@ export const en = {
     notReporter: (unit: string) => `You do not answer for ${unit}: its reporters (or, without them, its approvers) do.`,
     censusClosed: (due: string) => `The census was due on ${day(due)}; an answer given can no longer be changed.`,
     noUses: 'Give at least one use, or answer that the unit does not use it.',
+    tooManyUses: (given: number, max: number) => `An answer holds at most ${max} uses, as the form does; ${given} were given.`,
+    usesNoneWithUse: '--uses none says the unit does not use it, but --use gives a use: give one or the other.',
     whichUnit: (units: string[]) => `Which unit? Add --unit with one of: ${list(units)}.`,
     badYesNo: (value: string) => `${q(value)} is not yes or no.`,
     badPeople: (value: string) => `${q(value)} is not a number of people (0 or more).`,
@@ -271,13 +273,20 @@ export const en = {
       : daysLeft === 0 ? `Census ${id}: ${unit} has not reported its use of ${app} yet; it is due today.`
       : `Census ${id}: ${unit}'s report on ${app} was due on ${day(due)} and is missing. A late answer is still taken.`,
     answerFor: (unit: string) => `Answer for ${unit}`,
-    howToAnswer: (id: string, unit: string) => `Or from the keyboard: census answer ${id} --unit ${unit} --uses none`,
-    recorded: (unit: string, uses: number, revision: number) =>
-      `${revision > 1 ? 'Corrected' : 'Recorded'} for ${unit}: ${uses === 0 ? 'not used' : `${uses} use${uses === 1 ? '' : 's'}`}. It can be corrected until the due date.`,
+    howToAnswer: (id: string, unit: string) => `Or from the keyboard: census answer ${id} --unit ${unit} --uses none, or one --use "purpose | yes/no (personal data) | people | @account" per use`,
+    recorded: (unit: string, uses: number, corrected: boolean) =>
+      `${corrected ? 'Corrected' : 'Recorded'} for ${unit}: ${uses === 0 ? 'not used' : `${uses} use${uses === 1 ? '' : 's'}`}. It can be corrected until the due date.`,
     statusTitle: (id: string, app: string, due: string) => `Census ${id}: use of ${app}, due ${day(due)}`,
     answered: (units: string[]) => `Answered: ${list(units)}`,
     outstanding: (units: string[]) => `Not yet answered: ${list(units)}`,
     allAnswered: 'Every unit has answered.',
+    /** One version of a unit's answer; `counts` for those who may see what was answered. */
+    version: (unit: string, revision: number, by: string, at: string, counts?: { usesApp: boolean; uses: number; personal: number }) =>
+      `${unit} — version ${revision}, by ${by}, ${at}${counts ? `: ${counts.usesApp ? `${counts.uses} use${counts.uses === 1 ? '' : 's'}, ${counts.personal} with personal data` : 'not used'}` : ''}`,
+    keptBeside: (id: string, revision: number, others: string[]) =>
+      `This is version ${revision} of the unit's answer, and the one that counts. The earlier answer by ${list(others)} is kept beside it (census status ${id}), and they have been told.`,
+    newVersion: (id: string, unit: string, by: string, revision: number) =>
+      `Census ${id}: ${by} gave a new answer for ${unit} (version ${revision}); it is the one that counts now. Yours is kept beside it: census status ${id}`,
     rollupTitle: (id: string, app: string) => `Census ${id}: use of ${app}`,
     totals: (uses: number, personal: number, percent: number) => `${uses} uses; ${personal} handle personal data (${percent}%).`,
     unitLine: (unit: string, usesApp: boolean, uses: number, personal: number) => (usesApp ? `${unit}: ${uses} uses, ${personal} with personal data` : `${unit}: not used`),

@@ -244,6 +244,8 @@ export const ja: Messages = {
     notReporter: (unit: string) =>
       `${unit}について回答する権限がありません。回答するのは、その部署の報告担当者（いない場合は承認者）です。`,
     censusClosed: (due: string) => `この調査の期限（${day(due)}）を過ぎたため、回答済みの内容は変更できません。`,
+    tooManyUses: (given: number, max: number) => `一つの回答に含められる利用はフォームと同じく${max}件までです（${given}件指定されました）。`,
+    usesNoneWithUse: '--uses none（利用なし）と --use（利用の内容）は同時に指定できません。どちらか一方にしてください。',
     noUses: '利用内容を1件以上入力するか、利用していない旨を回答してください。',
     whichUnit: (units: string[]) => `部署を指定してください。--unit に次のいずれかを指定します：${list(units)}`,
     badYesNo: (value: string) => `yes または no を指定してください（${q(value)}は指定できません）。`,
@@ -290,13 +292,19 @@ export const ja: Messages = {
       : daysLeft === 0 ? `利用状況調査${id}：${unit}の${app}の利用状況がまだ報告されていません。期限は本日です。`
       : `利用状況調査${id}：${unit}の${app}の利用状況は、期限（${day(due)}）を過ぎましたがまだ報告されていません。期限後の回答も受け付けます。`,
     answerFor: (unit: string) => `${unit}について回答する`,
-    howToAnswer: (id: string, unit: string) => `コマンドで回答することもできます：census answer ${id} --unit ${unit} --uses none`,
-    recorded: (unit: string, uses: number, revision: number) =>
-      `${unit}の回答を${revision > 1 ? '訂正' : '記録'}しました：${uses === 0 ? '利用なし' : `利用${uses}件`}。期限までは訂正できます。`,
+    howToAnswer: (id: string, unit: string) => `コマンドで回答することもできます：census answer ${id} --unit ${unit} --uses none、または利用ごとに --use "目的 | 個人情報 yes/no | 人数 | @アカウント"`,
+    recorded: (unit: string, uses: number, corrected: boolean) =>
+      `${unit}の回答を${corrected ? '訂正' : '記録'}しました：${uses === 0 ? '利用なし' : `利用${uses}件`}。期限までは訂正できます。`,
     statusTitle: (id: string, app: string, due: string) => `利用状況調査${id}：${app}の利用状況（期限：${day(due)}）`,
     answered: (units: string[]) => `回答済み：${list(units)}`,
     outstanding: (units: string[]) => `未回答：${list(units)}`,
     allAnswered: 'すべての部署が回答済みです。',
+    version: (unit: string, revision: number, by: string, at: string, counts?: { usesApp: boolean; uses: number; personal: number }) =>
+      `${unit} — 第${revision}版（${by}、${at}）${counts ? `：${counts.usesApp ? `利用${counts.uses}件（うち個人情報あり${counts.personal}件）` : '利用なし'}` : ''}`,
+    keptBeside: (id: string, revision: number, others: string[]) =>
+      `この回答は部署の回答の第${revision}版で、集計にはこの版が使われます。先に${list(others.map((n) => `${n}さん`))}が回答した版も併せて保存されています（census status ${id}）。先の回答者にはお知らせしました。`,
+    newVersion: (id: string, unit: string, by: string, revision: number) =>
+      `利用状況調査${id}：${by}さんが${unit}について新しい回答（第${revision}版）をしました。集計にはこの版が使われます。あなたの回答も併せて保存されています：census status ${id}`,
     rollupTitle: (id: string, app: string) => `利用状況調査${id}：${app}の利用状況`,
     totals: (uses: number, personal: number, percent: number) => `利用は${uses}件で、うち${personal}件が個人情報を取り扱っています（${percent}%）。`,
     unitLine: (unit: string, usesApp: boolean, uses: number, personal: number) =>
