@@ -60,6 +60,18 @@ describe('npm start', () => {
 });
 
 describe('policy reload', () => {
+  it('a SIGHUP sent the moment the start line appears finds its handler: the server reloads and keeps serving', async () => {
+    for (let trial = 0; trial < 3; trial++) {
+      const s = startServer({ PORT: '0', DATA_DIR: await tempDir() });
+      const port = await s.listening;
+      s.child.kill('SIGHUP');
+      await s.waitForOutput(/SIGHUP: policy reloaded/);
+      expect((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).ok).toBe(true);
+      s.child.kill('SIGTERM');
+      expect(await s.exited).toBe(0);
+    }
+  });
+
   it('SIGHUP reloads POLICY_FILE without losing state; a bad file is refused and the running policy stays', async () => {
     const { copyFile, writeFile, readFile } = await import('node:fs/promises');
     const dir = await tempDir();
