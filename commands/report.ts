@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { appById } from '../src/core/catalog.ts';
-import { rollUp } from '../src/core/census.ts';
+import { answerVersions, isCurrentAnswer, rollUp } from '../src/core/census.ts';
 import { hasRole, isWithinUnit, peopleWithin, resolvePerson } from '../src/core/org.ts';
 import { policyIndex } from '../src/core/policy-index.ts';
 import type { Rule } from '../src/core/policy.ts';
@@ -11,7 +11,7 @@ import type { CommandContext, CommandResult } from './context.ts';
 import { inputFields, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
 import { reply, type Block } from './reply.ts';
-import { unitName } from './request-card.ts';
+import { displayName, localTime, unitName } from './request-card.ts';
 import { toCsv } from './csv.ts';
 
 /** An approver reports on their own unit and below; an admin on everyone. */
@@ -98,7 +98,10 @@ function exceptions(format: 'text' | 'csv', ctx: CommandContext): CommandResult 
   return { ok: true, reply: reply('info', blocks), effects: [], data: rows };
 }
 
-/** The survey's answer: uses, how many handle personal data, by unit; one CSV row per use. */
+/**
+ * The survey's answer: uses, how many handle personal data, by unit (its latest version counts); one
+ * CSV row per use of every version, with who gave it, when, and whether it is the one that counts.
+ */
 function censusReport(id: string, format: 'text' | 'csv', ctx: CommandContext): CommandResult {
   const m = ctx.m;
   const census = ctx.store.get('censuses', id);
@@ -106,16 +109,23 @@ function censusReport(id: string, format: 'text' | 'csv', ctx: CommandContext): 
   const answers = ctx.store.list('census_answers').filter((a) => a.census === id);
   const r = rollUp(census, answers);
   if (format === 'csv') {
-    const rows = answers.flatMap((a) => a.uses.map((u) => ({
-      census: id, unit: a.unit, unit_name: unitName(ctx.policy, a.unit), purpose: u.purpose, personal_data: u.personalData ? 'yes' : 'no', people: u.people, account: u.account ?? '', answered_by: a.answeredBy, answered_at: a.answeredAt,
+    const rows = census.units.flatMap((unit) => answerVersions(answers, id, unit)).flatMap((a) => a.uses.map((u) => ({
+      census: id, unit: a.unit, unit_name: unitName(ctx.policy, a.unit), version: a.revision, current: isCurrentAnswer(a) ? 'yes' : 'no',
+      purpose: u.purpose, personal_data: u.personalData ? 'yes' : 'no', people: u.people, account: u.account ?? '', answered_by: a.answeredBy, answered_at: a.answeredAt,
     })));
-    const content = toCsv(rows, ['census', 'unit', 'unit_name', 'purpose', 'personal_data', 'people', 'account', 'answered_by', 'answered_at']);
+    const content = toCsv(rows, ['census', 'unit', 'unit_name', 'version', 'current', 'purpose', 'personal_data', 'people', 'account', 'answered_by', 'answered_at']);
     return { ok: true, reply: reply('info', [{ type: 'file', name: `census-${id}.csv`, mime: 'text/csv', content }]), effects: [], data: rows };
   }
+  const tz = ctx.policy.organization.timezone;
+  // A unit answered more than once (a correction, or a second reporter) shows every version under its line.
+  const items = r.units.filter((u) => u.answered).flatMap((u) => [
+    m.census.unitLine(unitName(ctx.policy, u.unit), u.usesApp, u.uses, u.personalData),
+    ...(u.versions.length > 1 ? [...u.versions].reverse().map((v) => m.census.version(unitName(ctx.policy, u.unit), v.revision, displayName(ctx.policy, v.answeredBy), localTime(v.answeredAt, tz), { usesApp: v.usesApp, uses: v.uses, personal: v.personalData })) : []),
+  ]);
   const blocks: Block[] = [
     { type: 'heading', text: m.census.rollupTitle(id, appById(ctx.policy, census.app)?.name ?? census.app) },
     { type: 'text', text: m.census.totals(r.uses, r.personalData, r.percent) },
-    { type: 'list', items: r.units.filter((u) => u.answered).map((u) => m.census.unitLine(unitName(ctx.policy, u.unit), u.usesApp, u.uses, u.personalData)) },
+    { type: 'list', items },
     ...(r.silent.length ? [{ type: 'text' as const, text: m.census.silent(r.silent.map((u) => unitName(ctx.policy, u))) }] : []),
   ];
   return { ok: true, reply: reply('info', blocks), effects: [], data: r };
