@@ -44,6 +44,21 @@ export type AuditVerification =
     };
 
 /**
+ * The check of the whole audit chain, from entry 1, that a store runs in the background once open
+ * (opening verifies only the entries after the store's latest snapshot, to start fast). `entries`:
+ * entries verified sound so far (all of them once `ok`). `failed` names the first bad entry as
+ * `verifyAudit` does (`line`, `seq`, `problem`, `detail`); with only `detail`, the log could not be read.
+ */
+export interface ChainCheck {
+  state: 'running' | 'ok' | 'failed';
+  entries: number;
+  line?: number;
+  seq?: number;
+  problem?: AuditProblem;
+  detail?: string;
+}
+
+/**
  * The storage port. Reads are synchronous views of committed-or-committing state. `commit` applies
  * the changes at once (so a check-then-commit without an `await` in between is atomic in one
  * process) and resolves only when the changes and their audit entry are durable on disk.
@@ -69,5 +84,10 @@ export interface Store {
    * Undefined while the store is sound (and always, for a store that does not write).
    */
   readonly failure?: Error;
+  /**
+   * The background check of the whole chain (see ChainCheck), for health reports; a `failed` one means
+   * the log is damaged before the state the store runs on. Undefined for a store that runs none.
+   */
+  readonly chainCheck?: ChainCheck;
   close(): Promise<void>;
 }

@@ -1,32 +1,46 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readdir, realpath, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { open, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { storageError } from '../storage-errors.ts';
 import { dataFiles } from './data-dir.ts';
+import { createExclusive, isAlive, isYoung, ownerText, readHolder, readText, type LockOwner } from './lock-files.ts';
 
-/** The content of `appwarden.lock`. */
-export interface LockOwner {
-  pid: number;
-  host: string;
-  started: string;
-}
+export type { LockOwner } from './lock-files.ts';
 
 export interface DataDirLock {
   readonly owner: LockOwner;
   release(): Promise<void>;
 }
 
-const UNREADABLE_LOCK_GRACE_MS = 10_000;
+/** Claims on claims (a taker that died while taking over) are followed this deep, then refused. */
+const MAX_CLAIM_DEPTH = 2;
 
 /** Directories (real paths) this process holds: opening one twice is refused though the pid is alive. */
 const heldHere = new Map<string, LockOwner>();
 
 /**
- * Takes the data directory for this process: creates the lock file with O_EXCL, holding who owns it.
- * An owner that is gone (its pid is dead on this host) is replaced at once — a crash must not need a
- * wait, which is why there is no staleness timeout. Refuses with `storage.locked` otherwise.
+ * Takes the data directory for this process, or refuses with `storage.locked`: held by a live process
+ * on this host, or by one on another host (whether it lives cannot be told from here).
  *
- * Known limit: two processes taking over the same dead owner's lock at the same instant can both
- * succeed; starting two servers on one directory in the same millisecond after a crash is not covered.
+ * `appwarden.lock` holds its owner (pid, host, start). A free directory is taken by creating it with
+ * O_EXCL: of several creators exactly one succeeds. A lock whose owner is gone (its pid is dead on
+ * this host) is taken over at once — a crash must not need a wait, so there is no staleness timeout —
+ * and exactly one of several processes taking it over at the same instant gets it:
+ *
+ *   1. read the lock's text T and find its owner dead;
+ *   2. create the claim `appwarden.lock.claim-<sha256 of T>` with O_EXCL: one claimant per text wins,
+ *      the others find the claim held by a live process and are refused;
+ *   3. holding the claim, read the lock again: if it is no longer T, another taker replaced it before
+ *      we claimed (and has since dropped its claim): drop ours and start over, which meets the new owner;
+ *   4. still T: write our own lock to a new file and rename it over the lock (rename replaces atomically;
+ *      no moment without a lock), then drop the claim.
+ *
+ * Only the holder of T's claim replaces a lock, only after reading T there while holding it, and no
+ * two owners ever write the same text (each has its own pid or start), so no two takers can both get
+ * one lock and none can replace a lock another just took. (Removing the dead lock and creating a new
+ * one, as this did before, let two takers both do it: the second removed the first's new lock.) A
+ * claim left by a taker that died in steps 2-4 is taken over by the same steps, one level up.
  */
 export async function lockDataDir(dir: string, now: () => Date, log: (line: string) => void): Promise<DataDirLock> {
   const path = await realpath(dir); // one key per directory, however it is reached
@@ -39,100 +53,110 @@ export async function lockDataDir(dir: string, now: () => Date, log: (line: stri
   const me: LockOwner = { pid: process.pid, host: hostname(), started: now().toISOString() };
   heldHere.set(path, me); // claimed before the first await, so a concurrent open in this process is refused
   try {
-    await createLockFile(path, file, me, log);
+    await takeLock(path, file, me, log);
   } catch (error) {
     heldHere.delete(path);
     throw error;
   }
+  await sweepLeftovers(path, file);
   return { owner: me, release: () => release(path, file, me) };
 }
 
-async function createLockFile(dir: string, file: string, me: LockOwner, log: (line: string) => void): Promise<void> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (await createExclusive(file, `${JSON.stringify(me)}\n`)) return;
-    const owner = await readOwner(file);
-    if (owner === 'gone') continue; // released meanwhile: try again
-    if (owner === 'unreadable') {
+async function takeLock(dir: string, file: string, me: LockOwner, log: (line: string) => void): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (await createExclusive(file, ownerText(me))) return;
+    const found = await readHolder(file);
+    if (found === 'gone') continue; // released meanwhile: try again
+    if (found.owner === 'unreadable') {
       if (await isYoung(file)) throw locked(dir, 'is being opened by another process right now', STOP_IT);
-    } else if (owner.host !== me.host) {
+    } else if (found.owner.host !== me.host) {
       throw locked(
         dir,
-        `is in use by process ${owner.pid} on host ${owner.host} (started ${owner.started})`,
+        `is in use by process ${found.owner.pid} on host ${found.owner.host} (started ${found.owner.started})`,
         `${STOP_IT} (if that host no longer runs AppWarden, delete ${file})`,
       );
-    } else if (isAlive(owner.pid)) {
-      throw locked(dir, `is in use by process ${owner.pid} (started ${owner.started})`, STOP_IT);
+    } else if (isAlive(found.owner.pid)) {
+      throw locked(dir, `is in use by process ${found.owner.pid} (started ${found.owner.started})`, STOP_IT);
     }
-    log(`${file}: took over the lock of ${describeOwner(owner)}, which is no longer running`);
-    await rm(file, { force: true });
+    if (await replaceDead(dir, file, found.text, me, 0)) {
+      log(`${file}: took over the lock of ${describeOwner(found.owner)}, which is no longer running`);
+      return;
+    }
+  }
+  throw locked(dir, 'could not be locked: its lock kept changing hands', 'is another AppWarden starting on it?');
+}
+
+/**
+ * Steps 2-4: replaces `file`, which held `text` (a dead holder's), by our own if we are the one taker
+ * to do so. False if it no longer holds `text` (another taker was first); `storage.locked` if another
+ * live process is taking it over right now.
+ */
+async function replaceDead(dir: string, file: string, text: string, me: LockOwner, depth: number): Promise<boolean> {
+  const claim = claimPath(file, text);
+  await takeClaim(dir, claim, me, depth);
+  try {
+    if ((await readText(file)) !== text) return false;
+    const fresh = `${file}.new-${process.pid}-${randomBytes(6).toString('hex')}`;
+    if (!(await createExclusive(fresh, ownerText(me)))) throw new Error(`${fresh} exists`); // random: never
+    try {
+      await rename(fresh, file);
+    } catch (error) {
+      await rm(fresh, { force: true });
+      throw error;
+    }
+    return true;
+  } finally {
+    await rm(claim, { force: true }); // ours: no one takes over a claim of a live process
+  }
+}
+
+async function takeClaim(dir: string, claim: string, me: LockOwner, depth: number): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (await createExclusive(claim, ownerText(me))) return;
+    const found = await readHolder(claim);
+    if (found === 'gone') continue; // its taker finished meanwhile: claiming again shows what it did
+    const { owner } = found;
+    const taker = owner === 'unreadable' ? 'another process' : `process ${owner.pid}`;
+    const busy = () => locked(dir, `is being taken over by ${taker} right now`, STOP_IT);
+    if (owner === 'unreadable' ? await isYoung(claim) : owner.host !== me.host || isAlive(owner.pid)) throw busy();
+    if (depth >= MAX_CLAIM_DEPTH) throw locked(dir, `has a leftover ${claim}`, 'delete it if no AppWarden is starting');
+    if (await replaceDead(dir, claim, found.text, me, depth + 1)) return;
   }
   throw locked(dir, 'could not be locked: its lock kept changing hands', 'is another AppWarden starting on it?');
 }
 
 const STOP_IT = 'stop it or choose another data directory';
 
-async function createExclusive(file: string, content: string): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(file, 'wx');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    await handle.writeFile(content);
-  } finally {
-    await handle.close();
-  }
-  return true;
-}
+/** Step 2's claim on a lock (or claim) file that holds `text`. */
+export const claimPath = (file: string, text: string): string =>
+  `${file}.claim-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
 
-async function readOwner(file: string): Promise<LockOwner | 'gone' | 'unreadable'> {
-  let text: string;
+/**
+ * Removes claims and new-lock files that takers which died between two steps left behind. Safe once we
+ * own the lock: whoever might still be taking over an older lock finds it is no longer that lock.
+ */
+async function sweepLeftovers(dir: string, file: string): Promise<void> {
+  const leftover = [`${basename(file)}.claim-`, `${basename(file)}.new-`];
   try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-    throw error;
-  }
-  try {
-    const owner = JSON.parse(text) as Partial<LockOwner>;
-    if (Number.isSafeInteger(owner.pid) && typeof owner.host === 'string' && typeof owner.started === 'string') {
-      return owner as LockOwner;
+    const names = await readdir(dir);
+    for (const name of names.filter((entry) => leftover.some((prefix) => entry.startsWith(prefix)))) {
+      const path = join(dir, name);
+      const found = await readHolder(path);
+      if (found === 'gone') continue;
+      const { owner } = found;
+      const dead = owner === 'unreadable' ? !(await isYoung(path)) : owner.host === hostname() && !isAlive(owner.pid);
+      if (dead) await rm(path, { force: true });
     }
   } catch {
-    // fall through: a lock cut short by a crash between create and write
-  }
-  return 'unreadable';
-}
-
-function isAlive(pid: number): boolean {
-  // Not held here, so our own pid in the file is a previous run's (containers reuse pids at restart).
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, but belongs to another user
-  }
-}
-
-/** An unreadable lock file this young may be one another process is writing right now. */
-async function isYoung(file: string): Promise<boolean> {
-  try {
-    return Date.now() - (await stat(file)).mtimeMs < UNREADABLE_LOCK_GRACE_MS;
-  } catch {
-    return false;
+    // Housekeeping only: a leftover that cannot be removed now harms nothing (claims are per lock text).
   }
 }
 
 async function release(path: string, file: string, me: LockOwner): Promise<void> {
   if (heldHere.get(path) !== me) return;
   heldHere.delete(path);
-  const owner = await readOwner(file);
   // Remove only our own lock: never one that another process took over meanwhile.
-  const isMine = typeof owner === 'object' && owner.pid === me.pid && owner.started === me.started;
-  if (isMine) await rm(file, { force: true });
+  if ((await readText(file)) === ownerText(me)) await rm(file, { force: true });
 }
 
 const describeOwner = (owner: LockOwner | 'unreadable'): string =>

@@ -26,7 +26,7 @@ export async function loadState(dir: string, now: () => Date, log: (line: string
   try {
     await fsyncDir(dir); // the log may have just been created: make its name durable too
     const size = (await audit.stat()).size;
-    const { state, tail } = await replayLog(audit, size, snapshot);
+    const { state, tail } = await replayLog({ handle: audit, path: files.audit, size }, snapshot);
     const auditEnd = tail ? await settleTail({ handle: audit, path: files.audit, size }, tail, now, log) : size;
     return { state, audit, auditEnd, entriesSinceSnapshot: state.head.seq - snapshot.seq };
   } catch (error) {

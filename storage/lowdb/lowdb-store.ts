@@ -1,10 +1,11 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Change } from '../../src/core/records.ts';
-import type { AuditEntry, AuditEvent, AuditVerification, Store } from '../../src/core/store.ts';
+import type { AuditEntry, AuditEvent, AuditVerification, ChainCheck, Store } from '../../src/core/store.ts';
 import { entryLine } from '../audit-chain.ts';
 import { describeCause, storageError, storeClosed } from '../storage-errors.ts';
 import { StoreReads } from '../store-reads.ts';
 import type { StoreState } from '../store-state.ts';
+import { BackgroundChainCheck } from './chain-check.ts';
 import { Compactor, type SnapshotPlan } from './compactor.ts';
 import type { DataDirLock } from './data-dir-lock.ts';
 import { dataFiles } from './data-dir.ts';
@@ -24,6 +25,8 @@ export interface LowdbStoreParts {
   entriesSinceSnapshot: number;
   lock: DataDirLock;
   compactEvery: number;
+  /** Whether to check the whole chain in the background once open (see `BackgroundChainCheck`). */
+  checkChain: boolean;
   log: (line: string) => void;
 }
 
@@ -31,7 +34,8 @@ export interface LowdbStoreParts {
  * The embedded Store. State lives in memory; DIR/audit.jsonl is both the hash-chained audit log and
  * the journal of every change, appended with group commit; DIR/state.json (lowdb) is a snapshot that
  * spares opening a full replay. A commit costs one appended line and a share of one fdatasync, however
- * much is stored. Open it with `openLowdbStore`.
+ * much is stored. Opening verifies the entries after the snapshot; the rest of the chain is checked in
+ * the background meanwhile (`chainCheck`). Open it with `openLowdbStore`.
  */
 export class LowdbStore extends StoreReads implements Store {
   readonly dir: string;
@@ -42,6 +46,7 @@ export class LowdbStore extends StoreReads implements Store {
   readonly #writer: GroupCommitWriter;
   readonly #compactor: Compactor;
   readonly #lock: DataDirLock;
+  readonly #chainCheck: BackgroundChainCheck | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(parts: LowdbStoreParts) {
@@ -69,6 +74,20 @@ export class LowdbStore extends StoreReads implements Store {
       write: (snapshot) => writeSnapshot(files.snapshot, snapshot),
       log: parts.log,
     });
+    // Opening verified the entries after the snapshot; this checks the ones before it too, meanwhile.
+    this.#chainCheck = parts.checkChain
+      ? new BackgroundChainCheck({ path: files.audit, end: parts.auditEnd, head: parts.state.head, log: parts.log })
+      : undefined;
+  }
+
+  /** The background check of the whole chain: `running`, then `ok` or `failed` (see ChainCheck). */
+  get chainCheck(): ChainCheck | undefined {
+    return this.#chainCheck?.status;
+  }
+
+  /** Settles once the background chain check is over (at once if none runs). */
+  async chainChecked(): Promise<ChainCheck | undefined> {
+    return this.#chainCheck?.finished();
   }
 
   /** Set once a write or sync has failed: the store refuses commits, and memory may be ahead of the disk. */
@@ -113,6 +132,7 @@ export class LowdbStore extends StoreReads implements Store {
 
   async #close(): Promise<void> {
     try {
+      await this.#chainCheck?.stop();
       await this.#writer.settled();
       await this.#compactor.idle();
       await this.#audit.close();

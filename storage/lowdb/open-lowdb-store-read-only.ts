@@ -17,7 +17,8 @@ export interface LowdbReadOnlyOptions {
 /**
  * Opens DIR for reading, for CLI commands that only read, even while a server holds its lock: the
  * snapshot and the log are replayed exactly as `openLowdbStore` does, but nothing is locked, created,
- * written, cut or moved. A torn last line (a server mid-append, or a crash) is left out in memory only.
+ * written, cut or moved. A torn last line (one without its newline: a server mid-append, or a crash) is
+ * left out in memory only; a newline-terminated one that is not a sound entry is damage, refused.
  * `commit` rejects with `storage.read_only`. Refuses with `storage.corrupt` or `storage.open_failed`
  * as `openLowdbStore` does.
  */
@@ -32,7 +33,7 @@ export async function openLowdbStoreReadOnly(options: LowdbReadOnlyOptions): Pro
     const audit = await openIfExists(files.audit);
     try {
       const size = audit ? (await audit.stat()).size : 0;
-      const { state, tail } = await replayLog(audit, size, snapshot);
+      const { state, tail } = await replayLog({ handle: audit, path: files.audit, size }, snapshot);
       if (tail?.kind !== 'torn') return new LowdbReadOnlyStore({ dir, state, auditEnd: size });
       const bytes = size - tail.start;
       log(`${files.audit}: left out a torn last line (${bytes} bytes): a write in progress or cut short`);

@@ -14,7 +14,16 @@ export interface LowdbStoreOptions {
   now?: () => Date;
   /** Snapshot after this many entries (default 5000): bounds the replay at the next open. */
   compactEvery?: number;
-  /** Where recoveries are reported, one line each (a torn tail moved aside, a dead owner's lock taken). */
+  /**
+   * Check the whole audit chain in the background once open (default true); its result is the store's
+   * `chainCheck` and is logged. Opening itself verifies only the entries after the latest snapshot.
+   * A one-shot command that closes at once gains nothing from it.
+   */
+  checkChain?: boolean;
+  /**
+   * Where recoveries are reported, one line each (a torn tail moved aside, a dead owner's lock taken),
+   * and the result of the background chain check.
+   */
   log?: (line: string) => void;
   /**
    * How appended entries reach the disk (default `fileSink`: write, then fdatasync). A seam for tests
@@ -24,10 +33,12 @@ export interface LowdbStoreOptions {
 }
 
 /**
- * Opens the store in DIR for this process alone; a torn last line left by a crash is moved to a side
- * file (see `settleTail`). Refuses with `storage.locked` (another live process, or this one, has it),
- * `storage.corrupt` (a damaged audit log or a snapshot from another log) or `storage.open_failed`
- * (the directory cannot be used).
+ * Opens the store in DIR for this process alone; a torn last line left by a crash (a last line without
+ * its newline) is moved to a side file (see `settleTail`). Refuses with `storage.locked` (another live
+ * process, or this one, has it), `storage.corrupt` (a damaged audit log — any newline-terminated line
+ * after the snapshot that is not a sound entry, the last one included — or a snapshot from another
+ * log) or `storage.open_failed` (the directory cannot be used). Then checks the rest of the chain in
+ * the background (see `checkChain`).
  */
 export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbStore> {
   const dir = resolve(options.dir);
@@ -44,7 +55,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
   try {
     const loaded = await withOpenFailed(dir, () => loadState(dir, now, log));
     const sink = (options.sink ?? fileSink)(loaded.audit);
-    return new LowdbStore({ dir, ...loaded, sink, lock, compactEvery, log });
+    return new LowdbStore({ dir, ...loaded, sink, lock, compactEvery, checkChain: options.checkChain ?? true, log });
   } catch (error) {
     await lock.release();
     throw error;

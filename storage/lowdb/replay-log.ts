@@ -8,12 +8,23 @@ import { decodeLine, readAuditLines, readLineEndingAt } from './audit-lines.ts';
 import { emptySnapshot, readSnapshot, type Snapshot } from './snapshot.ts';
 
 /**
- * How the log ends, when not on a sound entry and its newline:
+ * How the log ends, when not on a sound entry and its newline. Only a last line WITHOUT its newline
+ * can be a write cut short by a crash: a commit's line and its newline go out in one write, and the
+ * commit is acknowledged only once that write is fdatasync'ed, so an acknowledged entry always ends
+ * with its newline. A newline-terminated line that is not a sound entry is damage (a flipped byte, an
+ * edit), never a tear, even when it is the last line: it refuses the open, and nothing is moved or cut.
  * - `unterminated`: a sound last entry without its newline (a crash between the two, or a hand edit);
  *   it is applied like any other, as it is evidence that must not be lost
- * - `torn`: a last line that is not a sound entry and looks like a write cut short; not applied
+ * - `torn`: a last line without its newline that is not a sound entry: a write cut short; not applied
  */
 export type LogTail = { kind: 'unterminated'; seq: number } | { kind: 'torn'; start: number };
+
+/** The audit log to replay: open (or absent: an empty log), its path for messages, its length. */
+export interface AuditLog {
+  handle: FileHandle | undefined;
+  path: string;
+  size: number;
+}
 
 export interface ReplayedLog {
   state: StoreState;
@@ -30,29 +41,28 @@ export async function usableSnapshot(path: string, log: (line: string) => void):
 }
 
 /**
- * Rebuilds the state from the snapshot and the entries after it up to byte `size` (the audit log
- * `audit`, or none: an empty log), each checked against the chain. Reads only; any damage other than
- * the tail refuses with `storage.corrupt`. The snapshot's records are trusted here, for a fast open:
- * `verifyAudit` is what checks them against the whole log.
+ * Rebuilds the state from the snapshot and the entries after it up to byte `log.size`, each checked
+ * against the chain from the snapshot's head. Reads only; any damage other than a torn tail refuses
+ * with `storage.corrupt`. The snapshot's records and the entries before it are trusted here, for a
+ * fast open: the store's background chain check (see `checkChain`) and `verifyAudit` check them.
  */
-export async function replayLog(audit: FileHandle | undefined, size: number, snapshot: Snapshot): Promise<ReplayedLog> {
-  const endsOnSnapshot = await checkSnapshotMatchesLog(audit, size, snapshot);
+export async function replayLog(log: AuditLog, snapshot: Snapshot): Promise<ReplayedLog> {
+  const endsOnSnapshot = await checkSnapshotMatchesLog(log, snapshot);
   const head = { seq: snapshot.seq, hash: snapshot.hash };
   const state = new StoreState(RecordIndex.fromArrays(snapshot.collections), head);
   if (endsOnSnapshot === 'unterminated') return { state, tail: { kind: 'unterminated', seq: snapshot.seq } };
-  const tail = audit ? await replay(audit, snapshot.offset, size, state) : undefined;
+  const tail = log.handle ? await replay(log, snapshot.offset, state) : undefined;
   return tail ? { state, tail } : { state };
 }
 
 /**
  * The snapshot must end exactly on the entry it names, in this log; otherwise the two are not a pair.
- * `unterminated`: that entry is the log's last and lacks only its newline (which `offset` counts).
+ * That entry is checked whole too (it is where the chain checked at open starts), so a changed byte in
+ * it refuses the open as damage. `unterminated`: that entry is the log's last and lacks only its
+ * newline (which `offset` counts).
  */
-async function checkSnapshotMatchesLog(
-  audit: FileHandle | undefined,
-  size: number,
-  snapshot: Snapshot,
-): Promise<'whole' | 'unterminated'> {
+async function checkSnapshotMatchesLog(log: AuditLog, snapshot: Snapshot): Promise<'whole' | 'unterminated'> {
+  const { handle, size } = log;
   const mismatch = (why: string) =>
     storageError(
       'storage.corrupt',
@@ -70,48 +80,57 @@ async function checkSnapshotMatchesLog(
     throw mismatch(`the snapshot ends at byte ${snapshot.offset}, the log at ${size}`);
   }
   const end = unterminated ? size : snapshot.offset;
-  const line = audit ? await readLineEndingAt(audit, end, !unterminated) : undefined;
-  let entry: Partial<AuditEntry> | undefined;
-  try {
-    entry = line ? (JSON.parse(line.toString('utf8')) as Partial<AuditEntry>) : undefined;
-  } catch {
-    entry = undefined;
-  }
-  if (entry?.seq !== snapshot.seq || entry.hash !== snapshot.hash) {
-    throw mismatch(`the entry ending at byte ${snapshot.offset} is not seq ${snapshot.seq} with the snapshot's hash`);
-  }
+  const line = handle ? await readLineEndingAt(handle, end, !unterminated) : undefined;
+  const notIt = () => mismatch(`the entry ending at byte ${snapshot.offset} is not seq ${snapshot.seq} with the snapshot's hash`);
+  if (line === undefined) throw notIt();
+  const text = decodeLine(line);
+  const claimed = text === null ? undefined : parseLoosely(text);
+  const here = { line: snapshot.seq, start: end - line.length };
+  const why = 'it is the entry state.json was taken at';
+  if (text === null || claimed === undefined) throw corruptLine(log.path, { ...here, problem: 'unreadable' }, why);
+  if (claimed.seq !== snapshot.seq || claimed.hash !== snapshot.hash) throw notIt();
+  // Its seq and hash are the snapshot's: what is left to check is that the line is that entry, unchanged.
+  const check = checkEntryLine(text, { seq: snapshot.seq - 1, hash: String(claimed.prev) });
+  if (!check.ok) throw corruptLine(log.path, { ...here, problem: 'changed' }, why);
   return unterminated ? 'unterminated' : 'whole';
+}
+
+function parseLoosely(text: string): Partial<AuditEntry> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Partial<AuditEntry>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface BadLine {
   /** 1-based; in a sound log line n holds seq n, so this is also the seq it should hold. */
   line: number;
   start: number;
-  complete: boolean;
   problem: ChainProblem;
 }
 
 /** Applies the entries from `start` on; returns how the log ends if not on a sound, whole line. */
-async function replay(audit: FileHandle, start: number, end: number, state: StoreState): Promise<LogTail | undefined> {
-  let bad: BadLine | undefined;
-  for await (const line of readAuditLines(audit, start, end)) {
-    if (bad) throw corruptLine(bad, 'it is not the last line'); // so not a torn tail
+async function replay(log: AuditLog, start: number, state: StoreState): Promise<LogTail | undefined> {
+  if (!log.handle) return undefined;
+  for await (const line of readAuditLines(log.handle, start, log.size)) {
     const text = decodeLine(line.bytes);
     const check = text === null ? ({ ok: false, problem: 'unreadable' } as const) : checkEntryLine(text, state.head);
     if (check.ok) {
       state.replay(check.entry);
       // Only the last line can lack its newline: this is the end.
       if (!line.complete) return { kind: 'unterminated', seq: check.entry.seq };
-    } else {
-      const problem = check.problem === 'skipped' ? 'removed' : check.problem;
-      bad = { line: state.head.seq + 1, start: line.start, complete: line.complete, problem };
+      continue;
     }
+    // Without its newline, the last line is a write cut short (see LogTail); with it, damage.
+    if (!line.complete) return { kind: 'torn', start: line.start };
+    const problem = check.problem === 'skipped' ? 'removed' : check.problem;
+    const bad = { line: state.head.seq + 1, start: line.start, problem };
+    const why = line.end < log.size ? 'it is not the last line' : 'it ends with its newline, as only a whole write does';
+    throw corruptLine(log.path, bad, why);
   }
-  if (!bad) return undefined;
-  // A write cut short ends without its newline, or (blocks allocated before the data landed) holds
-  // bytes that are not JSON. A whole line that parses but is wrong was written so, or edited: damage.
-  if (bad.complete && bad.problem !== 'unreadable') throw corruptLine(bad, 'it is whole');
-  return { kind: 'torn', start: bad.start };
+  return undefined;
 }
 
 const PROBLEMS: Record<ChainProblem, string> = {
@@ -121,14 +140,14 @@ const PROBLEMS: Record<ChainProblem, string> = {
   reordered: 'out of order',
 };
 
-/** `why`: why this is damage rather than a write cut short by a crash. */
-function corruptLine(bad: BadLine, why: string) {
+/** `why`: why this is damage rather than a write cut short by a crash. One line: a server prints it as is. */
+function corruptLine(path: string, bad: BadLine, why: string) {
   const seq = bad.line;
   return storageError(
     'storage.corrupt',
-    `audit.jsonl line ${bad.line} (seq ${seq}) is ${PROBLEMS[bad.problem]}, and ${why}, so it is damage rather ` +
-      'than a write cut short by a crash. AppWarden will not start on a damaged audit log: check it with ' +
-      '`appwarden audit verify` and restore the data directory from a backup',
-    { line: bad.line, seq, problem: bad.problem },
+    `${path} line ${bad.line} (seq ${seq}) is ${PROBLEMS[bad.problem]}, and ${why}, so it is damage rather ` +
+      'than a write cut short by a crash; nothing was changed. AppWarden will not start on a damaged audit ' +
+      'log: check it with `appwarden audit verify` and restore the data directory from a backup',
+    { path, line: bad.line, seq, problem: bad.problem, offset: bad.start },
   );
 }

@@ -5,8 +5,10 @@ import type { LogTail } from './replay-log.ts';
 
 /**
  * Makes the log end on a whole line again before anything is appended, destroying nothing: a sound
- * entry that lacks only its newline gets it; a torn line is copied to a side file, made durable, and
- * only then cut from the log. Each is logged once. Returns where the log now ends.
+ * entry that lacks only its newline gets it; a torn line (a last line without its newline that is not
+ * a sound entry: never acknowledged, see `LogTail`) is copied to a side file, made durable, and only
+ * then cut from the log. Each is logged once. Returns where the log now ends. A newline-terminated
+ * line never comes here: replay refuses it as damage.
  */
 export async function settleTail(
   audit: { handle: FileHandle; path: string; size: number },

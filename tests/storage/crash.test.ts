@@ -40,12 +40,13 @@ describe('LowdbStore: SIGKILL in the middle of a burst of commits', () => {
     for (const round of ['r0', 'r1', 'r2']) {
       acknowledged.push(...(await commitUntilKilled(dir, round)));
 
-      const { store, logged } = await openWithLog(dir);
+      const { store, logged } = await openWithLog(dir, { checkChain: true });
       const missing = acknowledged.filter((id) => store.get('keys', id) === undefined);
       expect(missing, `acknowledged but lost after the crash of ${round}`).toEqual([]);
       expect(await store.verifyAudit()).toEqual({ ok: true, entries: expect.any(Number) });
+      expect(await store.chainChecked()).toEqual({ state: 'ok', entries: expect.any(Number) });
       // The dead writer's lock is taken over; a torn tail, if the kill landed mid-write, is moved aside.
-      const recoveries = /took over the lock|moved a torn last line|was whole but had no newline/;
+      const recoveries = /took over the lock|moved a torn last line|was whole but had no newline|chain checked in the background: \d+ entries, intact/;
       expect(logged.filter((line) => !recoveries.test(line))).toEqual([]);
       await store.close();
     }

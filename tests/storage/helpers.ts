@@ -102,3 +102,14 @@ export async function settledState(promise: Promise<unknown>): Promise<'pending'
   const pending = new Promise<'pending'>((done) => setImmediate(() => done('pending')));
   return Promise.race([promise.then(() => 'resolved' as const, () => 'rejected' as const), pending]);
 }
+
+/**
+ * Bundles a script of tests/storage/fixtures into one .mjs file in `outDir`, which plain node runs
+ * without tsx's start-up cost: for tests that start many processes. Resolves with its path.
+ */
+export async function bundleFixture(script: string, outDir: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = join(outDir, script.replace(/\.ts$/, '.mjs'));
+  await build({ entryPoints: [join(FIXTURES, script)], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'warning' });
+  return outfile;
+}

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile, symlink, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { claimPath } from '../../storage/lowdb/data-dir-lock.ts';
 import { openLowdbStore } from '../../storage/lowdb/index.ts';
 import { deadPid, runFixture, tempDirs } from './helpers.ts';
 import { lockPath, openWithLog } from './lowdb-helpers.ts';
@@ -107,6 +108,49 @@ describe('LowdbStore: one writer per data directory', () => {
     expect(logged).toEqual([
       `${lockPath(dir)}: took over the lock of an unknown process (an unreadable lock file), which is no longer running`,
     ]);
+    await store.close();
+  });
+
+  it('refuses while another live process is taking over the same dead lock, naming it', async () => {
+    const dir = await dirs.make();
+    const dead = { pid: await deadPid(), host: hostname(), started: '2026-01-01T00:00:00.000Z' };
+    await writeLock(dir, dead);
+    const lockText = await readFile(lockPath(dir), 'utf8');
+    // The claim of a taker that is still at it: vitest's own main process, alive for sure.
+    const taker = { pid: process.ppid, host: hostname(), started: '2026-01-05T08:00:00.000Z' };
+    await writeFile(claimPath(lockPath(dir), lockText), JSON.stringify(taker));
+    await expect(openLowdbStore({ dir, log: () => {} })).rejects.toMatchObject({ code: 'storage.locked' });
+    await expect(openLowdbStore({ dir, log: () => {} })).rejects.toThrow(
+      `DATA_DIR ${dir} is being taken over by process ${process.ppid} right now; stop it or choose another data directory`,
+    );
+    expect(await readFile(lockPath(dir), 'utf8')).toBe(lockText); // untouched: the claimant replaces it
+  });
+
+  it('takes over a claim left by a taker that died in the middle, then the lock, and leaves no claim', async () => {
+    const dir = await dirs.make();
+    const pid = await deadPid();
+    await writeLock(dir, { pid, host: hostname(), started: '2026-01-01T00:00:00.000Z' });
+    const lockText = await readFile(lockPath(dir), 'utf8');
+    const claim = claimPath(lockPath(dir), lockText);
+    await writeFile(claim, JSON.stringify({ pid, host: hostname(), started: '2026-01-05T08:00:00.000Z' }));
+    const { store, logged } = await openWithLog(dir);
+    expect(logged).toEqual([
+      `${lockPath(dir)}: took over the lock of process ${pid} (started 2026-01-01T00:00:00.000Z), which is no longer running`,
+    ]);
+    expect(JSON.parse(await readFile(lockPath(dir), 'utf8'))).toMatchObject({ pid: process.pid });
+    expect((await readdir(dir)).filter((name) => name.startsWith('appwarden.lock.'))).toEqual([]);
+    await store.close();
+  });
+
+  it('removes what takers that died left behind (claims, new lock files), not what live ones hold', async () => {
+    const dir = await dirs.make();
+    const deadOwner = JSON.stringify({ pid: await deadPid(), host: hostname(), started: '2026-01-01T00:00:00.000Z' });
+    const liveOwner = JSON.stringify({ pid: process.ppid, host: hostname(), started: '2026-01-01T00:00:00.000Z' });
+    await writeFile(`${lockPath(dir)}.claim-0123`, deadOwner);
+    await writeFile(`${lockPath(dir)}.new-1-abcd`, deadOwner);
+    await writeFile(`${lockPath(dir)}.claim-4567`, liveOwner);
+    const { store } = await openWithLog(dir);
+    expect((await readdir(dir)).filter((name) => name.startsWith('appwarden.lock.'))).toEqual(['appwarden.lock.claim-4567']);
     await store.close();
   });
 

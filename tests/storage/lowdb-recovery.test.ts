@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { put } from '../../src/core/records.ts';
+import { AppWardenError } from '../../src/core/result.ts';
 import { chainEntry, entryLine } from '../../storage/audit-chain.ts';
-import { openLowdbStore } from '../../storage/lowdb/index.ts';
+import { openLowdbStore, openLowdbStoreReadOnly, verifyAuditFile } from '../../storage/lowdb/index.ts';
+import { cli } from '../support/cli.ts';
 import { event, idempotencyKey, readAll, tempDirs } from './helpers.ts';
 import { auditPath, openWithLog, auditFileLines, snapshotPath, writeAuditFileLines } from './lowdb-helpers.ts';
 
@@ -32,7 +34,7 @@ async function nextEntry(dir: string, prev?: string): Promise<string> {
 describe('LowdbStore: a torn last line left by a crash', () => {
   it.each([
     { tail: 'half a line', make: async () => '{"action":"request.filed","actor":"pie' },
-    { tail: 'a whole line that is not JSON', make: async () => 'garbage}\n' },
+    { tail: 'bytes that are not JSON', make: async () => 'garbage}' },
     { tail: 'NUL bytes where the write never landed', make: async () => '\0'.repeat(4096) },
     { tail: 'an entry without its newline that does not link', make: (dir: string) => nextEntry(dir, 'e'.repeat(64)) },
     {
@@ -110,6 +112,76 @@ describe('LowdbStore: a torn last line left by a crash', () => {
   });
 });
 
+/** Every file of the directory but the log, and the log's bytes: what an open must leave as it was. */
+async function dirContents(dir: string) {
+  return { files: (await readdir(dir)).sort(), audit: await readFile(auditPath(dir)) };
+}
+
+/** Flips bits (`xor`) of one byte of line `n` (at `at` of the line), as a failing disk or a stray write would. */
+async function flipLine(dir: string, n: number, at: (line: Buffer) => number, xor: number) {
+  const bytes = await readFile(auditPath(dir));
+  let start = 0;
+  for (let line = 1; line < n; line++) start = bytes.indexOf(0x0a, start) + 1;
+  const index = start + at(bytes.subarray(start, bytes.indexOf(0x0a, start)));
+  bytes[index] = (bytes[index] ?? 0) ^ xor;
+  await writeFile(auditPath(dir), bytes);
+}
+
+const FLIPS = [
+  // `}` becomes `|`: the line is no longer JSON.
+  { what: 'no longer JSON', problem: 'unreadable', at: (line: Buffer) => line.length - 1, xor: 0x01 },
+  // `3` becomes `2` in "K-3": still JSON, but not what was written.
+  { what: 'still JSON, one character changed', problem: 'changed', at: (line: Buffer) => line.indexOf('K-') + 2, xor: 0x01 },
+  // An ASCII byte with its top bit set: not UTF-8 at all.
+  { what: 'not UTF-8', problem: 'unreadable', at: (line: Buffer) => line.indexOf('K-'), xor: 0x80 },
+] as const;
+
+describe('LowdbStore: a whole last line that no longer verifies is damage, not a torn write', () => {
+  it.each(FLIPS)('refuses to open, naming file, line and seq, and moves or cuts nothing: $what', async (flip) => {
+    const dir = await storeWithKeys(3);
+    await flipLine(dir, 3, flip.at, flip.xor);
+    const before = await dirContents(dir);
+
+    const opening = openLowdbStore({ dir, log: () => {} });
+    await expect(opening).rejects.toBeInstanceOf(AppWardenError);
+    await expect(opening).rejects.toMatchObject({ code: 'storage.corrupt', details: { line: 3, seq: 3, problem: flip.problem } });
+    const { message } = (await opening.catch((error: unknown) => error)) as Error;
+    expect(message).toContain(`${auditPath(dir)} line 3 (seq 3) is `);
+    expect(message).toContain('it ends with its newline');
+    expect(message).not.toContain('\n'); // a server prints it as its one line of refusal
+    expect(await dirContents(dir)).toEqual(before); // nothing moved aside, nothing cut, nothing added
+
+    // A second try is refused the same (the first released the lock), and verification names it too.
+    await expect(openLowdbStore({ dir, log: () => {} })).rejects.toMatchObject({ code: 'storage.corrupt' });
+    expect(await verifyAuditFile(dir)).toEqual({ ok: false, entries: 2, seq: 3, line: 3, problem: flip.problem });
+    const verified = await cli(['--data', dir, 'audit', 'verify']);
+    expect(verified.code).toBe(1);
+    expect(verified.stderr).toMatch(`FAILED verification at entry 3 (line 3): ${flip.problem}`);
+    expect(await dirContents(dir)).toEqual(before);
+  });
+
+  it('refuses too when that line is the entry state.json was taken at, which opening replays nothing after', async () => {
+    const dir = await storeWithKeys(4, 4);
+    expect(JSON.parse(await readFile(snapshotPath(dir), 'utf8'))).toMatchObject({ seq: 4 });
+    await flipLine(dir, 4, FLIPS[1].at, FLIPS[1].xor);
+    const before = await dirContents(dir);
+    const opening = openLowdbStore({ dir, log: () => {} });
+    await expect(opening).rejects.toMatchObject({ code: 'storage.corrupt', details: { line: 4, seq: 4, problem: 'changed' } });
+    await expect(opening).rejects.toThrow(/line 4 \(seq 4\) is changed since it was written, and it is the entry state\.json/);
+    expect(await dirContents(dir)).toEqual(before);
+    expect(await verifyAuditFile(dir)).toEqual({ ok: false, entries: 3, seq: 4, line: 4, problem: 'changed' });
+  });
+
+  it('the read-only open refuses it as well, rather than leaving it out as a write in progress', async () => {
+    const dir = await storeWithKeys(3);
+    await flipLine(dir, 3, FLIPS[0].at, FLIPS[0].xor);
+    await expect(openLowdbStoreReadOnly({ dir, log: () => {} })).rejects.toMatchObject({
+      code: 'storage.corrupt',
+      details: { line: 3 },
+    });
+  });
+});
+
 describe('LowdbStore: damage it refuses to open on', () => {
   it('a bad line in the middle of the log: storage.corrupt, naming the line', async () => {
     const dir = await storeWithKeys(4);
@@ -122,7 +194,7 @@ describe('LowdbStore: damage it refuses to open on', () => {
     await expect(openLowdbStore({ dir, log: () => {} })).rejects.toMatchObject({ code: 'storage.corrupt' });
   });
 
-  it('a whole last line that parses but was changed is damage too, not a torn write', async () => {
+  it('a whole last line that parses but was changed', async () => {
     const dir = await storeWithKeys(3);
     const lines = await auditFileLines(dir);
     await writeAuditFileLines(dir, [...lines.slice(0, 2), (lines[2] ?? '').replace('"K-3"', '"K-9"')]);
