@@ -13,7 +13,8 @@ export interface PolicyIndex {
   rulesByCategory: Map<string, Rule[]>;
   rulesById: Map<string, Rule>;
   unitsById: Map<string, Unit>;
-  unitChains: Map<string, string[]>;
+  /** Each unit with its ancestors, nearest first (`unitChain` in org.ts reads it); worked out when first asked. */
+  unitChains: UnitChains;
   peopleById: Map<string, PersonEntry>;
   peopleByPlatformId: Map<string, PersonEntry>;
 }
@@ -44,13 +45,7 @@ function buildIndex(p: Policy): PolicyIndex {
     for (const c of rule.categories ?? []) pushTo(rulesByCategory, c, rule);
   }
   const unitsById = new Map(p.units.map((u) => [u.id, u]));
-  const unitChains = new Map<string, string[]>();
-  for (const u of p.units) {
-    const chain: string[] = [];
-    for (let cur: Unit | undefined = u; cur && !chain.includes(cur.id); cur = cur.parent ? unitsById.get(cur.parent) : undefined)
-      chain.push(cur.id);
-    unitChains.set(u.id, chain);
-  }
+  const unitChains = unitChainsOf(unitsById);
   const peopleByPlatformId = new Map<string, PersonEntry>();
   for (const person of p.people) {
     if (person.slack) peopleByPlatformId.set(person.slack, person);
@@ -75,4 +70,43 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** Chains cached at most this many unit ids in all: everything in a real organisation, a bounded part of a freak one. */
+const CHAIN_CACHE_IDS = 200_000;
+
+/** Each unit with its ancestors, nearest first; `get` of an id the policy does not declare is undefined. */
+export interface UnitChains {
+  /** Shared, as a Map's value would be: not to be changed. */
+  get(unit: string): string[] | undefined;
+}
+
+/**
+ * Chains walked from the parents on first use and cached. Not built for every unit up front: a
+ * 4,000-deep chain would mean 4,000 arrays of up to 4,000 ids (8 million). A walk is linear in the
+ * depth and stops at a unit already on it, so even a cycle (which validation refuses) ends.
+ */
+function unitChainsOf(unitsById: ReadonlyMap<string, Unit>): UnitChains {
+  const cache = new Map<string, string[]>();
+  let cachedIds = 0;
+  return {
+    get(unit) {
+      const cached = cache.get(unit);
+      if (cached) return cached;
+      if (!unitsById.has(unit)) return undefined;
+      const chain: string[] = [];
+      const seen = new Set<string>();
+      for (let cur = unitsById.get(unit); cur && !seen.has(cur.id); cur = cur.parent ? unitsById.get(cur.parent) : undefined) {
+        seen.add(cur.id);
+        chain.push(cur.id);
+      }
+      if (cachedIds + chain.length > CHAIN_CACHE_IDS) {
+        cache.clear();
+        cachedIds = 0;
+      }
+      cache.set(unit, chain);
+      cachedIds += chain.length;
+      return chain;
+    },
+  };
 }

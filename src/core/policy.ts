@@ -10,18 +10,59 @@ export type Locale = (typeof LOCALES)[number];
 export const ROLES = ['approver', 'admin', 'reporter'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * How big a policy may be. A policy file is parsed on the server's event loop, and the YAML parser holds
+ * a few hundred bytes per token of the file while it works, so the file is bounded before it is read,
+ * the token stream while it is parsed, and the entries once parsed, before anything costlier runs.
+ * Generous for a ministry: the packs are a few kilobytes; 2 MiB holds about 10,000 apps written as
+ * the packs write them. README and tests quote these numbers.
+ */
+export const POLICY_LIMITS = {
+  /** The file, checked before it is read (its size) and again on the text. */
+  bytes: 2 * 1024 * 1024,
+  /** YAML tokens (scalars, indicators, spaces, comments): what the parser's memory grows with. */
+  yamlTokens: 1_000_000,
+  /** Collections nested in collections, as the YAML parser counts them (a policy uses 6 to 8). */
+  depth: 64,
+  /** Keys in one mapping (the largest the schema has is a rule's 18). */
+  keysPerMap: 1_000,
+  /** YAML anchors (`&a`) and aliases (`*a`), together. */
+  anchorsAndAliases: 1_000,
+  /** How far aliases may expand: the `yaml` library's own `maxAliasCount`. */
+  aliasExpansion: 100,
+  units: 10_000,
+  people: 100_000,
+  apps: 20_000,
+  rules: 5_000,
+  categories: 1_000,
+  dataClasses: 1_000,
+  accounts: 10_000,
+  /** Each of an app's `aliases`, `store_ids`, `bundle_ids` and `categories`. */
+  namesPerApp: 100,
+  /** Each list inside an entry: a rule's `apps`, `categories`, `data`, purposes, approvers, reminder days; a person's roles. */
+  listEntries: 1_000,
+  /** `rules[].exceptions.max_days` and `default_days`: ten years; an exception is never granted past it. */
+  exceptionDays: 3_650,
+} as const;
+
 const id = z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/i, 'an id is letters, digits and . _ / - (no spaces)');
 const date = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && isValid(parseISO(s)), 'not a date (YYYY-MM-DD)');
 const timezone = z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Brussels)');
 const platformIds = { slack: z.string().min(1).optional(), teams: z.string().min(1).optional() };
+
+const exceptionDays = z
+  .number()
+  .int()
+  .positive()
+  .max(POLICY_LIMITS.exceptionDays, `at most ${POLICY_LIMITS.exceptionDays} days (ten years)`);
 
 const exceptionsSchema = z.union([
   z.literal('none'),
   z.strictObject({
     purposes: z.array(id).min(1),
     approvers: z.array(id).optional(),
-    max_days: z.number().int().positive(),
-    default_days: z.number().int().positive().optional(),
+    max_days: exceptionDays,
+    default_days: exceptionDays.optional(),
     /** Conditions every exception carries, e.g. "post only from the dedicated tablet". */
     conditions: z.string().optional(),
   }),
@@ -135,6 +176,8 @@ export type OfficialAccount = Policy['accounts'][number];
 
 /** Validate an already-parsed document: schema first, then cross-references. Every problem, by path. */
 export function validatePolicy(input: unknown): Result<Policy> {
+  const tooMany = sizeIssues(input);
+  if (tooMany.length) return { ok: false, code: 'policy.too_large', issues: tooMany };
   const parsed = policySchema.safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), code: i.code, message: i.message }));
@@ -143,6 +186,46 @@ export function validatePolicy(input: unknown): Result<Policy> {
   const issues = crossReferenceIssues(parsed.data);
   return issues.length ? { ok: false, code: 'policy.invalid', issues } : { ok: true, value: parsed.data };
 }
+
+/**
+ * Lists longer than POLICY_LIMITS, checked on the raw document before the schema runs, so that a
+ * document too big to be a policy costs a count, not a validation. Top-level lists first; entries'
+ * own lists only once those are within bounds (so this loop is bounded too).
+ */
+function sizeIssues(input: unknown): Issue[] {
+  if (!isRecord(input)) return [];
+  const issues: Issue[] = [];
+  const check = (path: string, list: unknown, max: number) => {
+    if (Array.isArray(list) && list.length > max)
+      issues.push({ path, code: 'too_many', message: `${list.length} entries, at most ${max}` });
+  };
+  const L = POLICY_LIMITS;
+  for (const [key, max] of [
+    ['units', L.units],
+    ['people', L.people],
+    ['apps', L.apps],
+    ['rules', L.rules],
+    ['categories', L.categories],
+    ['data_classes', L.dataClasses],
+    ['accounts', L.accounts],
+  ] as const)
+    check(key, input[key], max);
+  if (issues.length) return issues;
+  const entries = (key: string) => (Array.isArray(input[key]) ? input[key] : []).map((e, i) => [e, `${key}[${i}]`] as const);
+  for (const [app, at] of entries('apps'))
+    if (isRecord(app)) for (const k of ['aliases', 'store_ids', 'bundle_ids', 'categories']) check(`${at}.${k}`, app[k], L.namesPerApp);
+  for (const [person, at] of entries('people')) if (isRecord(person)) check(`${at}.roles`, person.roles, L.listEntries);
+  for (const [rule, at] of entries('rules')) {
+    if (!isRecord(rule)) continue;
+    for (const k of ['apps', 'categories', 'devices', 'data']) check(`${at}.${k}`, rule[k], L.listEntries);
+    const { exceptions, reminders } = rule;
+    if (isRecord(exceptions)) for (const k of ['purposes', 'approvers']) check(`${at}.exceptions.${k}`, exceptions[k], L.listEntries);
+    if (isRecord(reminders)) check(`${at}.reminders.days_before`, reminders.days_before, L.listEntries);
+  }
+  return issues;
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 function crossReferenceIssues(p: Policy): Issue[] {
   const issues: Issue[] = [];
@@ -224,16 +307,25 @@ function crossReferenceIssues(p: Policy): Issue[] {
   return issues;
 }
 
+/**
+ * The first cycle among the units' parents, if any. Linear: each unit is walked once; a walk stops at
+ * a unit already settled, so a 4,000-deep chain costs 4,000 steps, not 4,000².
+ */
 function findUnitCycle(units: Unit[]): string[] | undefined {
   const parent = new Map(units.map((u) => [u.id, u.parent]));
+  const settled = new Set<string>();
   for (const u of units) {
     const path: string[] = [];
+    const onPath = new Map<string, number>();
     let cur: string | undefined = u.id;
-    while (cur && !path.includes(cur)) {
+    while (cur !== undefined && !settled.has(cur) && parent.has(cur)) {
+      const seenAt = onPath.get(cur);
+      if (seenAt !== undefined) return [...path.slice(seenAt), cur];
+      onPath.set(cur, path.length);
       path.push(cur);
       cur = parent.get(cur);
     }
-    if (cur) return [...path.slice(path.indexOf(cur)), cur];
+    for (const id of path) settled.add(id);
   }
   return undefined;
 }
