@@ -83,6 +83,9 @@ function noticingOutbox(base: Store, policyNow: () => Policy, notice: (ids: stri
     get failure() {
       return base.failure;
     },
+    get chainCheck() {
+      return base.chainCheck;
+    },
   };
 }
 

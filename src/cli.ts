@@ -77,7 +77,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
   const readOnly = outbox || (!at && READ_ONLY_COMMANDS.has((w0 ?? 'help').toLowerCase()));
   let store;
   try {
-    store = readOnly ? await openLowdbStoreReadOnly({ dir: dataDir, log: io.err }) : await openLowdbStore({ dir: dataDir, log: io.err });
+    // A command is over in moments: the full chain check is the server's (and `audit verify`'s) to run.
+    store = readOnly ? await openLowdbStoreReadOnly({ dir: dataDir, log: io.err }) : await openLowdbStore({ dir: dataDir, log: io.err, checkChain: false });
   } catch (e) {
     if (e instanceof AppWardenError) return io.err(e.message), 2;
     throw e;

@@ -17,7 +17,14 @@ export function buildHttpApp(bot: AppWarden, surfaces: Surface[]): Express {
     const failure = bot.store.failure;
     if (failure) return void res.status(503).json({ ok: false, problem: failure.message });
     const { waiting, failed } = bot.outbox.report();
-    res.json({ ok: true, organization: bot.policy.organization.name, surfaces: surfaces.map((s) => s.name), outbox: { waiting: waiting.length, failed: failed.length } });
+    // The full audit chain is checked in the background after start; a failure there is reported, not fatal:
+    // what is served was verified when it was loaded.
+    const chain = bot.store.chainCheck;
+    res.json({
+      ok: true, organization: bot.policy.organization.name, surfaces: surfaces.map((s) => s.name),
+      outbox: { waiting: waiting.length, failed: failed.length },
+      ...(chain ? { auditChain: chain } : {}),
+    });
   });
   for (const surface of surfaces) surface.mount(app);
   app.use((_req, res) => {
