@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { POLICY_LIMITS, type Policy } from './core/policy.ts';
@@ -13,7 +14,7 @@ export const DEMO_POLICY_FILE = fileURLToPath(new URL('../policies/demo.yaml', i
  * ready to serve. Never throws: whatever goes wrong (no file, too big, bad YAML, bad policy, a fault
  * while building) comes back as problems, and a running server keeps the policy it has.
  */
-export async function loadPolicyFile(file: string): Promise<Result<Policy>> {
+export async function loadPolicyFile(file: string): Promise<Result<Policy> & { sha256?: string }> {
   const problem = (code: string, message: string): Result<Policy> => ({ ok: false, code: `policy.${code}`, issues: [{ path: file, code, message }] });
   let bytes: Buffer;
   try {
@@ -33,7 +34,8 @@ export async function loadPolicyFile(file: string): Promise<Result<Policy>> {
   try {
     const result = parsePolicyText(text);
     if (result.ok) policyIndex(result.value);
-    return result;
+    // The hash of the bytes parsed, for the audit log: not of a second read that may see a newer file.
+    return { ...result, sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (e) {
     // A fault, not the file's; still no reason to stop a server that has a policy already.
     return problem('fault', `could not load the policy: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { openLowdbStore } from '../storage/lowdb/index.ts';
 import { createAppWarden } from './app.ts';
@@ -40,8 +38,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const bot = createAppWarden({ policy: loaded.value, store });
-  const policyHash = createHash('sha256').update(await readFile(config.policyFile)).digest('hex');
-  await store.commit({ at: new Date().toISOString(), actor: 'system', action: 'policy.loaded', subject: config.policyFile, detail: { sha256: policyHash } }, []);
+  await store.commit({ at: new Date().toISOString(), actor: 'system', action: 'policy.loaded', subject: config.policyFile, detail: { sha256: loaded.sha256 } }, []);
 
   let surfaces: Surface[];
   try {
@@ -90,8 +87,7 @@ async function main(): Promise<void> {
     void (async () => {
       const next = await loadPolicyFile(config.policyFile);
       if (!next.ok) return log(`SIGHUP: ${config.policyFile} refused, the running policy stays:\n${formatIssues(next.issues)}`);
-      const sha256 = createHash('sha256').update(await readFile(config.policyFile)).digest('hex');
-      await store.commit({ at: new Date().toISOString(), actor: 'system', action: 'policy.loaded', subject: config.policyFile, detail: { sha256, reload: true } }, []);
+      await store.commit({ at: new Date().toISOString(), actor: 'system', action: 'policy.loaded', subject: config.policyFile, detail: { sha256: next.sha256, reload: true } }, []);
       bot.reloadPolicy(next.value);
       log(`SIGHUP: policy reloaded from ${config.policyFile} (${next.value.rules.length} rules)`);
     })().catch((e: Error) => log(`SIGHUP: reload failed, the running policy stays: ${e.message}`));

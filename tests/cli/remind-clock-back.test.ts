@@ -19,7 +19,7 @@ const remind = async (when: string, data: string) => {
 const announcements = () => fake.of('chat.postMessage').filter((c) => c.body.channel === 'C0ANNOUNCE').map((c) => String(c.body.text ?? c.body.blocks));
 
 describe('appwarden remind --at with the clock set back', () => {
-  it('after the 1-day stage, a run at D-14 (or D-3) queues no earlier stage; the day itself still comes', async () => {
+  it('after the 1-day stage, a run at D-14 (or D-3) queues no earlier stage; the day itself still comes', { timeout: 120_000 }, async () => {
     fake = await startFakeSlack();
     const data = await tempDir();
     const first = await remind(D1, data);
@@ -42,7 +42,7 @@ describe('appwarden remind --at with the clock set back', () => {
     expect(announcements()[1]).toMatch(/Today is the deadline/);
   });
 
-  it('ordinary runs still catch up once: a first run at D-4 sends the 7-day stage, not the 14-day one, and a rerun sends nothing', async () => {
+  it('ordinary runs still catch up once: a first run at D-4 sends the 7-day stage, not the 14-day one, and a rerun sends nothing', { timeout: 120_000 }, async () => {
     fake = await startFakeSlack();
     const data = await tempDir();
     const first = await remind(at('2026-12-11'), data);
