@@ -85,7 +85,7 @@ async function confirmed(calls: SlackCall[]): Promise<Map<string, string[]>> {
   const inAcks = await readFile(answersFile, 'utf8').catch(() => '');
   for (const line of inAcks.split('\n')) if (line) answers.push((({ i, text }: { i: number; text: string }) => ({ n: String(i), text }))(JSON.parse(line)));
   const told = new Map<string, string[]>();
-  for (const { n, text } of answers) if (text.startsWith('Recorded')) told.set(`UA${TAG}x${n}`, text.match(/demo-[a-z-]+/g) ?? []);
+  for (const { n, text } of answers) if (text.startsWith('Recorded')) told.set(`UA${TAG.toUpperCase()}X${n}`, text.match(/demo-[a-z-]+/g) ?? []);
   return told;
 }
 

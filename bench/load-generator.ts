@@ -58,7 +58,7 @@ export interface LoadReport {
  */
 function commandFor(i: number): { user: string; text: string; command: string } {
   const command = commands[i % commands.length]!;
-  if (command === 'attest') return { command, user: `UA${o.tag}x${i}`, text: 'attest tiktok' };
+  if (command === 'attest') return { command, user: `UA${o.tag.toUpperCase()}X${i}`, text: 'attest tiktok' };
   return { command, user: `UP${(i * 7919) % 10_000}`, text: 'check tiktok' };
 }
 
