@@ -21,7 +21,7 @@ const YAML_PROBLEMS_SHOWN = 100;
 export function parsePolicyText(text: string): Result<Policy> {
   const bytes = utf8Length(text);
   if (bytes > L.bytes) return refuse('policy.too_large', [{ path: '', code: 'too_large', message: `the file is ${bytes} bytes, at most ${L.bytes}` }]);
-  let data: Result<unknown>;
+  let data: Result<Read>;
   // The parser makes an Error per problem it meets, and a stack trace is most of an Error's cost:
   // a file of a million stray brackets spends seconds on them. Nothing else runs until this returns.
   const stackTraceLimit = Error.stackTraceLimit;
@@ -34,11 +34,20 @@ export function parsePolicyText(text: string): Result<Policy> {
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
-  return data.ok ? validatePolicy(data.value) : data;
+  if (!data.ok) return data;
+  const { value, problems } = data.value;
+  const checked = validatePolicy(value);
+  if (!problems.length) return checked;
+  // A duplicate key leaves a document all the same (the later value is the one read): its problems
+  // are reported in the same run, after the YAML's own.
+  return checked.ok ? refuse('policy.unreadable', problems) : refuse(checked.code, [...problems, ...checked.issues]);
 }
 
+/** The document as read, and the problems that leave it readable all the same (duplicate keys). */
+type Read = { value: unknown; problems: Issue[] };
+
 /** The document as plain data, or why not: syntax, tags, nesting, keys, anchors and aliases. */
-function readYaml(text: string): Result<unknown> {
+function readYaml(text: string): Result<Read> {
   const lines = new LineCounter();
   const at = (offset: number) => {
     const { line, col } = lines.linePos(offset);
@@ -82,14 +91,12 @@ function readYaml(text: string): Result<unknown> {
   if (documents > 1) problems.push({ path: '', code: 'multiple_docs', message: 'more than one YAML document (---): a policy is one' });
   for (const w of doc.warnings) if (w.code === 'TAG_RESOLVE_FAILED' || w.code === 'BAD_COLLECTION_TYPE') problems.push(tagIssue(text, w, at));
   if (!problems.length) problems.push(...structureIssues(doc, at));
-  if (problems.length) {
-    const shown = problems.slice(0, YAML_PROBLEMS_SHOWN);
-    if (problems.length > shown.length)
-      shown.push({ path: '', code: 'more_problems', message: `${problems.length - shown.length} more YAML problems after these` });
-    return refuse('policy.unreadable', shown);
-  }
+  const shown = problems.slice(0, YAML_PROBLEMS_SHOWN);
+  if (problems.length > shown.length)
+    shown.push({ path: '', code: 'more_problems', message: `${problems.length - shown.length} more YAML problems after these` });
+  if (!problems.every((p) => p.code === 'duplicate_key')) return refuse('policy.unreadable', shown);
   try {
-    return { ok: true, value: doc.toJS({ maxAliasCount: L.aliasExpansion }) };
+    return { ok: true, value: { value: doc.toJS({ maxAliasCount: L.aliasExpansion }), problems: shown } };
   } catch (e) {
     // Unknown and self-containing aliases are refused above; what is left is `yaml`'s maxAliasCount.
     if (e instanceof ReferenceError)

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { parseISO, isValid } from 'date-fns';
+import { distance } from 'fastest-levenshtein';
 import type { Issue, Result } from './result.ts';
-import { nameKey } from './names.ts';
+import { isAsciiKey, keySkeletons, MAX_NAME_LENGTH, nameKey, nameLength } from './names.ts';
 
 export const DEVICE_CLASSES = ['corporate', 'personal-with-work-apps', 'personal'] as const;
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
@@ -45,9 +46,29 @@ export const POLICY_LIMITS = {
   exceptionDays: 3_650,
 } as const;
 
+/**
+ * What the chat platforms hold, where a policy's own values end up: an exception's purposes are offered
+ * as a select, and Slack allows 100 options in one, option text of up to 75 characters and values of up
+ * to 150. A policy that breaks them is refused at load, not when someone opens the form.
+ */
+export const PLATFORM_LIMITS = {
+  selectOptions: 100,
+  optionText: 75,
+  optionValue: 150,
+} as const;
+
 const id = z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/i, 'an id is letters, digits and . _ / - (no spaces)');
 const date = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && isValid(parseISO(s)), 'not a date (YYYY-MM-DD)');
-const timezone = z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Brussels)');
+const timezone = z.string().superRefine((tz, ctx) => {
+  if (!isTimeZone(tz)) ctx.addIssue({ code: 'custom', message: 'not an IANA time zone (e.g. Europe/Brussels)' });
+  else if (!isRegionZone(tz)) ctx.addIssue({ code: 'custom', message: notARegionMessage(tz) });
+});
+/** Text someone reads: not empty, and not only spaces or invisible characters. */
+const text = z.string().refine((s) => /[^\s\p{Cf}\p{Default_Ignorable_Code_Point}]/u.test(s), 'empty (or only spaces)');
+/** A name people type to find an app: no longer than a command takes (MAX_NAME_LENGTH, after NFKC). */
+const appName = text.refine((s) => nameLength(s) <= MAX_NAME_LENGTH, `longer than ${MAX_NAME_LENGTH} characters: no command looks up a name that long`);
+/** An exception's purpose: the text and value of an option in a select (PLATFORM_LIMITS). */
+const purpose = id.max(PLATFORM_LIMITS.optionText, `a purpose is at most ${PLATFORM_LIMITS.optionText} characters (the text of a Slack option)`);
 const platformIds = { slack: z.string().min(1).optional(), teams: z.string().min(1).optional() };
 
 const exceptionDays = z
@@ -59,19 +80,22 @@ const exceptionDays = z
 const exceptionsSchema = z.union([
   z.literal('none'),
   z.strictObject({
-    purposes: z.array(id).min(1),
+    purposes: z
+      .array(purpose)
+      .min(1)
+      .max(PLATFORM_LIMITS.selectOptions, `at most ${PLATFORM_LIMITS.selectOptions} purposes (the options of one Slack select)`),
     approvers: z.array(id).optional(),
     max_days: exceptionDays,
     default_days: exceptionDays.optional(),
     /** Conditions every exception carries, e.g. "post only from the dedicated tablet". */
     conditions: z.string().optional(),
   }),
-]);
+], { error: 'expected none, or { purposes, approvers, max_days, … }' });
 
 const ruleSchema = z.strictObject({
   id,
-  title: z.string().min(1),
-  source: z.string().min(1),
+  title: text,
+  source: text,
   unit: id,
   apps: z.array(id).optional(),
   categories: z.array(id).optional(),
@@ -107,7 +131,7 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 const accountSchema = z.strictObject({
   id,
   app: id,
-  handle: z.string().min(1),
+  handle: text,
   unit: id,
   owner: id,
   /** Where it is run from, e.g. "dedicated tablet, not connected to office systems". */
@@ -117,51 +141,57 @@ const accountSchema = z.strictObject({
   url: z.string().optional(),
 });
 
+const organizationSchema = z.strictObject({
+  name: text,
+  timezone,
+  locale: z.enum(LOCALES).default('en'),
+  default_unit: id,
+  unknown_apps: z.enum(['allow', 'review']).default('allow'),
+});
+
+const unitSchema = z.strictObject({ id, name: text, parent: id.optional() });
+
+const personSchema = z.strictObject({
+  id,
+  name: text.optional(),
+  unit: id.optional(),
+  roles: z.array(z.enum(ROLES)).default([]),
+  locale: z.enum(LOCALES).optional(),
+  email: z.string().optional(),
+  ...platformIds,
+});
+
+const categoryObjectSchema = z.strictObject({ id, name: text.optional() });
+/** Plain ids (`[recreational, social-media]`) or `{ id, name }`: either way an entry is `{ id, name? }`. */
+const categorySchema = z.union([id.transform((c): { id: string; name?: string } => ({ id: c })), categoryObjectSchema], {
+  error: 'a category is an id (recreational) or { id, name }',
+});
+
+const appSchema = z.strictObject({
+  id,
+  name: appName,
+  vendor: z.string().optional(),
+  categories: z.array(id).default([]),
+  aliases: z.array(appName).default([]),
+  /** App Store / Play Store ids, e.g. "835599320". */
+  store_ids: z.array(appName).default([]),
+  /** Bundle / package ids, e.g. "com.zhiliaoapp.musically". */
+  bundle_ids: z.array(appName).default([]),
+});
+
 export const policySchema = z.strictObject({
-  organization: z.strictObject({
-    name: z.string().min(1),
-    timezone,
-    locale: z.enum(LOCALES).default('en'),
-    default_unit: id,
-    unknown_apps: z.enum(['allow', 'review']).default('allow'),
-  }),
-  units: z.array(z.strictObject({ id, name: z.string().min(1), parent: id.optional() })).min(1),
-  people: z
-    .array(
-      z.strictObject({
-        id,
-        name: z.string().optional(),
-        unit: id.optional(),
-        roles: z.array(z.enum(ROLES)).default([]),
-        locale: z.enum(LOCALES).optional(),
-        email: z.string().optional(),
-        ...platformIds,
-      }),
-    )
-    .default([]),
+  organization: organizationSchema,
+  units: z.array(unitSchema).min(1),
+  people: z.array(personSchema).default([]),
   channels: z
     .strictObject({
       approvals: z.strictObject(platformIds).optional(),
       announcements: z.strictObject(platformIds).optional(),
     })
     .default({}),
-  categories: z.array(z.strictObject({ id, name: z.string().min(1) })).default([]),
+  categories: z.array(categorySchema).default([]),
   data_classes: z.array(id).default([]),
-  apps: z
-    .array(
-      z.strictObject({
-        id,
-        name: z.string().min(1),
-        vendor: z.string().optional(),
-        categories: z.array(id).default([]),
-        aliases: z.array(z.string().min(1)).default([]),
-        /** App Store / Play Store ids, e.g. "835599320". */
-        store_ids: z.array(z.string().min(1)).default([]),
-        /** Bundle / package ids, e.g. "com.zhiliaoapp.musically". */
-        bundle_ids: z.array(z.string().min(1)).default([]),
-      }),
-    )
-    .default([]),
+  apps: z.array(appSchema).default([]),
   rules: z.array(ruleSchema).default([]),
   accounts: z.array(accountSchema).default([]),
 });
@@ -173,18 +203,74 @@ export type Unit = Policy['units'][number];
 export type PersonEntry = Policy['people'][number];
 export type ExceptionTerms = Exclude<Rule['exceptions'], 'none'>;
 export type OfficialAccount = Policy['accounts'][number];
+export type Category = Policy['categories'][number];
 
-/** Validate an already-parsed document: schema first, then cross-references. Every problem, by path. */
+/**
+ * Validate an already-parsed document: every problem, by path, in one run. The limits first (a
+ * document too big to be a policy is refused on its counts alone); then its shape and its
+ * cross-references together: the references are checked on whatever has the right shape, entry by
+ * entry and field by field, so that a mistake in one rule hides nothing wrong in another.
+ */
 export function validatePolicy(input: unknown): Result<Policy> {
   const tooMany = sizeIssues(input);
   if (tooMany.length) return { ok: false, code: 'policy.too_large', issues: tooMany };
-  const parsed = policySchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), code: i.code, message: i.message }));
-    return { ok: false, code: 'policy.invalid', issues };
+  const parsed = policySchema.safeParse(input, { error: unknownKeyMessage });
+  const shape = parsed.success ? [] : parsed.error.issues.flatMap((i) => shapeIssues(i, []));
+  const references = crossReferenceIssues(parsed.success ? draftOf(parsed.data) : salvage(input));
+  if (parsed.success && !references.length) return { ok: true, value: parsed.data };
+  return { ok: false, code: 'policy.invalid', issues: inDocumentOrder(input, [...shape, ...references]) };
+}
+
+/**
+ * A zod issue as the problems it stands for. A union that failed is the problems of the one branch the
+ * value was meant for (an `exceptions` mapping is read as one, not as "not `none`"), when there is one;
+ * an unknown key is one problem per key.
+ */
+function shapeIssues(issue: z.core.$ZodIssue, base: readonly PropertyKey[]): Issue[] {
+  const path = [...base, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    const meant = issue.errors.filter((branch) => !branch.every((i) => !i.path.length && (i.code === 'invalid_type' || i.code === 'invalid_value')));
+    if (meant.length === 1) return meant[0]!.flatMap((i) => shapeIssues(i, path));
   }
-  const issues = crossReferenceIssues(parsed.data);
-  return issues.length ? { ok: false, code: 'policy.invalid', issues } : { ok: true, value: parsed.data };
+  const at = formatPath(path);
+  if (issue.code === 'unrecognized_keys') return issue.message.split('\n').map((message) => ({ path: at, code: issue.code, message }));
+  return [{ path: at, code: issue.code, message: issue.message }];
+}
+
+/** `unknown key "deadine"; did you mean "deadline"?`, one line per key (split again in shapeIssues). */
+const unknownKeyMessage: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const shape = (issue.inst as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return issue.keys.map((key) => unknownKey(key, shape ? Object.keys(shape) : [])).join('\n');
+};
+
+function unknownKey(key: string, known: readonly string[]): string {
+  const shown = key.length > 60 ? `${key.slice(0, 60)}…` : key;
+  let nearest: string | undefined;
+  let best = Infinity;
+  // A key of hundreds of characters is no typo of a key of a dozen: not worth comparing.
+  if (key.length <= 100)
+    for (const k of known) {
+      const d = distance(key.toLowerCase(), k);
+      if (d < best) [nearest, best] = [k, d];
+    }
+  if (nearest && best <= Math.max(2, Math.floor(key.length / 3))) return `unknown key "${shown}"; did you mean "${nearest}"?`;
+  return `unknown key "${shown}"; the keys here are ${known.join(', ')}`;
+}
+
+/** Problems in the order of the document: by top-level key as the file has them, then by entry; stable within an entry. */
+function inDocumentOrder(input: unknown, issues: Issue[]): Issue[] {
+  const order = [...(isRecord(input) ? Object.keys(input) : []), ...Object.keys(policySchema.shape)];
+  const rank = (path: string): [number, number] => {
+    const m = /^([a-z_]+)(?:\[(\d+)\])?/.exec(path);
+    if (!m) return [-1, -1];
+    const top = order.indexOf(m[1]!);
+    return [top < 0 ? order.length : top, m[2] === undefined ? -1 : Number(m[2])];
+  };
+  return issues
+    .map((issue, i) => ({ issue, i, r: rank(issue.path) }))
+    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
+    .map((x) => x.issue);
 }
 
 /**
@@ -227,83 +313,212 @@ function sizeIssues(input: unknown): Issue[] {
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-function crossReferenceIssues(p: Policy): Issue[] {
+/** An entry as far as it has the right shape: its fields that parsed (all when the entry did), and the fields that did not. */
+interface Part<T> {
+  at: string;
+  v: Partial<T>;
+  broken: ReadonlySet<string>;
+}
+type DraftRule = Omit<Rule, 'exceptions'> & { exceptions: 'none' | Partial<ExceptionTerms> };
+/** A document as far as it parsed. A list left undefined is no list at all: references into it are not checked. */
+interface Draft {
+  organization: Partial<Policy['organization']>;
+  units?: Part<Unit>[];
+  people?: Part<PersonEntry>[];
+  categories?: Part<Category>[];
+  apps?: Part<App>[];
+  rules?: Part<DraftRule>[];
+  accounts?: Part<OfficialAccount>[];
+}
+
+const WHOLE: ReadonlySet<string> = new Set();
+
+function draftOf(p: Policy): Draft {
+  const parts = <T,>(key: string, list: T[]): Part<T>[] => list.map((v, i) => ({ at: `${key}[${i}]`, v, broken: WHOLE }));
+  return {
+    organization: p.organization,
+    units: parts('units', p.units),
+    people: parts('people', p.people),
+    categories: parts('categories', p.categories),
+    apps: parts('apps', p.apps),
+    rules: parts('rules', p.rules),
+    accounts: parts('accounts', p.accounts),
+  };
+}
+
+/** What parsed of a document the schema refused: each entry, else each of its fields, on its own. */
+function salvage(input: unknown): Draft {
+  const doc = isRecord(input) ? input : {};
+  const list = <T,>(key: string, entry: z.ZodType<T>, fields: Record<string, z.ZodType>): Part<T>[] | undefined => {
+    const raw = doc[key];
+    if (raw === undefined) return [];
+    return Array.isArray(raw) ? raw.map((e, i) => salvageEntry(entry, fields, e, `${key}[${i}]`)) : undefined;
+  };
+  const rules = list<DraftRule>('rules', ruleSchema, ruleSchema.shape);
+  const terms = exceptionsSchema.options[1];
+  rules?.forEach((rule, i) => {
+    const raw = (doc.rules as unknown[])[i];
+    if (rule.broken.has('exceptions') && isRecord(raw) && isRecord(raw.exceptions))
+      rule.v.exceptions = salvageEntry(terms, terms.shape, raw.exceptions, '').v;
+  });
+  return {
+    organization: salvageEntry(organizationSchema, organizationSchema.shape, doc.organization, 'organization').v,
+    units: list('units', unitSchema, unitSchema.shape),
+    people: list('people', personSchema, personSchema.shape),
+    categories: list<Category>('categories', categorySchema, categoryObjectSchema.shape),
+    apps: list('apps', appSchema, appSchema.shape),
+    rules,
+    accounts: list('accounts', accountSchema, accountSchema.shape),
+  };
+}
+
+function salvageEntry<T>(entry: z.ZodType<T>, fields: Record<string, z.ZodType>, raw: unknown, at: string): Part<T> {
+  const whole = entry.safeParse(raw);
+  if (whole.success) return { at, v: whole.data, broken: WHOLE };
+  if (!isRecord(raw)) return { at, v: {}, broken: new Set(Object.keys(fields)) };
+  const v: Record<string, unknown> = {};
+  const broken = new Set<string>();
+  for (const [key, field] of Object.entries(fields)) {
+    const r = field.safeParse(raw[key]);
+    if (!r.success) broken.add(key);
+    else if (r.data !== undefined) v[key] = r.data;
+  }
+  return { at, v: v as Partial<T>, broken };
+}
+
+function crossReferenceIssues(d: Draft): Issue[] {
   const issues: Issue[] = [];
   const add = (path: string, code: string, message: string) => void issues.push({ path, code, message });
-  const unitIds = new Set(p.units.map((u) => u.id));
-  const appIds = new Set(p.apps.map((a) => a.id));
-  const personIds = new Set(p.people.map((x) => x.id));
-  const categoryIds = new Set([...p.categories.map((c) => c.id), ...p.apps.flatMap((a) => a.categories)]);
+  const idsOf = (parts: Part<{ id: string }>[] | undefined) => parts && new Set(parts.flatMap(({ v }) => (v.id === undefined ? [] : [v.id])));
+  /** A reference into a list that is no list at all is not checked: the list's own problem says enough. */
+  const known = (ids: ReadonlySet<string> | undefined, ref: string) => !ids || ids.has(ref);
+  const unitIds = idsOf(d.units);
+  const appIds = idsOf(d.apps);
+  const personIds = idsOf(d.people);
+  const categoryIds =
+    d.categories && d.apps && !d.apps.some((a) => a.broken.has('categories'))
+      ? new Set([...idsOf(d.categories)!, ...d.apps.flatMap((a) => a.v.categories ?? [])])
+      : undefined;
 
   for (const [list, name] of [
-    [p.units, 'units'],
-    [p.people, 'people'],
-    [p.apps, 'apps'],
-    [p.rules, 'rules'],
-    [p.categories, 'categories'],
-    [p.accounts, 'accounts'],
+    [d.units, 'units'],
+    [d.people, 'people'],
+    [d.apps, 'apps'],
+    [d.rules, 'rules'],
+    [d.categories, 'categories'],
+    [d.accounts, 'accounts'],
   ] as const) {
     const seen = new Set<string>();
-    list.forEach((item, i) => {
-      if (seen.has(item.id)) add(`${name}[${i}].id`, 'duplicate_id', `duplicate id "${item.id}"`);
-      seen.add(item.id);
-    });
-  }
-  if (!unitIds.has(p.organization.default_unit))
-    add('organization.default_unit', 'unknown_unit', `no unit "${p.organization.default_unit}"`);
-  p.units.forEach((u, i) => {
-    if (u.parent && !unitIds.has(u.parent)) add(`units[${i}].parent`, 'unknown_unit', `no unit "${u.parent}"`);
-  });
-  const cycle = findUnitCycle(p.units);
-  if (cycle) add('units', 'unit_cycle', `units form a cycle: ${cycle.join(' -> ')}`);
-  p.people.forEach((x, i) => {
-    if (x.unit && !unitIds.has(x.unit)) add(`people[${i}].unit`, 'unknown_unit', `no unit "${x.unit}"`);
-  });
-  for (const platform of ['slack', 'teams'] as const) {
-    const seen = new Map<string, string>();
-    p.people.forEach((x, i) => {
-      const pid = x[platform];
-      if (!pid) return;
-      if (seen.has(pid)) add(`people[${i}].${platform}`, 'duplicate_id', `${platform} id "${pid}" is also ${seen.get(pid)}'s`);
-      seen.set(pid, x.id);
-    });
-  }
-  const aliasOwner = new Map<string, string>();
-  p.apps.forEach((a, i) => {
-    for (const alias of [a.id, a.name, ...a.aliases, ...a.store_ids, ...a.bundle_ids]) {
-      const key = nameKey(alias);
-      const owner = aliasOwner.get(key);
-      if (owner && owner !== a.id) add(`apps[${i}]`, 'ambiguous_alias', `"${alias}" also names app "${owner}"`);
-      aliasOwner.set(key, a.id);
+    for (const { at, v } of list ?? []) {
+      if (v.id === undefined) continue;
+      if (seen.has(v.id)) add(`${at}.id`, 'duplicate_id', `duplicate id "${v.id}"`);
+      seen.add(v.id);
     }
-  });
-  p.rules.forEach((r, i) => {
-    const at = `rules[${i}]`;
-    if (!unitIds.has(r.unit)) add(`${at}.unit`, 'unknown_unit', `no unit "${r.unit}"`);
-    if (!r.apps?.length && !r.categories?.length) add(at, 'no_target', 'a rule needs apps, categories or both');
-    r.apps?.forEach((a, j) => appIds.has(a) || add(`${at}.apps[${j}]`, 'unknown_app', `no app "${a}"`));
+  }
+  const { default_unit } = d.organization;
+  if (default_unit && !known(unitIds, default_unit)) add('organization.default_unit', 'unknown_unit', `no unit "${default_unit}"`);
+  for (const { at, v: u } of d.units ?? []) if (u.parent && !known(unitIds, u.parent)) add(`${at}.parent`, 'unknown_unit', `no unit "${u.parent}"`);
+  const cycle = findUnitCycle((d.units ?? []).flatMap(({ v }) => (v.id === undefined ? [] : [{ id: v.id, parent: v.parent }])));
+  if (cycle) add('units', 'unit_cycle', `units form a cycle: ${cycle.join(' -> ')}`);
+
+  // A platform id names one person, on either platform, and is nobody's person id: `--as` and the
+  // platform lookups find people by any of them.
+  const platformOwner = new Map<string, { person: string; platform: string }>();
+  for (const { at, v: x } of d.people ?? []) {
+    if (x.unit && !known(unitIds, x.unit)) add(`${at}.unit`, 'unknown_unit', `no unit "${x.unit}"`);
+    for (const platform of ['slack', 'teams'] as const) {
+      const pid = x[platform];
+      if (!pid) continue;
+      const owner = platformOwner.get(pid);
+      if (owner && owner.person !== x.id)
+        add(`${at}.${platform}`, 'duplicate_id', `${platform} id "${pid}" is also ${owner.person}'s${owner.platform === platform ? '' : ` ${owner.platform} id`}`);
+      else if (pid !== x.id && personIds?.has(pid))
+        add(`${at}.${platform}`, 'platform_id_names_person', `${platform} id "${pid}" is also the id of person "${pid}"`);
+      if (!owner) platformOwner.set(pid, { person: x.id ?? at, platform });
+    }
+  }
+
+  issues.push(...appNameIssues(d.apps ?? []));
+
+  for (const { at, v: r, broken } of d.rules ?? []) {
+    if (r.unit && !known(unitIds, r.unit)) add(`${at}.unit`, 'unknown_unit', `no unit "${r.unit}"`);
+    if (!broken.has('apps') && !broken.has('categories') && !r.apps?.length && !r.categories?.length)
+      add(at, 'no_target', 'a rule needs apps, categories or both');
+    r.apps?.forEach((a, j) => known(appIds, a) || add(`${at}.apps[${j}]`, 'unknown_app', `no app "${a}"`));
     r.categories?.forEach(
-      (c, j) => categoryIds.has(c) || add(`${at}.categories[${j}]`, 'unknown_category', `no app or category list has "${c}"`),
+      (c, j) => known(categoryIds, c) || add(`${at}.categories[${j}]`, 'unknown_category', `no app or category list has "${c}"`),
     );
-    if (r.deadline && r.deadline < r.effective)
-      add(`${at}.deadline`, 'deadline_before_effective', `deadline ${r.deadline} is before effective ${r.effective}`);
-    if (r.lifted && r.lifted < r.effective)
-      add(`${at}.lifted`, 'lifted_before_effective', `lifted ${r.lifted} is before effective ${r.effective}`);
-    if (r.exceptions !== 'none') {
+    for (const key of ['deadline', 'review', 'lifted'] as const) {
+      const day = r[key];
+      if (day && r.effective && day < r.effective) add(`${at}.${key}`, `${key}_before_effective`, `${key} ${day} is before effective ${r.effective}`);
+    }
+    const terms = r.exceptions;
+    if (terms && terms !== 'none') {
       if (r.effect === 'allow') add(`${at}.exceptions`, 'exceptions_on_allow', 'only a prohibition can have exceptions');
-      r.exceptions.approvers?.forEach(
-        (a, j) => personIds.has(a) || add(`${at}.exceptions.approvers[${j}]`, 'unknown_approver', `no person "${a}"`),
-      );
-      const { default_days, max_days } = r.exceptions;
-      if (default_days && default_days > max_days)
+      terms.approvers?.forEach((a, j) => known(personIds, a) || add(`${at}.exceptions.approvers[${j}]`, 'unknown_approver', `no person "${a}"`));
+      const { default_days, max_days } = terms;
+      if (default_days && max_days && default_days > max_days)
         add(`${at}.exceptions.default_days`, 'over_max_days', `default_days ${default_days} is over max_days ${max_days}`);
     }
-  });
-  p.accounts.forEach((a, i) => {
-    if (!appIds.has(a.app)) add(`accounts[${i}].app`, 'unknown_app', `no app "${a.app}"`);
-    if (!unitIds.has(a.unit)) add(`accounts[${i}].unit`, 'unknown_unit', `no unit "${a.unit}"`);
-    if (!personIds.has(a.owner)) add(`accounts[${i}].owner`, 'unknown_person', `no person "${a.owner}"`);
-  });
+  }
+  for (const { at, v: a } of d.accounts ?? []) {
+    if (a.app && !known(appIds, a.app)) add(`${at}.app`, 'unknown_app', `no app "${a.app}"`);
+    if (a.unit && !known(unitIds, a.unit)) add(`${at}.unit`, 'unknown_unit', `no unit "${a.unit}"`);
+    if (a.owner && !known(personIds, a.owner)) add(`${at}.owner`, 'unknown_person', `no person "${a.owner}"`);
+  }
+  return issues;
+}
+
+/**
+ * Names that would make a lookup ambiguous: a name, alias, store id or bundle id that is another app's
+ * too (as matched: case, spacing and width ignored), and names or aliases that are confusables of
+ * another app's (UTS #39 skeletons equal, as `findApp` reads look-alikes; two ASCII names never are).
+ * Each pair of apps is named once. Linear: a map read per name.
+ */
+function appNameIssues(apps: Part<App>[]): Issue[] {
+  const issues: Issue[] = [];
+  const exact = new Map<string, string>();
+  type Hit = { app: string; key: string; name: string; ascii: boolean };
+  /** Per skeleton, the first two hits of different apps, ASCII and not: enough to find another app to pair with. */
+  const skeletons = [new Map<string, Hit[]>(), new Map<string, Hit[]>()];
+  const paired = new Set<string>();
+  // Two ASCII names are never look-alikes: a catalogue written in ASCII alone has none to find.
+  const anyOtherScript = apps.some(({ v: a }) => [a.name ?? '', ...(a.aliases ?? [])].some((n) => !isAsciiKey(nameKey(n))));
+  for (const { at, v: a } of apps) {
+    if (a.id === undefined) continue;
+    // The name first: a look-alike is reported with the name people know the app by.
+    const names: [string, string][] = [
+      ...(a.name === undefined ? [] : [[`${at}.name`, a.name] as [string, string]]),
+      ...(a.aliases ?? []).map((n, j): [string, string] => [`${at}.aliases[${j}]`, n]),
+      [`${at}.id`, a.id],
+    ];
+    const ids = [...(a.store_ids ?? []).map((n, j): [string, string] => [`${at}.store_ids[${j}]`, n]), ...(a.bundle_ids ?? []).map((n, j): [string, string] => [`${at}.bundle_ids[${j}]`, n])];
+    for (const [path, name] of [...names, ...ids]) {
+      const key = nameKey(name);
+      const owner = exact.get(key);
+      if (owner !== undefined && owner !== a.id) issues.push({ path, code: 'ambiguous_alias', message: `"${name}" also names app "${owner}"` });
+      if (owner === undefined) exact.set(key, a.id);
+    }
+    for (const [path, name] of anyOtherScript ? names : []) {
+      const key = nameKey(name);
+      const hit: Hit = { app: a.id, key, name, ascii: isAsciiKey(key) };
+      for (const [s, skeleton] of keySkeletons(key).entries()) {
+        const hits = skeletons[s]!.get(skeleton) ?? [];
+        // The same key is the same name (reported above when it is two apps'); two ASCII keys are typos, not look-alikes.
+        const other = hits.find((h) => h.app !== hit.app && h.key !== hit.key && !(h.ascii && hit.ascii));
+        const pair = other && [other.app, hit.app].sort().join('\n');
+        if (other && pair && !paired.has(pair)) {
+          paired.add(pair);
+          const message = `"${name}" (app "${hit.app}") looks like "${other.name}" (app "${other.app}"): a name typed with look-alike letters could mean either`;
+          issues.push({ path, code: 'confusable_names', message });
+        }
+        if (hits.filter((h) => h.ascii === hit.ascii).length < 2 && !hits.some((h) => h.app === hit.app && h.ascii === hit.ascii)) {
+          hits.push(hit);
+          skeletons[s]!.set(skeleton, hits);
+        }
+      }
+    }
+  }
   return issues;
 }
 
@@ -311,7 +526,7 @@ function crossReferenceIssues(p: Policy): Issue[] {
  * The first cycle among the units' parents, if any. Linear: each unit is walked once; a walk stops at
  * a unit already settled, so a 4,000-deep chain costs 4,000 steps, not 4,000².
  */
-function findUnitCycle(units: Unit[]): string[] | undefined {
+function findUnitCycle(units: { id: string; parent?: string | undefined }[]): string[] | undefined {
   const parent = new Map(units.map((u) => [u.id, u.parent]));
   const settled = new Set<string>();
   for (const u of units) {
@@ -342,6 +557,36 @@ function isTimeZone(tz: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A zone named by its region (`America/New_York`, `Europe/Brussels`), or UTC. Deadlines are days in a
+ * place: `EST` is UTC-5 all year (no daylight saving), so a New York deadline written in it ends an
+ * hour late all summer; `US/Eastern`, `CET` and `Japan` are legacy names of region zones.
+ */
+function isRegionZone(tz: string): boolean {
+  return tz === 'UTC' || tz === 'Etc/UTC' || /^(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)\/[A-Za-z]/.test(tz);
+}
+
+/** Fixed offsets people write for a region that has daylight saving, with the region they most often mean. */
+const REGION_MEANT: Record<string, string> = {
+  EST: 'America/New_York',
+  MST: 'America/Denver (or America/Phoenix, which keeps UTC-7 all year)',
+  HST: 'Pacific/Honolulu',
+  GMT: 'Europe/London (or UTC)',
+  EST5EDT: 'America/New_York',
+  CST6CDT: 'America/Chicago',
+  MST7MDT: 'America/Denver',
+  PST8PDT: 'America/Los_Angeles',
+};
+
+function notARegionMessage(tz: string): string {
+  const fixed = /^(EST|MST|HST|GMT|Etc\/.*)$/.test(tz);
+  const canonical = new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
+  const region = REGION_MEANT[tz] ?? (isRegionZone(canonical) ? canonical : undefined);
+  const what = fixed ? 'a fixed offset with no daylight saving, not a place' : 'a legacy zone name, not a region';
+  const instead = region ? `, e.g. ${region}` : ' (Area/City, as America/New_York is)';
+  return `"${tz}" is ${what}: deadlines are days in a place, so name the region instead${instead}`;
 }
 
 /** Everything a command may name: known data classes and purposes, derived from the policy itself. */
