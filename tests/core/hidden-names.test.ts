@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findApp } from '../../src/core/catalog.ts';
 import { decide } from '../../src/core/decide.ts';
 import { BoundedMap, MAX_NAME_LENGTH, nameKey, nameLength } from '../../src/core/names.ts';
-import { validatePolicy, type Policy } from '../../src/core/policy.ts';
+import { policySchema, validatePolicy, type Policy } from '../../src/core/policy.ts';
 import { botOn, loadPack } from '../support/bot.ts';
 
 // Issue 11, item 7: names that hide. Invisible characters inside a name, or letters from another
@@ -61,7 +61,7 @@ describe('names that hide: check, as people type it', () => {
 
 /** A catalogue with names in other scripts, look-alike pairs and names that differ by one ASCII letter. */
 const world: Policy = (() => {
-  const r = validatePolicy({
+  const doc = {
     organization: { name: 'World', timezone: 'UTC', default_unit: 'org', unknown_apps: 'allow' },
     units: [{ id: 'org', name: 'Org' }],
     apps: [
@@ -75,9 +75,12 @@ const world: Policy = (() => {
       { id: 'kik-cyrillic', name: '\u041A\u0456\u043A' },
     ],
     rules: [{ id: 'ban', title: 'Banned', source: 'Test', unit: 'org', apps: ['tiktok', 'vk', 'line'], effect: 'prohibit', effective: '2020-01-01' }],
-  });
-  if (!r.ok) throw new Error(JSON.stringify(r.issues));
-  return r.value;
+  };
+  // A policy file with confusable app names is refused (issue 13); the engine still copes with a catalogue
+  // that has them and reaches it some other way (a policy built in code and handed to reloadPolicy).
+  const r = validatePolicy(doc);
+  if (r.ok || r.issues.map((i) => `${i.code} ${i.path}`).join() !== 'confusable_names apps[6].name') throw new Error(JSON.stringify(r));
+  return policySchema.parse(doc);
 })();
 
 const appOf = (typed: string) => findApp(world, typed)?.id;
