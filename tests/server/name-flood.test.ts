@@ -1,49 +1,29 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../support/cli.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
-import { npmStartCommand } from '../support/npm-start.ts';
+import { startServer } from '../support/server-process.ts';
 import { postToSlackEndpoint, SIGNING_SECRET, slashCommand } from '../support/slack-requests.ts';
 
 // Issue 11, item 5: one Slack user could crash the server. `check` with 19,980 × U+FDFA (18 characters
 // each after NFKC) and a counter, 4 at a time, kept +1.2 MB of heap per command (the normalised key in
 // three caches) at 0.3 s of CPU each, and ran out of memory after 831 requests.
 
-const children: ChildProcess[] = [];
-afterEach(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-let start: ReturnType<typeof npmStartCommand>;
-beforeAll(() => void (start = npmStartCommand()), 60_000);
-
 /** The server as `npm start` runs it, plus the test-only heap probe (SIGUSR2: collect garbage, print `heapUsed=`). */
-function startServer(env: Record<string, string>) {
-  const probe = join(ROOT, 'tests/support/heap-probe.mjs');
-  const child = spawn(process.execPath, [...start.nodeArgs, '--expose-gc', '--import', probe, start.script], { cwd: ROOT, env: { PATH: process.env.PATH!, ...env } });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c) => (stdout += c));
-  child.stderr!.on('data', (c) => (stderr += c));
-  const listening = new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', () => {
-      const m = /listening on http:\/\/[^\s:]+:(\d+)/.exec(stdout);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
-  });
+function startProbedServer(env: Record<string, string>) {
+  const s = startServer(env, ['--expose-gc', '--import', join(ROOT, 'tests/support/heap-probe.mjs')]);
   /** The heap in use after a full collection. */
   const heapUsed = async (): Promise<number> => {
-    const from = stdout.length;
-    child.kill('SIGUSR2');
+    const from = s.out().length;
+    s.child.kill('SIGUSR2');
     for (let waited = 0; waited < 10_000; waited += 20) {
-      const m = /heapUsed=(\d+)\n/.exec(stdout.slice(from));
+      const m = /heapUsed=(\d+)\n/.exec(s.out().slice(from));
       if (m) return Number(m[1]);
       await new Promise((r) => setTimeout(r, 20));
     }
-    throw new Error(`no heap figure from the server: ${stderr}`);
+    throw new Error(`no heap figure from the server: ${s.err()}`);
   };
-  return { child, listening, heapUsed };
+  return { ...s, heapUsed };
 }
 
 const MB = 1024 * 1024;
@@ -55,7 +35,7 @@ const nearCap = (i: number) => `check ${'\uFDFA'.repeat(10)}${i}`;
 describe('a flood of distinct names (issue 11, item 5)', () => {
   it('1,000 checks with distinct 20,000-character names leave the heap flat, and check tiktok between them is answered as usual', async () => {
     const fake = await startFakeSlack();
-    const s = startServer({ PORT: '0', DATA_DIR: await tempDir(), SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
+    const s = startProbedServer({ PORT: '0', DATA_DIR: await tempDir(), SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
     const url = `http://127.0.0.1:${await s.listening}/slack/events`;
     const send = (text: string) => postToSlackEndpoint(url, slashCommand(fake.url, 'U0STAFF', text));
     const checkTiktok = async () => {

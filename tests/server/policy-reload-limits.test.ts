@@ -1,44 +1,12 @@
 // A policy reload that fails, for whatever reason, leaves the running server and its policy as they
 // were (issue 11, item 8): a 19.7 MB policy sent by SIGHUP used to block /healthz for 25 s and then
 // kill the server (heap out of memory).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { POLICY_LIMITS } from '../../src/core/policy.ts';
 import { ROOT, tempDir } from '../support/cli.ts';
-import { npmStartCommand } from '../support/npm-start.ts';
-
-const children: ChildProcess[] = [];
-afterEach(() => children.splice(0).forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-let start: ReturnType<typeof npmStartCommand>;
-beforeAll(() => void (start = npmStartCommand()), 60_000);
-
-/** What `npm start` runs (the bundle it builds, with its node flags, heap cap included) in a child process. */
-function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, [...start.nodeArgs, start.script], { cwd: ROOT, env: { PATH: process.env.PATH!, HOST: '127.0.0.1', ...env } });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c) => (stdout += c));
-  child.stderr!.on('data', (c) => (stderr += c));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const listening = new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', () => {
-      const m = /listening on http:\/\/\S+:(\d+) /.exec(stdout);
-      if (m) resolve(Number(m[1]));
-    });
-    void exited.then((code) => reject(new Error(`server exited ${code}: ${stderr}`)));
-  });
-  /** Waits for the server to print `re` for the `n`th time; generous, because a loaded machine is slow to schedule it. */
-  const printed = async (re: RegExp, n: number) => {
-    const count = () => stdout.match(new RegExp(re.source, 'g'))?.length ?? 0;
-    for (let i = 0; i < 1500 && count() < n && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
-    if (count() < n) throw new Error(`the server printed ${re} ${count()} times, not ${n}:\n${stdout}\n${stderr}`);
-  };
-  return { child, listening, exited, printed, out: () => stdout };
-}
+import { startServer } from '../support/server-process.ts';
 
 /** An 85,000-app policy, written as the packs write apps: about 19.7 MB. */
 function hugePolicy(organization: string): string {

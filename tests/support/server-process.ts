@@ -31,10 +31,11 @@ export function startServer(env: Record<string, string>, extraNodeArgs: string[]
   const listening = started.then((s) => s.port);
   started.catch(() => undefined); // a test that expects a refusal awaits `exited` instead
   listening.catch(() => undefined);
-  /** Waits for the server to print a line; generous, because a loaded CI machine is slow to schedule it. */
-  const waitForOutput = async (re: RegExp) => {
-    for (let i = 0; i < 1000 && !re.test(stdout); i++) await new Promise((r) => setTimeout(r, 20));
-    if (!re.test(stdout)) throw new Error(`the server never printed ${re}:\n${stdout}\n${stderr}`);
+  /** Waits for the server to print `re` for the `n`th time; generous, because a loaded CI machine is slow to schedule it. */
+  const printed = async (re: RegExp, n = 1) => {
+    const count = () => stdout.match(new RegExp(re.source, 'g'))?.length ?? 0;
+    for (let i = 0; i < 1500 && count() < n && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
+    if (count() < n) throw new Error(`the server printed ${re} ${count()} times, not ${n}:\n${stdout}\n${stderr}`);
   };
-  return { child, started, listening, exited, waitForOutput, out: () => stdout, err: () => stderr };
+  return { child, started, listening, exited, waitForOutput: (re: RegExp) => printed(re, 1), printed, out: () => stdout, err: () => stderr };
 }
