@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { changeAccountStatus, statusOf } from '../src/core/accounts.ts';
+import { changeAccountStatus, mayChangeAccount, statusOf } from '../src/core/accounts.ts';
 import { appById, findApp } from '../src/core/catalog.ts';
 import { messages } from '../src/core/i18n/index.ts';
 import { resolvePerson } from '../src/core/org.ts';
@@ -8,8 +7,8 @@ import { put } from '../src/core/records.ts';
 import type { Command } from './command.ts';
 import { commitChanges } from './commit.ts';
 import type { CommandContext, Effect } from './context.ts';
-import { inputFields, validate } from './inputs.ts';
-import { describeRefusal, refused } from './refusals.ts';
+import { inputFields, objectOf, validate } from './inputs.ts';
+import { refusal, refused } from './refusals.ts';
 import { reply } from './reply.ts';
 import { displayName, unitName } from './request-card.ts';
 
@@ -26,7 +25,7 @@ export const accounts: Command = {
     const m = ctx.m;
     if (words.length) return refused('unexpected_text', m.errors.unexpectedText('accounts', words.join(' ')));
     const app = typeof flags.app === 'string' ? findApp(ctx.policy, flags.app) : undefined;
-    if (typeof flags.app === 'string' && !app) return refused('unknown_app', m.errors.unknownApp(flags.app));
+    if (typeof flags.app === 'string' && !app) return refusal({ code: 'unknown_app', path: 'app' }, m, { command: 'accounts', app: flags.app });
     const list = ctx.policy.accounts.filter((a) => !app || a.app === app.id);
     const items = list.map((a) => {
       const status = statusOf(a, ctx.store.get('accounts', a.id));
@@ -39,18 +38,20 @@ export const accounts: Command = {
 export const account: Command = {
   name: 'account',
   flags: { reason: 'string' },
+  /** Who may comes first: someone who may not change the account is told so, not what else was missing. */
   async run({ words, flags }, ctx) {
     const m = ctx.m;
     const [change, id, ...rest] = words;
-    if ((change !== 'suspend' && change !== 'resume') || !id || rest.length) return refused('bad_account_change', m.errors.badAccountChange(words.join(' ')));
+    if ((change !== 'suspend' && change !== 'resume') || !id || rest.length) return refusal({ code: 'bad_account_change', data: { value: words.join(' ') } }, m, { command: 'account' });
     const found = ctx.policy.accounts.find((a) => a.id === id);
-    if (!found) return refused('unknown_account', m.errors.unknownAccount(id));
-    const input = validate(z.object({ reason: inputFields(ctx.policy, m).reason }), flags);
-    if (!input.ok) return refused(input.code, ...describeRefusal(input, m, { command: 'account' }));
+    if (!found) return refusal({ code: 'unknown_account', data: { account: id } }, m, { command: 'account' });
+    if (!mayChangeAccount(ctx.policy, ctx.person, found)) return refusal({ code: 'not_account_approver', data: { account: id } }, m, { command: 'account' });
+    const input = validate(objectOf(inputFields(ctx.policy, m), 'account', () => ({ reason: inputFields(ctx.policy, m).reason })), flags, m);
+    if (!input.ok) return refusal(input, m, { command: 'account' });
     const now = ctx.now();
     const current = statusOf(found, ctx.store.get('accounts', found.id));
     const outcome = changeAccountStatus(found, current, change, input.value.reason, ctx.person, ctx.policy, now);
-    if (!outcome.ok) return refused(outcome.code, outcome.code === 'account_status' ? m.errors.accountStatus(id, m.accounts.status[current] ?? current) : m.errors.notAccountApprover(id));
+    if (!outcome.ok) return refusal({ ...outcome, data: { ...outcome.data, statusWord: m.accounts.status[current] ?? current } }, m, { command: 'account' });
     const state = outcome.value;
     const owner = resolvePerson(ctx.policy, found.owner);
     const om = messages(owner.locale);

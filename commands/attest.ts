@@ -1,17 +1,22 @@
-import { z } from 'zod';
-import { attestRule, attest as recordAttestation } from '../src/core/attestations.ts';
-import type { AttestationStatement } from '../src/core/records.ts';
-import type { CommandContext, CommandResult } from './context.ts';
-import { duplicateOf } from './commit.ts';
-import { put } from '../src/core/records.ts';
-import type { Command } from './command.ts';
-import { commitChanges } from './commit.ts';
-import { inputFields, objectOf, validate } from './inputs.ts';
-import { describeRefusal, refused } from './refusals.ts';
-import { reply } from './reply.ts';
 import { appById, findApp } from '../src/core/catalog.ts';
+import { attestRule, attest as recordAttestation } from '../src/core/attestations.ts';
+import type { Messages } from '../src/core/i18n/index.ts';
+import { put, type AttestationStatement } from '../src/core/records.ts';
 import { localDate } from '../src/core/time.ts';
+import type { Command } from './command.ts';
+import { commitChanges, duplicateOf } from './commit.ts';
+import type { CommandContext, CommandResult } from './context.ts';
+import { inputFields, objectOf, validate } from './inputs.ts';
+import { refusal, refused } from './refusals.ts';
+import { reply } from './reply.ts';
 
+const saidFor = (m: Messages, statement: AttestationStatement) =>
+  ({ removed: m.attest.recorded, 'never-installed': m.attest.recordedNever, 'removed-work-apps': m.attest.recordedWorkApps })[statement];
+
+/**
+ * `attest <app> [--statement …]`. The core checks the statement against every rule it would record
+ * (`removed-work-apps` only where a rule offers that way out), as it does for a reminder's button.
+ */
 export const attest: Command = {
   name: 'attest',
   flags: { statement: 'string' },
@@ -20,25 +25,21 @@ export const attest: Command = {
     const m = ctx.m;
     if (!appText) return refused('missing_app', m.errors.missingApp('attest'));
     const f = inputFields(ctx.policy, m);
-    const input = validate(objectOf(f, 'attest', () => ({ statement: f.statement })), flags);
-    if (!input.ok) return refused(input.code, ...describeRefusal(input, m, { command: 'attest', app: appText }));
+    const input = validate(objectOf(f, 'attest', () => ({ statement: f.statement })), flags, m);
+    if (!input.ok) return refusal(input, m, { command: 'attest', app: appText });
     const now = ctx.now();
     let n = ctx.store.count('attestations');
     const outcome = recordAttestation(ctx.person, appText, input.value.statement, ctx.policy, ctx.store.listByPerson('attestations', ctx.person.id), now, () => `AT-${++n}`);
-    if (!outcome.ok) {
-      const name = findApp(ctx.policy, appText)?.name ?? appText;
-      return refused(outcome.code, ...describeRefusal(outcome, m, { command: 'attest', app: name }));
-    }
-    const { recorded, already } = outcome.value;
     const appName = findApp(ctx.policy, appText)?.name ?? appText;
+    if (!outcome.ok) return refusal(outcome, m, { command: 'attest', app: appName });
+    const { recorded, already } = outcome.value;
     if (recorded.length) {
       const detail = { rules: recorded.map((a) => a.rule), statement: input.value.statement };
       await commitChanges(ctx, { at: now, action: 'attestation.recorded', subject: outcome.value.app, detail }, recorded.map((a) => put('attestations', a)), recorded.map((a) => a.id).join(' '));
     }
     const rules = recorded.map((a) => a.rule);
-    const said = { removed: m.attest.recorded, 'never-installed': m.attest.recordedNever, 'removed-work-apps': m.attest.recordedWorkApps }[input.value.statement];
     const blocks = [
-      ...(recorded.length ? [{ type: 'heading' as const, text: said(appName, rules) }] : []),
+      ...(recorded.length ? [{ type: 'heading' as const, text: saidFor(m, input.value.statement)(appName, rules) }] : []),
       ...already.map((a) => ({ type: 'text' as const, text: m.attest.already(a.rule, localDate(new Date(a.at), ctx.policy.organization.timezone)) })),
     ];
     return { ok: true, data: outcome.value, reply: reply('ok', blocks), effects: [] };
@@ -52,11 +53,10 @@ export async function attestFromReminder(ruleId: string, statement: AttestationS
   if (duplicate) return duplicate;
   const now = ctx.now();
   const outcome = attestRule(ctx.person, ruleId, statement, ctx.policy, ctx.store.listByPerson('attestations', ctx.person.id), now, `AT-${ctx.store.count('attestations') + 1}`);
-  if (!outcome.ok) return refused(outcome.code, outcome.code === 'not_subject' ? m.errors.notSubject(ruleId) : outcome.code === 'unknown_rule' ? m.errors.unknownRule(ruleId) : m.errors.badStatement(statement));
+  if (!outcome.ok) return refusal(outcome, m, { command: 'attest' });
   const { recorded, already } = outcome.value;
   if (recorded.length) await commitChanges(ctx, { at: now, action: 'attestation.recorded', subject: ruleId, detail: { rules: [ruleId], statement } }, recorded.map((a) => put('attestations', a)), recorded[0]!.id);
   const app = appById(ctx.policy, outcome.value.app)?.name ?? outcome.value.app;
-  const said = { removed: m.attest.recorded, 'never-installed': m.attest.recordedNever, 'removed-work-apps': m.attest.recordedWorkApps }[statement];
-  const text = recorded.length ? said(app, [ruleId]) : m.attest.already(ruleId, localDate(new Date(already[0]!.at), ctx.policy.organization.timezone));
+  const text = recorded.length ? saidFor(m, statement)(app, [ruleId]) : m.attest.already(ruleId, localDate(new Date(already[0]!.at), ctx.policy.organization.timezone));
   return { ok: true, data: outcome.value, effects: [], reply: reply('ok', [{ type: 'heading', text }]) };
 }

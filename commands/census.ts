@@ -1,14 +1,14 @@
 import { appById } from '../src/core/catalog.ts';
 import { answerCensus, answerId, answerVersions, keptVersion, reportersFor, startCensus, unitsAnsweredBy, versionId } from '../src/core/census.ts';
 import { isApprover } from '../src/core/exceptions.ts';
-import { isAdmin, resolvePerson } from '../src/core/org.ts';
+import { isAdmin, resolvePerson, unitChain } from '../src/core/org.ts';
 import type { Policy } from '../src/core/policy.ts';
 import { put, type Census, type CensusAnswer, type CensusUse } from '../src/core/records.ts';
 import { isRealDate } from '../src/core/time.ts';
 import type { Command } from './command.ts';
 import { commitChanges, duplicateOf } from './commit.ts';
 import type { CommandContext, CommandResult, Effect } from './context.ts';
-import { refused } from './refusals.ts';
+import { refusal, refused } from './refusals.ts';
 import { censusInvitation } from './remind.ts';
 import { reply, type Block } from './reply.ts';
 import { messages, type Messages } from '../src/core/i18n/index.ts';
@@ -49,11 +49,7 @@ async function start(app: string, f: Record<string, string | undefined>, ctx: Co
   const units = !f.units || f.units === 'all' ? 'all' : f.units.split(',').map((u) => u.trim()).filter(Boolean);
   const now = ctx.now();
   const outcome = startCensus({ app, due: f.due, units, ...(f.question ? { question: f.question.slice(0, 500) } : {}) }, ctx.person, ctx.policy, now, `CN-${ctx.store.count('censuses') + 1}`);
-  if (!outcome.ok) {
-    const d = outcome.data ?? {};
-    const text = outcome.code === 'unknown_app' ? m.errors.unknownApp(app) : outcome.code === 'due_in_past' ? m.errors.dueInPast(f.due) : m.errors.unknownUnits((d.units as string[]) ?? []);
-    return refused(outcome.code, text);
-  }
+  if (!outcome.ok) return refusal(outcome, m, { command: 'census start', app });
   const c = outcome.value;
   const appName = appById(ctx.policy, c.app)?.name ?? c.app;
   const effects: Effect[] = c.units.flatMap((unit) =>
@@ -137,8 +133,10 @@ export async function submitCensusAnswer(id: string, unit: string | undefined, r
   const c = ctx.store.get('censuses', id);
   if (!c) return refused('unknown_census', m.errors.unknownCensus(id));
   const mine = unitsAnsweredBy(ctx.policy, c, ctx.person);
+  // Someone who answers for no unit of the census is told about their own unit, not every unit asked.
+  if (!mine.length) return refusal({ code: 'not_a_reporter', path: 'unit', data: notReporterData(c, ctx) }, m, { command: 'census answer' });
   const target = unit ?? (mine.length === 1 ? mine[0] : undefined);
-  if (!target) return { ...refused('which_unit', mine.length ? m.errors.whichUnit(mine) : m.errors.notReporter(c.units.map((u) => unitName(ctx.policy, u)).join(', '))), field: 'unit' };
+  if (!target) return refusal({ code: 'which_unit', path: 'unit', data: { units: mine } }, m, { command: 'census answer' });
 
   const fields: Record<string, string> = {};
   const usesAppText = (raw.usesApp ?? '').trim().toLowerCase();
@@ -164,8 +162,8 @@ export async function submitCensusAnswer(id: string, unit: string | undefined, r
   const previous = ctx.store.get('census_answers', answerId(c.id, target));
   const outcome = answerCensus(c, target, { usesApp: YES.has(usesAppText), uses }, ctx.person, ctx.policy, previous, ctx.now());
   if (!outcome.ok) {
-    const text = outcome.code === 'census_closed' ? m.errors.censusClosed(c.due) : outcome.code === 'no_uses' ? m.errors.noUses : m.errors.notReporter(unitName(ctx.policy, target));
-    return { ...refused(outcome.code, text), field: outcome.code === 'no_uses' ? 'use1_purpose' : 'unit' };
+    const said = { ...outcome, data: { ...outcome.data, unitName: unitName(ctx.policy, target), census: c.id, due: c.due } };
+    return { ...refusal(said, m, { command: 'census answer' }), field: outcome.code === 'no_uses' ? 'use1_purpose' : 'unit' };
   }
   const a = outcome.value;
   // The version it supersedes is kept; whoever gave an earlier version (another reporter) is told.
@@ -185,14 +183,30 @@ export async function submitCensusAnswer(id: string, unit: string | undefined, r
 }
 
 /**
+ * What a person who answers for no unit of the census is told: the census unit their own unit reports
+ * through (the unit itself or the nearest above it that the census asks), and who answers for it.
+ */
+function notReporterData(c: Census, ctx: CommandContext) {
+  const own = ctx.person.unit;
+  const through = unitChain(ctx.policy, own).find((u) => c.units.includes(u));
+  return {
+    anyUnit: true,
+    census: c.id,
+    ownUnit: unitName(ctx.policy, own),
+    censusUnit: through ? unitName(ctx.policy, through) : '',
+    reporters: through ? reportersFor(ctx.policy, through).map((p) => p.name) : [],
+  };
+}
+
+/**
  * `census answer CN-1 [--unit U] --uses none`, or one `--use "purpose | yes | 120 | @account"` per use
  * (as many as the form takes).
  */
 function answerFromKeyboard(id: string, f: Record<string, string | undefined>, use: readonly string[], ctx: CommandContext): Promise<CommandResult> | CommandResult {
   const m = ctx.m;
   const none = f.uses?.trim().toLowerCase() === 'none';
-  if (none && use.length) return { ...refused('uses_none_with_use', m.errors.usesNoneWithUse), field: 'use' };
-  if (use.length > CENSUS_USE_SLOTS) return { ...refused('too_many_uses', m.errors.tooManyUses(use.length, CENSUS_USE_SLOTS)), field: 'use' };
+  if (none && use.length) return refusal({ code: 'uses_none_with_use', path: 'use' }, m, { command: 'census answer' });
+  if (use.length > CENSUS_USE_SLOTS) return refusal({ code: 'too_many_uses', path: 'use', data: { given: use.length, max: CENSUS_USE_SLOTS } }, m, { command: 'census answer' });
   const uses = use.map((text) => {
     const [purpose, personalData, people, account] = text.split('|').map((s) => s.trim());
     return { purpose, personalData, people, account };

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { accountsBoundBy } from '../src/core/accounts.ts';
 import { decide } from '../src/core/decide.ts';
 import { isWithinUnit } from '../src/core/org.ts';
@@ -7,7 +6,7 @@ import { accountItem } from './accounts.ts';
 import type { Command } from './command.ts';
 import { decisionReply } from './decision-reply.ts';
 import { inputFields, objectOf, validate } from './inputs.ts';
-import { describeRefusal, refused } from './refusals.ts';
+import { refusal, refused } from './refusals.ts';
 
 export const check: Command = {
   name: 'check',
@@ -16,8 +15,8 @@ export const check: Command = {
     const app = words.join(' ');
     if (!app) return refused('missing_app', ctx.m.errors.missingApp('check'));
     const f = inputFields(ctx.policy, ctx.m);
-    const input = validate(objectOf(f, 'check', () => ({ device: f.device, data: f.data, purpose: f.purpose.optional() })), flags);
-    if (!input.ok) return refused(input.code, ...describeRefusal(input, ctx.m, { command: 'check', app }));
+    const input = validate(objectOf(f, 'check', () => ({ device: f.device, data: f.data, purpose: f.purpose.optional() })), flags, ctx.m);
+    if (!input.ok) return refusal(input, ctx.m, { command: 'check', app });
     const { device, data, purpose } = input.value;
     const decision = decide(
       { app, person: ctx.person.id, device, ...(data ? { data } : {}), ...(purpose ? { purpose } : {}), at: ctx.now().toISOString() },

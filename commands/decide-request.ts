@@ -10,7 +10,7 @@ import { requestId, type Command } from './command.ts';
 import { commitChanges, duplicateOf } from './commit.ts';
 import type { CommandContext, CommandResult, Effect } from './context.ts';
 import { inputFields, validate } from './inputs.ts';
-import { describeRefusal, refused } from './refusals.ts';
+import { refusal, refused } from './refusals.ts';
 import { reply } from './reply.ts';
 import { displayName, localTime, requestCard } from './request-card.ts';
 
@@ -24,9 +24,11 @@ function transitionCommand(name: Transition, takesReason: boolean): Command {
     run: ({ words, flags }, ctx) => {
       const m = ctx.m;
       if (words.length !== 1) return words.length ? refused('unexpected_text', m.errors.unexpectedText(name, words.slice(1).join(' '))) : refused('missing_id', m.errors.missingId(name));
-      const reasonInput = validate(z.object({ reason: inputFields(ctx.policy, m).reason.optional() }), flags);
-      if (!reasonInput.ok) return refused(reasonInput.code, ...describeRefusal(reasonInput, m, { command: name }));
-      return applyTransition(name, requestId(words[0]!), reasonInput.value.reason, ctx);
+      const id = requestId(words[0]!);
+      const reasonInput = validate(z.object({ reason: inputFields(ctx.policy, m).reason.optional() }), flags, m);
+      if (!reasonInput.ok) return refusal(reasonInput, m, { command: name, id });
+      // Whether a denial needs a reason is the rule's to say, and the core's to check: on every path.
+      return applyTransition(name, id, reasonInput.value.reason, ctx);
     },
   };
 }
@@ -43,15 +45,18 @@ export async function applyTransition(name: Transition, id: string, reason: stri
   return { ok: true, data: next, reply: reply('ok', [{ type: 'heading', text: confirmation(name, next, ctx) }]), effects };
 }
 
-/** Whether this person may make this transition now, without making it: a Deny button asks before opening its form. */
+/**
+ * Whether this person may make this transition now, without making it: a Deny button asks before
+ * opening its form. The reason that form asks for is not yet given, so its absence is no refusal here.
+ */
 export function refusalFor(name: Transition, id: string, ctx: CommandContext): CommandResult | undefined {
   const prepared = prepareTransition(name, id, undefined, ctx);
-  return prepared.ok ? undefined : prepared.result;
+  return prepared.ok || prepared.result.code === 'reason_missing' ? undefined : prepared.result;
 }
 
 function prepareTransition(name: Transition, id: string, reason: string | undefined, ctx: CommandContext): { ok: true; next: ExceptionRequest } | { ok: false; result: CommandResult } {
   const current = ctx.store.get('requests', id);
-  if (!current) return { ok: false, result: refused('unknown_request', ctx.m.errors.unknownRequest(id)) };
+  if (!current) return { ok: false, result: refusal({ code: 'unknown_request' }, ctx.m, { command: name, id }) };
   const now = ctx.now();
   const outcome: Outcome<ExceptionRequest> =
     name === 'approve' ? decideException(current, ctx.person, { approve: true }, ctx.policy, now)
@@ -62,7 +67,7 @@ function prepareTransition(name: Transition, id: string, reason: string | undefi
   const d = outcome.data ?? {};
   const by = typeof d.by === 'string' && d.by && d.by !== 'system' ? displayName(ctx.policy, d.by) : '';
   const at = typeof d.at === 'string' && d.at ? localTime(d.at, ctx.policy.organization.timezone) : '';
-  return { ok: false, result: refused(outcome.code, ...describeRefusal({ ...outcome, data: { ...d, by, at } }, ctx.m, { command: name, id })) };
+  return { ok: false, result: refusal({ ...outcome, data: { ...d, by, at } }, ctx.m, { command: name, id }) };
 }
 
 function confirmation(name: Transition, r: ExceptionRequest, ctx: CommandContext): string {

@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import { isApprover } from '../src/core/exceptions.ts';
 import { MAX_NAME_LENGTH, nameLength } from '../src/core/names.ts';
 import { account, accounts } from './accounts.ts';
@@ -12,7 +13,7 @@ import { duplicateOf } from './commit.ts';
 import { parseArgs, type ParsedArgs } from './parse.ts';
 import { pending } from './pending.ts';
 import { policy } from './policy.ts';
-import { describeRefusal, refused } from './refusals.ts';
+import { refusal } from './refusals.ts';
 import { report } from './report.ts';
 import { request } from './request.ts';
 import { status } from './status.ts';
@@ -34,22 +35,35 @@ export type { CommandContext, CommandResult } from './context.ts';
  */
 export async function runCommand(text: string, ctx: CommandContext): Promise<CommandResult> {
   const m = ctx.m;
-  if (text.length > MAX_TEXT) return refused('text_too_long', m.errors.textTooLong(MAX_TEXT));
+  if (text.length > MAX_TEXT) return refusal({ code: 'text_too_long', data: { max: MAX_TEXT } }, m, { command: '' });
   const trimmed = text.trim();
   const first = trimmed ? trimmed.split(/\s+/, 1)[0]! : 'help';
-  const command = byName.get(first.toLowerCase());
-  if (!command) return refused('unknown_command', m.errors.unknownCommand(first, COMMANDS.map((c) => c.name)));
-  if (command.approversOnly && !isApprover(ctx.policy, ctx.person))
-    return refused('not_permitted', m.errors.onlyApprovers(command.name));
+  const command = byName.get(first.normalize('NFKC').toLowerCase());
+  if (!command) return refusal({ code: 'unknown_command', data: { word: first, commands: COMMANDS.map((c) => c.name), suggestions: nearestCommands(first) } }, m, { command: '' });
+  // Approvers and admins (isApprover counts both) may use these.
+  if (command.approversOnly && !isApprover(ctx.policy, ctx.person)) return refusal({ code: 'not_permitted' }, m, { command: command.name });
   const duplicate = duplicateOf(ctx);
   if (duplicate) return duplicate;
   const args = parseArgs(trimmed.slice(first.length), command.flags);
-  if (!args.ok) return refused(args.code, ...describeRefusal(args, m, { command: command.name }));
+  if (!args.ok) return refusal(args, m, { command: command.name });
   const overlong = overlongName(args.value);
-  if (overlong !== undefined) return refused('name_too_long', m.errors.nameTooLong(overlong, MAX_NAME_LENGTH));
+  if (overlong !== undefined) return refusal({ code: 'name_too_long', data: { length: overlong, max: MAX_NAME_LENGTH } }, m, { command: command.name });
   const spelledOut = text.normalize('NFKC').length;
-  if (spelledOut > MAX_TEXT) return refused('text_too_long', m.errors.textTooLongNormalized(spelledOut, MAX_TEXT));
+  if (spelledOut > MAX_TEXT) return refusal({ code: 'text_too_long', data: { normalized: true, length: spelledOut, max: MAX_TEXT } }, m, { command: command.name });
   return command.run(args.value, ctx);
+}
+
+/**
+ * The commands a mistyped word was probably meant to be (`chek` → check): within an edit distance of
+ * a third of its length (at least 1), nearest first.
+ */
+function nearestCommands(word: string): string[] {
+  const typed = word.normalize('NFKC').toLowerCase();
+  if (typed.length > 40) return [];
+  const limit = Math.max(1, Math.floor(typed.length / 3));
+  const near = COMMANDS.map((c) => ({ name: c.name, d: distance(typed, c.name) })).filter((c) => c.d <= limit);
+  const best = Math.min(...near.map((c) => c.d));
+  return near.filter((c) => c.d === best).map((c) => c.name);
 }
 
 /**

@@ -1,14 +1,14 @@
-import { z } from 'zod';
-import { findApp } from '../src/core/catalog.ts';
 import { decide } from '../src/core/decide.ts';
+import type { Decision } from '../src/core/decision.ts';
 import { requestException } from '../src/core/exceptions.ts';
 import type { DeviceClass } from '../src/core/policy.ts';
 import { put } from '../src/core/records.ts';
+import type { Refusal } from '../src/core/result.ts';
 import type { Command } from './command.ts';
 import { commitChanges, duplicateOf } from './commit.ts';
 import type { CommandContext, CommandResult, Effect } from './context.ts';
-import { inputFields, validate } from './inputs.ts';
-import { describeRefusal, refused } from './refusals.ts';
+import { inputFields, objectOf, validate } from './inputs.ts';
+import { refusal, refused } from './refusals.ts';
 import { reply } from './reply.ts';
 import { approversOf, requestCard } from './request-card.ts';
 
@@ -27,7 +27,11 @@ export const request: Command = {
   run: ({ words, flags }, ctx) => fileRequest({ app: words.join(' '), ...(flags as Omit<RequestInput, 'app'>) }, ctx),
 };
 
-/** File an exception request. No await before the commit: two deliveries at once cannot both file. */
+/**
+ * File an exception request. What the rules say comes before what was typed: an app that allows no
+ * exceptions (or needs none) says so whatever purpose, days or reason were given. No await before the
+ * commit: two deliveries at once cannot both file.
+ */
 export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promise<CommandResult> {
   const m = ctx.m;
   const duplicate = duplicateOf(ctx);
@@ -35,29 +39,29 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   const appText = raw.app.trim();
   if (!appText) return { ...refused('missing_app', m.errors.missingApp('request')), field: 'app' };
   const f = inputFields(ctx.policy, m);
-  const input = validate(z.object({ device: f.device, purpose: f.purpose.optional(), days: f.days.optional(), reason: f.reason.optional() }), {
-    device: raw.device,
+  const deviceInput = validate(objectOf(f, 'request.device', () => ({ device: f.device })), { device: raw.device }, m);
+  if (!deviceInput.ok) return refusal(deviceInput, m, { command: 'request', app: appText });
+  const { device } = deviceInput.value;
+  const own = ctx.store.listByPerson('requests', ctx.person.id);
+  const now = ctx.now();
+  const options = decide({ app: appText, person: ctx.person.id, device, at: now.toISOString() }, ctx.policy, { requests: own });
+  const closed = closedToRequests(options);
+  if (closed) return refusal(closed, m, { command: 'request', app: options.app?.name ?? appText });
+
+  const input = validate(objectOf(f, 'request', () => ({ purpose: f.purpose.optional(), days: f.days.optional(), reason: f.reason.optional() })), {
     purpose: raw.purpose,
     days: raw.days,
     reason: raw.reason,
-  });
-  if (!input.ok) return { ...refused(input.code, ...describeRefusal(input, m, { command: 'request', app: appText })), ...(input.path ? { field: input.path } : {}) };
-  const { device, purpose, days, reason } = input.value;
-  const own = ctx.store.listByPerson('requests', ctx.person.id);
-  const now = ctx.now();
-  const app = findApp(ctx.policy, appText);
-  if (app && !purpose) {
-    const options = decide({ app: appText, person: ctx.person.id, device, at: now.toISOString() }, ctx.policy, { requests: own }).exception;
-    if (options.possible) return { ...refused('missing_purpose', m.errors.missingPurpose(options.purposes)), field: 'purpose' };
-  }
+  }, m);
+  if (!input.ok) return refusal(input, m, { command: 'request', app: appText });
+  const { purpose, days, reason } = input.value;
+  if (!purpose && options.exception.possible) return { ...refused('missing_purpose', m.errors.missingPurpose(options.exception.purposes)), field: 'purpose' };
 
   const id = `EX-${ctx.store.count('requests') + 1}`;
   const ask = { person: ctx.person, app: appText, device, purpose: purpose ?? '', reason: reason ?? '', ...(days ? { days } : {}) };
   const filed = requestException(ask, ctx.policy, own, now, id);
-  if (!filed.ok) {
-    const lines = describeRefusal(filed, m, { command: 'request', app: app?.name ?? appText, ...(purpose ? { purpose } : {}) });
-    return { ...refused(filed.code, ...lines), ...(filed.path ? { field: filed.path } : {}) };
-  }
+  const app = options.app;
+  if (!filed.ok) return refusal(filed, m, { command: 'request', app: app?.name ?? appText, ...(purpose ? { purpose } : {}) });
   const req = filed.value.request;
   const effects: Effect[] = [{ kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy) }];
   await commitChanges(ctx, { at: now, action: 'request.filed', subject: req.id, detail: { app: req.app, purpose: req.purpose, days: req.days, device: req.device } }, [put('requests', req)], req.id, effects);
@@ -71,6 +75,19 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
     ]),
     effects,
   };
+}
+
+/**
+ * Why no request can be filed for the app on this device, whatever else is typed: unknown, already
+ * asked for, not prohibited, or closed to exceptions by a rule. A purpose-specific refusal is not one.
+ */
+function closedToRequests(decision: Decision): Pick<Refusal, 'code' | 'path' | 'data'> | undefined {
+  if (!decision.app) return { code: 'unknown_app', path: 'app', data: { suggestions: decision.unknown?.suggestions ?? [] } };
+  if (decision.request) return { code: 'already_requested', path: 'app', data: { request: decision.request.id, status: decision.request.status } };
+  const x = decision.exception;
+  if (x.possible) return undefined;
+  if (x.why === 'not-prohibited') return { code: 'not_prohibited', path: 'app' };
+  return { code: 'no_exceptions', path: 'app', data: { rules: decision.rules.filter((r) => r.effect === 'prohibit' && r.exceptions === 'none').map((r) => r.id) } };
 }
 
 /** What a request form offers for an app: only the purposes and days its rules allow. */
@@ -92,15 +109,8 @@ export function requestForm(appText: string, device: DeviceClass, ctx: CommandCo
   const own = ctx.store.listByPerson('requests', ctx.person.id);
   const decision = decide({ app: appText, person: ctx.person.id, device, at: ctx.now().toISOString() }, ctx.policy, { requests: own });
   const app = decision.app;
-  const why =
-    !app ? { code: 'unknown_app', data: { suggestions: decision.unknown?.suggestions ?? [] } }
-    : decision.request ? { code: 'already_requested', data: { request: decision.request.id, status: decision.request.status } }
-    : !decision.exception.possible ? { code: decision.exception.why === 'not-prohibited' ? 'not_prohibited' : 'no_exceptions', data: { rules: decision.rules.filter((r) => r.exceptions === 'none').map((r) => r.id) } }
-    : undefined;
-  if (why || !app || !decision.exception.possible) {
-    const lines = describeRefusal({ ok: false, code: why?.code ?? 'no_exceptions', data: why?.data ?? {} }, m, { command: 'request', app: app?.name ?? appText });
-    return { ok: false, result: refused(why?.code ?? 'no_exceptions', ...lines) };
-  }
+  const closed = closedToRequests(decision);
+  if (closed || !app || !decision.exception.possible) return { ok: false, result: refusal(closed ?? { code: 'no_exceptions' }, m, { command: 'request', app: app?.name ?? appText }) };
   const x = decision.exception;
   return { ok: true, form: { app: app.id, appName: app.name, device, purposes: x.purposes, defaultDays: x.defaultDays, maxDays: x.maxDays, rules: x.rules } };
 }

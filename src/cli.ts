@@ -99,12 +99,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
     }
     const as = args.as ?? env.APPWARDEN_AS ?? userInfo().username;
     // `--as` is trusted: the terminal user has the data directory anyway. Who typed it is audited.
-    const result = await runCommand(args.text, { ...app.contextFor(as, 'cli'), operator: `${userInfo().username}@${hostname()}` });
+    const ctx = { ...app.contextFor(as, 'cli'), operator: `${userInfo().username}@${hostname()}` };
+    const result = await runCommand(args.text, ctx);
     if (args.json) {
       io.out(JSON.stringify(result.ok ? result.data ?? null : { ok: false, code: result.code, messages: result.reply.blocks.flatMap((b) => ('text' in b ? [b.text] : [])) }, null, 2));
     } else {
       (result.ok ? io.out : io.err)(renderForTerminal(result.reply));
-      for (const line of describeUndelivered(result.effects)) io.err(line);
+      for (const line of describeUndelivered(result.effects, ctx.m)) io.err(line);
     }
     return result.ok ? 0 : 1;
   } catch (e) {

@@ -1,4 +1,5 @@
 import type { Effect } from '../../commands/context.ts';
+import type { Messages } from '../../src/core/i18n/index.ts';
 import { replyText, type Reply, type Tone } from '../../commands/reply.ts';
 
 const MARKS: Record<Tone, string> = { ok: '✅', warn: '⚠️ ', stop: '⛔', info: 'ℹ️ ', error: '✖' };
@@ -21,11 +22,10 @@ export function renderForTerminal(reply: Reply): string {
   return `${MARKS[reply.tone]} ${text}`;
 }
 
-/** The terminal cannot post to chat: say what a chat surface would have delivered. */
-export function describeUndelivered(effects: Effect[]): string[] {
-  return effects.map((e) =>
-    e.kind === 'notify' ? `(not sent from the terminal: a message to ${e.person})`
-    : e.kind === 'post' ? `(not sent from the terminal: a post to the ${e.channel} channel)`
-    : `(not sent from the terminal: an update of the chat message about ${e.subject})`,
-  );
+/**
+ * The terminal does not post to chat, but nothing is dropped: every effect was committed to the outbox
+ * with the change, and the server (or `appwarden remind`) delivers it. Said in the person's language.
+ */
+export function describeUndelivered(effects: Effect[], m: Messages): string[] {
+  return effects.map((e) => m.cli.queued(e.kind === 'notify' ? m.cli.notify(e.person) : e.kind === 'post' ? m.cli.post(e.channel) : m.cli.update(e.subject)));
 }

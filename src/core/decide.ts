@@ -1,7 +1,7 @@
 import { findApp } from './catalog.ts';
 import type { Decision, DecisionQuery, Deadline, MatchedRule, PersonsRequest, ReasonCode, Verdict } from './decision.ts';
 import { resolvePerson, unitChain } from './org.ts';
-import { DEVICE_CLASSES, type App, type DeviceClass, type Policy, type Rule } from './policy.ts';
+import { DEVICE_CLASSES, vocabulary, type App, type DeviceClass, type Policy, type Rule } from './policy.ts';
 import { policyIndex } from './policy-index.ts';
 import type { ExceptionRequest } from './records.ts';
 import { AppWardenError } from './result.ts';
@@ -45,7 +45,11 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
   const span = spanOf(policy, app, person.unit, at);
   const own = ownRequests(state.requests, person.id, app.id, at);
   const out = { query: q } as Decision;
-  const said = rulesSay(span, query.device, query.data, query.purpose);
+  // A data class the policy does not know is no sign the data is outside a rule's: the rules are read as
+  // if no data class were named (a data rule restricts), and the Decision says the name was not known.
+  const data = query.data !== undefined && !knownDataClasses(policy).has(query.data) ? undefined : query.data;
+  const said = rulesSay(span, query.device, data, query.purpose);
+  if (data !== query.data) said.reasons.push({ code: 'unknown_data_class', data: { data: query.data!, known: [...knownDataClasses(policy)] } });
   // Assigned in this order so every Decision has the same key order (and the same JSON).
   out.rules = said.rules;
   out.exception = said.exception;
@@ -55,9 +59,18 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
   out.app = span.app;
   out.otherDevices = [];
   for (const device of DEVICE_CLASSES) {
-    if (device !== query.device) out.otherDevices.push({ device, verdict: verdictWith(bindingOn(span.inForce, device, query.data), own, device, query.purpose) });
+    if (device !== query.device) out.otherDevices.push({ device, verdict: verdictWith(bindingOn(span.inForce, device, data), own, device, query.purpose) });
   }
   return out;
+}
+
+const dataClassesOf = new WeakMap<Policy, ReadonlySet<string>>();
+
+/** The data classes the policy names (`data_classes` and every rule's `data`), once per policy. */
+function knownDataClasses(policy: Policy): ReadonlySet<string> {
+  let known = dataClassesOf.get(policy);
+  if (!known) dataClassesOf.set(policy, (known = new Set(vocabulary(policy).dataClasses)));
+  return known;
 }
 
 /** Rules on the person's unit or any unit above it, targeting the app or one of its categories, in force at `at`. */

@@ -55,7 +55,7 @@ export function requestException(
       const purposes = decide({ ...decision.query, purpose: undefined }, policy, { requests: own }).exception;
       return refuse('purpose_not_allowed', 'purpose', { purposes: purposes.possible ? purposes.purposes : [] });
     }
-    return refuse('no_exceptions', 'app', { rules: decision.rules.filter((r) => r.exceptions === 'none').map((r) => r.id) });
+    return refuse('no_exceptions', 'app', { rules: decision.rules.filter((r) => r.effect === 'prohibit' && r.exceptions === 'none').map((r) => r.id) });
   }
   const days = ask.days ?? options.defaultDays;
   if (!Number.isInteger(days) || days < 1) return refuse('days_too_few', 'days');
@@ -124,7 +124,9 @@ export function decideException(
     return refuse('already_decided', undefined, { status: request.status, by: request.decidedBy ?? request.endedBy ?? '', at: request.decidedAt ?? request.endedAt ?? '' });
   const decided = { ...request, decidedBy: approver.id, decidedAt: now.toISOString() };
   if (!verdict.approve) {
+    // Checked after who and when: only someone who may deny it now is asked for the reason.
     const reason = verdict.reason?.trim();
+    if (!reason && isDenyReasonRequired(policy, request)) return refuse('reason_missing', 'reason', { for: 'deny' });
     if (reason && reason.length > MAX_REASON_LENGTH) return refuse('reason_too_long', 'reason', { max: MAX_REASON_LENGTH, length: reason.length });
     return ok({ ...decided, status: 'denied', ...(reason ? { decisionReason: reason } : {}) });
   }
@@ -135,6 +137,19 @@ export function decideException(
   const expiresAt = startOfLocalDay(addLocalDays(localDate(now, tz), request.days), tz).toISOString();
   const conditions = conditionsOf(policy, request);
   return ok({ ...decided, status: 'approved', expiresAt, ...(conditions ? { conditions } : {}) });
+}
+
+/**
+ * Whether denying this request needs a reason (the requester sees it, and it cannot be added later):
+ * unless every rule it was filed against says `deny_reason: optional`. A rule since removed or closed
+ * to exceptions asks for one too.
+ */
+export function isDenyReasonRequired(policy: Policy, request: ExceptionRequest): boolean {
+  const idx = policyIndex(policy);
+  return request.rules.some((id) => {
+    const terms = idx.rulesById.get(id)?.exceptions;
+    return terms === undefined || terms === 'none' || terms.deny_reason !== 'optional';
+  });
 }
 
 /** A rule the request was filed against that no longer allows this exception as asked (lifted, now `none`, fewer days). */

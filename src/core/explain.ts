@@ -36,13 +36,18 @@ export function explain(decision: Decision, organization: { name: string; timezo
     }
     reasons.push(e.ruleCited(rule.title, rule.source, rule.effective));
     if ('category' in rule.via) reasons.push(e.viaCategory(rule.via.category));
-    if (rule.scope === 'data' && rule.data) reasons.push(e.restrictedData(rule.data));
+    if (rule.data) reasons.push(e.restrictedData(rule.data));
     if (rule.review) reasons.push(e.review(rule.review));
   }
+  const unknownData = decision.reasons.find((r) => r.code === 'unknown_data_class')?.data;
+  if (unknownData) reasons.push(e.unknownData(String(unknownData.data), (unknownData.known as string[] | undefined) ?? []));
   if (!decision.rules.length) reasons.push(e.noRule);
 
+  // A data-use rule asks that the app not be used for that data: nothing is to be removed by a deadline.
+  const use = dataUse(decision);
   const d = decision.deadline;
-  if (d && decision.verdict !== 'allowed-by-exception') reasons.push(d.passed ? e.deadlinePassed(d.date, d.timezone) : e.deadline(d.date, d.timezone));
+  if (d && decision.verdict !== 'allowed-by-exception')
+    reasons.push(use ? (d.passed ? e.dataDeadlinePassed(d.date, d.timezone, use) : e.dataDeadline(d.date, d.timezone, use)) : d.passed ? e.deadlinePassed(d.date, d.timezone) : e.deadline(d.date, d.timezone));
   if (decision.consequence && decision.verdict !== 'allowed-by-exception') reasons.push(e.consequence(decision.consequence));
 
   const request = decision.request;
@@ -65,9 +70,25 @@ export function explain(decision: Decision, organization: { name: string; timezo
   return { headline: headline(decision, appName, organization.timezone, locale), reasons, ...nextStep(decision, appName, locale) };
 }
 
+/**
+ * The data classes the verdict is about when only data-use rules (`rules[].data`) bind: the app may not
+ * be used for them, and nothing is to be removed or attested. Undefined when a removal rule binds too.
+ */
+function dataUse(decision: Decision): string[] | undefined {
+  const prohibitions = decision.rules.filter((r) => r.effect === 'prohibit');
+  const full = prohibitions.filter((r) => r.scope === 'full');
+  const binding = full.length ? full : prohibitions;
+  if (!binding.length || !binding.every((r) => r.data)) return undefined;
+  const asked = decision.query.data;
+  const named = [...new Set(binding.flatMap((r) => r.data ?? []))];
+  return asked && named.includes(asked) ? [asked] : named;
+}
+
 function headline(decision: Decision, appName: string, timezone: string, locale: Locale): string {
   const v = messages(locale).verdict;
   const device = decision.query.device;
+  const use = dataUse(decision);
+  if (decision.verdict === 'prohibited' && use) return messages(locale).explain.prohibitedForData(appName, device, use);
   switch (decision.verdict) {
     case 'restricted':
       return v.restricted(appName, device, decision.rules.filter((r) => r.scope === 'data').flatMap((r) => r.data ?? []));
@@ -95,7 +116,11 @@ function nextStep(decision: Decision, appName: string, locale: Locale): { next?:
   if (decision.verdict === 'exception-pending') return { next: n.wait };
   if (decision.verdict !== 'prohibited' && decision.verdict !== 'restricted') return {};
   const x = decision.exception;
-  if (x.possible) return { next: n.request(appName.includes(' ') ? `"${appName}"` : appName, decision.query.purpose ?? x.purposes[0] ?? '') };
-  if (decision.verdict === 'prohibited') return { next: n.attest(appName.includes(' ') ? `"${appName}"` : appName) };
+  const typed = appName.includes(' ') ? `"${appName}"` : appName;
+  if (x.possible) return { next: n.request(typed, decision.query.purpose ?? x.purposes[0] ?? '') };
+  // Only a rule that asks for the app to be removed asks for an attestation; a data-use rule asks neither.
+  const use = dataUse(decision);
+  if (use) return { next: n.notForData(appName, use) };
+  if (decision.verdict === 'prohibited') return { next: n.attest(typed) };
   return {};
 }

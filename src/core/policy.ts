@@ -89,6 +89,8 @@ const exceptionsSchema = z.union([
     default_days: exceptionDays.optional(),
     /** Conditions every exception carries, e.g. "post only from the dedicated tablet". */
     conditions: z.string().optional(),
+    /** Whether denying a request must give the requester a reason; left out, it must (`required`). */
+    deny_reason: z.enum(['required', 'optional']).optional(),
   }),
 ], { error: 'expected none, or { purposes, approvers, max_days, … }' });
 

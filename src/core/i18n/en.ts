@@ -86,12 +86,20 @@ export const en = {
     unknownAllow: (org: string) => `Apps not in ${org}'s catalogue are allowed by default.`,
     unknownReview: (org: string) => `Apps not in ${org}'s catalogue must be reviewed before use: ask an admin.`,
     didYouMean: (names: string[]) => `Did you mean: ${list(names)}?`,
+    unknownData: (value: string, known: string[]) =>
+      known.length ? `${q(value)} is not a data class this policy knows (it knows: ${list(known)}), so every data restriction is shown.` : `${q(value)} is not a data class this policy knows, so every data restriction is shown.`,
+    /** Headline when only data-use rules bind: the app may stay, it may not be used for that data. */
+    prohibitedForData: (app: string, device: DeviceClass, data: string[]) =>
+      `${app} is prohibited on ${devices[device]} for ${list(data)}: it may stay installed, but must not be used for that.`,
+    dataDeadline: (date: string, tz: string, data: string[]) => `Deadline: from the end of ${day(date)} (${tz} time), it must no longer be used for ${list(data)}.`,
+    dataDeadlinePassed: (date: string, tz: string, data: string[]) => `Since the end of ${day(date)} (${tz} time), it must not be used for ${list(data)}.`,
   },
   next: {
     request: (app: string, purpose: string) => `To ask for an exception: request ${app} --purpose ${purpose} --reason "…"`,
     attest: (app: string) => `Once it is removed, say so: attest ${app}`,
     wait: 'You will be told when an approver decides. See: status',
     check: (name: string) => `Try: check ${name}`,
+    notForData: (app: string, data: string[]) => `Do not use ${app} for ${list(data)}. Nothing needs to be removed, and there is nothing to attest.`,
   },
   labels: {
     verdict: 'Verdict',
@@ -180,10 +188,13 @@ export const en = {
     noExceptions: 'No exceptions have been granted.',
   },
   errors: {
-    unknownCommand: (word: string, commands: string[]) => `I don't know the command ${q(word)}. Commands: ${list(commands)}.`,
+    unknownCommand: (word: string, commands: string[], nearest: string[]) =>
+      `I don't know the command ${q(word)}.${nearest.length ? ` Did you mean ${nearest.join(' or ')}?` : ''} Commands: ${list(commands)}.`,
     unknownFlag: (flag: string, command: string, flags: string[]) =>
       flags.length ? `${q(flag)} is not an option of ${command}. Its options: ${list(flags.map((f) => `--${f}`))}.` : `${command} takes no options (${q(flag)}).`,
     missingValue: (flag: string) => `--${flag} needs a value.`,
+    repeatedFlag: (flag: string) => `--${flag} is given more than once; give it once.`,
+    badValue: (field: string) => (field ? `The value of --${field} is not one I can read.` : 'I cannot read that value.'),
     unexpectedText: (command: string, text: string) => `${command} does not take ${q(text)}.`,
     unclosedQuote: 'A quote is not closed.',
     missingApp: (command: string) => `Which app? For example: ${command} TikTok`,
@@ -194,6 +205,7 @@ export const en = {
     badPurpose: (value: string, known: string[]) =>
       known.length ? `${q(value)} is not a purpose this policy knows. Known: ${list(known)}.` : `This policy allows no exception purposes (${q(value)}).`,
     badDays: (value: string) => `--days must be a whole number of days, at least 1 (not ${q(value)}).`,
+    daysOverLimit: (value: string, max: number) => `--days ${value} is more than any exception allows: at most ${max} days, and each rule sets its own maximum.`,
     overMaxDays: (days: number, max: number) => `--days ${days} is more than the ${max} days this exception allows.`,
     missingPurpose: (purposes: string[]) => `Which purpose? Add --purpose with one of: ${list(purposes)}.`,
     missingReason: 'Please give a reason: --reason "…"',
@@ -210,10 +222,15 @@ export const en = {
     unknownRule: (id: string) => `There is no rule ${q(id)}.`,
     unknownRequest: (id: string) => `There is no request ${q(id)}.`,
     notAnApprover: (id: string) => `You can't decide ${id}: only the approvers the rule names, or approvers over the requester's unit, can.`,
-    onlyApprovers: (command: string) => `Only approvers can use ${command}.`,
+    onlyApprovers: (command: string) => `Only approvers and admins can use ${command}.`,
     ownRequest: (id: string) => `You can't decide your own request ${id}; another approver must.`,
     alreadyDecided: (id: string, status: RequestStatus, by: string, at: string) =>
-      by ? `${id} was already ${statuses[status]} by ${by} (${at}).` : `${id} is already ${statuses[status]}.`,
+      by ? `${id} was already ${statuses[status]} by ${by}, ${at}.` : `${id} is already ${statuses[status]}.`,
+    notWithdrawable: (id: string, by: string, at: string) =>
+      `${id} ${by ? `was approved by ${by}, ${at}` : 'is approved'}, so it can no longer be withdrawn. To end the exception early, ask an approver: revoke ${id}`,
+    denyReasonRequired: (id: string) => `Denying ${id} needs a reason, which the requester will see: deny ${id} --reason "…"`,
+    statementNotAllowed: (statement: string, rules: string[]) =>
+      `${q(statement)} does not count under ${list(rules)}: the rule does not offer removing the work apps instead. Remove the app and say: --statement removed (or never-installed).`,
     alreadyRequested: (id: string, status: RequestStatus) => `You already have request ${id} for this app (${statuses[status]}).`,
     notProhibited: (app: string) => `${app} is not prohibited for you, so no exception is needed.`,
     noExceptions: (app: string, rules: string[]) => `${app} allows no exceptions (${list(rules)}).`,
@@ -230,6 +247,14 @@ export const en = {
     unknownUnits: (units: string[]) => `No such unit: ${list(units)}.`,
     unknownCensus: (id: string) => `There is no census ${q(id)}.`,
     notReporter: (unit: string) => `You do not answer for ${unit}: its reporters (or, without them, its approvers) do.`,
+    notReporterAny: (census: string, ownUnit: string, censusUnit: string, reporters: string[]) =>
+      `You do not answer for any unit in census ${census}. ${
+        !censusUnit ? `Your unit, ${ownUnit}, is not asked in it.`
+        : `Your unit, ${ownUnit}, ${ownUnit === censusUnit ? 'is' : `answers as part of ${censusUnit}, which is`} answered for by ${reporters.length ? list(reporters) : 'no one yet: tell an admin'}.`
+      }`,
+    unitNotInCensus: (unit: string, census: string) => `${unit} is not one of the units census ${census} asks.`,
+    noUnits: 'Which units? --units named none; give unit ids, or --units all.',
+    refusedOther: 'That cannot be done, and nothing was changed.',
     censusClosed: (due: string) => `The census was due on ${day(due)}; an answer given can no longer be changed.`,
     noUses: 'Give at least one use, or answer that the unit does not use it.',
     tooManyUses: (given: number, max: number) => `An answer holds at most ${max} uses, as the form does; ${given} were given.`,
@@ -277,7 +302,7 @@ export const en = {
     recorded: (unit: string, uses: number, corrected: boolean) =>
       `${corrected ? 'Corrected' : 'Recorded'} for ${unit}: ${uses === 0 ? 'not used' : `${uses} use${uses === 1 ? '' : 's'}`}. It can be corrected until the due date.`,
     statusTitle: (id: string, app: string, due: string) => `Census ${id}: use of ${app}, due ${day(due)}`,
-    answered: (units: string[]) => `Answered: ${list(units)}`,
+    answered: (units: string[]) => (units.length ? `Answered: ${list(units)}` : 'No unit has answered yet.'),
     outstanding: (units: string[]) => `Not yet answered: ${list(units)}`,
     allAnswered: 'Every unit has answered.',
     /** One version of a unit's answer; `counts` for those who may see what was answered. */
@@ -329,6 +354,13 @@ export const en = {
     denyReason: 'Reason (the requester will see it)',
     denyIntro: (id: string, requester: string, app: string) => `Deny ${id}: ${requester}'s request for ${app}.`,
   },
+  /** The terminal: what a command queued for the server to deliver on the chat platforms. */
+  cli: {
+    queued: (what: string) => `Queued for the server to deliver (appwarden outbox lists it): ${what}`,
+    notify: (person: string) => `a direct message to ${person}`,
+    post: (channel: 'approvals' | 'announcements') => `a post in the ${channel} channel`,
+    update: (subject: string) => `an update of the chat message about ${subject}`,
+  },
   /** Slack: said to whoever the bot does not serve (another workspace, another organisation, a bot). */
   slack: {
     otherWorkspace: (org: string) => `This bot serves only the ${org} workspace. Nothing was recorded.`,
@@ -340,8 +372,8 @@ export const en = {
     lines: [
       'check <app> [--device corporate|personal-with-work-apps|personal] [--data <class>] [--purpose <purpose>]: may I use it?',
       'request <app> --purpose <purpose> [--days N] [--device D] --reason "…": ask for an exception',
-      'approve <id> / deny <id> [--reason "…"]: decide a request (approvers)',
-      'withdraw <id>: take back your own request; revoke <id> [--reason "…"]: end an exception (approvers)',
+      'approve <id> / deny <id> --reason "…": decide a request (approvers; a denial gives the requester its reason, unless the rule makes it optional)',
+      'withdraw <id>: take back your own request while it waits; revoke <id> [--reason "…"]: end an approved exception early (approvers)',
       'attest <app> [--statement removed|never-installed|removed-work-apps]: record that you have removed it',
       'status: your requests, exceptions and deadlines',
       'pending: requests waiting for you (approvers)',
@@ -349,6 +381,14 @@ export const en = {
       'report compliance|exceptions [--format csv]: who attested, who has not; exceptions granted (approvers)',
       'census start <app> --due YYYY-MM-DD [--units a,b|all] [--question "…"]: a usage survey (admins); census status <id>; report census <id> [--format csv]',
       'accounts [--app A]: official accounts; account suspend|resume <id> --reason "…" (admins, approvers)',
+      'census answer <id> [--unit U] --uses none | --use "purpose | yes/no (personal data) | people | @account" (one --use per use): answer a census from the keyboard (reporters)',
+    ],
+    operatorTitle: 'At the terminal only (operators):',
+    operatorLines: [
+      'appwarden policy validate FILE: check a policy file, every problem by path',
+      'appwarden audit verify: check the audit log\'s chain',
+      'appwarden remind [--at ISO-INSTANT]: one scheduler tick: queue what is due, deliver it',
+      'appwarden outbox: deliveries waiting or failed, with the platforms\' reasons',
     ],
   },
 };

@@ -85,12 +85,21 @@ export const ja: Messages = {
     unknownReview: (org: string) =>
       `${org}のアプリ一覧に登録されていないアプリは、利用前に審査が必要です。管理者にお問い合わせください。`,
     didYouMean: (names: string[]) => `次のいずれかではありませんか：${list(names)}`,
+    unknownData: (value: string, known: string[]) =>
+      known.length
+        ? `${q(value)}はこのポリシーにない情報区分のため（指定できる区分：${list(known)}）、すべての情報区分の制限を表示しています。`
+        : `${q(value)}はこのポリシーにない情報区分のため、すべての情報区分の制限を表示しています。`,
+    prohibitedForData: (app: string, device: DeviceClass, data: string[]) =>
+      `${app}を${devices[device]}で${list(data)}の取り扱いに使うことは禁止されています（アプリを入れておくことはできます）。`,
+    dataDeadline: (date: string, tz: string, data: string[]) => `期限：${day(date)}中（${tz}基準）を過ぎたら、${list(data)}の取り扱いには使えません。`,
+    dataDeadlinePassed: (date: string, tz: string, data: string[]) => `${day(date)}中（${tz}基準）の期限を過ぎたため、${list(data)}の取り扱いには使えません。`,
   },
   next: {
     request: (app: string, purpose: string) => `例外を申請するには：request ${app} --purpose ${purpose} --reason "…"`,
     attest: (app: string) => `削除したら、次のように報告してください：attest ${app}`,
     wait: '承認者が判断したらお知らせします。状況の確認：status',
     check: (name: string) => `次をお試しください：check ${name}`,
+    notForData: (app: string, data: string[]) => `${app}を${list(data)}の取り扱いに使わないでください。アプリを削除する必要はなく、削除の報告も不要です。`,
   },
   labels: {
     verdict: '判定',
@@ -180,12 +189,15 @@ export const ja: Messages = {
     noExceptions: '承認された例外はありません。',
   },
   errors: {
-    unknownCommand: (word: string, commands: string[]) => `${q(word)}というコマンドはありません。使えるコマンド：${list(commands)}`,
+    unknownCommand: (word: string, commands: string[], nearest: string[]) =>
+      `${q(word)}というコマンドはありません。${nearest.length ? `${nearest.join(' または ')} のことですか。` : ''}使えるコマンド：${list(commands)}`,
     unknownFlag: (flag: string, command: string, flags: string[]) =>
       flags.length
         ? `${q(flag)}は ${command} のオプションではありません。使えるオプション：${list(flags.map((f) => `--${f}`))}`
         : `${command} にはオプションはありません（${q(flag)}）。`,
     missingValue: (flag: string) => `--${flag} の値を指定してください。`,
+    repeatedFlag: (flag: string) => `--${flag} が複数回指定されています。1回だけ指定してください。`,
+    badValue: (field: string) => (field ? `--${field} の値を読み取れません。` : '指定された値を読み取れません。'),
     unexpectedText: (command: string, text: string) => `${command} には${q(text)}は指定できません。`,
     unclosedQuote: '引用符が閉じられていません。',
     missingApp: (command: string) => `アプリ名を指定してください。例：${command} TikTok`,
@@ -201,6 +213,7 @@ export const ja: Messages = {
         ? `${q(value)}はこのポリシーにない目的です。指定できる目的：${list(known)}`
         : `このポリシーでは例外の目的が定められていません（${q(value)}）。`,
     badDays: (value: string) => `--days には1以上の整数（日数）を指定してください（${q(value)}は指定できません）。`,
+    daysOverLimit: (value: string, max: number) => `--days ${value} は、どの例外でも認められる日数を超えています。上限は${max}日で、ルールごとにさらに上限があります。`,
     overMaxDays: (days: number, max: number) => `--days ${days} は、この例外で認められる上限（${max}日）を超えています。`,
     missingPurpose: (purposes: string[]) => `目的を指定してください。--purpose に次のいずれかを指定します：${list(purposes)}`,
     missingReason: '理由を入力してください：--reason "…"',
@@ -220,10 +233,15 @@ export const ja: Messages = {
     unknownRequest: (id: string) => `${q(id)}という申請はありません。`,
     notAnApprover: (id: string) =>
       `${id}を判断する権限がありません。判断できるのは、ルールで指定された承認者か、申請者の所属部署（またはその上位部署）の承認者です。`,
-    onlyApprovers: (command: string) => `${command} は承認者のみ使用できます。`,
+    onlyApprovers: (command: string) => `${command} は承認者と管理者のみ使用できます。`,
     ownRequest: (id: string) => `自分の申請（${id}）は判断できません。別の承認者による判断が必要です。`,
     alreadyDecided: (id: string, status: RequestStatus, by: string, at: string) =>
-      by ? `${id}は既に判断されています：${statuses[status]}（${by}さん、${at}）。` : `${id}は既に${q(statuses[status])}となっています。`,
+      by ? `${id}は${at}に${by}さんにより既に${q(statuses[status])}となっています。` : `${id}は既に${q(statuses[status])}となっています。`,
+    notWithdrawable: (id: string, by: string, at: string) =>
+      `${id}は${by ? `${at}に${by}さんが` : '既に'}承認済みのため、取り下げできません。例外承認を早めに終わらせるには、承認者に取り消しを依頼してください：revoke ${id}`,
+    denyReasonRequired: (id: string) => `${id}を却下するには理由が必要です（申請者に表示されます）：deny ${id} --reason "…"`,
+    statementNotAllowed: (statement: string, rules: string[]) =>
+      `${list(rules)}では${q(statement)}は認められません（業務アプリの削除で代えることはできません）。アプリを削除したうえで --statement removed（または never-installed）で報告してください。`,
     alreadyRequested: (id: string, status: RequestStatus) => `このアプリについては既に申請${id}があります（${statuses[status]}）。`,
     notProhibited: (app: string) => `${app}の利用は禁止されていないため、例外申請は不要です。`,
     noExceptions: (app: string, rules: string[]) => `${app}については例外は認められていません（${list(rules)}）。`,
@@ -243,6 +261,15 @@ export const ja: Messages = {
     unknownCensus: (id: string) => `${q(id)}という利用状況調査はありません。`,
     notReporter: (unit: string) =>
       `${unit}について回答する権限がありません。回答するのは、その部署の報告担当者（いない場合は承認者）です。`,
+    notReporterAny: (census: string, ownUnit: string, censusUnit: string, reporters: string[]) =>
+      `利用状況調査${census}で回答できる部署はありません。${
+        censusUnit
+          ? `${ownUnit === censusUnit ? `あなたの部署（${censusUnit}）` : `あなたの部署（${ownUnit}）が属する${censusUnit}`}の回答者は${reporters.length ? `${list(reporters.map((n) => `${n}さん`))}です。` : 'まだいません。管理者にお知らせください。'}`
+          : `あなたの部署（${ownUnit}）はこの調査の対象ではありません。`
+      }`,
+    unitNotInCensus: (unit: string, census: string) => `${unit}は利用状況調査${census}の対象部署ではありません。`,
+    noUnits: '対象の部署を指定してください。--units に部署IDを指定するか、--units all としてください。',
+    refusedOther: 'その操作はできません。何も変更していません。',
     censusClosed: (due: string) => `この調査の期限（${day(due)}）を過ぎたため、回答済みの内容は変更できません。`,
     tooManyUses: (given: number, max: number) => `一つの回答に含められる利用はフォームと同じく${max}件までです（${given}件指定されました）。`,
     usesNoneWithUse: '--uses none（利用なし）と --use（利用の内容）は同時に指定できません。どちらか一方にしてください。',
@@ -296,7 +323,7 @@ export const ja: Messages = {
     recorded: (unit: string, uses: number, corrected: boolean) =>
       `${unit}の回答を${corrected ? '訂正' : '記録'}しました：${uses === 0 ? '利用なし' : `利用${uses}件`}。期限までは訂正できます。`,
     statusTitle: (id: string, app: string, due: string) => `利用状況調査${id}：${app}の利用状況（期限：${day(due)}）`,
-    answered: (units: string[]) => `回答済み：${list(units)}`,
+    answered: (units: string[]) => (units.length ? `回答済み：${list(units)}` : 'まだどの部署も回答していません。'),
     outstanding: (units: string[]) => `未回答：${list(units)}`,
     allAnswered: 'すべての部署が回答済みです。',
     version: (unit: string, revision: number, by: string, at: string, counts?: { usesApp: boolean; uses: number; personal: number }) =>
@@ -350,6 +377,12 @@ export const ja: Messages = {
     denyReason: '理由（申請者に表示されます）',
     denyIntro: (id: string, requester: string, app: string) => `${id}（${requester}さんの${app}の申請）を却下します。`,
   },
+  cli: {
+    queued: (what: string) => `サーバーからの配信待ちに登録しました（appwarden outbox で確認できます）：${what}`,
+    notify: (person: string) => `${person} さんへのダイレクトメッセージ`,
+    post: (channel: 'approvals' | 'announcements') => `${channel === 'approvals' ? '承認' : 'お知らせ'}チャンネルへの投稿`,
+    update: (subject: string) => `${subject}についてのチャットメッセージの更新`,
+  },
   slack: {
     otherWorkspace: (org: string) => `このボットは ${org} のワークスペース専用です。何も記録していません。`,
     notOurs: (org: string) => `AppWarden は ${org} の職員専用です。他の組織のアカウント（Slack コネクト）、ボット、無効化されたアカウントからは使えません。何も記録していません。`,
@@ -360,8 +393,8 @@ export const ja: Messages = {
     lines: [
       'check <アプリ名> [--device corporate|personal-with-work-apps|personal] [--data <情報区分>] [--purpose <目的>]：利用できるか確認します',
       'request <アプリ名> --purpose <目的> [--days N] [--device D] --reason "…"：例外を申請します',
-      'approve <申請番号> / deny <申請番号> [--reason "…"]：申請を承認・却下します（承認者）',
-      'withdraw <申請番号>：自分の申請を取り下げます。revoke <申請番号> [--reason "…"]：例外承認を取り消します（承認者）',
+      'approve <申請番号> / deny <申請番号> --reason "…"：申請を承認・却下します（承認者。却下の理由は申請者に伝えます。ルールで任意とされている場合は省略できます）',
+      'withdraw <申請番号>：承認待ちの自分の申請を取り下げます。revoke <申請番号> [--reason "…"]：承認済みの例外を早めに終了します（承認者）',
       'attest <アプリ名> [--statement removed|never-installed|removed-work-apps]：削除したことを報告します',
       'status：自分の申請・例外承認・期限を表示します',
       'pending：自分の判断待ちの申請を表示します（承認者）',
@@ -369,6 +402,14 @@ export const ja: Messages = {
       'report compliance|exceptions [--format csv]：報告済み・未報告の状況と、承認済みの例外を表示します（承認者）',
       'census start <アプリ名> --due YYYY-MM-DD [--units a,b|all] [--question "…"]：利用状況調査を開始します（管理者）。census status <調査ID>：回答状況を表示します。report census <調査ID> [--format csv]：集計結果を表示します',
       'accounts [--app <アプリ名>]：公式アカウントの一覧を表示します。account suspend|resume <アカウントID> --reason "…"：公式アカウントを停止・再開します（管理者、承認者）',
+      'census answer <調査ID> [--unit <部署ID>] --uses none | --use "目的 | 個人情報 yes/no | 人数 | @アカウント"（利用ごとに --use）：利用状況調査にコマンドで回答します（報告担当者）',
+    ],
+    operatorTitle: 'ターミナルのみ（運用担当者）：',
+    operatorLines: [
+      'appwarden policy validate <ファイル>：ポリシーファイルを検証し、問題を箇所ごとに表示します',
+      'appwarden audit verify：監査ログの連鎖を検証します',
+      'appwarden remind [--at <ISO日時>]：スケジューラを1回実行し、期限の来た通知を登録・配信します',
+      'appwarden outbox：配信待ち・配信に失敗したメッセージと、各プラットフォームが返した理由を表示します',
     ],
   },
 };
