@@ -10,7 +10,7 @@ import { commitChanges, duplicateOf } from './commit.ts';
 import type { CommandContext, CommandResult, Effect } from './context.ts';
 import { refusal, refused } from './refusals.ts';
 import { censusInvitation } from './remind.ts';
-import { reply, type Block } from './reply.ts';
+import { pageNumber, pageOf, reply, type Block, type ListBudget } from './reply.ts';
 import { messages, type Messages } from '../src/core/i18n/index.ts';
 import { displayName, localTime, unitName } from './request-card.ts';
 
@@ -29,13 +29,13 @@ export function censusForm(id: string, unit: string | undefined, ctx: CommandCon
 export const census: Command = {
   name: 'census',
   // `use` may be given once per use; every one is kept.
-  flags: { due: 'string', units: 'string', question: 'string', unit: 'string', uses: 'string', use: 'strings' },
+  flags: { due: 'string', units: 'string', question: 'string', unit: 'string', uses: 'string', use: 'strings', page: 'string' },
   run({ words, flags }, ctx) {
     const [verb = '', ...rest] = words;
     const { use, ...others } = flags;
     const f = others as Record<string, string | undefined>;
     if (verb === 'start') return start(rest.join(' '), f, ctx);
-    if (verb === 'status' && rest.length === 1) return status(rest[0]!.toUpperCase(), ctx);
+    if (verb === 'status' && rest.length === 1) return status(rest[0]!.toUpperCase(), f.page, ctx);
     if (verb === 'answer' && rest.length === 1) return answerFromKeyboard(rest[0]!.toUpperCase(), f, Array.isArray(use) ? use : [], ctx);
     return refused('bad_census_verb', ctx.m.errors.badCensusVerb(words.join(' ')));
   },
@@ -71,25 +71,35 @@ async function start(app: string, f: Record<string, string | undefined>, ctx: Co
 /**
  * Who has answered, and every version of each unit's answer with who gave it and when (a second
  * reporter's answer stands beside the first). What was answered (counts) only for those who may read
- * the census report, and for the unit's own reporters.
+ * the census report, and for the unit's own reporters. Counts first; the versions and the units still
+ * silent a page at a time (`census status <id> --page 2`).
  */
-function status(id: string, ctx: CommandContext): CommandResult {
+function status(id: string, pageFlag: string | undefined, ctx: CommandContext): CommandResult {
   const m = ctx.m;
+  const page = pageNumber(pageFlag);
+  if (page === undefined) return refused('invalid_input', m.lists.badPage(String(pageFlag)));
   const c = ctx.store.get('censuses', id);
   if (!c) return refused('unknown_census', m.errors.unknownCensus(id));
   const tz = ctx.policy.organization.timezone;
   const answers = ctx.store.list('census_answers').filter((a) => a.census === c.id);
   const versions = c.units.map((unit) => ({ unit, versions: answerVersions(answers, c.id, unit) })).filter((u) => u.versions.length);
   const answered = versions.map((u) => u.unit);
-  const outstanding = c.units.filter((u) => !answered.includes(u));
+  const isAnswered = new Set(answered);
+  const outstanding = c.units.filter((u) => !isAnswered.has(u));
   const mine = unitsAnsweredBy(ctx.policy, c, ctx.person);
-  const seesCounts = (unit: string) => isApprover(ctx.policy, ctx.person) || mine.includes(unit);
+  const approver = isApprover(ctx.policy, ctx.person);
+  const seesCounts = (unit: string) => approver || mine.includes(unit);
   const lines = versions.flatMap(({ unit, versions: all }) =>
     [...all].reverse().map((a) =>
       m.census.version(unitName(ctx.policy, unit), a.revision, displayName(ctx.policy, a.answeredBy), localTime(a.answeredAt, tz),
         seesCounts(unit) ? { usesApp: a.usesApp, uses: a.uses.length, personal: a.uses.filter((u) => u.personalData).length } : undefined),
     ),
   );
+  const shown = pageOf(lines, page, CENSUS_VERSIONS);
+  const silent = pageOf(outstanding.map((u) => unitName(ctx.policy, u)), page, CENSUS_SILENT);
+  const pages = Math.max(shown.pages, silent.pages);
+  if (page > pages) return refused('invalid_input', m.lists.pastLastPage(pages, `census status ${c.id} --page ${pages}`));
+  const more = (left: number) => (left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`census status ${c.id} --page ${page + 1}`)) } } : {});
   return {
     ok: true,
     effects: [],
@@ -101,12 +111,18 @@ function status(id: string, ctx: CommandContext): CommandResult {
     },
     reply: reply('info', [
       { type: 'heading', text: m.census.statusTitle(c.id, appById(ctx.policy, c.app)?.name ?? c.app, c.due) },
-      { type: 'text', text: m.census.answered(answered.map((u) => unitName(ctx.policy, u))) },
-      ...(lines.length ? [{ type: 'list' as const, items: lines }] : []),
-      { type: 'text', text: outstanding.length ? m.census.outstanding(outstanding.map((u) => unitName(ctx.policy, u))) : m.census.allAnswered },
+      { type: 'text', text: m.lists.unitsAnswered(answered.length, c.units.length) },
+      ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+      ...(shown.shown.length || shown.left ? [{ type: 'list' as const, items: shown.shown, ...more(shown.left) }] : []),
+      ...(silent.shown.length || silent.left ? [{ type: 'text' as const, text: m.lists.notYetAnswered(outstanding.length) }, { type: 'list' as const, items: silent.shown, ...more(silent.left) }]
+      : page === 1 ? [{ type: 'text' as const, text: m.census.allAnswered }] : []),
     ]),
   };
 }
+
+/** What `census status` shows at a time: versions, then the units still silent. */
+const CENSUS_VERSIONS: ListBudget = { items: 30, chars: 3_000 };
+const CENSUS_SILENT: ListBudget = { items: 20, chars: 1_200 };
 
 /** Uses a census form offers; an answer holds at most this many, from the keyboard too (a form shows them all for a correction). */
 export const CENSUS_USE_SLOTS = 5;

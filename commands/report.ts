@@ -6,11 +6,12 @@ import { policyIndex } from '../src/core/policy-index.ts';
 import type { Rule } from '../src/core/policy.ts';
 import { isExpired, isInForce } from '../src/core/decide.ts';
 import { lastValidDate } from '../src/core/explain.ts';
+import { localDate } from '../src/core/time.ts';
 import type { Command } from './command.ts';
 import type { CommandContext, CommandResult } from './context.ts';
 import { inputFields, validate } from './inputs.ts';
 import { describeRefusal, refused } from './refusals.ts';
-import { reply, type Block } from './reply.ts';
+import { pageNumber, pageOf, reply, type Block, type ListBudget } from './reply.ts';
 import { displayName, localTime, unitName } from './request-card.ts';
 import { toCsv } from './csv.ts';
 
@@ -19,22 +20,32 @@ const visibleTo = (ctx: CommandContext) => (unit: string) => hasRole(ctx.person,
 
 export const report: Command = {
   name: 'report',
-  flags: { format: 'string' },
+  flags: { format: 'string', page: 'string' },
   approversOnly: true,
   run({ words, flags }, ctx) {
     const m = ctx.m;
     const input = validate(z.object({ format: inputFields(ctx.policy, m).format }), flags);
     if (!input.ok) return refused(input.code, ...describeRefusal(input, m, { command: 'report' }));
+    const page = pageNumber(flags.page);
+    if (page === undefined) return refused('invalid_input', m.lists.badPage(String(flags.page)));
     const [kind, ruleId, ...rest] = words;
     if (rest.length) return refused('unexpected_text', m.errors.unexpectedText('report', rest.join(' ')));
-    if (kind === 'compliance') return compliance(ruleId, input.value.format, ctx);
-    if (kind === 'exceptions' && !ruleId) return exceptions(input.value.format, ctx);
-    if (kind === 'census' && ruleId) return censusReport(ruleId.toUpperCase(), input.value.format, ctx);
+    const format = input.value.format;
+    if (kind === 'compliance') return compliance(ruleId, format, page, ctx);
+    if (kind === 'exceptions' && !ruleId) return exceptions(format, page, ctx);
+    if (kind === 'census' && ruleId) return censusReport(ruleId.toUpperCase(), format, page, ctx);
     return refused('bad_report_kind', m.errors.badReportKind(words.join(' ')));
   },
 };
 
-function compliance(ruleId: string | undefined, format: 'text' | 'csv', ctx: CommandContext): CommandResult {
+/** A compliance report's three lists share one message: per-unit counts first, then names. */
+const UNITS: ListBudget = { items: 10, chars: 800 };
+const NAMES: ListBudget = { items: 40, chars: 2_400 };
+const EXCEPTED: ListBudget = { items: 10, chars: 800 };
+
+const pastLast = (m: CommandContext['m'], pages: number, command: string) => refused('invalid_input', m.lists.pastLastPage(pages, `${command} --page ${pages}`));
+
+function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: number, ctx: CommandContext): CommandResult {
   const m = ctx.m;
   const tz = ctx.policy.organization.timezone;
   const now = ctx.now();
@@ -49,6 +60,7 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', ctx: Com
   if (!rules.length) return { ok: true, reply: reply('info', [{ type: 'text', text: m.report.noDeadlineRules }]), effects: [] };
   const visible = visibleTo(ctx);
   const attestations = ctx.store.list('attestations');
+  const attested = new Map(attestations.map((a) => [`${a.rule}\n${a.person}`, a]));
   const exceptions = ctx.store.list('requests').filter((r) => r.status === 'approved' && !isExpired(r, now));
   const rows = rules.flatMap((rule) => {
     const subjects = new Map(peopleWithin(ctx.policy, rule.unit).filter((p) => visible(p.unit)).map((p) => [p.id, p]));
@@ -56,53 +68,133 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', ctx: Com
       const p = resolvePerson(ctx.policy, a.person);
       if (a.rule === rule.id && !subjects.has(p.id) && visible(p.unit)) subjects.set(p.id, p);
     }
+    const excepted = new Map<string, string>();
+    for (const x of exceptions) if (x.rules.includes(rule.id)) excepted.set(x.person, x.id);
     return [...subjects.values()].map((p) => {
-      const a = attestations.find((x) => x.rule === rule.id && x.person === p.id);
-      const x = exceptions.find((r) => r.rules.includes(rule.id) && (r.person === p.id || r.person === p.slack || r.person === p.teams));
-      return { rule: rule.id, person: p.id, name: p.name, unit: p.unit, attested: a ? 'yes' : 'no', attested_at: a?.at ?? '', statement: a?.statement ?? '', exception: x?.id ?? '' };
+      const a = attested.get(`${rule.id}\n${p.id}`);
+      const x = excepted.get(p.id) ?? (p.slack ? excepted.get(p.slack) : undefined) ?? (p.teams ? excepted.get(p.teams) : undefined);
+      return {
+        rule: rule.id, person: p.id, name: p.name, unit: p.unit, attested: a ? 'yes' : 'no',
+        attested_on: a ? localDate(new Date(a.at), tz) : '', attested_at: a?.at ?? '', statement: a?.statement ?? '', exception: x ?? '',
+      };
     });
   });
-  if (format === 'csv') return csvResult('compliance.csv', rows, ctx);
-  const blocks: Block[] = rules.flatMap((rule) => {
-    const mine = rows.filter((r) => r.rule === rule.id);
-    const missing = mine.filter((r) => r.attested === 'no' && !r.exception).map((r) => r.name);
-    const excepted = mine.filter((r) => r.attested === 'no' && r.exception).map((r) => `${r.name} (${r.exception})`);
-    return [
-      { type: 'heading', text: m.report.complianceTitle(rule.id) },
-      { type: 'text', text: m.report.counts(mine.filter((r) => r.attested === 'yes').length, mine.length) },
-      { type: 'text', text: missing.length ? m.report.overdue(missing) : m.report.allAttested },
-      ...(excepted.length ? [{ type: 'text' as const, text: m.report.excepted(excepted) }] : []),
-    ] satisfies Block[];
-  });
-  return { ok: true, reply: reply('info', blocks), effects: [], data: rows };
+  if (format === 'csv') return csvResult('compliance.csv', rows, ['rule', 'person', 'name', 'unit', 'attested', 'attested_on', 'attested_at', 'statement', 'exception']);
+  const byRule = groupBy(rows, (r) => r.rule);
+  const reply_ = rules.length > 1 ? complianceOfRules(rules, byRule, page, ctx) : complianceOfRule(rules[0]!, byRule.get(rules[0]!.id) ?? [], page, ctx);
+  return 'ok' in reply_ ? reply_ : { ok: true, reply: reply('info', reply_.blocks), effects: [], data: rows };
 }
 
-function exceptions(format: 'text' | 'csv', ctx: CommandContext): CommandResult {
+type Row = { rule: string; name: string; unit: string; attested: string; exception: string };
+const isMissing = (r: Row) => r.attested === 'no' && !r.exception;
+const isExcepted = (r: Row) => r.attested === 'no' && !!r.exception;
+
+/** Several rules: one line of counts per rule; the names are in each rule's own report. */
+function complianceOfRules(rules: Rule[], byRule: Map<string, Row[]>, page: number, ctx: CommandContext): { blocks: Block[] } | CommandResult {
+  const m = ctx.m;
+  const lines = rules.map((rule) => {
+    const mine = byRule.get(rule.id) ?? [];
+    return m.lists.ruleCounts(rule.id, mine.filter((r) => r.attested === 'yes').length, mine.length, mine.filter(isMissing).length, mine.filter(isExcepted).length);
+  });
+  const { shown, left, pages } = pageOf(lines, page);
+  if (page > pages) return pastLast(m, pages, 'report compliance');
+  return {
+    blocks: [
+      { type: 'heading', text: m.lists.rulesWithDeadlines },
+      ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+      { type: 'list', items: shown, ...moreOf(left, m.lists.nextPageOrCsv(`report compliance --page ${page + 1}`, 'report compliance --format csv'), m) },
+      { type: 'note', text: m.lists.namesOfOneRule('report compliance <rule-id>') },
+    ],
+  };
+}
+
+/** One rule: how many have attested, then per unit (most missing first), then who has not, by name. */
+function complianceOfRule(rule: Rule, rows: Row[], page: number, ctx: CommandContext): { blocks: Block[] } | CommandResult {
+  const m = ctx.m;
+  const order = new Map(ctx.policy.units.map((u, i) => [u.id, i]));
+  const units = [...groupBy(rows, (r) => r.unit)]
+    .map(([unit, mine]) => ({ unit, attested: mine.filter((r) => r.attested === 'yes').length, total: mine.length, missing: mine.filter(isMissing).length }))
+    .sort((a, b) => b.missing - a.missing || (order.get(a.unit) ?? Infinity) - (order.get(b.unit) ?? Infinity));
+  const missing = rows.filter(isMissing).map((r) => r.name);
+  const excepted = rows.filter(isExcepted).map((r) => `${r.name} (${r.exception})`);
+  const unitPage = pageOf(units.length > 1 ? units.map((u) => m.lists.unitCounts(unitName(ctx.policy, u.unit), u.attested, u.total)) : [], page, UNITS);
+  const namePage = pageOf(missing, page, NAMES);
+  const exceptedPage = pageOf(excepted, page, EXCEPTED);
+  const pages = Math.max(unitPage.pages, namePage.pages, exceptedPage.pages);
+  const command = `report compliance ${rule.id}`;
+  if (page > pages) return pastLast(m, pages, command);
+  const more = (left: number) => moreOf(left, m.lists.nextPageOrCsv(`${command} --page ${page + 1}`, `${command} --format csv`), m);
+  const section = (label: string, p: { shown: string[]; left: number }): Block[] => (p.shown.length || p.left ? [{ type: 'text', text: label }, { type: 'list', items: p.shown, ...more(p.left) }] : []);
+  return {
+    blocks: [
+      { type: 'heading', text: m.report.complianceTitle(rule.id) },
+      { type: 'text', text: m.report.counts(rows.filter((r) => r.attested === 'yes').length, rows.length) },
+      ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+      ...section(m.lists.byUnit, unitPage),
+      ...(missing.length ? section(m.lists.notYet(missing.length), namePage) : page === 1 ? [{ type: 'text' as const, text: m.report.allAttested }] : []),
+      ...section(m.lists.excepted(excepted.length), exceptedPage),
+    ],
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+const moreOf = (left: number, how: string, m: CommandContext['m']) => (left ? { more: { count: left, hint: m.lists.more(how) } } : {});
+
+/** Exceptions granted (as text), and in the CSV every decided request, denied ones included, with local dates beside ISO instants. */
+function exceptions(format: 'text' | 'csv', page: number, ctx: CommandContext): CommandResult {
   const m = ctx.m;
   const visible = visibleTo(ctx);
   const now = ctx.now();
   const tz = ctx.policy.organization.timezone;
+  const on = (iso: string | undefined) => (iso ? localDate(new Date(iso), tz) : '');
   // An approved exception past its expiry is reported as expired, whether or not the scheduler has marked it yet.
-  const granted = ctx.store
+  const decided = ctx.store
     .list('requests')
-    .filter((r) => r.status !== 'denied' && r.expiresAt && visible(r.unit))
+    .filter((r) => (r.status === 'denied' || r.expiresAt) && visible(r.unit))
     .map((r) => (r.status === 'approved' && isExpired(r, now) ? { ...r, status: 'expired' as const } : r));
-  const rows = granted.map((r) => ({
-    id: r.id, person: r.person, name: resolvePerson(ctx.policy, r.person).name, unit: r.unit, app: r.app, purpose: r.purpose, device: r.device,
-    days: r.days, reason: r.reason, status: r.status, decided_by: r.decidedBy ?? '', decided_at: r.decidedAt ?? '', decision_reason: r.decisionReason ?? '',
-    expires_at: r.expiresAt ?? '', ended_by: r.endedBy ?? '', ended_at: r.endedAt ?? '',
-  }));
-  if (format === 'csv') return csvResult('exceptions.csv', rows, ctx);
+  if (format === 'csv') {
+    const rows = decided.map((r) => ({
+      id: r.id, person: r.person, name: resolvePerson(ctx.policy, r.person).name, unit: r.unit, app: r.app, purpose: r.purpose, device: r.device,
+      days: r.days, reason: r.reason, status: r.status, requested_on: on(r.requestedAt), requested_at: r.requestedAt,
+      decided_by: r.decidedBy ?? '', decided_on: on(r.decidedAt), decided_at: r.decidedAt ?? '', decision_reason: r.decisionReason ?? '',
+      // The last day it counts, as every message says ("until the end of 28 February"); the instant it stops beside it.
+      expires_on: r.expiresAt ? lastValidDate(r.expiresAt, tz) : '', expires_at: r.expiresAt ?? '',
+      ended_by: r.endedBy ?? '', ended_on: on(r.endedAt), ended_at: r.endedAt ?? '',
+    }));
+    return csvResult('exceptions.csv', rows, EXCEPTION_COLUMNS);
+  }
+  const granted = decided.filter((r) => r.status !== 'denied');
   const items = granted.map((r) => m.report.exceptionLine(r.id, resolvePerson(ctx.policy, r.person).name, appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.status, lastValidDate(r.expiresAt!, tz)));
-  const blocks: Block[] = [{ type: 'heading', text: m.report.exceptionsTitle }, items.length ? { type: 'list', items } : { type: 'text', text: m.report.noExceptions }];
-  return { ok: true, reply: reply('info', blocks), effects: [], data: rows };
+  const { shown, left, pages } = pageOf(items, page);
+  if (page > pages) return pastLast(m, pages, 'report exceptions');
+  const blocks: Block[] = [
+    { type: 'heading', text: m.report.exceptionsTitle },
+    ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+    items.length ? { type: 'list', items: shown, ...moreOf(left, m.lists.nextPageOrCsv(`report exceptions --page ${page + 1}`, 'report exceptions --format csv'), m) } : { type: 'text', text: m.report.noExceptions },
+  ];
+  return { ok: true, reply: reply('info', blocks), effects: [], data: granted };
 }
+
+const EXCEPTION_COLUMNS = [
+  'id', 'person', 'name', 'unit', 'app', 'purpose', 'device', 'days', 'reason', 'status', 'requested_on', 'requested_at',
+  'decided_by', 'decided_on', 'decided_at', 'decision_reason', 'expires_on', 'expires_at', 'ended_by', 'ended_on', 'ended_at',
+];
 
 /**
  * The survey's answer: uses, how many handle personal data, by unit (its latest version counts); one
  * CSV row per use of every version, with who gave it, when, and whether it is the one that counts.
  */
-function censusReport(id: string, format: 'text' | 'csv', ctx: CommandContext): CommandResult {
+function censusReport(id: string, format: 'text' | 'csv', page: number, ctx: CommandContext): CommandResult {
   const m = ctx.m;
   const census = ctx.store.get('censuses', id);
   if (!census) return refused('unknown_census', m.errors.unknownCensus(id));
@@ -122,16 +214,26 @@ function censusReport(id: string, format: 'text' | 'csv', ctx: CommandContext): 
     m.census.unitLine(unitName(ctx.policy, u.unit), u.usesApp, u.uses, u.personalData),
     ...(u.versions.length > 1 ? [...u.versions].reverse().map((v) => m.census.version(unitName(ctx.policy, u.unit), v.revision, displayName(ctx.policy, v.answeredBy), localTime(v.answeredAt, tz), { usesApp: v.usesApp, uses: v.uses, personal: v.personalData })) : []),
   ]);
+  const units = pageOf(items, page, CENSUS_UNITS);
+  const silent = pageOf(r.silent.map((u) => unitName(ctx.policy, u)), page, CENSUS_SILENT);
+  const pages = Math.max(units.pages, silent.pages);
+  const command = `report census ${id}`;
+  if (page > pages) return pastLast(m, pages, command);
   const blocks: Block[] = [
     { type: 'heading', text: m.census.rollupTitle(id, appById(ctx.policy, census.app)?.name ?? census.app) },
     { type: 'text', text: m.census.totals(r.uses, r.personalData, r.percent) },
-    { type: 'list', items },
-    ...(r.silent.length ? [{ type: 'text' as const, text: m.census.silent(r.silent.map((u) => unitName(ctx.policy, u))) }] : []),
+    ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+    ...(units.shown.length || units.left ? [{ type: 'list' as const, items: units.shown, ...moreOf(units.left, m.lists.nextPageOrCsv(`${command} --page ${page + 1}`, `${command} --format csv`), m) }] : []),
+    ...(silent.shown.length || silent.left ? [{ type: 'text' as const, text: m.lists.silent(r.silent.length) }, { type: 'list' as const, items: silent.shown, ...moreOf(silent.left, m.lists.nextPage(`${command} --page ${page + 1}`), m) }] : []),
   ];
   return { ok: true, reply: reply('info', blocks), effects: [], data: r };
 }
 
-function csvResult(name: string, rows: Record<string, unknown>[], ctx: CommandContext): CommandResult {
-  const content = toCsv(rows, rows[0] ? Object.keys(rows[0]) : ['id']);
+/** The unit lines of a census report and its silent units share one message. */
+const CENSUS_UNITS: ListBudget = { items: 30, chars: 3_000 };
+const CENSUS_SILENT: ListBudget = { items: 20, chars: 1_200 };
+
+function csvResult(name: string, rows: Record<string, unknown>[], columns: string[]): CommandResult {
+  const content = toCsv(rows, columns);
   return { ok: true, reply: reply('info', [{ type: 'file', name, mime: 'text/csv', content }]), effects: [], data: rows };
 }

@@ -4,23 +4,26 @@ import { isExpired } from '../src/core/decide.ts';
 import { lastValidDate } from '../src/core/explain.ts';
 import type { Command } from './command.ts';
 import { refused } from './refusals.ts';
-import { reply, type Block } from './reply.ts';
+import { pageNumber, pageOf, reply, type Block, type ListBudget } from './reply.ts';
 
-const SHOWN = 20;
+/** Two lists share one message: each gets half of what a message holds. `status --page N` turns both. */
+const HALF: ListBudget = { items: 20, chars: 2_000 };
 
 export const status: Command = {
   name: 'status',
-  flags: {},
-  run({ words }, ctx) {
+  flags: { page: 'string' },
+  run({ words, flags }, ctx) {
     const m = ctx.m;
     if (words.length) return refused('unexpected_text', m.errors.unexpectedText('status', words.join(' ')));
+    const page = pageNumber(flags.page);
+    if (page === undefined) return refused('invalid_input', m.lists.badPage(String(flags.page)));
     const now = ctx.now();
     const tz = ctx.policy.organization.timezone;
     const requests = ctx.store
       .listByPerson('requests', ctx.person.id)
       .map((r) => (r.status === 'approved' && isExpired(r, now) ? { ...r, status: 'expired' as const } : r))
       .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
-    const lines = requests.slice(0, SHOWN).map((r) => {
+    const lines = requests.map((r) => {
       const line = m.status.requestLine(r.id, appById(ctx.policy, r.app)?.name ?? r.app, r.status, r.purpose);
       return r.status === 'approved' && r.expiresAt ? `${line} · ${m.status.until(lastValidDate(r.expiresAt, tz))}` : line;
     });
@@ -30,9 +33,18 @@ export const status: Command = {
         .filter((r) => r.deadline)
         .map((r) => m.status.deadlineLine(app.name, r.id, r.deadline!, attested.has(r.id))),
     );
+    const mine = pageOf(lines, page, HALF);
+    const due = pageOf([...new Set(deadlines)], page, HALF);
+    const pages = Math.max(mine.pages, due.pages);
+    if (page > pages) return refused('invalid_input', m.lists.pastLastPage(pages, `status --page ${pages}`));
+    const more = (left: number) => (left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`status --page ${page + 1}`)) } } : {});
     const blocks: Block[] = [{ type: 'heading', text: m.status.title }];
-    blocks.push(lines.length ? { type: 'list', items: lines } : { type: 'text', text: m.status.noRequests });
-    blocks.push(deadlines.length ? { type: 'list', items: [...new Set(deadlines)] } : { type: 'text', text: m.status.noDeadlines });
+    if (pages > 1) blocks.push({ type: 'note', text: m.lists.page(page, pages) });
+    // On a later page, a list already shown in full is left out.
+    if (mine.shown.length || mine.left) blocks.push({ type: 'list', items: mine.shown, ...more(mine.left) });
+    else if (page === 1) blocks.push({ type: 'text', text: m.status.noRequests });
+    if (due.shown.length || due.left) blocks.push({ type: 'list', items: due.shown, ...more(due.left) });
+    else if (page === 1) blocks.push({ type: 'text', text: m.status.noDeadlines });
     return { ok: true, reply: reply('info', blocks), effects: [], data: { requests, attested: [...attested] } };
   },
 };

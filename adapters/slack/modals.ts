@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { RequestForm } from '../../commands/request.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
-import { DEVICE_CLASSES } from '../../src/core/policy.ts';
+import { DEVICE_CLASSES, vocabulary, type Policy } from '../../src/core/policy.ts';
 import type { types } from '@slack/bolt';
 import { fit } from './mrkdwn.ts';
 
@@ -15,15 +16,49 @@ export function modal(callbackId: string, metadata: Record<string, string>, titl
 }
 const option = (value: string, text: string): types.PlainTextOption => ({ text: plain(text), value });
 
+/** Slack's limits for a static_select: 100 options, option text 75 characters, value 150. */
+export const SELECT = { options: 100, text: 75, value: 150, hint: 2000 };
+
+/**
+ * A purpose as an option's value: the id itself when it fits Slack's 150 characters, else `#` and a
+ * hash of it (no purpose id starts with `#`), mapped back on submit by `submittedPurpose`.
+ */
+export const purposeValue = (purpose: string) =>
+  purpose.length <= SELECT.value ? purpose : `#${createHash('sha256').update(purpose).digest('base64url').slice(0, 32)}`;
+
+/** The purpose a request form sent: the option's purpose (a hashed value mapped back), or what was typed. */
+export function submittedPurpose(values: StateValues, policy: Policy): string | undefined {
+  const value = submitted(values, 'purpose');
+  if (!value?.startsWith('#')) return value;
+  return vocabulary(policy).purposes.find((p) => purposeValue(p) === value) ?? value;
+}
+
+/**
+ * The purpose field: a dropdown of the purposes the rule allows, or, past Slack's 100 options, a text
+ * field whose hint names as many of them as it holds (the command layer checks what is typed).
+ */
+function purposeInput(form: RequestForm, m: Messages): types.InputBlock {
+  if (form.purposes.length <= SELECT.options) {
+    const options = form.purposes.map((p) => option(purposeValue(p), p));
+    return {
+      type: 'input', block_id: 'purpose', label: plain(m.form.purpose),
+      element: { type: 'static_select', action_id: 'value', options, ...(options.length === 1 ? { initial_option: options[0] } : {}) },
+    };
+  }
+  const command = `policy ${form.rules[0] ?? ''}`.trim();
+  let shown = form.purposes.length;
+  while (shown > 0 && Array.from(m.lists.purposeHint(form.purposes.slice(0, shown), form.purposes.length - shown, command)).length > SELECT.hint) shown--;
+  return {
+    type: 'input', block_id: 'purpose', label: plain(m.form.purpose), hint: plain(m.lists.purposeHint(form.purposes.slice(0, shown), form.purposes.length - shown, command), SELECT.hint),
+    element: { type: 'plain_text_input', action_id: 'value', max_length: 3000 },
+  };
+}
+
 /** The request form: only the purposes the rule allows, days defaulted and capped by the rule. */
 export function requestModal(form: RequestForm, m: Messages): types.ModalView {
-  const purposes = form.purposes.map((p) => option(p, p));
   return modal(REQUEST_VIEW, { app: form.app }, m.form.requestTitle, m.form.send, m, [
     { type: 'section', text: plain(m.form.intro(form.appName, form.rules.join(', ')), 3000) },
-    {
-      type: 'input', block_id: 'purpose', label: plain(m.form.purpose),
-      element: { type: 'static_select', action_id: 'value', options: purposes, ...(purposes.length === 1 ? { initial_option: purposes[0] } : {}) },
-    },
+    purposeInput(form, m),
     {
       type: 'input', block_id: 'device', label: plain(m.form.device),
       element: { type: 'static_select', action_id: 'value', options: DEVICE_CLASSES.map((d) => option(d, m.device(d))), initial_option: option(form.device, m.device(form.device)) },

@@ -25,8 +25,14 @@ export function escapeCode(text: string): string {
 
 const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
 
-/** Cut to Slack's limit for a field, on a character (not a UTF-16 half) boundary, marking the cut. */
+/**
+ * Cut to Slack's limit for a field, marking the cut: after the last whole word or line that fits (a
+ * word of text without spaces, as Japanese is, ends at any character), never inside a UTF-16 pair.
+ */
 export function fit(text: string, max: number): string {
   const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+  if (chars.length <= max) return text;
+  const head = chars.slice(0, max - 1).join('');
+  const space = head.search(/\s\S*$/);
+  return `${space > 0 && space >= head.length * 0.6 ? head.slice(0, space).trimEnd() : head}…`;
 }

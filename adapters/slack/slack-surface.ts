@@ -14,7 +14,7 @@ import type { Surface } from '../../src/http-app.ts';
 import { bareRequestApp } from './bare-request.ts';
 import { CENSUS_VIEW, censusModal, submittedCensus } from './census-modal.ts';
 import { deliveryClient, slackDeliverer } from './deliver.ts';
-import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted } from './modals.ts';
+import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted, submittedPurpose } from './modals.ts';
 import { renderBlocks } from './render.ts';
 import { createMembership, homeOf } from './workspace.ts';
 import { guardWorkspace, type Refusal } from './workspace-guard.ts';
@@ -147,14 +147,17 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     }, (text) => tellPrivately(respond, text));
   });
 
-  /** A form's work happens before its ack (errors go back in the ack), so a fault is answered in the form itself. */
-  const submitGuarded = async (user: string, ack: (r: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>, work: () => Promise<CommandResult>) => {
+  /**
+   * A form's work happens before its ack (errors go back in the ack), so a fault is answered in the form
+   * itself, on `field`: a block the form has (Slack shows only a generic error, and loses the reference, for any other).
+   */
+  const submitGuarded = async (user: string, ack: (r: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>, work: () => Promise<CommandResult>, field = 'reason') => {
     try {
       return await work();
     } catch (e) {
       const ref = randomUUID().slice(0, 8);
       options.log(`slack: fault ${ref} for ${user}: ${(e as Error).stack ?? e}`);
-      await ack({ response_action: 'errors', errors: { reason: bot.contextFor(user, 'slack').m.errors.fault(ref).slice(0, 150) } });
+      await ack({ response_action: 'errors', errors: { [field]: bot.contextFor(user, 'slack').m.errors.fault(ref).slice(0, 150) } });
       return undefined;
     }
   };
@@ -164,7 +167,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     const { app: appId } = JSON.parse(view.private_metadata || '{}') as { app?: string };
     const values = view.state.values;
     const ctx = ctxFor(user, `slack:view:${view.id}:${view.hash}`);
-    const result = await submitGuarded(user, (r) => ack(r), () => fileRequest({ app: appId ?? '', purpose: submitted(values, 'purpose'), device: submitted(values, 'device'), days: submitted(values, 'days'), reason: submitted(values, 'reason') }, ctx));
+    const result = await submitGuarded(user, (r) => ack(r), () => fileRequest({ app: appId ?? '', purpose: submittedPurpose(values, bot.policy), device: submitted(values, 'device'), days: submitted(values, 'days'), reason: submitted(values, 'reason') }, ctx));
     if (!result) return;
     if (!result.ok) return void (await ack({ response_action: 'errors', errors: { [fieldBlock(result.field)]: errorText(result) } }));
     await ack();
@@ -179,7 +182,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     const user = body.user.id;
     const { census: id, unit } = JSON.parse(view.private_metadata || '{}') as { census?: string; unit?: string };
     const ctx = ctxFor(user, `slack:view:${view.id}:${view.hash}`);
-    const result = await submitGuarded(user, (r) => ack(r), () => submitCensusAnswer(id ?? '', unit, submittedCensus(view.state.values), ctx));
+    const result = await submitGuarded(user, (r) => ack(r), () => submitCensusAnswer(id ?? '', unit, submittedCensus(view.state.values), ctx), CENSUS_FAULT_BLOCK);
     if (!result) return;
     if (!result.ok) {
       const errors = result.fields ?? { [result.field && result.field !== 'unit' ? result.field : 'uses_app']: errorText(result) };
@@ -279,4 +282,6 @@ function tellPrivately(respond: Respond, what: CommandResult | string) {
 
 const FORM_BLOCKS = new Set(['purpose', 'device', 'days', 'reason']);
 const fieldBlock = (field: string | undefined) => (field && FORM_BLOCKS.has(field) ? field : 'reason');
+/** The census form's first question: always there, so a fault reported on it is shown with its reference. */
+const CENSUS_FAULT_BLOCK = 'uses_app';
 const errorText = (r: CommandResult) => renderBlocks(r.reply).text.slice(0, 150);

@@ -1,10 +1,20 @@
 import type { Block, Button, Reply, Tone } from '../../commands/reply.ts';
-import { replyText } from '../../commands/reply.ts';
+import { moreLine, replyText, shrinkToFit } from '../../commands/reply.ts';
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string; body: unknown[] };
 
 /** Teams renders Adaptive Cards up to 1.5. */
 export const CARD_VERSION = '1.5';
+
+/**
+ * Teams refuses a message over about 28 KB (`MessageSizeTooBig`), measured in UTF-16: two bytes a
+ * character of the activity's JSON, card included. A card stays within 24 KB, leaving the rest for
+ * the activity around it (addresses, ids, the attachment's envelope).
+ */
+export const MAX_CARD_BYTES = 24 * 1024;
+export const utf16Bytes = (value: unknown) => JSON.stringify(value).length * 2;
+/** The plain-text fallback: whole lines, at most this many characters. */
+const FALLBACK_CHARS = 2000;
 
 const COLOURS: Record<Tone, string> = { ok: 'Good', warn: 'Warning', stop: 'Attention', info: 'Default', error: 'Attention' };
 const MARKS: Record<Tone, string> = { ok: '✅', warn: '⚠️', stop: '⛔', info: 'ℹ️', error: '✖' };
@@ -21,6 +31,9 @@ export function escapeCardText(text: string): string {
     .replace(/\{(?=\{)/g, '{\u2060');
 }
 
+/** How much of a file a card shows, in characters. */
+const FILE_CHARS = 6_000;
+
 const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text: escapeCardText(text), wrap: true, ...extra });
 
 export interface CardOptions {
@@ -30,19 +43,40 @@ export interface CardOptions {
   refresh?: { verb: string; data: Record<string, unknown>; userIds: string[] };
 }
 
-/** A neutral Reply as an Adaptive Card, with its plain text as the fallback. */
+/**
+ * A neutral Reply as an Adaptive Card, with its plain text as the fallback, within Teams' size limit:
+ * a list that does not fit loses whole items from its end, counted in its "N more" line.
+ */
 export function renderCard(reply: Reply, options: CardOptions = {}): AdaptiveCard {
+  const fitted = shrinkToFit(reply, (r) => utf16Bytes(build(r, options)) <= MAX_CARD_BYTES);
+  const card = build(fitted, options);
+  // What no list can be shortened for (a very long text): body elements from the end give way to a "…".
+  while (utf16Bytes(card) > MAX_CARD_BYTES && card.body.length > 1) card.body.splice(-2, 2, textBlock('…'));
+  return card;
+}
+
+function build(reply: Reply, options: CardOptions): AdaptiveCard {
   const body = reply.blocks.flatMap((b, i) => renderBlock(b, i === 0 ? reply.tone : undefined));
   const buttons = reply.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []));
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: CARD_VERSION,
-    fallbackText: replyText(reply).slice(0, 2000),
+    fallbackText: wholeLines(replyText(reply), FALLBACK_CHARS),
     body,
     ...(buttons.length ? { actions: buttons.map((b) => renderButton(b, options)) } : {}),
     ...(options.refresh ? { refresh: { action: { type: 'Action.Execute', verb: options.refresh.verb, data: options.refresh.data }, userIds: options.refresh.userIds.slice(0, 60) } } : {}),
   };
+}
+
+/** The first whole lines of a text within `max` characters (a first line longer than that, cut after a word). */
+function wholeLines(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf('\n', max - 2);
+  if (cut > 0) return `${text.slice(0, cut)}\n…`;
+  const space = text.lastIndexOf(' ', max - 1);
+  const at = space > max / 2 ? space : /[\uD800-\uDBFF]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${text.slice(0, at)}…`;
 }
 
 function renderBlock(b: Block, tone: Tone | undefined): unknown[] {
@@ -54,13 +88,18 @@ function renderBlock(b: Block, tone: Tone | undefined): unknown[] {
     case 'note':
       return [textBlock(b.text, { isSubtle: true, size: 'Small' })];
     case 'list':
-      return b.items.map((item) => textBlock(`• ${item}`, { spacing: 'Small' }));
+      return [...b.items.map((item) => textBlock(`• ${item}`, { spacing: 'Small' })), ...(b.more ? [textBlock(moreLine(b.more), { isSubtle: true, size: 'Small' })] : [])];
     case 'fields':
       return [{ type: 'FactSet', facts: b.fields.map((f) => ({ title: f.label, value: escapeCardText(f.value) })) }];
     case 'actions':
       return [];
-    case 'file':
-      return [textBlock(b.content.slice(0, 20_000), { fontType: 'Monospace', size: 'Small' })];
+    case 'file': {
+      // A bot cannot hand a file over in Teams without a consent card: the header and the first whole rows are shown.
+      const rows = b.content.trimEnd().split('\n');
+      const shown = wholeLines(b.content.trimEnd(), FILE_CHARS);
+      const shownRows = shown.split('\n').filter((l) => l !== '…').length - 1;
+      return [textBlock(shown, { fontType: 'Monospace', size: 'Small' }), ...(shownRows < rows.length - 1 ? [textBlock(`${b.name} · ${shownRows}/${rows.length - 1}`, { isSubtle: true, size: 'Small' })] : [])];
+    }
   }
 }
 

@@ -88,12 +88,15 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
   };
 
   const onCardAction = async (context: TurnContext, person: string): Promise<InvokeBody> => {
-    const action = (context.activity.value as { action?: { verb?: string; data?: { value?: string; reason?: string } } })?.action;
+    const action = (context.activity.value as { action?: { verb?: string; data?: { value?: string; reason?: unknown } } })?.action;
     const id = String(action?.data?.value ?? '');
     const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:invoke:${context.activity.id}` };
     const cardFor = () => approvalCard(bot, id, { person, mayDecide: !refusalFor('approve', id, ctx) });
     if (action?.verb === 'request.approve' || action?.verb === 'request.deny') {
-      const result = await applyTransition(action.verb === 'request.approve' ? 'approve' : 'deny', id, action.data?.reason, ctx);
+      // Our card's Input.Text always sends text; anything else is a crafted invoke, refused plainly and changing nothing.
+      const reason = action.data?.reason;
+      if (reason !== undefined && reason !== null && typeof reason !== 'string') return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.teams.reasonNotText };
+      const result = await applyTransition(action.verb === 'request.approve' ? 'approve' : 'deny', id, reason ?? undefined, ctx);
       if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
       await bot.drain();
     } else if (action?.verb === 'census.open' || action?.verb === 'census.answer') {

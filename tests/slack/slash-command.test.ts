@@ -62,8 +62,8 @@ describe('reports as files', () => {
     const complete = s.fake.of('files.completeUploadExternal')[0]!;
     expect(complete.body.channel_id).toBe('D-U0ADMIN');
     const csv = [...s.fake.uploads.values()][0]!;
-    expect(csv.split('\n')[0]).toBe('rule,person,name,unit,attested,attested_at,statement,exception');
-    expect(csv).toMatch(/demo-tiktok,pierre,Pierre Martin,demo\/comms,yes,/);
+    expect(csv.split('\n')[0]).toBe('rule,person,name,unit,attested,attested_on,attested_at,statement,exception');
+    expect(csv).toMatch(/demo-tiktok,pierre,Pierre Martin,demo\/comms,yes,2026-11-22,2026-11-22T09:00:00\.000Z,/);
   });
 });
 

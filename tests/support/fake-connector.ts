@@ -11,8 +11,12 @@ export interface ConnectorCall {
   body: Record<string, any>;
 }
 
-/** Teams' limit for a card payload is about 28 KB; a fake that takes anything hides oversized cards. */
-const MAX_CARD_BYTES = 28 * 1024;
+/**
+ * Teams refuses a message over about 28 KB, card included, with 413 `MessageSizeTooBig`; it counts
+ * the activity in UTF-16, two bytes a character of its JSON. A fake that takes anything hides oversized cards.
+ */
+export const MAX_ACTIVITY_BYTES = 28 * 1024;
+export const activityBytes = (activity: unknown) => JSON.stringify(activity).length * 2;
 
 /** Errors the real Bot Connector answers, by status: https://learn.microsoft.com/microsoftteams/platform/bots/build-conversational-capability#status-codes-from-bot-conversational-apis */
 const CONNECTOR_ERRORS: Record<number, { code: string; message: string }> = {
@@ -39,6 +43,8 @@ export async function startFakeConnector() {
   const faults: ConnectorFault[] = [];
   /** Calls answered with an error (or never), kept apart from `calls`, which the connector took. */
   const refused: (ConnectorCall & { status: number | 'hang' })[] = [];
+  /** Messages refused as too big (413 MessageSizeTooBig): the bot should never send one. */
+  const oversized: ConnectorCall[] = [];
   let n = 0;
   const server: Server = createServer((req, res) => {
     let raw = '';
@@ -61,10 +67,16 @@ export async function startFakeConnector() {
         res.end(JSON.stringify({ error: CONNECTOR_ERRORS[fault.status] ?? { code: 'Error', message: `status ${fault.status}` } }));
         return;
       }
-      const tooBig = (body.attachments ?? []).some((a: { content?: unknown }) => JSON.stringify(a.content ?? {}).length > MAX_CARD_BYTES);
-      calls.push({ method: req.method!, conversation: decodeURIComponent(m[1]!), ...(m[2] ? { activity: decodeURIComponent(m[2]) } : {}), headers: req.headers, body });
-      res.writeHead(tooBig ? 413 : 200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(tooBig ? { error: { code: 'MessageSizeTooBig' } } : { id: m[2] && req.method === 'PUT' ? decodeURIComponent(m[2]) : `activity-${++n}` }));
+      const call = { method: req.method!, conversation, ...(m[2] ? { activity: decodeURIComponent(m[2]) } : {}), headers: req.headers, body };
+      if (activityBytes(body) > MAX_ACTIVITY_BYTES) {
+        refused.push({ ...call, status: 413 });
+        oversized.push(call);
+        res.writeHead(413, { 'Content-Type': 'application/json' });
+        return void res.end(JSON.stringify({ error: { code: 'MessageSizeTooBig', message: `The message is ${activityBytes(body)} bytes (UTF-16); the limit is ${MAX_ACTIVITY_BYTES}.` } }));
+      }
+      calls.push(call);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ id: m[2] && req.method === 'PUT' ? decodeURIComponent(m[2]) : `activity-${++n}` }));
     });
   });
   /** Opening a personal chat: Teams needs the tenant and exactly one member, and answers the new conversation's id. */
@@ -86,6 +98,7 @@ export async function startFakeConnector() {
     url,
     calls,
     refused,
+    oversized,
     /** Script failures: `fail({ status: 503, times: 4 })`, `fail({ to: APPROVALS, status: 403, times: 1 })`, `fail({ status: 'hang', times: 1 })`. */
     fail: (fault: ConnectorFault) => void faults.push({ ...fault }),
     to: (conversation: string) => calls.filter((c) => c.conversation === conversation),

@@ -9,7 +9,7 @@ export interface SlackCall {
 }
 
 /** Block Kit limits the real Slack enforces (TESTING.md); a fake that accepts anything hides bugs. */
-function blockKitProblem(body: Record<string, unknown>): string | undefined {
+export function blockKitProblem(body: Record<string, unknown>): string | undefined {
   const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
   const view = parse(body.view) as Record<string, unknown> | undefined;
   const blocks = (parse(body.blocks) ?? view?.blocks) as Record<string, any>[] | undefined;
@@ -25,6 +25,10 @@ function blockKitProblem(body: Record<string, unknown>): string | undefined {
     if (b.type === 'section' && (b.text?.text?.length ?? 0) > 3000) return 'section text over 3000';
     if (b.type === 'section' && (b.fields?.length ?? 0) > 10) return 'over 10 fields';
     for (const f of b.fields ?? []) if (f.text.length > 2000) return 'field over 2000';
+    if (b.type === 'context') {
+      if (b.elements.length > 10) return 'over 10 context elements';
+      for (const e of b.elements) if ((e.text?.length ?? 0) > 3000) return 'context text over 3000';
+    }
     if (b.type === 'actions') {
       if (b.elements.length > 25) return 'over 25 elements';
       for (const e of b.elements) {
@@ -34,9 +38,53 @@ function blockKitProblem(body: Record<string, unknown>): string | undefined {
         ids.add(`a:${e.action_id}`);
       }
     }
+    if (b.type === 'input') {
+      if ((b.label?.text?.length ?? 0) > 2000) return 'input label over 2000';
+      if ((b.hint?.text?.length ?? 0) > 2000) return 'input hint over 2000';
+      const problem = elementProblem(b.element ?? {});
+      if (problem) return `${b.block_id}: ${problem}`;
+    }
   }
   return undefined;
 }
+
+/** An input's element: Slack's limits on select menus, radio buttons and text inputs. */
+function elementProblem(e: Record<string, any>): string | undefined {
+  const options: Record<string, any>[] = e.options ?? [];
+  if (e.type === 'static_select' && options.length > 100) return 'over 100 options';
+  if ((e.type === 'radio_buttons' || e.type === 'checkboxes') && options.length > 10) return 'over 10 options';
+  for (const o of options) {
+    if ((o.text?.text?.length ?? 0) > 75) return 'option text over 75';
+    if (String(o.value ?? '').length > 150) return 'option value over 150';
+  }
+  if ((e.placeholder?.text?.length ?? 0) > 150) return 'placeholder over 150';
+  if (e.type === 'plain_text_input' && ((e.max_length ?? 0) > 3000 || String(e.initial_value ?? '').length > 3000)) return 'text input over 3000';
+  return undefined;
+}
+
+/**
+ * What Slack answers for a message it refuses (chat.postMessage, chat.update, chat.postEphemeral, a
+ * response_url, a slash command's ack): `text` over 40,000 characters is `msg_too_long`; blocks whose
+ * text together passes about 12,000 characters `msg_blocks_too_long` (slackapi/bolt-js#2509); any
+ * other Block Kit limit `invalid_blocks`.
+ */
+export function messageProblem(body: Record<string, unknown>): { error: string; detail: string } | undefined {
+  if (String(body.text ?? '').length > 40_000) return { error: 'msg_too_long', detail: 'text over 40,000 characters' };
+  const detail = blockKitProblem(body);
+  if (detail) return { error: 'invalid_blocks', detail };
+  const blocks = typeof body.blocks === 'string' ? JSON.parse(body.blocks) : body.blocks;
+  const length = textLength(blocks);
+  if (length > 12_000) return { error: 'msg_blocks_too_long', detail: `${length} characters of text in blocks` };
+  return undefined;
+}
+
+function textLength(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + textLength(v), 0);
+  if (!value || typeof value !== 'object') return 0;
+  return Object.entries(value).reduce((n, [k, v]) => n + (k === 'text' && typeof v === 'string' ? v.length : textLength(v)), 0);
+}
+
+const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
 
 /** A user record as users.info and users.list give it (the fields AppWarden reads, and a few more). */
 export interface FakeUser {
@@ -74,6 +122,8 @@ export interface FakeSlackOptions {
  */
 export async function startFakeSlack(options: FakeSlackOptions = {}) {
   const calls: SlackCall[] = [];
+  /** Every message or view Slack would have refused, with its error and what was wrong. */
+  const rejected: { method: string; error: string; detail: string }[] = [];
   const limited = new Map<string, { times: number; retryAfter: number }>();
   const failing = new Map<string, { times: number; status: number }>();
   /** Scripted refusals: the next calls of a method answer `{ ok: false, error }`, as Slack does. */
@@ -164,9 +214,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(data));
       };
-      if (method.startsWith('respond/')) return answer({ ok: true });
+      if (method.startsWith('respond/')) {
+        // A response_url refuses as incoming webhooks do: HTTP 400 and the error as plain text.
+        const refused = messageProblem(body);
+        if (!refused) return answer({ ok: true });
+        calls[calls.length - 1]!.method = `${method} (${refused.error})`;
+        rejected.push({ method, ...refused });
+        res.writeHead(400, { 'Content-Type': 'text/plain' });
+        return res.end(refused.error);
+      }
+      const refused = MESSAGE_METHODS.has(method) ? messageProblem(body) : undefined;
+      if (refused) return rejected.push({ method, ...refused }), answer({ ok: false, ...refused });
       const problem = blockKitProblem(body);
-      if (problem) return answer({ ok: false, error: 'invalid_blocks', detail: problem });
+      if (problem) return rejected.push({ method, error: 'invalid_blocks', detail: problem }), answer({ ok: false, error: 'invalid_blocks', detail: problem });
       switch (method) {
         case 'auth.test':
           return answer({ ok: true, url: 'https://demo.slack.com/', team: 'Demo', user: 'appwarden', team_id: HOME_TEAM, user_id: 'UBOT', bot_id: 'BBOT', is_enterprise_install: false, ...(options.enterprise ? { enterprise_id: options.enterprise } : {}) });
@@ -234,6 +294,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   serverUrl = url;
   return {
     uploads,
+    rejected,
     url,
     apiUrl: `${url}/api/`,
     calls,

@@ -7,18 +7,20 @@ import { buildHttpApp } from '../../src/http-app.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { loadPack, testClock } from './bot.ts';
-import { startFakeSlack, type FakeSlackOptions } from './fake-slack.ts';
+import { messageProblem, startFakeSlack, type FakeSlackOptions } from './fake-slack.ts';
+import type { Policy } from '../../src/core/policy.ts';
 import { buttonClick, postToSlackEndpoint, SIGNING_SECRET, slashCommand, viewSubmission, type From, type SendOptions } from './slack-requests.ts';
 
 /**
  * The real Bolt app inside the real HTTP app on 127.0.0.1:0, against a fake Slack Web API whose
- * workspace holds the pack's people (by their `slack` ids).
+ * workspace holds the pack's people (by their `slack` ids). `pack`: a file in policies/, or a policy
+ * built by the test.
  */
-export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:00Z', store: Store = createMemoryStore(), ackBudgetMs?: number, workspace: FakeSlackOptions = {}, delivery: { outbox?: OutboxOptions; timeoutMs?: number } = {}) {
+export async function startSlackBot(pack: string | Policy = 'demo.yaml', at = '2026-11-22T09:00:00Z', store: Store = createMemoryStore(), ackBudgetMs?: number, workspace: FakeSlackOptions = {}, delivery: { outbox?: OutboxOptions; timeoutMs?: number } = {}) {
   const fake = await startFakeSlack(workspace);
   const clock = testClock(at);
   const logs: string[] = [];
-  const policy = loadPack(pack);
+  const policy = typeof pack === 'string' ? loadPack(pack) : pack;
   fake.addUsers(...policy.people.flatMap((p) => (p.slack ? [{ id: p.slack, real_name: p.name ?? p.id }] : [])));
   const bot = createAppWarden({ policy, store, now: clock.now, log: (line) => logs.push(line), ...(delivery.outbox ? { outbox: delivery.outbox } : {}) });
   const slack = await createSlackSurface(bot, {
@@ -38,10 +40,16 @@ export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:0
   const acked: string[] = [];
   return {
     fake, store, clock, bot, logs, endpoint,
-    /** A signed `/apps`; `answer` is the message in the ack, if the bot put one there. */
+    /**
+     * A signed `/apps`; `answer` is the message in the ack, if the bot put one there. An ack Slack
+     * would refuse (too long, bad blocks) is no answer: it lands in `fake.rejected` as `ack`.
+     */
     async command(user: string, text: string, o: SendOptions & From & { triggerId?: string } = {}) {
       const res = await postToSlackEndpoint(endpoint, slashCommand(fake.url, user, text, o.triggerId, o), o);
-      const answer = res.status === 200 && res.text ? (JSON.parse(res.text) as { response_type?: string; text: string; blocks?: unknown[] }) : undefined;
+      const body = res.status === 200 && res.text ? (JSON.parse(res.text) as { response_type?: string; text: string; blocks?: unknown[] }) : undefined;
+      const refused = body && messageProblem(body);
+      if (refused) fake.rejected.push({ method: 'ack', ...refused });
+      const answer = refused ? undefined : body;
       if (answer) acked.push(res.text);
       return { ...res, answer };
     },
@@ -49,11 +57,13 @@ export async function startSlackBot(pack = 'demo.yaml', at = '2026-11-22T09:00:0
     submit: (user: string, callbackId: string, meta: string, values: Record<string, Record<string, unknown>>, viewId?: string, hash?: string, from?: From) =>
       postToSlackEndpoint(endpoint, viewSubmission(user, callbackId, meta, values, viewId, hash, from)),
     /** Everything the bot answered privately, in acks and through response_url, as text. */
-    responses: () => [...acked, ...fake.calls.filter((c) => c.method.startsWith('respond/')).map((c) => JSON.stringify(c.body))],
+    responses: () => [...acked, ...fake.calls.filter((c) => c.method.startsWith('respond/') && !c.method.includes(' (')).map((c) => JSON.stringify(c.body))],
+    /** Stops everything; fails the test if the bot sent anything Slack would have refused (too long, too many blocks, bad options). */
     async stop() {
       await fake.idle();
       await new Promise<void>((r) => server.close(() => r()));
       await fake.close();
+      if (fake.rejected.length) throw new Error(`Slack would have refused: ${JSON.stringify(fake.rejected)}`);
     },
   };
 }

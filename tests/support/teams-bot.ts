@@ -6,7 +6,8 @@ import type { OutboxOptions } from '../../src/outbox.ts';
 import { buildHttpApp } from '../../src/http-app.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { loadPack, testClock } from './bot.ts';
-import { startFakeConnector } from './fake-connector.ts';
+import { activityBytes, MAX_ACTIVITY_BYTES, startFakeConnector } from './fake-connector.ts';
+import type { Policy } from '../../src/core/policy.ts';
 
 /** Teams ids of the demo pack's people (AAD object ids). */
 export const TEAMS = {
@@ -22,13 +23,13 @@ export const TENANT = 'tenant-1';
 const BOT = { id: '28:appwarden-bot', name: 'AppWarden' };
 let counter = 0;
 
-/** The real CloudAdapter inside the real HTTP app on 127.0.0.1:0, against a fake Bot Connector. */
-export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Partial<TeamsOptions> = {}, pack = 'demo.yaml', at = '2026-11-22T09:00:00Z', outbox: OutboxOptions = {}) {
+/** The real CloudAdapter inside the real HTTP app on 127.0.0.1:0, against a fake Bot Connector. `pack`: a file in policies/, or a policy built by the test. */
+export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Partial<TeamsOptions> = {}, pack: string | Policy = 'demo.yaml', at = '2026-11-22T09:00:00Z', outbox: OutboxOptions = {}) {
   const connector = await startFakeConnector();
   const store = createMemoryStore();
   const clock = testClock(at);
   const logs: string[] = [];
-  const bot = createAppWarden({ policy: loadPack(pack), store, now: clock.now, log: (l) => logs.push(l), outbox });
+  const bot = createAppWarden({ policy: typeof pack === 'string' ? loadPack(pack) : pack, store, now: clock.now, log: (l) => logs.push(l), outbox });
   const surface = createTeamsSurface(bot, { auth, tenants: [TENANT], log: (l) => logs.push(l), ...extra });
   const server: Server = await new Promise((resolve) => {
     const s = buildHttpApp(bot, [surface]).listen(0, '127.0.0.1', () => resolve(s));
@@ -44,6 +45,8 @@ export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Part
   const post = async (activity: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const res = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(activity) });
     const text = await res.text();
+    // An invoke's answer (a refreshed card, a message) is held to the same size as any message: Teams would not show it.
+    if (activity.type === 'invoke' && text && activityBytes(JSON.parse(text)) > MAX_ACTIVITY_BYTES) throw new Error(`Teams would refuse this invoke response: ${activityBytes(JSON.parse(text))} bytes in UTF-16`);
     return { status: res.status, text, json: () => JSON.parse(text) };
   };
   return {
@@ -55,10 +58,12 @@ export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Part
       post({ ...base(who, { id: channel, conversationType: 'channel', isGroup: true }), type: 'message', text: `<at>AppWarden</at> ${text}`, entities: [{ type: 'mention', mentioned: BOT, text: '<at>AppWarden</at>' }] }),
     invoke: (who: keyof typeof TEAMS, verb: string, data: Record<string, unknown>, id?: string) =>
       post({ ...base(who, { id: APPROVALS, conversationType: 'channel', isGroup: true }), ...(id ? { id } : {}), type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } }),
+    /** Stops everything; fails the test if the bot sent a message Teams would have refused as too big. */
     async stop() {
       await connector.idle();
       await new Promise<void>((r) => server.close(() => r()));
       await connector.close();
+      if (connector.oversized.length) throw new Error(`Teams would have refused as too big: ${connector.oversized.map((c) => `${c.method} ${c.conversation}`).join(', ')}`);
     },
   };
 }

@@ -39,6 +39,7 @@ export const en = {
   teams: {
     answeredPrivately: 'I have answered you in your personal chat with AppWarden: your answer may hold your own data or other people\'s names, so it is not shown here.',
     cannotAnswerPrivately: 'Your answer may hold your own data or other people\'s names, so it is not shown here, and I cannot open a personal chat with you yet. Open AppWarden in Teams (Apps → AppWarden → Chat) and ask there.',
+    reasonNotText: 'The reason must be text. Nothing was changed.',
   },
   device: (d: DeviceClass) => devices[d],
   statusWord: (s: RequestStatus) => statuses[s],
@@ -173,6 +174,29 @@ export const en = {
     effective: (date: string) => `In force since ${day(date)}`,
     lifted: (date: string) => `Lifted on ${day(date)}`,
     source: (text: string) => `Source: ${text}`,
+  },
+  /** Lists longer than one chat message holds: what is left out (`{count}`, filled in by the renderer) and how to get it. */
+  lists: {
+    more: (how: string) => `{count} more — ${how}`,
+    nextPage: (command: string) => `${command} shows the next ones`,
+    nextPageOrCsv: (command: string, csv: string) => `${command} shows the next ones, ${csv} all of them`,
+    csv: (command: string) => `${command} lists all of them`,
+    page: (page: number, pages: number) => `Page ${page} of ${pages}`,
+    badPage: (value: string) => `--page must be a page number, 1 or more (not ${q(value)}).`,
+    pastLastPage: (pages: number, command: string) => `There ${pages === 1 ? 'is only 1 page' : `are only ${pages} pages`}; the last one: ${command}`,
+    rulesWithDeadlines: 'Compliance with the rules that have a deadline',
+    ruleCounts: (rule: string, attested: number, total: number, missing: number, excepted: number) =>
+      `${rule}: ${attested} of ${total} attested, ${missing} not yet${excepted ? `, ${excepted} holding an exception` : ''}`,
+    namesOfOneRule: (command: string) => `Who has not attested, for one rule: ${command}`,
+    byUnit: 'By unit, most missing first:',
+    unitCounts: (unit: string, attested: number, total: number) => `${unit}: ${attested}/${total} attested`,
+    notYet: (n: number) => `Not yet attested (${n}):`,
+    excepted: (n: number) => `Holding an exception (${n}):`,
+    unitsAnswered: (answered: number, total: number) => `${answered} of ${total} units have answered.`,
+    notYetAnswered: (n: number) => `Not yet answered (${n}):`,
+    silent: (n: number) => `No answer (${n}):`,
+    purposesBelow: (n: number, maxDays: number) => `An exception can be requested for ${n} purposes (up to ${maxDays} days):`,
+    purposeHint: (shown: string[], more: number, command: string) => `Type one of: ${list(shown)}${more ? ` — and ${more} more (${command} lists them)` : ''}`,
   },
   report: {
     complianceTitle: (rule: string) => `Compliance with ${rule}`,
