@@ -74,10 +74,11 @@ export function requestModal(form: RequestForm, m: Messages): types.ModalView {
   ]);
 }
 
-export function denyModal(id: string, intro: string, channel: string, m: Messages): types.ModalView {
+/** The Deny form: its reason is required unless the rule says `deny_reason: optional`. */
+export function denyModal(id: string, intro: string, channel: string, m: Messages, reasonRequired = true): types.ModalView {
   return modal(DENY_VIEW, { id, channel }, m.form.denyTitle, m.form.deny, m, [
     { type: 'section', text: plain(intro, 3000) },
-    { type: 'input', block_id: 'reason', label: plain(m.form.denyReason), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 } },
+    { type: 'input', block_id: 'reason', optional: !reasonRequired, label: plain(m.form.denyReason), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 } },
   ]);
 }
 

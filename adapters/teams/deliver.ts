@@ -1,4 +1,5 @@
 import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { BotFrameworkAuthentication } from 'botframework-connector';
 import type { Effect } from '../../commands/context.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
 import { DeliveryError } from '../../src/outbox.ts';
@@ -101,6 +102,27 @@ export function classifyConnectorError(e: unknown, what: string): DeliveryError 
 /** The connector client's own retries are off: a post whose answer was lost must not be sent blindly again; the outbox retries. */
 export const CONNECTOR_CLIENT_OPTIONS = { retryOptions: { maxRetries: 0 } } as never;
 
+/**
+ * Bot Framework authentication whose connector clients do not retry on their own. botbuilder builds
+ * each client's Azure pipeline with a default retry policy (5xx, 408, 429 and network errors, three
+ * times) and passes no retry options through, so the policy is taken out of each client it creates:
+ * only the outbox retries, knowing what may have landed.
+ */
+export function withoutConnectorRetries(auth: BotFrameworkAuthentication): BotFrameworkAuthentication {
+  const createConnectorFactory = auth.createConnectorFactory.bind(auth);
+  auth.createConnectorFactory = (claims) => {
+    const factory = createConnectorFactory(claims);
+    const create = factory.create.bind(factory);
+    factory.create = async (serviceUrl, audience) => {
+      const client = await create(serviceUrl, audience);
+      (client as unknown as { client?: { pipeline?: { removePolicy(o: { phase: string }): unknown } } }).client?.pipeline?.removePolicy({ phase: 'Retry' });
+      return client;
+    };
+    return factory;
+  };
+  return auth;
+}
+
 /** The token audience of the Bot Connector: the override's, else Bot Framework's public cloud. */
 export const connectorAudience = (auth: Record<string, string | undefined>) => auth.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com';
 
@@ -109,6 +131,6 @@ export function createTeamsDeliverer(bot: AppWarden, auth: Record<string, string
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: auth.MicrosoftAppId, MicrosoftAppPassword: auth.MicrosoftAppPassword, MicrosoftAppType: auth.MicrosoftAppType, MicrosoftAppTenantId: auth.MicrosoftAppTenantId,
   });
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(auth, credentials, undefined, undefined, CONNECTOR_CLIENT_OPTIONS));
+  const adapter = new CloudAdapter(withoutConnectorRetries(new ConfigurationBotFrameworkAuthentication(auth, credentials, undefined, undefined, CONNECTOR_CLIENT_OPTIONS)));
   return teamsDeliverer(bot, { adapter, appId: auth.MicrosoftAppId ?? '', trust: 'bot-framework', audience: connectorAudience(auth) }, log);
 }

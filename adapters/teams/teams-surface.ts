@@ -15,7 +15,7 @@ import { approvalCard, REFRESH_VERB } from './approval-card.ts';
 import { censusCard, submittedCensus } from './census-card.ts';
 import { renderCard } from './card.ts';
 import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
-import { CONNECTOR_CLIENT_OPTIONS, connectorAudience, teamsDeliverer } from './deliver.ts';
+import { CONNECTOR_CLIENT_OPTIONS, connectorAudience, teamsDeliverer, withoutConnectorRetries } from './deliver.ts';
 import { personalChat, type TeamsLink } from './personal-chat.ts';
 import type { Reply } from '../../commands/reply.ts';
 
@@ -39,7 +39,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
   const credentials = options.credentialsFactory ?? new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: appId, MicrosoftAppPassword: options.auth.MicrosoftAppPassword, MicrosoftAppType: options.auth.MicrosoftAppType, MicrosoftAppTenantId: options.auth.MicrosoftAppTenantId,
   });
-  const auth = new ConfigurationBotFrameworkAuthentication(options.auth, credentials, undefined, undefined, CONNECTOR_CLIENT_OPTIONS);
+  const auth = withoutConnectorRetries(new ConfigurationBotFrameworkAuthentication(options.auth, credentials, undefined, undefined, CONNECTOR_CLIENT_OPTIONS));
   const adapter = new AuthenticatedCloudAdapter(auth);
   // With an app id every request's token is checked; without one this is the local emulator endpoint.
   const trust: Trust = appId ? 'bot-framework' : 'emulator';
@@ -70,7 +70,8 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const result = await runCommand(command, ctx);
     if (result.code === 'duplicate') return;
     await answer(context, ctx.person.id, result.reply, ctx.m);
-    await bot.drain();
+    // Deliveries follow the answer; a slow connector must not hold the turn's HTTP response.
+    void bot.drain();
   };
 
   /**
@@ -98,7 +99,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       if (reason !== undefined && reason !== null && typeof reason !== 'string') return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.teams.reasonNotText };
       const result = await applyTransition(action.verb === 'request.approve' ? 'approve' : 'deny', id, reason ?? undefined, ctx);
       if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
-      await bot.drain();
+      void bot.drain();
     } else if (action?.verb === 'census.open' || action?.verb === 'census.answer') {
       return onCensus(action.verb, action.data ?? {}, ctx);
     } else if (action?.verb === 'attest.removed' || action?.verb === 'attest.removed-work-apps') {

@@ -21,10 +21,9 @@ describe('npm start with a Slack that never answers', () => {
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
     expect(health.outbox.failed).toBe(0);
     expect(health.outbox.waiting).toBeGreaterThanOrEqual(1); // the approvals post, and any reminder the start-up tick queued
-    const stopping = Date.now();
     s.child.kill('SIGTERM');
-    expect(await s.exited).toBe(0);
-    expect(Date.now() - stopping).toBeLessThan(15_000);
+    expect(await s.exited).toBe(0); // within the test's time: the hung call does not hold the stop
+    expect(s.out()).toMatch(/deliveries not finished in 5 s; they resume at the next start/);
     expect(s.out()).toMatch(/data directory released/);
 
     const listed = await spawnCli(['outbox'], { ...slackEnv(data, fake) });

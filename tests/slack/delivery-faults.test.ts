@@ -6,7 +6,7 @@ import { startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 let s: SlackBot;
 afterEach(async () => s?.stop());
 
-const start = async () => (s = await startSlackBot('demo.yaml', '2026-11-22T09:00:00Z', undefined, undefined, {}, { timeoutMs: 300, outbox: { callTimeoutMs: 2_000 } }));
+const start = async () => (s = await startSlackBot('demo.yaml', '2026-11-22T09:00:00Z', undefined, undefined, {}, { timeoutMs: 1_000, outbox: { callTimeoutMs: 3_000 } }));
 const REQUEST = 'request instagram --purpose public-communications --reason "posting for the agency"';
 const APPROVALS_ITEM = 'request.filed:EX-1:0';
 const later = (minutes: number) => s.clock.set(new Date(s.clock.now().getTime() + minutes * 60_000).toISOString());
@@ -61,9 +61,9 @@ describe('Slack deliveries under faults', () => {
     s.fake.hang('chat.postMessage', 1);
     await s.command('U0STAFF', REQUEST);
     await s.fake.until(() => s.fake.calls.find((c) => c.method === 'chat.postMessage (hang)'), 'the hung post');
-    const began = Date.now();
-    await s.bot.drain(); // the hung item is in flight: this drain does not wait for it
-    expect(Date.now() - began).toBeLessThan(1_000);
+    // The hung item is in flight: this drain returns while that call is still unanswered.
+    expect(await s.bot.drain()).toEqual([]);
+    expect(s.logs.some((l) => /could not deliver/.test(l))).toBe(false);
     await until(() => s.logs.some((l) => /could not deliver request\.filed:EX-1:0 \(unknown/.test(l)), 'the timeout');
     later(5);
     await s.bot.drain();
@@ -76,12 +76,10 @@ describe('Slack deliveries under faults', () => {
     s.fake.hang('chat.postMessage', 1);
     const { createScheduler } = await import('../../src/scheduler.ts');
     const scheduler = createScheduler(s.bot, (l) => s.logs.push(l));
-    const began = Date.now();
     const first = scheduler.tick(new Date('2026-12-08T09:00:00+01:00')); // D-7: its announcement hangs
     const second = scheduler.tick(new Date('2026-12-12T09:00:00+01:00')); // D-3: queued behind the first
     expect((await first).queued.map((r) => r.kind)).toEqual(['announce']);
     const d3 = await second;
-    expect(Date.now() - began).toBeLessThan(5_000);
     expect(d3.queued.filter((r) => r.kind === 'direct').length).toBeGreaterThan(0);
     expect(s.fake.dmsTo('U0STAFF').length).toBeGreaterThan(0);
     expect(s.fake.history('C0ANNOUNCE').length).toBeGreaterThanOrEqual(1);
