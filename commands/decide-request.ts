@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { appById } from '../src/core/catalog.ts';
-import { decideException, revokeException, withdrawException } from '../src/core/exceptions.ts';
+import { decideException, isDenyReasonRequired, revokeException, withdrawException } from '../src/core/exceptions.ts';
 import { lastValidDate } from '../src/core/explain.ts';
 import { messages } from '../src/core/i18n/index.ts';
 import { resolvePerson } from '../src/core/org.ts';
@@ -43,6 +43,12 @@ export async function applyTransition(name: Transition, id: string, reason: stri
   const effects = effectsOf(next, ctx);
   await commitChanges(ctx, { at: ctx.now(), action: `request.${next.status}`, subject: id, detail: next.decisionReason ? { reason: next.decisionReason } : {} }, [put('requests', next)], id, effects);
   return { ok: true, data: next, reply: reply('ok', [{ type: 'heading', text: confirmation(name, next, ctx) }]), effects };
+}
+
+/** Whether denying this request must give a reason (the rule's `deny_reason`): the Deny form asks for one then. */
+export function denyNeedsReason(id: string, ctx: CommandContext): boolean {
+  const request = ctx.store.get('requests', id);
+  return !request || isDenyReasonRequired(ctx.policy, request);
 }
 
 /**

@@ -3,13 +3,12 @@ import { App, ExpressReceiver, LogLevel, webApi } from '@slack/bolt';
 import type { CommandContext, CommandResult } from '../../commands/context.ts';
 import { attestFromReminder } from '../../commands/attest.ts';
 import { censusForm, submitCensusAnswer } from '../../commands/census.ts';
-import { applyTransition, refusalFor } from '../../commands/decide-request.ts';
+import { applyTransition, denyNeedsReason, refusalFor } from '../../commands/decide-request.ts';
 import { runCommand } from '../../commands/index.ts';
 import { displayName } from '../../commands/request-card.ts';
 import { fileRequest, requestForm } from '../../commands/request.ts';
 import type { AppWarden } from '../../src/app.ts';
 import { appById } from '../../src/core/catalog.ts';
-import { isDenyReasonRequired } from '../../src/core/exceptions.ts';
 import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { bareRequestApp } from './bare-request.ts';
@@ -144,7 +143,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       if (refusal) return void (await tellPrivately(respond, refusal));
       const request = bot.store.get('requests', id)!;
       const intro = ctx.m.form.denyIntro(id, displayName(bot.policy, request.person), appById(bot.policy, request.app)?.name ?? request.app);
-      await client.views.open({ trigger_id: body.trigger_id, view: denyModal(id, intro, body.channel?.id ?? '', ctx.m, isDenyReasonRequired(bot.policy, request)) });
+      await client.views.open({ trigger_id: body.trigger_id, view: denyModal(id, intro, body.channel?.id ?? '', ctx.m, denyNeedsReason(id, ctx)) });
     }, (text) => tellPrivately(respond, text));
   });
 

@@ -101,3 +101,26 @@ describe('exception flow on Slack', () => {
     expect(s.fake.of('views.open')).toEqual([]);
   });
 });
+
+describe('the Deny form and the rule\'s deny_reason', () => {
+  const denyForm = async (bot: SlackBot) => {
+    await bot.command(STAFF, 'request instagram --purpose public-communications --reason "Campaign"');
+    await bot.fake.until(() => bot.fake.of('chat.postMessage').find((c) => c.body.channel === 'C0APPROVALS'), 'the approvals post');
+    await bot.click(APPROVER, 'request.deny', 'EX-1');
+    const modal = await bot.fake.until(() => bot.fake.of('views.open')[0], 'the deny form');
+    return (JSON.parse(String(modal.body.view)) as { blocks: { block_id?: string; optional?: boolean }[] }).blocks.find((b) => b.block_id === 'reason')!;
+  };
+
+  it('asks for a reason by default, and lets it be left out where the rule says deny_reason: optional', async () => {
+    expect((await denyForm(s)).optional).toBe(false);
+    const { loadPack } = await import('../support/bot.ts');
+    const policy = loadPack('demo.yaml');
+    const lenient = { ...policy, rules: policy.rules.map((r) => (r.exceptions === 'none' ? r : { ...r, exceptions: { ...r.exceptions, deny_reason: 'optional' as const } })) };
+    const other = await startSlackBot(lenient);
+    try {
+      expect((await denyForm(other)).optional).toBe(true);
+    } finally {
+      await other.stop();
+    }
+  });
+});
