@@ -1,6 +1,7 @@
 import type { Change } from '../src/core/records.ts';
 import type { AuditEvent } from '../src/core/store.ts';
 import type { CommandContext, CommandResult, Effect } from './context.ts';
+import { outboxItem } from './outbox-item.ts';
 
 /**
  * Commit a command's changes with its audit event. The delivery's idempotency key and the effects to
@@ -12,7 +13,7 @@ export function commitChanges(ctx: CommandContext, event: Omit<AuditEvent, 'at' 
   const key = ctx.idempotencyKey;
   const outbox: Change[] = effects.map((effect, n) => {
     const id = `${event.action}:${event.subject ?? result}:${n}`;
-    return { collection: 'outbox', id, value: { id, status: 'due', createdAt: at, effect: effect as unknown as Record<string, unknown>, deliveredTo: [] } };
+    return { collection: 'outbox', id, value: outboxItem(id, effect, at) };
   });
   const all: Change[] = [...changes, ...outbox, ...(key ? [{ collection: 'keys' as const, id: key, value: { id: key, at, result } }] : [])];
   return ctx.store.commit({ ...event, at, actor: ctx.person.id, detail: { ...event.detail, surface: ctx.surface, ...(ctx.operator ? { operator: ctx.operator } : {}) } }, all);

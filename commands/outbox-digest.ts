@@ -5,6 +5,7 @@ import { localDate } from '../src/core/time.ts';
 import { describeEffect } from '../src/outbox.ts';
 import type { Effect } from './context.ts';
 import { reply } from './reply.ts';
+import { effectOf, outboxItem } from './outbox-item.ts';
 
 /** Failures named in the digest before "and N more"; `appwarden outbox` lists them all. */
 const DIGEST_LINES = 20;
@@ -26,7 +27,7 @@ export async function queueFailureDigest(run: { policy: Policy; store: Store }, 
     .sort((a, b) => a.failure.at.localeCompare(b.failure.at));
   if (!failed.length) return undefined;
   const m = messages(policy.organization.locale);
-  const lines = failed.slice(0, DIGEST_LINES).map(({ item, failure }) => m.outbox.failedLine(describeEffect(item.effect as unknown as Effect), failure.platform, failure.reason));
+  const lines = failed.slice(0, DIGEST_LINES).map(({ item, failure }) => m.outbox.failedLine(describeEffect(effectOf(item)), failure.platform, failure.reason));
   const message = reply('warn', [
     { type: 'heading', text: m.outbox.digestTitle(failed.length) },
     { type: 'list', items: lines },
@@ -35,7 +36,7 @@ export async function queueFailureDigest(run: { policy: Policy; store: Store }, 
   ], 'public');
   const effect: Effect = { kind: 'post', channel: 'approvals', subject: key, message };
   await store.commit({ at: at.toISOString(), actor: 'system', action: 'outbox.digest', subject: key, detail: { failed: failed.length } }, [
-    { collection: 'outbox', id: key, value: { id: key, status: 'due', createdAt: at.toISOString(), effect: effect as unknown as Record<string, unknown>, deliveredTo: [] } },
+    { collection: 'outbox', id: key, value: outboxItem(key, effect, at.toISOString()) },
   ]);
   return key;
 }

@@ -1,11 +1,11 @@
 import { runCommand, type CommandContext, type CommandResult } from '../commands/index.ts';
-import type { Effect } from '../commands/context.ts';
 import { messages } from './core/i18n/index.ts';
 import { resolvePerson, resolvePlatformUser } from './core/org.ts';
 import type { Policy } from './core/policy.ts';
-import type { Change } from './core/records.ts';
+import type { Change, OutboxItem } from './core/records.ts';
 import type { AuditEvent, Store } from './core/store.ts';
 import { createOutbox, type Deliverer, type Outbox, type OutboxOptions } from './outbox.ts';
+import { effectOf, withEffect } from '../commands/outbox-item.ts';
 
 export type { Deliverer } from './outbox.ts';
 
@@ -72,7 +72,7 @@ function noticingOutbox(base: Store, policyNow: () => Policy, notice: (ids: stri
     listByPerson: (collection, person) => base.listByPerson(collection, person),
     count: (collection) => base.count(collection),
     commit(event: AuditEvent, given: Change[]) {
-      const changes = given.map((c) => (c.collection === 'outbox' && c.value ? { ...c, value: { ...c.value, effect: addressed(c.value.effect, policyNow()) } } : c));
+      const changes = given.map((c) => (c.collection === 'outbox' && c.value ? { ...c, value: addressed(c.value, policyNow()) } : c));
       const committed = base.commit(event, changes);
       notice(changes.filter((c) => c.collection === 'outbox' && c.value?.status === 'due').map((c) => c.id));
       return committed;
@@ -90,11 +90,11 @@ function noticingOutbox(base: Store, policyNow: () => Policy, notice: (ids: stri
 }
 
 /** A message to a person, with where to reach them as known now (kept as given for someone the policy no longer lists). */
-function addressed(effect: Record<string, unknown>, policy: Policy): Record<string, unknown> {
-  const e = effect as unknown as Effect;
-  if (e.kind !== 'notify') return effect;
+function addressed(item: OutboxItem, policy: Policy): OutboxItem {
+  const e = effectOf(item);
+  if (e.kind !== 'notify') return item;
   const person = resolvePerson(policy, e.person);
-  if (!person.listed) return effect;
+  if (!person.listed) return item;
   const address = { ...e.address, ...(person.slack ? { slack: person.slack } : {}), ...(person.teams ? { teams: person.teams } : {}) };
-  return { ...effect, address };
+  return withEffect(item, { ...e, address });
 }

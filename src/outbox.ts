@@ -1,6 +1,7 @@
 import type { Effect } from '../commands/context.ts';
 import type { OutboxItem } from './core/records.ts';
 import type { Store } from './core/store.ts';
+import { effectOf } from '../commands/outbox-item.ts';
 
 /**
  * How a delivery that did not succeed ended:
@@ -119,7 +120,7 @@ export function createOutbox(store: Store, deliverers: () => readonly Deliverer[
   async function deliverItem(id: string): Promise<boolean> {
     let item = store.get('outbox', id);
     if (!item || !isOpen(item)) return true;
-    const effect = item.effect as unknown as Effect;
+    const effect = effectOf(item);
     const resumed = item.status === 'sending' && !retries.has(id);
     if (item.status === 'due') {
       item = { ...item, status: 'sending', sendingAt: now().toISOString() };
@@ -169,7 +170,7 @@ export function createOutbox(store: Store, deliverers: () => readonly Deliverer[
 
   const entry = (item: OutboxItem): OutboxEntry => {
     const r = retries.get(item.id);
-    const effect = item.effect as unknown as Effect;
+    const effect = effectOf(item);
     return {
       id: item.id, status: item.status, createdAt: item.createdAt, what: describeEffect(effect), deliveredTo: item.deliveredTo, failures: item.failures ?? [],
       ...(r?.size ? { retrying: [...r].filter(([, x]) => x.attempts).map(([platform, x]) => ({ platform, attempts: x.attempts, reason: x.lastReason, next: new Date(x.notBefore).toISOString() })) } : {}),
@@ -212,7 +213,7 @@ export function createOutbox(store: Store, deliverers: () => readonly Deliverer[
           continue;
         }
         inFlight.add(id);
-        const topic = topicOf(item.effect as unknown as Effect);
+        const topic = topicOf(effectOf(item));
         topics.set(topic, [...(topics.get(topic) ?? []), id]);
       }
       const finished: string[] = [];
