@@ -1,6 +1,5 @@
-import { accountsBoundBy } from '../src/core/accounts.ts';
+import { accountsCoveredBy } from '../src/core/accounts.ts';
 import { decide } from '../src/core/decide.ts';
-import { isWithinUnit } from '../src/core/org.ts';
 import { policyIndex } from '../src/core/policy-index.ts';
 import { accountItem } from './accounts.ts';
 import type { Command } from './command.ts';
@@ -25,11 +24,10 @@ export const check: Command = {
     );
     const reply = decisionReply(decision, ctx);
     // Official accounts of the asker's unit (or units around it) that a prohibition here covers.
-    const related = (unit: string) => isWithinUnit(ctx.policy, unit, ctx.person.unit) || isWithinUnit(ctx.policy, ctx.person.unit, unit);
+    const rules = policyIndex(ctx.policy).rulesById;
     const bound = decision.rules
-      .filter((r) => r.effect === 'prohibit')
-      .flatMap((r) => accountsBoundBy(ctx.policy, policyIndex(ctx.policy).rulesById.get(r.id)!))
-      .filter((a, i, all) => related(a.unit) && all.findIndex((b) => b.id === a.id) === i);
+      .flatMap((r) => accountsCoveredBy(rules.get(r.id)!, ctx.policy, ctx.person.unit))
+      .filter((a, i, all) => all.findIndex((b) => b.id === a.id) === i);
     if (bound.length) {
       const beforeNextStep = reply.blocks.findIndex((b) => b.type === 'note' || b.type === 'actions');
       reply.blocks.splice(beforeNextStep < 0 ? reply.blocks.length : beforeNextStep, 0, { type: 'text', text: ctx.m.accounts.inCheck(bound.map((a) => accountItem(a, ctx))) });

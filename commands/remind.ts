@@ -1,11 +1,11 @@
 import { appById } from '../src/core/catalog.ts';
-import { isExpired } from '../src/core/decide.ts';
-import { expireException } from '../src/core/exceptions.ts';
+import { complianceOf, isSettled as isSettledWith, subjectsOf } from '../src/core/compliance.ts';
+import { approversOf, expireException } from '../src/core/exceptions.ts';
 import { lastValidDate } from '../src/core/explain.ts';
 import { messages, type Messages } from '../src/core/i18n/index.ts';
 import { statusOf } from '../src/core/accounts.ts';
 import { answerId } from '../src/core/census.ts';
-import { hasRole, isWithinUnit, resolvePerson, type Person } from '../src/core/org.ts';
+import { resolvePerson, type Person } from '../src/core/org.ts';
 import type { OfficialAccount, Policy, Rule } from '../src/core/policy.ts';
 import { policyIndex } from '../src/core/policy-index.ts';
 import { put, type Change } from '../src/core/records.ts';
@@ -34,14 +34,9 @@ export async function queueReminders(run: ReminderRun, at: Date, audience: reado
   const members = audience.map((id) => resolvePerson(policy, id));
   const everyone = [...new Map([...listed, ...members].map((p) => [p.id, p])).values()];
   const approved = store.list('requests').filter((r) => r.status === 'approved');
-  const subjects = (rule: Rule) => everyone.filter((p) => isWithinUnit(policy, p.unit, rule.unit));
-  const isSettled = (rule: Rule, p: Person) =>
-    store.listByPerson('attestations', p.id).some((a) => a.rule === rule.id) ||
-    store.listByPerson('requests', p.id).some((r) => r.status === 'approved' && !isExpired(r, at) && r.rules.includes(rule.id));
-  const approvers = (rule: Rule) => {
-    const named = rule.exceptions === 'none' ? [] : rule.exceptions.approvers ?? [];
-    return listed.filter((p) => named.includes(p.id) || (hasRole(p, 'approver') && isWithinUnit(policy, p.unit, rule.unit)));
-  };
+  const subjects = (rule: Rule) => subjectsOf(rule, everyone, policy);
+  const isSettled = (rule: Rule, p: Person) => isSettledWith(rule, p, { attestations: store.listByPerson('attestations', p.id), requests: store.listByPerson('requests', p.id) }, at);
+  const approvers = (rule: Rule) => approversOf(policy, rule, listed);
   // A unit has answered once it has a current answer (earlier versions are kept under ids of their own).
   const answered = new Set(store.list('census_answers').map((a) => a.id));
   const censuses = store.list('censuses').map((census) => ({ census, silent: census.units.filter((u) => !answered.has(answerId(census.id, u))) }));
@@ -52,7 +47,7 @@ export async function queueReminders(run: ReminderRun, at: Date, audience: reado
 
   const createdAt = at.toISOString();
   const changes: Change[] = due.map((r) => {
-    const value = { id: r.key, status: 'due' as const, createdAt, effect: effectOf(r, policy, store, subjects, isSettled) as unknown as Record<string, unknown>, deliveredTo: [] };
+    const value = { id: r.key, status: 'due' as const, createdAt, effect: effectOf(r, policy, store, everyone, at) as unknown as Record<string, unknown>, deliveredTo: [] };
     return { collection: 'outbox', id: r.key, value };
   });
   for (const id of new Set(due.flatMap((r) => (r.kind === 'expired' ? [r.request] : [])))) {
@@ -64,7 +59,7 @@ export async function queueReminders(run: ReminderRun, at: Date, audience: reado
   return due;
 }
 
-function effectOf(r: Reminder, policy: Policy, store: Store, subjects: (rule: Rule) => Person[], isSettled: (rule: Rule, p: Person) => boolean): Effect {
+function effectOf(r: Reminder, policy: Policy, store: Store, everyone: readonly Person[], at: Date): Effect {
   const idx = policyIndex(policy);
   const org = messages(policy.organization.locale);
   const tz = policy.organization.timezone;
@@ -96,13 +91,16 @@ function effectOf(r: Reminder, policy: Policy, store: Store, subjects: (rule: Ru
     return { kind: 'notify', person: r.person, message: reply('info', [{ type: 'heading', text: m.reminders.review(rule.title, r.review) }, { type: 'note', text: m.policy.source(rule.source) }]) };
   }
   if (r.kind === 'digest') {
-    const late = subjects(rule).filter((p) => !isSettled(rule, p));
-    const total = subjects(rule).length;
-    const names = late.map((p) => p.name);
+    // The report's meaning (src/core/compliance.ts): attested counts as attested, an exception holder is
+    // settled but shown apart, and "not yet" names only those still open.
+    const subjects = complianceOf(rule, everyone, policy, { attestations: store.list('attestations'), requests: store.list('requests') }, at);
+    const names = subjects.filter((s) => s.state === 'open').map((s) => s.person.name);
+    const excepted = subjects.filter((s) => s.state === 'excepted').map((s) => s.person.name);
     const blocks: Block[] = [
       { type: 'heading', text: org.reminders.digestTitle(rule.id, r.deadline) },
-      { type: 'text', text: org.report.counts(total - late.length, total) },
+      { type: 'text', text: org.report.counts(subjects.filter((s) => s.state === 'attested').length, subjects.length) },
       { type: 'text', text: org.reminders.notYet(names.slice(0, DIGEST_NAMES), Math.max(0, names.length - DIGEST_NAMES)) },
+      ...(excepted.length ? [{ type: 'text' as const, text: org.report.excepted(excepted) }] : []),
       ...(rule.consequence ? [{ type: 'text' as const, text: org.explain.consequence(rule.consequence) }] : []),
       { type: 'note', text: org.reminders.fullList(rule.id) },
     ];

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { appById } from '../src/core/catalog.ts';
 import { answerVersions, isCurrentAnswer, rollUp } from '../src/core/census.ts';
-import { hasRole, isWithinUnit, peopleWithin, resolvePerson } from '../src/core/org.ts';
+import { complianceOf } from '../src/core/compliance.ts';
+import { hasRole, isWithinUnit, resolvePerson } from '../src/core/org.ts';
 import { policyIndex } from '../src/core/policy-index.ts';
 import type { Rule } from '../src/core/policy.ts';
-import { isExpired, isInForce } from '../src/core/decide.ts';
+import { isInForce } from '../src/core/decide.ts';
+import { effectiveStatus } from '../src/core/request-status.ts';
 import { lastValidDate } from '../src/core/explain.ts';
 import { localDate } from '../src/core/time.ts';
 import type { Command } from './command.ts';
@@ -59,26 +61,16 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: nu
   }
   if (!rules.length) return { ok: true, reply: reply('info', [{ type: 'text', text: m.report.noDeadlineRules }]), effects: [] };
   const visible = visibleTo(ctx);
-  const attestations = ctx.store.list('attestations');
-  const attested = new Map(attestations.map((a) => [`${a.rule}\n${a.person}`, a]));
-  const exceptions = ctx.store.list('requests').filter((r) => r.status === 'approved' && !isExpired(r, now));
-  const rows = rules.flatMap((rule) => {
-    const subjects = new Map(peopleWithin(ctx.policy, rule.unit).filter((p) => visible(p.unit)).map((p) => [p.id, p]));
-    for (const a of attestations) {
-      const p = resolvePerson(ctx.policy, a.person);
-      if (a.rule === rule.id && !subjects.has(p.id) && visible(p.unit)) subjects.set(p.id, p);
-    }
-    const excepted = new Map<string, string>();
-    for (const x of exceptions) if (x.rules.includes(rule.id)) excepted.set(x.person, x.id);
-    return [...subjects.values()].map((p) => {
-      const a = attested.get(`${rule.id}\n${p.id}`);
-      const x = excepted.get(p.id) ?? (p.slack ? excepted.get(p.slack) : undefined) ?? (p.teams ? excepted.get(p.teams) : undefined);
-      return {
+  const records = { attestations: ctx.store.list('attestations'), requests: ctx.store.list('requests') };
+  const listed = ctx.policy.people.map((p) => resolvePerson(ctx.policy, p.id));
+  const rows = rules.flatMap((rule) =>
+    complianceOf(rule, listed, ctx.policy, records, now)
+      .filter((s) => visible(s.person.unit))
+      .map(({ person: p, attestation: a, exception: x }) => ({
         rule: rule.id, person: p.id, name: p.name, unit: p.unit, attested: a ? 'yes' : 'no',
-        attested_on: a ? localDate(new Date(a.at), tz) : '', attested_at: a?.at ?? '', statement: a?.statement ?? '', exception: x ?? '',
-      };
-    });
-  });
+        attested_on: a ? localDate(new Date(a.at), tz) : '', attested_at: a?.at ?? '', statement: a?.statement ?? '', exception: x?.id ?? '',
+      })),
+  );
   if (format === 'csv') return csvResult('compliance.csv', rows, ['rule', 'person', 'name', 'unit', 'attested', 'attested_on', 'attested_at', 'statement', 'exception']);
   const byRule = groupBy(rows, (r) => r.rule);
   const reply_ = rules.length > 1 ? complianceOfRules(rules, byRule, page, ctx) : complianceOfRule(rules[0]!, byRule.get(rules[0]!.id) ?? [], page, ctx);
@@ -86,6 +78,7 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: nu
 }
 
 type Row = { rule: string; name: string; unit: string; attested: string; exception: string };
+/** A row's settlement (src/core/compliance.ts): attested, else excepted when it names an exception, else open. */
 const isMissing = (r: Row) => r.attested === 'no' && !r.exception;
 const isExcepted = (r: Row) => r.attested === 'no' && !!r.exception;
 
@@ -161,7 +154,7 @@ function exceptions(format: 'text' | 'csv', page: number, ctx: CommandContext): 
   const decided = ctx.store
     .list('requests')
     .filter((r) => (r.status === 'denied' || r.expiresAt) && visible(r.unit))
-    .map((r) => (r.status === 'approved' && isExpired(r, now) ? { ...r, status: 'expired' as const } : r));
+    .map((r) => ({ ...r, status: effectiveStatus(r, now) }));
   if (format === 'csv') {
     const rows = decided.map((r) => ({
       id: r.id, person: r.person, name: resolvePerson(ctx.policy, r.person).name, unit: r.unit, app: r.app, purpose: r.purpose, device: r.device,

@@ -1,6 +1,6 @@
 import { appById } from '../src/core/catalog.ts';
 import { rulesToAttest } from '../src/core/attestations.ts';
-import { isExpired } from '../src/core/decide.ts';
+import { effectiveStatus } from '../src/core/request-status.ts';
 import { lastValidDate } from '../src/core/explain.ts';
 import type { Command } from './command.ts';
 import { refused } from './refusals.ts';
@@ -21,7 +21,7 @@ export const status: Command = {
     const tz = ctx.policy.organization.timezone;
     const requests = ctx.store
       .listByPerson('requests', ctx.person.id)
-      .map((r) => (r.status === 'approved' && isExpired(r, now) ? { ...r, status: 'expired' as const } : r))
+      .map((r) => ({ ...r, status: effectiveStatus(r, now) }))
       .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
     const lines = requests.map((r) => {
       const line = m.status.requestLine(r.id, appById(ctx.policy, r.app)?.name ?? r.app, r.status, r.purpose);

@@ -17,6 +17,17 @@ export function accountsBoundBy(policy: Policy, rule: Rule): OfficialAccount[] {
   });
 }
 
+/**
+ * The official accounts a ban covers: a prohibition's bound accounts (an allow covers none). With `near`,
+ * only those of that unit, of a unit above it or of a unit below it — the accounts a person of `near`
+ * is told about when they check the app.
+ */
+export function accountsCoveredBy(rule: Rule, policy: Policy, near?: string): OfficialAccount[] {
+  if (rule.effect !== 'prohibit') return [];
+  const bound = accountsBoundBy(policy, rule);
+  return near === undefined ? bound : bound.filter((a) => isWithinUnit(policy, a.unit, near) || isWithinUnit(policy, near, a.unit));
+}
+
 /** Admins, and approvers over the account's unit, may change its status. */
 export function mayChangeAccount(policy: Policy, person: Person, account: OfficialAccount): boolean {
   return hasRole(person, 'admin') || (hasRole(person, 'approver') && isWithinUnit(policy, account.unit, person.unit));

@@ -4,6 +4,7 @@ import { resolvePerson, unitChain } from './org.ts';
 import { DEVICE_CLASSES, vocabulary, type App, type DeviceClass, type Policy, type Rule } from './policy.ts';
 import { policyIndex } from './policy-index.ts';
 import type { ExceptionRequest } from './records.ts';
+import { isActiveException } from './request-status.ts';
 import { AppWardenError } from './result.ts';
 import { unknownAppAdvice } from './suggestions.ts';
 import { endOfLocalDay, localDayStartMs } from './time.ts';
@@ -84,11 +85,7 @@ export function isInForce(rule: Rule, at: Date, timezone: string): boolean {
   return t >= times.from && t < times.until;
 }
 
-export function isExpired(request: ExceptionRequest, at: Date): boolean {
-  return expiredBy(request, at.getTime());
-}
-
-const expiredBy = (request: ExceptionRequest, ms: number) => request.expiresAt !== undefined && ms >= Date.parse(request.expiresAt);
+export { isExpired } from './request-status.ts';
 
 /**
  * The rules for one app and unit over a stretch of time in which none of them starts, is lifted or
@@ -323,7 +320,7 @@ const NONE: readonly ExceptionRequest[] = Object.freeze([]);
 function ownRequests(requests: readonly ExceptionRequest[], person: string, app: string, at: number): readonly ExceptionRequest[] {
   if (!requests.length) return NONE;
   return requests
-    .filter((r) => r.person === person && r.app === app && (r.status === 'requested' || (r.status === 'approved' && !expiredBy(r, at))))
+    .filter((r) => r.person === person && r.app === app && (r.status === 'requested' || isActiveException(r, at)))
     .sort((a, b) => byCodePoint(b.requestedAt, a.requestedAt) || byCodePoint(b.id, a.id));
 }
 

@@ -1,9 +1,10 @@
-import { decide, isExpired, isInForce } from './decide.ts';
+import { decide, isInForce } from './decide.ts';
 import type { Decision } from './decision.ts';
 import { hasRole, isWithinUnit, resolvePerson, type Person } from './org.ts';
-import type { DeviceClass, Policy } from './policy.ts';
+import type { DeviceClass, Policy, Rule } from './policy.ts';
 import { policyIndex } from './policy-index.ts';
 import type { ExceptionRequest, RequestStatus } from './records.ts';
+import { effectiveStatus, isActiveException } from './request-status.ts';
 import { ok, refuse, type Outcome } from './result.ts';
 import { addLocalDays, localDate, startOfLocalDay } from './time.ts';
 
@@ -86,27 +87,37 @@ export function isRequester(policy: Policy, person: Person, request: ExceptionRe
   return [person.id, person.slack, person.teams].some((id) => id !== undefined && (id === request.person || id === requester.id));
 }
 
+/** Whether the rule names this person among its approvers (`rules[].exceptions.approvers`). */
+export function isNamedApprover(rule: Rule | undefined, person: Person): boolean {
+  const terms = rule?.exceptions;
+  return terms !== undefined && terms !== 'none' && (terms.approvers ?? []).includes(person.id);
+}
+
 /** Whether this person may decide this request: named by every rule, or an approver over the requester's unit. */
 export function mayDecide(policy: Policy, approver: Person, request: ExceptionRequest): boolean {
   if (isRequester(policy, approver, request)) return false;
   const idx = policyIndex(policy);
   const overUnit = hasRole(approver, 'approver') && isWithinUnit(policy, request.unit, approver.unit);
-  return request.rules.every((ruleId) => {
-    const terms = idx.rulesById.get(ruleId)?.exceptions;
-    const named = terms !== undefined && terms !== 'none' && (terms.approvers ?? []).includes(approver.id);
-    return named || overUnit;
-  });
+  return request.rules.every((ruleId) => overUnit || isNamedApprover(idx.rulesById.get(ruleId), approver));
 }
 
 /** Someone who decides requests somewhere: an approver or admin by role, or named by a rule. */
 export function isApprover(policy: Policy, person: Person): boolean {
   if (hasRole(person, 'approver') || hasRole(person, 'admin')) return true;
-  return policy.rules.some((r) => r.exceptions !== 'none' && (r.exceptions.approvers ?? []).includes(person.id));
+  return policy.rules.some((r) => isNamedApprover(r, person));
 }
 
 /** People who may decide the request, for routing and for "waiting for …" messages. */
-export function approversFor(policy: Policy, request: ExceptionRequest, people: Person[]): Person[] {
+export function approversFor(policy: Policy, request: ExceptionRequest, people: readonly Person[]): Person[] {
   return people.filter((p) => mayDecide(policy, p, request));
+}
+
+/**
+ * The approvers of a rule as a measure (told when it comes up for review): those it names, and those
+ * holding the approver role in its unit or a unit below it — who decide its requests there.
+ */
+export function approversOf(policy: Policy, rule: Rule, people: readonly Person[]): Person[] {
+  return people.filter((p) => isNamedApprover(rule, p) || (hasRole(p, 'approver') && isWithinUnit(policy, p.unit, rule.unit)));
 }
 
 export type Verdict = { approve: true } | { approve: false; reason?: string };
@@ -175,13 +186,13 @@ export function withdrawException(request: ExceptionRequest, person: Person, pol
 }
 
 export function revokeException(request: ExceptionRequest, approver: Person, reason: string | undefined, policy: Policy, now: Date): Outcome<ExceptionRequest> {
-  if (!canTransition(request.status, 'revoked') || isExpired(request, now)) return refuse('not_active', undefined, { status: request.status });
+  if (!isActiveException(request, now)) return refuse('not_active', undefined, { status: request.status });
   if (!mayDecide(policy, approver, request)) return refuse('not_an_approver');
   return ok({ ...request, status: 'revoked', endedAt: now.toISOString(), endedBy: approver.id, ...(reason?.trim() ? { decisionReason: reason.trim() } : {}) });
 }
 
 /** Approved exceptions whose time is up: the scheduler turns them into `expired`. */
 export function expireException(request: ExceptionRequest, now: Date): ExceptionRequest | undefined {
-  return request.status === 'approved' && isExpired(request, now) ? { ...request, status: 'expired', endedAt: request.expiresAt ?? now.toISOString(), endedBy: 'system' } : undefined;
+  return request.status === 'approved' && effectiveStatus(request, now) === 'expired' ? { ...request, status: 'expired', endedAt: request.expiresAt ?? now.toISOString(), endedBy: 'system' } : undefined;
 }
 
