@@ -1,38 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { generatedPolicy, validated } from '../../bench/lib/policy-gen.ts';
-import type { Policy } from '../../src/core/policy.ts';
-import { put } from '../../src/core/records.ts';
-import type { Store } from '../../src/core/store.ts';
+import { generatedPolicy } from '../../bench/lib/policy-gen.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { messageProblem } from '../support/fake-slack.ts';
+import { attestEveryFifth, largeOrg as largeOrgOf, type LargeOrgOptions } from '../support/large-org.ts';
 import { requestFormValues, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 
 const CHIEF = 'U0CHIEF';
 const STAFF = 'UP1';
 
-/** `units` units under one root, `people` people spread over them (the first of each unit its reporter), one admin-approver; all on Slack. */
-function largeOrg(o: { people: number; units: number; apps?: number }): Policy {
-  const units = [{ id: 'org', name: 'Organisation' }, ...Array.from({ length: o.units - 1 }, (_, i) => ({ id: `u${i + 1}`, name: `Unit ${i + 1}`, parent: 'org' }))];
-  const people = [
-    { id: 'chief', name: 'Chief Officer', unit: 'org', roles: ['admin', 'approver'], slack: CHIEF },
-    ...Array.from({ length: o.people - 1 }, (_, i) => ({ id: `p${i}`, name: `Person ${i} Example`, unit: units[i % units.length]!.id, roles: i < units.length ? ['reporter'] : [], slack: `UP${i}` })),
-  ];
-  const apps = [{ id: 'tiktok', name: 'TikTok', categories: ['social'] }, ...Array.from({ length: o.apps ?? 0 }, (_, i) => ({ id: `app-${i}`, name: `App ${i}`, categories: ['social'] }))];
-  return validated({
-    organization: { name: 'Large Org', timezone: 'Europe/Brussels', default_unit: 'org' },
-    units, people, apps, categories: [{ id: 'social', name: 'Social' }],
-    rules: [
-      { id: 'ban', title: 'TikTok banned', source: 'Notice 1', unit: 'org', apps: ['tiktok'], effect: 'prohibit', effective: '2026-01-01', deadline: '2026-12-15', exceptions: 'none' },
-      { id: 'social-ban', title: 'Social apps banned', source: 'Notice 2', unit: 'org', categories: ['social'], effect: 'prohibit', effective: '2026-01-01', deadline: '2026-12-20', exceptions: { purposes: ['public-communications'], max_days: 90 } },
-    ],
-  });
-}
-
-/** Every fifth person (p0, p5, …) has attested to `ban`: recorded in one commit, as `attest` records them. */
-async function attestEveryFifth(store: Store, people: number, at = '2026-11-22T09:00:00.000Z') {
-  const records = Array.from({ length: Math.ceil(people / 5) }, (_, k) => ({ id: `AT-${k + 1}`, person: `p${k * 5}`, rule: 'ban', app: 'tiktok', at, statement: 'removed' as const }));
-  await store.commit({ at, actor: 'test', action: 'attestation.recorded', subject: 'tiktok' }, records.map((a) => put('attestations', a)));
-}
+const largeOrg = (o: Omit<LargeOrgOptions, 'identity'>) => largeOrgOf({ ...o, identity: (who) => ({ slack: who === 'chief' ? CHIEF : `UP${who}` }) });
 
 let s: SlackBot;
 afterEach(async () => s?.stop());
