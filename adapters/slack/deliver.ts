@@ -1,5 +1,6 @@
 import { webApi } from '@slack/bolt';
 import type { Effect } from '../../commands/context.ts';
+import { postRef, rememberPost } from '../../commands/platform-records.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
 import { resolvePerson } from '../../src/core/org.ts';
 import { DeliveryError } from '../../src/outbox.ts';
@@ -17,7 +18,6 @@ export function slackUserOf(bot: AppWarden, person: string): string | undefined 
   return p.slack ?? (SLACK_USER.test(p.id) ? p.id : undefined);
 }
 
-const messageKey = (subject: string) => `slack:${subject}`;
 /** How far before the recorded start of a delivery its message is looked for: Slack's clock and ours may differ. */
 const CLOCK_SKEW_S = 600;
 const HISTORY_PAGES = 25;
@@ -37,8 +37,8 @@ export function slackDeliverer(bot: AppWarden, client: webApi.WebClient, log: (l
       const user = effect.address?.slack ?? slackUserOf(bot, effect.person);
       return user ? { channel: user } : undefined; // not a Slack person: Slack has nothing to deliver
     }
-    const known = effect.kind === 'update' ? bot.store.get('messages', messageKey(effect.subject)) : undefined;
-    if (known) return { channel: known.ref.channel!, ts: known.ref.ts! };
+    const known = effect.kind === 'update' ? postRef(bot, 'slack', effect.subject) : undefined;
+    if (known) return { channel: known.channel!, ts: known.ts! };
     const name = effect.kind === 'post' ? effect.channel : 'approvals';
     const channel = bot.policy.channels[name]?.slack;
     return channel ? { channel } : undefined; // a channel left out for Slack posts nothing there
@@ -69,13 +69,7 @@ export function slackDeliverer(bot: AppWarden, client: webApi.WebClient, log: (l
       if (to.ts) return void (await call(`updating the message in ${to.channel}`, () => client.chat.update({ channel: to.channel, ts: to.ts!, ...content })));
       const posted = await call(`posting to ${to.channel}`, () => client.chat.postMessage({ channel: to.channel, ...content, metadata: { event_type: METADATA_TYPE, event_payload: { key } } }));
       const subject = effect.kind === 'notify' ? undefined : effect.subject;
-      if (subject && posted.ts) {
-        const id = messageKey(subject);
-        await bot.store.commit(
-          { at: bot.now().toISOString(), actor: 'system', action: 'message.posted', subject, detail: { platform: 'slack', channel: to.channel } },
-          [{ collection: 'messages', id, value: { id, platform: 'slack', subject, ref: { channel: posted.channel ?? to.channel, ts: posted.ts } } }],
-        );
-      }
+      if (subject && posted.ts) await rememberPost(bot, 'slack', subject, { channel: posted.channel ?? to.channel, ts: posted.ts }, { channel: to.channel });
     },
     /** Looks for the message by its outbox key in the channel's history since the delivery began (a little before, for clock skew). */
     async wasDelivered(effect, key, since) {

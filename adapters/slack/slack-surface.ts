@@ -3,12 +3,11 @@ import { App, ExpressReceiver, LogLevel, webApi } from '@slack/bolt';
 import type { CommandContext, CommandResult } from '../../commands/context.ts';
 import { attestFromReminder } from '../../commands/attest.ts';
 import { censusForm, submitCensusAnswer } from '../../commands/census.ts';
-import { applyTransition, denyNeedsReason, refusalFor } from '../../commands/decide-request.ts';
+import { applyTransition } from '../../commands/decide-request.ts';
 import { runCommand } from '../../commands/index.ts';
-import { displayName } from '../../commands/request-card.ts';
 import { fileRequest, requestForm } from '../../commands/request.ts';
+import { denyForm } from '../../commands/request-view.ts';
 import type { AppWarden } from '../../src/app.ts';
-import { appById } from '../../src/core/catalog.ts';
 import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { bareRequestApp } from './bare-request.ts';
@@ -139,11 +138,9 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     await guarded(body.user.id, async () => {
       const id = action.value ?? '';
       const ctx = ctxFor(body.user.id);
-      const refusal = refusalFor('deny', id, ctx);
-      if (refusal) return void (await tellPrivately(respond, refusal));
-      const request = bot.store.get('requests', id)!;
-      const intro = ctx.m.form.denyIntro(id, displayName(bot.policy, request.person), appById(bot.policy, request.app)?.name ?? request.app);
-      await client.views.open({ trigger_id: body.trigger_id, view: denyModal(id, intro, body.channel?.id ?? '', ctx.m, denyNeedsReason(id, ctx)) });
+      const form = denyForm(id, ctx);
+      if (!form.ok) return void (await tellPrivately(respond, form.refusal));
+      await client.views.open({ trigger_id: body.trigger_id, view: denyModal(id, form.intro, body.channel?.id ?? '', ctx.m, form.reasonRequired) });
     }, (text) => tellPrivately(respond, text));
   });
 

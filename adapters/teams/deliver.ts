@@ -1,14 +1,13 @@
 import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
 import type { Effect } from '../../commands/context.ts';
+import { postRef, rememberPost } from '../../commands/platform-records.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
 import { DeliveryError } from '../../src/outbox.ts';
 import { approvalCard } from './approval-card.ts';
 import { renderCard } from './card.ts';
 import { conversationById } from './conversations.ts';
 import { personalChat, type TeamsLink } from './personal-chat.ts';
-
-const messageKey = (subject: string) => `teams:${subject}`;
 
 /**
  * Delivers effects on Teams, proactively: approvals posts (remembered for updates), card updates,
@@ -34,13 +33,13 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
     await send(reference, (ctx) => ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(effect.message))] }).then(() => undefined));
     return;
   }
-  // A request's card is rebuilt from the store so approvers get the live, refreshable version.
-  const card = effect.subject && bot.store.get('requests', effect.subject) ? approvalCard(bot, effect.subject) : renderCard(effect.message);
-  const known = effect.kind === 'update' ? bot.store.get('messages', messageKey(effect.subject)) : undefined;
+  // A request's card is the command layer's shared view of it, so approvers get the live, refreshable version.
+  const card = (effect.subject ? approvalCard(bot, effect.subject) : undefined) ?? renderCard(effect.message);
+  const known = effect.kind === 'update' ? postRef(bot, 'teams', effect.subject) : undefined;
   if (known) {
-    const reference = conversationById(bot, known.ref.conversation!, link.trust);
-    if (!reference) throw new DeliveryError('permanent', `cannot reach ${known.ref.conversation} to update the message about ${effect.subject}`);
-    await send(reference, (ctx) => ctx.updateActivity({ type: 'message', id: known.ref.activity!, attachments: [CardFactory.adaptiveCard(card)] }).then(() => undefined));
+    const reference = conversationById(bot, known.conversation!, link.trust);
+    if (!reference) throw new DeliveryError('permanent', `cannot reach ${known.conversation} to update the message about ${effect.subject}`);
+    await send(reference, (ctx) => ctx.updateActivity({ type: 'message', id: known.activity!, attachments: [CardFactory.adaptiveCard(card)] }).then(() => undefined));
     return;
   }
   const channelName = effect.kind === 'post' ? effect.channel : 'approvals';
@@ -52,14 +51,7 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
   await send(reference, async (ctx) => {
     activityId = (await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id;
   });
-  const subject = effect.subject;
-  if (subject && activityId) {
-    const id = messageKey(subject);
-    await bot.store.commit(
-      { at: bot.now().toISOString(), actor: 'system', action: 'message.posted', subject, detail: { platform: 'teams', conversation } },
-      [{ collection: 'messages', id, value: { id, platform: 'teams', subject, ref: { conversation, activity: activityId } } }],
-    );
-  }
+  if (effect.subject && activityId) await rememberPost(bot, 'teams', effect.subject, { conversation, activity: activityId }, { conversation });
 }
 
 /**

@@ -7,11 +7,11 @@ import type { AuthenticateRequestResult, ServiceClientCredentialsFactory } from 
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { attestFromReminder } from '../../commands/attest.ts';
 import { censusForm, submitCensusAnswer } from '../../commands/census.ts';
-import { applyTransition, refusalFor } from '../../commands/decide-request.ts';
+import { applyTransition } from '../../commands/decide-request.ts';
 import { runCommand } from '../../commands/index.ts';
 import type { AppWarden } from '../../src/app.ts';
 import type { Surface } from '../../src/http-app.ts';
-import { approvalCard, REFRESH_VERB } from './approval-card.ts';
+import { approvalCard, REFRESH_VERB, unknownRequestCard } from './approval-card.ts';
 import { censusCard, submittedCensus } from './census-card.ts';
 import { renderCard } from './card.ts';
 import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
@@ -92,7 +92,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const action = (context.activity.value as { action?: { verb?: string; data?: { value?: string; reason?: unknown } } })?.action;
     const id = String(action?.data?.value ?? '');
     const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:invoke:${context.activity.id}` };
-    const cardFor = () => approvalCard(bot, id, { person, mayDecide: !refusalFor('approve', id, ctx) });
+    const cardFor = () => approvalCard(bot, id, ctx) ?? unknownRequestCard(id);
     if (action?.verb === 'request.approve' || action?.verb === 'request.deny') {
       // Our card's Input.Text always sends text; anything else is a crafted invoke, refused plainly and changing nothing.
       const reason = action.data?.reason;
