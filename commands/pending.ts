@@ -1,5 +1,6 @@
 import { appById } from '../src/core/catalog.ts';
 import { mayDecide } from '../src/core/exceptions.ts';
+import { effectiveStatus } from '../src/core/request-status.ts';
 import type { Command } from './command.ts';
 import { refused } from './refusals.ts';
 import { reply } from './reply.ts';
@@ -12,7 +13,8 @@ export const pending: Command = {
   run({ words }, ctx) {
     const m = ctx.m;
     if (words.length) return refused('unexpected_text', m.errors.unexpectedText('pending', words.join(' ')));
-    const waiting = ctx.store.list('requests').filter((r) => r.status === 'requested' && mayDecide(ctx.policy, ctx.person, r));
+    const now = ctx.now();
+    const waiting = ctx.store.list('requests').filter((r) => effectiveStatus(r, now) === 'requested' && mayDecide(ctx.policy, ctx.person, r));
     const items = waiting.map((r) => m.pending.line(r.id, displayName(ctx.policy, r.person), appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.days, r.reason));
     const blocks = [
       { type: 'heading' as const, text: m.pending.title },

@@ -1,6 +1,7 @@
 import { findApp } from './catalog.ts';
 import { rulesInForce } from './decide.ts';
-import { unitChain, type Person } from './org.ts';
+import { isSubject } from './compliance.ts';
+import type { Person } from './org.ts';
 import { policyIndex } from './policy-index.ts';
 import type { Policy, Rule } from './policy.ts';
 import type { Attestation, AttestationStatement } from './records.ts';
@@ -70,7 +71,7 @@ export function attestRule(
   const appId = rule.apps?.[0];
   // A data-use rule asks for nothing to be removed, so there is nothing to attest to it.
   if (rule.effect === 'prohibit' && rule.data) return refuse('nothing_to_attest', 'rule', { rule: ruleId, app: (appId && policyIndex(policy).appsById.get(appId)?.name) || appId || ruleId });
-  if (!isRemovalRule(rule) || !unitChain(policy, person.unit).includes(rule.unit)) return refuse('not_subject', 'rule', { rule: ruleId });
+  if (!isRemovalRule(rule) || !isSubject(rule, person, policy)) return refuse('not_subject', 'rule', { rule: ruleId });
   if (!isStatementAllowed(rule, statement)) return refuse('bad_statement', 'statement', { statement, rules: [ruleId] });
   const app = rule.apps?.[0] ?? rule.categories?.[0] ?? ruleId;
   const already = existing.filter((a) => a.person === person.id && a.rule === ruleId).slice(0, 1);

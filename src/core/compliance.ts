@@ -32,10 +32,13 @@ export interface Subject {
   exception?: ExceptionRequest;
 }
 
-/** Who must comply with a rule: everyone among `people` whose unit is the rule's or below it, each once. */
+/** Whether a rule binds this person: their unit is the rule's or below it (a parent unit's rules bind its children). */
+export const isSubject = (rule: Rule, person: Person, policy: Policy): boolean => isWithinUnit(policy, person.unit, rule.unit);
+
+/** Who must comply with a rule: everyone among `people` the rule binds, each once. */
 export function subjectsOf(rule: Rule, people: readonly Person[], policy: Policy): Person[] {
   const seen = new Map<string, Person>();
-  for (const p of people) if (!seen.has(p.id) && isWithinUnit(policy, p.unit, rule.unit)) seen.set(p.id, p);
+  for (const p of people) if (!seen.has(p.id) && isSubject(rule, p, policy)) seen.set(p.id, p);
   return [...seen.values()];
 }
 
