@@ -107,12 +107,20 @@ export function withoutConnectorRetries(auth: BotFrameworkAuthentication): BotFr
     const create = factory.create.bind(factory);
     factory.create = async (serviceUrl, audience) => {
       const client = await create(serviceUrl, audience);
-      (client as unknown as { client?: { pipeline?: { removePolicy(o: { phase: string }): unknown } } }).client?.pipeline?.removePolicy({ phase: 'Retry' });
+      pipelineOf(client)?.removePolicy({ phase: 'Retry' });
       return client;
     };
     return factory;
   };
   return auth;
+}
+
+type Pipeline = { removePolicy(options: { phase: string }): unknown };
+
+/** The Azure HTTP pipeline inside a connector client, which botbuilder does not type: checked, not cast. */
+function pipelineOf(client: object): Pipeline | undefined {
+  const pipeline: unknown = (Reflect.get(client, 'client') as { pipeline?: unknown } | undefined)?.pipeline;
+  return typeof pipeline === 'object' && pipeline !== null && typeof (pipeline as Partial<Pipeline>).removePolicy === 'function' ? (pipeline as Pipeline) : undefined;
 }
 
 /** The token audience of the Bot Connector: the override's, else Bot Framework's public cloud. */
