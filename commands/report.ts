@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { appById } from '../src/core/catalog.ts';
 import { answerVersions, isCurrentAnswer, rollUp } from '../src/core/census.ts';
-import { complianceOf } from '../src/core/compliance.ts';
+import { complianceOf, rulesWithDeadlines, type Settlement } from '../src/core/compliance.ts';
 import { hasRole, isWithinUnit, resolvePerson } from '../src/core/org.ts';
 import { policyIndex } from '../src/core/policy-index.ts';
 import type { Rule } from '../src/core/policy.ts';
-import { isInForce } from '../src/core/decide.ts';
 import { effectiveStatus } from '../src/core/request-status.ts';
 import { lastValidDate } from '../src/core/explain.ts';
 import { localDate } from '../src/core/time.ts';
@@ -57,37 +56,35 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: nu
     if (!rule) return refused('unknown_rule', m.errors.unknownRule(ruleId));
     rules = [rule];
   } else {
-    rules = ctx.policy.rules.filter((r) => r.deadline && r.effect === 'prohibit' && isInForce(r, now, tz));
+    rules = rulesWithDeadlines(ctx.policy, now);
   }
   if (!rules.length) return { ok: true, reply: reply('info', [{ type: 'text', text: m.report.noDeadlineRules }]), effects: [] };
   const visible = visibleTo(ctx);
   const records = { attestations: ctx.store.list('attestations'), requests: ctx.store.list('requests') };
   const listed = ctx.policy.people.map((p) => resolvePerson(ctx.policy, p.id));
-  const rows = rules.flatMap((rule) =>
-    complianceOf(rule, listed, ctx.policy, records, now)
-      .filter((s) => visible(s.person.unit))
-      .map(({ person: p, attestation: a, exception: x }) => ({
-        rule: rule.id, person: p.id, name: p.name, unit: p.unit, attested: a ? 'yes' : 'no',
-        attested_on: a ? localDate(new Date(a.at), tz) : '', attested_at: a?.at ?? '', statement: a?.statement ?? '', exception: x?.id ?? '',
-      })),
-  );
+  const subjects = rules.flatMap((rule) => complianceOf(rule, listed, ctx.policy, records, now).filter((s) => visible(s.person.unit)).map((s) => ({ rule, ...s })));
+  const rows = subjects.map(({ rule, person: p, attestation: a, exception: x }) => ({
+    rule: rule.id, person: p.id, name: p.name, unit: p.unit, attested: a ? 'yes' : 'no',
+    attested_on: a ? localDate(new Date(a.at), tz) : '', attested_at: a?.at ?? '', statement: a?.statement ?? '', exception: x?.id ?? '',
+  }));
   if (format === 'csv') return csvResult('compliance.csv', rows, ['rule', 'person', 'name', 'unit', 'attested', 'attested_on', 'attested_at', 'statement', 'exception']);
-  const byRule = groupBy(rows, (r) => r.rule);
+  const byRule = groupBy(rows.map((r, i) => ({ ...r, state: subjects[i]!.state })), (r) => r.rule);
   const reply_ = rules.length > 1 ? complianceOfRules(rules, byRule, page, ctx) : complianceOfRule(rules[0]!, byRule.get(rules[0]!.id) ?? [], page, ctx);
   return 'ok' in reply_ ? reply_ : { ok: true, reply: reply('info', reply_.blocks), effects: [], data: rows };
 }
 
-type Row = { rule: string; name: string; unit: string; attested: string; exception: string };
-/** A row's settlement (src/core/compliance.ts): attested, else excepted when it names an exception, else open. */
-const isMissing = (r: Row) => r.attested === 'no' && !r.exception;
-const isExcepted = (r: Row) => r.attested === 'no' && !!r.exception;
+/** A row of the report with how the person stands (src/core/compliance.ts): attested, excepted or open. */
+type Row = { rule: string; name: string; unit: string; attested: string; exception: string; state: Settlement };
+const isAttested = (r: Row) => r.state === 'attested';
+const isMissing = (r: Row) => r.state === 'open';
+const isExcepted = (r: Row) => r.state === 'excepted';
 
 /** Several rules: one line of counts per rule; the names are in each rule's own report. */
 function complianceOfRules(rules: Rule[], byRule: Map<string, Row[]>, page: number, ctx: CommandContext): { blocks: Block[] } | CommandResult {
   const m = ctx.m;
   const lines = rules.map((rule) => {
     const mine = byRule.get(rule.id) ?? [];
-    return m.lists.ruleCounts(rule.id, mine.filter((r) => r.attested === 'yes').length, mine.length, mine.filter(isMissing).length, mine.filter(isExcepted).length);
+    return m.lists.ruleCounts(rule.id, mine.filter(isAttested).length, mine.length, mine.filter(isMissing).length, mine.filter(isExcepted).length);
   });
   const { shown, left, pages } = pageOf(lines, page);
   if (page > pages) return pastLast(m, pages, 'report compliance');
@@ -106,7 +103,7 @@ function complianceOfRule(rule: Rule, rows: Row[], page: number, ctx: CommandCon
   const m = ctx.m;
   const order = new Map(ctx.policy.units.map((u, i) => [u.id, i]));
   const units = [...groupBy(rows, (r) => r.unit)]
-    .map(([unit, mine]) => ({ unit, attested: mine.filter((r) => r.attested === 'yes').length, total: mine.length, missing: mine.filter(isMissing).length }))
+    .map(([unit, mine]) => ({ unit, attested: mine.filter(isAttested).length, total: mine.length, missing: mine.filter(isMissing).length }))
     .sort((a, b) => b.missing - a.missing || (order.get(a.unit) ?? Infinity) - (order.get(b.unit) ?? Infinity));
   const missing = rows.filter(isMissing).map((r) => r.name);
   const excepted = rows.filter(isExcepted).map((r) => `${r.name} (${r.exception})`);
@@ -121,7 +118,7 @@ function complianceOfRule(rule: Rule, rows: Row[], page: number, ctx: CommandCon
   return {
     blocks: [
       { type: 'heading', text: m.report.complianceTitle(rule.id) },
-      { type: 'text', text: m.report.counts(rows.filter((r) => r.attested === 'yes').length, rows.length) },
+      { type: 'text', text: m.report.counts(rows.filter(isAttested).length, rows.length) },
       ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
       ...section(m.lists.byUnit, unitPage),
       ...(missing.length ? section(m.lists.notYet(missing.length), namePage) : page === 1 ? [{ type: 'text' as const, text: m.report.allAttested }] : []),

@@ -1,6 +1,6 @@
 import { findApp } from './catalog.ts';
 import { rulesInForce } from './decide.ts';
-import { isSubject } from './compliance.ts';
+import { attestationOf, isSubject } from './compliance.ts';
 import type { Person } from './org.ts';
 import { policyIndex } from './policy-index.ts';
 import type { Policy, Rule } from './policy.ts';
@@ -46,7 +46,7 @@ export function attest(
   if (!rules.length) return refuse('nothing_to_attest', 'app', { app: app.name });
   const barred = rules.filter((r) => !isStatementAllowed(r, statement)).map((r) => r.id);
   if (barred.length) return refuse('bad_statement', 'statement', { statement, rules: barred });
-  const already = rules.flatMap((r) => existing.filter((a) => a.person === person.id && a.rule === r.id).slice(0, 1));
+  const already = rules.flatMap((r) => attestationOf(r, person, existing) ?? []);
   const recorded = rules
     .filter((r) => !already.some((a) => a.rule === r.id))
     .map((r) => ({ id: newId(r.id), person: person.id, rule: r.id, app: app.id, at: now.toISOString(), statement }));
@@ -74,7 +74,7 @@ export function attestRule(
   if (!isRemovalRule(rule) || !isSubject(rule, person, policy)) return refuse('not_subject', 'rule', { rule: ruleId });
   if (!isStatementAllowed(rule, statement)) return refuse('bad_statement', 'statement', { statement, rules: [ruleId] });
   const app = rule.apps?.[0] ?? rule.categories?.[0] ?? ruleId;
-  const already = existing.filter((a) => a.person === person.id && a.rule === ruleId).slice(0, 1);
+  const already = [attestationOf(rule, person, existing)].filter((a) => a !== undefined);
   if (already.length) return ok({ app, recorded: [], already });
   return ok({ app, recorded: [{ id, person: person.id, rule: ruleId, app, at: now.toISOString(), statement }], already: [] });
 }

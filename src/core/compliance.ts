@@ -1,3 +1,4 @@
+import { isInForce } from './decide.ts';
 import { isWithinUnit, resolvePerson, type Person } from './org.ts';
 import type { Policy, Rule } from './policy.ts';
 import type { Attestation, ExceptionRequest } from './records.ts';
@@ -32,6 +33,14 @@ export interface Subject {
   exception?: ExceptionRequest;
 }
 
+/**
+ * The rules whose compliance is chased and reported: prohibitions in force at `at` with a deadline (the
+ * scheduler's reminders and the compliance report both start here).
+ */
+export function rulesWithDeadlines(policy: Policy, at: Date): Rule[] {
+  return policy.rules.filter((r) => r.deadline !== undefined && r.effect === 'prohibit' && isInForce(r, at, policy.organization.timezone));
+}
+
 /** Whether a rule binds this person: their unit is the rule's or below it (a parent unit's rules bind its children). */
 export const isSubject = (rule: Rule, person: Person, policy: Policy): boolean => isWithinUnit(policy, person.unit, rule.unit);
 
@@ -45,10 +54,16 @@ export function subjectsOf(rule: Rule, people: readonly Person[], policy: Policy
 /** The ids a record may name a person by: the policy's id, or a platform id (someone listed later). */
 const identities = (p: Person) => [p.id, ...(p.slack ? [p.slack] : []), ...(p.teams ? [p.teams] : [])];
 
+/** The person's attestation to the rule, under any id they are known by; the first if there are several. */
+export function attestationOf(rule: Rule, person: Person, attestations: readonly Attestation[]): Attestation | undefined {
+  const ids = identities(person);
+  return attestations.find((a) => a.rule === rule.id && ids.includes(a.person));
+}
+
 /** How a person stands with a rule at `at`, from records that may include other people's. */
 export function settlementOf(rule: Rule, person: Person, records: ComplianceRecords, at: Date): Omit<Subject, 'person'> {
   const ids = identities(person);
-  const attestation = records.attestations.find((a) => a.rule === rule.id && ids.includes(a.person));
+  const attestation = attestationOf(rule, person, records.attestations);
   const exception = exceptionFor(rule, ids, records.requests, at);
   const state: Settlement = attestation ? 'attested' : exception ? 'excepted' : 'open';
   return { state, ...(attestation ? { attestation } : {}), ...(exception ? { exception } : {}) };

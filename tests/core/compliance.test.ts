@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { complianceOf, isSettled, isSubject, settlementOf, subjectsOf, type Settlement } from '../../src/core/compliance.ts';
+import { attestationOf, complianceOf, isSettled, isSubject, rulesWithDeadlines, settlementOf, subjectsOf, type Settlement } from '../../src/core/compliance.ts';
 import { resolvePerson } from '../../src/core/org.ts';
 import { validatePolicy, type Policy } from '../../src/core/policy.ts';
 import type { Attestation, ExceptionRequest } from '../../src/core/records.ts';
@@ -98,5 +98,20 @@ describe('complianceOf: every subject with how they stand, one meaning for tick,
     const ben = (at: string) => complianceOf(rule('ban'), people, p, records, new Date(at)).find((s) => s.person.id === 'ben')!.state;
     expect(ben('2020-03-01T11:59:59.999Z')).toBe('excepted');
     expect(ben('2020-03-01T12:00:00Z')).toBe('open');
+  });
+});
+
+describe('rulesWithDeadlines and attestationOf', () => {
+  it('prohibitions in force with a deadline; none before they take effect', () => {
+    expect(rulesWithDeadlines(p, AT).map((r) => r.id)).toEqual(['ban']);
+    expect(rulesWithDeadlines(p, new Date('2019-12-31T00:00:00Z'))).toEqual([]);
+  });
+  it.each([
+    ['under the person id', [attestation('ana')], 'AT-ana'],
+    ['under their Slack id', [attestation('U0ANA')], 'AT-U0ANA'],
+    ['to another rule', [attestation('ana', 'ban-a')], undefined],
+    ['by someone else', [attestation('ben')], undefined],
+  ])('%s', (_what, attestations, want) => {
+    expect(attestationOf(rule('ban'), resolvePerson(p, 'ana'), attestations)?.id).toBe(want);
   });
 });
