@@ -1,5 +1,6 @@
 import { appById } from '../src/core/catalog.ts';
 import { rulesToAttest } from '../src/core/attestations.ts';
+import { attestationOf } from '../src/core/compliance.ts';
 import { effectiveStatus } from '../src/core/request-status.ts';
 import { lastValidDate } from '../src/core/explain.ts';
 import type { Command } from './command.ts';
@@ -27,11 +28,12 @@ export const status: Command = {
       const line = m.status.requestLine(r.id, appById(ctx.policy, r.app)?.name ?? r.app, r.status, r.purpose);
       return r.status === 'approved' && r.expiresAt ? `${line} · ${m.status.until(lastValidDate(r.expiresAt, tz))}` : line;
     });
-    const attested = new Set(ctx.store.listByPerson('attestations', ctx.person.id).map((a) => a.rule));
+    const own = ctx.store.listByPerson('attestations', ctx.person.id);
+    const attested = new Set(own.map((a) => a.rule));
     const deadlines = ctx.policy.apps.flatMap((app) =>
       rulesToAttest(ctx.policy, ctx.person, app.id, now)
         .filter((r) => r.deadline)
-        .map((r) => m.status.deadlineLine(app.name, r.id, r.deadline!, attested.has(r.id))),
+        .map((r) => m.status.deadlineLine(app.name, r.id, r.deadline!, attestationOf(r, ctx.person, own) !== undefined)),
     );
     const mine = pageOf(lines, page, HALF);
     const due = pageOf([...new Set(deadlines)], page, HALF);

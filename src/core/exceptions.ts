@@ -186,7 +186,8 @@ export function withdrawException(request: ExceptionRequest, person: Person, pol
 }
 
 export function revokeException(request: ExceptionRequest, approver: Person, reason: string | undefined, policy: Policy, now: Date): Outcome<ExceptionRequest> {
-  if (!isActiveException(request, now)) return refuse('not_active', undefined, { status: request.status });
+  // Judged at `now`: one past its end is `expired` here even before the scheduler marks it.
+  if (!isActiveException(request, now)) return refuse('not_active', undefined, { status: effectiveStatus(request, now) });
   if (!mayDecide(policy, approver, request)) return refuse('not_an_approver');
   return ok({ ...request, status: 'revoked', endedAt: now.toISOString(), endedBy: approver.id, ...(reason?.trim() ? { decisionReason: reason.trim() } : {}) });
 }

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { expireException, revokeException } from '../../src/core/exceptions.ts';
+import { resolvePerson } from '../../src/core/org.ts';
+import { validatePolicy } from '../../src/core/policy.ts';
 import type { ExceptionRequest, RequestStatus } from '../../src/core/records.ts';
 import { effectiveStatus, isActiveException, isExpired } from '../../src/core/request-status.ts';
 
@@ -32,5 +35,28 @@ describe('effectiveStatus: a request at an instant', () => {
     expect(isExpired({ ...base, expiresAt: END }, BEFORE)).toBe(false);
     expect(isExpired({ ...base, expiresAt: END }, AT_END)).toBe(true);
     expect(isExpired(base, AT_END)).toBe(false);
+  });
+});
+
+describe('the workflow reads the same status', () => {
+  const parsed = validatePolicy({
+    organization: { name: 'Test', timezone: 'Europe/Brussels', default_unit: 'org' },
+    units: [{ id: 'org', name: 'Org' }],
+    people: [{ id: 'boss', unit: 'org', roles: ['approver'] }],
+    apps: [{ id: 'tiktok', name: 'TikTok' }],
+    rules: [{ id: 'ban', title: 'Ban', source: 'N', unit: 'org', apps: ['tiktok'], effect: 'prohibit', effective: '2019-01-01', exceptions: { purposes: ['research'], max_days: 30 } }],
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const policy = parsed.value;
+  const boss = resolvePerson(policy, 'boss');
+  const approved = { ...base, status: 'approved' as const, expiresAt: END };
+  it('revoke: allowed while it counts; past its end (not yet marked) it is refused as expired', () => {
+    expect(revokeException(approved, boss, 'r', policy, BEFORE)).toMatchObject({ ok: true, value: { status: 'revoked' } });
+    expect(revokeException(approved, boss, 'r', policy, AT_END)).toMatchObject({ ok: false, code: 'not_active', data: { status: 'expired' } });
+  });
+  it('expire: only an approved exception whose time is up, ended at its expiresAt', () => {
+    expect(expireException(approved, BEFORE)).toBeUndefined();
+    expect(expireException(approved, AT_END)).toMatchObject({ status: 'expired', endedAt: END, endedBy: 'system' });
+    expect(expireException({ ...approved, status: 'revoked' }, AT_END)).toBeUndefined();
   });
 });
