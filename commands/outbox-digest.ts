@@ -2,10 +2,9 @@ import { messages } from '../src/core/i18n/index.ts';
 import type { Policy } from '../src/core/policy.ts';
 import type { Store } from '../src/core/store.ts';
 import { localDate } from '../src/core/time.ts';
-import { describeEffect } from '../src/outbox.ts';
 import type { Effect } from './context.ts';
 import { reply } from './reply.ts';
-import { effectOf, outboxItem } from './outbox-item.ts';
+import { describeEffect, effectOf, outboxItem } from './outbox-item.ts';
 
 /** Failures named in the digest before "and N more"; `appwarden outbox` lists them all. */
 const DIGEST_LINES = 20;

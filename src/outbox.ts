@@ -1,7 +1,7 @@
 import type { Effect } from '../commands/context.ts';
 import type { OutboxItem } from './core/records.ts';
 import type { Store } from './core/store.ts';
-import { effectOf } from '../commands/outbox-item.ts';
+import { describeEffect, effectOf } from '../commands/outbox-item.ts';
 
 /**
  * How a delivery that did not succeed ended:
@@ -256,8 +256,4 @@ function withTimeout<T>(work: Promise<T>, ms: number, reason: string): Promise<T
   });
   work.catch(() => undefined); // a call given up on may still fail later: nobody is waiting for it
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-export function describeEffect(e: Effect): string {
-  return e.kind === 'notify' ? `message to ${e.person}` : e.kind === 'post' ? `post to ${e.channel}${e.subject ? ` about ${e.subject}` : ''}` : `update of the message about ${e.subject}`;
 }
