@@ -1,4 +1,4 @@
-import { accountsBoundBy } from '../src/core/accounts.ts';
+import { accountsCoveredBy } from '../src/core/accounts.ts';
 import { appById } from '../src/core/catalog.ts';
 import { accountItem } from './accounts.ts';
 import { policyIndex } from '../src/core/policy-index.ts';
@@ -66,7 +66,7 @@ function ruleInFull(rule: Rule, page: number, ctx: CommandContext): CommandResul
   ];
   const { shown, left, pages } = pageOf(many ? purposes : [], page, PURPOSES);
   if (page > pages) return refused('invalid_input', m.lists.pastLastPage(pages, `policy ${rule.id} --page ${pages}`));
-  const bound = rule.effect === 'prohibit' ? accountsBoundBy(ctx.policy, rule) : [];
+  const bound = accountsCoveredBy(rule, ctx.policy);
   const blocks: Block[] = [
     { type: 'heading', text: m.policy.line(rule.id, rule.title, rule.effect) },
     ...(page === 1 ? [{ type: 'list' as const, items }] : [{ type: 'note' as const, text: m.lists.page(page, pages) }]),
