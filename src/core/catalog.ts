@@ -1,6 +1,6 @@
-import { BoundedMap, boundedKey, isAsciiKey, keySkeletons, MAX_NAME_LENGTH } from './names.ts';
+import { compiledPolicy, type CompiledPolicy } from './compiled-policy.ts';
+import { boundedKey, isAsciiKey, keySkeletons, MAX_NAME_LENGTH } from './names.ts';
 import type { App, Policy } from './policy.ts';
-import { policyIndex } from './policy-index.ts';
 
 /**
  * The app a name, alias, store id or bundle id refers to: its key exactly, else a look-alike of exactly
@@ -8,25 +8,22 @@ import { policyIndex } from './policy-index.ts';
  * (`boundedKey`) names no app and is not remembered.
  */
 export function findApp(policy: Policy, name: string): App | undefined {
+  const compiled = compiledPolicy(policy);
   // Names as typed repeat; remembering them skips normalising and a second lookup.
-  let typed = typedNames.get(policy);
-  if (!typed) typedNames.set(policy, (typed = new BoundedMap<App | null>(50_000, 1_000_000)));
+  const typed = compiled.typedNames;
   let app = typed.get(name);
   if (app === undefined) {
     const key = boundedKey(name);
     if (key === undefined) return undefined;
-    app = (key && policyIndex(policy).appsByKey.get(key)) || null;
+    app = (key && compiled.index.appsByKey.get(key)) || null;
     if (!app && key) {
-      const alike = lookalikeApps(policy, key);
+      const alike = compiledLookalikes(compiled, key);
       if (alike.length === 1) app = alike[0]!;
     }
     if (name.length <= MAX_NAME_LENGTH) typed.set(name, app);
   }
   return app ?? undefined;
 }
-
-/** Per policy: names exactly as people typed them, with the app each found (null: none); bounded. */
-const typedNames = new WeakMap<Policy, BoundedMap<App | null>>();
 
 /**
  * The apps whose names, aliases or ids (not store or bundle ids) `key` is a confusable of (UTS #39
@@ -36,18 +33,20 @@ const typedNames = new WeakMap<Policy, BoundedMap<App | null>>();
  * "did you mean". Several apps means the catalogue holds confusable names itself: no single match.
  */
 export function lookalikeApps(policy: Policy, key: string): App[] {
+  return compiledLookalikes(compiledPolicy(policy), key);
+}
+
+function compiledLookalikes(compiled: CompiledPolicy, key: string): App[] {
   // findApp and then "did you mean" ask for the same name in turn: answered once.
-  const last = lastLookalikes.get(policy);
+  const last = compiled.lastLookalikes;
   if (last?.key === key) return [...last.apps];
-  const apps = lookalikesOf(policy, key);
-  lastLookalikes.set(policy, { key, apps });
+  const apps = lookalikesOf(compiled, key);
+  compiled.lastLookalikes = { key, apps };
   return [...apps];
 }
 
-const lastLookalikes = new WeakMap<Policy, { key: string; apps: App[] }>();
-
-function lookalikesOf(policy: Policy, key: string): App[] {
-  const index = skeletonIndex(policy);
+function lookalikesOf(compiled: CompiledPolicy, key: string): App[] {
+  const index = (compiled.skeletons ??= skeletonIndex(compiled));
   const ascii = isAsciiKey(key);
   const [lower, upper] = keySkeletons(key);
   const found = new Set<App>();
@@ -58,27 +57,22 @@ function lookalikesOf(policy: Policy, key: string): App[] {
 /** A catalogue key's app, and whether the key is ASCII. */
 type Hit = { app: App; ascii: boolean };
 
-interface SkeletonIndex {
+export interface SkeletonIndex {
   lower: Map<string, Hit[]>;
   upper: Map<string, Hit[]>;
   order: Map<App, number>;
 }
 
-const skeletonIndexes = new WeakMap<Policy, SkeletonIndex>();
-
 /** The skeletons of the catalogue's name keys, built the first time a name is not found exactly (exact hits never need it). */
-function skeletonIndex(policy: Policy): SkeletonIndex {
-  let index = skeletonIndexes.get(policy);
-  if (index) return index;
-  index = { lower: new Map(), upper: new Map(), order: new Map(policy.apps.map((app, i) => [app, i])) };
+function skeletonIndex({ policy, index: { appKeys } }: CompiledPolicy): SkeletonIndex {
+  const index: SkeletonIndex = { lower: new Map(), upper: new Map(), order: new Map(policy.apps.map((app, i) => [app, i])) };
   // Names, aliases and ids: people type those, not store or bundle ids.
-  for (const { key, app } of policyIndex(policy).appKeys) {
+  for (const { key, app } of appKeys) {
     const [lower, upper] = keySkeletons(key);
     const hit = { app, ascii: isAsciiKey(key) };
     addHit(index.lower, lower, hit);
     addHit(index.upper, upper, hit);
   }
-  skeletonIndexes.set(policy, index);
   return index;
 }
 
@@ -89,5 +83,5 @@ function addHit(map: Map<string, Hit[]>, skeleton: string, hit: Hit): void {
 }
 
 export function appById(policy: Policy, id: string): App | undefined {
-  return policyIndex(policy).appsById.get(id);
+  return compiledPolicy(policy).index.appsById.get(id);
 }

@@ -1,13 +1,27 @@
 import { findApp } from './catalog.ts';
-import type { Decision, DecisionQuery, Deadline, MatchedRule, PersonsRequest, ReasonCode, Verdict } from './decision.ts';
+import { compiledPolicy, type CompiledPolicy, type RuleTimes } from './compiled-policy.ts';
+import type { Decision, DecisionQuery, Deadline, MatchedRule, PersonsRequest, ReasonCode } from './decision.ts';
 import { resolvePerson, unitChain } from './org.ts';
-import { DEVICE_CLASSES, vocabulary, type App, type DeviceClass, type Policy, type Rule } from './policy.ts';
-import { policyIndex } from './policy-index.ts';
+import { DEVICE_CLASSES, type App, type DeviceClass, type Policy, type Rule } from './policy.ts';
 import type { ExceptionRequest } from './records.ts';
 import { isActiveException } from './request-status.ts';
 import { AppWardenError } from './result.ts';
 import { unknownAppAdvice } from './suggestions.ts';
 import { endOfLocalDay, localDayStartMs } from './time.ts';
+import {
+  basisOf,
+  bindingOf,
+  byCodePoint,
+  citationOrder,
+  exceptionOptions,
+  grantedFor,
+  pendingFor,
+  scopeOf,
+  unknownPosture,
+  verdictFrom,
+  verdictWith,
+  type Binding,
+} from './verdict.ts';
 
 /** What decide needs of the stored state: the asking person's requests (anyone else's are ignored). */
 export interface PersonState {
@@ -22,6 +36,7 @@ type Candidate = { rule: Rule; via: MatchedRule['via']; matched?: Partial<Record
  * policy and state give the same Decision, byte for byte.
  */
 export function decide(query: DecisionQuery, policy: Policy, state: PersonState): Decision {
+  const compiled = compiledPolicy(policy);
   const person = resolvePerson(policy, query.person);
   const q = Object.assign({}, query) as Decision['query'];
   q.person = person.id;
@@ -29,8 +44,7 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
   const app = findApp(policy, query.app);
   if (!app) {
     const { suggestions, lookalike } = unknownAppAdvice(policy, query.app);
-    // A look-alike of several catalogue apps is no name to allow by default: it is reviewed, whatever the organisation's default.
-    const posture = lookalike ? 'review' : policy.organization.unknown_apps;
+    const posture = unknownPosture(policy.organization.unknown_apps, lookalike);
     return {
       query: q,
       verdict: 'unknown-app',
@@ -43,14 +57,14 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
   }
   const at = Date.parse(query.at);
   if (Number.isNaN(at)) throw new AppWardenError('decide.bad_instant', `not an instant: "${query.at}"`);
-  const span = spanOf(policy, app, person.unit, at);
+  const span = spanOf(compiled, app, person.unit, at);
   const own = ownRequests(state.requests, person.id, app.id, at);
   const out = { query: q } as Decision;
   // A data class the policy does not know is no sign the data is outside a rule's: the rules are read as
   // if no data class were named (a data rule restricts), and the Decision says the name was not known.
-  const data = query.data !== undefined && !knownDataClasses(policy).has(query.data) ? undefined : query.data;
-  const said = rulesSay(span, query.device, data, query.purpose);
-  if (data !== query.data) said.reasons.push({ code: 'unknown_data_class', data: { data: query.data!, known: [...knownDataClasses(policy)] } });
+  const data = query.data !== undefined && !compiled.dataClasses.has(query.data) ? undefined : query.data;
+  const said = rulesSay(compiled, span, query.device, data, query.purpose);
+  if (data !== query.data) said.reasons.push({ code: 'unknown_data_class', data: { data: query.data!, known: [...compiled.dataClasses] } });
   // Assigned in this order so every Decision has the same key order (and the same JSON).
   out.rules = said.rules;
   out.exception = said.exception;
@@ -60,29 +74,20 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
   out.app = span.app;
   out.otherDevices = [];
   for (const device of DEVICE_CLASSES) {
-    if (device !== query.device) out.otherDevices.push({ device, verdict: verdictWith(bindingOn(span.inForce, device, data), own, device, query.purpose) });
+    if (device !== query.device) out.otherDevices.push({ device, verdict: verdictWith(bindingOf(span.inForceRules, device, data), own, device, query.purpose) });
   }
   return out;
 }
 
-const dataClassesOf = new WeakMap<Policy, ReadonlySet<string>>();
-
-/** The data classes the policy names (`data_classes` and every rule's `data`), once per policy. */
-function knownDataClasses(policy: Policy): ReadonlySet<string> {
-  let known = dataClassesOf.get(policy);
-  if (!known) dataClassesOf.set(policy, (known = new Set(vocabulary(policy).dataClasses)));
-  return known;
-}
-
 /** Rules on the person's unit or any unit above it, targeting the app or one of its categories, in force at `at`. */
 export function rulesInForce(policy: Policy, app: App, unit: string, at: Date): readonly Candidate[] {
-  return spanOf(policy, app, unit, at.getTime()).inForce;
+  return spanOf(compiledPolicy(policy), app, unit, at.getTime()).inForce;
 }
 
+/** Whether a rule is in force at an instant, its dates read in `timezone` (day starts are remembered by time.ts). */
 export function isInForce(rule: Rule, at: Date, timezone: string): boolean {
-  const times = ruleTimes(rule, timezone);
   const t = at.getTime();
-  return t >= times.from && t < times.until;
+  return t >= localDayStartMs(rule.effective, timezone) && (!rule.lifted || t < localDayStartMs(rule.lifted, timezone));
 }
 
 export { isExpired } from './request-status.ts';
@@ -92,7 +97,7 @@ export { isExpired } from './request-status.ts';
  * passes its deadline: which rules are in force, and their matched forms, are worked out once per
  * stretch and reused by every decision that falls in it.
  */
-interface Span {
+export interface Span {
   candidates: readonly Candidate[];
   timezone: string;
   from: number;
@@ -102,14 +107,15 @@ interface Span {
   /** An instant inside the span, for the deadlines' `passed`. */
   at: number;
   inForce: readonly Candidate[];
+  /** The same rules, bare, for the verdicts on other devices. */
+  inForceRules: readonly Rule[];
 }
 
-const spans = new WeakMap<Policy, { count: number; byApp: Map<App, Map<string, Span>> }>();
+/** Spans remembered per compiled policy, at most this many (then started again). */
 const SPANS_MAX = 100_000;
 
-function spanOf(policy: Policy, app: App, unit: string, t: number): Span {
-  let memo = spans.get(policy);
-  if (!memo) spans.set(policy, (memo = { count: 0, byApp: new Map() }));
+function spanOf(compiled: CompiledPolicy, app: App, unit: string, t: number): Span {
+  const memo = compiled.spans;
   let byUnit = memo.byApp.get(app);
   if (!byUnit) memo.byApp.set(app, (byUnit = new Map()));
   let span = byUnit.get(unit);
@@ -119,30 +125,30 @@ function spanOf(policy: Policy, app: App, unit: string, t: number): Span {
       memo.byApp.set(app, (byUnit = new Map()));
       memo.count = 1;
     }
-    byUnit.set(unit, (span = newSpan(policy, app, unit)));
+    byUnit.set(unit, (span = newSpan(compiled, app, unit)));
   }
-  if (t < span.from || t >= span.until) moveSpan(span, t);
+  if (t < span.from || t >= span.until) moveSpan(compiled, span, t);
   return span;
 }
 
-function newSpan(policy: Policy, app: App, unit: string): Span {
-  const idx = policyIndex(policy);
-  const chain = unitChain(policy, unit);
+function newSpan(compiled: CompiledPolicy, app: App, unit: string): Span {
+  const idx = compiled.index;
+  const chain = unitChain(compiled.policy, unit);
   const found = new Map<string, Candidate>();
   for (const rule of idx.rulesByApp.get(app.id) ?? []) found.set(rule.id, { rule, via: { app: app.id } });
   for (const category of app.categories)
     for (const rule of idx.rulesByCategory.get(category) ?? []) if (!found.has(rule.id)) found.set(rule.id, { rule, via: { category } });
   const candidates = [...found.values()].filter(({ rule }) => chain.includes(rule.unit));
-  return { candidates, timezone: policy.organization.timezone, from: 1, until: 0, app: appSummary(app), at: 0, inForce: [] };
+  return { candidates, timezone: compiled.timezone, from: 1, until: 0, app: appSummary(compiled, app), at: 0, inForce: [], inForceRules: [] };
 }
 
 /** Re-centre the span on `t`: the rules in force then, and the nearest instants on either side where that could change. */
-function moveSpan(span: Span, t: number): void {
+function moveSpan(compiled: CompiledPolicy, span: Span, t: number): void {
   let from = -Infinity;
   let until = Infinity;
   const inForce: Candidate[] = [];
   for (const candidate of span.candidates) {
-    const times = ruleTimes(candidate.rule, span.timezone);
+    const times = ruleTimes(compiled, candidate.rule);
     // A deadline passes the millisecond after the end of its day.
     for (const edge of [times.from, times.until, times.deadline + 1]) {
       if (edge <= t) from = Math.max(from, edge);
@@ -155,21 +161,20 @@ function moveSpan(span: Span, t: number): void {
   span.until = until;
   span.at = t;
   span.inForce = inForce;
+  span.inForceRules = inForce.map((c) => c.rule);
 }
 
-const ruleTimesCache = new WeakMap<Rule, { timezone: string; from: number; until: number; deadline: number }>();
-
-/** A rule's effective and lifted dates and its deadline as epoch milliseconds in the zone. */
-function ruleTimes(rule: Rule, timezone: string) {
-  let times = ruleTimesCache.get(rule);
-  if (times?.timezone !== timezone) {
+/** A rule's effective and lifted dates and its deadline as epoch milliseconds in the organisation's zone, once per compiled policy. */
+function ruleTimes(compiled: CompiledPolicy, rule: Rule): RuleTimes {
+  let times = compiled.ruleTimes.get(rule);
+  if (!times) {
+    const tz = compiled.timezone;
     times = {
-      timezone,
-      from: localDayStartMs(rule.effective, timezone),
-      until: rule.lifted ? localDayStartMs(rule.lifted, timezone) : Infinity,
-      deadline: rule.deadline ? endOfLocalDay(rule.deadline, timezone).getTime() : Infinity,
+      from: localDayStartMs(rule.effective, tz),
+      until: rule.lifted ? localDayStartMs(rule.lifted, tz) : Infinity,
+      deadline: rule.deadline ? endOfLocalDay(rule.deadline, tz).getTime() : Infinity,
     };
-    ruleTimesCache.set(rule, times);
+    compiled.ruleTimes.set(rule, times);
   }
   return times;
 }
@@ -184,35 +189,13 @@ interface RulesSay {
   reasons: ReasonCode[];
 }
 
-/** The prohibitions that apply: fully, or only as a restriction on data classes the person did not name. */
-interface Binding {
-  full: string[];
-  restricting: string[];
-}
-
-/** How a rule in force applies to a device and data class: as asked, only as a data restriction, or not at all. */
-function scopeOf(rule: Rule, device: DeviceClass, data: string | undefined): MatchedRule['scope'] | undefined {
-  if (rule.devices && !rule.devices.includes(device)) return undefined;
-  if (rule.data && data !== undefined && !rule.data.includes(data)) return undefined;
-  return rule.data && data === undefined ? 'data' : 'full';
-}
-
-function bindingOn(inForce: readonly Candidate[], device: DeviceClass, data: string | undefined): Binding {
-  const binding: Binding = { full: [], restricting: [] };
-  for (const { rule } of inForce) {
-    const scope = rule.effect === 'prohibit' ? scopeOf(rule, device, data) : undefined;
-    if (scope) (scope === 'full' ? binding.full : binding.restricting).push(rule.id);
-  }
-  return binding;
-}
-
-function rulesSay(span: Span, device: DeviceClass, data: string | undefined, purpose: string | undefined): RulesSay {
+function rulesSay(compiled: CompiledPolicy, span: Span, device: DeviceClass, data: string | undefined, purpose: string | undefined): RulesSay {
   const matched: MatchedRule[] = [];
   for (const candidate of span.inForce) {
     const scope = scopeOf(candidate.rule, device, data);
-    if (scope) matched.push(matchedForm(candidate, scope, span));
+    if (scope) matched.push(matchedForm(compiled, candidate, scope, span));
   }
-  matched.sort((a, b) => Number(a.effect === 'allow') - Number(b.effect === 'allow') || byCodePoint(a.id, b.id));
+  matched.sort(citationOrder);
 
   const prohibitions = matched.filter((r) => r.effect === 'prohibit');
   const full = prohibitions.filter((r) => r.scope === 'full');
@@ -242,22 +225,20 @@ function rulesSay(span: Span, device: DeviceClass, data: string | undefined, pur
 }
 
 /** The rule as a Decision cites it: remembered on the candidate for the rest of the span. */
-function matchedForm(candidate: Candidate, scope: MatchedRule['scope'], span: Span): MatchedRule {
+function matchedForm(compiled: CompiledPolicy, candidate: Candidate, scope: MatchedRule['scope'], span: Span): MatchedRule {
   const forms = (candidate.matched ??= {});
-  return (forms[scope] ??= sharedMatchedForm(candidate, scope, span));
+  return (forms[scope] ??= sharedMatchedForm(compiled, candidate, scope, span));
 }
-
-const matchedForms = new WeakMap<Rule, Map<string, MatchedRule>>();
 
 /**
  * One matched form per rule, route, scope, zone and deadline state, shared by every span (a rule on
  * the whole organisation matches in every unit). Shared, so frozen: no caller can change another's answer.
  */
-function sharedMatchedForm({ rule, via }: Candidate, scope: MatchedRule['scope'], span: Span): MatchedRule {
-  const passed = ruleTimes(rule, span.timezone).deadline < span.at;
-  const key = `${scope}|${'app' in via ? `a:${via.app}` : `c:${via.category}`}|${span.timezone}|${passed}`;
-  let forms = matchedForms.get(rule);
-  if (!forms) matchedForms.set(rule, (forms = new Map()));
+function sharedMatchedForm(compiled: CompiledPolicy, { rule, via }: Candidate, scope: MatchedRule['scope'], span: Span): MatchedRule {
+  const passed = ruleTimes(compiled, rule).deadline < span.at;
+  const key = `${scope}|${'app' in via ? `a:${via.app}` : `c:${via.category}`}|${passed}`;
+  let forms = compiled.matchedForms.get(rule);
+  if (!forms) compiled.matchedForms.set(rule, (forms = new Map()));
   let form = forms.get(key);
   if (!form) forms.set(key, (form = deepFreeze(toMatched(rule, via, scope, span.timezone, span.at))));
   return form;
@@ -268,7 +249,7 @@ function applyRequests(said: RulesSay, own: readonly ExceptionRequest[], device:
   const granted = grantedFor(said.binding, own, device, purpose);
   const pending = granted ? undefined : pendingFor(said.binding, own, device);
   out.verdict = verdictFrom(said.binding, granted, pending);
-  out.basis = !binds(said.binding) ? (said.rules.length ? 'rule' : 'no-match') : granted ? 'exception' : 'rule';
+  out.basis = basisOf(said.binding, said.rules.length, granted);
   const request = granted ?? pending;
   if (request) out.request = toPersonsRequest(request);
   out.reasons = said.reasons;
@@ -276,41 +257,10 @@ function applyRequests(said: RulesSay, own: readonly ExceptionRequest[], device:
   else if (pending) said.reasons.push({ code: 'exception_pending', data: { request: pending.id } });
 }
 
-/** The verdict alone, for the other device classes: the same rules as the full decision, without its citations. */
-function verdictWith(binding: Binding, own: readonly ExceptionRequest[], device: DeviceClass, purpose: string | undefined): Verdict {
-  const granted = grantedFor(binding, own, device, purpose);
-  return verdictFrom(binding, granted, granted ? undefined : pendingFor(binding, own, device));
-}
-
-const binds = (b: Binding) => b.full.length > 0 || b.restricting.length > 0;
-
-function verdictFrom(binding: Binding, granted: ExceptionRequest | undefined, pending: ExceptionRequest | undefined): Verdict {
-  if (!binds(binding)) return 'allowed';
-  // The exception lifts the rules it names; a data restriction it does not name still holds.
-  if (granted) return binding.restricting.some((id) => !granted.rules.includes(id)) ? 'restricted' : 'allowed-by-exception';
-  if (!binding.full.length) return 'restricted';
-  return pending ? 'exception-pending' : 'prohibited';
-}
-
-/** An approved exception for this device (and purpose, if one was asked) that names every binding rule. */
-function grantedFor(binding: Binding, own: readonly ExceptionRequest[], device: DeviceClass, purpose: string | undefined): ExceptionRequest | undefined {
-  if (!own.length || !binds(binding)) return undefined;
-  const ids = binding.full.length ? binding.full : binding.restricting;
-  return own.find((r) => r.status === 'approved' && r.device === device && (!purpose || r.purpose === purpose) && ids.every((id) => r.rules.includes(id)));
-}
-
-/** A request still waiting for this device; it changes nothing unless the rules prohibit. */
-function pendingFor(binding: Binding, own: readonly ExceptionRequest[], device: DeviceClass): ExceptionRequest | undefined {
-  if (!own.length || !binds(binding)) return undefined;
-  return own.find((r) => r.status === 'requested' && r.device === device);
-}
-
-const summaries = new WeakMap<App, Decision['app'] & object>();
-
 /** The app as a Decision names it; one frozen object per app. */
-function appSummary(app: App): Decision['app'] & object {
-  let summary = summaries.get(app);
-  if (!summary) summaries.set(app, (summary = deepFreeze({ id: app.id, name: app.name, ...(app.vendor ? { vendor: app.vendor } : {}), categories: app.categories })));
+function appSummary(compiled: CompiledPolicy, app: App): Decision['app'] & object {
+  let summary = compiled.appSummaries.get(app);
+  if (!summary) compiled.appSummaries.set(app, (summary = deepFreeze({ id: app.id, name: app.name, ...(app.vendor ? { vendor: app.vendor } : {}), categories: app.categories })));
   return summary;
 }
 
@@ -322,19 +272,6 @@ function ownRequests(requests: readonly ExceptionRequest[], person: string, app:
   return requests
     .filter((r) => r.person === person && r.app === app && (r.status === 'requested' || isActiveException(r, at)))
     .sort((a, b) => byCodePoint(b.requestedAt, a.requestedAt) || byCodePoint(b.id, a.id));
-}
-
-function exceptionOptions(binding: MatchedRule[], purpose: string | undefined): Decision['exception'] {
-  if (!binding.length) return { possible: false, why: 'not-prohibited' };
-  const terms = binding.map((r) => r.exceptions);
-  if (terms.some((t) => t === 'none')) return { possible: false, why: 'rule-allows-none' };
-  const open = terms as Exclude<MatchedRule['exceptions'], 'none'>[];
-  const purposes = open.map((t) => t.purposes).reduce((common, list) => common.filter((p) => list.includes(p)));
-  if (!purposes.length) return { possible: false, why: 'no-common-purpose' };
-  if (purpose && !purposes.includes(purpose)) return { possible: false, why: 'purpose-not-allowed' };
-  const maxDays = Math.min(...open.map((t) => t.max_days));
-  const defaultDays = Math.min(maxDays, ...open.map((t) => t.default_days ?? t.max_days));
-  return { possible: true, purposes: [...purposes].sort(), maxDays, defaultDays, rules: binding.map((r) => r.id) };
 }
 
 function toMatched(rule: Rule, via: MatchedRule['via'], scope: MatchedRule['scope'], tz: string, at: number): MatchedRule {
@@ -386,6 +323,3 @@ function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') for (const v of Object.values(value)) deepFreeze(v);
   return Object.freeze(value);
 }
-
-/** Ids and ISO instants order by code point: fast, and the same on every machine and locale. */
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,3 +1,4 @@
+import { compiledPolicy } from './compiled-policy.ts';
 import type { Locale, Policy, Role } from './policy.ts';
 import { policyIndex } from './policy-index.ts';
 
@@ -34,8 +35,6 @@ export function resolvePerson(policy: Policy, ref: string): Person {
 
 export type Platform = 'slack' | 'teams';
 
-const byPlatform = new WeakMap<Policy, Record<Platform, Map<string, string>>>();
-
 /**
  * The person behind a platform identity: matched only against that platform's ids in the policy
  * (`people[].slack`, `people[].teams`), never against person ids or another platform's ids, so a
@@ -43,16 +42,7 @@ const byPlatform = new WeakMap<Policy, Record<Platform, Map<string, string>>>();
  * their platform id as their person id, unless that id already names someone (then it is prefixed).
  */
 export function resolvePlatformUser(policy: Policy, platform: Platform, platformId: string): Person {
-  let ids = byPlatform.get(policy);
-  if (!ids) {
-    ids = { slack: new Map(), teams: new Map() };
-    for (const p of policy.people) {
-      if (p.slack) ids.slack.set(p.slack, p.id);
-      if (p.teams) ids.teams.set(p.teams, p.id);
-    }
-    byPlatform.set(policy, ids);
-  }
-  const listed = ids[platform].get(platformId);
+  const listed = compiledPolicy(policy).platformIds[platform].get(platformId);
   if (listed) return resolvePerson(policy, listed);
   const namesSomeone = resolvePerson(policy, platformId).listed;
   return resolvePerson(policy, namesSomeone ? `${platform}:${platformId}` : platformId);

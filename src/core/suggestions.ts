@@ -1,19 +1,15 @@
 import { distance } from 'fastest-levenshtein';
 import { lookalikeApps } from './catalog.ts';
-import { BoundedMap, boundedKey } from './names.ts';
+import { compiledPolicy } from './compiled-policy.ts';
+import { boundedKey } from './names.ts';
 import type { App, Policy } from './policy.ts';
-import { policyIndex } from './policy-index.ts';
 
 /** What to tell a person whose name found no app: the look-alikes, then the closest names. */
-interface Advice {
+export interface Advice {
   /** Apps the name is a confusable of (UTS #39) when it is one of several, so matches none of them. */
   lookalikes: string[];
   closest: string[];
 }
-
-/** Per policy, by limit and name key; bounded by entries and characters (about 2 MB), whatever people type. */
-const adviceCache = new WeakMap<Policy, BoundedMap<Advice>>();
-const charsOf = (a: Advice) => a.lookalikes.reduce((n, s) => n + s.length, 0) + a.closest.reduce((n, s) => n + s.length, 0);
 
 /**
  * "Did you mean": up to `limit` app names close to what was typed. A catalogue name is close when it
@@ -40,12 +36,13 @@ const NO_ADVICE: Advice = Object.freeze({ lookalikes: [], closest: [] });
 function adviceFor(policy: Policy, name: string, limit: number): Advice {
   const key = boundedKey(name);
   if (!key) return NO_ADVICE;
-  let cache = adviceCache.get(policy);
-  if (!cache) adviceCache.set(policy, (cache = new BoundedMap<Advice>(10_000, 1_000_000, charsOf)));
+  // Remembered on the compiled policy, by limit and name key, bounded (about 2 MB) whatever people type.
+  const compiled = compiledPolicy(policy);
+  const cache = compiled.advice;
   const cacheKey = `${limit}|${key}`;
   const cached = cache.get(cacheKey);
   if (cached) return cached;
-  const advice: Advice = { lookalikes: lookalikeApps(policy, key).map((app) => app.name), closest: closestApps(nameIndex(policy), key, limit) };
+  const advice: Advice = { lookalikes: lookalikeApps(policy, key).map((app) => app.name), closest: closestApps((compiled.nameIndex ??= buildNameIndex(compiled.index.appKeys)), key, limit) };
   cache.set(cacheKey, advice);
   return advice;
 }
@@ -54,7 +51,7 @@ function adviceFor(policy: Policy, name: string, limit: number): Advice {
  * The catalogue's name keys, indexed so that a name never seen before is compared with the few keys
  * that could be close, not all of them (15,000 keys for 5,000 apps).
  */
-interface NameIndex {
+export interface NameIndex {
   keys: string[];
   apps: App[];
   /** Key positions by length: edit distance is at least the difference in length. */
@@ -64,14 +61,6 @@ interface NameIndex {
   /** For each bigram, the keys holding it and how many times. */
   byBigram: Map<string, { at: number[]; count: number[] }>;
   longest: number;
-}
-
-const indexes = new WeakMap<Policy, NameIndex>();
-
-function nameIndex(policy: Policy): NameIndex {
-  let index = indexes.get(policy);
-  if (!index) indexes.set(policy, (index = buildNameIndex(policyIndex(policy).appKeys)));
-  return index;
 }
 
 function buildNameIndex(appKeys: readonly { key: string; app: App }[]): NameIndex {
