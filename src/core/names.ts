@@ -130,7 +130,12 @@ export class BoundedMap<V> {
   }
 }
 
-/** Names people type repeat (every decision normalises one): remembered, within a bound (about 4 MB). */
+/**
+ * Names people type repeat (every decision normalises one): remembered, within a bound (about 4 MB).
+ * Module state on purpose, unlike every memo about a policy (compiled-policy.ts): the key of a string
+ * depends on the string alone, never on a policy, so one bounded map serves every policy and a reload
+ * loses nothing by keeping it. The same holds for `prototypes` below.
+ */
 const keys = new BoundedMap<string>(50_000, 2_000_000, (key) => key.length);
 
 /**
