@@ -1,8 +1,8 @@
 import type { types } from '@slack/bolt';
-import { CENSUS_USE_SLOTS, type RawUse } from '../../commands/census.ts';
+import { CENSUS_USE_SLOTS } from '../../commands/handle.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
 import type { CensusAnswer } from '../../src/core/records.ts';
-import { modal, plain, submitted, type StateValues } from './modals.ts';
+import { modal, plain } from './modals.ts';
 
 export const CENSUS_VIEW = 'census.submit';
 
@@ -36,11 +36,3 @@ export function censusModal(census: string, unit: string, intro: string, app: st
 }
 
 
-/** The submitted form as raw answers, for the command layer to validate. */
-export function submittedCensus(values: StateValues): { usesApp?: string; uses: RawUse[] } {
-  const uses = Array.from({ length: CENSUS_USE_SLOTS }, (_, i) => {
-    const n = i + 1;
-    return { purpose: submitted(values, `use${n}_purpose`), personalData: submitted(values, `use${n}_personal`), people: submitted(values, `use${n}_people`), account: submitted(values, `use${n}_account`) };
-  });
-  return { usesApp: submitted(values, 'uses_app'), uses };
-}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RequestForm } from '../../commands/request.ts';
+import type { RequestForm } from '../../commands/handle.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
 import { DEVICE_CLASSES, vocabulary, type Policy } from '../../src/core/policy.ts';
 import type { types } from '@slack/bolt';
@@ -89,3 +89,6 @@ export function submitted(values: StateValues, block: string): string | undefine
   const v = values[block]?.value;
   return v?.selected_option?.value ?? v?.value ?? undefined;
 }
+
+/** Every input block's submitted value, by block id: a form's fields as the command layer reads them. */
+export const submittedValues = (values: StateValues): Record<string, string | undefined> => Object.fromEntries(Object.keys(values).map((block) => [block, submitted(values, block)]));

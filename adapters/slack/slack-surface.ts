@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { App, ExpressReceiver, LogLevel, webApi } from '@slack/bolt';
-import type { CommandContext, CommandResult } from '../../commands/context.ts';
-import { attestFromReminder } from '../../commands/attest.ts';
-import { censusForm, submitCensusAnswer } from '../../commands/census.ts';
-import { applyTransition } from '../../commands/decide-request.ts';
-import { runCommand } from '../../commands/index.ts';
-import { fileRequest, requestForm } from '../../commands/request.ts';
-import { denyForm } from '../../commands/request-view.ts';
+import type { CommandContext } from '../../commands/context.ts';
+import { bareRequestApp, handle, type ButtonAction, type Form, type Result } from '../../commands/handle.ts';
+import type { Messages } from '../../src/core/i18n/index.ts';
 import type { AppWarden } from '../../src/app.ts';
-import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
 import type { Surface } from '../../src/http-app.ts';
-import { bareRequestApp } from './bare-request.ts';
-import { CENSUS_VIEW, censusModal, submittedCensus } from './census-modal.ts';
+import { CENSUS_VIEW, censusModal } from './census-modal.ts';
 import { deliveryClient, slackDeliverer } from './deliver.ts';
-import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted, submittedPurpose } from './modals.ts';
+import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted, submittedPurpose, submittedValues } from './modals.ts';
 import { renderBlocks } from './render.ts';
 import { createMembership, homeOf } from './workspace.ts';
 import { guardWorkspace, type Refusal } from './workspace-guard.ts';
@@ -72,13 +66,17 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     if (bare !== undefined) {
       await ack(); // the form opens with the trigger, which Slack expires 3 s after the command
       const ctx = ctxFor(command.user_id);
-      return guarded(command.user_id, () => openRequestForm(client, command.trigger_id, bare, 'corporate', ctx, (r) => respond({ response_type: 'ephemeral', ...renderBlocks(r.reply) })), (text) => respond({ response_type: 'ephemeral', text }));
+      return guarded(command.user_id, async () => {
+        const result = await handle({ kind: 'text', text: command.text, forms: true }, ctx);
+        if (result.form) return void (await client.views.open({ trigger_id: command.trigger_id, view: modalOf(result.form, ctx.m, '') }));
+        await respond({ response_type: 'ephemeral', ...renderBlocks(result.reply) });
+      }, (text) => respond({ response_type: 'ephemeral', text }));
     }
     const waited = typeof context.arrivedAt === 'number' ? performance.now() - context.arrivedAt : 0;
     const answer = answerThroughAck(ack, respond, (options.ackBudgetMs ?? ACK_BUDGET_MS) - waited);
     await guarded(command.user_id, async () => {
       const ctx = ctxFor(command.user_id, `slack:command:${command.trigger_id}`);
-      const result = await runCommand(command.text, ctx);
+      const result = await handle({ kind: 'text', text: command.text }, ctx);
       if (result.code === 'duplicate') return;
       const file = result.reply.blocks.find((b) => b.type === 'file');
       if (file) {
@@ -91,64 +89,34 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     await answer.nothingYet();
   });
 
-  app.action('request.open', async ({ ack, body, action, client, respond }) => {
+  /**
+   * Every button of ours: a click answered privately when refused, a form opened when it opens one,
+   * deliveries drained when it changed something.
+   */
+  const onButton = (action: ButtonAction, keyed: boolean) => app.action(action, async ({ ack, body, action: clicked, client, respond }) => {
     await ack();
-    if (body.type !== 'block_actions' || action.type !== 'button') return;
-    const { app: appId, device } = JSON.parse(action.value ?? '{}') as { app?: string; device?: DeviceClass };
-    const ctx = ctxFor(body.user.id);
-    await guarded(body.user.id, () => openRequestForm(client, body.trigger_id, appId ?? '', DEVICE_CLASSES.includes(device!) ? device! : 'corporate', ctx, (r) => tellPrivately(respond, r)), (text) => tellPrivately(respond, text));
-  });
-
-  app.action('request.approve', async ({ ack, body, action, respond }) => {
-    await ack();
-    if (body.type !== 'block_actions' || action.type !== 'button') return;
+    if (body.type !== 'block_actions' || clicked.type !== 'button') return;
     await guarded(body.user.id, async () => {
-      const result = await applyTransition('approve', action.value ?? '', undefined, ctxFor(body.user.id, 'action_ts' in action ? `slack:action:${action.action_ts}` : undefined));
+      const ctx = ctxFor(body.user.id, keyed && 'action_ts' in clicked ? `slack:action:${clicked.action_ts}` : undefined);
+      const result = await handle({ kind: 'button', action, value: clicked.value ?? DEFAULT_VALUE[action] }, ctx);
       if (result.code === 'duplicate') return;
-      if (!result.ok) return void (await tellPrivately(respond, result));
-      await bot.drain();
+      if (result.form) return void (await client.views.open({ trigger_id: body.trigger_id, view: modalOf(result.form, ctx.m, body.channel?.id ?? '') }));
+      if (result.ok && action === 'request.approve') return void (await bot.drain());
+      await tellPrivately(respond, result);
     }, (text) => tellPrivately(respond, text));
   });
-
-  app.action(/^attest\.(removed|removed-work-apps)$/, async ({ ack, body, action, respond }) => {
-    await ack();
-    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
-    const statement = action.action_id === 'attest.removed' ? 'removed' : 'removed-work-apps';
-    await guarded(body.user.id, async () => {
-      const result = await attestFromReminder(action.value ?? '', statement, ctxFor(body.user.id, `slack:action:${action.action_ts}`));
-      if (result.code !== 'duplicate') await tellPrivately(respond, result);
-    }, (text) => tellPrivately(respond, text));
-  });
-
-  app.action('census.open', async ({ ack, body, action, client, respond }) => {
-    await ack();
-    if (body.type !== 'block_actions' || action.type !== 'button') return;
-    await guarded(body.user.id, async () => {
-      const { census: id, unit } = JSON.parse(action.value ?? '{}') as { census?: string; unit?: string };
-      const ctx = ctxFor(body.user.id);
-      const form = censusForm(id ?? '', unit, ctx);
-      if (!form.ok) return void (await tellPrivately(respond, form.text));
-      await client.views.open({ trigger_id: body.trigger_id, view: censusModal(form.census.id, form.unit, form.intro, form.app, ctx.m, form.previous) });
-    }, (text) => tellPrivately(respond, text));
-  });
-
-  app.action('request.deny', async ({ ack, body, action, client, respond }) => {
-    await ack();
-    if (body.type !== 'block_actions' || action.type !== 'button') return;
-    await guarded(body.user.id, async () => {
-      const id = action.value ?? '';
-      const ctx = ctxFor(body.user.id);
-      const form = denyForm(id, ctx);
-      if (!form.ok) return void (await tellPrivately(respond, form.refusal));
-      await client.views.open({ trigger_id: body.trigger_id, view: denyModal(id, form.intro, body.channel?.id ?? '', ctx.m, form.reasonRequired) });
-    }, (text) => tellPrivately(respond, text));
-  });
+  onButton('request.open', false);
+  onButton('request.approve', true);
+  onButton('request.deny', false);
+  onButton('attest.removed', true);
+  onButton('attest.removed-work-apps', true);
+  onButton('census.open', false);
 
   /**
    * A form's work happens before its ack (errors go back in the ack), so a fault is answered in the form
    * itself, on `field`: a block the form has (Slack shows only a generic error, and loses the reference, for any other).
    */
-  const submitGuarded = async (user: string, ack: (r: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>, work: () => Promise<CommandResult>, field = 'reason') => {
+  const submitGuarded = async (user: string, ack: (r: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>, work: () => Promise<Result>, field = 'reason') => {
     try {
       return await work();
     } catch (e) {
@@ -164,7 +132,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     const { app: appId } = JSON.parse(view.private_metadata || '{}') as { app?: string };
     const values = view.state.values;
     const ctx = ctxFor(user, `slack:view:${view.id}:${view.hash}`);
-    const result = await submitGuarded(user, (r) => ack(r), () => fileRequest({ app: appId ?? '', purpose: submittedPurpose(values, bot.policy), device: submitted(values, 'device'), days: submitted(values, 'days'), reason: submitted(values, 'reason') }, ctx));
+    const result = await submitGuarded(user, (r) => ack(r), () => handle({ kind: 'form', form: 'request', meta: { app: appId ?? '' }, values: { purpose: submittedPurpose(values, bot.policy), device: submitted(values, 'device'), days: submitted(values, 'days'), reason: submitted(values, 'reason') } }, ctx));
     if (!result) return;
     if (!result.ok) return void (await ack({ response_action: 'errors', errors: { [fieldBlock(result.field)]: errorText(result) } }));
     await ack();
@@ -179,7 +147,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     const user = body.user.id;
     const { census: id, unit } = JSON.parse(view.private_metadata || '{}') as { census?: string; unit?: string };
     const ctx = ctxFor(user, `slack:view:${view.id}:${view.hash}`);
-    const result = await submitGuarded(user, (r) => ack(r), () => submitCensusAnswer(id ?? '', unit, submittedCensus(view.state.values), ctx), CENSUS_FAULT_BLOCK);
+    const result = await submitGuarded(user, (r) => ack(r), () => handle({ kind: 'form', form: 'census', meta: { census: id ?? '', unit }, values: submittedValues(view.state.values) }, ctx), CENSUS_FAULT_BLOCK);
     if (!result) return;
     if (!result.ok) {
       const errors = result.fields ?? { [result.field && result.field !== 'unit' ? result.field : 'uses_app']: errorText(result) };
@@ -194,7 +162,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     const user = body.user.id;
     const { id } = JSON.parse(view.private_metadata || '{}') as { id?: string };
     const reason = submitted(view.state.values, 'reason');
-    const result = await submitGuarded(user, (r) => ack(r), () => applyTransition('deny', id ?? '', reason, ctxFor(user, `slack:view:${view.id}:${view.hash}`)));
+    const result = await submitGuarded(user, (r) => ack(r), () => handle({ kind: 'form', form: 'deny', meta: { id: id ?? '' }, values: { reason } }, ctxFor(user, `slack:view:${view.id}:${view.hash}`)));
     if (!result) return;
     if (!result.ok) return void (await ack({ response_action: 'errors', errors: { reason: errorText(result) } }));
     await ack();
@@ -212,12 +180,20 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
   };
 }
 
-/** Open the request form for an app, or say privately why there can be none. */
-async function openRequestForm(client: webApi.WebClient, triggerId: string, appText: string, device: DeviceClass, ctx: CommandContext, refuse: (r: CommandResult) => Promise<unknown>) {
-  const form = requestForm(appText, device, ctx);
-  if (!form.ok) return void (await refuse(form.result));
-  await client.views.open({ trigger_id: triggerId, view: requestModal(form.form, ctx.m) });
+/** A form of the command layer as a Slack modal; `channel`: where the click came from (the deny form's message). */
+function modalOf(form: Form, m: Messages, channel: string) {
+  switch (form.form) {
+    case 'request':
+      return requestModal(form.request, m);
+    case 'deny':
+      return denyModal(form.id, form.intro, channel, m, form.reasonRequired);
+    case 'census':
+      return censusModal(form.census, form.unit, form.intro, form.app, m, form.previous);
+  }
 }
+
+/** What a button without a value stands for, as before the one way in (a request id, or JSON of the form to open). */
+const DEFAULT_VALUE: Record<ButtonAction, string> = { 'request.open': '{}', 'request.approve': '', 'request.deny': '', 'attest.removed': '', 'attest.removed-work-apps': '', 'census.open': '{}' };
 
 /** A report file, uploaded to the person's direct messages with the bot: reports carry names, so never to a channel. */
 async function uploadPrivately(client: webApi.WebClient, user: string, file: { name: string; content: string }) {
@@ -272,7 +248,7 @@ type Respond = (message: { response_type: 'ephemeral'; replace_original: false; 
  * A private answer to whoever clicked, through the click's response_url: it works in channels the bot
  * is not in and on buttons inside ephemeral messages, where chat.postEphemeral would fail.
  */
-function tellPrivately(respond: Respond, what: CommandResult | string) {
+function tellPrivately(respond: Respond, what: Result | string) {
   const message = typeof what === 'string' ? { text: what } : renderBlocks(what.reply);
   return respond({ response_type: 'ephemeral', replace_original: false, ...message });
 }
@@ -281,4 +257,4 @@ const FORM_BLOCKS = new Set(['purpose', 'device', 'days', 'reason']);
 const fieldBlock = (field: string | undefined) => (field && FORM_BLOCKS.has(field) ? field : 'reason');
 /** The census form's first question: always there, so a fault reported on it is shown with its reference. */
 const CENSUS_FAULT_BLOCK = 'uses_app';
-const errorText = (r: CommandResult) => renderBlocks(r.reply).text.slice(0, 150);
+const errorText = (r: Result) => renderBlocks(r.reply).text.slice(0, 150);

@@ -1,4 +1,4 @@
-import { CENSUS_USE_SLOTS, type RawUse } from '../../commands/census.ts';
+import { CENSUS_USE_SLOTS } from '../../commands/handle.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
 import type { CensusAnswer } from '../../src/core/records.ts';
 import { CARD_VERSION, escapeCardText, type AdaptiveCard } from './card.ts';
@@ -29,9 +29,3 @@ export function censusCard(census: string, unit: string, intro: string, app: str
   };
 }
 
-/** The inputs Teams sends back with `census.answer`, as raw answers for the command layer. */
-export function submittedCensus(data: Record<string, unknown>): { usesApp?: string; uses: RawUse[] } {
-  const str = (k: string) => (data[k] === undefined || data[k] === null || data[k] === '' ? undefined : String(data[k]));
-  const uses = Array.from({ length: CENSUS_USE_SLOTS }, (_, i) => ({ purpose: str(`use${i + 1}_purpose`), personalData: str(`use${i + 1}_personal`), people: str(`use${i + 1}_people`), account: str(`use${i + 1}_account`) }));
-  return { usesApp: str('uses_app'), uses };
-}

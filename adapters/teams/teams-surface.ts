@@ -5,14 +5,11 @@ import {
 } from 'botbuilder';
 import type { AuthenticateRequestResult, ServiceClientCredentialsFactory } from 'botframework-connector';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { attestFromReminder } from '../../commands/attest.ts';
-import { censusForm, submitCensusAnswer } from '../../commands/census.ts';
-import { applyTransition } from '../../commands/decide-request.ts';
-import { runCommand } from '../../commands/index.ts';
+import { handle, type Result } from '../../commands/handle.ts';
 import type { AppWarden } from '../../src/app.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { approvalCard, REFRESH_VERB, unknownRequestCard } from './approval-card.ts';
-import { censusCard, submittedCensus } from './census-card.ts';
+import { censusCard } from './census-card.ts';
 import { renderCard } from './card.ts';
 import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
 import { CONNECTOR_CLIENT_OPTIONS, connectorAudience, teamsDeliverer, withoutConnectorRetries } from './deliver.ts';
@@ -67,7 +64,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
     const command = text.replace(/<at>[^<]*<\/at>/g, '').trim().replace(/^apps(\s+|$)/i, '');
     const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:activity:${context.activity.id}` };
-    const result = await runCommand(command, ctx);
+    const result = await handle({ kind: 'text', text: command }, ctx);
     if (result.code === 'duplicate') return;
     await answer(context, ctx.person.id, result.reply, ctx.m);
     // Deliveries follow the answer; a slow connector must not hold the turn's HTTP response.
@@ -97,13 +94,15 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       // Our card's Input.Text always sends text; anything else is a crafted invoke, refused plainly and changing nothing.
       const reason = action.data?.reason;
       if (reason !== undefined && reason !== null && typeof reason !== 'string') return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.teams.reasonNotText };
-      const result = await applyTransition(action.verb === 'request.approve' ? 'approve' : 'deny', id, reason ?? undefined, ctx);
+      // The card asks for a reason beside its buttons: Deny sends it as the deny form, Approve along with the click.
+      const values = { reason: reason ?? undefined };
+      const result = await handle(action.verb === 'request.approve' ? { kind: 'button', action: 'request.approve', value: id, values } : { kind: 'form', form: 'deny', meta: { id }, values }, ctx);
       if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
       void bot.drain();
     } else if (action?.verb === 'census.open' || action?.verb === 'census.answer') {
       return onCensus(action.verb, action.data ?? {}, ctx);
     } else if (action?.verb === 'attest.removed' || action?.verb === 'attest.removed-work-apps') {
-      const result = await attestFromReminder(id, action.verb === 'attest.removed' ? 'removed' : 'removed-work-apps', ctx);
+      const result = await handle({ kind: 'button', action: action.verb, value: id }, ctx);
       return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
     } else if (action?.verb !== REFRESH_VERB) {
       return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'unknown_verb', message: `unknown verb ${action?.verb}` } };
@@ -113,13 +112,12 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
 
   /** The census form opens in place of the invitation and is answered there; problems come back on the form. */
   const onCensus = async (verb: string, data: Record<string, unknown>, ctx: ReturnType<typeof bot.contextFor>): Promise<InvokeBody> => {
-    const { census: id, unit } = JSON.parse(String(data.value ?? '{}')) as { census?: string; unit?: string };
-    const form = censusForm(id ?? '', unit, ctx);
-    if (!form.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: form.text };
-    const { census, app, intro, previous } = form;
-    if (verb === 'census.open') return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census.id, form.unit, intro, app, ctx.m, previous) };
-    const result = await submitCensusAnswer(census.id, form.unit, submittedCensus(data), ctx);
-    if (!result.ok && result.fields) return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census.id, form.unit, intro, app, ctx.m, previous, result.fields) };
+    const value = String(data.value ?? '{}');
+    const result: Result = verb === 'census.open' ? await handle({ kind: 'button', action: 'census.open', value }, ctx) : await handle({ kind: 'form', form: 'census', meta: censusMeta(value), values: inputsOf(data) }, ctx);
+    if (result.form?.form === 'census') {
+      const { census, unit, intro, app, previous, errors } = result.form;
+      return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census, unit, intro, app, ctx.m, previous, errors) };
+    }
     if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderCard(result.reply) };
   };
@@ -199,3 +197,14 @@ function isLoopbackUrl(url: unknown): boolean {
 }
 
 const renderCardText = (reply: Parameters<typeof renderCard>[0]) => String(renderCard(reply).fallbackText);
+
+/** What a census card's answer is about, from the value its Send action carries. */
+function censusMeta(value: string): { census?: string; unit?: string } {
+  const { census, unit } = JSON.parse(value) as { census?: unknown; unit?: unknown };
+  return { ...(typeof census === 'string' ? { census } : {}), ...(typeof unit === 'string' ? { unit } : {}) };
+}
+
+/** The inputs a card sends back, as text; an empty input is no answer. */
+function inputsOf(data: Record<string, unknown>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v === undefined || v === null || v === '' ? undefined : String(v)]));
+}

@@ -33,6 +33,8 @@ const DATA_LIBRARIES = ['zod', 'yaml', 'date-fns', 'date-fns/locale', '@date-fns
 const COMMAND_LIBRARIES = [...DATA_LIBRARIES, 'csv-stringify/sync'];
 /** The store port's methods. An adapter that names one is reading or writing the store itself. */
 const STORE_ACCESS = /\.store\b|\bstore\s*\.\s*(get|list|listByPerson|commit|count|readAudit|verifyAudit)\b|\{[^}]*\bstore\b[^}]*\}\s*=\s*\w/;
+/** The command layer's work besides `handle`: what adapters called directly before there was one way in. */
+const COMMAND_ENTRIES = /\b(runCommand|applyTransition|refusalFor|fileRequest|requestForm|censusForm|submitCensusAnswer|attestFromReminder|denyForm|displayName)\b/;
 /** The processes' entry points: they alone read the environment and assemble storage and surfaces. */
 const ENTRY_POINTS = ['src/server.ts', 'src/cli.ts', 'src/surfaces.ts'];
 
@@ -106,6 +108,12 @@ describe('layering', () => {
     it.each(adapters)('%s never reads or writes the store (it asks the command layer)', (file) => {
       const hits = read(file).split('\n').flatMap((line, i) => (STORE_ACCESS.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
       expect(hits).toEqual([]);
+    });
+
+    it.each(adapters)('%s enters the command layer only through handle (commands/handle.ts)', (file) => {
+      const hits = read(file).split('\n').flatMap((line, i) => (COMMAND_ENTRIES.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
+      expect(hits).toEqual([]);
+      for (const spec of imports(file)) expect(target(file, spec), `${file} imports ${spec}`).not.toMatch(/^commands\/(index|attest|census|decide-request|request|request-card)\.ts$/);
     });
 
     it.each(adapters)('%s imports no other adapter: one platform knows nothing of another', (file) => {
