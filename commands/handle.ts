@@ -1,9 +1,9 @@
-import type { CensusAnswer } from '../src/core/records.ts';
 import { DEVICE_CLASSES, type DeviceClass } from '../src/core/policy.ts';
 import { attestFromReminder } from './attest.ts';
 import { CENSUS_USE_SLOTS, censusForm, submitCensusAnswer, type RawUse } from './census.ts';
 import type { CommandContext, CommandResult } from './context.ts';
 import { applyTransition } from './decide-request.ts';
+import { censusFormView, type FormView } from './form.ts';
 import { runCommand } from './index.ts';
 import { fileRequest, requestForm, type RequestForm } from './request.ts';
 import { denyForm } from './request-view.ts';
@@ -12,7 +12,7 @@ import { reply } from './reply.ts';
 import { tokenize } from './tokenize.ts';
 
 /** What renderers of the forms need: the request form's contents and how many uses a census form offers. */
-export { CENSUS_USE_SLOTS } from './census.ts';
+export type { FormField, FormView } from './form.ts';
 export type { RequestForm } from './request.ts';
 
 /** The buttons the command layer puts on its replies, by the `actionId` a click comes back with. */
@@ -39,7 +39,8 @@ export type Form =
   | { form: 'request'; request: RequestForm }
   | { form: 'deny'; id: string; intro: string; reasonRequired: boolean }
   /** `errors`: each field's problem after a submission (`use1_personal` → message). */
-  | { form: 'census'; census: string; unit: string; intro: string; app: string; previous?: CensusAnswer; errors?: Record<string, string> };
+  /** `view`: the fields, each with its problem after a submission. */
+  | { form: 'census'; census: string; unit: string; view: FormView };
 
 /** One neutral result: the answer, the effects, and a form to show when the interaction opens one. */
 export interface Result extends CommandResult {
@@ -102,8 +103,7 @@ async function submit(form: FormName, values: FormValues, meta: Record<string, s
       if (!open.ok) return notFound(open.text);
       const result = await submitCensusAnswer(open.census.id, open.unit, censusAnswers(values), ctx);
       if (result.ok || !result.fields) return result;
-      const { census, unit, intro, app, previous } = open;
-      return { ...result, form: { form: 'census', census: census.id, unit, intro, app, ...(previous ? { previous } : {}), errors: result.fields } };
+      return { ...result, form: { form: 'census', census: open.census.id, unit: open.unit, view: censusFormView(open.intro, open.app, ctx.m, open.previous, result.fields) } };
     }
   }
 }
@@ -116,7 +116,7 @@ function openRequest(appText: string, device: DeviceClass, ctx: CommandContext):
 function openCensus(id: string, unit: string | undefined, ctx: CommandContext): Result {
   const form = censusForm(id, unit, ctx);
   if (!form.ok) return notFound(form.text);
-  return opened({ form: 'census', census: form.census.id, unit: form.unit, intro: form.intro, app: form.app, ...(form.previous ? { previous: form.previous } : {}) });
+  return opened({ form: 'census', census: form.census.id, unit: form.unit, view: censusFormView(form.intro, form.app, ctx.m, form.previous) });
 }
 
 /** The flat field values a census form sends (`uses_app`, `use1_purpose`, …) as raw answers. */

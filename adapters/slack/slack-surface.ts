@@ -188,7 +188,7 @@ function modalOf(form: Form, m: Messages, channel: string) {
     case 'deny':
       return denyModal(form.id, form.intro, channel, m, form.reasonRequired);
     case 'census':
-      return censusModal(form.census, form.unit, form.intro, form.app, m, form.previous);
+      return censusModal(form.census, form.unit, form.view, m);
   }
 }
 

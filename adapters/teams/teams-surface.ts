@@ -115,8 +115,8 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const value = String(data.value ?? '{}');
     const result: Result = verb === 'census.open' ? await handle({ kind: 'button', action: 'census.open', value }, ctx) : await handle({ kind: 'form', form: 'census', meta: censusMeta(value), values: inputsOf(data) }, ctx);
     if (result.form?.form === 'census') {
-      const { census, unit, intro, app, previous, errors } = result.form;
-      return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census, unit, intro, app, ctx.m, previous, errors) };
+      const { census, unit, view } = result.form;
+      return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census, unit, view) };
     }
     if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderCard(result.reply) };

@@ -139,15 +139,22 @@ describe('handle: reminders and census', () => {
 
     const value = JSON.stringify({ census: 'CN-1', unit });
     const opened = await as('inoue.saki', { kind: 'button', action: 'census.open', value });
-    expect(opened.form).toMatchObject({ form: 'census', census: 'CN-1', unit, app: 'LINE' });
+    expect(opened.form).toMatchObject({ form: 'census', census: 'CN-1', unit, view: { intro: expect.stringContaining('LINE') } });
+    const view = opened.form?.form === 'census' ? opened.form.view : undefined;
+    expect(view?.fields.map((f) => f.id).slice(0, 5)).toEqual(['uses_app', 'use1_purpose', 'use1_personal', 'use1_people', 'use1_account']);
+    expect(view?.fields[0]).toMatchObject({ kind: 'yes-no', optional: false, options: [{ value: 'yes' }, { value: 'no' }] });
+    expect(view?.fields.every((f) => f.error === undefined)).toBe(true);
     const unknown = await as('inoue.saki', { kind: 'button', action: 'census.open', value: JSON.stringify({ census: 'CN-9', unit }) });
     expect(unknown).toMatchObject({ ok: false, code: 'unknown_census' });
     expect(unknown.form).toBeUndefined();
 
     const missing = await as('inoue.saki', { kind: 'form', form: 'census', meta: { census: 'CN-1', unit }, values: { uses_app: 'yes', use1_purpose: '広報' } });
     expect(missing.ok).toBe(false);
-    expect(missing.form).toMatchObject({ form: 'census', census: 'CN-1', unit, errors: expect.objectContaining({ use1_personal: expect.any(String) }) });
-    expect(missing.form?.form === 'census' && missing.form.errors).toEqual(missing.fields);
+    expect(missing.form).toMatchObject({ form: 'census', census: 'CN-1', unit });
+    const fields = missing.form?.form === 'census' ? missing.form.view.fields : [];
+    // The form comes back as it was sent, each field's problem on that field.
+    expect(fields.find((f) => f.id === 'use1_personal')?.error).toEqual(expect.any(String));
+    expect(Object.fromEntries(fields.flatMap((f) => (f.error ? [[f.id, f.error]] : [])))).toEqual(missing.fields);
     expect(store.count('census_answers')).toBe(0);
 
     const answered = await as('inoue.saki', { kind: 'form', form: 'census', meta: { census: 'CN-1', unit }, values: { uses_app: 'yes', use1_purpose: '広報', use1_personal: 'no', use1_people: '120' } });
@@ -157,6 +164,7 @@ describe('handle: reminders and census', () => {
     expect(replyText(answered.reply)).toBeTruthy();
 
     const reopened = await as('inoue.saki', { kind: 'button', action: 'census.open', value });
-    expect(reopened.form).toMatchObject({ form: 'census', previous: { usesApp: true } });
+    const again = reopened.form?.form === 'census' ? reopened.form.view.fields : [];
+    expect(again.slice(0, 4).map((f) => f.value)).toEqual(['yes', '広報', 'no', '120']);
   });
 });
