@@ -46,13 +46,13 @@ export interface CompiledPolicy {
   /** Names exactly as people typed them, with the app each found (null: none); `findApp`. */
   readonly typedNames: BoundedMap<App | null>;
   /** `findApp` and then "did you mean" ask for the same name's look-alikes in turn: the last answer. */
-  lastLookalikes?: { key: string; apps: App[] };
+  lastLookalikes: { key: string; apps: App[] } | undefined;
   /** Skeletons of the catalogue's keys, built the first time a name is not found exactly (catalog.ts). */
-  skeletons?: SkeletonIndex;
+  skeletons: SkeletonIndex | undefined;
   /** "Did you mean" by limit and name key (suggestions.ts); about 2 MB at most. */
   readonly advice: BoundedMap<Advice>;
   /** The catalogue's name keys indexed for "did you mean", built on first need (suggestions.ts). */
-  nameIndex?: NameIndex;
+  nameIndex: NameIndex | undefined;
   /** Per app and unit, the stretch of time the rules in force stay the same (decide.ts); `count` bounds it. */
   readonly spans: { count: number; byApp: Map<App, Map<string, Span>> };
   readonly ruleTimes: Map<Rule, RuleTimes>;
@@ -87,7 +87,11 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     dataClasses: new Set(vocabulary(policy).dataClasses),
     platformIds,
     typedNames: new BoundedMap<App | null>(50_000, 1_000_000),
+    // Every field present from the start, those filled on first need too: one shape for every compiled policy.
+    lastLookalikes: undefined,
+    skeletons: undefined,
     advice: new BoundedMap<Advice>(10_000, 1_000_000, adviceChars),
+    nameIndex: undefined,
     spans: { count: 0, byApp: new Map() },
     ruleTimes: new Map(),
     matchedForms: new Map(),
