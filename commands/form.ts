@@ -16,6 +16,8 @@ export interface FormField {
   /** For yes-no: the two choices, `yes` then `no`. */
   options?: { value: string; label: string }[];
   maxLength?: number;
+  /** For text: several lines. */
+  multiline?: boolean;
   min?: number;
   error?: string;
 }
@@ -25,6 +27,11 @@ export interface FormView {
   intro: string;
   submit: string;
   fields: FormField[];
+}
+
+/** The Deny form: its reason is required unless the rule says `deny_reason: optional`. */
+export function denyFormView(intro: string, reasonRequired: boolean, m: Messages): FormView {
+  return { title: m.form.denyTitle, intro, submit: m.form.deny, fields: [{ id: 'reason', kind: 'text', label: m.form.denyReason, optional: !reasonRequired, multiline: true, maxLength: 1000 }] };
 }
 
 /** The census form for one unit; a previous answer fills it in, so a correction starts from it. */

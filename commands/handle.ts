@@ -3,7 +3,7 @@ import { attestFromReminder } from './attest.ts';
 import { CENSUS_USE_SLOTS, censusForm, submitCensusAnswer, type RawUse } from './census.ts';
 import type { CommandContext, CommandResult } from './context.ts';
 import { applyTransition } from './decide-request.ts';
-import { censusFormView, type FormView } from './form.ts';
+import { censusFormView, denyFormView, type FormView } from './form.ts';
 import { runCommand } from './index.ts';
 import { fileRequest, requestForm, type RequestForm } from './request.ts';
 import { denyForm } from './request-view.ts';
@@ -37,7 +37,7 @@ export type Interaction =
 /** A form to show, as the command layer describes it; each surface renders it (Slack: a modal; Teams: a card). */
 export type Form =
   | { form: 'request'; request: RequestForm }
-  | { form: 'deny'; id: string; intro: string; reasonRequired: boolean }
+  | { form: 'deny'; id: string; view: FormView }
   /** `errors`: each field's problem after a submission (`use1_personal` → message). */
   /** `view`: the fields, each with its problem after a submission. */
   | { form: 'census'; census: string; unit: string; view: FormView };
@@ -76,7 +76,7 @@ async function click(action: ButtonAction, value: string, values: FormValues, ct
       return applyTransition('approve', value, one(values.reason), ctx);
     case 'request.deny': {
       const form = denyForm(value, ctx);
-      return form.ok ? opened({ form: 'deny', id: value, intro: form.intro, reasonRequired: form.reasonRequired }) : form.refusal;
+      return form.ok ? opened({ form: 'deny', id: value, view: denyFormView(form.intro, form.reasonRequired, ctx.m) }) : form.refusal;
     }
     case 'request.open': {
       const { app, device } = parsed(value) as { app?: string; device?: DeviceClass };

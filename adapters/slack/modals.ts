@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RequestForm } from '../../commands/handle.ts';
+import type { FormField, FormView, RequestForm } from '../../commands/handle.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
 import { DEVICE_CLASSES, vocabulary, type Policy } from '../../src/core/policy.ts';
 import type { types } from '@slack/bolt';
@@ -74,12 +74,23 @@ export function requestModal(form: RequestForm, m: Messages): types.ModalView {
   ]);
 }
 
-/** The Deny form: its reason is required unless the rule says `deny_reason: optional`. */
-export function denyModal(id: string, intro: string, channel: string, m: Messages, reasonRequired = true): types.ModalView {
-  return modal(DENY_VIEW, { id, channel }, m.form.denyTitle, m.form.deny, m, [
-    { type: 'section', text: plain(intro, 3000) },
-    { type: 'input', block_id: 'reason', optional: !reasonRequired, label: plain(m.form.denyReason), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 } },
-  ]);
+/** A neutral form field as a Slack input block (its problem comes back in the ack, not here). */
+export function inputOf(f: FormField): types.InputBlock {
+  const label = plain(f.label, 2000);
+  if (f.kind === 'yes-no') {
+    const options = (f.options ?? []).map((o) => ({ text: plain(o.label), value: o.value }));
+    const chosen = options.find((o) => o.value === f.value);
+    return { type: 'input', block_id: f.id, optional: f.optional, label, element: { type: 'radio_buttons', action_id: 'value', options, ...(chosen ? { initial_option: chosen } : {}) } };
+  }
+  if (f.kind === 'number') {
+    return { type: 'input', block_id: f.id, optional: f.optional, label, element: { type: 'number_input', action_id: 'value', is_decimal_allowed: false, ...(f.min === undefined ? {} : { min_value: String(f.min) }), ...(f.value ? { initial_value: f.value } : {}) } };
+  }
+  return { type: 'input', block_id: f.id, optional: f.optional, label, element: { type: 'plain_text_input', action_id: 'value', ...(f.multiline ? { multiline: true } : {}), ...(f.maxLength ? { max_length: f.maxLength } : {}), ...(f.value ? { initial_value: f.value } : {}) } };
+}
+
+/** The Deny form, as the command layer describes it; `channel`: where the approvals message is. */
+export function denyModal(id: string, view: FormView, channel: string, m: Messages): types.ModalView {
+  return modal(DENY_VIEW, { id, channel }, view.title, view.submit, m, [{ type: 'section', text: plain(view.intro, 3000) }, ...view.fields.map(inputOf)]);
 }
 
 export type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;

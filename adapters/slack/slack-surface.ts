@@ -186,7 +186,7 @@ function modalOf(form: Form, m: Messages, channel: string) {
     case 'request':
       return requestModal(form.request, m);
     case 'deny':
-      return denyModal(form.id, form.intro, channel, m, form.reasonRequired);
+      return denyModal(form.id, form.view, channel, m);
     case 'census':
       return censusModal(form.census, form.unit, form.view, m);
   }
