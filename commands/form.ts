@@ -1,6 +1,8 @@
 import type { Messages } from '../src/core/i18n/index.ts';
 import type { CensusAnswer } from '../src/core/records.ts';
+import { DEVICE_CLASSES } from '../src/core/policy.ts';
 import { CENSUS_USE_SLOTS } from './census.ts';
+import type { RequestForm } from './request.ts';
 
 /**
  * A form as the command layer describes it, for every surface to render (Slack: a modal; Teams: an
@@ -8,17 +10,19 @@ import { CENSUS_USE_SLOTS } from './census.ts';
  */
 export interface FormField {
   id: string;
-  kind: 'text' | 'number' | 'yes-no';
+  kind: 'text' | 'number' | 'yes-no' | 'select';
   label: string;
   optional: boolean;
   /** The value it starts with (a previous answer), as text. */
   value?: string;
-  /** For yes-no: the two choices, `yes` then `no`. */
+  /** For yes-no: the two choices, `yes` then `no`; for select, every choice. */
   options?: { value: string; label: string }[];
   maxLength?: number;
   /** For text: several lines. */
   multiline?: boolean;
   min?: number;
+  /** What to type or choose, shown under the field. */
+  hint?: string;
   error?: string;
 }
 
@@ -27,6 +31,20 @@ export interface FormView {
   intro: string;
   submit: string;
   fields: FormField[];
+}
+
+/** The request form: only the purposes the rule allows, days defaulted and capped by the rule. */
+export function requestFormView(form: RequestForm, m: Messages): FormView {
+  const purposes = form.purposes.map((p) => ({ value: p, label: p }));
+  return {
+    title: m.form.requestTitle, intro: m.form.intro(form.appName, form.rules.join(', ')), submit: m.form.send,
+    fields: [
+      { id: 'purpose', kind: 'select', label: m.form.purpose, optional: false, options: purposes, ...(purposes.length === 1 ? { value: purposes[0]!.value } : {}) },
+      { id: 'device', kind: 'select', label: m.form.device, optional: false, options: DEVICE_CLASSES.map((d) => ({ value: d, label: m.device(d) })), value: form.device },
+      { id: 'days', kind: 'number', label: m.form.days, optional: false, min: 1, value: String(form.defaultDays), hint: m.form.daysHint(form.maxDays) },
+      { id: 'reason', kind: 'text', label: m.form.reason, optional: false, multiline: true, maxLength: 1000, hint: m.form.reasonHint },
+    ],
+  };
 }
 
 /** The Deny form: its reason is required unless the rule says `deny_reason: optional`. */

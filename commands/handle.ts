@@ -3,7 +3,7 @@ import { attestFromReminder } from './attest.ts';
 import { CENSUS_USE_SLOTS, censusForm, submitCensusAnswer, type RawUse } from './census.ts';
 import type { CommandContext, CommandResult } from './context.ts';
 import { applyTransition } from './decide-request.ts';
-import { censusFormView, denyFormView, type FormView } from './form.ts';
+import { censusFormView, denyFormView, requestFormView, type FormView } from './form.ts';
 import { runCommand } from './index.ts';
 import { fileRequest, requestForm, type RequestForm } from './request.ts';
 import { denyForm } from './request-view.ts';
@@ -36,7 +36,8 @@ export type Interaction =
 
 /** A form to show, as the command layer describes it; each surface renders it (Slack: a modal; Teams: a card). */
 export type Form =
-  | { form: 'request'; request: RequestForm }
+  /** `request`: what the form is about (its app, and every purpose a surface that cannot list them all must name). */
+  | { form: 'request'; request: RequestForm; view: FormView }
   | { form: 'deny'; id: string; view: FormView }
   /** `errors`: each field's problem after a submission (`use1_personal` → message). */
   /** `view`: the fields, each with its problem after a submission. */
@@ -110,7 +111,7 @@ async function submit(form: FormName, values: FormValues, meta: Record<string, s
 
 function openRequest(appText: string, device: DeviceClass, ctx: CommandContext): Result {
   const form = requestForm(appText, device, ctx);
-  return form.ok ? opened({ form: 'request', request: form.form }) : form.result;
+  return form.ok ? opened({ form: 'request', request: form.form, view: requestFormView(form.form, ctx.m) }) : form.result;
 }
 
 function openCensus(id: string, unit: string | undefined, ctx: CommandContext): Result {

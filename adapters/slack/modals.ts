@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FormField, FormView, RequestForm } from '../../commands/handle.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
-import { DEVICE_CLASSES, vocabulary, type Policy } from '../../src/core/policy.ts';
+import { vocabulary, type Policy } from '../../src/core/policy.ts';
 import type { types } from '@slack/bolt';
 import { fit } from './mrkdwn.ts';
 
@@ -54,24 +54,10 @@ function purposeInput(form: RequestForm, m: Messages): types.InputBlock {
   };
 }
 
-/** The request form: only the purposes the rule allows, days defaulted and capped by the rule. */
-export function requestModal(form: RequestForm, m: Messages): types.ModalView {
-  return modal(REQUEST_VIEW, { app: form.app }, m.form.requestTitle, m.form.send, m, [
-    { type: 'section', text: plain(m.form.intro(form.appName, form.rules.join(', ')), 3000) },
-    purposeInput(form, m),
-    {
-      type: 'input', block_id: 'device', label: plain(m.form.device),
-      element: { type: 'static_select', action_id: 'value', options: DEVICE_CLASSES.map((d) => option(d, m.device(d))), initial_option: option(form.device, m.device(form.device)) },
-    },
-    {
-      type: 'input', block_id: 'days', label: plain(m.form.days), hint: plain(m.form.daysHint(form.maxDays), 150),
-      element: { type: 'number_input', action_id: 'value', is_decimal_allowed: false, min_value: '1', initial_value: String(form.defaultDays) },
-    },
-    {
-      type: 'input', block_id: 'reason', label: plain(m.form.reason), hint: plain(m.form.reasonHint, 150),
-      element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 },
-    },
-  ]);
+/** The request form, as the command layer describes it; purposes past Slack's 100 options become a text field with a hint. */
+export function requestModal(form: RequestForm, view: FormView, m: Messages): types.ModalView {
+  const blocks = view.fields.map((f) => (f.id === 'purpose' ? purposeInput(form, m) : inputOf(f)));
+  return modal(REQUEST_VIEW, { app: form.app }, view.title, view.submit, m, [{ type: 'section', text: plain(view.intro, 3000) }, ...blocks]);
 }
 
 /** A neutral form field as a Slack input block (its problem comes back in the ack, not here). */
@@ -82,10 +68,16 @@ export function inputOf(f: FormField): types.InputBlock {
     const chosen = options.find((o) => o.value === f.value);
     return { type: 'input', block_id: f.id, optional: f.optional, label, element: { type: 'radio_buttons', action_id: 'value', options, ...(chosen ? { initial_option: chosen } : {}) } };
   }
-  if (f.kind === 'number') {
-    return { type: 'input', block_id: f.id, optional: f.optional, label, element: { type: 'number_input', action_id: 'value', is_decimal_allowed: false, ...(f.min === undefined ? {} : { min_value: String(f.min) }), ...(f.value ? { initial_value: f.value } : {}) } };
+  const hint = f.hint ? { hint: plain(f.hint, 150) } : {};
+  if (f.kind === 'select') {
+    const options = (f.options ?? []).map((o) => option(o.value, o.label));
+    const chosen = options.find((o) => o.value === f.value);
+    return { type: 'input', block_id: f.id, optional: f.optional, label, ...hint, element: { type: 'static_select', action_id: 'value', options, ...(chosen ? { initial_option: chosen } : {}) } };
   }
-  return { type: 'input', block_id: f.id, optional: f.optional, label, element: { type: 'plain_text_input', action_id: 'value', ...(f.multiline ? { multiline: true } : {}), ...(f.maxLength ? { max_length: f.maxLength } : {}), ...(f.value ? { initial_value: f.value } : {}) } };
+  if (f.kind === 'number') {
+    return { type: 'input', block_id: f.id, optional: f.optional, label, ...hint, element: { type: 'number_input', action_id: 'value', is_decimal_allowed: false, ...(f.min === undefined ? {} : { min_value: String(f.min) }), ...(f.value ? { initial_value: f.value } : {}) } };
+  }
+  return { type: 'input', block_id: f.id, optional: f.optional, label, ...hint, element: { type: 'plain_text_input', action_id: 'value', ...(f.multiline ? { multiline: true } : {}), ...(f.maxLength ? { max_length: f.maxLength } : {}), ...(f.value ? { initial_value: f.value } : {}) } };
 }
 
 /** The Deny form, as the command layer describes it; `channel`: where the approvals message is. */

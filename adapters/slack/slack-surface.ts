@@ -184,7 +184,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
 function modalOf(form: Form, m: Messages, channel: string) {
   switch (form.form) {
     case 'request':
-      return requestModal(form.request, m);
+      return requestModal(form.request, form.view, m);
     case 'deny':
       return denyModal(form.id, form.view, channel, m);
     case 'census':

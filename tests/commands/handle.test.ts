@@ -42,6 +42,9 @@ describe('handle: the one way in', () => {
     expect(opened.ok).toBe(true);
     expect(opened.form).toMatchObject({ form: 'request', request: { app: 'twitter', device: 'corporate', purposes: expect.arrayContaining(['public-communications']) } });
     expect(opened.effects).toEqual([]);
+    const view = opened.form?.form === 'request' ? opened.form.view : undefined;
+    expect(view?.fields.map((f) => [f.id, f.kind])).toEqual([['purpose', 'select'], ['device', 'select'], ['days', 'number'], ['reason', 'text']]);
+    expect(view?.fields[1]).toMatchObject({ value: 'corporate', options: expect.arrayContaining([{ value: 'personal', label: expect.any(String) }]) });
     const typed = await as(staff, { kind: 'text', text: 'request twitter' });
     expect(typed.form).toBeUndefined();
     expect(typed.ok).toBe(false);
