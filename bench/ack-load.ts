@@ -39,7 +39,12 @@ const { values: flags } = parseArgs({
     'server-log': { type: 'string' },
   },
 });
-const [seconds, rate, records, warmup] = [flags.seconds, flags.rate, flags.records, flags.warmup].map(Number) as [number, number, number, number];
+const [seconds, rate, records, warmup] = [flags.seconds, flags.rate, flags.records, flags.warmup].map(Number) as [
+  number,
+  number,
+  number,
+  number,
+];
 const COMPACT_EVERY = 5000; // the store's default
 const TARGET = { p99Ms: 50, ratio: 2, rssMb: 300 };
 
@@ -50,22 +55,42 @@ const attestsBeforeMiddle = 1 + (rate / 2) * warmup + (rate / 2) * (seconds / 2)
 const sinceSnapshot = flags['no-compaction'] ? 0 : Math.max(0, Math.min(records, Math.round(COMPACT_EVERY - attestsBeforeMiddle)));
 let started = performance.now();
 await preloadDataDir(dataDir, { entries: records, snapshotAt: records - sinceSnapshot });
-console.log(`preloaded ${records.toLocaleString('en')} audit entries (${records / 2} requests, ${records / 2} attestations) in ${((performance.now() - started) / 1000).toFixed(1)} s; snapshot at seq ${records - sinceSnapshot}`);
+console.log(
+  `preloaded ${records.toLocaleString('en')} audit entries (${records / 2} requests, ${records / 2} attestations) in ${((performance.now() - started) / 1000).toFixed(1)} s; snapshot at seq ${records - sinceSnapshot}`,
+);
 started = performance.now();
 await assertVerifies(dataDir);
 console.log(`verified in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const fake = await startFakeSlack({ anyoneIsMember: true }); // the load drives made-up users
 let running: Running | undefined; // killed if anything fails, so no server outlives the benchmark
-const runs: Record<string, { load: LoadReport; rssBeforeMb: number; rssPeakMb: number; responses: number; serverCores: number; otherCores: number }> = {};
+const runs: Record<
+  string,
+  { load: LoadReport; rssBeforeMb: number; rssPeakMb: number; responses: number; serverCores: number; otherCores: number }
+> = {};
 const npmStart = npmStartCommand();
 const disk = await syncLatency(base);
-console.log(`this disk's fdatasync, alone, over 3 s: p50 ${disk.p50.toFixed(2)} ms, p99 ${disk.p99.toFixed(2)} ms, max ${disk.max.toFixed(1)} ms`);
+console.log(
+  `this disk's fdatasync, alone, over 3 s: p50 ${disk.p50.toFixed(2)} ms, p99 ${disk.p99.toFixed(2)} ms, max ${disk.max.toFixed(1)} ms`,
+);
 try {
   for (const target of ['bare Bolt', 'bare Bolt + fdatasync', 'AppWarden'] as const) {
-    const env = { POLICY_FILE: 'policies/demo.yaml', PORT: '0', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir, ...(target === 'bare Bolt + fdatasync' ? { SYNC_FILE: join(base, 'bare-journal.jsonl') } : {}) };
+    const env = {
+      POLICY_FILE: 'policies/demo.yaml',
+      PORT: '0',
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      DATA_DIR: dataDir,
+      ...(target === 'bare Bolt + fdatasync' ? { SYNC_FILE: join(base, 'bare-journal.jsonl') } : {}),
+    };
     const extraArgs = target === 'AppWarden' && flags['node-args'] ? flags['node-args'].split(' ') : [];
-    const [script, nodeArgs] = target !== 'AppWarden' ? ['bench/bare-bolt.ts', []] : flags.server ? [flags.server, extraArgs] : [npmStart.script, [...npmStart.nodeArgs, ...extraArgs]];
+    const [script, nodeArgs] =
+      target !== 'AppWarden'
+        ? ['bench/bare-bolt.ts', []]
+        : flags.server
+          ? [flags.server, extraArgs]
+          : [npmStart.script, [...npmStart.nodeArgs, ...extraArgs]];
     const server = (running = await startListening(script, env, nodeArgs));
     await new Promise((resolve) => setTimeout(resolve, 1000)); // the scheduler's first tick, at start
     const pid = server.child.pid!;
@@ -76,7 +101,22 @@ try {
     const tag = { 'bare Bolt': 'bare', 'bare Bolt + fdatasync': 'sync', AppWarden: 'aw' }[target];
     console.log(`${target}: ${rate} requests/s for ${warmup} s of warm-up and ${seconds} s measured…`);
     const url = `http://127.0.0.1:${server.port}/slack/events`;
-    const load = await runForJson<LoadReport>('bench/load-generator.ts', ['--url', url, '--secret', SIGNING_SECRET, '--respond', fake.url, '--rate', String(rate), '--seconds', String(seconds), '--warmup', String(warmup), '--tag', tag]);
+    const load = await runForJson<LoadReport>('bench/load-generator.ts', [
+      '--url',
+      url,
+      '--secret',
+      SIGNING_SECRET,
+      '--respond',
+      fake.url,
+      '--rate',
+      String(rate),
+      '--seconds',
+      String(seconds),
+      '--warmup',
+      String(warmup),
+      '--tag',
+      tag,
+    ]);
     await fake.idle(500); // answers that missed the ack come through response_url
     const samples = stopSampling();
     const { serverCores, otherCores } = await cpu();
@@ -86,11 +126,14 @@ try {
     const exit = await server.exited;
     running = undefined;
     if (target === 'AppWarden' && flags['server-log']) await writeFile(flags['server-log'], `${server.output.join('\n')}\n`);
-    if (target === 'AppWarden' && exit.code !== 0) throw new Error(`the server did not stop cleanly (${exit.code ?? exit.signal}):\n${server.output.slice(-20).join('\n')}`);
+    if (target === 'AppWarden' && exit.code !== 0)
+      throw new Error(`the server did not stop cleanly (${exit.code ?? exit.signal}):\n${server.output.slice(-20).join('\n')}`);
   }
   const snapshot = JSON.parse(await readFile(join(dataDir, 'state.json'), 'utf8')) as { seq: number };
   const entries = await assertVerifies(dataDir);
-  console.log(`after the run: ${entries.toLocaleString('en')} entries, state.json at seq ${snapshot.seq} (compacted during the run: ${snapshot.seq > records ? 'yes' : 'no'}); the directory verifies\n`);
+  console.log(
+    `after the run: ${entries.toLocaleString('en')} entries, state.json at seq ${snapshot.seq} (compacted during the run: ${snapshot.seq > records ? 'yes' : 'no'}); the directory verifies\n`,
+  );
 
   const bare = runs['bare Bolt']!;
   const durableFloor = runs['bare Bolt + fdatasync']!;
@@ -98,31 +141,73 @@ try {
   const durableRatio = aw.load.latencyMs.p99 / durableFloor.load.latencyMs.p99;
   const ratio = aw.load.latencyMs.p99 / bare.load.latencyMs.p99;
   const checkRatio = (aw.load.byCommand.check?.p99 ?? NaN) / bare.load.latencyMs.p99;
-  console.log(`ack latency at ${rate} requests/s (half check, half attest), ${records.toLocaleString('en')} records, ${seconds} s; ms from each request's scheduled send\n`);
+  console.log(
+    `ack latency at ${rate} requests/s (half check, half attest), ${records.toLocaleString('en')} records, ${seconds} s; ms from each request's scheduled send\n`,
+  );
   printTable(
-    ['server', 'sent', 'acked', 'errors', 'p50', 'p99', 'max', 'check p99', 'attest p99', 'RSS MB (start → peak)', 'server CPU', 'others\' CPU', 'answered in ack / later'],
+    [
+      'server',
+      'sent',
+      'acked',
+      'errors',
+      'p50',
+      'p99',
+      'max',
+      'check p99',
+      'attest p99',
+      'RSS MB (start → peak)',
+      'server CPU',
+      "others' CPU",
+      'answered in ack / later',
+    ],
     Object.entries(runs).map(([name, r]) => [
-      name, r.load.sent, r.load.acked, Object.values(r.load.errors).reduce((a, b) => a + b, 0),
-      r.load.latencyMs.p50, r.load.latencyMs.p99, r.load.latencyMs.max,
-      r.load.byCommand.check?.p99 ?? NaN, r.load.byCommand.attest?.p99 ?? NaN,
+      name,
+      r.load.sent,
+      r.load.acked,
+      Object.values(r.load.errors).reduce((a, b) => a + b, 0),
+      r.load.latencyMs.p50,
+      r.load.latencyMs.p99,
+      r.load.latencyMs.max,
+      r.load.byCommand.check?.p99 ?? NaN,
+      r.load.byCommand.attest?.p99 ?? NaN,
       `${r.rssBeforeMb.toFixed(0)} → ${r.rssPeakMb.toFixed(0)}`,
-      r.serverCores, r.otherCores,
+      r.serverCores,
+      r.otherCores,
       name === 'AppWarden' ? `${r.load.answeredInAck} / ${r.responses}` : '-',
     ]),
   );
-  console.log(`\nCPU in cores (of ${cpus().length}); "others" is everything not part of this benchmark, e.g. other users of a shared machine.`);
-  console.log(`generator lateness p99: ${Object.values(runs).map((r) => r.load.sendLateMs.p99.toFixed(2)).join(' / ')} ms`);
+  console.log(
+    `\nCPU in cores (of ${cpus().length}); "others" is everything not part of this benchmark, e.g. other users of a shared machine.`,
+  );
+  console.log(
+    `generator lateness p99: ${Object.values(runs)
+      .map((r) => r.load.sendLateMs.p99.toFixed(2))
+      .join(' / ')} ms`,
+  );
   const targets = [
     ['ack p99', `${aw.load.latencyMs.p99.toFixed(1)} ms`, `≤ ${TARGET.p99Ms} ms`, verdict(aw.load.latencyMs.p99 <= TARGET.p99Ms)],
     ['ack p99 ÷ bare Bolt p99', `${ratio.toFixed(2)}×`, `≤ ${TARGET.ratio}×`, verdict(ratio <= TARGET.ratio)],
     ['  check alone (no write) ÷ bare Bolt', `${checkRatio.toFixed(2)}×`, '', ''],
-    ['  ÷ bare Bolt + fdatasync (a durable answer\'s floor)', `${durableRatio.toFixed(2)}×`, '', ''],
+    ["  ÷ bare Bolt + fdatasync (a durable answer's floor)", `${durableRatio.toFixed(2)}×`, '', ''],
     ['RSS peak', `${aw.rssPeakMb.toFixed(0)} MB`, `≤ ${TARGET.rssMb} MB`, verdict(aw.rssPeakMb <= TARGET.rssMb)],
     ['errors', String(Object.values(aw.load.errors).reduce((a, b) => a + b, 0)), '0', verdict(Object.keys(aw.load.errors).length === 0)],
   ];
   console.log('');
   printTable(['figure', 'measured', 'target', ''], targets);
-  await writeResult('ack-load', { rate, seconds, warmup, records, target: TARGET, server: flags.server ?? `node ${[...npmStart.nodeArgs, 'dist/server.mjs'].join(' ')}`, disk, runs, ratio, checkRatio, durableRatio, compactedDuringRun: snapshot.seq > records });
+  await writeResult('ack-load', {
+    rate,
+    seconds,
+    warmup,
+    records,
+    target: TARGET,
+    server: flags.server ?? `node ${[...npmStart.nodeArgs, 'dist/server.mjs'].join(' ')}`,
+    disk,
+    runs,
+    ratio,
+    checkRatio,
+    durableRatio,
+    compactedDuringRun: snapshot.seq > records,
+  });
 } finally {
   running?.child.kill('SIGKILL');
   await fake.close();

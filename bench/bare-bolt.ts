@@ -12,7 +12,11 @@ import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import express from 'express';
 
 const env = process.env;
-const receiver = new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: '/slack/events', logLevel: LogLevel.ERROR });
+const receiver = new ExpressReceiver({
+  signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+  endpoints: '/slack/events',
+  logLevel: LogLevel.ERROR,
+});
 const app = new App({
   token: env.SLACK_BOT_TOKEN ?? 'xoxb-bench',
   receiver,

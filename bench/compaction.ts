@@ -34,7 +34,13 @@ function indexOf(records: number): RecordIndex {
   return index;
 }
 
-const snapshotOf = (index: RecordIndex): Snapshot => ({ format: 1, seq: 1, offset: 1, hash: 'a'.repeat(64), collections: index.toArrays() });
+const snapshotOf = (index: RecordIndex): Snapshot => ({
+  format: 1,
+  seq: 1,
+  offset: 1,
+  hash: 'a'.repeat(64),
+  collections: index.toArrays(),
+});
 
 async function lowdbWrite(path: string, snapshot: Snapshot): Promise<void> {
   await new Low<Snapshot>(new JSONFile<Snapshot>(path), snapshot).write();
@@ -113,7 +119,8 @@ try {
       const worst = results.reduce((a, b) => (b.longestBlockMs > a.longestBlockMs ? b : a));
       rows.push({ records, strategy, ...worst });
       const read = await readSnapshot(path); // each strategy must leave a snapshot the store can open
-      if (!('snapshot' in read) || read.snapshot.collections.requests.length !== Math.ceil(records / 2)) throw new Error(`${strategy}: bad snapshot`);
+      if (!('snapshot' in read) || read.snapshot.collections.requests.length !== Math.ceil(records / 2))
+        throw new Error(`${strategy}: bad snapshot`);
       await rm(path);
     }
   }

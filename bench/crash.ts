@@ -83,9 +83,11 @@ async function confirmed(calls: SlackCall[]): Promise<Map<string, string[]>> {
     .filter((call) => call.method.startsWith(`respond/${TAG}-`))
     .map((call) => ({ n: call.method.slice(`respond/${TAG}-`.length), text: String(call.body.text ?? '') }));
   const inAcks = await readFile(answersFile, 'utf8').catch(() => '');
-  for (const line of inAcks.split('\n')) if (line) answers.push((({ i, text }: { i: number; text: string }) => ({ n: String(i), text }))(JSON.parse(line)));
+  for (const line of inAcks.split('\n'))
+    if (line) answers.push((({ i, text }: { i: number; text: string }) => ({ n: String(i), text }))(JSON.parse(line)));
   const told = new Map<string, string[]>();
-  for (const { n, text } of answers) if (text.startsWith('Recorded')) told.set(`UA${TAG.toUpperCase()}X${n}`, text.match(/demo-[a-z-]+/g) ?? []);
+  for (const { n, text } of answers)
+    if (text.startsWith('Recorded')) told.set(`UA${TAG.toUpperCase()}X${n}`, text.match(/demo-[a-z-]+/g) ?? []);
   return told;
 }
 
@@ -108,7 +110,14 @@ const answersFile = join(base, 'answers.jsonl');
 await preloadDataDir(dataDir, { entries: Number(flags.records), snapshotAt: Math.max(1, Number(flags.records) - 4700) });
 const fake = await startFakeSlack({ anyoneIsMember: true }); // the load drives made-up users
 const port = await freePort();
-const env = { POLICY_FILE: 'policies/demo.yaml', PORT: String(port), SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, DATA_DIR: dataDir };
+const env = {
+  POLICY_FILE: 'policies/demo.yaml',
+  PORT: String(port),
+  SLACK_BOT_TOKEN: 'xoxb-bench',
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  SLACK_API_URL: fake.apiUrl,
+  DATA_DIR: dataDir,
+};
 const rounds: { round: number; upMs: number; startMs: number; midSnapshot: boolean; confirmedSoFar: number; lostSoFar: number }[] = [];
 const allLost = new Set<string>();
 let generator: ReturnType<typeof spawnForJson<LoadReport>> | undefined;
@@ -119,7 +128,26 @@ async function start(): Promise<{ server: Running; startMs: number }> {
   const server = (running = await startListening(npmStart.script, env, npmStart.nodeArgs));
   const startMs = performance.now() - t0;
   // Open loop, across restarts: while the server is down its requests fail, as Slack's would.
-  generator ??= spawnForJson<LoadReport>('bench/load-generator.ts', ['--url', `http://127.0.0.1:${port}/slack/events`, '--secret', SIGNING_SECRET, '--respond', fake.url, '--rate', flags.rate, '--seconds', '100000', '--mix', 'attest', '--tag', TAG, '--timeout-ms', '3000', '--answers', answersFile]);
+  generator ??= spawnForJson<LoadReport>('bench/load-generator.ts', [
+    '--url',
+    `http://127.0.0.1:${port}/slack/events`,
+    '--secret',
+    SIGNING_SECRET,
+    '--respond',
+    fake.url,
+    '--rate',
+    flags.rate,
+    '--seconds',
+    '100000',
+    '--mix',
+    'attest',
+    '--tag',
+    TAG,
+    '--timeout-ms',
+    '3000',
+    '--answers',
+    answersFile,
+  ]);
   return { server, startMs };
 }
 
@@ -141,7 +169,9 @@ try {
     const store = await openLowdbStoreReadOnly({ dir: dataDir, log: () => {} });
     for (const missing of lost(store, told)) allLost.add(missing);
     rounds.push({ round, upMs, startMs, midSnapshot, confirmedSoFar: told.size, lostSoFar: allLost.size });
-    process.stdout.write(`kill ${round}/${kills} ${midSnapshot ? 'while a snapshot was being written' : `after ${hunt ? 'waiting 10 s for a snapshot' : `${upMs} ms up`}`}: ${told.size} confirmed so far, ${allLost.size} lost\n`);
+    process.stdout.write(
+      `kill ${round}/${kills} ${midSnapshot ? 'while a snapshot was being written' : `after ${hunt ? 'waiting 10 s for a snapshot' : `${upMs} ms up`}`}: ${told.size} confirmed so far, ${allLost.size} lost\n`,
+    );
   }
   // One more start after the last kill; then the load stops and the server stops cleanly.
   const { server, startMs } = await start();
@@ -155,7 +185,14 @@ try {
   rounds.push({ round: kills + 1, upMs: 0, startMs, midSnapshot: false, confirmedSoFar: told.size, lostSoFar: allLost.size });
   const store = await openLowdbStore({ dir: dataDir, log: () => {} }); // for writing, lock and all
   for (const missing of lost(store, told)) allLost.add(missing);
-  const counts = { requests: load.sent, acked: load.acked, answeredInAck: load.answeredInAck, errors: load.errors, confirmed: told.size, attestations: store.count('attestations') };
+  const counts = {
+    requests: load.sent,
+    acked: load.acked,
+    answeredInAck: load.answeredInAck,
+    errors: load.errors,
+    confirmed: told.size,
+    attestations: store.count('attestations'),
+  };
   await store.close();
   const verification = await verifyAuditFile(dataDir);
   const torn = (await readdir(dataDir)).filter((name) => name.startsWith('audit.torn-')).length;
@@ -167,26 +204,57 @@ try {
   await rm(base, { recursive: true, force: true });
 }
 
-async function report(counts: { requests: number; acked: number; answeredInAck: number; errors: Record<string, number>; confirmed: number; attestations: number }, verification: Awaited<ReturnType<typeof verifyAuditFile>>, torn: number) {
+async function report(
+  counts: {
+    requests: number;
+    acked: number;
+    answeredInAck: number;
+    errors: Record<string, number>;
+    confirmed: number;
+    attestations: number;
+  },
+  verification: Awaited<ReturnType<typeof verifyAuditFile>>,
+  torn: number,
+) {
   const starts = rounds.map((x) => x.startMs).sort((a, b) => a - b);
-  console.log(`\ncrash: ${kills} SIGKILLs at random moments under ${flags.rate} attests/s, ${Number(flags.records).toLocaleString('en')} records preloaded\n`);
-  printTable(['figure', 'count'], [
-    ['requests sent', counts.requests],
-    ['acked (HTTP 200)', counts.acked],
-    ['of those, with the answer in the ack', counts.answeredInAck],
-    ['acked, then never answered (a kill fell between)', Math.max(0, counts.acked - counts.confirmed)],
-    ['failed while down (refused, reset, timed out)', Object.values(counts.errors).reduce((a, b) => a + b, 0)],
-    ['"Recorded" replies (the promise to a person)', counts.confirmed],
-    ['of those, lost after a crash', allLost.size],
-    ['restarts that opened the directory', rounds.length],
-    ['kills while a snapshot was being written', rounds.filter((x) => x.midSnapshot).length],
-    ['torn last lines moved aside at restart', torn],
-    ['attestations stored at the end', counts.attestations],
-  ]);
-  console.log(`\nrestart (spawn → listening) median ${starts[Math.floor(starts.length / 2)]!.toFixed(0)} ms, max ${starts.at(-1)!.toFixed(0)} ms`);
-  console.log(`audit log and snapshot: ${verification.ok ? `verify (${verification.entries.toLocaleString('en')} entries)` : `FAIL ${JSON.stringify(verification)}`}`);
+  console.log(
+    `\ncrash: ${kills} SIGKILLs at random moments under ${flags.rate} attests/s, ${Number(flags.records).toLocaleString('en')} records preloaded\n`,
+  );
+  printTable(
+    ['figure', 'count'],
+    [
+      ['requests sent', counts.requests],
+      ['acked (HTTP 200)', counts.acked],
+      ['of those, with the answer in the ack', counts.answeredInAck],
+      ['acked, then never answered (a kill fell between)', Math.max(0, counts.acked - counts.confirmed)],
+      ['failed while down (refused, reset, timed out)', Object.values(counts.errors).reduce((a, b) => a + b, 0)],
+      ['"Recorded" replies (the promise to a person)', counts.confirmed],
+      ['of those, lost after a crash', allLost.size],
+      ['restarts that opened the directory', rounds.length],
+      ['kills while a snapshot was being written', rounds.filter((x) => x.midSnapshot).length],
+      ['torn last lines moved aside at restart', torn],
+      ['attestations stored at the end', counts.attestations],
+    ],
+  );
+  console.log(
+    `\nrestart (spawn → listening) median ${starts[Math.floor(starts.length / 2)]!.toFixed(0)} ms, max ${starts.at(-1)!.toFixed(0)} ms`,
+  );
+  console.log(
+    `audit log and snapshot: ${verification.ok ? `verify (${verification.entries.toLocaleString('en')} entries)` : `FAIL ${JSON.stringify(verification)}`}`,
+  );
   const met = allLost.size === 0 && verification.ok;
-  console.log(`target: 0 lost over ≥ 20 kills: ${kills >= 20 ? verdict(met) : `${allLost.size} lost over ${kills} kills (too few to judge)`}`);
+  console.log(
+    `target: 0 lost over ≥ 20 kills: ${kills >= 20 ? verdict(met) : `${allLost.size} lost over ${kills} kills (too few to judge)`}`,
+  );
   if (allLost.size) console.log(`lost: ${[...allLost].slice(0, 20).join(', ')}`);
-  await writeResult('crash', { kills, rate: Number(flags.rate), records: Number(flags.records), counts, lost: [...allLost], torn, verification, rounds });
+  await writeResult('crash', {
+    kills,
+    rate: Number(flags.rate),
+    records: Number(flags.records),
+    counts,
+    lost: [...allLost],
+    torn,
+    verification,
+    rounds,
+  });
 }

@@ -25,9 +25,28 @@ const SHAPE = { units: 200, apps: 5000, rules: 500, people: 1000, categories: 50
 
 type Kind = 'id' | 'alias' | 'full-width' | 'store/bundle id' | 'unknown' | 'unknown, never repeated';
 /** How often each kind is typed in the mixed row. */
-const MIX: [Kind, number][] = [['id', 0.3], ['alias', 0.3], ['full-width', 0.2], ['store/bundle id', 0.1], ['unknown', 0.1]];
+const MIX: [Kind, number][] = [
+  ['id', 0.3],
+  ['alias', 0.3],
+  ['full-width', 0.2],
+  ['store/bundle id', 0.1],
+  ['unknown', 0.1],
+];
 /** Apps the policy does not list, as people type them: on an announcement day the same few, again and again. */
-const UNKNOWN = ['tiktak', 'snapchatt', 'wechat', 'cand crush', 'zzgame', 'apq 12', 'telegram', 'Threads', 'bereal', 'discord', 'twich', 'ｗｅｃｈａｔ'];
+const UNKNOWN = [
+  'tiktak',
+  'snapchatt',
+  'wechat',
+  'cand crush',
+  'zzgame',
+  'apq 12',
+  'telegram',
+  'Threads',
+  'bereal',
+  'discord',
+  'twich',
+  'ｗｅｃｈａｔ',
+];
 /** Each unknown name once: the worst case for anything that remembers earlier answers. */
 const unique = (r: ReturnType<typeof random>) => `${r.pick(UNKNOWN)} ${r.int(1_000_000)}`;
 
@@ -35,23 +54,35 @@ const unique = (r: ReturnType<typeof random>) => `${r.pick(UNKNOWN)} ${r.int(1_0
 function generatedName(kind: Kind, i: number, r: ReturnType<typeof random>): string {
   const name = `App ${i} ${['chat', 'photo', 'game', 'video', 'notes', 'maps', 'music', 'news', 'shop', 'fit', 'mail', 'cloud'][i % 12]}`;
   switch (kind) {
-    case 'id': return `app-${i}`;
-    case 'alias': return r.pick([`alias-${i}`, `アプリ${i}`, name.toLowerCase(), name.replaceAll(' ', '')]);
-    case 'full-width': return fullWidth(r.next() < 0.5 ? name : `alias-${i}`);
-    case 'store/bundle id': return r.next() < 0.5 ? String(100_000_000 + i) : `com.vendor${i % 300}.a${i}`;
-    case 'unknown': return r.pick(UNKNOWN);
-    case 'unknown, never repeated': return unique(r);
+    case 'id':
+      return `app-${i}`;
+    case 'alias':
+      return r.pick([`alias-${i}`, `アプリ${i}`, name.toLowerCase(), name.replaceAll(' ', '')]);
+    case 'full-width':
+      return fullWidth(r.next() < 0.5 ? name : `alias-${i}`);
+    case 'store/bundle id':
+      return r.next() < 0.5 ? String(100_000_000 + i) : `com.vendor${i % 300}.a${i}`;
+    case 'unknown':
+      return r.pick(UNKNOWN);
+    case 'unknown, never repeated':
+      return unique(r);
   }
 }
 
 function oneRuleName(kind: Kind, r: ReturnType<typeof random>): string {
   switch (kind) {
-    case 'id': return 'tiktok';
-    case 'alias': return r.pick(['TikTok', 'tik tok', 'ティックトック', 'Tik-Tok']);
-    case 'full-width': return r.pick(['ＴｉｋＴｏｋ', 'ｔｉｋ ｔｏｋ']);
-    case 'store/bundle id': return r.pick(['835599320', 'com.zhiliaoapp.musically']);
-    case 'unknown': return r.pick(UNKNOWN);
-    case 'unknown, never repeated': return unique(r);
+    case 'id':
+      return 'tiktok';
+    case 'alias':
+      return r.pick(['TikTok', 'tik tok', 'ティックトック', 'Tik-Tok']);
+    case 'full-width':
+      return r.pick(['ＴｉｋＴｏｋ', 'ｔｉｋ ｔｏｋ']);
+    case 'store/bundle id':
+      return r.pick(['835599320', 'com.zhiliaoapp.musically']);
+    case 'unknown':
+      return r.pick(UNKNOWN);
+    case 'unknown, never repeated':
+      return unique(r);
   }
 }
 
@@ -66,7 +97,7 @@ function queries(policy: Policy, kinds: Kind[] | 'mix', name: (kind: Kind, r: Re
   };
   return Array.from({ length: QUERIES }, () => ({
     app: name(pickKind(), r),
-    person: r.next() < 0.7 && policy.people.length ? r.pick(policy.people).slack ?? 'p0' : `U-unlisted-${r.int(1000)}`,
+    person: r.next() < 0.7 && policy.people.length ? (r.pick(policy.people).slack ?? 'p0') : `U-unlisted-${r.int(1000)}`,
     device: r.pick(['corporate', 'personal-with-work-apps', 'personal'] as const),
     ...(r.next() < 0.2 ? { data: 'personal-data' } : {}),
     ...(r.next() < 0.1 ? { purpose: 'public-communications' } : {}),
@@ -93,8 +124,33 @@ function measure(policy: Policy, list: DecisionQuery[], state: { requests: Excep
 }
 
 const requests = (person: string): ExceptionRequest[] => [
-  { id: 'EX-1', person, unit: 'org', app: 'app-7', rules: ['rule-1'], device: 'corporate', purpose: 'public-communications', days: 30, reason: 'x', status: 'approved', requestedAt: '2026-11-01T00:00:00.000Z', expiresAt: '2026-12-01T00:00:00.000Z' },
-  { id: 'EX-2', person, unit: 'org', app: 'tiktok', rules: ['tiktok-ban'], device: 'personal', purpose: 'public-communications', days: 30, reason: 'x', status: 'requested', requestedAt: '2026-11-02T00:00:00.000Z' },
+  {
+    id: 'EX-1',
+    person,
+    unit: 'org',
+    app: 'app-7',
+    rules: ['rule-1'],
+    device: 'corporate',
+    purpose: 'public-communications',
+    days: 30,
+    reason: 'x',
+    status: 'approved',
+    requestedAt: '2026-11-01T00:00:00.000Z',
+    expiresAt: '2026-12-01T00:00:00.000Z',
+  },
+  {
+    id: 'EX-2',
+    person,
+    unit: 'org',
+    app: 'tiktok',
+    rules: ['tiktok-ban'],
+    device: 'personal',
+    purpose: 'public-communications',
+    days: 30,
+    reason: 'x',
+    status: 'requested',
+    requestedAt: '2026-11-02T00:00:00.000Z',
+  },
 ];
 
 const cpu = await cpuDuring();
@@ -103,17 +159,31 @@ const policies = { '1 rule': oneRulePolicy(), '500 rules': generatedPolicy(SHAPE
 const buildMs = performance.now() - built;
 const rows: { policy: string; names: string; perSecond: number }[] = [];
 for (const [label, policy] of Object.entries(policies)) {
-  const name = label === '1 rule' ? (kind: Kind, r: ReturnType<typeof random>) => oneRuleName(kind, r) : (kind: Kind, r: ReturnType<typeof random>) => generatedName(kind, r.int(SHAPE.apps), r);
+  const name =
+    label === '1 rule'
+      ? (kind: Kind, r: ReturnType<typeof random>) => oneRuleName(kind, r)
+      : (kind: Kind, r: ReturnType<typeof random>) => generatedName(kind, r.int(SHAPE.apps), r);
   const known: Kind[] = ['id', 'alias', 'full-width', 'store/bundle id'];
   for (const kinds of ['mix', known, ...MIX.map(([kind]) => [kind]), ['unknown, never repeated']] as (Kind[] | 'mix')[]) {
-    const names = kinds === 'mix' ? `mix: ${MIX.map(([k, s]) => `${s * 100}% ${k}`).join(', ')}` : kinds.length > 1 ? 'known names only (id, alias, full-width, store/bundle id)' : kinds[0]!;
+    const names =
+      kinds === 'mix'
+        ? `mix: ${MIX.map(([k, s]) => `${s * 100}% ${k}`).join(', ')}`
+        : kinds.length > 1
+          ? 'known names only (id, alias, full-width, store/bundle id)'
+          : kinds[0]!;
     rows.push({ policy: label, names, perSecond: measure(policy, queries(policy, kinds, name), { requests: requests('UP1') }) });
   }
 }
 
-console.log(`decide: decisions per second on one core (500-rule policy: ${SHAPE.rules} rules, ${SHAPE.apps} apps, ${SHAPE.units} units, ${SHAPE.people} people; generated and validated in ${buildMs.toFixed(0)} ms)\n`);
-const target = (r: (typeof rows)[number]) => (r.policy === '500 rules' && r.names.startsWith('mix') ? `≥ ${TARGET.toLocaleString('en')}: ${verdict(r.perSecond >= TARGET)}` : '');
-printTable(['policy', 'app named by', 'decisions/s', 'µs each', 'target'], rows.map((r) => [r.policy, r.names, Math.round(r.perSecond), 1e6 / r.perSecond, target(r)]));
+console.log(
+  `decide: decisions per second on one core (500-rule policy: ${SHAPE.rules} rules, ${SHAPE.apps} apps, ${SHAPE.units} units, ${SHAPE.people} people; generated and validated in ${buildMs.toFixed(0)} ms)\n`,
+);
+const target = (r: (typeof rows)[number]) =>
+  r.policy === '500 rules' && r.names.startsWith('mix') ? `≥ ${TARGET.toLocaleString('en')}: ${verdict(r.perSecond >= TARGET)}` : '';
+printTable(
+  ['policy', 'app named by', 'decisions/s', 'µs each', 'target'],
+  rows.map((r) => [r.policy, r.names, Math.round(r.perSecond), 1e6 / r.perSecond, target(r)]),
+);
 const { otherCores } = await cpu();
 console.log(`\nother processes on the machine used ${otherCores.toFixed(2)} of its cores meanwhile`);
 await writeResult('decide', { target: TARGET, shape: SHAPE, seconds: SECONDS, rows, otherCores });

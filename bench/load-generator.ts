@@ -96,7 +96,8 @@ function send(i: number, scheduled: number): void {
     outstanding--;
     if (error) return countError(i, error);
     // Written at once, synchronously: whoever reads the file after a crash sees every answer given before it.
-    if (body && o.answers) appendFileSync(o.answers, `${JSON.stringify({ i, text: (JSON.parse(body) as { text?: string }).text ?? '' })}\n`);
+    if (body && o.answers)
+      appendFileSync(o.answers, `${JSON.stringify({ i, text: (JSON.parse(body) as { text?: string }).text ?? '' })}\n`);
     if (i < warmupCount) return;
     const ms = performance.now() - scheduled;
     latencies.push(ms);

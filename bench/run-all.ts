@@ -15,8 +15,14 @@ import { REPO_ROOT } from './lib/report.ts';
 const BENCHES: Record<string, { what: string; quick: string[] }> = {
   decide: { what: 'decisions per second, 1 rule and 500 rules', quick: ['--seconds', '0.5'] },
   compaction: { what: 'how long a snapshot blocks the event loop', quick: [] },
-  'write-cost': { what: 'attest p99 and throughput from 1k to 100k records (--max 1000000 for 1M)', quick: ['--cell-seconds', '0.5', '--max', '10000'] },
-  'ack-load': { what: 'ack latency at 200 requests/s on 100k records, beside bare Bolt', quick: ['--seconds', '5', '--warmup', '1', '--records', '20000'] },
+  'write-cost': {
+    what: 'attest p99 and throughput from 1k to 100k records (--max 1000000 for 1M)',
+    quick: ['--cell-seconds', '0.5', '--max', '10000'],
+  },
+  'ack-load': {
+    what: 'ack latency at 200 requests/s on 100k records, beside bare Bolt',
+    quick: ['--seconds', '5', '--warmup', '1', '--records', '20000'],
+  },
   crash: { what: 'SIGKILL at random under load: nothing acknowledged is lost', quick: ['--kills', '3', '--records', '2000'] },
 };
 
@@ -28,11 +34,17 @@ const { values: flags, tokens } = parseArgs({
 const chosen = typeof flags.only === 'string' ? flags.only.split(',') : Object.keys(BENCHES);
 const unknown = chosen.filter((name) => !(name in BENCHES));
 if (unknown.length) {
-  console.error(`no benchmark ${unknown.join(', ')}; there are:\n${Object.entries(BENCHES).map(([name, b]) => `  ${name.padEnd(11)} ${b.what}`).join('\n')}`);
+  console.error(
+    `no benchmark ${unknown.join(', ')}; there are:\n${Object.entries(BENCHES)
+      .map(([name, b]) => `  ${name.padEnd(11)} ${b.what}`)
+      .join('\n')}`,
+  );
   process.exit(2);
 }
 // Flags other than --only and --quick belong to the benchmark, so they make sense for one only.
-const passOn = tokens.filter((t) => t.kind !== 'option' || (t.name !== 'only' && t.name !== 'quick')).map((t) => (t.kind === 'option' ? t.rawName + (t.value === undefined ? '' : `=${t.value}`) : t.kind === 'positional' ? t.value : ''));
+const passOn = tokens
+  .filter((t) => t.kind !== 'option' || (t.name !== 'only' && t.name !== 'quick'))
+  .map((t) => (t.kind === 'option' ? t.rawName + (t.value === undefined ? '' : `=${t.value}`) : t.kind === 'positional' ? t.value : ''));
 if (passOn.filter(Boolean).length && chosen.length !== 1) {
   console.error(`flags ${passOn.join(' ')} go to one benchmark: choose it with --only`);
   process.exit(2);

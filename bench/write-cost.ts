@@ -138,7 +138,10 @@ try {
   for (const bench of [benchLowdbStore, benchNaiveLowdb]) await bench(await mkdtemp(join(base, 'warm-up-')), 1_000);
   CELL_MS = warmCell;
   for (const size of SIZES) {
-    for (const [name, bench] of [['lowdb-store', benchLowdbStore], ['naive', benchNaiveLowdb]] as const) {
+    for (const [name, bench] of [
+      ['lowdb-store', benchLowdbStore],
+      ['naive', benchNaiveLowdb],
+    ] as const) {
       const dir = await mkdtemp(join(base, `${name}-${size}-`));
       rows.push(...(await bench(dir, size)));
       await rm(dir, { recursive: true, force: true });
@@ -160,10 +163,20 @@ const ratios = [...new Set(rows.map((r) => `${r.store}|${r.mode}`))].map((key) =
   const at = (records: number) => rows.find((r) => r.store === store && r.mode === mode && r.records === records)!;
   return { store, mode, ratio: at(largest).p99 / at(smallest).p99 };
 });
-console.log(`\np99 at ${largest.toLocaleString('en')} records ÷ p99 at ${smallest.toLocaleString('en')} (target for LowdbStore: ≤ ${TARGET_RATIO}×)\n`);
+console.log(
+  `\np99 at ${largest.toLocaleString('en')} records ÷ p99 at ${smallest.toLocaleString('en')} (target for LowdbStore: ≤ ${TARGET_RATIO}×)\n`,
+);
 printTable(
   ['store', 'mode', 'ratio', ''],
   ratios.map((r) => [r.store, r.mode, `${r.ratio.toFixed(2)}×`, r.store === 'LowdbStore' ? verdict(r.ratio <= TARGET_RATIO) : '']),
 );
 console.log(`\nother processes on the machine used ${otherCores.toFixed(2)} of its ${cpus().length} cores meanwhile`);
-await writeResult('write-cost', { sizes: SIZES, cellSeconds: CELL_MS / 1000, inFlight: IN_FLIGHT, targetRatio: TARGET_RATIO, rows, ratios, otherCores });
+await writeResult('write-cost', {
+  sizes: SIZES,
+  cellSeconds: CELL_MS / 1000,
+  inFlight: IN_FLIGHT,
+  targetRatio: TARGET_RATIO,
+  rows,
+  ratios,
+  otherCores,
+});

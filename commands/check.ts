@@ -14,7 +14,11 @@ export const check: Command = {
     const app = words.join(' ');
     if (!app) return refused('missing_app', ctx.m.errors.missingApp('check'));
     const f = inputFields(ctx.policy, ctx.m);
-    const input = validate(objectOf(f, 'check', () => ({ device: f.device, data: f.data, purpose: f.purpose.optional() })), flags, ctx.m);
+    const input = validate(
+      objectOf(f, 'check', () => ({ device: f.device, data: f.data, purpose: f.purpose.optional() })),
+      flags,
+      ctx.m,
+    );
     if (!input.ok) return refusal(input, ctx.m, { command: 'check', app });
     const { device, data, purpose } = input.value;
     const decision = decide(
@@ -30,7 +34,10 @@ export const check: Command = {
       .filter((a, i, all) => all.findIndex((b) => b.id === a.id) === i);
     if (bound.length) {
       const beforeNextStep = reply.blocks.findIndex((b) => b.type === 'note' || b.type === 'actions');
-      reply.blocks.splice(beforeNextStep < 0 ? reply.blocks.length : beforeNextStep, 0, { type: 'text', text: ctx.m.accounts.inCheck(bound.map((a) => accountItem(a, ctx))) });
+      reply.blocks.splice(beforeNextStep < 0 ? reply.blocks.length : beforeNextStep, 0, {
+        type: 'text',
+        text: ctx.m.accounts.inCheck(bound.map((a) => accountItem(a, ctx))),
+      });
     }
     return { ok: true, reply, effects: [], data: decision };
   },

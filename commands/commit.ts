@@ -8,7 +8,13 @@ import { outboxItem } from './outbox-item.ts';
  * deliver (as outbox items) go into the same commit: a retry can never find the change without the
  * key, and a crash can never lose the message that tells the requester.
  */
-export function commitChanges(ctx: CommandContext, event: Omit<AuditEvent, 'at' | 'actor'> & { at: Date }, changes: Change[], result: string, effects: Effect[] = []) {
+export function commitChanges(
+  ctx: CommandContext,
+  event: Omit<AuditEvent, 'at' | 'actor'> & { at: Date },
+  changes: Change[],
+  result: string,
+  effects: Effect[] = [],
+) {
   const at = event.at.toISOString();
   const key = ctx.idempotencyKey;
   const outbox: Change[] = effects.map((effect, n) => {
@@ -16,7 +22,15 @@ export function commitChanges(ctx: CommandContext, event: Omit<AuditEvent, 'at' 
     return { collection: 'outbox', id, value: outboxItem(id, effect, at) };
   });
   const all: Change[] = [...changes, ...outbox, ...(key ? [{ collection: 'keys' as const, id: key, value: { id: key, at, result } }] : [])];
-  return ctx.store.commit({ ...event, at, actor: ctx.person.id, detail: { ...event.detail, surface: ctx.surface, ...(ctx.operator ? { operator: ctx.operator } : {}) } }, all);
+  return ctx.store.commit(
+    {
+      ...event,
+      at,
+      actor: ctx.person.id,
+      detail: { ...event.detail, surface: ctx.surface, ...(ctx.operator ? { operator: ctx.operator } : {}) },
+    },
+    all,
+  );
 }
 
 /** A delivery handled before (a Slack retry, a repeated invoke): answer nothing, change nothing. */

@@ -23,7 +23,10 @@ function transitionCommand(name: Transition, takesReason: boolean): Command {
     flags: takesReason ? { reason: 'string' } : {},
     run: ({ words, flags }, ctx) => {
       const m = ctx.m;
-      if (words.length !== 1) return words.length ? refused('unexpected_text', m.errors.unexpectedText(name, words.slice(1).join(' '))) : refused('missing_id', m.errors.missingId(name));
+      if (words.length !== 1)
+        return words.length
+          ? refused('unexpected_text', m.errors.unexpectedText(name, words.slice(1).join(' ')))
+          : refused('missing_id', m.errors.missingId(name));
       const id = requestId(words[0]!);
       const reasonInput = validate(z.object({ reason: inputFields(ctx.policy, m).reason.optional() }), flags, m);
       if (!reasonInput.ok) return refusal(reasonInput, m, { command: name, id });
@@ -34,14 +37,25 @@ function transitionCommand(name: Transition, takesReason: boolean): Command {
 }
 
 /** Also what the Approve / Deny buttons call. No await between reading the request and committing: a double click loses cleanly. */
-export async function applyTransition(name: Transition, id: string, reason: string | undefined, ctx: CommandContext): Promise<CommandResult> {
+export async function applyTransition(
+  name: Transition,
+  id: string,
+  reason: string | undefined,
+  ctx: CommandContext,
+): Promise<CommandResult> {
   const duplicate = duplicateOf(ctx);
   if (duplicate) return duplicate;
   const prepared = prepareTransition(name, id, reason, ctx);
   if (!prepared.ok) return prepared.result;
   const next = prepared.next;
   const effects = effectsOf(next, ctx);
-  await commitChanges(ctx, { at: ctx.now(), action: `request.${next.status}`, subject: id, detail: next.decisionReason ? { reason: next.decisionReason } : {} }, [put('requests', next)], id, effects);
+  await commitChanges(
+    ctx,
+    { at: ctx.now(), action: `request.${next.status}`, subject: id, detail: next.decisionReason ? { reason: next.decisionReason } : {} },
+    [put('requests', next)],
+    id,
+    effects,
+  );
   return { ok: true, data: next, reply: reply('ok', [{ type: 'heading', text: confirmation(name, next, ctx) }]), effects };
 }
 
@@ -60,15 +74,23 @@ export function refusalFor(name: Transition, id: string, ctx: CommandContext): C
   return prepared.ok || prepared.result.code === 'reason_missing' ? undefined : prepared.result;
 }
 
-function prepareTransition(name: Transition, id: string, reason: string | undefined, ctx: CommandContext): { ok: true; next: ExceptionRequest } | { ok: false; result: CommandResult } {
+function prepareTransition(
+  name: Transition,
+  id: string,
+  reason: string | undefined,
+  ctx: CommandContext,
+): { ok: true; next: ExceptionRequest } | { ok: false; result: CommandResult } {
   const current = ctx.store.get('requests', id);
   if (!current) return { ok: false, result: refusal({ code: 'unknown_request' }, ctx.m, { command: name, id }) };
   const now = ctx.now();
   const outcome: Outcome<ExceptionRequest> =
-    name === 'approve' ? decideException(current, ctx.person, { approve: true }, ctx.policy, now)
-    : name === 'deny' ? decideException(current, ctx.person, { approve: false, ...(reason ? { reason } : {}) }, ctx.policy, now)
-    : name === 'withdraw' ? withdrawException(current, ctx.person, ctx.policy, now)
-    : revokeException(current, ctx.person, reason, ctx.policy, now);
+    name === 'approve'
+      ? decideException(current, ctx.person, { approve: true }, ctx.policy, now)
+      : name === 'deny'
+        ? decideException(current, ctx.person, { approve: false, ...(reason ? { reason } : {}) }, ctx.policy, now)
+        : name === 'withdraw'
+          ? withdrawException(current, ctx.person, ctx.policy, now)
+          : revokeException(current, ctx.person, reason, ctx.policy, now);
   if (outcome.ok) return { ok: true, next: outcome.value };
   const d = outcome.data ?? {};
   const by = typeof d.by === 'string' && d.by && d.by !== 'system' ? displayName(ctx.policy, d.by) : '';
@@ -95,13 +117,24 @@ function effectsOf(r: ExceptionRequest, ctx: CommandContext): Effect[] {
   const app = appById(ctx.policy, r.app)?.name ?? r.app;
   const by = displayName(ctx.policy, ctx.person.id);
   const headline =
-    r.status === 'approved' ? m.request.youWereApproved(r.id, app, by, lastValidDate(r.expiresAt!, ctx.policy.organization.timezone))
-    : r.status === 'denied' ? m.request.youWereDenied(r.id, app, by)
-    : m.request.youWereRevoked(r.id, app, by);
+    r.status === 'approved'
+      ? m.request.youWereApproved(r.id, app, by, lastValidDate(r.expiresAt!, ctx.policy.organization.timezone))
+      : r.status === 'denied'
+        ? m.request.youWereDenied(r.id, app, by)
+        : m.request.youWereRevoked(r.id, app, by);
   const blocks = [{ type: 'heading' as const, text: headline }];
-  if (r.status !== 'approved') blocks.push({ type: 'heading', text: r.decisionReason ? m.request.reasonGiven(r.decisionReason) : m.request.noReasonGiven });
+  if (r.status !== 'approved')
+    blocks.push({ type: 'heading', text: r.decisionReason ? m.request.reasonGiven(r.decisionReason) : m.request.noReasonGiven });
   else if (r.conditions) blocks.push({ type: 'heading', text: m.explain.conditions(r.conditions) });
-  return [...effects, { kind: 'notify', person: r.person, ...(r.contact ? { address: r.contact } : {}), message: reply(r.status === 'approved' ? 'ok' : 'stop', blocks) }];
+  return [
+    ...effects,
+    {
+      kind: 'notify',
+      person: r.person,
+      ...(r.contact ? { address: r.contact } : {}),
+      message: reply(r.status === 'approved' ? 'ok' : 'stop', blocks),
+    },
+  ];
 }
 
 export const approve = transitionCommand('approve', false);

@@ -18,9 +18,17 @@ export function decisionReply(decision: Decision, ctx: Pick<CommandContext, 'pol
   const blocks: Block[] = [{ type: 'heading', text: x.headline }];
   if (x.reasons.length) blocks.push({ type: 'list', items: x.reasons });
   if (x.next) blocks.push({ type: 'note', text: x.next });
-  if (decision.exception.possible && !decision.request && decision.app && (decision.verdict === 'prohibited' || decision.verdict === 'restricted')) {
+  if (
+    decision.exception.possible &&
+    !decision.request &&
+    decision.app &&
+    (decision.verdict === 'prohibited' || decision.verdict === 'restricted')
+  ) {
     const value = JSON.stringify({ app: decision.app.id, device: decision.query.device });
-    blocks.push({ type: 'actions', buttons: [{ actionId: 'request.open', label: ctx.m.labels.requestException, value, style: 'primary' }] });
+    blocks.push({
+      type: 'actions',
+      buttons: [{ actionId: 'request.open', label: ctx.m.labels.requestException, value, style: 'primary' }],
+    });
   }
   return reply(TONES[decision.verdict], blocks);
 }

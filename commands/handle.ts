@@ -16,7 +16,14 @@ export type { FormField, FormView } from './form.ts';
 export type { RequestForm } from './request.ts';
 
 /** The buttons the command layer puts on its replies, by the `actionId` a click comes back with. */
-export const BUTTON_ACTIONS = ['request.approve', 'request.deny', 'request.open', 'attest.removed', 'attest.removed-work-apps', 'census.open'] as const;
+export const BUTTON_ACTIONS = [
+  'request.approve',
+  'request.deny',
+  'request.open',
+  'attest.removed',
+  'attest.removed-work-apps',
+  'census.open',
+] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 export const isButtonAction = (id: string): id is ButtonAction => (BUTTON_ACTIONS as readonly string[]).includes(id);
 
@@ -96,7 +103,16 @@ async function click(action: ButtonAction, value: string, values: FormValues, ct
 async function submit(form: FormName, values: FormValues, meta: Record<string, string | undefined>, ctx: CommandContext): Promise<Result> {
   switch (form) {
     case 'request':
-      return fileRequest({ app: meta.app ?? '', purpose: one(values.purpose), device: one(values.device), days: one(values.days), reason: one(values.reason) }, ctx);
+      return fileRequest(
+        {
+          app: meta.app ?? '',
+          purpose: one(values.purpose),
+          device: one(values.device),
+          days: one(values.days),
+          reason: one(values.reason),
+        },
+        ctx,
+      );
     case 'deny':
       return applyTransition('deny', meta.id ?? '', one(values.reason), ctx);
     case 'census': {
@@ -104,7 +120,15 @@ async function submit(form: FormName, values: FormValues, meta: Record<string, s
       if (!open.ok) return notFound(open.text);
       const result = await submitCensusAnswer(open.census.id, open.unit, censusAnswers(values), ctx);
       if (result.ok || !result.fields) return result;
-      return { ...result, form: { form: 'census', census: open.census.id, unit: open.unit, view: censusFormView(open.intro, open.app, ctx.m, open.previous, result.fields) } };
+      return {
+        ...result,
+        form: {
+          form: 'census',
+          census: open.census.id,
+          unit: open.unit,
+          view: censusFormView(open.intro, open.app, ctx.m, open.previous, result.fields),
+        },
+      };
     }
   }
 }
@@ -117,14 +141,24 @@ function openRequest(appText: string, device: DeviceClass, ctx: CommandContext):
 function openCensus(id: string, unit: string | undefined, ctx: CommandContext): Result {
   const form = censusForm(id, unit, ctx);
   if (!form.ok) return notFound(form.text);
-  return opened({ form: 'census', census: form.census.id, unit: form.unit, view: censusFormView(form.intro, form.app, ctx.m, form.previous) });
+  return opened({
+    form: 'census',
+    census: form.census.id,
+    unit: form.unit,
+    view: censusFormView(form.intro, form.app, ctx.m, form.previous),
+  });
 }
 
 /** The flat field values a census form sends (`uses_app`, `use1_purpose`, …) as raw answers. */
 function censusAnswers(values: FormValues): { usesApp?: string; uses: RawUse[] } {
   const uses = Array.from({ length: CENSUS_USE_SLOTS }, (_, i) => {
     const n = i + 1;
-    return { purpose: one(values[`use${n}_purpose`]), personalData: one(values[`use${n}_personal`]), people: one(values[`use${n}_people`]), account: one(values[`use${n}_account`]) };
+    return {
+      purpose: one(values[`use${n}_purpose`]),
+      personalData: one(values[`use${n}_personal`]),
+      people: one(values[`use${n}_people`]),
+      account: one(values[`use${n}_account`]),
+    };
   });
   return { usesApp: one(values.uses_app), uses };
 }

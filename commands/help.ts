@@ -7,7 +7,10 @@ export const help: Command = {
   flags: {},
   run(_args, ctx) {
     const h = ctx.m.help;
-    const blocks: Block[] = [{ type: 'heading', text: h.title }, { type: 'list', items: h.lines }];
+    const blocks: Block[] = [
+      { type: 'heading', text: h.title },
+      { type: 'list', items: h.lines },
+    ];
     if (ctx.surface === 'cli') blocks.push({ type: 'heading', text: h.operatorTitle }, { type: 'list', items: h.operatorLines });
     return { ok: true, effects: [], reply: reply('info', blocks) };
   },

@@ -18,7 +18,23 @@ import { report } from './report.ts';
 import { request } from './request.ts';
 import { status } from './status.ts';
 
-export const COMMANDS: readonly Command[] = [check, request, approve, deny, withdraw, revoke, attest, status, pending, policy, report, census, accounts, account, help];
+export const COMMANDS: readonly Command[] = [
+  check,
+  request,
+  approve,
+  deny,
+  withdraw,
+  revoke,
+  attest,
+  status,
+  pending,
+  policy,
+  report,
+  census,
+  accounts,
+  account,
+  help,
+];
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 
 /**
@@ -39,7 +55,12 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<Com
   const trimmed = text.trim();
   const first = trimmed ? trimmed.split(/\s+/, 1)[0]! : 'help';
   const command = byName.get(first.normalize('NFKC').toLowerCase());
-  if (!command) return refusal({ code: 'unknown_command', data: { word: first, commands: COMMANDS.map((c) => c.name), suggestions: nearestCommands(first) } }, m, { command: '' });
+  if (!command)
+    return refusal(
+      { code: 'unknown_command', data: { word: first, commands: COMMANDS.map((c) => c.name), suggestions: nearestCommands(first) } },
+      m,
+      { command: '' },
+    );
   // Approvers and admins (isApprover counts both) may use these.
   if (command.approversOnly && !isApprover(ctx.policy, ctx.person)) return refusal({ code: 'not_permitted' }, m, { command: command.name });
   const duplicate = duplicateOf(ctx);
@@ -47,9 +68,11 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<Com
   const args = parseArgs(trimmed.slice(first.length), command.flags);
   if (!args.ok) return refusal(args, m, { command: command.name });
   const overlong = overlongName(args.value);
-  if (overlong !== undefined) return refusal({ code: 'name_too_long', data: { length: overlong, max: MAX_NAME_LENGTH } }, m, { command: command.name });
+  if (overlong !== undefined)
+    return refusal({ code: 'name_too_long', data: { length: overlong, max: MAX_NAME_LENGTH } }, m, { command: command.name });
   const spelledOut = text.normalize('NFKC').length;
-  if (spelledOut > MAX_TEXT) return refusal({ code: 'text_too_long', data: { normalized: true, length: spelledOut, max: MAX_TEXT } }, m, { command: command.name });
+  if (spelledOut > MAX_TEXT)
+    return refusal({ code: 'text_too_long', data: { normalized: true, length: spelledOut, max: MAX_TEXT } }, m, { command: command.name });
   return command.run(args.value, ctx);
 }
 

@@ -45,7 +45,12 @@ function buildFields(policy: Policy, m: Messages) {
   const { dataClasses, purposes } = vocabulary(policy);
   const e = m.errors;
   const oneOf = (known: string[], message: (v: string, known: string[]) => string) =>
-    z.preprocess(typed, z.string({ error: (iss) => message(shown(iss.input), known) }).refine((v) => known.includes(v), { error: (iss) => message(shown(iss.input), known) }));
+    z.preprocess(
+      typed,
+      z
+        .string({ error: (iss) => message(shown(iss.input), known) })
+        .refine((v) => known.includes(v), { error: (iss) => message(shown(iss.input), known) }),
+    );
   return {
     device: z.preprocess(typed, z.enum(DEVICE_CLASSES, { error: (iss) => e.badDevice(shown(iss.input)) }).default('corporate')),
     data: oneOf(dataClasses, e.badData).optional(),
@@ -58,7 +63,8 @@ function buildFields(policy: Policy, m: Messages) {
         .transform((digits, ctx) => {
           const days = Number(digits);
           if (days < 1) ctx.addIssue({ code: 'custom', message: e.badDays(shown(digits)) });
-          else if (digits.replace(/^0+/, '').length > 6 || days > MAX_DAYS) ctx.addIssue({ code: 'custom', message: e.daysOverLimit(shown(digits), MAX_DAYS) });
+          else if (digits.replace(/^0+/, '').length > 6 || days > MAX_DAYS)
+            ctx.addIssue({ code: 'custom', message: e.daysOverLimit(shown(digits), MAX_DAYS) });
           return days;
         }),
     ),
@@ -76,9 +82,16 @@ function buildFields(policy: Policy, m: Messages) {
  * Validate; on failure every message, in order, joined (so a person fixes everything at once). With
  * `m`, any issue a schema left unworded gets a plain message in the person's language, never zod's.
  */
-export function validate<S extends z.ZodType>(schema: S, raw: unknown, m?: Messages): { ok: true; value: z.output<S> } | (Refusal & { code: 'invalid_input' }) {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  m?: Messages,
+): { ok: true; value: z.output<S> } | (Refusal & { code: 'invalid_input' }) {
   const parsed = m ? schema.safeParse(raw, { error: (iss) => m.errors.badValue(String(iss.path?.[0] ?? '')) }) : schema.safeParse(raw);
   if (parsed.success) return ok(parsed.data);
   const first = parsed.error.issues[0];
-  return { ...refuse('invalid_input', first ? String(first.path[0] ?? '') : undefined, { messages: parsed.error.issues.map((i) => i.message) }), code: 'invalid_input' };
+  return {
+    ...refuse('invalid_input', first ? String(first.path[0] ?? '') : undefined, { messages: parsed.error.issues.map((i) => i.message) }),
+    code: 'invalid_input',
+  };
 }

@@ -18,7 +18,13 @@ export async function queueFailureDigest(run: { policy: Policy; store: Store }, 
   const { policy, store } = run;
   const key = `outbox-failures:${localDate(at, policy.organization.timezone)}`;
   if (store.get('outbox', key)) return undefined;
-  const previous = store.list('outbox').filter((i) => i.id.startsWith('outbox-failures:')).map((i) => i.createdAt).sort().at(-1) ?? '';
+  const previous =
+    store
+      .list('outbox')
+      .filter((i) => i.id.startsWith('outbox-failures:'))
+      .map((i) => i.createdAt)
+      .sort()
+      .at(-1) ?? '';
   const failed = store
     .list('outbox')
     .filter((i) => i.status === 'failed' && !i.id.startsWith('outbox-failures:'))
@@ -26,13 +32,19 @@ export async function queueFailureDigest(run: { policy: Policy; store: Store }, 
     .sort((a, b) => a.failure.at.localeCompare(b.failure.at));
   if (!failed.length) return undefined;
   const m = messages(policy.organization.locale);
-  const lines = failed.slice(0, DIGEST_LINES).map(({ item, failure }) => m.outbox.failedLine(describeEffect(effectOf(item)), failure.platform, failure.reason));
-  const message = reply('warn', [
-    { type: 'heading', text: m.outbox.digestTitle(failed.length) },
-    { type: 'list', items: lines },
-    ...(failed.length > DIGEST_LINES ? [{ type: 'text' as const, text: m.outbox.more(failed.length - DIGEST_LINES) }] : []),
-    { type: 'note', text: m.outbox.howToList },
-  ], 'public');
+  const lines = failed
+    .slice(0, DIGEST_LINES)
+    .map(({ item, failure }) => m.outbox.failedLine(describeEffect(effectOf(item)), failure.platform, failure.reason));
+  const message = reply(
+    'warn',
+    [
+      { type: 'heading', text: m.outbox.digestTitle(failed.length) },
+      { type: 'list', items: lines },
+      ...(failed.length > DIGEST_LINES ? [{ type: 'text' as const, text: m.outbox.more(failed.length - DIGEST_LINES) }] : []),
+      { type: 'note', text: m.outbox.howToList },
+    ],
+    'public',
+  );
   const effect: Effect = { kind: 'post', channel: 'approvals', subject: key, message };
   await store.commit({ at: at.toISOString(), actor: 'system', action: 'outbox.digest', subject: key, detail: { failed: failed.length } }, [
     { collection: 'outbox', id: key, value: outboxItem(key, effect, at.toISOString()) },

@@ -14,8 +14,12 @@ export const pending: Command = {
     const m = ctx.m;
     if (words.length) return refused('unexpected_text', m.errors.unexpectedText('pending', words.join(' ')));
     const now = ctx.now();
-    const waiting = ctx.store.list('requests').filter((r) => effectiveStatus(r, now) === 'requested' && mayDecide(ctx.policy, ctx.person, r));
-    const items = waiting.map((r) => m.pending.line(r.id, displayName(ctx.policy, r.person), appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.days, r.reason));
+    const waiting = ctx.store
+      .list('requests')
+      .filter((r) => effectiveStatus(r, now) === 'requested' && mayDecide(ctx.policy, ctx.person, r));
+    const items = waiting.map((r) =>
+      m.pending.line(r.id, displayName(ctx.policy, r.person), appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.days, r.reason),
+    );
     const blocks = [
       { type: 'heading' as const, text: m.pending.title },
       items.length ? { type: 'list' as const, items } : { type: 'text' as const, text: m.pending.none },

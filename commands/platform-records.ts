@@ -21,7 +21,13 @@ const postId = (platform: Platform, subject: string) => `${platform}:${subject}`
  * Remember where the post about `subject` went, so a decision can update it. `where` is what the
  * audit entry names about the place (`{ channel }` on Slack, `{ conversation }` on Teams).
  */
-export async function rememberPost(bot: RecordsHandle, platform: Platform, subject: string, ref: PostRef, where: Record<string, string>): Promise<void> {
+export async function rememberPost(
+  bot: RecordsHandle,
+  platform: Platform,
+  subject: string,
+  ref: PostRef,
+  where: Record<string, string>,
+): Promise<void> {
   const id = postId(platform, subject);
   await bot.store.commit(
     { at: bot.now().toISOString(), actor: 'system', action: 'message.posted', subject, detail: { platform, ...where } },
@@ -58,7 +64,12 @@ export interface LearntConversation {
  * Remember Teams references learnt from an activity (or a chat the bot opened). Written only when
  * something changed — another reference, or another trust — so a busy channel does not fill the log.
  */
-export async function rememberConversations(bot: RecordsHandle, learnt: readonly LearntConversation[], trust: Trust, actor: string | undefined): Promise<void> {
+export async function rememberConversations(
+  bot: RecordsHandle,
+  learnt: readonly LearntConversation[],
+  trust: Trust,
+  actor: string | undefined,
+): Promise<void> {
   const wanted = learnt.map((l) => ({ id: conversationId(l.kind, l.key), person: l.person, reference: l.reference }));
   const at = bot.now().toISOString();
   const changes = wanted
@@ -66,17 +77,33 @@ export async function rememberConversations(bot: RecordsHandle, learnt: readonly
       const known = bot.store.get('conversations', w.id);
       return known?.trust !== trust || JSON.stringify(known.reference) !== JSON.stringify(w.reference);
     })
-    .map((w) => ({ collection: 'conversations' as const, id: w.id, value: { id: w.id, platform: 'teams', ...(w.person ? { person: w.person } : {}), reference: w.reference, trust, at } }));
-  if (changes.length) await bot.store.commit({ at, actor: actor ?? 'system', action: 'conversation.remembered', subject: wanted[0]!.id, detail: { platform: 'teams', trust } }, changes);
+    .map((w) => ({
+      collection: 'conversations' as const,
+      id: w.id,
+      value: { id: w.id, platform: 'teams', ...(w.person ? { person: w.person } : {}), reference: w.reference, trust, at },
+    }));
+  if (changes.length)
+    await bot.store.commit(
+      { at, actor: actor ?? 'system', action: 'conversation.remembered', subject: wanted[0]!.id, detail: { platform: 'teams', trust } },
+      changes,
+    );
 }
 
 /** A remembered Teams reference, only if it was learnt the way the running mode trusts. */
-export function conversationRecord(bot: Pick<RecordsHandle, 'store'>, kind: ConversationKind, key: string, trust: Trust): ConversationRecord | undefined {
+export function conversationRecord(
+  bot: Pick<RecordsHandle, 'store'>,
+  kind: ConversationKind,
+  key: string,
+  trust: Trust,
+): ConversationRecord | undefined {
   const record = bot.store.get('conversations', conversationId(kind, key));
   return record?.trust === trust ? record : undefined;
 }
 
 /** The tenant learnt last with this trust: its service URL reaches a channel where nobody has spoken yet. */
 export function latestTenantRecord(bot: Pick<RecordsHandle, 'store'>, trust: Trust): ConversationRecord | undefined {
-  return bot.store.list('conversations').filter((c) => c.id.startsWith(conversationId('tenant', '')) && c.trust === trust).at(-1);
+  return bot.store
+    .list('conversations')
+    .filter((c) => c.id.startsWith(conversationId('tenant', '')) && c.trust === trust)
+    .at(-1);
 }

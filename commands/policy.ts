@@ -37,7 +37,15 @@ export const policy: Command = {
     if (page > pages) return refused('invalid_input', m.lists.pastLastPage(pages, `policy --page ${pages}`));
     const blocks: Block[] = [{ type: 'heading', text: m.policy.title(ctx.policy.organization.name) }];
     if (pages > 1) blocks.push({ type: 'note', text: m.lists.page(page, pages) });
-    blocks.push(lines.length ? { type: 'list', items: shown, ...(left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`policy --page ${page + 1}`)) } } : {}) } : { type: 'text', text: m.policy.none });
+    blocks.push(
+      lines.length
+        ? {
+            type: 'list',
+            items: shown,
+            ...(left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`policy --page ${page + 1}`)) } } : {}),
+          }
+        : { type: 'text', text: m.policy.none },
+    );
     return { ok: true, reply: reply('info', blocks), effects: [], data: inForce.map((r) => r.id) };
   },
 };
@@ -60,9 +68,11 @@ function ruleInFull(rule: Rule, page: number, ctx: CommandContext): CommandResul
     ...(rule.consequence ? [m.explain.consequence(rule.consequence)] : []),
     ...(rule.review ? [m.explain.review(rule.review)] : []),
     ...(rule.lifted ? [m.policy.lifted(rule.lifted)] : []),
-    rule.exceptions === 'none' ? m.explain.exceptionNone
-    : many ? m.lists.purposesBelow(purposes.length, rule.exceptions.max_days)
-    : m.explain.exceptionPossible(rule.exceptions.purposes, rule.exceptions.max_days),
+    rule.exceptions === 'none'
+      ? m.explain.exceptionNone
+      : many
+        ? m.lists.purposesBelow(purposes.length, rule.exceptions.max_days)
+        : m.explain.exceptionPossible(rule.exceptions.purposes, rule.exceptions.max_days),
   ];
   const { shown, left, pages } = pageOf(many ? purposes : [], page, PURPOSES);
   if (page > pages) return refused('invalid_input', m.lists.pastLastPage(pages, `policy ${rule.id} --page ${pages}`));
@@ -70,7 +80,15 @@ function ruleInFull(rule: Rule, page: number, ctx: CommandContext): CommandResul
   const blocks: Block[] = [
     { type: 'heading', text: m.policy.line(rule.id, rule.title, rule.effect) },
     ...(page === 1 ? [{ type: 'list' as const, items }] : [{ type: 'note' as const, text: m.lists.page(page, pages) }]),
-    ...(many ? [{ type: 'list' as const, items: shown, ...(left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`policy ${rule.id} --page ${page + 1}`)) } } : {}) }] : []),
+    ...(many
+      ? [
+          {
+            type: 'list' as const,
+            items: shown,
+            ...(left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`policy ${rule.id} --page ${page + 1}`)) } } : {}),
+          },
+        ]
+      : []),
     ...(bound.length && page === 1 ? [{ type: 'text' as const, text: m.accounts.inCheck(bound.map((a) => accountItem(a, ctx))) }] : []),
   ];
   return { ok: true, reply: reply('info', blocks), effects: [], data: rule };

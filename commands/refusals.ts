@@ -11,17 +11,63 @@ import { reply } from './reply.ts';
  */
 export const REFUSAL_CODES = [
   // The text itself
-  'unknown_command', 'unknown_flag', 'missing_value', 'repeated_flag', 'unclosed_quote', 'text_too_long', 'name_too_long', 'unexpected_text',
+  'unknown_command',
+  'unknown_flag',
+  'missing_value',
+  'repeated_flag',
+  'unclosed_quote',
+  'text_too_long',
+  'name_too_long',
+  'unexpected_text',
   // Values typed
-  'invalid_input', 'invalid_answer', 'missing_app', 'missing_id', 'missing_purpose', 'bad_date', 'bad_statement', 'bad_report_kind', 'bad_census_verb', 'bad_account_change',
-  'too_many_uses', 'uses_none_with_use', 'which_unit',
+  'invalid_input',
+  'invalid_answer',
+  'missing_app',
+  'missing_id',
+  'missing_purpose',
+  'bad_date',
+  'bad_statement',
+  'bad_report_kind',
+  'bad_census_verb',
+  'bad_account_change',
+  'too_many_uses',
+  'uses_none_with_use',
+  'which_unit',
   // Who may
-  'not_permitted', 'not_admin', 'not_an_approver', 'own_request', 'not_your_request', 'not_account_approver', 'not_a_reporter', 'not_subject',
+  'not_permitted',
+  'not_admin',
+  'not_an_approver',
+  'own_request',
+  'not_your_request',
+  'not_account_approver',
+  'not_a_reporter',
+  'not_subject',
   // What does not exist
-  'unknown_app', 'unknown_rule', 'unknown_request', 'unknown_census', 'unknown_account', 'unknown_units', 'unit_not_in_census', 'no_units',
+  'unknown_app',
+  'unknown_rule',
+  'unknown_request',
+  'unknown_census',
+  'unknown_account',
+  'unknown_units',
+  'unit_not_in_census',
+  'no_units',
   // What the rules and the records say
-  'already_requested', 'not_prohibited', 'no_exceptions', 'purpose_not_allowed', 'days_too_few', 'over_max_days', 'reason_missing', 'reason_too_long',
-  'already_decided', 'rules_changed', 'not_active', 'nothing_to_attest', 'account_status', 'due_in_past', 'census_closed', 'no_uses',
+  'already_requested',
+  'not_prohibited',
+  'no_exceptions',
+  'purpose_not_allowed',
+  'days_too_few',
+  'over_max_days',
+  'reason_missing',
+  'reason_too_long',
+  'already_decided',
+  'rules_changed',
+  'not_active',
+  'nothing_to_attest',
+  'account_status',
+  'due_in_past',
+  'census_closed',
+  'no_uses',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -30,7 +76,15 @@ export const isRefusalCode = (code: string): code is RefusalCode => CODES.has(co
 
 /** A private, changes-nothing answer. */
 export function refused(code: RefusalCode, ...lines: string[]): CommandResult {
-  return { ok: false, code, effects: [], reply: reply('error', lines.map((text) => ({ type: 'text' as const, text }))) };
+  return {
+    ok: false,
+    code,
+    effects: [],
+    reply: reply(
+      'error',
+      lines.map((text) => ({ type: 'text' as const, text })),
+    ),
+  };
 }
 
 /** What a refusal was about, beyond its data: the command, and the app, request, census or account it named. */
@@ -44,7 +98,16 @@ export interface RefusalSubject {
 /** A refusal as a reply, in the person's words; a field-level refusal keeps its field (for forms). */
 export function refusal(r: Pick<Refusal, 'code' | 'path' | 'data'>, m: Messages, subject: RefusalSubject): CommandResult {
   const lines = describeRefusal(r, m, subject);
-  return { ok: false, code: r.code, effects: [], reply: reply('error', lines.map((text) => ({ type: 'text' as const, text }))), ...(r.path ? { field: r.path } : {}) };
+  return {
+    ok: false,
+    code: r.code,
+    effects: [],
+    reply: reply(
+      'error',
+      lines.map((text) => ({ type: 'text' as const, text })),
+    ),
+    ...(r.path ? { field: r.path } : {}),
+  };
 }
 
 /**
@@ -120,7 +183,11 @@ export function describeRefusal(r: Pick<Refusal, 'code' | 'path' | 'data'>, m: M
     case 'not_account_approver':
       return [e.notAccountApprover(s('account') || id)];
     case 'not_a_reporter':
-      return [d.anyUnit ? e.notReporterAny(s('census'), s('ownUnit'), s('censusUnit'), list('reporters')) : e.notReporter(s('unitName') || s('unit'))];
+      return [
+        d.anyUnit
+          ? e.notReporterAny(s('census'), s('ownUnit'), s('censusUnit'), list('reporters'))
+          : e.notReporter(s('unitName') || s('unit')),
+      ];
     case 'not_subject':
       return [e.notSubject(s('rule'))];
     case 'unknown_app':

@@ -83,7 +83,12 @@ export const LIST_BUDGET: ListBudget = { items: 40, chars: 4_000 };
  * Page `page` (from 1) of a list: whole items, as many as the budget holds, pages packed from the
  * first item on (so page 2 starts where page 1 ended). `left`: the items after this page.
  */
-export function pageOf<T>(items: readonly T[], page: number, budget: ListBudget = LIST_BUDGET, size: (item: T) => number = (i) => String(i).length): { shown: T[]; left: number; pages: number } {
+export function pageOf<T>(
+  items: readonly T[],
+  page: number,
+  budget: ListBudget = LIST_BUDGET,
+  size: (item: T) => number = (i) => String(i).length,
+): { shown: T[]; left: number; pages: number } {
   const starts = [0];
   let count = 0;
   let chars = 0;

@@ -17,7 +17,8 @@ import { displayName, localTime, unitName } from './request-card.ts';
 import { toCsv } from './csv.ts';
 
 /** An approver reports on their own unit and below; an admin on everyone. */
-const visibleTo = (ctx: CommandContext) => (unit: string) => hasRole(ctx.person, 'admin') || isWithinUnit(ctx.policy, unit, ctx.person.unit);
+const visibleTo = (ctx: CommandContext) => (unit: string) =>
+  hasRole(ctx.person, 'admin') || isWithinUnit(ctx.policy, unit, ctx.person.unit);
 
 export const report: Command = {
   name: 'report',
@@ -44,7 +45,8 @@ const UNITS: ListBudget = { items: 10, chars: 800 };
 const NAMES: ListBudget = { items: 40, chars: 2_400 };
 const EXCEPTED: ListBudget = { items: 10, chars: 800 };
 
-const pastLast = (m: CommandContext['m'], pages: number, command: string) => refused('invalid_input', m.lists.pastLastPage(pages, `${command} --page ${pages}`));
+const pastLast = (m: CommandContext['m'], pages: number, command: string) =>
+  refused('invalid_input', m.lists.pastLastPage(pages, `${command} --page ${pages}`));
 
 function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: number, ctx: CommandContext): CommandResult {
   const m = ctx.m;
@@ -62,14 +64,40 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: nu
   const visible = visibleTo(ctx);
   const records = { attestations: ctx.store.list('attestations'), requests: ctx.store.list('requests') };
   const listed = ctx.policy.people.map((p) => resolvePerson(ctx.policy, p.id));
-  const subjects = rules.flatMap((rule) => complianceOf(rule, listed, ctx.policy, records, now).filter((s) => visible(s.person.unit)).map((s) => ({ rule, ...s })));
+  const subjects = rules.flatMap((rule) =>
+    complianceOf(rule, listed, ctx.policy, records, now)
+      .filter((s) => visible(s.person.unit))
+      .map((s) => ({ rule, ...s })),
+  );
   const rows = subjects.map(({ rule, person: p, attestation: a, exception: x }) => ({
-    rule: rule.id, person: p.id, name: p.name, unit: p.unit, attested: a ? 'yes' : 'no',
-    attested_on: a ? localDate(new Date(a.at), tz) : '', attested_at: a?.at ?? '', statement: a?.statement ?? '', exception: x?.id ?? '',
+    rule: rule.id,
+    person: p.id,
+    name: p.name,
+    unit: p.unit,
+    attested: a ? 'yes' : 'no',
+    attested_on: a ? localDate(new Date(a.at), tz) : '',
+    attested_at: a?.at ?? '',
+    statement: a?.statement ?? '',
+    exception: x?.id ?? '',
   }));
-  if (format === 'csv') return csvResult('compliance.csv', rows, ['rule', 'person', 'name', 'unit', 'attested', 'attested_on', 'attested_at', 'statement', 'exception']);
-  const byRule = groupBy(rows.map((r, i) => ({ ...r, state: subjects[i]!.state })), (r) => r.rule);
-  const reply_ = rules.length > 1 ? complianceOfRules(rules, byRule, page, ctx) : complianceOfRule(rules[0]!, byRule.get(rules[0]!.id) ?? [], page, ctx);
+  if (format === 'csv')
+    return csvResult('compliance.csv', rows, [
+      'rule',
+      'person',
+      'name',
+      'unit',
+      'attested',
+      'attested_on',
+      'attested_at',
+      'statement',
+      'exception',
+    ]);
+  const byRule = groupBy(
+    rows.map((r, i) => ({ ...r, state: subjects[i]!.state })),
+    (r) => r.rule,
+  );
+  const reply_ =
+    rules.length > 1 ? complianceOfRules(rules, byRule, page, ctx) : complianceOfRule(rules[0]!, byRule.get(rules[0]!.id) ?? [], page, ctx);
   return 'ok' in reply_ ? reply_ : { ok: true, reply: reply('info', reply_.blocks), effects: [], data: rows };
 }
 
@@ -80,11 +108,22 @@ const isMissing = (r: Row) => r.state === 'open';
 const isExcepted = (r: Row) => r.state === 'excepted';
 
 /** Several rules: one line of counts per rule; the names are in each rule's own report. */
-function complianceOfRules(rules: Rule[], byRule: Map<string, Row[]>, page: number, ctx: CommandContext): { blocks: Block[] } | CommandResult {
+function complianceOfRules(
+  rules: Rule[],
+  byRule: Map<string, Row[]>,
+  page: number,
+  ctx: CommandContext,
+): { blocks: Block[] } | CommandResult {
   const m = ctx.m;
   const lines = rules.map((rule) => {
     const mine = byRule.get(rule.id) ?? [];
-    return m.lists.ruleCounts(rule.id, mine.filter(isAttested).length, mine.length, mine.filter(isMissing).length, mine.filter(isExcepted).length);
+    return m.lists.ruleCounts(
+      rule.id,
+      mine.filter(isAttested).length,
+      mine.length,
+      mine.filter(isMissing).length,
+      mine.filter(isExcepted).length,
+    );
   });
   const { shown, left, pages } = pageOf(lines, page);
   if (page > pages) return pastLast(m, pages, 'report compliance');
@@ -92,7 +131,11 @@ function complianceOfRules(rules: Rule[], byRule: Map<string, Row[]>, page: numb
     blocks: [
       { type: 'heading', text: m.lists.rulesWithDeadlines },
       ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
-      { type: 'list', items: shown, ...moreOf(left, m.lists.nextPageOrCsv(`report compliance --page ${page + 1}`, 'report compliance --format csv'), m) },
+      {
+        type: 'list',
+        items: shown,
+        ...moreOf(left, m.lists.nextPageOrCsv(`report compliance --page ${page + 1}`, 'report compliance --format csv'), m),
+      },
       { type: 'note', text: m.lists.namesOfOneRule('report compliance <rule-id>') },
     ],
   };
@@ -107,21 +150,35 @@ function complianceOfRule(rule: Rule, rows: Row[], page: number, ctx: CommandCon
     .sort((a, b) => b.missing - a.missing || (order.get(a.unit) ?? Infinity) - (order.get(b.unit) ?? Infinity));
   const missing = rows.filter(isMissing).map((r) => r.name);
   const excepted = rows.filter(isExcepted).map((r) => `${r.name} (${r.exception})`);
-  const unitPage = pageOf(units.length > 1 ? units.map((u) => m.lists.unitCounts(unitName(ctx.policy, u.unit), u.attested, u.total)) : [], page, UNITS);
+  const unitPage = pageOf(
+    units.length > 1 ? units.map((u) => m.lists.unitCounts(unitName(ctx.policy, u.unit), u.attested, u.total)) : [],
+    page,
+    UNITS,
+  );
   const namePage = pageOf(missing, page, NAMES);
   const exceptedPage = pageOf(excepted, page, EXCEPTED);
   const pages = Math.max(unitPage.pages, namePage.pages, exceptedPage.pages);
   const command = `report compliance ${rule.id}`;
   if (page > pages) return pastLast(m, pages, command);
   const more = (left: number) => moreOf(left, m.lists.nextPageOrCsv(`${command} --page ${page + 1}`, `${command} --format csv`), m);
-  const section = (label: string, p: { shown: string[]; left: number }): Block[] => (p.shown.length || p.left ? [{ type: 'text', text: label }, { type: 'list', items: p.shown, ...more(p.left) }] : []);
+  const section = (label: string, p: { shown: string[]; left: number }): Block[] =>
+    p.shown.length || p.left
+      ? [
+          { type: 'text', text: label },
+          { type: 'list', items: p.shown, ...more(p.left) },
+        ]
+      : [];
   return {
     blocks: [
       { type: 'heading', text: m.report.complianceTitle(rule.id) },
       { type: 'text', text: m.report.counts(rows.filter(isAttested).length, rows.length) },
       ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
       ...section(m.lists.byUnit, unitPage),
-      ...(missing.length ? section(m.lists.notYet(missing.length), namePage) : page === 1 ? [{ type: 'text' as const, text: m.report.allAttested }] : []),
+      ...(missing.length
+        ? section(m.lists.notYet(missing.length), namePage)
+        : page === 1
+          ? [{ type: 'text' as const, text: m.report.allAttested }]
+          : []),
       ...section(m.lists.excepted(excepted.length), exceptedPage),
     ],
   };
@@ -154,30 +211,80 @@ function exceptions(format: 'text' | 'csv', page: number, ctx: CommandContext): 
     .map((r) => ({ ...r, status: effectiveStatus(r, now) }));
   if (format === 'csv') {
     const rows = decided.map((r) => ({
-      id: r.id, person: r.person, name: resolvePerson(ctx.policy, r.person).name, unit: r.unit, app: r.app, purpose: r.purpose, device: r.device,
-      days: r.days, reason: r.reason, status: r.status, requested_on: on(r.requestedAt), requested_at: r.requestedAt,
-      decided_by: r.decidedBy ?? '', decided_on: on(r.decidedAt), decided_at: r.decidedAt ?? '', decision_reason: r.decisionReason ?? '',
+      id: r.id,
+      person: r.person,
+      name: resolvePerson(ctx.policy, r.person).name,
+      unit: r.unit,
+      app: r.app,
+      purpose: r.purpose,
+      device: r.device,
+      days: r.days,
+      reason: r.reason,
+      status: r.status,
+      requested_on: on(r.requestedAt),
+      requested_at: r.requestedAt,
+      decided_by: r.decidedBy ?? '',
+      decided_on: on(r.decidedAt),
+      decided_at: r.decidedAt ?? '',
+      decision_reason: r.decisionReason ?? '',
       // The last day it counts, as every message says ("until the end of 28 February"); the instant it stops beside it.
-      expires_on: r.expiresAt ? lastValidDate(r.expiresAt, tz) : '', expires_at: r.expiresAt ?? '',
-      ended_by: r.endedBy ?? '', ended_on: on(r.endedAt), ended_at: r.endedAt ?? '',
+      expires_on: r.expiresAt ? lastValidDate(r.expiresAt, tz) : '',
+      expires_at: r.expiresAt ?? '',
+      ended_by: r.endedBy ?? '',
+      ended_on: on(r.endedAt),
+      ended_at: r.endedAt ?? '',
     }));
     return csvResult('exceptions.csv', rows, EXCEPTION_COLUMNS);
   }
   const granted = decided.filter((r) => r.status !== 'denied');
-  const items = granted.map((r) => m.report.exceptionLine(r.id, resolvePerson(ctx.policy, r.person).name, appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.status, lastValidDate(r.expiresAt!, tz)));
+  const items = granted.map((r) =>
+    m.report.exceptionLine(
+      r.id,
+      resolvePerson(ctx.policy, r.person).name,
+      appById(ctx.policy, r.app)?.name ?? r.app,
+      r.purpose,
+      r.status,
+      lastValidDate(r.expiresAt!, tz),
+    ),
+  );
   const { shown, left, pages } = pageOf(items, page);
   if (page > pages) return pastLast(m, pages, 'report exceptions');
   const blocks: Block[] = [
     { type: 'heading', text: m.report.exceptionsTitle },
     ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
-    items.length ? { type: 'list', items: shown, ...moreOf(left, m.lists.nextPageOrCsv(`report exceptions --page ${page + 1}`, 'report exceptions --format csv'), m) } : { type: 'text', text: m.report.noExceptions },
+    items.length
+      ? {
+          type: 'list',
+          items: shown,
+          ...moreOf(left, m.lists.nextPageOrCsv(`report exceptions --page ${page + 1}`, 'report exceptions --format csv'), m),
+        }
+      : { type: 'text', text: m.report.noExceptions },
   ];
   return { ok: true, reply: reply('info', blocks), effects: [], data: granted };
 }
 
 const EXCEPTION_COLUMNS = [
-  'id', 'person', 'name', 'unit', 'app', 'purpose', 'device', 'days', 'reason', 'status', 'requested_on', 'requested_at',
-  'decided_by', 'decided_on', 'decided_at', 'decision_reason', 'expires_on', 'expires_at', 'ended_by', 'ended_on', 'ended_at',
+  'id',
+  'person',
+  'name',
+  'unit',
+  'app',
+  'purpose',
+  'device',
+  'days',
+  'reason',
+  'status',
+  'requested_on',
+  'requested_at',
+  'decided_by',
+  'decided_on',
+  'decided_at',
+  'decision_reason',
+  'expires_on',
+  'expires_at',
+  'ended_by',
+  'ended_on',
+  'ended_at',
 ];
 
 /**
@@ -191,21 +298,69 @@ function censusReport(id: string, format: 'text' | 'csv', page: number, ctx: Com
   const answers = ctx.store.list('census_answers').filter((a) => a.census === id);
   const r = rollUp(census, answers);
   if (format === 'csv') {
-    const rows = census.units.flatMap((unit) => answerVersions(answers, id, unit)).flatMap((a) => a.uses.map((u) => ({
-      census: id, unit: a.unit, unit_name: unitName(ctx.policy, a.unit), version: a.revision, current: isCurrentAnswer(a) ? 'yes' : 'no',
-      purpose: u.purpose, personal_data: u.personalData ? 'yes' : 'no', people: u.people, account: u.account ?? '', answered_by: a.answeredBy, answered_at: a.answeredAt,
-    })));
-    const content = toCsv(rows, ['census', 'unit', 'unit_name', 'version', 'current', 'purpose', 'personal_data', 'people', 'account', 'answered_by', 'answered_at']);
-    return { ok: true, reply: reply('info', [{ type: 'file', name: `census-${id}.csv`, mime: 'text/csv', content }]), effects: [], data: rows };
+    const rows = census.units
+      .flatMap((unit) => answerVersions(answers, id, unit))
+      .flatMap((a) =>
+        a.uses.map((u) => ({
+          census: id,
+          unit: a.unit,
+          unit_name: unitName(ctx.policy, a.unit),
+          version: a.revision,
+          current: isCurrentAnswer(a) ? 'yes' : 'no',
+          purpose: u.purpose,
+          personal_data: u.personalData ? 'yes' : 'no',
+          people: u.people,
+          account: u.account ?? '',
+          answered_by: a.answeredBy,
+          answered_at: a.answeredAt,
+        })),
+      );
+    const content = toCsv(rows, [
+      'census',
+      'unit',
+      'unit_name',
+      'version',
+      'current',
+      'purpose',
+      'personal_data',
+      'people',
+      'account',
+      'answered_by',
+      'answered_at',
+    ]);
+    return {
+      ok: true,
+      reply: reply('info', [{ type: 'file', name: `census-${id}.csv`, mime: 'text/csv', content }]),
+      effects: [],
+      data: rows,
+    };
   }
   const tz = ctx.policy.organization.timezone;
   // A unit answered more than once (a correction, or a second reporter) shows every version under its line.
-  const items = r.units.filter((u) => u.answered).flatMap((u) => [
-    m.census.unitLine(unitName(ctx.policy, u.unit), u.usesApp, u.uses, u.personalData),
-    ...(u.versions.length > 1 ? [...u.versions].reverse().map((v) => m.census.version(unitName(ctx.policy, u.unit), v.revision, displayName(ctx.policy, v.answeredBy), localTime(v.answeredAt, tz), { usesApp: v.usesApp, uses: v.uses, personal: v.personalData })) : []),
-  ]);
+  const items = r.units
+    .filter((u) => u.answered)
+    .flatMap((u) => [
+      m.census.unitLine(unitName(ctx.policy, u.unit), u.usesApp, u.uses, u.personalData),
+      ...(u.versions.length > 1
+        ? [...u.versions]
+            .reverse()
+            .map((v) =>
+              m.census.version(
+                unitName(ctx.policy, u.unit),
+                v.revision,
+                displayName(ctx.policy, v.answeredBy),
+                localTime(v.answeredAt, tz),
+                { usesApp: v.usesApp, uses: v.uses, personal: v.personalData },
+              ),
+            )
+        : []),
+    ]);
   const units = pageOf(items, page, CENSUS_UNITS);
-  const silent = pageOf(r.silent.map((u) => unitName(ctx.policy, u)), page, CENSUS_SILENT);
+  const silent = pageOf(
+    r.silent.map((u) => unitName(ctx.policy, u)),
+    page,
+    CENSUS_SILENT,
+  );
   const pages = Math.max(units.pages, silent.pages);
   const command = `report census ${id}`;
   if (page > pages) return pastLast(m, pages, command);
@@ -213,8 +368,21 @@ function censusReport(id: string, format: 'text' | 'csv', page: number, ctx: Com
     { type: 'heading', text: m.census.rollupTitle(id, appById(ctx.policy, census.app)?.name ?? census.app) },
     { type: 'text', text: m.census.totals(r.uses, r.personalData, r.percent) },
     ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
-    ...(units.shown.length || units.left ? [{ type: 'list' as const, items: units.shown, ...moreOf(units.left, m.lists.nextPageOrCsv(`${command} --page ${page + 1}`, `${command} --format csv`), m) }] : []),
-    ...(silent.shown.length || silent.left ? [{ type: 'text' as const, text: m.lists.silent(r.silent.length) }, { type: 'list' as const, items: silent.shown, ...moreOf(silent.left, m.lists.nextPage(`${command} --page ${page + 1}`), m) }] : []),
+    ...(units.shown.length || units.left
+      ? [
+          {
+            type: 'list' as const,
+            items: units.shown,
+            ...moreOf(units.left, m.lists.nextPageOrCsv(`${command} --page ${page + 1}`, `${command} --format csv`), m),
+          },
+        ]
+      : []),
+    ...(silent.shown.length || silent.left
+      ? [
+          { type: 'text' as const, text: m.lists.silent(r.silent.length) },
+          { type: 'list' as const, items: silent.shown, ...moreOf(silent.left, m.lists.nextPage(`${command} --page ${page + 1}`), m) },
+        ]
+      : []),
   ];
   return { ok: true, reply: reply('info', blocks), effects: [], data: r };
 }

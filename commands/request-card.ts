@@ -16,12 +16,18 @@ export const unitName = (policy: Policy, unit: string) => policyIndex(policy).un
 
 /** The listed people who may decide a request (for routing, and for Teams' live-card refresh). */
 export function approversOf(policy: Policy, request: ExceptionRequest): Person[] {
-  return approversFor(policy, request, policy.people.map((p) => resolvePerson(policy, p.id)));
+  return approversFor(
+    policy,
+    request,
+    policy.people.map((p) => resolvePerson(policy, p.id)),
+  );
 }
 
 /** When, in the organisation's time zone: `2026-11-22 14:05 (Europe/Brussels)`. */
 export function localTime(iso: string, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' }).format(new Date(iso));
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' }).format(
+    new Date(iso),
+  );
   return `${parts.replace(',', '')} (${timezone})`;
 }
 
@@ -63,7 +69,8 @@ export function requestCard(request: ExceptionRequest, policy: Policy): Reply {
   const by = actor && actor !== 'system' ? displayName(policy, actor) : '';
   const at = ended ? request.endedAt : request.decidedAt;
   blocks.push({ type: 'note', text: m.request.decidedLine(request.status, by, at ? localTime(at, tz) : '') });
-  if (request.expiresAt && request.status === 'approved') blocks.push({ type: 'note', text: `${m.labels.expires}: ${m.day(lastValidDate(request.expiresAt, tz))}` });
+  if (request.expiresAt && request.status === 'approved')
+    blocks.push({ type: 'note', text: `${m.labels.expires}: ${m.day(lastValidDate(request.expiresAt, tz))}` });
   if (request.decisionReason) blocks.push({ type: 'note', text: m.request.reasonGiven(request.decisionReason) });
   return reply(request.status === 'approved' ? 'ok' : 'stop', blocks, 'public');
 }

@@ -18,7 +18,11 @@ export interface RequestCardView {
  * The approvals card for a request as `viewer` should see it; without a viewer, the shared card (read-only).
  * Undefined when there is no such request.
  */
-export function requestCardView(bot: Pick<CommandContext, 'store' | 'policy'>, requestId: string, viewer?: CommandContext): RequestCardView | undefined {
+export function requestCardView(
+  bot: Pick<CommandContext, 'store' | 'policy'>,
+  requestId: string,
+  viewer?: CommandContext,
+): RequestCardView | undefined {
   const request = bot.store.get('requests', requestId);
   if (!request) return undefined;
   const full = requestCard(request, bot.policy);
@@ -37,6 +41,10 @@ export function denyForm(requestId: string, ctx: CommandContext): DenyForm {
   const refusal = refusalFor('deny', requestId, ctx);
   if (refusal) return { ok: false, refusal };
   const request = ctx.store.get('requests', requestId)!; // no refusal: it exists
-  const intro = ctx.m.form.denyIntro(requestId, displayName(ctx.policy, request.person), appById(ctx.policy, request.app)?.name ?? request.app);
+  const intro = ctx.m.form.denyIntro(
+    requestId,
+    displayName(ctx.policy, request.person),
+    appById(ctx.policy, request.app)?.name ?? request.app,
+  );
   return { ok: true, intro, reasonRequired: denyNeedsReason(requestId, ctx) };
 }

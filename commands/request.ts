@@ -39,7 +39,11 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   const appText = raw.app.trim();
   if (!appText) return { ...refused('missing_app', m.errors.missingApp('request')), field: 'app' };
   const f = inputFields(ctx.policy, m);
-  const deviceInput = validate(objectOf(f, 'request.device', () => ({ device: f.device })), { device: raw.device }, m);
+  const deviceInput = validate(
+    objectOf(f, 'request.device', () => ({ device: f.device })),
+    { device: raw.device },
+    m,
+  );
   if (!deviceInput.ok) return refusal(deviceInput, m, { command: 'request', app: appText });
   const { device } = deviceInput.value;
   const own = ctx.store.listByPerson('requests', ctx.person.id);
@@ -48,14 +52,19 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   const closed = closedToRequests(options);
   if (closed) return refusal(closed, m, { command: 'request', app: options.app?.name ?? appText });
 
-  const input = validate(objectOf(f, 'request', () => ({ purpose: f.purpose.optional(), days: f.days.optional(), reason: f.reason.optional() })), {
-    purpose: raw.purpose,
-    days: raw.days,
-    reason: raw.reason,
-  }, m);
+  const input = validate(
+    objectOf(f, 'request', () => ({ purpose: f.purpose.optional(), days: f.days.optional(), reason: f.reason.optional() })),
+    {
+      purpose: raw.purpose,
+      days: raw.days,
+      reason: raw.reason,
+    },
+    m,
+  );
   if (!input.ok) return refusal(input, m, { command: 'request', app: appText });
   const { purpose, days, reason } = input.value;
-  if (!purpose && options.exception.possible) return { ...refused('missing_purpose', m.errors.missingPurpose(options.exception.purposes)), field: 'purpose' };
+  if (!purpose && options.exception.possible)
+    return { ...refused('missing_purpose', m.errors.missingPurpose(options.exception.purposes)), field: 'purpose' };
 
   const id = `EX-${ctx.store.count('requests') + 1}`;
   const ask = { person: ctx.person, app: appText, device, purpose: purpose ?? '', reason: reason ?? '', ...(days ? { days } : {}) };
@@ -64,7 +73,18 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   if (!filed.ok) return refusal(filed, m, { command: 'request', app: app?.name ?? appText, ...(purpose ? { purpose } : {}) });
   const req = filed.value.request;
   const effects: Effect[] = [{ kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy) }];
-  await commitChanges(ctx, { at: now, action: 'request.filed', subject: req.id, detail: { app: req.app, purpose: req.purpose, days: req.days, device: req.device } }, [put('requests', req)], req.id, effects);
+  await commitChanges(
+    ctx,
+    {
+      at: now,
+      action: 'request.filed',
+      subject: req.id,
+      detail: { app: req.app, purpose: req.purpose, days: req.days, device: req.device },
+    },
+    [put('requests', req)],
+    req.id,
+    effects,
+  );
   const approvers = approversOf(ctx.policy, req).map((p) => p.name);
   return {
     ok: true,
@@ -83,11 +103,16 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
  */
 function closedToRequests(decision: Decision): Pick<Refusal, 'code' | 'path' | 'data'> | undefined {
   if (!decision.app) return { code: 'unknown_app', path: 'app', data: { suggestions: decision.unknown?.suggestions ?? [] } };
-  if (decision.request) return { code: 'already_requested', path: 'app', data: { request: decision.request.id, status: decision.request.status } };
+  if (decision.request)
+    return { code: 'already_requested', path: 'app', data: { request: decision.request.id, status: decision.request.status } };
   const x = decision.exception;
   if (x.possible) return undefined;
   if (x.why === 'not-prohibited') return { code: 'not_prohibited', path: 'app' };
-  return { code: 'no_exceptions', path: 'app', data: { rules: decision.rules.filter((r) => r.effect === 'prohibit' && r.exceptions === 'none').map((r) => r.id) } };
+  return {
+    code: 'no_exceptions',
+    path: 'app',
+    data: { rules: decision.rules.filter((r) => r.effect === 'prohibit' && r.exceptions === 'none').map((r) => r.id) },
+  };
 }
 
 /** What a request form offers for an app: only the purposes and days its rules allow. */
@@ -103,14 +128,22 @@ export interface RequestForm {
 }
 
 /** The form for `request <app>` with nothing else, or the reason there can be none (unknown app, no exceptions, …). */
-export function requestForm(appText: string, device: DeviceClass, ctx: CommandContext): { ok: true; form: RequestForm } | { ok: false; result: CommandResult } {
+export function requestForm(
+  appText: string,
+  device: DeviceClass,
+  ctx: CommandContext,
+): { ok: true; form: RequestForm } | { ok: false; result: CommandResult } {
   const m = ctx.m;
   if (!appText.trim()) return { ok: false, result: refused('missing_app', m.errors.missingApp('request')) };
   const own = ctx.store.listByPerson('requests', ctx.person.id);
   const decision = decide({ app: appText, person: ctx.person.id, device, at: ctx.now().toISOString() }, ctx.policy, { requests: own });
   const app = decision.app;
   const closed = closedToRequests(decision);
-  if (closed || !app || !decision.exception.possible) return { ok: false, result: refusal(closed ?? { code: 'no_exceptions' }, m, { command: 'request', app: app?.name ?? appText }) };
+  if (closed || !app || !decision.exception.possible)
+    return { ok: false, result: refusal(closed ?? { code: 'no_exceptions' }, m, { command: 'request', app: app?.name ?? appText }) };
   const x = decision.exception;
-  return { ok: true, form: { app: app.id, appName: app.name, device, purposes: x.purposes, defaultDays: x.defaultDays, maxDays: x.maxDays, rules: x.rules } };
+  return {
+    ok: true,
+    form: { app: app.id, appName: app.name, device, purposes: x.purposes, defaultDays: x.defaultDays, maxDays: x.maxDays, rules: x.rules },
+  };
 }

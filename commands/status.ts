@@ -39,7 +39,8 @@ export const status: Command = {
     const due = pageOf([...new Set(deadlines)], page, HALF);
     const pages = Math.max(mine.pages, due.pages);
     if (page > pages) return refused('invalid_input', m.lists.pastLastPage(pages, `status --page ${pages}`));
-    const more = (left: number) => (left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`status --page ${page + 1}`)) } } : {});
+    const more = (left: number) =>
+      left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`status --page ${page + 1}`)) } } : {};
     const blocks: Block[] = [{ type: 'heading', text: m.status.title }];
     if (pages > 1) blocks.push({ type: 'note', text: m.lists.page(page, pages) });
     // On a later page, a list already shown in full is left out.

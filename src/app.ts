@@ -30,15 +30,26 @@ export interface AppWarden {
   readonly outbox: Outbox;
 }
 
-export function createAppWarden(options: { policy: Policy; store: Store; now?: () => Date; log?: (line: string) => void; outbox?: OutboxOptions }): AppWarden {
+export function createAppWarden(options: {
+  policy: Policy;
+  store: Store;
+  now?: () => Date;
+  log?: (line: string) => void;
+  outbox?: OutboxOptions;
+}): AppWarden {
   let policy = options.policy;
   const deliverers: Deliverer[] = [];
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = options.now ?? (() => new Date());
   const outbox = createOutbox(options.store, () => deliverers, now, log, options.outbox);
-  const store = noticingOutbox(options.store, () => policy, (ids) => outbox.notice(ids));
+  const store = noticingOutbox(
+    options.store,
+    () => policy,
+    (ids) => outbox.notice(ids),
+  );
   const contextFor = (personRef: string, surface: string): CommandContext => {
-    const person = surface === 'slack' || surface === 'teams' ? resolvePlatformUser(policy, surface, personRef) : resolvePerson(policy, personRef);
+    const person =
+      surface === 'slack' || surface === 'teams' ? resolvePlatformUser(policy, surface, personRef) : resolvePerson(policy, personRef);
     return { policy, store, now, person, m: messages(person.locale), surface };
   };
   return {

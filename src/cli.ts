@@ -30,21 +30,21 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
   // Everything printed may hold text someone typed (a reason, a name in the policy): never escapes.
   const io: Out = { out: (s) => terminal.out(inertForTerminal(s)), err: (s) => terminal.err(inertForTerminal(s)) };
   const parsed = parseCliArgs(argv);
-  if (!parsed.ok) return io.err(`${parsed.problem}\n${USAGE}`), 2;
+  if (!parsed.ok) return (io.err(`${parsed.problem}\n${USAGE}`), 2);
   const args = parsed.args;
-  if (args.help) return io.out(USAGE), 0;
+  if (args.help) return (io.out(USAGE), 0);
   const [w0, w1, w2, ...wRest] = args.words;
 
   if (w0 === 'policy' && w1 === 'validate') {
-    if (!w2 || wRest.length) return io.err(USAGE), 2;
+    if (!w2 || wRest.length) return (io.err(USAGE), 2);
     const loaded = await loadPolicyFile(w2);
-    if (!loaded.ok) return io.err(`${w2}: ${loaded.issues.length} problem(s)\n${formatIssues(loaded.issues)}`), 2;
+    if (!loaded.ok) return (io.err(`${w2}: ${loaded.issues.length} problem(s)\n${formatIssues(loaded.issues)}`), 2);
     const p = loaded.value;
-    return io.out(`${w2}: valid — ${p.organization.name}, ${p.units.length} units, ${p.apps.length} apps, ${p.rules.length} rules`), 0;
+    return (io.out(`${w2}: valid — ${p.organization.name}, ${p.units.length} units, ${p.apps.length} apps, ${p.rules.length} rules`), 0);
   }
 
   const config = readConfig(env, { ...(args.policy ? { policyFile: args.policy } : {}), ...(args.data ? { dataDir: args.data } : {}) });
-  if (!config.ok) return io.err(config.problems.join('\n')), 2;
+  if (!config.ok) return (io.err(config.problems.join('\n')), 2);
   const { dataDir, policyFile } = config.config;
 
   if (w0 === 'audit' && w1 === 'verify' && !w2) {
@@ -52,45 +52,55 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
     try {
       result = await verifyAuditFile(dataDir);
     } catch (e) {
-      if (e instanceof AppWardenError) return io.err(e.message), 2;
+      if (e instanceof AppWardenError) return (io.err(e.message), 2);
       throw e;
     }
     if (args.json) io.out(JSON.stringify(result, null, 2));
     else if (result.ok) io.out(`audit log verified: ${result.entries} entries, chain intact`);
-    else io.err(`audit log FAILED verification at entry ${result.seq} (line ${result.line}): ${result.problem}${result.detail ? ` — ${result.detail}` : ''}`);
+    else
+      io.err(
+        `audit log FAILED verification at entry ${result.seq} (line ${result.line}): ${result.problem}${result.detail ? ` — ${result.detail}` : ''}`,
+      );
     return result.ok ? 0 : 1;
   }
 
   const loaded = await loadPolicyFile(policyFile);
-  if (!loaded.ok) return io.err(`${policyFile}: ${loaded.issues.length} problem(s)\n${formatIssues(loaded.issues)}`), 2;
+  if (!loaded.ok) return (io.err(`${policyFile}: ${loaded.issues.length} problem(s)\n${formatIssues(loaded.issues)}`), 2);
 
   let at: Date | undefined;
   if (w0 === 'remind') {
     const i = args.words.indexOf('--at');
     at = i < 0 ? new Date() : new Date(args.words[i + 1] ?? '');
-    if (Number.isNaN(at.getTime()) || args.words.length !== (i < 0 ? 1 : 3)) return io.err(`remind takes --at <ISO instant>, e.g. --at 2026-12-08T09:00:00+01:00\n${USAGE}`), 2;
+    if (Number.isNaN(at.getTime()) || args.words.length !== (i < 0 ? 1 : 3))
+      return (io.err(`remind takes --at <ISO instant>, e.g. --at 2026-12-08T09:00:00+01:00\n${USAGE}`), 2);
   }
 
   const outbox = w0 === 'outbox';
-  if (outbox && args.words.length !== 1) return io.err(`outbox takes no words of its own\n${USAGE}`), 2;
+  if (outbox && args.words.length !== 1) return (io.err(`outbox takes no words of its own\n${USAGE}`), 2);
   // Reading commands open the data without the lock, so they work while the server runs (and create nothing).
   const readOnly = outbox || (!at && READ_ONLY_COMMANDS.has((w0 ?? 'help').toLowerCase()));
   let store;
   try {
     // A command is over in moments: the full chain check is the server's (and `audit verify`'s) to run.
-    store = readOnly ? await openLowdbStoreReadOnly({ dir: dataDir, log: io.err }) : await openLowdbStore({ dir: dataDir, log: io.err, checkChain: false });
+    store = readOnly
+      ? await openLowdbStoreReadOnly({ dir: dataDir, log: io.err })
+      : await openLowdbStore({ dir: dataDir, log: io.err, checkChain: false });
   } catch (e) {
-    if (e instanceof AppWardenError) return io.err(e.message), 2;
+    if (e instanceof AppWardenError) return (io.err(e.message), 2);
     throw e;
   }
   try {
     const app = createAppWarden({ policy: loaded.value, store, log: io.err });
-    if (outbox) return printOutbox(app.outbox.report(), args.json, io), 0;
+    if (outbox) return (printOutbox(app.outbox.report(), args.json, io), 0);
     if (at) {
       for (const d of await deliverersFor(config.config, app, io.err)) app.addDeliverer(d);
-      if (!app.deliverers.length) io.err('No chat platform is configured (SLACK_BOT_TOKEN…, MicrosoftAppId…): reminders are queued for the server to deliver.');
+      if (!app.deliverers.length)
+        io.err('No chat platform is configured (SLACK_BOT_TOKEN…, MicrosoftAppId…): reminders are queued for the server to deliver.');
       const tick = await createScheduler(app, io.err).tick(at);
-      if (args.json) io.out(JSON.stringify({ at: at.toISOString(), queued: tick.queued, delivered: tick.delivered.length, pending: tick.pending }, null, 2));
+      if (args.json)
+        io.out(
+          JSON.stringify({ at: at.toISOString(), queued: tick.queued, delivered: tick.delivered.length, pending: tick.pending }, null, 2),
+        );
       else {
         for (const r of tick.queued) io.out(describeReminder(r, app.policy));
         io.out(`${tick.queued.length} queued, ${tick.delivered.length} delivered, ${tick.pending} waiting`);
@@ -102,14 +112,22 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
     const ctx = { ...app.contextFor(as, 'cli'), operator: `${userInfo().username}@${hostname()}` };
     const result = await runCommand(args.text, ctx);
     if (args.json) {
-      io.out(JSON.stringify(result.ok ? result.data ?? null : { ok: false, code: result.code, messages: result.reply.blocks.flatMap((b) => ('text' in b ? [b.text] : [])) }, null, 2));
+      io.out(
+        JSON.stringify(
+          result.ok
+            ? (result.data ?? null)
+            : { ok: false, code: result.code, messages: result.reply.blocks.flatMap((b) => ('text' in b ? [b.text] : [])) },
+          null,
+          2,
+        ),
+      );
     } else {
       (result.ok ? io.out : io.err)(renderForTerminal(result.reply));
       for (const line of describeUndelivered(result.effects, ctx.m)) io.err(line);
     }
     return result.ok ? 0 : 1;
   } catch (e) {
-    if (e instanceof StartupProblem) return io.err(e.message), 2;
+    if (e instanceof StartupProblem) return (io.err(e.message), 2);
     const ref = Math.random().toString(36).slice(2, 8);
     io.err(`Sorry, something went wrong (reference ${ref}). Nothing was reported as done.`);
     io.err(`[${ref}] ${e instanceof AppWardenError ? e.code : 'fault'}: ${(e as Error).stack ?? e}`);
@@ -123,7 +141,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
 function printOutbox(report: ReturnType<AppWarden['outbox']['report']>, json: boolean, io: Out): void {
   if (json) return io.out(JSON.stringify(report, null, 2));
   io.out(`${report.waiting.length} waiting, ${report.failed.length} failed`);
-  for (const w of report.waiting) io.out(`waiting  ${w.id}  ${w.what}  ${w.status === 'sending' ? 'being delivered' : 'due'} since ${w.createdAt}${w.deliveredTo.length ? `; delivered on ${w.deliveredTo.join(', ')}` : ''}`);
+  for (const w of report.waiting)
+    io.out(
+      `waiting  ${w.id}  ${w.what}  ${w.status === 'sending' ? 'being delivered' : 'due'} since ${w.createdAt}${w.deliveredTo.length ? `; delivered on ${w.deliveredTo.join(', ')}` : ''}`,
+    );
   for (const f of report.failed)
     for (const why of f.failures) io.out(`failed   ${f.id}  ${f.what}  ${why.platform}: ${why.reason} (${why.at})`);
 }

@@ -28,10 +28,21 @@ export type TeamsMode = 'off' | 'authenticated' | 'emulator';
 
 /** Overrides of the Bot Framework endpoints (sovereign clouds, tests): botbuilder needs all of them or none. */
 export const BOT_FRAMEWORK_ENDPOINT_KEYS = [
-  'ToBotFromChannelOpenIdMetadataUrl', 'ToBotFromChannelTokenIssuer', 'ToBotFromEmulatorOpenIdMetadataUrl',
-  'ToChannelFromBotLoginUrl', 'ToChannelFromBotOAuthScope', 'CallerId', 'ValidateAuthority',
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromChannelTokenIssuer',
+  'ToBotFromEmulatorOpenIdMetadataUrl',
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'CallerId',
+  'ValidateAuthority',
 ] as const;
-const BOT_FRAMEWORK_KEYS = ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', ...BOT_FRAMEWORK_ENDPOINT_KEYS] as const;
+const BOT_FRAMEWORK_KEYS = [
+  'MicrosoftAppId',
+  'MicrosoftAppPassword',
+  'MicrosoftAppType',
+  'MicrosoftAppTenantId',
+  ...BOT_FRAMEWORK_ENDPOINT_KEYS,
+] as const;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
@@ -48,22 +59,38 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
   const dataDir = resolve(overrides.dataDir ?? env.DATA_DIR ?? './data');
   const slack = readSlack(env, problems);
   const teams = readTeams(env, problems);
-  const teamsTenants = [...new Set([teams.MicrosoftAppTenantId, ...(env.TEAMS_TENANTS ?? '').split(',')].map((t) => t?.trim()).filter((t): t is string => !!t))];
+  const teamsTenants = [
+    ...new Set([teams.MicrosoftAppTenantId, ...(env.TEAMS_TENANTS ?? '').split(',')].map((t) => t?.trim()).filter((t): t is string => !!t)),
+  ];
   const teamsMode = readTeamsMode(env, teams, !!slack, teamsTenants, problems);
   const host = readHost(env, teamsMode, problems);
-  return problems.length ? { ok: false, problems } : { ok: true, config: { port, host, dataDir, policyFile, demoPolicy, teams, teamsMode, teamsTenants, ...(slack ? { slack } : {}) } };
+  return problems.length
+    ? { ok: false, problems }
+    : { ok: true, config: { port, host, dataDir, policyFile, demoPolicy, teams, teamsMode, teamsTenants, ...(slack ? { slack } : {}) } };
 }
 
 /**
  * The emulator endpoint answers unauthenticated requests, so it is on only when asked for
  * (TEAMS_EMULATOR=1) or when nothing else is configured (a newcomer's first `npm start`).
  */
-function readTeamsMode(env: NodeJS.ProcessEnv, teams: Record<string, string>, slack: boolean, tenants: string[], problems: string[]): TeamsMode {
+function readTeamsMode(
+  env: NodeJS.ProcessEnv,
+  teams: Record<string, string>,
+  slack: boolean,
+  tenants: string[],
+  problems: string[],
+): TeamsMode {
   const emulator = env.TEAMS_EMULATOR?.trim();
   if (emulator && emulator !== '1' && emulator !== '0') problems.push(`TEAMS_EMULATOR must be 1 (on) or 0 (off), not "${emulator}"`);
   if (teams.MicrosoftAppId) {
-    if (emulator === '1') problems.push('TEAMS_EMULATOR=1 and MicrosoftAppId are both set: the emulator endpoint is unauthenticated, so it cannot serve a real bot; unset one');
-    if (!tenants.length) problems.push('MicrosoftAppId is set but no tenant is: set MicrosoftAppTenantId (your Entra tenant id; SingleTenant) or TEAMS_TENANTS (a comma-separated list), so other organisations\' users are refused');
+    if (emulator === '1')
+      problems.push(
+        'TEAMS_EMULATOR=1 and MicrosoftAppId are both set: the emulator endpoint is unauthenticated, so it cannot serve a real bot; unset one',
+      );
+    if (!tenants.length)
+      problems.push(
+        "MicrosoftAppId is set but no tenant is: set MicrosoftAppTenantId (your Entra tenant id; SingleTenant) or TEAMS_TENANTS (a comma-separated list), so other organisations' users are refused",
+      );
     return 'authenticated';
   }
   if (emulator === '1' || (emulator !== '0' && !slack)) return 'emulator';
@@ -75,22 +102,34 @@ const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
 function readHost(env: NodeJS.ProcessEnv, teamsMode: TeamsMode, problems: string[]): string {
   const host = env.HOST?.trim();
   if (!host) return teamsMode === 'emulator' ? '127.0.0.1' : '0.0.0.0';
-  if (!isIP(host) && host !== 'localhost') problems.push(`HOST must be an IP address to listen on (e.g. 0.0.0.0, 127.0.0.1, ::), not "${host}"`);
+  if (!isIP(host) && host !== 'localhost')
+    problems.push(`HOST must be an IP address to listen on (e.g. 0.0.0.0, 127.0.0.1, ::), not "${host}"`);
   else if (teamsMode === 'emulator' && !LOOPBACK.test(host))
-    problems.push(`HOST=${host} with the Teams emulator endpoint on: it takes unauthenticated requests, so it listens on loopback only (HOST=127.0.0.1); set TEAMS_EMULATOR=0, or configure Slack or Teams`);
+    problems.push(
+      `HOST=${host} with the Teams emulator endpoint on: it takes unauthenticated requests, so it listens on loopback only (HOST=127.0.0.1); set TEAMS_EMULATOR=0, or configure Slack or Teams`,
+    );
   return host;
 }
 
 function readTeams(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string> {
-  const teams = Object.fromEntries(BOT_FRAMEWORK_KEYS.flatMap((k) => (env[k]?.trim() ? [[k, env[k]!.trim()]] : []))) as Record<string, string>;
+  const teams = Object.fromEntries(BOT_FRAMEWORK_KEYS.flatMap((k) => (env[k]?.trim() ? [[k, env[k]!.trim()]] : []))) as Record<
+    string,
+    string
+  >;
   const type = teams.MicrosoftAppType ?? (teams.MicrosoftAppTenantId ? 'SingleTenant' : 'MultiTenant');
-  if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(type)) problems.push(`MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI, not "${type}"`);
-  if (!teams.MicrosoftAppId && (teams.MicrosoftAppPassword || teams.MicrosoftAppTenantId)) problems.push('MicrosoftAppPassword or MicrosoftAppTenantId is set but MicrosoftAppId is not: Teams needs the bot\'s app id');
-  if (teams.MicrosoftAppId && !teams.MicrosoftAppPassword && type !== 'UserAssignedMSI') problems.push('MicrosoftAppId is set but MicrosoftAppPassword is not (the client secret of the bot\'s app registration)');
-  if (type !== 'MultiTenant' && teams.MicrosoftAppId && !teams.MicrosoftAppTenantId) problems.push(`MicrosoftAppType ${type} needs MicrosoftAppTenantId`);
+  if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(type))
+    problems.push(`MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI, not "${type}"`);
+  if (!teams.MicrosoftAppId && (teams.MicrosoftAppPassword || teams.MicrosoftAppTenantId))
+    problems.push("MicrosoftAppPassword or MicrosoftAppTenantId is set but MicrosoftAppId is not: Teams needs the bot's app id");
+  if (teams.MicrosoftAppId && !teams.MicrosoftAppPassword && type !== 'UserAssignedMSI')
+    problems.push("MicrosoftAppId is set but MicrosoftAppPassword is not (the client secret of the bot's app registration)");
+  if (type !== 'MultiTenant' && teams.MicrosoftAppId && !teams.MicrosoftAppTenantId)
+    problems.push(`MicrosoftAppType ${type} needs MicrosoftAppTenantId`);
   const endpoints = BOT_FRAMEWORK_ENDPOINT_KEYS.filter((k) => teams[k]);
   if (endpoints.length && endpoints.length < BOT_FRAMEWORK_ENDPOINT_KEYS.length)
-    problems.push(`Bot Framework endpoint overrides come all together or not at all; missing: ${BOT_FRAMEWORK_ENDPOINT_KEYS.filter((k) => !teams[k]).join(', ')}`);
+    problems.push(
+      `Bot Framework endpoint overrides come all together or not at all; missing: ${BOT_FRAMEWORK_ENDPOINT_KEYS.filter((k) => !teams[k]).join(', ')}`,
+    );
   return teams.MicrosoftAppId ? { ...teams, MicrosoftAppType: type } : teams;
 }
 
@@ -102,7 +141,8 @@ function readSlack(env: NodeJS.ProcessEnv, problems: string[]): Config['slack'] 
     return undefined;
   }
   if (!token) problems.push('SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not: Slack needs both (the bot token starts with xoxb-)');
-  if (!signingSecret) problems.push('SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack needs both (Basic Information → Signing Secret)');
+  if (!signingSecret)
+    problems.push('SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack needs both (Basic Information → Signing Secret)');
   if (token && !token.startsWith('xoxb-')) problems.push('SLACK_BOT_TOKEN must be a bot token (xoxb-…), from OAuth & Permissions');
   let apiUrl = env.SLACK_API_URL?.trim();
   if (apiUrl) {

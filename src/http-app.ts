@@ -21,7 +21,9 @@ export function buildHttpApp(bot: AppWarden, surfaces: Surface[]): Express {
     // what is served was verified when it was loaded.
     const chain = bot.store.chainCheck;
     res.json({
-      ok: true, organization: bot.policy.organization.name, surfaces: surfaces.map((s) => s.name),
+      ok: true,
+      organization: bot.policy.organization.name,
+      surfaces: surfaces.map((s) => s.name),
       outbox: { waiting: waiting.length, failed: failed.length },
       ...(chain ? { auditChain: chain } : {}),
     });

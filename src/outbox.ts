@@ -56,7 +56,11 @@ const MAX_RETRY_STATES = 50_000;
 
 /** What an effect is about: items about the same thing are delivered in order (a post before its update). */
 const topicOf = (effect: Effect) =>
-  effect.kind === 'notify' ? `person:${effect.person}` : effect.subject ? `subject:${effect.subject}` : `channel:${effect.kind === 'post' ? effect.channel : ''}`;
+  effect.kind === 'notify'
+    ? `person:${effect.person}`
+    : effect.subject
+      ? `subject:${effect.subject}`
+      : `channel:${effect.kind === 'post' ? effect.channel : ''}`;
 
 interface Retry {
   attempts: number;
@@ -85,12 +89,23 @@ export interface OutboxEntry {
  * `sending` after a crash is checked with the platform, not resent. Retries stay in memory; the audit
  * log records the start, each platform's delivery or refusal, and the end.
  */
-export function createOutbox(store: Store, deliverers: () => readonly Deliverer[], now: () => Date, log: (line: string) => void, options: OutboxOptions = {}) {
+export function createOutbox(
+  store: Store,
+  deliverers: () => readonly Deliverer[],
+  now: () => Date,
+  log: (line: string) => void,
+  options: OutboxOptions = {},
+) {
   const callTimeoutMs = options.callTimeoutMs ?? 30_000;
   const giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3600_000;
   const backoffMs = options.backoffMs ?? 30_000;
   const maxBackoffMs = options.maxBackoffMs ?? 3600_000;
-  const pending = new Set(store.list('outbox').filter((i) => isOpen(i)).map((i) => i.id));
+  const pending = new Set(
+    store
+      .list('outbox')
+      .filter((i) => isOpen(i))
+      .map((i) => i.id),
+  );
   const inFlight = new Set<string>();
   const retries = new Map<string, Map<string, Retry>>();
 
@@ -108,7 +123,8 @@ export function createOutbox(store: Store, deliverers: () => readonly Deliverer[
 
   async function attempt(d: Deliverer, effect: Effect, id: string, since: Date, retry: Retry): Promise<'delivered'> {
     if (retry.mayHaveLanded && d.wasDelivered) {
-      if (await withTimeout(d.wasDelivered(effect, id, since), callTimeoutMs, `${d.platform} did not answer whether ${id} arrived`)) return 'delivered';
+      if (await withTimeout(d.wasDelivered(effect, id, since), callTimeoutMs, `${d.platform} did not answer whether ${id} arrived`))
+        return 'delivered';
     } else if (retry.mayHaveLanded) {
       log(`${d.platform}: ${id} may have arrived already and ${d.platform} offers no way to check; sending it again`);
     }
@@ -124,7 +140,9 @@ export function createOutbox(store: Store, deliverers: () => readonly Deliverer[
     const resumed = item.status === 'sending' && !retries.has(id);
     if (item.status === 'due') {
       item = { ...item, status: 'sending', sendingAt: now().toISOString() };
-      await store.commit({ at: item.sendingAt!, actor: 'system', action: 'outbox.sending', subject: id }, [{ collection: 'outbox', id, value: item }]);
+      await store.commit({ at: item.sendingAt!, actor: 'system', action: 'outbox.sending', subject: id }, [
+        { collection: 'outbox', id, value: item },
+      ]);
     }
     const since = new Date(item.sendingAt ?? item.createdAt);
     const done = new Set(item.deliveredTo);
@@ -143,7 +161,10 @@ export function createOutbox(store: Store, deliverers: () => readonly Deliverer[
         const f = classify(e);
         const at = now();
         if (f.outcome === 'permanent' || at.getTime() - since.getTime() >= giveUpAfterMs) {
-          const reason = f.outcome === 'permanent' ? f.reason : `gave up after ${retry.attempts + 1} tries over ${Math.round((at.getTime() - since.getTime()) / 3600_000)} h: ${f.reason}`;
+          const reason =
+            f.outcome === 'permanent'
+              ? f.reason
+              : `gave up after ${retry.attempts + 1} tries over ${Math.round((at.getTime() - since.getTime()) / 3600_000)} h: ${f.reason}`;
           failures.push({ platform: d.platform, reason, at: at.toISOString() });
           log(`${d.platform}: ${id} failed for good: ${reason}`);
           changed = true;
@@ -153,7 +174,9 @@ export function createOutbox(store: Store, deliverers: () => readonly Deliverer[
           retry.lastReason = f.reason;
           const wait = Math.max(f.retryAfterMs ?? 0, Math.min(maxBackoffMs, backoffMs * 2 ** (retry.attempts - 1)));
           retry.notBefore = at.getTime() + wait;
-          log(`${d.platform}: could not deliver ${id} (${f.outcome}; try ${retry.attempts}, next in ${Math.round(wait / 1000)} s): ${f.reason}`);
+          log(
+            `${d.platform}: could not deliver ${id} (${f.outcome}; try ${retry.attempts}, next in ${Math.round(wait / 1000)} s): ${f.reason}`,
+          );
         }
       }
     }
@@ -161,9 +184,24 @@ export function createOutbox(store: Store, deliverers: () => readonly Deliverer[
     if (!changed && !finished) return false;
     const at = now().toISOString();
     const status: OutboxItem['status'] = !finished ? 'sending' : failures.length ? 'failed' : 'sent';
-    const next: OutboxItem = { ...item, status, deliveredTo: [...done], ...(failures.length ? { failures } : {}), ...(status === 'sent' ? { sentAt: at } : {}) };
+    const next: OutboxItem = {
+      ...item,
+      status,
+      deliveredTo: [...done],
+      ...(failures.length ? { failures } : {}),
+      ...(status === 'sent' ? { sentAt: at } : {}),
+    };
     const action = status === 'sent' ? 'outbox.sent' : status === 'failed' ? 'outbox.failed' : 'outbox.progress';
-    await store.commit({ at, actor: 'system', action, subject: id, detail: { to: [...done], ...(failures.length ? { failed: failures.map((f) => `${f.platform}: ${f.reason}`) } : {}) } }, [{ collection: 'outbox', id, value: next }]);
+    await store.commit(
+      {
+        at,
+        actor: 'system',
+        action,
+        subject: id,
+        detail: { to: [...done], ...(failures.length ? { failed: failures.map((f) => `${f.platform}: ${f.reason}`) } : {}) },
+      },
+      [{ collection: 'outbox', id, value: next }],
+    );
     if (finished) retries.delete(id);
     return finished;
   }
@@ -172,8 +210,24 @@ export function createOutbox(store: Store, deliverers: () => readonly Deliverer[
     const r = retries.get(item.id);
     const effect = effectOf(item);
     return {
-      id: item.id, status: item.status, createdAt: item.createdAt, what: describeEffect(effect), deliveredTo: item.deliveredTo, failures: item.failures ?? [],
-      ...(r?.size ? { retrying: [...r].filter(([, x]) => x.attempts).map(([platform, x]) => ({ platform, attempts: x.attempts, reason: x.lastReason, next: new Date(x.notBefore).toISOString() })) } : {}),
+      id: item.id,
+      status: item.status,
+      createdAt: item.createdAt,
+      what: describeEffect(effect),
+      deliveredTo: item.deliveredTo,
+      failures: item.failures ?? [],
+      ...(r?.size
+        ? {
+            retrying: [...r]
+              .filter(([, x]) => x.attempts)
+              .map(([platform, x]) => ({
+                platform,
+                attempts: x.attempts,
+                reason: x.lastReason,
+                next: new Date(x.notBefore).toISOString(),
+              })),
+          }
+        : {}),
     };
   };
 
@@ -194,7 +248,10 @@ export function createOutbox(store: Store, deliverers: () => readonly Deliverer[
     },
     /** Items waiting and failed, oldest first, with reasons: for operators. */
     report(): { waiting: OutboxEntry[]; failed: OutboxEntry[] } {
-      const items = store.list('outbox').filter((i) => i.status !== 'sent').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      const items = store
+        .list('outbox')
+        .filter((i) => i.status !== 'sent')
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       return { waiting: items.filter(isOpen).map(entry), failed: items.filter((i) => i.status === 'failed').map(entry) };
     },
     /**
@@ -243,7 +300,8 @@ export type Outbox = ReturnType<typeof createOutbox>;
 const isOpen = (i: OutboxItem) => i.status === 'due' || i.status === 'sending';
 
 function classify(e: unknown): { outcome: DeliveryOutcome; reason: string; retryAfterMs?: number } {
-  if (e instanceof DeliveryError) return { outcome: e.outcome, reason: e.reason, ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}) };
+  if (e instanceof DeliveryError)
+    return { outcome: e.outcome, reason: e.reason, ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}) };
   return { outcome: 'transient', reason: (e as Error)?.message ?? String(e) };
 }
 

@@ -15,7 +15,11 @@ export const DEMO_POLICY_FILE = fileURLToPath(new URL('../policies/demo.yaml', i
  * while building) comes back as problems, and a running server keeps the policy it has.
  */
 export async function loadPolicyFile(file: string): Promise<Result<Policy> & { sha256?: string }> {
-  const problem = (code: string, message: string): Result<Policy> => ({ ok: false, code: `policy.${code}`, issues: [{ path: file, code, message }] });
+  const problem = (code: string, message: string): Result<Policy> => ({
+    ok: false,
+    code: `policy.${code}`,
+    issues: [{ path: file, code, message }],
+  });
   let bytes: Buffer;
   try {
     const read = await readBounded(file, POLICY_LIMITS.bytes);

@@ -17,7 +17,11 @@ export interface TickResult {
 export function createScheduler(bot: AppWarden, log: (line: string) => void) {
   let running: Promise<TickResult> = Promise.resolve({ queued: [], delivered: [], pending: 0 });
   const tickOnce = async (at: Date): Promise<TickResult> => {
-    const audiences = await Promise.all(bot.deliverers.map((d) => d.audience?.().catch((e: Error) => (log(`${d.platform}: could not list the announcements channel: ${e.message}`), [])) ?? []));
+    const audiences = await Promise.all(
+      bot.deliverers.map(
+        (d) => d.audience?.().catch((e: Error) => (log(`${d.platform}: could not list the announcements channel: ${e.message}`), [])) ?? [],
+      ),
+    );
     const queued = await queueReminders({ policy: bot.policy, store: bot.store }, at, audiences.flat());
     await queueFailureDigest({ policy: bot.policy, store: bot.store }, at);
     bot.outbox.rescan();
@@ -30,6 +34,10 @@ export function createScheduler(bot: AppWarden, log: (line: string) => void) {
       return running;
     },
     /** Resolves when the tick in progress (if any) is done: for a clean stop. */
-    idle: () => running.then(() => undefined, () => undefined),
+    idle: () =>
+      running.then(
+        () => undefined,
+        () => undefined,
+      ),
   };
 }

@@ -38,7 +38,16 @@ async function main(): Promise<void> {
     throw e;
   }
   const bot = createAppWarden({ policy: loaded.value, store });
-  await store.commit({ at: new Date().toISOString(), actor: 'system', action: 'policy.loaded', subject: config.policyFile, detail: { sha256: loaded.sha256 } }, []);
+  await store.commit(
+    {
+      at: new Date().toISOString(),
+      actor: 'system',
+      action: 'policy.loaded',
+      subject: config.policyFile,
+      detail: { sha256: loaded.sha256 },
+    },
+    [],
+  );
 
   let surfaces: Surface[];
   try {
@@ -74,7 +83,10 @@ async function main(): Promise<void> {
       await scheduler.idle();
       await bot.drain().catch(() => undefined);
     })();
-    if ((await Promise.race([delivered.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), STOP_GRACE_MS).unref())])) === false)
+    if (
+      (await Promise.race([delivered.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), STOP_GRACE_MS).unref())])) ===
+      false
+    )
       log(`${bot.outbox.pendingCount} deliveries not finished in ${STOP_GRACE_MS / 1000} s; they resume at the next start`);
     await store.close();
     log('stopped; data directory released');
@@ -87,7 +99,16 @@ async function main(): Promise<void> {
     void (async () => {
       const next = await loadPolicyFile(config.policyFile);
       if (!next.ok) return log(`SIGHUP: ${config.policyFile} refused, the running policy stays:\n${formatIssues(next.issues)}`);
-      await store.commit({ at: new Date().toISOString(), actor: 'system', action: 'policy.loaded', subject: config.policyFile, detail: { sha256: next.sha256, reload: true } }, []);
+      await store.commit(
+        {
+          at: new Date().toISOString(),
+          actor: 'system',
+          action: 'policy.loaded',
+          subject: config.policyFile,
+          detail: { sha256: next.sha256, reload: true },
+        },
+        [],
+      );
       bot.reloadPolicy(next.value);
       log(`SIGHUP: policy reloaded from ${config.policyFile} (${next.value.rules.length} rules)`);
     })().catch((e: Error) => log(`SIGHUP: reload failed, the running policy stays: ${e.message}`));
@@ -98,10 +119,17 @@ async function main(): Promise<void> {
   server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
-  const bound = typeof address === 'object' && address ? `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : `${config.host}:${config.port}`;
-  log(`AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://${bound} — ${surfaces.map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name)).join(', ')}; data in ${config.dataDir}`);
+  const bound =
+    typeof address === 'object' && address
+      ? `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+      : `${config.host}:${config.port}`;
+  log(
+    `AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://${bound} — ${surfaces.map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name)).join(', ')}; data in ${config.dataDir}`,
+  );
   if (config.teamsMode === 'emulator')
-    log(`Teams emulator endpoint: http://${bound}/api/messages, on this machine only. Try it with the Bot Framework Emulator, or from a terminal: npx appwarden check TikTok`);
+    log(
+      `Teams emulator endpoint: http://${bound}/api/messages, on this machine only. Try it with the Bot Framework Emulator, or from a terminal: npx appwarden check TikTok`,
+    );
 
   // The scheduler ticks every minute (and once now, to catch up on anything missed while down).
   const tick = () => void scheduler.tick(new Date()).catch((e: Error) => log(`scheduler: ${e.message}`));
@@ -110,6 +138,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`appwarden: could not start: ${e instanceof AppWardenError ? `${e.code}: ${e.message}` : (e as Error).stack ?? String(e)}\n`);
+  process.stderr.write(
+    `appwarden: could not start: ${e instanceof AppWardenError ? `${e.code}: ${e.message}` : ((e as Error).stack ?? String(e))}\n`,
+  );
   process.exit(1);
 });

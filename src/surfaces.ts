@@ -13,7 +13,9 @@ export async function surfacesFor(config: Config, bot: AppWarden, log: (line: st
     try {
       surfaces.push(await createSlackSurface(bot, { ...config.slack, log }));
     } catch (e) {
-      throw new StartupProblem(`Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`);
+      throw new StartupProblem(
+        `Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`,
+      );
     }
   }
   // Bot Framework: authenticated with a MicrosoftAppId; else the emulator endpoint, only when asked for
@@ -32,7 +34,9 @@ export async function deliverersFor(config: Config, bot: AppWarden, log: (line: 
     try {
       out.push(await createSlackDeliverer(bot, config.slack, log));
     } catch (e) {
-      throw new StartupProblem(`Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`);
+      throw new StartupProblem(
+        `Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`,
+      );
     }
   }
   if (config.teamsMode === 'authenticated') out.push(createTeamsDeliverer(bot, config.teams, log));

@@ -10,10 +10,7 @@ type AnyRecord = Collections[CollectionName];
  * answers in insertion order, so a snapshot with the same records in another order is another state.
  * A collection a snapshot leaves out is empty (as opening reads it).
  */
-export function firstStateDifference(
-  expected: CollectionArrays,
-  claimed: Partial<CollectionArrays>,
-): string | undefined {
+export function firstStateDifference(expected: CollectionArrays, claimed: Partial<CollectionArrays>): string | undefined {
   for (const name of COLLECTION_NAMES) {
     const want: AnyRecord[] = expected[name];
     const have: AnyRecord[] = claimed[name] ?? [];

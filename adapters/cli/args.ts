@@ -21,7 +21,8 @@ export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     // Maintenance commands take no chat flags, so their options may follow them too.
     const maintenance = rest[0] === 'audit' || rest[0] === 'remind';
     if (VALUED.has(flag) && (rest.length === 0 || maintenance)) {

@@ -27,5 +27,7 @@ export function renderForTerminal(reply: Reply): string {
  * with the change, and the server (or `appwarden remind`) delivers it. Said in the person's language.
  */
 export function describeUndelivered(effects: Effect[], m: Messages): string[] {
-  return effects.map((e) => m.cli.queued(e.kind === 'notify' ? m.cli.notify(e.person) : e.kind === 'post' ? m.cli.post(e.channel) : m.cli.update(e.subject)));
+  return effects.map((e) =>
+    m.cli.queued(e.kind === 'notify' ? m.cli.notify(e.person) : e.kind === 'post' ? m.cli.post(e.channel) : m.cli.update(e.subject)),
+  );
 }

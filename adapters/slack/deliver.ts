@@ -29,7 +29,13 @@ const RATE_LIMIT_RETRIES = 2;
  * Delivers effects on Slack: posts (remembered so a decision can update them), updates, direct
  * messages. Its audience is the announcements channel's members who are the organisation's people.
  */
-export function slackDeliverer(bot: AppWarden, client: webApi.WebClient, log: (line: string) => void, membership: Membership, botUserId?: string): Deliverer {
+export function slackDeliverer(
+  bot: AppWarden,
+  client: webApi.WebClient,
+  log: (line: string) => void,
+  membership: Membership,
+  botUserId?: string,
+): Deliverer {
   /** Where an effect goes: a channel, a person's DM, or an existing message; undefined when Slack has no part in it. */
   const target = (effect: Effect): { channel: string; ts?: string } | undefined => {
     if (effect.kind === 'notify') {
@@ -66,27 +72,46 @@ export function slackDeliverer(bot: AppWarden, client: webApi.WebClient, log: (l
       const to = target(effect);
       if (!to) return;
       const content = renderBlocks(effect.message);
-      if (to.ts) return void (await call(`updating the message in ${to.channel}`, () => client.chat.update({ channel: to.channel, ts: to.ts!, ...content })));
-      const posted = await call(`posting to ${to.channel}`, () => client.chat.postMessage({ channel: to.channel, ...content, metadata: { event_type: METADATA_TYPE, event_payload: { key } } }));
+      if (to.ts)
+        return void (await call(`updating the message in ${to.channel}`, () =>
+          client.chat.update({ channel: to.channel, ts: to.ts!, ...content }),
+        ));
+      const posted = await call(`posting to ${to.channel}`, () =>
+        client.chat.postMessage({ channel: to.channel, ...content, metadata: { event_type: METADATA_TYPE, event_payload: { key } } }),
+      );
       const subject = effect.kind === 'notify' ? undefined : effect.subject;
-      if (subject && posted.ts) await rememberPost(bot, 'slack', subject, { channel: posted.channel ?? to.channel, ts: posted.ts }, { channel: to.channel });
+      if (subject && posted.ts)
+        await rememberPost(bot, 'slack', subject, { channel: posted.channel ?? to.channel, ts: posted.ts }, { channel: to.channel });
     },
     /** Looks for the message by its outbox key in the channel's history since the delivery began (a little before, for clock skew). */
     async wasDelivered(effect, key, since) {
       const to = target(effect);
       if (!to || to.ts) return false; // an update is safe to repeat
-      const channel = effect.kind === 'notify' ? (await call(`opening the DM with ${to.channel}`, () => client.conversations.open({ users: to.channel }))).channel?.id : to.channel;
+      const channel =
+        effect.kind === 'notify'
+          ? (await call(`opening the DM with ${to.channel}`, () => client.conversations.open({ users: to.channel }))).channel?.id
+          : to.channel;
       if (!channel) return false;
       const oldest = String(Math.floor(since.getTime() / 1000) - CLOCK_SKEW_S);
       let cursor: string | undefined;
       for (let page = 0; page < HISTORY_PAGES; page++) {
-        const history = await call(`reading ${channel}`, () => client.conversations.history({ channel, oldest, limit: 200, include_all_metadata: true, ...(cursor ? { cursor } : {}) }));
-        if ((history.messages ?? []).some((m) => m.metadata?.event_type === METADATA_TYPE && (m.metadata.event_payload as { key?: string } | undefined)?.key === key)) return true;
+        const history = await call(`reading ${channel}`, () =>
+          client.conversations.history({ channel, oldest, limit: 200, include_all_metadata: true, ...(cursor ? { cursor } : {}) }),
+        );
+        if (
+          (history.messages ?? []).some(
+            (m) => m.metadata?.event_type === METADATA_TYPE && (m.metadata.event_payload as { key?: string } | undefined)?.key === key,
+          )
+        )
+          return true;
         cursor = history.response_metadata?.next_cursor;
         if (!history.has_more || !cursor) return false;
       }
       // Too busy a channel to be sure: say so rather than risk a second post.
-      throw new DeliveryError('permanent', `${channel} has more than ${HISTORY_PAGES * 200} messages since ${since.toISOString()}; cannot tell whether ${key} arrived, so it is not sent again`);
+      throw new DeliveryError(
+        'permanent',
+        `${channel} has more than ${HISTORY_PAGES * 200} messages since ${since.toISOString()}; cannot tell whether ${key} arrived, so it is not sent again`,
+      );
     },
     async audience() {
       const channel = bot.policy.channels.announcements?.slack;
@@ -102,7 +127,11 @@ export function slackDeliverer(bot: AppWarden, client: webApi.WebClient, log: (l
 }
 
 /** A Slack deliverer with its own Web API client, for a process with no HTTP receiver (`appwarden remind`). */
-export async function createSlackDeliverer(bot: AppWarden, options: { token: string; apiUrl?: string; retryConfig?: webApi.RetryOptions }, log: (line: string) => void): Promise<Deliverer> {
+export async function createSlackDeliverer(
+  bot: AppWarden,
+  options: { token: string; apiUrl?: string; retryConfig?: webApi.RetryOptions },
+  log: (line: string) => void,
+): Promise<Deliverer> {
   const client = new webApi.WebClient(options.token, {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
@@ -110,7 +139,13 @@ export async function createSlackDeliverer(bot: AppWarden, options: { token: str
     logLevel: webApi.LogLevel.ERROR,
   });
   const auth = await client.auth.test();
-  return slackDeliverer(bot, deliveryClient(options), log, createMembership(homeOf(auth), { lookup: client, sweep: client }, log), auth.user_id);
+  return slackDeliverer(
+    bot,
+    deliveryClient(options),
+    log,
+    createMembership(homeOf(auth), { lookup: client, sweep: client }, log),
+    auth.user_id,
+  );
 }
 
 /** The Web API client deliveries use: no blind retries, a timeout on every call. */

@@ -19,7 +19,14 @@ const MAYBE_LANDED = new Set(['internal_error', 'fatal_error', 'request_timeout'
 /** A Web API error as a delivery outcome: delivered or not, may have landed, try later, or never. */
 export function classifySlackError(e: unknown, what: string): DeliveryError {
   if (e instanceof DeliveryError) return e;
-  const err = e as { code?: string; data?: { error?: string }; statusCode?: number; retryAfter?: number; original?: { code?: string; message?: string }; message?: string };
+  const err = e as {
+    code?: string;
+    data?: { error?: string };
+    statusCode?: number;
+    retryAfter?: number;
+    original?: { code?: string; message?: string };
+    message?: string;
+  };
   const say = (detail: string) => `${what}: ${detail}`.slice(0, 500);
   switch (err.code) {
     case webApi.ErrorCode.PlatformError: {

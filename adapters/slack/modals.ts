@@ -11,8 +11,23 @@ export const DENY_VIEW = 'request.deny.submit';
 export const plain = (text: string, max = 75): types.PlainTextElement => ({ type: 'plain_text', text: fit(text, max) });
 
 /** A modal's envelope: Slack's limits on title, submit and close (24) applied once, here. */
-export function modal(callbackId: string, metadata: Record<string, string>, title: string, submit: string, m: Messages, blocks: types.KnownBlock[]): types.ModalView {
-  return { type: 'modal', callback_id: callbackId, private_metadata: JSON.stringify(metadata), title: plain(title, 24), submit: plain(submit, 24), close: plain(m.form.cancel, 24), blocks };
+export function modal(
+  callbackId: string,
+  metadata: Record<string, string>,
+  title: string,
+  submit: string,
+  m: Messages,
+  blocks: types.KnownBlock[],
+): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    private_metadata: JSON.stringify(metadata),
+    title: plain(title, 24),
+    submit: plain(submit, 24),
+    close: plain(m.form.cancel, 24),
+    blocks,
+  };
 }
 const option = (value: string, text: string): types.PlainTextOption => ({ text: plain(text), value });
 
@@ -41,15 +56,24 @@ function purposeInput(form: RequestForm, m: Messages): types.InputBlock {
   if (form.purposes.length <= SELECT.options) {
     const options = form.purposes.map((p) => option(purposeValue(p), p));
     return {
-      type: 'input', block_id: 'purpose', label: plain(m.form.purpose),
+      type: 'input',
+      block_id: 'purpose',
+      label: plain(m.form.purpose),
       element: { type: 'static_select', action_id: 'value', options, ...(options.length === 1 ? { initial_option: options[0] } : {}) },
     };
   }
   const command = `policy ${form.rules[0] ?? ''}`.trim();
   let shown = form.purposes.length;
-  while (shown > 0 && Array.from(m.lists.purposeHint(form.purposes.slice(0, shown), form.purposes.length - shown, command)).length > SELECT.hint) shown--;
+  while (
+    shown > 0 &&
+    Array.from(m.lists.purposeHint(form.purposes.slice(0, shown), form.purposes.length - shown, command)).length > SELECT.hint
+  )
+    shown--;
   return {
-    type: 'input', block_id: 'purpose', label: plain(m.form.purpose), hint: plain(m.lists.purposeHint(form.purposes.slice(0, shown), form.purposes.length - shown, command), SELECT.hint),
+    type: 'input',
+    block_id: 'purpose',
+    label: plain(m.form.purpose),
+    hint: plain(m.lists.purposeHint(form.purposes.slice(0, shown), form.purposes.length - shown, command), SELECT.hint),
     element: { type: 'plain_text_input', action_id: 'value', max_length: 3000 },
   };
 }
@@ -57,7 +81,10 @@ function purposeInput(form: RequestForm, m: Messages): types.InputBlock {
 /** The request form, as the command layer describes it; purposes past Slack's 100 options become a text field with a hint. */
 export function requestModal(form: RequestForm, view: FormView, m: Messages): types.ModalView {
   const blocks = view.fields.map((f) => (f.id === 'purpose' ? purposeInput(form, m) : inputOf(f)));
-  return modal(REQUEST_VIEW, { app: form.app }, view.title, view.submit, m, [{ type: 'section', text: plain(view.intro, 3000) }, ...blocks]);
+  return modal(REQUEST_VIEW, { app: form.app }, view.title, view.submit, m, [
+    { type: 'section', text: plain(view.intro, 3000) },
+    ...blocks,
+  ]);
 }
 
 /** A neutral form field as a Slack input block (its problem comes back in the ack, not here). */
@@ -66,23 +93,65 @@ export function inputOf(f: FormField): types.InputBlock {
   if (f.kind === 'yes-no') {
     const options = (f.options ?? []).map((o) => ({ text: plain(o.label), value: o.value }));
     const chosen = options.find((o) => o.value === f.value);
-    return { type: 'input', block_id: f.id, optional: f.optional, label, element: { type: 'radio_buttons', action_id: 'value', options, ...(chosen ? { initial_option: chosen } : {}) } };
+    return {
+      type: 'input',
+      block_id: f.id,
+      optional: f.optional,
+      label,
+      element: { type: 'radio_buttons', action_id: 'value', options, ...(chosen ? { initial_option: chosen } : {}) },
+    };
   }
   const hint = f.hint ? { hint: plain(f.hint, 150) } : {};
   if (f.kind === 'select') {
     const options = (f.options ?? []).map((o) => option(o.value, o.label));
     const chosen = options.find((o) => o.value === f.value);
-    return { type: 'input', block_id: f.id, optional: f.optional, label, ...hint, element: { type: 'static_select', action_id: 'value', options, ...(chosen ? { initial_option: chosen } : {}) } };
+    return {
+      type: 'input',
+      block_id: f.id,
+      optional: f.optional,
+      label,
+      ...hint,
+      element: { type: 'static_select', action_id: 'value', options, ...(chosen ? { initial_option: chosen } : {}) },
+    };
   }
   if (f.kind === 'number') {
-    return { type: 'input', block_id: f.id, optional: f.optional, label, ...hint, element: { type: 'number_input', action_id: 'value', is_decimal_allowed: false, ...(f.min === undefined ? {} : { min_value: String(f.min) }), ...(f.value ? { initial_value: f.value } : {}) } };
+    return {
+      type: 'input',
+      block_id: f.id,
+      optional: f.optional,
+      label,
+      ...hint,
+      element: {
+        type: 'number_input',
+        action_id: 'value',
+        is_decimal_allowed: false,
+        ...(f.min === undefined ? {} : { min_value: String(f.min) }),
+        ...(f.value ? { initial_value: f.value } : {}),
+      },
+    };
   }
-  return { type: 'input', block_id: f.id, optional: f.optional, label, ...hint, element: { type: 'plain_text_input', action_id: 'value', ...(f.multiline ? { multiline: true } : {}), ...(f.maxLength ? { max_length: f.maxLength } : {}), ...(f.value ? { initial_value: f.value } : {}) } };
+  return {
+    type: 'input',
+    block_id: f.id,
+    optional: f.optional,
+    label,
+    ...hint,
+    element: {
+      type: 'plain_text_input',
+      action_id: 'value',
+      ...(f.multiline ? { multiline: true } : {}),
+      ...(f.maxLength ? { max_length: f.maxLength } : {}),
+      ...(f.value ? { initial_value: f.value } : {}),
+    },
+  };
 }
 
 /** The Deny form, as the command layer describes it; `channel`: where the approvals message is. */
 export function denyModal(id: string, view: FormView, channel: string, m: Messages): types.ModalView {
-  return modal(DENY_VIEW, { id, channel }, view.title, view.submit, m, [{ type: 'section', text: plain(view.intro, 3000) }, ...view.fields.map(inputOf)]);
+  return modal(DENY_VIEW, { id, channel }, view.title, view.submit, m, [
+    { type: 'section', text: plain(view.intro, 3000) },
+    ...view.fields.map(inputOf),
+  ]);
 }
 
 export type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
@@ -94,4 +163,5 @@ export function submitted(values: StateValues, block: string): string | undefine
 }
 
 /** Every input block's submitted value, by block id: a form's fields as the command layer reads them. */
-export const submittedValues = (values: StateValues): Record<string, string | undefined> => Object.fromEntries(Object.keys(values).map((block) => [block, submitted(values, block)]));
+export const submittedValues = (values: StateValues): Record<string, string | undefined> =>
+  Object.fromEntries(Object.keys(values).map((block) => [block, submitted(values, block)]));

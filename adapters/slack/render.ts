@@ -7,9 +7,25 @@ import { escapeCode, escapeMrkdwn as esc, fit } from './mrkdwn.ts';
  * characters of all its blocks together (Slack answers `msg_blocks_too_long` past about 12,000 — its
  * engineers' figure, slackapi/bolt-js#2509 — so we stay well under), and `text`, the fallback.
  */
-export const LIMITS = { blocks: 50, sectionText: 3000, fields: 10, fieldText: 2000, buttonText: 75, buttonValue: 2000, contextText: 3000, messageText: 11_000, text: 3000 };
+export const LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  fields: 10,
+  fieldText: 2000,
+  buttonText: 75,
+  buttonValue: 2000,
+  contextText: 3000,
+  messageText: 11_000,
+  text: 3000,
+};
 
-const MARKS: Record<Tone, string> = { ok: ':white_check_mark:', warn: ':warning:', stop: ':no_entry:', info: ':information_source:', error: ':x:' };
+const MARKS: Record<Tone, string> = {
+  ok: ':white_check_mark:',
+  warn: ':warning:',
+  stop: ':no_entry:',
+  info: ':information_source:',
+  error: ':x:',
+};
 
 export type SlackBlock = Record<string, unknown>;
 
@@ -67,7 +83,13 @@ function renderBlock(b: NeutralBlock, tone: Tone | undefined): SlackBlock[] {
     case 'note':
       return [context(esc(b.text))];
     case 'list':
-      return [...chunkLines(b.items.map((i) => `• ${esc(i)}`), LIMITS.sectionText).map(section), ...(b.more ? [context(esc(moreLine(b.more)))] : [])];
+      return [
+        ...chunkLines(
+          b.items.map((i) => `• ${esc(i)}`),
+          LIMITS.sectionText,
+        ).map(section),
+        ...(b.more ? [context(esc(moreLine(b.more)))] : []),
+      ];
     case 'fields':
       return chunk(b.fields, LIMITS.fields).map((fs) => ({
         type: 'section',
@@ -90,7 +112,10 @@ function renderBlock(b: NeutralBlock, tone: Tone | undefined): SlackBlock[] {
       // Ephemeral replies cannot carry files; show the first whole rows and say where the rest is.
       const rows = b.content.trimEnd().split('\n');
       const shown = wholeLines(rows, LIMITS.sectionText - 10);
-      return [section(`\`\`\`${escapeCode(shown.join('\n'))}\`\`\``), context(esc(`${b.name} · ${shown.length < rows.length ? `${shown.length - 1}/` : ''}${rows.length - 1} rows`))];
+      return [
+        section(`\`\`\`${escapeCode(shown.join('\n'))}\`\`\``),
+        context(esc(`${b.name} · ${shown.length < rows.length ? `${shown.length - 1}/` : ''}${rows.length - 1} rows`)),
+      ];
     }
   }
 }

@@ -38,18 +38,41 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     convoStore: false,
     logLevel: LogLevel.ERROR,
     // Answers and forms: retried by the client (they are not posts that could land twice), never waited on forever.
-    clientOptions: { timeout: 10_000, ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) },
+    clientOptions: {
+      timeout: 10_000,
+      ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+      ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    },
   });
   await app.init();
   const auth = await app.client.auth.test();
   // One workspace is served: the token's. Who is in it is Slack's user record, looked up quickly for a
   // clicker (their ack waits) and patiently for the announcements channel.
   const home = homeOf(auth);
-  const lookup = new webApi.WebClient(options.token, { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), ...LOOKUP_CLIENT, logLevel: webApi.LogLevel.ERROR });
+  const lookup = new webApi.WebClient(options.token, {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    ...LOOKUP_CLIENT,
+    logLevel: webApi.LogLevel.ERROR,
+  });
   const membership = createMembership(home, { lookup, sweep: app.client }, options.log);
-  bot.addDeliverer(slackDeliverer(bot, deliveryClient({ token: options.token, ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}), ...(options.deliveryTimeoutMs ? { timeoutMs: options.deliveryTimeoutMs } : {}) }), options.log, membership, auth.user_id));
+  bot.addDeliverer(
+    slackDeliverer(
+      bot,
+      deliveryClient({
+        token: options.token,
+        ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
+        ...(options.deliveryTimeoutMs ? { timeoutMs: options.deliveryTimeoutMs } : {}),
+      }),
+      options.log,
+      membership,
+      auth.user_id,
+    ),
+  );
   guardWorkspace(app, home, membership, (refusal, user) => refusalWords(bot, refusal, user), options.log);
-  const ctxFor = (user: string, key?: string): CommandContext => ({ ...bot.contextFor(user, 'slack'), ...(key ? { idempotencyKey: key } : {}) });
+  const ctxFor = (user: string, key?: string): CommandContext => ({
+    ...bot.contextFor(user, 'slack'),
+    ...(key ? { idempotencyKey: key } : {}),
+  });
   /** Faults are caught here, once: logged with a reference, answered with a short apology. */
   const guarded = async (user: string, work: () => Promise<void>, tell: (text: string) => Promise<unknown>) => {
     try {
@@ -66,26 +89,37 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     if (bare !== undefined) {
       await ack(); // the form opens with the trigger, which Slack expires 3 s after the command
       const ctx = ctxFor(command.user_id);
-      return guarded(command.user_id, async () => {
-        const result = await handle({ kind: 'text', text: command.text, forms: true }, ctx);
-        if (result.form) return void (await client.views.open({ trigger_id: command.trigger_id, view: modalOf(result.form, ctx.m, '') }));
-        await respond({ response_type: 'ephemeral', ...renderBlocks(result.reply) });
-      }, (text) => respond({ response_type: 'ephemeral', text }));
+      return guarded(
+        command.user_id,
+        async () => {
+          const result = await handle({ kind: 'text', text: command.text, forms: true }, ctx);
+          if (result.form) return void (await client.views.open({ trigger_id: command.trigger_id, view: modalOf(result.form, ctx.m, '') }));
+          await respond({ response_type: 'ephemeral', ...renderBlocks(result.reply) });
+        },
+        (text) => respond({ response_type: 'ephemeral', text }),
+      );
     }
     const waited = typeof context.arrivedAt === 'number' ? performance.now() - context.arrivedAt : 0;
     const answer = answerThroughAck(ack, respond, (options.ackBudgetMs ?? ACK_BUDGET_MS) - waited);
-    await guarded(command.user_id, async () => {
-      const ctx = ctxFor(command.user_id, `slack:command:${command.trigger_id}`);
-      const result = await handle({ kind: 'text', text: command.text }, ctx);
-      if (result.code === 'duplicate') return;
-      const file = result.reply.blocks.find((b) => b.type === 'file');
-      if (file) {
-        await answer.nothingYet(); // an upload can outlast Slack's wait for the ack
-        await uploadPrivately(client, command.user_id, file);
-      }
-      await answer.with({ response_type: 'ephemeral', ...renderBlocks(file ? { ...result.reply, blocks: [{ type: 'note', text: ctx.m.report.sentAsFile(file.name) }] } : result.reply) });
-      await bot.drain();
-    }, (text) => answer.with({ response_type: 'ephemeral', text }));
+    await guarded(
+      command.user_id,
+      async () => {
+        const ctx = ctxFor(command.user_id, `slack:command:${command.trigger_id}`);
+        const result = await handle({ kind: 'text', text: command.text }, ctx);
+        if (result.code === 'duplicate') return;
+        const file = result.reply.blocks.find((b) => b.type === 'file');
+        if (file) {
+          await answer.nothingYet(); // an upload can outlast Slack's wait for the ack
+          await uploadPrivately(client, command.user_id, file);
+        }
+        await answer.with({
+          response_type: 'ephemeral',
+          ...renderBlocks(file ? { ...result.reply, blocks: [{ type: 'note', text: ctx.m.report.sentAsFile(file.name) }] } : result.reply),
+        });
+        await bot.drain();
+      },
+      (text) => answer.with({ response_type: 'ephemeral', text }),
+    );
     await answer.nothingYet();
   });
 
@@ -93,18 +127,27 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
    * Every button of ours: a click answered privately when refused, a form opened when it opens one,
    * deliveries drained when it changed something.
    */
-  const onButton = (action: ButtonAction, keyed: boolean) => app.action(action, async ({ ack, body, action: clicked, client, respond }) => {
-    await ack();
-    if (body.type !== 'block_actions' || clicked.type !== 'button') return;
-    await guarded(body.user.id, async () => {
-      const ctx = ctxFor(body.user.id, keyed && 'action_ts' in clicked ? `slack:action:${clicked.action_ts}` : undefined);
-      const result = await handle({ kind: 'button', action, value: clicked.value ?? DEFAULT_VALUE[action] }, ctx);
-      if (result.code === 'duplicate') return;
-      if (result.form) return void (await client.views.open({ trigger_id: body.trigger_id, view: modalOf(result.form, ctx.m, body.channel?.id ?? '') }));
-      if (result.ok && action === 'request.approve') return void (await bot.drain());
-      await tellPrivately(respond, result);
-    }, (text) => tellPrivately(respond, text));
-  });
+  const onButton = (action: ButtonAction, keyed: boolean) =>
+    app.action(action, async ({ ack, body, action: clicked, client, respond }) => {
+      await ack();
+      if (body.type !== 'block_actions' || clicked.type !== 'button') return;
+      await guarded(
+        body.user.id,
+        async () => {
+          const ctx = ctxFor(body.user.id, keyed && 'action_ts' in clicked ? `slack:action:${clicked.action_ts}` : undefined);
+          const result = await handle({ kind: 'button', action, value: clicked.value ?? DEFAULT_VALUE[action] }, ctx);
+          if (result.code === 'duplicate') return;
+          if (result.form)
+            return void (await client.views.open({
+              trigger_id: body.trigger_id,
+              view: modalOf(result.form, ctx.m, body.channel?.id ?? ''),
+            }));
+          if (result.ok && action === 'request.approve') return void (await bot.drain());
+          await tellPrivately(respond, result);
+        },
+        (text) => tellPrivately(respond, text),
+      );
+    });
   onButton('request.open', false);
   onButton('request.approve', true);
   onButton('request.deny', false);
@@ -116,7 +159,12 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
    * A form's work happens before its ack (errors go back in the ack), so a fault is answered in the form
    * itself, on `field`: a block the form has (Slack shows only a generic error, and loses the reference, for any other).
    */
-  const submitGuarded = async (user: string, ack: (r: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>, work: () => Promise<Result>, field = 'reason') => {
+  const submitGuarded = async (
+    user: string,
+    ack: (r: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>,
+    work: () => Promise<Result>,
+    field = 'reason',
+  ) => {
     try {
       return await work();
     } catch (e) {
@@ -132,42 +180,88 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     const { app: appId } = JSON.parse(view.private_metadata || '{}') as { app?: string };
     const values = view.state.values;
     const ctx = ctxFor(user, `slack:view:${view.id}:${view.hash}`);
-    const result = await submitGuarded(user, (r) => ack(r), () => handle({ kind: 'form', form: 'request', meta: { app: appId ?? '' }, values: { purpose: submittedPurpose(values, bot.policy), device: submitted(values, 'device'), days: submitted(values, 'days'), reason: submitted(values, 'reason') } }, ctx));
+    const result = await submitGuarded(
+      user,
+      (r) => ack(r),
+      () =>
+        handle(
+          {
+            kind: 'form',
+            form: 'request',
+            meta: { app: appId ?? '' },
+            values: {
+              purpose: submittedPurpose(values, bot.policy),
+              device: submitted(values, 'device'),
+              days: submitted(values, 'days'),
+              reason: submitted(values, 'reason'),
+            },
+          },
+          ctx,
+        ),
+    );
     if (!result) return;
     if (!result.ok) return void (await ack({ response_action: 'errors', errors: { [fieldBlock(result.field)]: errorText(result) } }));
     await ack();
     if (result.code === 'duplicate') return;
-    await guarded(user, async () => {
-      await client.chat.postMessage({ channel: user, ...renderBlocks(result.reply) });
-      await bot.drain();
-    }, (text) => client.chat.postMessage({ channel: user, text }));
+    await guarded(
+      user,
+      async () => {
+        await client.chat.postMessage({ channel: user, ...renderBlocks(result.reply) });
+        await bot.drain();
+      },
+      (text) => client.chat.postMessage({ channel: user, text }),
+    );
   });
 
   app.view(CENSUS_VIEW, async ({ ack, body, view, client }) => {
     const user = body.user.id;
     const { census: id, unit } = JSON.parse(view.private_metadata || '{}') as { census?: string; unit?: string };
     const ctx = ctxFor(user, `slack:view:${view.id}:${view.hash}`);
-    const result = await submitGuarded(user, (r) => ack(r), () => handle({ kind: 'form', form: 'census', meta: { census: id ?? '', unit }, values: submittedValues(view.state.values) }, ctx), CENSUS_FAULT_BLOCK);
+    const result = await submitGuarded(
+      user,
+      (r) => ack(r),
+      () => handle({ kind: 'form', form: 'census', meta: { census: id ?? '', unit }, values: submittedValues(view.state.values) }, ctx),
+      CENSUS_FAULT_BLOCK,
+    );
     if (!result) return;
     if (!result.ok) {
       const errors = result.fields ?? { [result.field && result.field !== 'unit' ? result.field : 'uses_app']: errorText(result) };
-      return void (await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.slice(0, 150)])) }));
+      return void (await ack({
+        response_action: 'errors',
+        errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.slice(0, 150)])),
+      }));
     }
     await ack();
     if (result.code === 'duplicate') return;
-    await guarded(user, async () => void (await client.chat.postMessage({ channel: user, ...renderBlocks(result.reply) })), (text) => client.chat.postMessage({ channel: user, text }));
+    await guarded(
+      user,
+      async () => void (await client.chat.postMessage({ channel: user, ...renderBlocks(result.reply) })),
+      (text) => client.chat.postMessage({ channel: user, text }),
+    );
   });
 
   app.view(DENY_VIEW, async ({ ack, body, view, client }) => {
     const user = body.user.id;
     const { id } = JSON.parse(view.private_metadata || '{}') as { id?: string };
     const reason = submitted(view.state.values, 'reason');
-    const result = await submitGuarded(user, (r) => ack(r), () => handle({ kind: 'form', form: 'deny', meta: { id: id ?? '' }, values: { reason } }, ctxFor(user, `slack:view:${view.id}:${view.hash}`)));
+    const result = await submitGuarded(
+      user,
+      (r) => ack(r),
+      () =>
+        handle(
+          { kind: 'form', form: 'deny', meta: { id: id ?? '' }, values: { reason } },
+          ctxFor(user, `slack:view:${view.id}:${view.hash}`),
+        ),
+    );
     if (!result) return;
     if (!result.ok) return void (await ack({ response_action: 'errors', errors: { reason: errorText(result) } }));
     await ack();
     if (result.code === 'duplicate') return;
-    await guarded(user, async () => void (await bot.drain()), (text) => client.chat.postMessage({ channel: user, text }));
+    await guarded(
+      user,
+      async () => void (await bot.drain()),
+      (text) => client.chat.postMessage({ channel: user, text }),
+    );
   });
 
   app.error(async (error) => options.log(`slack: ${error.code ?? 'error'}: ${error.message}`));
@@ -193,12 +287,24 @@ function modalOf(form: Form, m: Messages, channel: string) {
 }
 
 /** What a button without a value stands for, as before the one way in (a request id, or JSON of the form to open). */
-const DEFAULT_VALUE: Record<ButtonAction, string> = { 'request.open': '{}', 'request.approve': '', 'request.deny': '', 'attest.removed': '', 'attest.removed-work-apps': '', 'census.open': '{}' };
+const DEFAULT_VALUE: Record<ButtonAction, string> = {
+  'request.open': '{}',
+  'request.approve': '',
+  'request.deny': '',
+  'attest.removed': '',
+  'attest.removed-work-apps': '',
+  'census.open': '{}',
+};
 
 /** A report file, uploaded to the person's direct messages with the bot: reports carry names, so never to a channel. */
 async function uploadPrivately(client: webApi.WebClient, user: string, file: { name: string; content: string }) {
   const dm = await client.conversations.open({ users: user });
-  await client.filesUploadV2({ channel_id: dm.channel!.id!, file: Buffer.from(file.content, 'utf8'), filename: file.name, title: file.name });
+  await client.filesUploadV2({
+    channel_id: dm.channel!.id!,
+    file: Buffer.from(file.content, 'utf8'),
+    filename: file.name,
+    title: file.name,
+  });
 }
 
 /** Slack waits 3 s for an ack; an answer not ready by this goes through response_url instead. */
@@ -208,13 +314,18 @@ const ACK_BUDGET_MS = 2_000;
  * The clicker's lookup happens before the ack, so it is short: one retry, a 1 s timeout, and a 429 is
  * not waited out. A lookup that fails is answered "try again", never taken as a yes.
  */
-const LOOKUP_CLIENT: webApi.WebClientOptions = { retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 100 }, timeout: 1_000, rejectRateLimitedCalls: true };
+const LOOKUP_CLIENT: webApi.WebClientOptions = {
+  retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 100 },
+  timeout: 1_000,
+  rejectRateLimitedCalls: true,
+};
 
 /** What someone the bot does not serve is told, in the organisation's words. */
 function refusalWords(bot: AppWarden, refusal: Refusal, user: string): { text: string; close: string } {
   const { m } = bot.contextFor(user, 'slack');
   const org = bot.policy.organization.name;
-  const text = refusal === 'other-workspace' ? m.slack.otherWorkspace(org) : refusal === 'not-ours' ? m.slack.notOurs(org) : m.slack.tryAgain;
+  const text =
+    refusal === 'other-workspace' ? m.slack.otherWorkspace(org) : refusal === 'not-ours' ? m.slack.notOurs(org) : m.slack.tryAgain;
   return { text, close: m.form.cancel };
 }
 
@@ -223,7 +334,11 @@ function refusalWords(bot: AppWarden, refusal: Refusal, user: string): { text: s
  * with the ack, after the commit, so a crash can never leave a command accepted but unanswered. Work
  * that takes longer is acked empty at the budget and answered through response_url.
  */
-function answerThroughAck(ack: (message?: RespondArguments) => Promise<void>, respond: (message: RespondArguments) => Promise<unknown>, budgetMs: number) {
+function answerThroughAck(
+  ack: (message?: RespondArguments) => Promise<void>,
+  respond: (message: RespondArguments) => Promise<unknown>,
+  budgetMs: number,
+) {
   let acked: Promise<void> | undefined;
   const timer = setTimeout(() => void (acked ??= ack()), budgetMs).unref();
   return {
@@ -242,7 +357,12 @@ function answerThroughAck(ack: (message?: RespondArguments) => Promise<void>, re
 
 type RespondArguments = { response_type: 'ephemeral'; text: string; blocks?: Record<string, unknown>[] };
 
-type Respond = (message: { response_type: 'ephemeral'; replace_original: false; text: string; blocks?: Record<string, unknown>[] }) => Promise<unknown>;
+type Respond = (message: {
+  response_type: 'ephemeral';
+  replace_original: false;
+  text: string;
+  blocks?: Record<string, unknown>[];
+}) => Promise<unknown>;
 
 /**
  * A private answer to whoever clicked, through the click's response_url: it works in channels the bot

@@ -13,19 +13,36 @@ interface Origin {
 }
 
 type Body = Record<string, unknown> & {
-  type?: string; command?: string; team_id?: string; enterprise_id?: string; user_id?: string;
-  team?: { id?: string; enterprise_id?: string } | null; enterprise?: { id?: string } | null; user?: { id?: string; team_id?: string };
+  type?: string;
+  command?: string;
+  team_id?: string;
+  enterprise_id?: string;
+  user_id?: string;
+  team?: { id?: string; enterprise_id?: string } | null;
+  enterprise?: { id?: string } | null;
+  user?: { id?: string; team_id?: string };
 };
 
 const present = (...ids: (string | null | undefined)[]) => ids.filter((id): id is string => !!id);
 
 export function originOf(body: Body): Origin | undefined {
   if (typeof body.command === 'string' && body.user_id)
-    return { kind: 'command', teams: present(body.team_id), ...(body.enterprise_id ? { enterprise: body.enterprise_id } : {}), user: body.user_id };
+    return {
+      kind: 'command',
+      teams: present(body.team_id),
+      ...(body.enterprise_id ? { enterprise: body.enterprise_id } : {}),
+      user: body.user_id,
+    };
   if (!body.user?.id) return undefined; // an Events API callback: we listen to none
   const enterprise = body.enterprise?.id ?? body.team?.enterprise_id;
   const kind = body.type === 'block_actions' ? 'action' : body.type === 'view_submission' ? 'view' : 'other';
-  return { kind, teams: present(body.team?.id), ...(enterprise ? { enterprise } : {}), user: body.user.id, ...(body.user.team_id ? { userTeam: body.user.team_id } : {}) };
+  return {
+    kind,
+    teams: present(body.team?.id),
+    ...(enterprise ? { enterprise } : {}),
+    user: body.user.id,
+    ...(body.user.team_id ? { userTeam: body.user.team_id } : {}),
+  };
 }
 
 /**
@@ -51,7 +68,13 @@ type Respond = (message: Record<string, unknown>) => Promise<unknown>;
  * runs, so nothing is recorded. `arrivedAt` (performance.now()) goes into the context: the gate's
  * lookup comes out of Slack's 3 s for the ack.
  */
-export function guardWorkspace(app: App, home: Home, membership: Membership, words: (refusal: Refusal, user: string) => { text: string; close: string }, log: (line: string) => void): void {
+export function guardWorkspace(
+  app: App,
+  home: Home,
+  membership: Membership,
+  words: (refusal: Refusal, user: string) => { text: string; close: string },
+  log: (line: string) => void,
+): void {
   app.use(async (args) => {
     args.context.arrivedAt = performance.now();
     const origin = originOf(args.body as Body);
@@ -60,7 +83,10 @@ export function guardWorkspace(app: App, home: Home, membership: Membership, wor
       ? 'other-workspace'
       : await membership.standing(origin.user).then((s) => (s === 'ours' ? undefined : s === 'foreign' ? 'not-ours' : 'try-again'));
     if (!refusal) return args.next();
-    if (refusal !== 'try-again') log(`slack: refused ${origin.kind} from ${origin.user} (team ${[...origin.teams, origin.userTeam].filter(Boolean).join('/') || '?'}${origin.enterprise ? `, org ${origin.enterprise}` : ''}): ${refusal}`);
+    if (refusal !== 'try-again')
+      log(
+        `slack: refused ${origin.kind} from ${origin.user} (team ${[...origin.teams, origin.userTeam].filter(Boolean).join('/') || '?'}${origin.enterprise ? `, org ${origin.enterprise}` : ''}): ${refusal}`,
+      );
     const { ack, respond } = args as Partial<{ ack: Ack; respond: Respond }>;
     const { text, close } = words(refusal, origin.user);
     switch (origin.kind) {
@@ -68,7 +94,15 @@ export function guardWorkspace(app: App, home: Home, membership: Membership, wor
         return ack?.({ response_type: 'ephemeral', text: escapeMrkdwn(text) });
       case 'view':
         // Errors on a form are 150 characters on one field: the form becomes the answer instead.
-        return ack?.({ response_action: 'update', view: { type: 'modal', title: plain('AppWarden', 24), close: plain(close, 24), blocks: [{ type: 'section', text: plain(text, 3000) }] } });
+        return ack?.({
+          response_action: 'update',
+          view: {
+            type: 'modal',
+            title: plain('AppWarden', 24),
+            close: plain(close, 24),
+            blocks: [{ type: 'section', text: plain(text, 3000) }],
+          },
+        });
       case 'action':
         await ack?.();
         await respond?.({ response_type: 'ephemeral', replace_original: false, text: escapeMrkdwn(text) });

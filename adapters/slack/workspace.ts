@@ -27,7 +27,9 @@ const SLACKBOT = 'USLACKBOT';
 export function standingOf(user: SlackUser, home: Home): 'ours' | 'foreign' {
   if (user.deleted || user.is_bot || user.is_app_user || user.id === SLACKBOT || user.is_stranger) return 'foreign';
   // On a Grid org a colleague may be homed in a sister workspace: the org is what they share with us.
-  const ours = home.enterprise ? (user.enterprise_user?.enterprise_id ?? user.enterprise_id) === home.enterprise : user.team_id === home.team;
+  const ours = home.enterprise
+    ? (user.enterprise_user?.enterprise_id ?? user.enterprise_id) === home.enterprise
+    : user.team_id === home.team;
   return ours ? 'ours' : 'foreign';
 }
 
@@ -57,7 +59,12 @@ const NOT_FOUND = new Set(['user_not_found', 'user_not_visible', 'users_not_foun
  * Who belongs to the home organisation, by Slack's user records. `lookup` answers clickers (it must
  * be quick: their ack waits on it); `sweep` lists channels in the background and may wait out retries.
  */
-export function createMembership(home: Home, clients: { lookup: webApi.WebClient; sweep: webApi.WebClient }, log: (line: string) => void, now: () => number = Date.now): Membership {
+export function createMembership(
+  home: Home,
+  clients: { lookup: webApi.WebClient; sweep: webApi.WebClient },
+  log: (line: string) => void,
+  now: () => number = Date.now,
+): Membership {
   const remembered = new BoundedCache<string, 'ours' | 'foreign'>(MAX_REMEMBERED, TTL_MS, now);
   /** The last users.list sweep, for the channel members it covered: held for TTL_MS, replaced whole. */
   let sweep: { at: number; covered: Set<string>; ours: Set<string> } | undefined;
@@ -108,7 +115,9 @@ export function createMembership(home: Home, clients: { lookup: webApi.WebClient
       if (standing) return standing;
       let pending = inFlight.get(user);
       if (!pending) {
-        pending = lookUp(clients.lookup, user, (why) => log(`slack: could not look up ${user} (users.info): ${why}`)).finally(() => inFlight.delete(user));
+        pending = lookUp(clients.lookup, user, (why) => log(`slack: could not look up ${user} (users.info): ${why}`)).finally(() =>
+          inFlight.delete(user),
+        );
         inFlight.set(user, pending);
       }
       return pending;
@@ -121,8 +130,11 @@ export function createMembership(home: Home, clients: { lookup: webApi.WebClient
       }
       let unsure = 0;
       let why = '';
-      const looked = new Map(await Promise.all(unknown.map(async (m) => [m, await lookUp(clients.sweep, m, (w) => void (unsure++, (why = w)))] as const)));
-      if (unsure) log(`slack: ${unsure} announcements channel member(s) could not be looked up (users.info: ${why}); not counted this time`);
+      const looked = new Map(
+        await Promise.all(unknown.map(async (m) => [m, await lookUp(clients.sweep, m, (w) => void (unsure++, (why = w)))] as const)),
+      );
+      if (unsure)
+        log(`slack: ${unsure} announcements channel member(s) could not be looked up (users.info: ${why}); not counted this time`);
       return members.filter((m) => (looked.get(m) ?? known(m)) === 'ours');
     },
   };

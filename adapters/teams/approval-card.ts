@@ -23,4 +23,5 @@ export function approvalCard(bot: AppWarden, requestId: string, viewer?: Command
 }
 
 /** A card for a request id nobody knows: just the id, as an error. */
-export const unknownRequestCard = (requestId: string): AdaptiveCard => renderCard({ visibility: 'public', tone: 'error', blocks: [{ type: 'text', text: requestId }] });
+export const unknownRequestCard = (requestId: string): AdaptiveCard =>
+  renderCard({ visibility: 'public', tone: 'error', blocks: [{ type: 'text', text: requestId }] });

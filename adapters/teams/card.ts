@@ -34,7 +34,12 @@ export function escapeCardText(text: string): string {
 /** How much of a file a card shows, in characters. */
 const FILE_CHARS = 6_000;
 
-const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text: escapeCardText(text), wrap: true, ...extra });
+const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({
+  type: 'TextBlock',
+  text: escapeCardText(text),
+  wrap: true,
+  ...extra,
+});
 
 export interface CardOptions {
   /** Renders a `request.deny` button as a form asking for the reason (Action.ShowCard). */
@@ -65,7 +70,14 @@ function build(reply: Reply, options: CardOptions): AdaptiveCard {
     fallbackText: wholeLines(replyText(reply), FALLBACK_CHARS),
     body,
     ...(buttons.length ? { actions: buttons.map((b) => renderButton(b, options)) } : {}),
-    ...(options.refresh ? { refresh: { action: { type: 'Action.Execute', verb: options.refresh.verb, data: options.refresh.data }, userIds: options.refresh.userIds.slice(0, 60) } } : {}),
+    ...(options.refresh
+      ? {
+          refresh: {
+            action: { type: 'Action.Execute', verb: options.refresh.verb, data: options.refresh.data },
+            userIds: options.refresh.userIds.slice(0, 60),
+          },
+        }
+      : {}),
   };
 }
 
@@ -82,13 +94,22 @@ function wholeLines(text: string, max: number): string {
 function renderBlock(b: Block, tone: Tone | undefined): unknown[] {
   switch (b.type) {
     case 'heading':
-      return [textBlock(`${tone ? `${MARKS[tone]} ` : ''}${b.text}`, { weight: 'Bolder', size: 'Medium', ...(tone ? { color: COLOURS[tone] } : {}) })];
+      return [
+        textBlock(`${tone ? `${MARKS[tone]} ` : ''}${b.text}`, {
+          weight: 'Bolder',
+          size: 'Medium',
+          ...(tone ? { color: COLOURS[tone] } : {}),
+        }),
+      ];
     case 'text':
       return [textBlock(b.text)];
     case 'note':
       return [textBlock(b.text, { isSubtle: true, size: 'Small' })];
     case 'list':
-      return [...b.items.map((item) => textBlock(`• ${item}`, { spacing: 'Small' })), ...(b.more ? [textBlock(moreLine(b.more), { isSubtle: true, size: 'Small' })] : [])];
+      return [
+        ...b.items.map((item) => textBlock(`• ${item}`, { spacing: 'Small' })),
+        ...(b.more ? [textBlock(moreLine(b.more), { isSubtle: true, size: 'Small' })] : []),
+      ];
     case 'fields':
       return [{ type: 'FactSet', facts: b.fields.map((f) => ({ title: f.label, value: escapeCardText(f.value) })) }];
     case 'actions':
@@ -98,13 +119,24 @@ function renderBlock(b: Block, tone: Tone | undefined): unknown[] {
       const rows = b.content.trimEnd().split('\n');
       const shown = wholeLines(b.content.trimEnd(), FILE_CHARS);
       const shownRows = shown.split('\n').filter((l) => l !== '…').length - 1;
-      return [textBlock(shown, { fontType: 'Monospace', size: 'Small' }), ...(shownRows < rows.length - 1 ? [textBlock(`${b.name} · ${shownRows}/${rows.length - 1}`, { isSubtle: true, size: 'Small' })] : [])];
+      return [
+        textBlock(shown, { fontType: 'Monospace', size: 'Small' }),
+        ...(shownRows < rows.length - 1
+          ? [textBlock(`${b.name} · ${shownRows}/${rows.length - 1}`, { isSubtle: true, size: 'Small' })]
+          : []),
+      ];
     }
   }
 }
 
 function renderButton(b: Button, options: CardOptions): Record<string, unknown> {
-  const execute = (data: Record<string, unknown>) => ({ type: 'Action.Execute', title: b.label, verb: b.actionId, data, ...(b.style === 'primary' ? { style: 'positive' } : b.style === 'danger' ? { style: 'destructive' } : {}) });
+  const execute = (data: Record<string, unknown>) => ({
+    type: 'Action.Execute',
+    title: b.label,
+    verb: b.actionId,
+    data,
+    ...(b.style === 'primary' ? { style: 'positive' } : b.style === 'danger' ? { style: 'destructive' } : {}),
+  });
   if (b.actionId === 'request.deny' && options.denyReasonLabel) {
     return {
       type: 'Action.ShowCard',

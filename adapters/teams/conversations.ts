@@ -1,5 +1,11 @@
 import { TurnContext, type ConversationReference } from 'botbuilder';
-import { conversationRecord, latestTenantRecord, rememberConversations, type LearntConversation, type Trust } from '../../commands/platform-records.ts';
+import {
+  conversationRecord,
+  latestTenantRecord,
+  rememberConversations,
+  type LearntConversation,
+  type Trust,
+} from '../../commands/platform-records.ts';
 import type { AppWarden } from '../../src/app.ts';
 
 export type { Trust } from '../../commands/platform-records.ts';
@@ -17,13 +23,24 @@ export async function rememberConversation(bot: AppWarden, context: TurnContext,
   const tenantId = tenantOf(a);
   const learnt: LearntConversation[] = [{ kind: 'conversation', key: reference.conversation.id, reference }];
   if (person && a.conversation?.conversationType === 'personal') learnt.push({ kind: 'personal', key: person, person, reference });
-  else if (person && a.from?.id && tenantId) learnt.push({ kind: 'member', key: person, person, reference: { serviceUrl: a.serviceUrl, bot: a.recipient, user: { id: a.from.id }, tenantId } });
+  else if (person && a.from?.id && tenantId)
+    learnt.push({
+      kind: 'member',
+      key: person,
+      person,
+      reference: { serviceUrl: a.serviceUrl, bot: a.recipient, user: { id: a.from.id }, tenantId },
+    });
   if (tenantId) learnt.push({ kind: 'tenant', key: tenantId, reference: { serviceUrl: a.serviceUrl, bot: a.recipient, tenantId } });
   await rememberConversations(bot, learnt, trust, person);
 }
 
 /** A personal chat opened by the bot (to answer privately, or to tell a requester met only in a channel). */
-export async function rememberPersonalConversation(bot: AppWarden, person: string, reference: ConversationReference, trust: Trust): Promise<void> {
+export async function rememberPersonalConversation(
+  bot: AppWarden,
+  person: string,
+  reference: ConversationReference,
+  trust: Trust,
+): Promise<void> {
   const clean = { ...reference } as Record<string, unknown>;
   delete clean.activityId;
   await rememberConversations(bot, [{ kind: 'personal', key: person, person, reference: clean }], trust, person);
@@ -34,7 +51,11 @@ export function personalConversation(bot: AppWarden, person: string, trust: Trus
 }
 
 /** Enough to open a personal chat with someone the bot met in a channel: their Teams user id, tenant and service URL. */
-export function memberOf(bot: AppWarden, person: string, trust: Trust): { serviceUrl: string; bot?: { id: string; name?: string }; user: { id: string }; tenantId: string } | undefined {
+export function memberOf(
+  bot: AppWarden,
+  person: string,
+  trust: Trust,
+): { serviceUrl: string; bot?: { id: string; name?: string }; user: { id: string }; tenantId: string } | undefined {
   return conversationRecord(bot, 'member', person, trust)?.reference as ReturnType<typeof memberOf>;
 }
 
@@ -46,9 +67,16 @@ export function memberOf(bot: AppWarden, person: string, trust: Trust): { servic
 export function conversationById(bot: AppWarden, id: string, trust: Trust): ConversationReference | undefined {
   const known = conversationRecord(bot, 'conversation', id, trust)?.reference as ConversationReference | undefined;
   if (known) return known;
-  const tenant = latestTenantRecord(bot, trust)?.reference as { serviceUrl?: string; bot?: ConversationReference['bot']; tenantId?: string } | undefined;
+  const tenant = latestTenantRecord(bot, trust)?.reference as
+    | { serviceUrl?: string; bot?: ConversationReference['bot']; tenantId?: string }
+    | undefined;
   if (!tenant?.serviceUrl) return undefined;
-  return { channelId: 'msteams', serviceUrl: tenant.serviceUrl, bot: tenant.bot!, conversation: { id, isGroup: true, conversationType: 'channel', name: '', ...(tenant.tenantId ? { tenantId: tenant.tenantId } : {}) } } as ConversationReference;
+  return {
+    channelId: 'msteams',
+    serviceUrl: tenant.serviceUrl,
+    bot: tenant.bot!,
+    conversation: { id, isGroup: true, conversationType: 'channel', name: '', ...(tenant.tenantId ? { tenantId: tenant.tenantId } : {}) },
+  } as ConversationReference;
 }
 
 /** The tenant an activity comes from: Teams puts it in channelData, Bot Framework also on the conversation. */

@@ -1,4 +1,11 @@
-import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type ConversationReference, type TurnContext } from 'botbuilder';
+import {
+  CardFactory,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  type ConversationReference,
+  type TurnContext,
+} from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
 import type { Effect } from '../../commands/context.ts';
 import { postRef, rememberPost } from '../../commands/platform-records.ts';
@@ -28,9 +35,14 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
     if (!reference) {
       // Someone with no Teams identity who never wrote to the bot is not on Teams: nothing to do here.
       if (!effect.address?.teams) return;
-      throw new DeliveryError('permanent', `no personal chat with ${effect.person} yet: they have not installed AppWarden or written to it in Teams`);
+      throw new DeliveryError(
+        'permanent',
+        `no personal chat with ${effect.person} yet: they have not installed AppWarden or written to it in Teams`,
+      );
     }
-    await send(reference, (ctx) => ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(effect.message))] }).then(() => undefined));
+    await send(reference, (ctx) =>
+      ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(effect.message))] }).then(() => undefined),
+    );
     return;
   }
   // A request's card is the command layer's shared view of it, so approvers get the live, refreshable version.
@@ -38,27 +50,36 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
   const known = effect.kind === 'update' ? postRef(bot, 'teams', effect.subject) : undefined;
   if (known) {
     const reference = conversationById(bot, known.conversation!, link.trust);
-    if (!reference) throw new DeliveryError('permanent', `cannot reach ${known.conversation} to update the message about ${effect.subject}`);
-    await send(reference, (ctx) => ctx.updateActivity({ type: 'message', id: known.activity!, attachments: [CardFactory.adaptiveCard(card)] }).then(() => undefined));
+    if (!reference)
+      throw new DeliveryError('permanent', `cannot reach ${known.conversation} to update the message about ${effect.subject}`);
+    await send(reference, (ctx) =>
+      ctx.updateActivity({ type: 'message', id: known.activity!, attachments: [CardFactory.adaptiveCard(card)] }).then(() => undefined),
+    );
     return;
   }
   const channelName = effect.kind === 'post' ? effect.channel : 'approvals';
   const conversation = bot.policy.channels[channelName]?.teams;
   const reference = conversation ? conversationById(bot, conversation, link.trust) : undefined;
   if (!conversation) return; // a channel left out for Teams posts nothing there
-  if (!reference) throw new DeliveryError('permanent', `cannot reach ${conversation}: add AppWarden to the team that holds the ${channelName} channel`);
+  if (!reference)
+    throw new DeliveryError('permanent', `cannot reach ${conversation}: add AppWarden to the team that holds the ${channelName} channel`);
   let activityId: string | undefined;
   await send(reference, async (ctx) => {
     activityId = (await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id;
   });
-  if (effect.subject && activityId) await rememberPost(bot, 'teams', effect.subject, { conversation, activity: activityId }, { conversation });
+  if (effect.subject && activityId)
+    await rememberPost(bot, 'teams', effect.subject, { conversation, activity: activityId }, { conversation });
 }
 
 /**
  * Runs `logic` in a proactive turn and throws what went wrong as a classified DeliveryError. Errors
  * inside the turn would otherwise go to the adapter's onTurnError and be swallowed.
  */
-async function sendClassified(link: TeamsLink, reference: ConversationReference, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+async function sendClassified(
+  link: TeamsLink,
+  reference: ConversationReference,
+  logic: (context: TurnContext) => Promise<void>,
+): Promise<void> {
   let failure: unknown;
   try {
     await link.adapter.continueConversationAsync(link.appId, reference, async (context) => {
@@ -80,14 +101,24 @@ async function sendClassified(link: TeamsLink, reference: ConversationReference,
  */
 export function classifyConnectorError(e: unknown, what: string): DeliveryError {
   if (e instanceof DeliveryError) return e;
-  const err = e as { statusCode?: number; code?: string; message?: string; response?: { headers?: { get?(name: string): string | undefined } } };
+  const err = e as {
+    statusCode?: number;
+    code?: string;
+    message?: string;
+    response?: { headers?: { get?(name: string): string | undefined } };
+  };
   const status = err.statusCode;
-  const reason = `${what}: ${status ? `HTTP ${status} ` : ''}${err.code && !status ? `${err.code} ` : ''}${err.message ?? String(e)}`.slice(0, 500);
+  const reason = `${what}: ${status ? `HTTP ${status} ` : ''}${err.code && !status ? `${err.code} ` : ''}${err.message ?? String(e)}`.slice(
+    0,
+    500,
+  );
   const retryAfter = Number(err.response?.headers?.get?.('retry-after'));
-  if (status === 429 || status === 412 || status === 503) return new DeliveryError('transient', reason, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+  if (status === 429 || status === 412 || status === 503)
+    return new DeliveryError('transient', reason, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
   if (status && status >= 500) return new DeliveryError('unknown', reason);
   if (status && status >= 400) return new DeliveryError('permanent', reason); // 403 not in the conversation, 404 gone, 400/413 refused
-  if (err.code === 'ECONNREFUSED' || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(err.message ?? '')) return new DeliveryError('transient', reason);
+  if (err.code === 'ECONNREFUSED' || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(err.message ?? ''))
+    return new DeliveryError('transient', reason);
   return new DeliveryError('unknown', reason);
 }
 
@@ -120,17 +151,25 @@ type Pipeline = { removePolicy(options: { phase: string }): unknown };
 /** The Azure HTTP pipeline inside a connector client, which botbuilder does not type: checked, not cast. */
 function pipelineOf(client: object): Pipeline | undefined {
   const pipeline: unknown = (Reflect.get(client, 'client') as { pipeline?: unknown } | undefined)?.pipeline;
-  return typeof pipeline === 'object' && pipeline !== null && typeof (pipeline as Partial<Pipeline>).removePolicy === 'function' ? (pipeline as Pipeline) : undefined;
+  return typeof pipeline === 'object' && pipeline !== null && typeof (pipeline as Partial<Pipeline>).removePolicy === 'function'
+    ? (pipeline as Pipeline)
+    : undefined;
 }
 
 /** The token audience of the Bot Connector: the override's, else Bot Framework's public cloud. */
-export const connectorAudience = (auth: Record<string, string | undefined>) => auth.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com';
+export const connectorAudience = (auth: Record<string, string | undefined>) =>
+  auth.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com';
 
 /** A Teams deliverer for a process with no HTTP endpoint (`appwarden remind`): proactive messages only. */
 export function createTeamsDeliverer(bot: AppWarden, auth: Record<string, string | undefined>, log: (line: string) => void): Deliverer {
   const credentials = new ConfigurationServiceClientCredentialFactory({
-    MicrosoftAppId: auth.MicrosoftAppId, MicrosoftAppPassword: auth.MicrosoftAppPassword, MicrosoftAppType: auth.MicrosoftAppType, MicrosoftAppTenantId: auth.MicrosoftAppTenantId,
+    MicrosoftAppId: auth.MicrosoftAppId,
+    MicrosoftAppPassword: auth.MicrosoftAppPassword,
+    MicrosoftAppType: auth.MicrosoftAppType,
+    MicrosoftAppTenantId: auth.MicrosoftAppTenantId,
   });
-  const adapter = new CloudAdapter(withoutConnectorRetries(new ConfigurationBotFrameworkAuthentication(auth, credentials, undefined, undefined, CONNECTOR_CLIENT_OPTIONS)));
+  const adapter = new CloudAdapter(
+    withoutConnectorRetries(new ConfigurationBotFrameworkAuthentication(auth, credentials, undefined, undefined, CONNECTOR_CLIENT_OPTIONS)),
+  );
   return teamsDeliverer(bot, { adapter, appId: auth.MicrosoftAppId ?? '', trust: 'bot-framework', audience: connectorAudience(auth) }, log);
 }

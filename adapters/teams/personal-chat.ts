@@ -22,10 +22,23 @@ export async function personalChat(bot: AppWarden, link: TeamsLink, person: stri
   const member = memberOf(bot, person, link.trust);
   if (!member) return undefined;
   let reference: ConversationReference | undefined;
-  const parameters = { isGroup: false, bot: member.bot ?? { id: link.appId }, members: [member.user], tenantId: member.tenantId, channelData: { tenant: { id: member.tenantId } } };
-  await link.adapter.createConversationAsync(link.appId, 'msteams', member.serviceUrl, link.audience, parameters as never, async (context) => {
-    reference = TurnContext.getConversationReference(context.activity) as ConversationReference;
-  });
+  const parameters = {
+    isGroup: false,
+    bot: member.bot ?? { id: link.appId },
+    members: [member.user],
+    tenantId: member.tenantId,
+    channelData: { tenant: { id: member.tenantId } },
+  };
+  await link.adapter.createConversationAsync(
+    link.appId,
+    'msteams',
+    member.serviceUrl,
+    link.audience,
+    parameters as never,
+    async (context) => {
+      reference = TurnContext.getConversationReference(context.activity) as ConversationReference;
+    },
+  );
   if (reference) await rememberPersonalConversation(bot, person, reference, link.trust);
   return reference;
 }

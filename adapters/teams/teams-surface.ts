@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ActivityTypes, CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory,
-  TurnContext, type Activity, type InvokeResponse,
+  ActivityTypes,
+  CardFactory,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  TurnContext,
+  type Activity,
+  type InvokeResponse,
 } from 'botbuilder';
 import type { AuthenticateRequestResult, ServiceClientCredentialsFactory } from 'botframework-connector';
 import express, { type ErrorRequestHandler, type Express } from 'express';
@@ -33,10 +39,17 @@ type InvokeBody = { statusCode: number; type: string; value: unknown };
 /** Messages to the bot and Universal Actions on its cards, through the same commands as every surface. */
 export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surface {
   const appId = options.auth.MicrosoftAppId ?? '';
-  const credentials = options.credentialsFactory ?? new ConfigurationServiceClientCredentialFactory({
-    MicrosoftAppId: appId, MicrosoftAppPassword: options.auth.MicrosoftAppPassword, MicrosoftAppType: options.auth.MicrosoftAppType, MicrosoftAppTenantId: options.auth.MicrosoftAppTenantId,
-  });
-  const auth = withoutConnectorRetries(new ConfigurationBotFrameworkAuthentication(options.auth, credentials, undefined, undefined, CONNECTOR_CLIENT_OPTIONS));
+  const credentials =
+    options.credentialsFactory ??
+    new ConfigurationServiceClientCredentialFactory({
+      MicrosoftAppId: appId,
+      MicrosoftAppPassword: options.auth.MicrosoftAppPassword,
+      MicrosoftAppType: options.auth.MicrosoftAppType,
+      MicrosoftAppTenantId: options.auth.MicrosoftAppTenantId,
+    });
+  const auth = withoutConnectorRetries(
+    new ConfigurationBotFrameworkAuthentication(options.auth, credentials, undefined, undefined, CONNECTOR_CLIENT_OPTIONS),
+  );
   const adapter = new AuthenticatedCloudAdapter(auth);
   // With an app id every request's token is checked; without one this is the local emulator endpoint.
   const trust: Trust = appId ? 'bot-framework' : 'emulator';
@@ -46,7 +59,8 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
   adapter.onTurnError = async (context, error) => {
     const ref = randomUUID().slice(0, 8);
     options.log(`teams: fault ${ref}: ${error.stack ?? error}`);
-    if (context.activity.type === ActivityTypes.Message) await context.sendActivity(bot.contextFor(personOf(context), 'teams').m.errors.fault(ref)).catch(() => undefined);
+    if (context.activity.type === ActivityTypes.Message)
+      await context.sendActivity(bot.contextFor(personOf(context), 'teams').m.errors.fault(ref)).catch(() => undefined);
   };
   bot.addDeliverer(teamsDeliverer(bot, link, options.log));
   const personOf = (context: TurnContext) => teamsIdentity(context, trust);
@@ -62,7 +76,10 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
 
   const onMessage = async (context: TurnContext, person: string) => {
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
-    const command = text.replace(/<at>[^<]*<\/at>/g, '').trim().replace(/^apps(\s+|$)/i, '');
+    const command = text
+      .replace(/<at>[^<]*<\/at>/g, '')
+      .trim()
+      .replace(/^apps(\s+|$)/i, '');
     const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:activity:${context.activity.id}` };
     const result = await handle({ kind: 'text', text: command }, ctx);
     if (result.code === 'duplicate') return;
@@ -78,10 +95,17 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
    */
   const answer = async (context: TurnContext, person: string, reply: Reply, m: ReturnType<typeof bot.contextFor>['m']) => {
     const card = { attachments: [CardFactory.adaptiveCard(renderCard(reply))] };
-    if (context.activity.conversation?.conversationType === 'personal' || reply.visibility === 'public') return void (await context.sendActivity(card));
-    const chat = await personalChat(bot, link, person).catch((e: Error) => void options.log(`teams: could not open a personal chat with ${person}: ${e.message}`));
+    if (context.activity.conversation?.conversationType === 'personal' || reply.visibility === 'public')
+      return void (await context.sendActivity(card));
+    const chat = await personalChat(bot, link, person).catch(
+      (e: Error) => void options.log(`teams: could not open a personal chat with ${person}: ${e.message}`),
+    );
     if (chat) await adapter.continueConversationAsync(appId, chat, async (personal) => void (await personal.sendActivity(card)));
-    const pointer = { visibility: 'public', tone: 'info', blocks: [{ type: 'text', text: chat ? m.teams.answeredPrivately : m.teams.cannotAnswerPrivately }] } satisfies Reply;
+    const pointer = {
+      visibility: 'public',
+      tone: 'info',
+      blocks: [{ type: 'text', text: chat ? m.teams.answeredPrivately : m.teams.cannotAnswerPrivately }],
+    } satisfies Reply;
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(pointer))] });
   };
 
@@ -93,10 +117,16 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     if (action?.verb === 'request.approve' || action?.verb === 'request.deny') {
       // Our card's Input.Text always sends text; anything else is a crafted invoke, refused plainly and changing nothing.
       const reason = action.data?.reason;
-      if (reason !== undefined && reason !== null && typeof reason !== 'string') return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.teams.reasonNotText };
+      if (reason !== undefined && reason !== null && typeof reason !== 'string')
+        return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.teams.reasonNotText };
       // The card asks for a reason beside its buttons: Deny sends it as the deny form, Approve along with the click.
       const values = { reason: reason ?? undefined };
-      const result = await handle(action.verb === 'request.approve' ? { kind: 'button', action: 'request.approve', value: id, values } : { kind: 'form', form: 'deny', meta: { id }, values }, ctx);
+      const result = await handle(
+        action.verb === 'request.approve'
+          ? { kind: 'button', action: 'request.approve', value: id, values }
+          : { kind: 'form', form: 'deny', meta: { id }, values },
+        ctx,
+      );
       if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
       void bot.drain();
     } else if (action?.verb === 'census.open' || action?.verb === 'census.answer') {
@@ -105,7 +135,11 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       const result = await handle({ kind: 'button', action: action.verb, value: id }, ctx);
       return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
     } else if (action?.verb !== REFRESH_VERB) {
-      return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'unknown_verb', message: `unknown verb ${action?.verb}` } };
+      return {
+        statusCode: 400,
+        type: 'application/vnd.microsoft.error',
+        value: { code: 'unknown_verb', message: `unknown verb ${action?.verb}` },
+      };
     }
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: cardFor() };
   };
@@ -113,7 +147,10 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
   /** The census form opens in place of the invitation and is answered there; problems come back on the form. */
   const onCensus = async (verb: string, data: Record<string, unknown>, ctx: ReturnType<typeof bot.contextFor>): Promise<InvokeBody> => {
     const value = String(data.value ?? '{}');
-    const result: Result = verb === 'census.open' ? await handle({ kind: 'button', action: 'census.open', value }, ctx) : await handle({ kind: 'form', form: 'census', meta: censusMeta(value), values: inputsOf(data) }, ctx);
+    const result: Result =
+      verb === 'census.open'
+        ? await handle({ kind: 'button', action: 'census.open', value }, ctx)
+        : await handle({ kind: 'form', form: 'census', meta: censusMeta(value), values: inputsOf(data) }, ctx);
     if (result.form?.form === 'census') {
       const { census, unit, view } = result.form;
       return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census, unit, view) };
@@ -126,13 +163,15 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
   const refusal = (activity: Partial<Activity>, remoteAddress: string | undefined): string | undefined => {
     if (trust === 'bot-framework') {
       // A person is known by the Entra object id Teams signs into their activities; without it, nobody.
-      if ((activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke) && !activity.from?.aadObjectId) return 'an activity with no Entra object id (from.aadObjectId)';
+      if ((activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke) && !activity.from?.aadObjectId)
+        return 'an activity with no Entra object id (from.aadObjectId)';
       const tenant = tenantOf(activity);
       return tenant && tenants.has(tenant) ? undefined : `an activity from tenant ${tenant ?? '(none)'}, which this bot does not serve`;
     }
     // Unauthenticated: only a Bot Framework Emulator on this machine, talking to a service URL on this machine.
     if (!isLoopback(remoteAddress)) return `an emulator-mode request from ${remoteAddress}, not from this machine`;
-    if (!isLoopbackUrl(activity.serviceUrl)) return `an emulator-mode activity whose serviceUrl ${String(activity.serviceUrl).slice(0, 100)} is not on this machine`;
+    if (!isLoopbackUrl(activity.serviceUrl))
+      return `an emulator-mode activity whose serviceUrl ${String(activity.serviceUrl).slice(0, 100)} is not on this machine`;
     return undefined;
   };
 
@@ -167,7 +206,10 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
         else res.end();
       });
       app.use('/api/messages', ((err, _req, res, _next) => {
-        res.status(err.status === 413 ? 413 : 400).type('text/plain').send(err.status === 413 ? 'too large' : 'not JSON');
+        res
+          .status(err.status === 413 ? 413 : 400)
+          .type('text/plain')
+          .send(err.status === 413 ? 'too large' : 'not JSON');
       }) as ErrorRequestHandler);
     },
   };
@@ -175,7 +217,11 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
 
 /** CloudAdapter, entered after we authenticated the request ourselves (so a refusal is a plain 401, never a 500). */
 class AuthenticatedCloudAdapter extends CloudAdapter {
-  runAuthenticated(identity: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  runAuthenticated(
+    identity: AuthenticateRequestResult,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
     return this.processActivity(identity, activity, logic);
   }
 }
@@ -189,7 +235,8 @@ function teamsIdentity(context: TurnContext, trust: Trust): string {
   return from?.aadObjectId ?? (trust === 'emulator' ? from?.id : undefined) ?? 'unknown';
 }
 
-const isLoopback = (address: string | undefined) => !!address && (/^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address));
+const isLoopback = (address: string | undefined) =>
+  !!address && (/^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address));
 function isLoopbackUrl(url: unknown): boolean {
   if (typeof url !== 'string' || !URL.canParse(url)) return false;
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');

@@ -17,8 +17,30 @@ export const oneRulePolicy = (): Policy =>
   validated({
     organization: { name: 'One Rule', timezone: 'Europe/Brussels', default_unit: 'org' },
     units: [{ id: 'org', name: 'Organisation' }],
-    apps: [{ id: 'tiktok', name: 'TikTok', categories: ['social-media'], aliases: ['tik tok', 'ティックトック'], store_ids: ['835599320'], bundle_ids: ['com.zhiliaoapp.musically'] }],
-    rules: [{ id: 'tiktok-ban', title: 'TikTok banned', source: 'notice', unit: 'org', apps: ['tiktok'], devices: ['corporate'], effect: 'prohibit', effective: '2026-01-01', deadline: '2026-12-15', exceptions: 'none' }],
+    apps: [
+      {
+        id: 'tiktok',
+        name: 'TikTok',
+        categories: ['social-media'],
+        aliases: ['tik tok', 'ティックトック'],
+        store_ids: ['835599320'],
+        bundle_ids: ['com.zhiliaoapp.musically'],
+      },
+    ],
+    rules: [
+      {
+        id: 'tiktok-ban',
+        title: 'TikTok banned',
+        source: 'notice',
+        unit: 'org',
+        apps: ['tiktok'],
+        devices: ['corporate'],
+        effect: 'prohibit',
+        effective: '2026-01-01',
+        deadline: '2026-12-15',
+        exceptions: 'none',
+      },
+    ],
   });
 
 export interface Shape {
@@ -37,7 +59,9 @@ export interface Shape {
 export function generatedPolicy(shape: Shape, seed = 42): Policy {
   const r = random(seed);
   const units = Array.from({ length: shape.units }, (_, i) =>
-    i === 0 ? { id: 'org', name: 'Organisation' } : { id: `u${i}`, name: `Unit ${i}`, parent: i <= 8 ? 'org' : `u${Math.floor((i - 1) / 8)}` },
+    i === 0
+      ? { id: 'org', name: 'Organisation' }
+      : { id: `u${i}`, name: `Unit ${i}`, parent: i <= 8 ? 'org' : `u${Math.floor((i - 1) / 8)}` },
   );
   const categories = Array.from({ length: shape.categories }, (_, k) => ({ id: `cat-${k}`, name: `Category ${k}` }));
   const apps = Array.from({ length: shape.apps }, (_, i) => ({

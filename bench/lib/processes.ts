@@ -16,7 +16,12 @@ export interface Running {
  * Starts `node --import tsx <script>` from the repository root (so the server finds the demo pack, as
  * `npm start` does), on loopback, and waits for its `listening on http://127.0.0.1:PORT` line.
  */
-export async function startListening(script: string, env: Record<string, string>, nodeArgs: string[] = [], timeoutMs = 60_000): Promise<Running> {
+export async function startListening(
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  timeoutMs = 60_000,
+): Promise<Running> {
   // A .js/.mjs file (e.g. the server bundled ahead) runs on plain node; TypeScript goes through tsx, as `npm start` does.
   const loader = /\.m?js$/.test(script) ? [] : ['--import', 'tsx'];
   const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
@@ -25,7 +30,9 @@ export async function startListening(script: string, env: Record<string, string>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start in ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
@@ -37,7 +44,9 @@ export async function startListening(script: string, env: Record<string, string>
         resolve(Number(found[1]));
       }
     });
-    void exited.then(({ code, signal }) => reject(new Error(`${script} exited (${code ?? signal}) before listening:\n${output.join('\n')}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`${script} exited (${code ?? signal}) before listening:\n${output.join('\n')}`)),
+    );
   });
   return { child, port, output, exited };
 }
@@ -91,7 +100,10 @@ const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 async function ticksOf(pid: number | 'self', withChildren = false): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   // Fields after the command name (which may hold spaces): utime is the 14th field, stime 15th, cutime 16th, cstime 17th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
   const [utime = 0, stime = 0, cutime = 0, cstime = 0] = fields.slice(11, 15);
   return utime + stime + (withChildren ? cutime + cstime : 0);
 }

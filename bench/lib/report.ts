@@ -51,7 +51,10 @@ function formatNumber(n: number): string {
 export async function writeResult(name: string, figures: unknown): Promise<string> {
   const path = join(BENCH_DIR, 'results', `${name}.json`);
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify({ bench: name, at: new Date().toISOString(), machine: await machine(), ...(figures as object) }, null, 2)}\n`);
+  await writeFile(
+    path,
+    `${JSON.stringify({ bench: name, at: new Date().toISOString(), machine: await machine(), ...(figures as object) }, null, 2)}\n`,
+  );
   console.log(`\n→ ${path}`);
   return path;
 }

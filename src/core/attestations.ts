@@ -25,7 +25,8 @@ export function rulesToAttest(policy: Policy, person: Person, appId: string, at:
  * offers that way out (`remove_work_apps_instead`); removing the app, or never having had it, always does.
  * The one check for every path: the typed command, a reminder's button, and so what reports count.
  */
-export const isStatementAllowed = (rule: Rule, statement: AttestationStatement) => statement !== 'removed-work-apps' || rule.remove_work_apps_instead === true;
+export const isStatementAllowed = (rule: Rule, statement: AttestationStatement) =>
+  statement !== 'removed-work-apps' || rule.remove_work_apps_instead === true;
 
 /**
  * Record "I have removed it / never had it" against every removal rule for the app. Rules already
@@ -70,7 +71,11 @@ export function attestRule(
   if (!rule) return refuse('unknown_rule', 'rule', { rule: ruleId });
   const appId = rule.apps?.[0];
   // A data-use rule asks for nothing to be removed, so there is nothing to attest to it.
-  if (rule.effect === 'prohibit' && rule.data) return refuse('nothing_to_attest', 'rule', { rule: ruleId, app: (appId && policyIndex(policy).appsById.get(appId)?.name) || appId || ruleId });
+  if (rule.effect === 'prohibit' && rule.data)
+    return refuse('nothing_to_attest', 'rule', {
+      rule: ruleId,
+      app: (appId && policyIndex(policy).appsById.get(appId)?.name) || appId || ruleId,
+    });
   if (!isRemovalRule(rule) || !isSubject(rule, person, policy)) return refuse('not_subject', 'rule', { rule: ruleId });
   if (!isStatementAllowed(rule, statement)) return refuse('bad_statement', 'statement', { statement, rules: [ruleId] });
   const app = rule.apps?.[0] ?? rule.categories?.[0] ?? ruleId;

@@ -25,7 +25,15 @@ export function startCensus(ask: CensusAsk, person: Person, policy: Policy, now:
   const unknown = units.filter((u) => !idx.unitsById.has(u));
   if (unknown.length) return refuse('unknown_units', 'units', { units: unknown });
   if (!units.length) return refuse('no_units', 'units');
-  return ok({ id, app: app.id, due: ask.due, units: [...new Set(units)], ...(ask.question ? { question: ask.question } : {}), startedBy: person.id, startedAt: now.toISOString() });
+  return ok({
+    id,
+    app: app.id,
+    due: ask.due,
+    units: [...new Set(units)],
+    ...(ask.question ? { question: ask.question } : {}),
+    startedBy: person.id,
+    startedAt: now.toISOString(),
+  });
 }
 
 /** Who answers for a unit: its reporters, else its approvers; a unit with neither is answered for by the nearest unit above that has some. */
@@ -117,7 +125,12 @@ export interface CensusRollup {
 }
 
 const versionOf = (a: CensusAnswer): CensusVersion => ({
-  revision: a.revision, answeredBy: a.answeredBy, answeredAt: a.answeredAt, usesApp: a.usesApp, uses: a.uses.length, personalData: a.uses.filter((u) => u.personalData).length,
+  revision: a.revision,
+  answeredBy: a.answeredBy,
+  answeredAt: a.answeredAt,
+  usesApp: a.usesApp,
+  uses: a.uses.length,
+  personalData: a.uses.filter((u) => u.personalData).length,
 });
 
 /**
@@ -129,9 +142,22 @@ export function rollUp(census: Census, answers: readonly CensusAnswer[]): Census
   const units = census.units.map((unit) => {
     const versions = answerVersions(mine, census.id, unit);
     const a = versions.find(isCurrentAnswer) ?? versions.at(-1);
-    return { unit, answered: !!a, usesApp: a?.usesApp ?? false, uses: a?.uses.length ?? 0, personalData: a?.uses.filter((u) => u.personalData).length ?? 0, versions: versions.map(versionOf) };
+    return {
+      unit,
+      answered: !!a,
+      usesApp: a?.usesApp ?? false,
+      uses: a?.uses.length ?? 0,
+      personalData: a?.uses.filter((u) => u.personalData).length ?? 0,
+      versions: versions.map(versionOf),
+    };
   });
   const uses = units.reduce((n, u) => n + u.uses, 0);
   const personalData = units.reduce((n, u) => n + u.personalData, 0);
-  return { units, uses, personalData, percent: uses ? Math.round((personalData / uses) * 1000) / 10 : 0, silent: units.filter((u) => !u.answered).map((u) => u.unit) };
+  return {
+    units,
+    uses,
+    personalData,
+    percent: uses ? Math.round((personalData / uses) * 1000) / 10 : 0,
+    silent: units.filter((u) => !u.answered).map((u) => u.unit),
+  };
 }

@@ -70,7 +70,8 @@ export function settlementOf(rule: Rule, person: Person, records: ComplianceReco
 }
 
 /** Attested or excepted: the scheduler chases them no more. */
-export const isSettled = (rule: Rule, person: Person, records: ComplianceRecords, at: Date): boolean => settlementOf(rule, person, records, at).state !== 'open';
+export const isSettled = (rule: Rule, person: Person, records: ComplianceRecords, at: Date): boolean =>
+  settlementOf(rule, person, records, at).state !== 'open';
 
 /**
  * Every subject of a rule with how they stand at `at`: those among `people` within the rule's units,
@@ -96,7 +97,12 @@ export function complianceOf(rule: Rule, people: readonly Person[], policy: Poli
   return [...subjects.values()].map((person) => {
     const ids = identities(person);
     const attestation = ids.map((id) => attestedBy.get(id)).find((a) => a !== undefined);
-    const exception = exceptionFor(rule, ids, ids.flatMap((id) => exceptionsBy.get(id) ?? []), at);
+    const exception = exceptionFor(
+      rule,
+      ids,
+      ids.flatMap((id) => exceptionsBy.get(id) ?? []),
+      at,
+    );
     const state: Settlement = attestation ? 'attested' : exception ? 'excepted' : 'open';
     return { person, state, ...(attestation ? { attestation } : {}), ...(exception ? { exception } : {}) };
   });

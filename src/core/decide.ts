@@ -74,7 +74,8 @@ export function decide(query: DecisionQuery, policy: Policy, state: PersonState)
   out.app = span.app;
   out.otherDevices = [];
   for (const device of DEVICE_CLASSES) {
-    if (device !== query.device) out.otherDevices.push({ device, verdict: verdictWith(bindingOf(span.inForceRules, device, data), own, device, query.purpose) });
+    if (device !== query.device)
+      out.otherDevices.push({ device, verdict: verdictWith(bindingOf(span.inForceRules, device, data), own, device, query.purpose) });
   }
   return out;
 }
@@ -139,7 +140,16 @@ function newSpan(compiled: CompiledPolicy, app: App, unit: string): Span {
   for (const category of app.categories)
     for (const rule of idx.rulesByCategory.get(category) ?? []) if (!found.has(rule.id)) found.set(rule.id, { rule, via: { category } });
   const candidates = [...found.values()].filter(({ rule }) => chain.includes(rule.unit));
-  return { candidates, timezone: compiled.timezone, from: 1, until: 0, app: appSummary(compiled, app), at: 0, inForce: [], inForceRules: [] };
+  return {
+    candidates,
+    timezone: compiled.timezone,
+    from: 1,
+    until: 0,
+    app: appSummary(compiled, app),
+    at: 0,
+    inForce: [],
+    inForceRules: [],
+  };
 }
 
 /** Re-centre the span on `t`: the rules in force then, and the nearest instants on either side where that could change. */
@@ -189,7 +199,13 @@ interface RulesSay {
   reasons: ReasonCode[];
 }
 
-function rulesSay(compiled: CompiledPolicy, span: Span, device: DeviceClass, data: string | undefined, purpose: string | undefined): RulesSay {
+function rulesSay(
+  compiled: CompiledPolicy,
+  span: Span,
+  device: DeviceClass,
+  data: string | undefined,
+  purpose: string | undefined,
+): RulesSay {
   const matched: MatchedRule[] = [];
   for (const candidate of span.inForce) {
     const scope = scopeOf(candidate.rule, device, data);
@@ -204,7 +220,9 @@ function rulesSay(compiled: CompiledPolicy, span: Span, device: DeviceClass, dat
     .map((r) => r.deadline)
     .filter((d): d is Deadline => d !== undefined)
     .sort((a, b) => byCodePoint(a.at, b.at))[0];
-  const consequence = binding.find((r) => r.deadline?.date === deadline?.date && r.consequence)?.consequence ?? binding.find((r) => r.consequence)?.consequence;
+  const consequence =
+    binding.find((r) => r.deadline?.date === deadline?.date && r.consequence)?.consequence ??
+    binding.find((r) => r.consequence)?.consequence;
   const reasons: ReasonCode[] = matched.map((r) => {
     const data: NonNullable<ReasonCode['data']> = { rule: r.id };
     if ('category' in r.via) data.category = r.via.category;
@@ -245,7 +263,13 @@ function sharedMatchedForm(compiled: CompiledPolicy, { rule, via }: Candidate, s
 }
 
 /** The verdict, request and reasons once the person's own approved exception or pending request is taken into account. */
-function applyRequests(said: RulesSay, own: readonly ExceptionRequest[], device: DeviceClass, purpose: string | undefined, out: Decision): void {
+function applyRequests(
+  said: RulesSay,
+  own: readonly ExceptionRequest[],
+  device: DeviceClass,
+  purpose: string | undefined,
+  out: Decision,
+): void {
   const granted = grantedFor(said.binding, own, device, purpose);
   const pending = granted ? undefined : pendingFor(said.binding, own, device);
   out.verdict = verdictFrom(said.binding, granted, pending);
@@ -260,7 +284,11 @@ function applyRequests(said: RulesSay, own: readonly ExceptionRequest[], device:
 /** The app as a Decision names it; one frozen object per app. */
 function appSummary(compiled: CompiledPolicy, app: App): Decision['app'] & object {
   let summary = compiled.appSummaries.get(app);
-  if (!summary) compiled.appSummaries.set(app, (summary = deepFreeze({ id: app.id, name: app.name, ...(app.vendor ? { vendor: app.vendor } : {}), categories: app.categories })));
+  if (!summary)
+    compiled.appSummaries.set(
+      app,
+      (summary = deepFreeze({ id: app.id, name: app.name, ...(app.vendor ? { vendor: app.vendor } : {}), categories: app.categories })),
+    );
   return summary;
 }
 

@@ -1,14 +1,7 @@
 import type { DeviceClass } from './policy.ts';
 import type { RequestStatus } from './records.ts';
 
-export const VERDICTS = [
-  'allowed',
-  'prohibited',
-  'restricted',
-  'allowed-by-exception',
-  'exception-pending',
-  'unknown-app',
-] as const;
+export const VERDICTS = ['allowed', 'prohibited', 'restricted', 'allowed-by-exception', 'exception-pending', 'unknown-app'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface DecisionQuery {
@@ -77,7 +70,9 @@ export interface Decision {
   /** The earliest deadline among the prohibiting rules. */
   deadline?: Deadline;
   consequence?: string;
-  exception: { possible: true; purposes: string[]; maxDays: number; defaultDays: number; rules: string[] } | { possible: false; why: 'not-prohibited' | 'rule-allows-none' | 'purpose-not-allowed' | 'no-common-purpose' };
+  exception:
+    | { possible: true; purposes: string[]; maxDays: number; defaultDays: number; rules: string[] }
+    | { possible: false; why: 'not-prohibited' | 'rule-allows-none' | 'purpose-not-allowed' | 'no-common-purpose' };
   /** The person's own approved exception or pending request for this app, if any. */
   request?: PersonsRequest;
   /** How the other device classes fare, when no device was asked for explicitly. */

@@ -33,7 +33,6 @@ export interface ExceptionAsk {
   reason: string;
 }
 
-
 /** File a request, or say why it cannot be: the decision's exception options are the whole law here. */
 export function requestException(
   ask: ExceptionAsk,
@@ -56,7 +55,9 @@ export function requestException(
       const purposes = decide({ ...decision.query, purpose: undefined }, policy, { requests: own }).exception;
       return refuse('purpose_not_allowed', 'purpose', { purposes: purposes.possible ? purposes.purposes : [] });
     }
-    return refuse('no_exceptions', 'app', { rules: decision.rules.filter((r) => r.effect === 'prohibit' && r.exceptions === 'none').map((r) => r.id) });
+    return refuse('no_exceptions', 'app', {
+      rules: decision.rules.filter((r) => r.effect === 'prohibit' && r.exceptions === 'none').map((r) => r.id),
+    });
   }
   const days = ask.days ?? options.defaultDays;
   if (!Number.isInteger(days) || days < 1) return refuse('days_too_few', 'days');
@@ -68,7 +69,9 @@ export function requestException(
     id,
     person: ask.person.id,
     unit: ask.person.unit,
-    ...(ask.person.slack || ask.person.teams ? { contact: { ...(ask.person.slack ? { slack: ask.person.slack } : {}), ...(ask.person.teams ? { teams: ask.person.teams } : {}) } } : {}),
+    ...(ask.person.slack || ask.person.teams
+      ? { contact: { ...(ask.person.slack ? { slack: ask.person.slack } : {}), ...(ask.person.teams ? { teams: ask.person.teams } : {}) } }
+      : {}),
     app: decision.app.id,
     rules: options.rules,
     device: ask.device,
@@ -132,13 +135,18 @@ export function decideException(
   if (isRequester(policy, approver, request)) return refuse('own_request');
   if (!mayDecide(policy, approver, request)) return refuse('not_an_approver');
   if (request.status !== 'requested')
-    return refuse('already_decided', undefined, { status: request.status, by: request.decidedBy ?? request.endedBy ?? '', at: request.decidedAt ?? request.endedAt ?? '' });
+    return refuse('already_decided', undefined, {
+      status: request.status,
+      by: request.decidedBy ?? request.endedBy ?? '',
+      at: request.decidedAt ?? request.endedAt ?? '',
+    });
   const decided = { ...request, decidedBy: approver.id, decidedAt: now.toISOString() };
   if (!verdict.approve) {
     // Checked after who and when: only someone who may deny it now is asked for the reason.
     const reason = verdict.reason?.trim();
     if (!reason && isDenyReasonRequired(policy, request)) return refuse('reason_missing', 'reason', { for: 'deny' });
-    if (reason && reason.length > MAX_REASON_LENGTH) return refuse('reason_too_long', 'reason', { max: MAX_REASON_LENGTH, length: reason.length });
+    if (reason && reason.length > MAX_REASON_LENGTH)
+      return refuse('reason_too_long', 'reason', { max: MAX_REASON_LENGTH, length: reason.length });
     return ok({ ...decided, status: 'denied', ...(reason ? { decisionReason: reason } : {}) });
   }
   const changed = ruleChange(policy, request, now);
@@ -175,25 +183,45 @@ function ruleChange(policy: Policy, request: ExceptionRequest, now: Date): strin
 
 function conditionsOf(policy: Policy, request: ExceptionRequest): string | undefined {
   const idx = policyIndex(policy);
-  const all = request.rules.map((id) => idx.rulesById.get(id)?.exceptions).flatMap((t) => (t && t !== 'none' && t.conditions ? [t.conditions] : []));
+  const all = request.rules
+    .map((id) => idx.rulesById.get(id)?.exceptions)
+    .flatMap((t) => (t && t !== 'none' && t.conditions ? [t.conditions] : []));
   return all.length ? [...new Set(all)].join(' ') : undefined;
 }
 
 export function withdrawException(request: ExceptionRequest, person: Person, policy: Policy, now: Date): Outcome<ExceptionRequest> {
   if (!isRequester(policy, person, request)) return refuse('not_your_request');
-  if (!canTransition(request.status, 'withdrawn')) return refuse('already_decided', undefined, { status: request.status, by: request.decidedBy ?? request.endedBy ?? '', at: request.decidedAt ?? request.endedAt ?? '' });
+  if (!canTransition(request.status, 'withdrawn'))
+    return refuse('already_decided', undefined, {
+      status: request.status,
+      by: request.decidedBy ?? request.endedBy ?? '',
+      at: request.decidedAt ?? request.endedAt ?? '',
+    });
   return ok({ ...request, status: 'withdrawn', endedAt: now.toISOString(), endedBy: person.id });
 }
 
-export function revokeException(request: ExceptionRequest, approver: Person, reason: string | undefined, policy: Policy, now: Date): Outcome<ExceptionRequest> {
+export function revokeException(
+  request: ExceptionRequest,
+  approver: Person,
+  reason: string | undefined,
+  policy: Policy,
+  now: Date,
+): Outcome<ExceptionRequest> {
   // Judged at `now`: one past its end is `expired` here even before the scheduler marks it.
   if (!isActiveException(request, now)) return refuse('not_active', undefined, { status: effectiveStatus(request, now) });
   if (!mayDecide(policy, approver, request)) return refuse('not_an_approver');
-  return ok({ ...request, status: 'revoked', endedAt: now.toISOString(), endedBy: approver.id, ...(reason?.trim() ? { decisionReason: reason.trim() } : {}) });
+  return ok({
+    ...request,
+    status: 'revoked',
+    endedAt: now.toISOString(),
+    endedBy: approver.id,
+    ...(reason?.trim() ? { decisionReason: reason.trim() } : {}),
+  });
 }
 
 /** Approved exceptions whose time is up: the scheduler turns them into `expired`. */
 export function expireException(request: ExceptionRequest, now: Date): ExceptionRequest | undefined {
-  return request.status === 'approved' && effectiveStatus(request, now) === 'expired' ? { ...request, status: 'expired', endedAt: request.expiresAt ?? now.toISOString(), endedBy: 'system' } : undefined;
+  return request.status === 'approved' && effectiveStatus(request, now) === 'expired'
+    ? { ...request, status: 'expired', endedAt: request.expiresAt ?? now.toISOString(), endedBy: 'system' }
+    : undefined;
 }
-

@@ -47,7 +47,15 @@ export function explain(decision: Decision, organization: { name: string; timezo
   const use = dataUse(decision);
   const d = decision.deadline;
   if (d && decision.verdict !== 'allowed-by-exception')
-    reasons.push(use ? (d.passed ? e.dataDeadlinePassed(d.date, d.timezone, use) : e.dataDeadline(d.date, d.timezone, use)) : d.passed ? e.deadlinePassed(d.date, d.timezone) : e.deadline(d.date, d.timezone));
+    reasons.push(
+      use
+        ? d.passed
+          ? e.dataDeadlinePassed(d.date, d.timezone, use)
+          : e.dataDeadline(d.date, d.timezone, use)
+        : d.passed
+          ? e.deadlinePassed(d.date, d.timezone)
+          : e.deadline(d.date, d.timezone),
+    );
   if (decision.consequence && decision.verdict !== 'allowed-by-exception') reasons.push(e.consequence(decision.consequence));
 
   const request = decision.request;
@@ -91,7 +99,11 @@ function headline(decision: Decision, appName: string, timezone: string, locale:
   if (decision.verdict === 'prohibited' && use) return messages(locale).explain.prohibitedForData(appName, device, use);
   switch (decision.verdict) {
     case 'restricted':
-      return v.restricted(appName, device, decision.rules.filter((r) => r.scope === 'data').flatMap((r) => r.data ?? []));
+      return v.restricted(
+        appName,
+        device,
+        decision.rules.filter((r) => r.scope === 'data').flatMap((r) => r.data ?? []),
+      );
     case 'allowed-by-exception':
       return v['allowed-by-exception'](appName, device, lastValidDay(decision, timezone));
     case 'unknown-app':

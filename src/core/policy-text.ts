@@ -1,4 +1,18 @@
-import { Composer, Lexer, LineCounter, Parser, isAlias, isMap, isNode, isScalar, visit, type CST, type Document, type Node, type YAMLError } from 'yaml';
+import {
+  Composer,
+  Lexer,
+  LineCounter,
+  Parser,
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  visit,
+  type CST,
+  type Document,
+  type Node,
+  type YAMLError,
+} from 'yaml';
 import { POLICY_LIMITS, validatePolicy, type Policy } from './policy.ts';
 import type { Issue, Result } from './result.ts';
 
@@ -20,7 +34,8 @@ const YAML_PROBLEMS_SHOWN = 100;
  */
 export function parsePolicyText(text: string): Result<Policy> {
   const bytes = utf8Length(text);
-  if (bytes > L.bytes) return refuse('policy.too_large', [{ path: '', code: 'too_large', message: `the file is ${bytes} bytes, at most ${L.bytes}` }]);
+  if (bytes > L.bytes)
+    return refuse('policy.too_large', [{ path: '', code: 'too_large', message: `the file is ${bytes} bytes, at most ${L.bytes}` }]);
   let data: Result<Read>;
   // The parser makes an Error per problem it meets, and a stack trace is most of an Error's cost:
   // a file of a million stray brackets spends seconds on them. Nothing else runs until this returns.
@@ -55,7 +70,8 @@ function readYaml(text: string): Result<Read> {
   };
   const parser = new Parser(lines.addNewLine);
   let stopped: { code: string; issue: Issue } | undefined;
-  const stop = (code: string, offset: number, issueCode: string, message: string) => void (stopped = { code, issue: { path: at(offset), code: issueCode, message } });
+  const stop = (code: string, offset: number, issueCode: string, message: string) =>
+    void (stopped = { code, issue: { path: at(offset), code: issueCode, message } });
   // The parser holds its whole tree until the document ends: stop it as soon as the tree gets too big.
   function* tokens() {
     lines.addNewLine(0);
@@ -69,7 +85,12 @@ function readYaml(text: string): Result<Read> {
       for (const token of parser.next(lexeme)) {
         // Stray tokens between documents come one by one: no need to collect a million of them.
         if (token.type === 'error' && (first ??= token) && ++errors > YAML_PROBLEMS_SHOWN)
-          return stop('policy.unreadable', first.offset, 'unreadable', `${first.message}, and ${YAML_PROBLEMS_SHOWN} more stray tokens after it`);
+          return stop(
+            'policy.unreadable',
+            first.offset,
+            'unreadable',
+            `${first.message}, and ${YAML_PROBLEMS_SHOWN} more stray tokens after it`,
+          );
         yield token;
       }
       if (parser.stack.length > L.depth) {
@@ -89,7 +110,8 @@ function readYaml(text: string): Result<Read> {
 
   const problems: Issue[] = doc.errors.map((e) => yamlIssue(e, at));
   if (documents > 1) problems.push({ path: '', code: 'multiple_docs', message: 'more than one YAML document (---): a policy is one' });
-  for (const w of doc.warnings) if (w.code === 'TAG_RESOLVE_FAILED' || w.code === 'BAD_COLLECTION_TYPE') problems.push(tagIssue(text, w, at));
+  for (const w of doc.warnings)
+    if (w.code === 'TAG_RESOLVE_FAILED' || w.code === 'BAD_COLLECTION_TYPE') problems.push(tagIssue(text, w, at));
   if (!problems.length) problems.push(...structureIssues(doc, at));
   const shown = problems.slice(0, YAML_PROBLEMS_SHOWN);
   if (problems.length > shown.length)
@@ -101,7 +123,11 @@ function readYaml(text: string): Result<Read> {
     // Unknown and self-containing aliases are refused above; what is left is `yaml`'s maxAliasCount.
     if (e instanceof ReferenceError)
       return refuse('policy.unreadable', [
-        { path: '', code: 'alias_expansion', message: `aliases expand past ${L.aliasExpansion} copies (an alias bomb): write the values out` },
+        {
+          path: '',
+          code: 'alias_expansion',
+          message: `aliases expand past ${L.aliasExpansion} copies (an alias bomb): write the values out`,
+        },
       ]);
     throw e;
   }
@@ -118,7 +144,8 @@ function structureIssues(doc: Document.Parsed, at: (offset: number) => string): 
   visit(doc, (_key, node, path) => {
     if (isAlias(node)) {
       const target = latest.get(node.source);
-      if (!target) issues.push({ path: at(offset(node)), code: 'unknown_alias', message: `alias *${node.source} names no anchor before it` });
+      if (!target)
+        issues.push({ path: at(offset(node)), code: 'unknown_alias', message: `alias *${node.source} names no anchor before it` });
       else if (path.includes(target))
         issues.push({ path: at(offset(node)), code: 'recursive_alias', message: `alias *${node.source} is inside the node it names` });
     }
@@ -129,13 +156,18 @@ function structureIssues(doc: Document.Parsed, at: (offset: number) => string): 
     }
     if (isMap(node)) {
       if (node.items.length > L.keysPerMap) {
-        issues.push({ path: at(offset(node)), code: 'too_many_keys', message: `${node.items.length} keys in one mapping, at most ${L.keysPerMap}` });
+        issues.push({
+          path: at(offset(node)),
+          code: 'too_many_keys',
+          message: `${node.items.length} keys in one mapping, at most ${L.keysPerMap}`,
+        });
         return visit.SKIP;
       }
       const keys = new Set<unknown>();
       for (const { key } of node.items) {
         if (!isScalar(key)) continue;
-        if (keys.has(key.value)) issues.push({ path: at(offset(key)), code: 'duplicate_key', message: `duplicate key "${String(key.value)}"` });
+        if (keys.has(key.value))
+          issues.push({ path: at(offset(key)), code: 'duplicate_key', message: `duplicate key "${String(key.value)}"` });
         keys.add(key.value);
       }
     }

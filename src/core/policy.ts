@@ -66,9 +66,15 @@ const timezone = z.string().superRefine((tz, ctx) => {
 /** Text someone reads: not empty, and not only spaces or invisible characters. */
 const text = z.string().refine((s) => /[^\s\p{Cf}\p{Default_Ignorable_Code_Point}]/u.test(s), 'empty (or only spaces)');
 /** A name people type to find an app: no longer than a command takes (MAX_NAME_LENGTH, after NFKC). */
-const appName = text.refine((s) => nameLength(s) <= MAX_NAME_LENGTH, `longer than ${MAX_NAME_LENGTH} characters: no command looks up a name that long`);
+const appName = text.refine(
+  (s) => nameLength(s) <= MAX_NAME_LENGTH,
+  `longer than ${MAX_NAME_LENGTH} characters: no command looks up a name that long`,
+);
 /** An exception's purpose: the text and value of an option in a select (PLATFORM_LIMITS). */
-const purpose = id.max(PLATFORM_LIMITS.optionText, `a purpose is at most ${PLATFORM_LIMITS.optionText} characters (the text of a Slack option)`);
+const purpose = id.max(
+  PLATFORM_LIMITS.optionText,
+  `a purpose is at most ${PLATFORM_LIMITS.optionText} characters (the text of a Slack option)`,
+);
 const platformIds = { slack: z.string().min(1).optional(), teams: z.string().min(1).optional() };
 
 const exceptionDays = z
@@ -77,22 +83,25 @@ const exceptionDays = z
   .positive()
   .max(POLICY_LIMITS.exceptionDays, `at most ${POLICY_LIMITS.exceptionDays} days (ten years)`);
 
-const exceptionsSchema = z.union([
-  z.literal('none'),
-  z.strictObject({
-    purposes: z
-      .array(purpose)
-      .min(1)
-      .max(PLATFORM_LIMITS.selectOptions, `at most ${PLATFORM_LIMITS.selectOptions} purposes (the options of one Slack select)`),
-    approvers: z.array(id).optional(),
-    max_days: exceptionDays,
-    default_days: exceptionDays.optional(),
-    /** Conditions every exception carries, e.g. "post only from the dedicated tablet". */
-    conditions: z.string().optional(),
-    /** Whether denying a request must give the requester a reason; left out, it must (`required`). */
-    deny_reason: z.enum(['required', 'optional']).optional(),
-  }),
-], { error: 'expected none, or { purposes, approvers, max_days, … }' });
+const exceptionsSchema = z.union(
+  [
+    z.literal('none'),
+    z.strictObject({
+      purposes: z
+        .array(purpose)
+        .min(1)
+        .max(PLATFORM_LIMITS.selectOptions, `at most ${PLATFORM_LIMITS.selectOptions} purposes (the options of one Slack select)`),
+      approvers: z.array(id).optional(),
+      max_days: exceptionDays,
+      default_days: exceptionDays.optional(),
+      /** Conditions every exception carries, e.g. "post only from the dedicated tablet". */
+      conditions: z.string().optional(),
+      /** Whether denying a request must give the requester a reason; left out, it must (`required`). */
+      deny_reason: z.enum(['required', 'optional']).optional(),
+    }),
+  ],
+  { error: 'expected none, or { purposes, approvers, max_days, … }' },
+);
 
 const ruleSchema = z.strictObject({
   id,
@@ -231,7 +240,9 @@ export function validatePolicy(input: unknown): Result<Policy> {
 function shapeIssues(issue: z.core.$ZodIssue, base: readonly PropertyKey[]): Issue[] {
   const path = [...base, ...issue.path];
   if (issue.code === 'invalid_union') {
-    const meant = issue.errors.filter((branch) => !branch.every((i) => !i.path.length && (i.code === 'invalid_type' || i.code === 'invalid_value')));
+    const meant = issue.errors.filter(
+      (branch) => !branch.every((i) => !i.path.length && (i.code === 'invalid_type' || i.code === 'invalid_value')),
+    );
     if (meant.length === 1) return meant[0]!.flatMap((i) => shapeIssues(i, path));
   }
   const at = formatPath(path);
@@ -336,7 +347,7 @@ interface Draft {
 const WHOLE: ReadonlySet<string> = new Set();
 
 function draftOf(p: Policy): Draft {
-  const parts = <T,>(key: string, list: T[]): Part<T>[] => list.map((v, i) => ({ at: `${key}[${i}]`, v, broken: WHOLE }));
+  const parts = <T>(key: string, list: T[]): Part<T>[] => list.map((v, i) => ({ at: `${key}[${i}]`, v, broken: WHOLE }));
   return {
     organization: p.organization,
     units: parts('units', p.units),
@@ -351,7 +362,7 @@ function draftOf(p: Policy): Draft {
 /** What parsed of a document the schema refused: each entry, else each of its fields, on its own. */
 function salvage(input: unknown): Draft {
   const doc = isRecord(input) ? input : {};
-  const list = <T,>(key: string, entry: z.ZodType<T>, fields: Record<string, z.ZodType>): Part<T>[] | undefined => {
+  const list = <T>(key: string, entry: z.ZodType<T>, fields: Record<string, z.ZodType>): Part<T>[] | undefined => {
     const raw = doc[key];
     if (raw === undefined) return [];
     return Array.isArray(raw) ? raw.map((e, i) => salvageEntry(entry, fields, e, `${key}[${i}]`)) : undefined;
@@ -391,7 +402,8 @@ function salvageEntry<T>(entry: z.ZodType<T>, fields: Record<string, z.ZodType>,
 function crossReferenceIssues(d: Draft): Issue[] {
   const issues: Issue[] = [];
   const add = (path: string, code: string, message: string) => void issues.push({ path, code, message });
-  const idsOf = (parts: Part<{ id: string }>[] | undefined) => parts && new Set(parts.flatMap(({ v }) => (v.id === undefined ? [] : [v.id])));
+  const idsOf = (parts: Part<{ id: string }>[] | undefined) =>
+    parts && new Set(parts.flatMap(({ v }) => (v.id === undefined ? [] : [v.id])));
   /** A reference into a list that is no list at all is not checked: the list's own problem says enough. */
   const known = (ids: ReadonlySet<string> | undefined, ref: string) => !ids || ids.has(ref);
   const unitIds = idsOf(d.units);
@@ -419,7 +431,8 @@ function crossReferenceIssues(d: Draft): Issue[] {
   }
   const { default_unit } = d.organization;
   if (default_unit && !known(unitIds, default_unit)) add('organization.default_unit', 'unknown_unit', `no unit "${default_unit}"`);
-  for (const { at, v: u } of d.units ?? []) if (u.parent && !known(unitIds, u.parent)) add(`${at}.parent`, 'unknown_unit', `no unit "${u.parent}"`);
+  for (const { at, v: u } of d.units ?? [])
+    if (u.parent && !known(unitIds, u.parent)) add(`${at}.parent`, 'unknown_unit', `no unit "${u.parent}"`);
   const cycle = findUnitCycle((d.units ?? []).flatMap(({ v }) => (v.id === undefined ? [] : [{ id: v.id, parent: v.parent }])));
   if (cycle) add('units', 'unit_cycle', `units form a cycle: ${cycle.join(' -> ')}`);
 
@@ -433,7 +446,11 @@ function crossReferenceIssues(d: Draft): Issue[] {
       if (!pid) continue;
       const owner = platformOwner.get(pid);
       if (owner && owner.person !== x.id)
-        add(`${at}.${platform}`, 'duplicate_id', `${platform} id "${pid}" is also ${owner.person}'s${owner.platform === platform ? '' : ` ${owner.platform} id`}`);
+        add(
+          `${at}.${platform}`,
+          'duplicate_id',
+          `${platform} id "${pid}" is also ${owner.person}'s${owner.platform === platform ? '' : ` ${owner.platform} id`}`,
+        );
       else if (pid !== x.id && personIds?.has(pid))
         add(`${at}.${platform}`, 'platform_id_names_person', `${platform} id "${pid}" is also the id of person "${pid}"`);
       if (!owner) platformOwner.set(pid, { person: x.id ?? at, platform });
@@ -452,12 +469,15 @@ function crossReferenceIssues(d: Draft): Issue[] {
     );
     for (const key of ['deadline', 'review', 'lifted'] as const) {
       const day = r[key];
-      if (day && r.effective && day < r.effective) add(`${at}.${key}`, `${key}_before_effective`, `${key} ${day} is before effective ${r.effective}`);
+      if (day && r.effective && day < r.effective)
+        add(`${at}.${key}`, `${key}_before_effective`, `${key} ${day} is before effective ${r.effective}`);
     }
     const terms = r.exceptions;
     if (terms && terms !== 'none') {
       if (r.effect === 'allow') add(`${at}.exceptions`, 'exceptions_on_allow', 'only a prohibition can have exceptions');
-      terms.approvers?.forEach((a, j) => known(personIds, a) || add(`${at}.exceptions.approvers[${j}]`, 'unknown_approver', `no person "${a}"`));
+      terms.approvers?.forEach(
+        (a, j) => known(personIds, a) || add(`${at}.exceptions.approvers[${j}]`, 'unknown_approver', `no person "${a}"`),
+      );
       const { default_days, max_days } = terms;
       if (default_days && max_days && default_days > max_days)
         add(`${at}.exceptions.default_days`, 'over_max_days', `default_days ${default_days} is over max_days ${max_days}`);
@@ -494,11 +514,15 @@ function appNameIssues(apps: Part<App>[]): Issue[] {
       ...(a.aliases ?? []).map((n, j): [string, string] => [`${at}.aliases[${j}]`, n]),
       [`${at}.id`, a.id],
     ];
-    const ids = [...(a.store_ids ?? []).map((n, j): [string, string] => [`${at}.store_ids[${j}]`, n]), ...(a.bundle_ids ?? []).map((n, j): [string, string] => [`${at}.bundle_ids[${j}]`, n])];
+    const ids = [
+      ...(a.store_ids ?? []).map((n, j): [string, string] => [`${at}.store_ids[${j}]`, n]),
+      ...(a.bundle_ids ?? []).map((n, j): [string, string] => [`${at}.bundle_ids[${j}]`, n]),
+    ];
     for (const [path, name] of [...names, ...ids]) {
       const key = nameKey(name);
       const owner = exact.get(key);
-      if (owner !== undefined && owner !== a.id) issues.push({ path, code: 'ambiguous_alias', message: `"${name}" also names app "${owner}"` });
+      if (owner !== undefined && owner !== a.id)
+        issues.push({ path, code: 'ambiguous_alias', message: `"${name}" also names app "${owner}"` });
       if (owner === undefined) exact.set(key, a.id);
     }
     for (const [path, name] of anyOtherScript ? names : []) {
@@ -567,7 +591,11 @@ function isTimeZone(tz: string): boolean {
  * hour late all summer; `US/Eastern`, `CET` and `Japan` are legacy names of region zones.
  */
 function isRegionZone(tz: string): boolean {
-  return tz === 'UTC' || tz === 'Etc/UTC' || /^(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)\/[A-Za-z]/.test(tz);
+  return (
+    tz === 'UTC' ||
+    tz === 'Etc/UTC' ||
+    /^(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)\/[A-Za-z]/.test(tz)
+  );
 }
 
 /** Fixed offsets people write for a region that has daylight saving, with the region they most often mean. */

@@ -163,7 +163,17 @@ export interface Collections {
   accounts: AccountState;
 }
 export type CollectionName = keyof Collections;
-export const COLLECTION_NAMES: CollectionName[] = ['requests', 'attestations', 'keys', 'messages', 'conversations', 'outbox', 'censuses', 'census_answers', 'accounts'];
+export const COLLECTION_NAMES: CollectionName[] = [
+  'requests',
+  'attestations',
+  'keys',
+  'messages',
+  'conversations',
+  'outbox',
+  'censuses',
+  'census_answers',
+  'accounts',
+];
 
 /** One record put (or removed, with `value: null`). */
 export type Change = {

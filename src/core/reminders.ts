@@ -85,7 +85,8 @@ function tagsAfter(stage: number, countdown: readonly number[], end: LocalDate, 
  * recorded or new; only a tick at an instant before an earlier tick's (the clock set back, or
  * `remind --at` run out of order) finds a later stage there, and then this one stays unsaid.
  */
-const isOwed = (facts: ReminderFacts, key: string, later: () => readonly string[]) => !facts.isRecorded(key) && !later().some((k) => facts.isRecorded(k));
+const isOwed = (facts: ReminderFacts, key: string, later: () => readonly string[]) =>
+  !facts.isRecorded(key) && !later().some((k) => facts.isRecorded(k));
 
 /** Memoised: the later stages' tags are worked out once per series, and only if some stage is new. */
 const once = <T>(make: () => T): (() => T) => {
@@ -100,7 +101,8 @@ function deadlineReminders(rule: Rule, deadline: string, today: string, facts: R
   const base = { rule: rule.id, deadline };
   const out: Reminder[] = [];
   const unsettled = () => facts.subjects(rule).filter((p) => !facts.isSettled(rule, p));
-  const key = (series: 'announce' | 'direct' | 'digest', tag: string | number, person?: string) => `${series}:${rule.id}:${deadline}:${tag}${person ? `:${person}` : ''}`;
+  const key = (series: 'announce' | 'direct' | 'digest', tag: string | number, person?: string) =>
+    `${series}:${rule.id}:${deadline}:${tag}${person ? `:${person}` : ''}`;
   // Announcements and digests: the countdown, then a notice a day while overdue. Direct messages: the
   // countdown from `direct_from`, then one overdue message.
   const directStages = [...days_before.filter((s) => s <= direct_from), direct_from];
@@ -118,7 +120,8 @@ function deadlineReminders(rule: Rule, deadline: string, today: string, facts: R
       const later = once(() => [...tagsAfter(direct, directStages, deadline, 0), 'overdue']);
       for (const p of unsettled()) {
         const k = key('direct', direct, p.id);
-        if (isOwed(facts, k, () => later().map((t) => key('direct', t, p.id)))) out.push({ key: k, kind: 'direct', ...base, daysLeft: direct, person: p.id });
+        if (isOwed(facts, k, () => later().map((t) => key('direct', t, p.id))))
+          out.push({ key: k, kind: 'direct', ...base, daysLeft: direct, person: p.id });
       }
     }
     return out;
@@ -128,10 +131,13 @@ function deadlineReminders(rule: Rule, deadline: string, today: string, facts: R
   if (!late.length) return out;
   const laterDays = once(() => tagsAfter(daysLeft, [], deadline, overdue_days));
   const tag = `overdue:${today}`;
-  if (isOwed(facts, key('announce', tag), () => laterDays().map((t) => key('announce', t)))) out.push({ key: key('announce', tag), kind: 'announce', ...base, daysLeft });
-  if (isOwed(facts, key('digest', today), () => laterDays().map((t) => key('digest', t.slice('overdue:'.length))))) out.push({ key: key('digest', today), kind: 'digest', ...base, daysLeft });
+  if (isOwed(facts, key('announce', tag), () => laterDays().map((t) => key('announce', t))))
+    out.push({ key: key('announce', tag), kind: 'announce', ...base, daysLeft });
+  if (isOwed(facts, key('digest', today), () => laterDays().map((t) => key('digest', t.slice('overdue:'.length)))))
+    out.push({ key: key('digest', today), kind: 'digest', ...base, daysLeft });
   // One direct message the day after the deadline; the channel carries the daily notices after that.
-  if (daysLeft === -1) for (const p of late) out.push({ key: key('direct', 'overdue', p.id), kind: 'direct', ...base, daysLeft, person: p.id });
+  if (daysLeft === -1)
+    for (const p of late) out.push({ key: key('direct', 'overdue', p.id), kind: 'direct', ...base, daysLeft, person: p.id });
   return out;
 }
 
@@ -139,7 +145,9 @@ function deadlineReminders(rule: Rule, deadline: string, today: string, facts: R
 function reviewReminders(rule: Rule, review: string, today: string, facts: ReminderFacts): Reminder[] {
   const since = localDaysBetween(review, today);
   if (since < 0 || since > 7) return [];
-  return facts.approvers(rule).map((p) => ({ key: `review:${rule.id}:${review}:${p.id}`, kind: 'review', rule: rule.id, review, person: p.id }));
+  return facts
+    .approvers(rule)
+    .map((p) => ({ key: `review:${rule.id}:${review}:${p.id}`, kind: 'review', rule: rule.id, review, person: p.id }));
 }
 
 /** Requester and approver hear 7 days and 1 day before an exception ends, and when it has. */
@@ -177,7 +185,15 @@ function censusReminders(policy: Policy, census: Census, silent: readonly string
   return silent.flatMap((unit) =>
     reportersFor(policy, unit)
       .filter((p) => isOwed(facts, key(tag, unit, p.id), () => later().map((t) => key(t, unit, p.id))))
-      .map((p) => ({ key: key(tag, unit, p.id), kind: 'census' as const, census: census.id, unit, due: census.due, daysLeft: stage, person: p.id })),
+      .map((p) => ({
+        key: key(tag, unit, p.id),
+        kind: 'census' as const,
+        census: census.id,
+        unit,
+        due: census.due,
+        daysLeft: stage,
+        person: p.id,
+      })),
   );
 }
 
@@ -188,14 +204,26 @@ function accountReminders(policy: Policy, facts: ReminderFacts, today: string, a
   for (const rule of policy.rules) {
     if (rule.effect !== 'prohibit' || rule.data || !isInForce(rule, at, policy.organization.timezone)) continue;
     for (const account of accountsBoundBy(policy, rule).filter(live))
-      out.push({ key: `account-rule:${rule.id}:${account.id}`, kind: 'account-rule', rule: rule.id, account: account.id, person: account.owner });
+      out.push({
+        key: `account-rule:${rule.id}:${account.id}`,
+        kind: 'account-rule',
+        rule: rule.id,
+        account: account.id,
+        person: account.owner,
+      });
   }
   for (const account of policy.accounts.filter(live)) {
     if (!account.review) continue;
     const since = localDaysBetween(account.review, today);
     if (since < 0 || since > 7) continue;
     for (const p of accountPeople(policy, account))
-      out.push({ key: `account-review:${account.id}:${account.review}:${p.id}`, kind: 'account-review', account: account.id, review: account.review, person: p.id });
+      out.push({
+        key: `account-review:${account.id}:${account.review}:${p.id}`,
+        kind: 'account-review',
+        account: account.id,
+        review: account.review,
+        person: p.id,
+      });
   }
   return out;
 }

@@ -28,7 +28,10 @@ export function suggestApps(policy: Policy, name: string, limit = 3): string[] {
 export function unknownAppAdvice(policy: Policy, name: string, limit = 3): { suggestions: string[]; lookalike: boolean } {
   const advice = adviceFor(policy, name, limit);
   if (!advice.lookalikes.length) return { suggestions: [...advice.closest], lookalike: false };
-  return { suggestions: [...new Set([...advice.lookalikes, ...advice.closest])].slice(0, Math.max(limit, advice.lookalikes.length)), lookalike: true };
+  return {
+    suggestions: [...new Set([...advice.lookalikes, ...advice.closest])].slice(0, Math.max(limit, advice.lookalikes.length)),
+    lookalike: true,
+  };
 }
 
 const NO_ADVICE: Advice = Object.freeze({ lookalikes: [], closest: [] });
@@ -42,7 +45,10 @@ function adviceFor(policy: Policy, name: string, limit: number): Advice {
   const cacheKey = `${limit}|${key}`;
   const cached = cache.get(cacheKey);
   if (cached) return cached;
-  const advice: Advice = { lookalikes: lookalikeApps(policy, key).map((app) => app.name), closest: closestApps((compiled.nameIndex ??= buildNameIndex(compiled.index.appKeys)), key, limit) };
+  const advice: Advice = {
+    lookalikes: lookalikeApps(policy, key).map((app) => app.name),
+    closest: closestApps((compiled.nameIndex ??= buildNameIndex(compiled.index.appKeys)), key, limit),
+  };
   cache.set(cacheKey, advice);
   return advice;
 }
@@ -103,7 +109,10 @@ function closestApps(index: NameIndex, key: string, limit: number): string[] {
     const name = index.apps[i]!.name;
     if (d <= allowed && d < (scored.get(name) ?? Infinity)) scored.set(name, d);
   }
-  return [...scored].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([n]) => n);
+  return [...scored]
+    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .map(([n]) => n);
 }
 
 /** Every key that could be close to `key`, and a few that are not: a superset, never missing one. */
@@ -113,7 +122,8 @@ function worthComparing(index: NameIndex, key: string, allowed: number): Set<num
   if (key.length >= 3) {
     // A catalogue key inside what was typed is one of its substrings.
     for (let length = 3; length <= Math.min(key.length, index.longest); length++)
-      for (let start = 0; start + length <= key.length; start++) for (const i of index.byKey.get(key.slice(start, start + length)) ?? []) found.add(i);
+      for (let start = 0; start + length <= key.length; start++)
+        for (const i of index.byKey.get(key.slice(start, start + length)) ?? []) found.add(i);
     // What was typed inside a catalogue key: the key holds all its bigrams, so the rarest one's keys are enough to check.
     let rarest: number[] | undefined;
     for (const gram of grams.keys()) {
@@ -134,7 +144,8 @@ function worthComparing(index: NameIndex, key: string, allowed: number): Set<num
     }
     for (let i = 0; i < shared.length; i++) if (shared[i]! >= atLeast) found.add(i);
   } else {
-    for (let length = Math.max(0, key.length - allowed); length <= key.length + allowed; length++) for (const i of index.byLength[length] ?? []) found.add(i);
+    for (let length = Math.max(0, key.length - allowed); length <= key.length + allowed; length++)
+      for (const i of index.byLength[length] ?? []) found.add(i);
   }
   return found;
 }

@@ -54,10 +54,17 @@ export function basisOf(binding: Binding, matched: number, granted: ExceptionReq
  * An approved exception for this device (and purpose, if one was asked) that names every binding rule.
  * `own` holds only the person's requests that are waiting, or approved and unexpired.
  */
-export function grantedFor(binding: Binding, own: readonly ExceptionRequest[], device: DeviceClass, purpose: string | undefined): ExceptionRequest | undefined {
+export function grantedFor(
+  binding: Binding,
+  own: readonly ExceptionRequest[],
+  device: DeviceClass,
+  purpose: string | undefined,
+): ExceptionRequest | undefined {
   if (!own.length || !binds(binding)) return undefined;
   const ids = binding.full.length ? binding.full : binding.restricting;
-  return own.find((r) => r.status === 'approved' && r.device === device && (!purpose || r.purpose === purpose) && ids.every((id) => r.rules.includes(id)));
+  return own.find(
+    (r) => r.status === 'approved' && r.device === device && (!purpose || r.purpose === purpose) && ids.every((id) => r.rules.includes(id)),
+  );
 }
 
 /** A request still waiting for this device; it changes nothing unless the rules prohibit. */
@@ -73,7 +80,8 @@ export function verdictWith(binding: Binding, own: readonly ExceptionRequest[], 
 }
 
 /** Citations in the order a Decision lists them: prohibitions first, then by rule id. */
-export const citationOrder = (a: MatchedRule, b: MatchedRule) => Number(a.effect === 'allow') - Number(b.effect === 'allow') || byCodePoint(a.id, b.id);
+export const citationOrder = (a: MatchedRule, b: MatchedRule) =>
+  Number(a.effect === 'allow') - Number(b.effect === 'allow') || byCodePoint(a.id, b.id);
 
 /** Whether an exception can be asked for the binding rules: only if every one allows some, for a purpose they share. */
 export function exceptionOptions(binding: MatchedRule[], purpose: string | undefined): Decision['exception'] {
@@ -90,7 +98,8 @@ export function exceptionOptions(binding: MatchedRule[], purpose: string | undef
 }
 
 /** A look-alike of several catalogue apps is no name to allow by default: it is reviewed, whatever the organisation's default. */
-export const unknownPosture = (configured: 'allow' | 'review', lookalike: boolean): 'allow' | 'review' => (lookalike ? 'review' : configured);
+export const unknownPosture = (configured: 'allow' | 'review', lookalike: boolean): 'allow' | 'review' =>
+  lookalike ? 'review' : configured;
 
 /** Ids and ISO instants order by code point: fast, and the same on every machine and locale. */
 export const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

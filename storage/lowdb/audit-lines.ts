@@ -45,11 +45,7 @@ export async function* readAuditLines(handle: FileHandle, start: number, end = I
  * The line that ends at byte `end`: the one whose newline is the byte just before it, or, with
  * `terminated` false, the one cut off there without its newline. Undefined if `end` is not such an end.
  */
-export async function readLineEndingAt(
-  handle: FileHandle,
-  end: number,
-  terminated = true,
-): Promise<Buffer | undefined> {
+export async function readLineEndingAt(handle: FileHandle, end: number, terminated = true): Promise<Buffer | undefined> {
   for (let window = 4096; ; window *= 4) {
     const from = Math.max(0, end - window);
     const bytes = Buffer.alloc(end - from);

@@ -160,9 +160,7 @@ async function release(path: string, file: string, me: LockOwner): Promise<void>
 }
 
 const describeOwner = (owner: LockOwner | 'unreadable'): string =>
-  owner === 'unreadable'
-    ? 'an unknown process (an unreadable lock file)'
-    : `process ${owner.pid} (started ${owner.started})`;
+  owner === 'unreadable' ? 'an unknown process (an unreadable lock file)' : `process ${owner.pid} (started ${owner.started})`;
 
 const locked = (dir: string, problem: string, advice?: string) =>
   storageError('storage.locked', `DATA_DIR ${dir} ${problem}${advice ? `; ${advice}` : ''}`, { dir });

@@ -13,8 +13,7 @@ export const dataFiles = (dir: string) => ({
 });
 
 /** Where a torn last line is kept once cut from the log: `audit.torn-2026-01-05T08-00-00.000Z.jsonl`. */
-export const tornTailPath = (dir: string, at: Date): string =>
-  join(dir, `audit.torn-${at.toISOString().replaceAll(':', '-')}.jsonl`);
+export const tornTailPath = (dir: string, at: Date): string => join(dir, `audit.torn-${at.toISOString().replaceAll(':', '-')}.jsonl`);
 
 /** Makes a file's contents durable. */
 export async function fsyncFile(path: string): Promise<void> {

@@ -76,4 +76,3 @@ export async function isYoung(file: string): Promise<boolean> {
     return false;
   }
 }
-

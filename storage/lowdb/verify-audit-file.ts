@@ -39,11 +39,7 @@ export async function verifyDataDir(dir: string): Promise<AuditVerification> {
  * Verifies an audit log from its start up to byte `end` (default: its end), against the snapshot.
  * Read the snapshot BEFORE choosing `end`: a store writes one only once the log holds its entry.
  */
-export async function verifyAuditLog(
-  path: string,
-  snapshot: Snapshot | undefined,
-  end?: number,
-): Promise<AuditVerification> {
+export async function verifyAuditLog(path: string, snapshot: Snapshot | undefined, end?: number): Promise<AuditVerification> {
   return (await verifyAuditLines(path, snapshot, end)).verification;
 }
 

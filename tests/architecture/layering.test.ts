@@ -32,9 +32,11 @@ const SDK = /^(@slack\/|botbuilder|botframework-|@microsoft\/teams)/;
 const DATA_LIBRARIES = ['zod', 'yaml', 'date-fns', 'date-fns/locale', '@date-fns/tz', 'fastest-levenshtein', 'unhomoglyph'];
 const COMMAND_LIBRARIES = [...DATA_LIBRARIES, 'csv-stringify/sync'];
 /** The store port's methods. An adapter that names one is reading or writing the store itself. */
-const STORE_ACCESS = /\.store\b|\bstore\s*\.\s*(get|list|listByPerson|commit|count|readAudit|verifyAudit)\b|\{[^}]*\bstore\b[^}]*\}\s*=\s*\w/;
+const STORE_ACCESS =
+  /\.store\b|\bstore\s*\.\s*(get|list|listByPerson|commit|count|readAudit|verifyAudit)\b|\{[^}]*\bstore\b[^}]*\}\s*=\s*\w/;
 /** The command layer's work besides `handle`: what adapters called directly before there was one way in. */
-const COMMAND_ENTRIES = /\b(runCommand|applyTransition|refusalFor|fileRequest|requestForm|censusForm|submitCensusAnswer|attestFromReminder|denyForm|displayName)\b/;
+const COMMAND_ENTRIES =
+  /\b(runCommand|applyTransition|refusalFor|fileRequest|requestForm|censusForm|submitCensusAnswer|attestFromReminder|denyForm|displayName)\b/;
 /** The processes' entry points: they alone read the environment and assemble storage and surfaces. */
 const ENTRY_POINTS = ['src/server.ts', 'src/cli.ts', 'src/surfaces.ts'];
 
@@ -70,7 +72,8 @@ describe('layering', () => {
     });
 
     it.each(core)('%s imports no node: module (no I/O)', (file) => {
-      for (const spec of imports(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/^node:|^(fs|http|https|net|child_process|os|path)(\/|$)/);
+      for (const spec of imports(file))
+        expect(spec, `${file} imports ${spec}`).not.toMatch(/^node:|^(fs|http|https|net|child_process|os|path)(\/|$)/);
     });
 
     it.each(core)('%s does no I/O and reads no clock', (file) => {
@@ -98,22 +101,31 @@ describe('layering', () => {
 
   describe('adapters/: translate, never decide and never touch the store', () => {
     it.each(adapters)('%s holds no policy logic: it never calls the decision engine itself', (file) => {
-      for (const spec of imports(file)) expect(target(file, spec), `${file} imports ${spec}`).not.toMatch(/^src\/core\/(decide|exceptions|attestations)\.ts$/);
+      for (const spec of imports(file))
+        expect(target(file, spec), `${file} imports ${spec}`).not.toMatch(/^src\/core\/(decide|exceptions|attestations)\.ts$/);
     });
 
     it.each(adapters)('%s never imports storage/ nor the store port', (file) => {
-      for (const spec of imports(file)) expect(target(file, spec), `${file} imports ${spec}`).not.toMatch(/^storage\/|^src\/core\/store\.ts$/);
+      for (const spec of imports(file))
+        expect(target(file, spec), `${file} imports ${spec}`).not.toMatch(/^storage\/|^src\/core\/store\.ts$/);
     });
 
     it.each(adapters)('%s never reads or writes the store (it asks the command layer)', (file) => {
-      const hits = read(file).split('\n').flatMap((line, i) => (STORE_ACCESS.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
+      const hits = read(file)
+        .split('\n')
+        .flatMap((line, i) => (STORE_ACCESS.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
       expect(hits).toEqual([]);
     });
 
     it.each(adapters)('%s enters the command layer only through handle (commands/handle.ts)', (file) => {
-      const hits = read(file).split('\n').flatMap((line, i) => (COMMAND_ENTRIES.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
+      const hits = read(file)
+        .split('\n')
+        .flatMap((line, i) => (COMMAND_ENTRIES.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
       expect(hits).toEqual([]);
-      for (const spec of imports(file)) expect(target(file, spec), `${file} imports ${spec}`).not.toMatch(/^commands\/(index|attest|census|decide-request|request|request-card)\.ts$/);
+      for (const spec of imports(file))
+        expect(target(file, spec), `${file} imports ${spec}`).not.toMatch(
+          /^commands\/(index|attest|census|decide-request|request|request-card)\.ts$/,
+        );
     });
 
     it.each(adapters)('%s imports no other adapter: one platform knows nothing of another', (file) => {
@@ -139,9 +151,12 @@ describe('layering', () => {
   });
 
   describe('src/ wiring: assembles the layers', () => {
-    it.each(wiring.filter((f) => !ENTRY_POINTS.includes(f)))('%s (not an entry point) imports no adapter and no storage backend', (file) => {
-      for (const spec of imports(file)) expect(target(file, spec), `${file} imports ${spec}`).not.toMatch(/^(adapters|storage)\//);
-    });
+    it.each(wiring.filter((f) => !ENTRY_POINTS.includes(f)))(
+      '%s (not an entry point) imports no adapter and no storage backend',
+      (file) => {
+        for (const spec of imports(file)) expect(target(file, spec), `${file} imports ${spec}`).not.toMatch(/^(adapters|storage)\//);
+      },
+    );
   });
 
   describe('no SDK type leaves adapters/', () => {
@@ -161,6 +176,7 @@ describe('layering', () => {
   });
 
   it('every known exception is still needed', () => {
-    for (const [file, exceptions] of Object.entries(KNOWN_EXCEPTIONS)) for (const e of exceptions) expect(imports(file), `${file}: ${e.why}`).toContain(e.spec);
+    for (const [file, exceptions] of Object.entries(KNOWN_EXCEPTIONS))
+      for (const e of exceptions) expect(imports(file), `${file}: ${e.why}`).toContain(e.spec);
   });
 });

@@ -34,8 +34,21 @@ describe('appwarden CLI, as a new user tries it', () => {
     const data = await tempDir();
     const as = (who: string, ...words: string[]) => cli(['--policy', FR, '--data', data, '--as', who, ...words]);
     const candy = await as('julien.moreau', '--json', 'check', 'Candy Crush');
-    expect(JSON.parse(candy.stdout)).toMatchObject({ verdict: 'prohibited', exception: { possible: true, purposes: ['public-communications'] } });
-    const filed = await as('julien.moreau', 'request', 'twitter', '--purpose', 'public-communications', '--days', '90', '--reason', 'Ministry announcements');
+    expect(JSON.parse(candy.stdout)).toMatchObject({
+      verdict: 'prohibited',
+      exception: { possible: true, purposes: ['public-communications'] },
+    });
+    const filed = await as(
+      'julien.moreau',
+      'request',
+      'twitter',
+      '--purpose',
+      'public-communications',
+      '--days',
+      '90',
+      '--reason',
+      'Ministry announcements',
+    );
     expect(filed.code).toBe(0);
     expect(filed.stdout).toMatch(/Request EX-1 filed/);
     const pending = await as('julien.moreau', '--json', 'check', 'twitter');
@@ -85,14 +98,22 @@ describe('appwarden CLI, as a new user tries it', () => {
     const bad = join(dir, 'bad.yaml');
     const original = await readFile(FR, 'utf8');
     // Schema problems are all listed together…
-    await writeFile(bad, original.replace('effective: 2023-03-24', 'effective: 2023-13-45').replace('timezone: Europe/Paris', 'timezone: Europe/Pariss'));
+    await writeFile(
+      bad,
+      original.replace('effective: 2023-03-24', 'effective: 2023-13-45').replace('timezone: Europe/Paris', 'timezone: Europe/Pariss'),
+    );
     const schema = await cli(['policy', 'validate', bad]);
     expect(schema.code).toBe(2);
     expect(schema.stderr).toMatch(/2 problem\(s\)/);
     expect(schema.stderr).toMatch(/not a date \(YYYY-MM-DD\) → at rules\[0\]\.effective/);
     expect(schema.stderr).toMatch(/not an IANA time zone \(e\.g\. Europe\/Brussels\) → at organization\.timezone/);
     // …and so are cross-reference problems, once the document has the right shape.
-    await writeFile(bad, original.replace('apps: [tchap]', 'apps: [tchapp]').replace('    effective: 2023-03-24\n', '    effective: 2023-03-24\n    deadline: 2023-01-01\n'));
+    await writeFile(
+      bad,
+      original
+        .replace('apps: [tchap]', 'apps: [tchapp]')
+        .replace('    effective: 2023-03-24\n', '    effective: 2023-03-24\n    deadline: 2023-01-01\n'),
+    );
     const r = await cli(['policy', 'validate', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/2 problem\(s\)/);
@@ -135,8 +156,24 @@ describe('appwarden CLI, as a new user tries it', () => {
 describe('appwarden maintenance commands', () => {
   it('audit verify takes --data after it, as the usage says; changes from the terminal record the OS user', async () => {
     const data = await tempDir();
-    await cli(['--policy', FR, '--data', data, '--as', 'julien.moreau', 'request', 'twitter', '--purpose', 'public-communications', '--reason', 'x']);
-    expect(await cli(['audit', 'verify', '--data', data])).toMatchObject({ code: 0, stdout: 'audit log verified: 1 entries, chain intact' });
+    await cli([
+      '--policy',
+      FR,
+      '--data',
+      data,
+      '--as',
+      'julien.moreau',
+      'request',
+      'twitter',
+      '--purpose',
+      'public-communications',
+      '--reason',
+      'x',
+    ]);
+    expect(await cli(['audit', 'verify', '--data', data])).toMatchObject({
+      code: 0,
+      stdout: 'audit log verified: 1 entries, chain intact',
+    });
     const entry = JSON.parse((await readFile(join(data, 'audit.jsonl'), 'utf8')).trim());
     expect(entry.detail).toMatchObject({ surface: 'cli', operator: expect.stringMatching(/.+@.+/) });
     expect(entry.actor).toBe('julien.moreau');

@@ -7,7 +7,11 @@ import { ROOT, tempDir } from '../support/cli.ts';
 /** Run the burst until `acks` requests were reported successful, then SIGKILL it. Returns what was acknowledged. */
 function burstThenKill(dir: string, prefix: string, acks: number): Promise<Map<string, string>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests/cli/fixtures/request-burst.ts'), dir, join(ROOT, 'policies/fr-2023-recreational.yaml'), prefix], { cwd: ROOT });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'tests/cli/fixtures/request-burst.ts'), dir, join(ROOT, 'policies/fr-2023-recreational.yaml'), prefix],
+      { cwd: ROOT },
+    );
     const acked = new Map<string, string>();
     let buffer = '';
     let stderr = '';

@@ -10,16 +10,27 @@ const D14 = at('2026-12-01');
 let fake: FakeSlack;
 afterEach(async () => fake?.close());
 
-const env = (data: string) => ({ DATA_DIR: data, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: fake.apiUrl });
+const env = (data: string) => ({
+  DATA_DIR: data,
+  SLACK_BOT_TOKEN: 'xoxb-test',
+  SLACK_SIGNING_SECRET: 'secret',
+  SLACK_API_URL: fake.apiUrl,
+});
 const remind = async (when: string, data: string) => {
   const run = await spawnCli(['remind', '--at', when], env(data));
   expect(run.code, run.stderr).toBe(0);
   return run.stdout;
 };
-const announcements = () => fake.of('chat.postMessage').filter((c) => c.body.channel === 'C0ANNOUNCE').map((c) => String(c.body.text ?? c.body.blocks));
+const announcements = () =>
+  fake
+    .of('chat.postMessage')
+    .filter((c) => c.body.channel === 'C0ANNOUNCE')
+    .map((c) => String(c.body.text ?? c.body.blocks));
 
 describe('appwarden remind --at with the clock set back', () => {
-  it('after the 1-day stage, a run at D-14 (or D-3) queues no earlier stage; the day itself still comes', { timeout: 120_000 }, async () => {
+  it('after the 1-day stage, a run at D-14 (or D-3) queues no earlier stage; the day itself still comes', {
+    timeout: 120_000,
+  }, async () => {
     fake = await startFakeSlack();
     const data = await tempDir();
     const first = await remind(D1, data);
@@ -42,7 +53,9 @@ describe('appwarden remind --at with the clock set back', () => {
     expect(announcements()[1]).toMatch(/Today is the deadline/);
   });
 
-  it('ordinary runs still catch up once: a first run at D-4 sends the 7-day stage, not the 14-day one, and a rerun sends nothing', { timeout: 120_000 }, async () => {
+  it('ordinary runs still catch up once: a first run at D-4 sends the 7-day stage, not the 14-day one, and a rerun sends nothing', {
+    timeout: 120_000,
+  }, async () => {
     fake = await startFakeSlack();
     const data = await tempDir();
     const first = await remind(at('2026-12-11'), data);

@@ -34,7 +34,9 @@ describe('official accounts', () => {
       ['account.resumed', 'yamamoto.naoki', '2020-08-05T01:00:00.000Z', '国の方針を確認し再開'],
       ['account.suspended', 'ito.takeshi', '2020-08-05T01:00:00.000Z', '県民の不安の声を受けて'],
     ]);
-    expect((await say('ito.takeshi', 'accounts --app tiktok')).text).toMatch(/saitama-pr-tiktok · @saitama_pref · TikTok · 広聴広報課 · 停止中/);
+    expect((await say('ito.takeshi', 'accounts --app tiktok')).text).toMatch(
+      /saitama-pr-tiktok · @saitama_pref · TikTok · 広聴広報課 · 停止中/,
+    );
   });
 
   it('owners hear once that a prohibition covers their account, and owner and approvers hear of its review', async () => {
@@ -47,6 +49,10 @@ describe('official accounts', () => {
     ]);
     expect((await scheduler.tick(new Date(AT))).queued).toEqual([]);
     const review = await scheduler.tick(new Date('2020-12-01T10:00:00+09:00'));
-    expect(review.queued.filter((r) => r.kind === 'account-review').map((r) => ('person' in r ? r.person : ''))).toEqual(['kobayashi.mai', 'yamamoto.naoki', 'kobayashi.mai']);
+    expect(review.queued.filter((r) => r.kind === 'account-review').map((r) => ('person' in r ? r.person : ''))).toEqual([
+      'kobayashi.mai',
+      'yamamoto.naoki',
+      'kobayashi.mai',
+    ]);
   });
 });

@@ -15,20 +15,48 @@ describe('bad input, in English (France pack)', () => {
     ['unknown command', 'install tiktok', /I don't know the command “install”\. Commands: check, request/],
     ['unknown flag', 'check tiktok --colour red', /“--colour” is not an option of check\. Its options: --device, --data, --purpose/],
     ['flag without value', 'check tiktok --device', /--device needs a value/],
-    ['bad device', 'check tiktok --device laptop', /“laptop” is not a device class\. Use one of: corporate, personal-with-work-apps, personal/],
+    [
+      'bad device',
+      'check tiktok --device laptop',
+      /“laptop” is not a device class\. Use one of: corporate, personal-with-work-apps, personal/,
+    ],
     ['bad data class', 'check tiktok --data secrets', /“secrets” is not a data class this policy knows\. Known: personal-data/],
-    ['bad purpose', 'request twitter --purpose fun --reason "x"', /“fun” is not a purpose this policy knows\. Known: public-communications/],
-    ['days of 0', 'request twitter --purpose public-communications --days 0 --reason "x"', /--days must be a whole number of days, at least 1/],
+    [
+      'bad purpose',
+      'request twitter --purpose fun --reason "x"',
+      /“fun” is not a purpose this policy knows\. Known: public-communications/,
+    ],
+    [
+      'days of 0',
+      'request twitter --purpose public-communications --days 0 --reason "x"',
+      /--days must be a whole number of days, at least 1/,
+    ],
     ['days not a number', 'request twitter --purpose public-communications --days soon --reason "x"', /not “soon”/],
-    ['days past max_days', 'request twitter --purpose public-communications --days 365 --reason "x"', /--days 365 is more than the 180 days this exception allows/],
+    [
+      'days past max_days',
+      'request twitter --purpose public-communications --days 365 --reason "x"',
+      /--days 365 is more than the 180 days this exception allows/,
+    ],
     ['empty app', 'check', /Which app\? For example: check TikTok/],
     ['empty app on request', 'request --purpose public-communications', /Which app\?/],
     ['missing purpose', 'request twitter --reason "x"', /Which purpose\? Add --purpose with one of: public-communications/],
     ['missing reason', 'request twitter --purpose public-communications', /Please give a reason/],
-    ['10 kB reason', `request twitter --purpose public-communications --reason "${'a'.repeat(10_240)}"`, /The reason is 10240 characters long; keep it to 1000/],
+    [
+      '10 kB reason',
+      `request twitter --purpose public-communications --reason "${'a'.repeat(10_240)}"`,
+      /The reason is 10240 characters long; keep it to 1000/,
+    ],
     ['unclosed quote', 'request twitter --purpose public-communications --reason "oops', /A quote is not closed/],
-    ['unknown app on request', 'request tiktk --purpose public-communications --reason "x"', /I don't know an app called “tiktk”\.\s+Did you mean: TikTok/],
-    ['app that needs no exception', 'request tchap --purpose public-communications --reason "x"', /not prohibited for you, so no exception is needed/],
+    [
+      'unknown app on request',
+      'request tiktk --purpose public-communications --reason "x"',
+      /I don't know an app called “tiktk”\.\s+Did you mean: TikTok/,
+    ],
+    [
+      'app that needs no exception',
+      'request tchap --purpose public-communications --reason "x"',
+      /not prohibited for you, so no exception is needed/,
+    ],
     ['unknown request id', 'approve EX-99', /There is no request “EX-99”/],
     ['approve without id', 'approve', /Which request\? For example: approve EX-1/],
     ['staff asking for reports', 'report compliance', /Only approvers and admins can use report\./],
@@ -79,12 +107,15 @@ describe('the text grammar', () => {
   it('does not take object prototype names for flags', async () => {
     const { say } = botOn('fr-2023-recreational.yaml', AT);
     expect((await say('julien.moreau', 'check tiktok --constructor foo')).text).toMatch(/“--constructor” is not an option of check/);
-    expect((await say('julien.moreau', 'status --__proto__')).text).toMatch(/^“--__proto__” is not an option of status\. Its options: --page\.$/);
+    expect((await say('julien.moreau', 'status --__proto__')).text).toMatch(
+      /^“--__proto__” is not an option of status\. Its options: --page\.$/,
+    );
   });
 
   it('answers an absurd number of days in the person’s language', async () => {
     const { say } = botOn('fr-2023-recreational.yaml', AT);
-    const text = (await say('julien.moreau', 'request twitter --purpose public-communications --days 999999999999999999999 --reason x')).text;
+    const text = (await say('julien.moreau', 'request twitter --purpose public-communications --days 999999999999999999999 --reason x'))
+      .text;
     expect(text).toMatch(/^--days 9{21} is more than any exception allows: at most 3650 days, and each rule sets its own maximum\.$/);
     expect(text).not.toMatch(/Invalid input|expected|received|Infinity/);
   });

@@ -30,8 +30,10 @@ function jpBot(store: Store = createMemoryStore()) {
   return { bot, clock, store, say };
 }
 
-const csvOf = (r: { reply: { blocks: unknown[] } }) => parse((r.reply.blocks[0] as { content: string }).content, { columns: true }) as Record<string, string>[];
-const THREE_USES = '--use "住民票の写しの交付申請 | yes | 1200" --use "市政情報の発信 | no | 30000 | @ichikawa_city" --use "防災情報の配信 | no | 50000"';
+const csvOf = (r: { reply: { blocks: unknown[] } }) =>
+  parse((r.reply.blocks[0] as { content: string }).content, { columns: true }) as Record<string, string>[];
+const THREE_USES =
+  '--use "住民票の写しの交付申請 | yes | 1200" --use "市政情報の発信 | no | 30000 | @ichikawa_city" --use "防災情報の配信 | no | 50000"';
 
 describe('census answer from the keyboard', () => {
   it('keeps every --use, the one with personal data too; report census counts all three and its CSV has a row each', async () => {
@@ -57,7 +59,7 @@ describe('census answer from the keyboard', () => {
     ]);
   });
 
-  it('the same through the appwarden binary\'s entry point, quotes as the shell leaves them', async () => {
+  it("the same through the appwarden binary's entry point, quotes as the shell leaves them", async () => {
     const data = await tempDir();
     const as = (who: string, ...words: string[]) => cli(['--policy', packPath('jp-2021-line.yaml'), '--data', data, '--as', who, ...words]);
     expect((await as('tanaka.hiroshi', 'census', 'start', 'LINE', '--due', '2099-03-26', '--units', UNITS)).code).toBe(0);
@@ -91,20 +93,48 @@ describe('two reporters of one unit', () => {
     const second = await say('kimura.taro', `census answer CN-1 --unit ${ICHIKAWA} --use "Tourism news | no | 8000"`);
     expect(second.ok, second.text).toBe(true);
     expect(second.text).toMatch(/Recorded for 市川市: 1 use/);
-    expect(second.text).toMatch(/version 2 of the unit's answer, and the one that counts\. The earlier answer by 井上 咲 is kept beside it \(census status CN-1\), and they have been told/);
+    expect(second.text).toMatch(
+      /version 2 of the unit's answer, and the one that counts\. The earlier answer by 井上 咲 is kept beside it \(census status CN-1\), and they have been told/,
+    );
 
     // Nothing is lost: the first answer stays, whole, under its version id.
-    expect(store.get('census_answers', `CN-1/${ICHIKAWA}`)).toMatchObject({ revision: 2, answeredBy: 'kimura.taro', answeredAt: '2021-03-22T05:05:00.000Z', uses: [{ purpose: 'Tourism news' }] });
+    expect(store.get('census_answers', `CN-1/${ICHIKAWA}`)).toMatchObject({
+      revision: 2,
+      answeredBy: 'kimura.taro',
+      answeredAt: '2021-03-22T05:05:00.000Z',
+      uses: [{ purpose: 'Tourism news' }],
+    });
     const first = store.get('census_answers', `CN-1/${ICHIKAWA}#1`)!;
     expect(first).toMatchObject({ revision: 1, answeredBy: 'inoue.saki', answeredAt: '2021-03-20T00:30:00.000Z' });
     expect(first.uses.map((u) => u.personalData)).toEqual([true, false, false]);
     // The first reporter hears of it, in her language.
-    expect(second.effects).toEqual([{ kind: 'notify', person: 'inoue.saki', message: expect.objectContaining({ blocks: [{ type: 'heading', text: expect.stringMatching(/木村 太郎さんが市川市について新しい回答（第2版）/) }] }) }]);
+    expect(second.effects).toEqual([
+      {
+        kind: 'notify',
+        person: 'inoue.saki',
+        message: expect.objectContaining({
+          blocks: [{ type: 'heading', text: expect.stringMatching(/木村 太郎さんが市川市について新しい回答（第2版）/) }],
+        }),
+      },
+    ]);
     expect(store.get('outbox', `census.corrected:CN-1/${ICHIKAWA}#2:0`)).toMatchObject({ status: 'due' });
 
     const status = await say('tanaka.hiroshi', 'census status CN-1');
-    expect(status.text).toMatch(/市川市 — 第2版（木村 太郎、2021-03-22 14:05 \(Asia\/Tokyo\)）：利用1件（うち個人情報あり0件）\n.*市川市 — 第1版（井上 咲、2021-03-20 09:30 \(Asia\/Tokyo\)）：利用3件（うち個人情報あり1件）/);
-    expect(status.data).toMatchObject({ answered: [ICHIKAWA], versions: [{ unit: ICHIKAWA, versions: [{ revision: 1, answeredBy: 'inoue.saki' }, { revision: 2, answeredBy: 'kimura.taro' }] }] });
+    expect(status.text).toMatch(
+      /市川市 — 第2版（木村 太郎、2021-03-22 14:05 \(Asia\/Tokyo\)）：利用1件（うち個人情報あり0件）\n.*市川市 — 第1版（井上 咲、2021-03-20 09:30 \(Asia\/Tokyo\)）：利用3件（うち個人情報あり1件）/,
+    );
+    expect(status.data).toMatchObject({
+      answered: [ICHIKAWA],
+      versions: [
+        {
+          unit: ICHIKAWA,
+          versions: [
+            { revision: 1, answeredBy: 'inoue.saki' },
+            { revision: 2, answeredBy: 'kimura.taro' },
+          ],
+        },
+      ],
+    });
     // Anyone may see who answered when; what was answered, only those who may read the report and the unit's reporters.
     const colleague = await say('suzuki.kenta', 'census status CN-1');
     expect(colleague.text).toMatch(/市川市 — 第1版（井上 咲、2021-03-20 09:30 \(Asia\/Tokyo\)）/);
@@ -127,7 +157,11 @@ describe('two reporters of one unit', () => {
 
     const events: { action: string; subject?: string; detail?: Record<string, unknown> }[] = [];
     for await (const e of store.readAudit()) if (e.action.startsWith('census.')) events.push(e);
-    expect(events.map((e) => [e.action, e.subject])).toEqual([['census.started', 'CN-1'], ['census.answered', `CN-1/${ICHIKAWA}#1`], ['census.corrected', `CN-1/${ICHIKAWA}#2`]]);
+    expect(events.map((e) => [e.action, e.subject])).toEqual([
+      ['census.started', 'CN-1'],
+      ['census.answered', `CN-1/${ICHIKAWA}#1`],
+      ['census.corrected', `CN-1/${ICHIKAWA}#2`],
+    ]);
     expect(events[2]!.detail).toMatchObject({ revision: 2, previous: { revision: 1, answeredBy: 'inoue.saki' } });
   });
 
@@ -140,8 +174,15 @@ describe('two reporters of one unit', () => {
     expect(third.text).toMatch(/市川市の回答を訂正しました：利用1件/);
     expect(third.text).not.toMatch(/併せて保存/);
     expect(third.effects).toEqual([]);
-    expect(store.list('census_answers').map((a) => [a.id, a.revision, a.uses.length]).sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual([
-      [`CN-1/${ICHIKAWA}#1`, 1, 3], [`CN-1/${ICHIKAWA}#2`, 2, 0], [`CN-1/${ICHIKAWA}`, 3, 1],
+    expect(
+      store
+        .list('census_answers')
+        .map((a) => [a.id, a.revision, a.uses.length])
+        .sort((a, b) => Number(a[1]) - Number(b[1])),
+    ).toEqual([
+      [`CN-1/${ICHIKAWA}#1`, 1, 3],
+      [`CN-1/${ICHIKAWA}#2`, 2, 0],
+      [`CN-1/${ICHIKAWA}`, 3, 1],
     ]);
   });
 
@@ -149,10 +190,23 @@ describe('two reporters of one unit', () => {
     const store = createMemoryStore();
     const { say } = jpBot(store);
     await say('tanaka.hiroshi', `census start LINE --due 2021-03-26 --units ${UNITS}`);
-    const legacy: CensusAnswer = { id: `CN-1/${ICHIKAWA}`, census: 'CN-1', unit: ICHIKAWA, usesApp: true, uses: [{ purpose: '広報', personalData: false, people: 100 }], answeredBy: 'inoue.saki', answeredAt: '2021-03-19T02:00:00.000Z', revision: 2 };
-    await store.commit({ at: legacy.answeredAt, actor: 'inoue.saki', action: 'census.corrected', subject: legacy.id }, [put('census_answers', legacy)]);
+    const legacy: CensusAnswer = {
+      id: `CN-1/${ICHIKAWA}`,
+      census: 'CN-1',
+      unit: ICHIKAWA,
+      usesApp: true,
+      uses: [{ purpose: '広報', personalData: false, people: 100 }],
+      answeredBy: 'inoue.saki',
+      answeredAt: '2021-03-19T02:00:00.000Z',
+      revision: 2,
+    };
+    await store.commit({ at: legacy.answeredAt, actor: 'inoue.saki', action: 'census.corrected', subject: legacy.id }, [
+      put('census_answers', legacy),
+    ]);
     expect((await say('tanaka.hiroshi', 'report census CN-1')).data).toMatchObject({ uses: 1, silent: ['soumu/jichi/chiba/funabashi'] });
-    expect((await say('tanaka.hiroshi', 'census status CN-1')).text).toMatch(/市川市 — 第2版（井上 咲、2021-03-19 11:00 \(Asia\/Tokyo\)）：利用1件/);
+    expect((await say('tanaka.hiroshi', 'census status CN-1')).text).toMatch(
+      /市川市 — 第2版（井上 咲、2021-03-19 11:00 \(Asia\/Tokyo\)）：利用1件/,
+    );
     await say('kimura.taro', `census answer CN-1 --unit ${ICHIKAWA} --uses none`);
     expect(store.get('census_answers', `CN-1/${ICHIKAWA}#2`)).toEqual({ ...legacy, id: `CN-1/${ICHIKAWA}#2` });
     expect(store.get('census_answers', `CN-1/${ICHIKAWA}`)).toMatchObject({ revision: 3, usesApp: false, answeredBy: 'kimura.taro' });

@@ -25,7 +25,10 @@ describe('exception workflow (France pack)', () => {
 
   it('request → refused to the requester → refused to a non-approver → approved → allowed-by-exception for the requester only', async () => {
     const { say, store } = botOn('fr-2023-recreational.yaml', AT);
-    const filed = await say(staff, 'request twitter --purpose public-communications --days 90 --reason "Posting the ministry\'s announcements"');
+    const filed = await say(
+      staff,
+      'request twitter --purpose public-communications --days 90 --reason "Posting the ministry\'s announcements"',
+    );
     expect(filed.ok).toBe(true);
     const req = filed.data as ExceptionRequest;
     expect(req).toMatchObject({ id: 'EX-1', status: 'requested', purpose: 'public-communications', days: 90, person: staff });

@@ -18,11 +18,15 @@ const approver = 'helene.lefebvre';
 function on(pack: string, at: string) {
   const { bot, store } = botOn(pack, at);
   let n = 0;
-  const as = (person: string, interaction: Interaction, key = `test:${++n}`) => handle(interaction, { ...bot.contextFor(person, 'test'), idempotencyKey: key });
+  const as = (person: string, interaction: Interaction, key = `test:${++n}`) =>
+    handle(interaction, { ...bot.contextFor(person, 'test'), idempotencyKey: key });
   return { bot, store, as };
 }
 
-const fileTwitter = { kind: 'text', text: 'request twitter --purpose public-communications --days 90 --reason "Posting the ministry\'s announcements"' } as const;
+const fileTwitter = {
+  kind: 'text',
+  text: 'request twitter --purpose public-communications --days 90 --reason "Posting the ministry\'s announcements"',
+} as const;
 
 describe('handle: the one way in', () => {
   it('text is the typed command: the same result as runCommand, with its effects', async () => {
@@ -40,11 +44,22 @@ describe('handle: the one way in', () => {
     const { as } = on(FR, AT);
     const opened = await as(staff, { kind: 'text', text: 'request twitter', forms: true });
     expect(opened.ok).toBe(true);
-    expect(opened.form).toMatchObject({ form: 'request', request: { app: 'twitter', device: 'corporate', purposes: expect.arrayContaining(['public-communications']) } });
+    expect(opened.form).toMatchObject({
+      form: 'request',
+      request: { app: 'twitter', device: 'corporate', purposes: expect.arrayContaining(['public-communications']) },
+    });
     expect(opened.effects).toEqual([]);
     const view = opened.form?.form === 'request' ? opened.form.view : undefined;
-    expect(view?.fields.map((f) => [f.id, f.kind])).toEqual([['purpose', 'select'], ['device', 'select'], ['days', 'number'], ['reason', 'text']]);
-    expect(view?.fields[1]).toMatchObject({ value: 'corporate', options: expect.arrayContaining([{ value: 'personal', label: expect.any(String) }]) });
+    expect(view?.fields.map((f) => [f.id, f.kind])).toEqual([
+      ['purpose', 'select'],
+      ['device', 'select'],
+      ['days', 'number'],
+      ['reason', 'text'],
+    ]);
+    expect(view?.fields[1]).toMatchObject({
+      value: 'corporate',
+      options: expect.arrayContaining([{ value: 'personal', label: expect.any(String) }]),
+    });
     const typed = await as(staff, { kind: 'text', text: 'request twitter' });
     expect(typed.form).toBeUndefined();
     expect(typed.ok).toBe(false);
@@ -55,10 +70,18 @@ describe('handle: the one way in', () => {
 
   it('button request.open opens the form for the app and device its value names', async () => {
     const { as } = on(FR, AT);
-    const opened = await as(staff, { kind: 'button', action: 'request.open', value: JSON.stringify({ app: 'twitter', device: 'corporate' }) });
+    const opened = await as(staff, {
+      kind: 'button',
+      action: 'request.open',
+      value: JSON.stringify({ app: 'twitter', device: 'corporate' }),
+    });
     expect(opened.form).toMatchObject({ form: 'request', request: { app: 'twitter', device: 'corporate' } });
     // The French ban covers work phones only: on a personal phone there is nothing to ask for.
-    const personal = await as(staff, { kind: 'button', action: 'request.open', value: JSON.stringify({ app: 'twitter', device: 'personal' }) });
+    const personal = await as(staff, {
+      kind: 'button',
+      action: 'request.open',
+      value: JSON.stringify({ app: 'twitter', device: 'personal' }),
+    });
     expect(personal.ok).toBe(false);
     expect(personal.form).toBeUndefined();
     const odd = await as(staff, { kind: 'button', action: 'request.open', value: JSON.stringify({ app: 'twitter', device: 'toaster' }) });
@@ -84,7 +107,11 @@ describe('handle: the one way in', () => {
     const { as } = on(FR, AT);
     await as(staff, fileTwitter);
     const opened = await as(approver, { kind: 'button', action: 'request.deny', value: 'EX-1' });
-    expect(opened.form).toMatchObject({ form: 'deny', id: 'EX-1', view: { intro: expect.stringContaining('EX-1'), fields: [{ id: 'reason', kind: 'text', optional: false }] } });
+    expect(opened.form).toMatchObject({
+      form: 'deny',
+      id: 'EX-1',
+      view: { intro: expect.stringContaining('EX-1'), fields: [{ id: 'reason', kind: 'text', optional: false }] },
+    });
     const own = await as(staff, { kind: 'button', action: 'request.deny', value: 'EX-1' });
     expect(own).toMatchObject({ ok: false, code: 'own_request' });
     expect(own.form).toBeUndefined();
@@ -92,10 +119,20 @@ describe('handle: the one way in', () => {
 
   it('form request files the request from its fields; a field in error comes back named', async () => {
     const { as, store } = on(FR, AT);
-    const tooLong = await as(staff, { kind: 'form', form: 'request', meta: { app: 'twitter' }, values: { purpose: 'public-communications', days: '9999', reason: 'Announcements' } });
+    const tooLong = await as(staff, {
+      kind: 'form',
+      form: 'request',
+      meta: { app: 'twitter' },
+      values: { purpose: 'public-communications', days: '9999', reason: 'Announcements' },
+    });
     expect(tooLong).toMatchObject({ ok: false, field: 'days' });
     expect(store.count('requests')).toBe(0);
-    const filed = await as(staff, { kind: 'form', form: 'request', meta: { app: 'twitter' }, values: { purpose: 'public-communications', days: '30', reason: 'Announcements' } });
+    const filed = await as(staff, {
+      kind: 'form',
+      form: 'request',
+      meta: { app: 'twitter' },
+      values: { purpose: 'public-communications', days: '30', reason: 'Announcements' },
+    });
     expect(filed.ok).toBe(true);
     expect(filed.data as ExceptionRequest).toMatchObject({ id: 'EX-1', days: 30, purpose: 'public-communications', device: 'corporate' });
   });
@@ -106,7 +143,12 @@ describe('handle: the one way in', () => {
     const bare = await as(approver, { kind: 'form', form: 'deny', meta: { id: 'EX-1' }, values: {} });
     expect(bare).toMatchObject({ ok: false, code: 'reason_missing' });
     expect(store.get('requests', 'EX-1')?.status).toBe('requested');
-    const denied = await as(approver, { kind: 'form', form: 'deny', meta: { id: 'EX-1' }, values: { reason: ['Use the press office account'] } });
+    const denied = await as(approver, {
+      kind: 'form',
+      form: 'deny',
+      meta: { id: 'EX-1' },
+      values: { reason: ['Use the press office account'] },
+    });
     expect(denied.ok).toBe(true);
     expect(store.get('requests', 'EX-1')).toMatchObject({ status: 'denied', decisionReason: 'Use the press office account' });
     expect(denied.effects.find((e) => e.kind === 'notify')).toMatchObject({ person: staff });
@@ -150,7 +192,12 @@ describe('handle: reminders and census', () => {
     expect(unknown).toMatchObject({ ok: false, code: 'unknown_census' });
     expect(unknown.form).toBeUndefined();
 
-    const missing = await as('inoue.saki', { kind: 'form', form: 'census', meta: { census: 'CN-1', unit }, values: { uses_app: 'yes', use1_purpose: '広報' } });
+    const missing = await as('inoue.saki', {
+      kind: 'form',
+      form: 'census',
+      meta: { census: 'CN-1', unit },
+      values: { uses_app: 'yes', use1_purpose: '広報' },
+    });
     expect(missing.ok).toBe(false);
     expect(missing.form).toMatchObject({ form: 'census', census: 'CN-1', unit });
     const fields = missing.form?.form === 'census' ? missing.form.view.fields : [];
@@ -159,10 +206,18 @@ describe('handle: reminders and census', () => {
     expect(Object.fromEntries(fields.flatMap((f) => (f.error ? [[f.id, f.error]] : [])))).toEqual(missing.fields);
     expect(store.count('census_answers')).toBe(0);
 
-    const answered = await as('inoue.saki', { kind: 'form', form: 'census', meta: { census: 'CN-1', unit }, values: { uses_app: 'yes', use1_purpose: '広報', use1_personal: 'no', use1_people: '120' } });
+    const answered = await as('inoue.saki', {
+      kind: 'form',
+      form: 'census',
+      meta: { census: 'CN-1', unit },
+      values: { uses_app: 'yes', use1_purpose: '広報', use1_personal: 'no', use1_people: '120' },
+    });
     expect(answered.ok).toBe(true);
     expect(answered.form).toBeUndefined();
-    expect(store.get('census_answers', `CN-1/${unit}`)).toMatchObject({ usesApp: true, uses: [expect.objectContaining({ purpose: '広報', personalData: false, people: 120 })] });
+    expect(store.get('census_answers', `CN-1/${unit}`)).toMatchObject({
+      usesApp: true,
+      uses: [expect.objectContaining({ purpose: '広報', personalData: false, people: 120 })],
+    });
     expect(replyText(answered.reply)).toBeTruthy();
 
     const reopened = await as('inoue.saki', { kind: 'button', action: 'census.open', value });

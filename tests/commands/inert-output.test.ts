@@ -44,7 +44,8 @@ describe('the terminal', () => {
     expect(filed.code, filed.stderr).toBe(0);
     const report = await cli([...base, '--as', 'akiko', 'pending']);
     expect(report.stdout).toContain('Requests waiting for you');
-    for (const out of [filed.stdout, filed.stderr, report.stdout, report.stderr]) expect(out).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]/);
+    for (const out of [filed.stdout, filed.stderr, report.stdout, report.stderr])
+      expect(out).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]/);
     expect(report.stdout).toContain('␛[2J');
   });
 });

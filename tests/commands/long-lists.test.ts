@@ -6,7 +6,6 @@ import type { Policy } from '../../src/core/policy.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { attestEveryFifth, largeOrg } from '../support/large-org.ts';
 
-
 function botOnPolicy(policy: Policy, at = '2026-11-22T09:00:00Z', store = createMemoryStore()) {
   const now = new Date(at);
   const bot = createAppWarden({ policy, store, now: () => now });
@@ -16,7 +15,6 @@ function botOnPolicy(policy: Policy, at = '2026-11-22T09:00:00Z', store = create
   };
   return { bot, say, store };
 }
-
 
 const lists = (r: Reply) => r.blocks.filter((b): b is Extract<Block, { type: 'list' }> => b.type === 'list');
 
@@ -34,15 +32,23 @@ describe('long lists are cut by the command, in whole items, and say how many ar
     expect(r.text).toContain('Not yet attested (1651):');
     expect(names!.items).toHaveLength(40);
     for (const name of names!.items) expect(name).toMatch(/^(Person \d+ Example|Chief Officer)$/);
-    expect(moreLine(names!.more!)).toBe('1,611 more — report compliance ban --page 2 shows the next ones, report compliance ban --format csv all of them');
-    expect((await say('chief', 'report compliance ban --page 43')).text).toBe('There are only 42 pages; the last one: report compliance ban --page 42');
+    expect(moreLine(names!.more!)).toBe(
+      '1,611 more — report compliance ban --page 2 shows the next ones, report compliance ban --format csv all of them',
+    );
+    expect((await say('chief', 'report compliance ban --page 43')).text).toBe(
+      'There are only 42 pages; the last one: report compliance ban --page 42',
+    );
   });
 
   it('report compliance --page: page 2 starts where page 1 ended; every page together is every name, once', async () => {
     const { say, store } = botOnPolicy(largeOrg({ people: 301, units: 12 }));
     await attestEveryFifth(store, 300);
     const seen: string[] = [];
-    for (let page = 1; page <= 7; page++) seen.push(...(lists((await say('chief', `report compliance ban --page ${page}`)).reply).find((l) => /Person|Chief/.test(l.items[0] ?? ''))?.items ?? []));
+    for (let page = 1; page <= 7; page++)
+      seen.push(
+        ...(lists((await say('chief', `report compliance ban --page ${page}`)).reply).find((l) => /Person|Chief/.test(l.items[0] ?? ''))
+          ?.items ?? []),
+      );
     expect(seen).toHaveLength(241);
     expect(new Set(seen).size).toBe(241);
     expect((await say('chief', 'report compliance ban --page 8')).ok).toBe(false);
@@ -52,23 +58,29 @@ describe('long lists are cut by the command, in whole items, and say how many ar
     const { say } = botOnPolicy(largeOrg({ people: 300, units: 10, apps: 3 }));
     await say('p1', 'attest tiktok');
     const r = await say('chief', 'report compliance');
-    expect(r.text).toBe([
-      'Compliance with the rules that have a deadline',
-      '• ban: 1 of 300 attested, 299 not yet',
-      '• social-ban: 1 of 300 attested, 299 not yet',
-      'Who has not attested, for one rule: report compliance <rule-id>',
-    ].join('\n'));
+    expect(r.text).toBe(
+      [
+        'Compliance with the rules that have a deadline',
+        '• ban: 1 of 300 attested, 299 not yet',
+        '• social-ban: 1 of 300 attested, 299 not yet',
+        'Who has not attested, for one rule: report compliance <rule-id>',
+      ].join('\n'),
+    );
   });
 
   it('census status with 60 units: counts first, then the versions and the silent units a page at a time', async () => {
     const { say } = botOnPolicy(largeOrg({ people: 200, units: 60 }));
     expect((await say('chief', 'census start tiktok --due 2026-12-01 --units all')).ok).toBe(true);
-    for (let i = 0; i < 35; i++) expect((await say(`p${i}`, `census answer CN-1 --unit ${i === 0 ? 'org' : `u${i}`} --use "Posting | no | ${i + 1}"`)).ok).toBe(true);
+    for (let i = 0; i < 35; i++)
+      expect((await say(`p${i}`, `census answer CN-1 --unit ${i === 0 ? 'org' : `u${i}`} --use "Posting | no | ${i + 1}"`)).ok).toBe(true);
     const r = await say('chief', 'census status CN-1');
     expect(r.text).toContain('35 of 60 units have answered.');
     const [versions, silent] = lists(r.reply);
     expect(versions!.items.length + versions!.more!.count).toBe(35);
-    for (const line of versions!.items) expect(line).toMatch(/^(Organisation|Unit \d+) — version 1, by Person \d+ Example, 2026-11-22 10:00 \(Europe\/Brussels\): 1 use, 0 with personal data$/);
+    for (const line of versions!.items)
+      expect(line).toMatch(
+        /^(Organisation|Unit \d+) — version 1, by Person \d+ Example, 2026-11-22 10:00 \(Europe\/Brussels\): 1 use, 0 with personal data$/,
+      );
     expect(moreLine(versions!.more!)).toBe(`${versions!.more!.count} more — census status CN-1 --page 2 shows the next ones`);
     expect(r.text).toContain('Not yet answered (25):');
     expect(silent!.items).toEqual(Array.from({ length: 20 }, (_, i) => `Unit ${35 + i}`));
@@ -79,7 +91,8 @@ describe('long lists are cut by the command, in whole items, and say how many ar
 
   it('status with 58 requests: 20 and "38 more — status --page 2", never 20 silently; the deadlines too', async () => {
     const { say } = botOnPolicy(largeOrg({ people: 5, units: 1, apps: 58 }));
-    for (let i = 0; i < 58; i++) expect((await say('p1', `request app-${i} --purpose public-communications --reason "Posting for the agency"`)).ok).toBe(true);
+    for (let i = 0; i < 58; i++)
+      expect((await say('p1', `request app-${i} --purpose public-communications --reason "Posting for the agency"`)).ok).toBe(true);
     const r = await say('p1', 'status');
     const [requests, deadlines] = lists(r.reply);
     expect(requests!.items).toHaveLength(20);
@@ -87,7 +100,8 @@ describe('long lists are cut by the command, in whole items, and say how many ar
     expect(deadlines!.items.length + deadlines!.more!.count).toBe(60); // TikTok under both rules, and the 58 apps
     expect(r.text).toContain('Page 1 of 3');
     const ids: string[] = [];
-    for (const page of [1, 2, 3]) ids.push(...lists((await say('p1', `status --page ${page}`)).reply)[0]!.items.map((l) => l.split(' · ')[0]!));
+    for (const page of [1, 2, 3])
+      ids.push(...lists((await say('p1', `status --page ${page}`)).reply)[0]!.items.map((l) => l.split(' · ')[0]!));
     expect(new Set(ids)).toEqual(new Set(Array.from({ length: 58 }, (_, i) => `EX-${i + 1}`)));
     expect((await say('p1', 'status --page 0')).text).toBe('--page must be a page number, 1 or more (not “0”).');
   });
@@ -103,7 +117,8 @@ describe('long lists are cut by the command, in whole items, and say how many ar
     expect(moreLine(rules!.more!)).toBe(`${(inForce.length - 40).toLocaleString('en')} more — policy --page 2 shows the next ones`);
     const pages = Math.ceil(inForce.length / 40);
     const shown: string[] = [];
-    for (let page = 1; page <= pages; page++) shown.push(...lists((await say('p1', `policy --page ${page}`)).reply)[0]!.items.map((l) => l.split(':')[0]!));
+    for (let page = 1; page <= pages; page++)
+      shown.push(...lists((await say('p1', `policy --page ${page}`)).reply)[0]!.items.map((l) => l.split(':')[0]!));
     expect(shown).toEqual(inForce);
     expect(lists((await say('p1', `policy --page ${pages}`)).reply)[0]!.more).toBeUndefined();
   });

@@ -70,14 +70,21 @@ describe('policy, report, help', () => {
     const text = (await say('olivia', 'report compliance demo-tiktok')).text;
     expect(text).toMatch(/1 of 4 people have attested/);
     // Per unit first, then every name on its own line (a long list is paged, never cut mid-name).
-    expect(text).toMatch(/By unit, most missing first:\n• IT and Security: 0\/2 attested\n• Demo Agency: 0\/1 attested\n• Communications: 1\/1 attested/);
+    expect(text).toMatch(
+      /By unit, most missing first:\n• IT and Security: 0\/2 attested\n• Demo Agency: 0\/1 attested\n• Communications: 1\/1 attested/,
+    );
     expect(text).toMatch(/Not yet attested \(3\):\n• Akiko Sato\n• Olivia Admin\n• Sam Lee$/);
     const csv = await say('olivia', 'report compliance demo-tiktok --format csv');
     const file = csv.reply.blocks[0];
     expect(file).toMatchObject({ type: 'file', name: 'compliance.csv', mime: 'text/csv' });
     const rows = parse((file as { content: string }).content, { columns: true }) as Record<string, string>[];
     expect(rows.find((r) => r.person === 'pierre')).toMatchObject({ attested: 'yes', statement: 'removed' });
-    expect(rows.filter((r) => r.attested === 'no').map((r) => r.person).sort()).toEqual(['akiko', 'olivia', 'sam']);
+    expect(
+      rows
+        .filter((r) => r.attested === 'no')
+        .map((r) => r.person)
+        .sort(),
+    ).toEqual(['akiko', 'olivia', 'sam']);
   });
 
   it('report exceptions lists granted ones', async () => {

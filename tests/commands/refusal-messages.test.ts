@@ -12,7 +12,11 @@ import { LOCALES } from '../../src/core/policy.ts';
 import { botOn, loadPack } from '../support/bot.ts';
 import { ROOT as ROOT_DIR } from '../support/cli.ts';
 
-const AT: Record<string, string> = { 'demo.yaml': '2026-10-05T08:00:00Z', 'jp-2021-line.yaml': '2021-03-22T01:00:00Z', 'jp-2020-tiktok-accounts.yaml': '2020-08-03T01:00:00Z' };
+const AT: Record<string, string> = {
+  'demo.yaml': '2026-10-05T08:00:00Z',
+  'jp-2021-line.yaml': '2021-03-22T01:00:00Z',
+  'jp-2020-tiktok-accounts.yaml': '2020-08-03T01:00:00Z',
+};
 
 /** The data each refusal comes with where it is made (the rest of the sentence). */
 const dataFor = (m: Messages): Partial<Record<RefusalCode, Record<string, unknown>>> => ({
@@ -58,7 +62,8 @@ const dataFor = (m: Messages): Partial<Record<RefusalCode, Record<string, unknow
   census_closed: { due: '2021-03-26' },
 });
 const SUBJECT = { command: 'request', app: 'TikTok', id: 'EX-1', purpose: 'outreach' };
-const ZOD_TEXT = /Invalid input|expected (string|number|one of)|received (undefined|Infinity|NaN|number|object)|Too (big|small)|Invalid (string|option)/;
+const ZOD_TEXT =
+  /Invalid input|expected (string|number|one of)|received (undefined|Infinity|NaN|number|object)|Too (big|small)|Invalid (string|option)/;
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9faf]/;
 
 describe('every refusal code has words, in every locale', () => {
@@ -82,7 +87,8 @@ describe('every refusal code has words, in every locale', () => {
   }
 
   it('a code no one listed still gets a sentence, never the code', () => {
-    for (const locale of LOCALES) expect(describeRefusal({ code: 'not_a_real_code' }, messages(locale), SUBJECT).join('')).not.toMatch(/not_a_real_code/);
+    for (const locale of LOCALES)
+      expect(describeRefusal({ code: 'not_a_real_code' }, messages(locale), SUBJECT).join('')).not.toMatch(/not_a_real_code/);
   });
 
   it('every code the commands and the core refuse with is on the list', () => {
@@ -108,7 +114,7 @@ describe('every refusal code has words, in every locale', () => {
 });
 
 describe('no validator text reaches a person', () => {
-  it('every typed field, given nothing, a number, an object, Infinity or 400 digits, answers in the person\'s words', () => {
+  it("every typed field, given nothing, a number, an object, Infinity or 400 digits, answers in the person's words", () => {
     for (const locale of LOCALES) {
       const m = messages(locale);
       const fields = inputFields(loadPack('demo.yaml'), m);

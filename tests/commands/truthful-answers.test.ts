@@ -46,11 +46,41 @@ const lineRule = (p: Policy) => p.rules.find((r) => r.apps?.includes('line') && 
 
 describe('a data class or purpose the policy does not know is refused, with the known ones listed', () => {
   it.each([
-    ['demo.yaml', DEMO_AT, 'pierre', 'check LINE --data pii', /“pii” is not a data class this policy knows\. Known: personal-data, public\./],
-    ['demo.yaml', DEMO_AT, 'pierre', 'check LINE --purpose outreach', /“outreach” is not a purpose this policy knows\. Known: public-communications\./],
-    ['us-omb-m-23-13.yaml', '2023-03-01T15:00:00Z', 'tyler.brooks', 'check TikTok --purpose fun', /“fun” is not a purpose this policy knows\. Known: law-enforcement, national-security, security-research\./],
-    ['jp-2021-line.yaml', JP_AT, 'suzuki.kenta', 'check LINE --data pii', /「pii」はこのポリシーにない情報区分です。指定できる区分：personal-data、public-information/],
-    ['jp-2021-line.yaml', JP_AT, 'suzuki.kenta', 'check LINE --purpose 広報', /「広報」はこのポリシーにない目的です。指定できる目的：public-communications/],
+    [
+      'demo.yaml',
+      DEMO_AT,
+      'pierre',
+      'check LINE --data pii',
+      /“pii” is not a data class this policy knows\. Known: personal-data, public\./,
+    ],
+    [
+      'demo.yaml',
+      DEMO_AT,
+      'pierre',
+      'check LINE --purpose outreach',
+      /“outreach” is not a purpose this policy knows\. Known: public-communications\./,
+    ],
+    [
+      'us-omb-m-23-13.yaml',
+      '2023-03-01T15:00:00Z',
+      'tyler.brooks',
+      'check TikTok --purpose fun',
+      /“fun” is not a purpose this policy knows\. Known: law-enforcement, national-security, security-research\./,
+    ],
+    [
+      'jp-2021-line.yaml',
+      JP_AT,
+      'suzuki.kenta',
+      'check LINE --data pii',
+      /「pii」はこのポリシーにない情報区分です。指定できる区分：personal-data、public-information/,
+    ],
+    [
+      'jp-2021-line.yaml',
+      JP_AT,
+      'suzuki.kenta',
+      'check LINE --purpose 広報',
+      /「広報」はこのポリシーにない目的です。指定できる目的：public-communications/,
+    ],
   ])('%s: %s', async (pack, at, person, text, message) => {
     const { say } = botOn(pack, at);
     const r = await say(person, text);
@@ -67,10 +97,16 @@ describe('a data class or purpose the policy does not know is refused, with the 
     expect(d.reasons).toContainEqual({ code: 'unknown_data_class', data: { data: 'pii', known: ['personal-data', 'public'] } });
     const x = explain(d, demo.organization, 'en');
     expect(x.headline).toBe('LINE is restricted on a work device: allowed, but not for personal-data.');
-    expect(x.reasons).toContain('“pii” is not a data class this policy knows (it knows: personal-data, public), so every data restriction is shown.');
+    expect(x.reasons).toContain(
+      '“pii” is not a data class this policy knows (it knows: personal-data, public), so every data restriction is shown.',
+    );
     expect(x.reasons).not.toContain('No rule of your organisation covers it.');
     const jp = loadPack('jp-2021-line.yaml');
-    const j = explain(decide({ app: 'LINE', person: 'suzuki.kenta', device: 'corporate', data: 'pii', at: JP_AT }, jp, { requests: [] }), jp.organization, 'ja');
+    const j = explain(
+      decide({ app: 'LINE', person: 'suzuki.kenta', device: 'corporate', data: 'pii', at: JP_AT }, jp, { requests: [] }),
+      jp.organization,
+      'ja',
+    );
     expect(j.headline).toMatch(/LINEは業務用端末での利用に制限があります/);
     expect(j.reasons.join('\n')).toMatch(/「pii」はこのポリシーにない情報区分のため/);
   });
@@ -88,7 +124,9 @@ describe('a data-use rule (rules[].data) never asks to remove the app or to atte
     const { say } = botWith('demo.yaml', DEMO_AT, closed);
     const r = await say('pierre', 'check LINE --data personal-data');
     expect(r.ok).toBe(true);
-    expect(r.text).toMatch(/^LINE is prohibited on a work device for personal-data: it may stay installed, but must not be used for that\./);
+    expect(r.text).toMatch(
+      /^LINE is prohibited on a work device for personal-data: it may stay installed, but must not be used for that\./,
+    );
     expect(r.text).toMatch(/Since the end of 1 October 2026 \(Europe\/Brussels time\), it must not be used for personal-data\./);
     expect(r.text).toMatch(/Do not use LINE for personal-data\. Nothing needs to be removed, and there is nothing to attest\.$/);
     expect(r.text).not.toMatch(/attest LINE|Once it is removed|remove it by/);
@@ -130,7 +168,9 @@ describe('"I removed the work apps instead" counts only under a rule that offers
     const r = await say('tyler.brooks', 'attest TikTok --statement removed-work-apps');
     expect(r.ok).toBe(false);
     expect(r.code).toBe('bad_statement');
-    expect(r.text).toMatch(/^“removed-work-apps” does not count under omb-m-23-13: the rule does not offer removing the work apps instead\. Remove the app and say: --statement removed \(or never-installed\)\.$/);
+    expect(r.text).toMatch(
+      /^“removed-work-apps” does not count under omb-m-23-13: the rule does not offer removing the work apps instead\. Remove the app and say: --statement removed \(or never-installed\)\.$/,
+    );
     expect(store.count('attestations')).toBe(0);
     expect(await auditCount(store)).toBe(0);
     // What reports count is what was recorded: nothing, so the person is still not attested.
@@ -146,11 +186,13 @@ describe('"I removed the work apps instead" counts only under a rule that offers
     expect(replyText(button.reply)).toBe(typed.text);
     expect(store.count('attestations')).toBe(0);
     // TikTok is under the TikTok ban, which offers it, and the recreational ban, which does not: refused, naming the latter.
-    expect((await say('pierre', 'attest TikTok --statement removed-work-apps')).text).toMatch(/^“removed-work-apps” does not count under demo-recreational:/);
+    expect((await say('pierre', 'attest TikTok --statement removed-work-apps')).text).toMatch(
+      /^“removed-work-apps” does not count under demo-recreational:/,
+    );
     expect(store.count('attestations')).toBe(0);
   });
 
-  it('where every rule offers it (the Commission\'s TikTok ban), it is recorded', async () => {
+  it("where every rule offers it (the Commission's TikTok ban), it is recorded", async () => {
     const { say, store } = botOn('ec-2023-tiktok.yaml', '2023-03-01T09:00:00Z');
     expect((await say('pierre.dubois', 'attest TikTok --statement removed-work-apps')).ok).toBe(true);
     expect(store.list('attestations').map((a) => [a.rule, a.statement])).toEqual([['ec-2023-tiktok', 'removed-work-apps']]);
@@ -160,13 +202,20 @@ describe('"I removed the work apps instead" counts only under a rule that offers
     const { say, store } = botOn('jp-2020-tiktok-accounts.yaml', SAITAMA_AT);
     const r = await say('kobayashi.mai', 'attest TikTok --statement removed-work-apps');
     expect(r.ok).toBe(false);
-    expect(r.text).toMatch(/^saitama-2020-tiktok-suspendedでは「removed-work-apps」は認められません（業務アプリの削除で代えることはできません）。/);
+    expect(r.text).toMatch(
+      /^saitama-2020-tiktok-suspendedでは「removed-work-apps」は認められません（業務アプリの削除で代えることはできません）。/,
+    );
     expect(store.count('attestations')).toBe(0);
   });
 });
 
 describe('a rule with no exceptions says so, whatever purpose is typed', () => {
-  it.each(['request TikTok --purpose outreach --reason x', 'request TikTok --purpose public-communications --reason x', 'request TikTok', 'request TikTok --purpose outreach --days 0'])('English (demo): %s', async (text) => {
+  it.each([
+    'request TikTok --purpose outreach --reason x',
+    'request TikTok --purpose public-communications --reason x',
+    'request TikTok',
+    'request TikTok --purpose outreach --days 0',
+  ])('English (demo): %s', async (text) => {
     const { say, store } = botOn('demo.yaml', DEMO_AT);
     const r = await say('pierre', text);
     expect(r.code).toBe('no_exceptions');
@@ -174,17 +223,22 @@ describe('a rule with no exceptions says so, whatever purpose is typed', () => {
     expect(store.count('requests')).toBe(0);
   });
 
-  it.each(['request LINE --purpose outreach --reason 広報', 'request LINE --purpose public-communications --reason 広報', 'request LINE'])('Japanese (LINE closed to exceptions): %s', async (text) => {
-    const { say, store } = botWith('jp-2021-line.yaml', JP_AT, (p) => void (lineRule(p).exceptions = 'none'));
-    const r = await say('suzuki.kenta', text);
-    expect(r.code).toBe('no_exceptions');
-    expect(r.text).toBe('LINEについては例外は認められていません（jp-2021-line-personal-data）。');
-    expect(store.count('requests')).toBe(0);
-  });
+  it.each(['request LINE --purpose outreach --reason 広報', 'request LINE --purpose public-communications --reason 広報', 'request LINE'])(
+    'Japanese (LINE closed to exceptions): %s',
+    async (text) => {
+      const { say, store } = botWith('jp-2021-line.yaml', JP_AT, (p) => void (lineRule(p).exceptions = 'none'));
+      const r = await say('suzuki.kenta', text);
+      expect(r.code).toBe('no_exceptions');
+      expect(r.text).toBe('LINEについては例外は認められていません（jp-2021-line-personal-data）。');
+      expect(store.count('requests')).toBe(0);
+    },
+  );
 
   it('an app that needs no exception says so before a bad purpose (demo: Signal is allowed)', async () => {
     const { say } = botOn('demo.yaml', DEMO_AT);
-    expect((await say('pierre', 'request Signal --purpose outreach --reason x')).text).toBe('Signal is not prohibited for you, so no exception is needed.');
+    expect((await say('pierre', 'request Signal --purpose outreach --reason x')).text).toBe(
+      'Signal is not prohibited for you, so no exception is needed.',
+    );
   });
 });
 
@@ -267,7 +321,9 @@ describe('withdraw after approval points to revoke, without nested brackets', ()
     await say('akiko', 'approve EX-1');
     const r = await say('pierre', 'withdraw EX-1');
     expect(r.ok).toBe(false);
-    expect(r.text).toBe('EX-1 was approved by Akiko Sato, 2026-10-05 10:00 (Europe/Brussels), so it can no longer be withdrawn. To end the exception early, ask an approver: revoke EX-1');
+    expect(r.text).toBe(
+      'EX-1 was approved by Akiko Sato, 2026-10-05 10:00 (Europe/Brussels), so it can no longer be withdrawn. To end the exception early, ask an approver: revoke EX-1',
+    );
     expect(r.text).not.toMatch(nested);
     // A second decision on it is told who decided, without nested brackets either.
     expect((await say('akiko', 'approve EX-1')).text).toBe('EX-1 was already approved by Akiko Sato, 2026-10-05 10:00 (Europe/Brussels).');
@@ -278,7 +334,9 @@ describe('withdraw after approval points to revoke, without nested brackets', ()
     await say('suzuki.kenta', 'request LINE --purpose public-communications --reason "広報"');
     await say('sato.akiko', 'approve EX-1');
     const r = await say('suzuki.kenta', 'withdraw EX-1');
-    expect(r.text).toBe('EX-1は2021-03-22 10:00 (Asia/Tokyo)に佐藤 明子さんが承認済みのため、取り下げできません。例外承認を早めに終わらせるには、承認者に取り消しを依頼してください：revoke EX-1');
+    expect(r.text).toBe(
+      'EX-1は2021-03-22 10:00 (Asia/Tokyo)に佐藤 明子さんが承認済みのため、取り下げできません。例外承認を早めに終わらせるには、承認者に取り消しを依頼してください：revoke EX-1',
+    );
     expect(r.text).not.toMatch(nested);
     expect((await say('sato.akiko', 'approve EX-1')).text).not.toMatch(nested);
   });
@@ -294,12 +352,14 @@ describe('report refused to staff names everyone who may use it', () => {
   });
 });
 
-describe('account suspend: who may comes first, then a specific message, never the validator\'s', () => {
+describe("account suspend: who may comes first, then a specific message, never the validator's", () => {
   it('Japanese (Saitama): staff without --reason are told they may not; an admin without --reason is asked for one', async () => {
     const { say, store } = botOn('jp-2020-tiktok-accounts.yaml', SAITAMA_AT);
     const staff = await say('kobayashi.mai', 'account suspend saitama-kanko-tiktok');
     expect(staff.code).toBe('not_account_approver');
-    expect(staff.text).toBe('saitama-kanko-tiktokを変更する権限がありません。変更できるのは、管理者と、アカウントの所属部署（またはその上位部署）の承認者です。');
+    expect(staff.text).toBe(
+      'saitama-kanko-tiktokを変更する権限がありません。変更できるのは、管理者と、アカウントの所属部署（またはその上位部署）の承認者です。',
+    );
     const admin = await say('ito.takeshi', 'account suspend saitama-kanko-tiktok');
     expect(admin.text).toBe('理由を入力してください：--reason "…"');
     for (const r of [staff, admin]) expect(r.text).not.toMatch(VALIDATOR_TEXT);
@@ -308,7 +368,9 @@ describe('account suspend: who may comes first, then a specific message, never t
 
   it('English (the same pack, in English)', async () => {
     const { say } = botWith('jp-2020-tiktok-accounts.yaml', SAITAMA_AT, (p) => void (p.organization.locale = 'en'));
-    expect((await say('kobayashi.mai', 'account suspend saitama-kanko-tiktok')).text).toBe("You can't change saitama-kanko-tiktok: admins and approvers over its unit can.");
+    expect((await say('kobayashi.mai', 'account suspend saitama-kanko-tiktok')).text).toBe(
+      "You can't change saitama-kanko-tiktok: admins and approvers over its unit can.",
+    );
     expect((await say('ito.takeshi', 'account suspend saitama-kanko-tiktok')).text).toBe('Please give a reason: --reason "…"');
   });
 });
@@ -317,9 +379,17 @@ describe('--days: a number too big, full-width digits, and a repeated flag', () 
   const huge = '9'.repeat(400);
 
   it('400 digits get a sentence, not "expected number, received Infinity" (en, ja)', async () => {
-    const en = await botOn('demo.yaml', DEMO_AT).say('pierre', `request Candy Crush --purpose public-communications --days ${huge} --reason x`);
-    expect(en.text).toBe('--days 99999999999999999999… is more than any exception allows: at most 3650 days, and each rule sets its own maximum.');
-    const ja = await botOn('jp-2021-line.yaml', JP_AT).say('suzuki.kenta', `request LINE --purpose public-communications --days ${huge} --reason 広報`);
+    const en = await botOn('demo.yaml', DEMO_AT).say(
+      'pierre',
+      `request Candy Crush --purpose public-communications --days ${huge} --reason x`,
+    );
+    expect(en.text).toBe(
+      '--days 99999999999999999999… is more than any exception allows: at most 3650 days, and each rule sets its own maximum.',
+    );
+    const ja = await botOn('jp-2021-line.yaml', JP_AT).say(
+      'suzuki.kenta',
+      `request LINE --purpose public-communications --days ${huge} --reason 広報`,
+    );
     expect(ja.text).toMatch(/^--days 99999999999999999999… は、どの例外でも認められる日数を超えています。上限は3650日/);
     for (const r of [en, ja]) expect(r.text).not.toMatch(VALIDATOR_TEXT);
   });
@@ -339,10 +409,14 @@ describe('--days: a number too big, full-width digits, and a repeated flag', () 
     const en = await demo.say('pierre', 'request Candy Crush --purpose public-communications --days 10 --days 20 --reason x');
     expect(en.code).toBe('repeated_flag');
     expect(en.text).toBe('--days is given more than once; give it once.');
-    expect((await demo.say('pierre', 'check TikTok --device=personal --device corporate')).text).toBe('--device is given more than once; give it once.');
+    expect((await demo.say('pierre', 'check TikTok --device=personal --device corporate')).text).toBe(
+      '--device is given more than once; give it once.',
+    );
     expect(demo.store.count('requests')).toBe(0);
     const jp = botOn('jp-2021-line.yaml', JP_AT);
-    expect((await jp.say('suzuki.kenta', 'request LINE --purpose public-communications --reason a --reason b')).text).toBe('--reason が複数回指定されています。1回だけ指定してください。');
+    expect((await jp.say('suzuki.kenta', 'request LINE --purpose public-communications --reason a --reason b')).text).toBe(
+      '--reason が複数回指定されています。1回だけ指定してください。',
+    );
     expect(jp.store.count('requests')).toBe(0);
     await jp.say('tanaka.hiroshi', 'census start LINE --due 2021-03-26 --units soumu/jichi/chiba/ichikawa');
     const answered = await jp.say('inoue.saki', 'census answer CN-1 --use "市政情報 | no | 100" --use "防災 | no | 200"');
@@ -357,7 +431,9 @@ describe('a quoted value may begin with --', () => {
     const r = await demo.say('pierre', 'request Candy Crush --purpose public-communications --reason "--urgent: the press office"');
     expect(r.ok, r.text).toBe(true);
     expect(demo.store.get('requests', 'EX-1')?.reason).toBe('--urgent: the press office');
-    expect((await demo.say('pierre', 'request Instagram --purpose public-communications --reason --days 3')).text).toBe('--reason needs a value.');
+    expect((await demo.say('pierre', 'request Instagram --purpose public-communications --reason --days 3')).text).toBe(
+      '--reason needs a value.',
+    );
     const jp = botOn('jp-2021-line.yaml', JP_AT);
     expect((await jp.say('suzuki.kenta', 'request LINE --purpose public-communications --reason 「--至急：広報」')).ok).toBe(true);
     expect(jp.store.get('requests', 'EX-1')?.reason).toBe('--至急：広報');
@@ -385,7 +461,9 @@ describe('census answers and status', () => {
     await jp.say('tanaka.hiroshi', 'census start LINE --due 2021-03-26 --units soumu/jichi/chiba/ichikawa,soumu/jichi/chiba/funabashi');
     const ja = await jp.say('suzuki.kenta', 'census answer CN-1 --uses none');
     expect(ja.ok).toBe(false);
-    expect(ja.text).toBe('利用状況調査CN-1で回答できる部署はありません。あなたの部署（市川市 市民課）が属する市川市の回答者は井上 咲さんです。');
+    expect(ja.text).toBe(
+      '利用状況調査CN-1で回答できる部署はありません。あなたの部署（市川市 市民課）が属する市川市の回答者は井上 咲さんです。',
+    );
     expect(ja.text).not.toMatch(/船橋市/);
     const demo = botOn('demo.yaml', DEMO_AT);
     await demo.say('olivia', 'census start LINE --due 2026-10-20 --units demo/comms');
@@ -398,13 +476,17 @@ describe('census answers and status', () => {
 
 describe('a mistyped command gets a "did you mean"', () => {
   it('English and Japanese', async () => {
-    expect((await botOn('demo.yaml', DEMO_AT).say('pierre', 'chek tiktok')).text).toMatch(/^I don't know the command “chek”\. Did you mean check\? Commands: check, request/);
-    expect((await botOn('jp-2021-line.yaml', JP_AT).say('suzuki.kenta', 'chek LINE')).text).toMatch(/^「chek」というコマンドはありません。check のことですか。使えるコマンド：/);
+    expect((await botOn('demo.yaml', DEMO_AT).say('pierre', 'chek tiktok')).text).toMatch(
+      /^I don't know the command “chek”\. Did you mean check\? Commands: check, request/,
+    );
+    expect((await botOn('jp-2021-line.yaml', JP_AT).say('suzuki.kenta', 'chek LINE')).text).toMatch(
+      /^「chek」というコマンドはありません。check のことですか。使えるコマンド：/,
+    );
     expect((await botOn('demo.yaml', DEMO_AT).say('pierre', 'xyzzy')).text).not.toMatch(/Did you mean/);
   });
 });
 
-describe('help lists census answer, and at the terminal the operators\' commands', () => {
+describe("help lists census answer, and at the terminal the operators' commands", () => {
   const OPERATOR = ['appwarden policy validate', 'appwarden audit verify', 'appwarden remind', 'appwarden outbox'];
 
   it('in chat: census answer, and no terminal-only commands (en, ja)', async () => {
@@ -425,12 +507,38 @@ describe('help lists census answer, and at the terminal the operators\' commands
   });
 });
 
-describe('the terminal says what it queued for the server to deliver, in the person\'s language', () => {
+describe("the terminal says what it queued for the server to deliver, in the person's language", () => {
   it('English and Japanese', async () => {
-    const en = await cli(['--policy', 'policies/demo.yaml', '--data', await tempDir(), '--as', 'pierre', 'request', 'Candy Crush', '--purpose', 'public-communications', '--reason', 'press office']);
+    const en = await cli([
+      '--policy',
+      'policies/demo.yaml',
+      '--data',
+      await tempDir(),
+      '--as',
+      'pierre',
+      'request',
+      'Candy Crush',
+      '--purpose',
+      'public-communications',
+      '--reason',
+      'press office',
+    ]);
     expect(en.code).toBe(0);
     expect(en.stderr).toBe('Queued for the server to deliver (appwarden outbox lists it): a post in the approvals channel');
-    const ja = await cli(['--policy', 'policies/jp-2021-line.yaml', '--data', await tempDir(), '--as', 'suzuki.kenta', 'request', 'LINE', '--purpose', 'public-communications', '--reason', '広報']);
+    const ja = await cli([
+      '--policy',
+      'policies/jp-2021-line.yaml',
+      '--data',
+      await tempDir(),
+      '--as',
+      'suzuki.kenta',
+      'request',
+      'LINE',
+      '--purpose',
+      'public-communications',
+      '--reason',
+      '広報',
+    ]);
     expect(ja.code).toBe(0);
     expect(ja.stderr).toBe('サーバーからの配信待ちに登録しました（appwarden outbox で確認できます）：承認チャンネルへの投稿');
     for (const r of [en, ja]) expect(r.stderr).not.toMatch(/not sent from the terminal/);

@@ -5,9 +5,17 @@ import { validatePolicy, type Policy } from '../../src/core/policy.ts';
 function policy(): Policy {
   const r = validatePolicy({
     organization: { name: 'Test', timezone: 'Asia/Tokyo', default_unit: 'city' },
-    units: [{ id: 'city', name: 'City' }, { id: 'city/pr', name: 'PR', parent: 'city' }, { id: 'city/parks', name: 'Parks', parent: 'city' }, { id: 'town', name: 'Town' }],
+    units: [
+      { id: 'city', name: 'City' },
+      { id: 'city/pr', name: 'PR', parent: 'city' },
+      { id: 'city/parks', name: 'Parks', parent: 'city' },
+      { id: 'town', name: 'Town' },
+    ],
     people: [{ id: 'owner', unit: 'city/pr' }],
-    apps: [{ id: 'tiktok', name: 'TikTok', categories: ['social-media'] }, { id: 'line', name: 'LINE', categories: ['messaging'] }],
+    apps: [
+      { id: 'tiktok', name: 'TikTok', categories: ['social-media'] },
+      { id: 'line', name: 'LINE', categories: ['messaging'] },
+    ],
     accounts: [
       { id: 'pr-tiktok', app: 'tiktok', handle: '@city_pr', unit: 'city/pr', owner: 'owner' },
       { id: 'parks-tiktok', app: 'tiktok', handle: '@city_parks', unit: 'city/parks', owner: 'owner' },
@@ -16,9 +24,26 @@ function policy(): Policy {
     ],
     rules: [
       { id: 'ban', title: 'Ban', source: 'N', unit: 'city', apps: ['tiktok'], effect: 'prohibit', effective: '2020-01-01' },
-      { id: 'ban-social', title: 'Social', source: 'N', unit: 'city/pr', categories: ['social-media'], effect: 'prohibit', effective: '2020-01-01' },
+      {
+        id: 'ban-social',
+        title: 'Social',
+        source: 'N',
+        unit: 'city/pr',
+        categories: ['social-media'],
+        effect: 'prohibit',
+        effective: '2020-01-01',
+      },
       { id: 'allow', title: 'Allow', source: 'N', unit: 'city', apps: ['tiktok', 'line'], effect: 'allow', effective: '2020-01-01' },
-      { id: 'line-data', title: 'LINE data', source: 'N', unit: 'city', apps: ['line'], data: ['personal-data'], effect: 'prohibit', effective: '2020-01-01' },
+      {
+        id: 'line-data',
+        title: 'LINE data',
+        source: 'N',
+        unit: 'city',
+        apps: ['line'],
+        data: ['personal-data'],
+        effect: 'prohibit',
+        effective: '2020-01-01',
+      },
     ],
   });
   if (!r.ok) throw new Error(JSON.stringify(r.issues));

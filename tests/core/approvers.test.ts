@@ -7,7 +7,11 @@ import type { ExceptionRequest } from '../../src/core/records.ts';
 function policy(): Policy {
   const r = validatePolicy({
     organization: { name: 'Test', timezone: 'Europe/Brussels', default_unit: 'org' },
-    units: [{ id: 'org', name: 'Org' }, { id: 'org/a', name: 'A', parent: 'org' }, { id: 'org/b', name: 'B', parent: 'org' }],
+    units: [
+      { id: 'org', name: 'Org' },
+      { id: 'org/a', name: 'A', parent: 'org' },
+      { id: 'org/b', name: 'B', parent: 'org' },
+    ],
     people: [
       { id: 'top', unit: 'org', roles: ['approver'] },
       { id: 'aa', unit: 'org/a', roles: ['approver'] },
@@ -16,11 +20,41 @@ function policy(): Policy {
       { id: 'admin', unit: 'org', roles: ['admin'] },
       { id: 'staff', unit: 'org/a', slack: 'U0STAFF' },
     ],
-    apps: [{ id: 'tiktok', name: 'TikTok' }, { id: 'line', name: 'LINE' }],
+    apps: [
+      { id: 'tiktok', name: 'TikTok' },
+      { id: 'line', name: 'LINE' },
+    ],
     rules: [
-      { id: 'ban', title: 'Ban', source: 'N', unit: 'org', apps: ['tiktok'], effect: 'prohibit', effective: '2020-01-01', exceptions: { purposes: ['research'], max_days: 30, approvers: ['named'] } },
-      { id: 'ban-a', title: 'Ban A', source: 'N', unit: 'org/a', apps: ['line'], effect: 'prohibit', effective: '2020-01-01', exceptions: { purposes: ['research'], max_days: 30 } },
-      { id: 'closed', title: 'Closed', source: 'N', unit: 'org', apps: ['line'], effect: 'prohibit', effective: '2020-01-01', exceptions: 'none' },
+      {
+        id: 'ban',
+        title: 'Ban',
+        source: 'N',
+        unit: 'org',
+        apps: ['tiktok'],
+        effect: 'prohibit',
+        effective: '2020-01-01',
+        exceptions: { purposes: ['research'], max_days: 30, approvers: ['named'] },
+      },
+      {
+        id: 'ban-a',
+        title: 'Ban A',
+        source: 'N',
+        unit: 'org/a',
+        apps: ['line'],
+        effect: 'prohibit',
+        effective: '2020-01-01',
+        exceptions: { purposes: ['research'], max_days: 30 },
+      },
+      {
+        id: 'closed',
+        title: 'Closed',
+        source: 'N',
+        unit: 'org',
+        apps: ['line'],
+        effect: 'prohibit',
+        effective: '2020-01-01',
+        exceptions: 'none',
+      },
     ],
   });
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
@@ -32,7 +66,17 @@ const people = p.people.map((x) => resolvePerson(p, x.id));
 const person = (id: string) => resolvePerson(p, id);
 const rule = (id: string) => p.rules.find((r) => r.id === id)!;
 const request = (person: string, unit: string, rules: string[]): ExceptionRequest => ({
-  id: 'EX-1', person, unit, app: 'tiktok', rules, device: 'corporate', purpose: 'research', days: 5, reason: 'r', status: 'requested', requestedAt: '2020-01-02T00:00:00Z',
+  id: 'EX-1',
+  person,
+  unit,
+  app: 'tiktok',
+  rules,
+  device: 'corporate',
+  purpose: 'research',
+  days: 5,
+  reason: 'r',
+  status: 'requested',
+  requestedAt: '2020-01-02T00:00:00Z',
 });
 
 describe('mayDecide / approversFor: who may decide a request', () => {

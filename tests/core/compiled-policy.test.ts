@@ -9,11 +9,27 @@ import { suggestApps } from '../../src/core/suggestions.ts';
 
 const document = {
   organization: { name: 'Compiled', timezone: 'Europe/Brussels', default_unit: 'org' },
-  units: [{ id: 'org', name: 'Org' }, { id: 'dg', name: 'DG', parent: 'org' }],
+  units: [
+    { id: 'org', name: 'Org' },
+    { id: 'dg', name: 'DG', parent: 'org' },
+  ],
   people: [{ id: 'ana', unit: 'dg', slack: 'U0ANA' }],
-  apps: [{ id: 'tiktok', name: 'TikTok', aliases: ['tik tok'] }, { id: 'line', name: 'LINE' }],
+  apps: [
+    { id: 'tiktok', name: 'TikTok', aliases: ['tik tok'] },
+    { id: 'line', name: 'LINE' },
+  ],
   rules: [
-    { id: 'ban', title: 'Ban', source: 'T', unit: 'org', apps: ['tiktok'], effect: 'prohibit', effective: '2026-01-01', deadline: '2026-03-15', exceptions: 'none' },
+    {
+      id: 'ban',
+      title: 'Ban',
+      source: 'T',
+      unit: 'org',
+      apps: ['tiktok'],
+      effect: 'prohibit',
+      effective: '2026-01-01',
+      deadline: '2026-03-15',
+      exceptions: 'none',
+    },
   ],
 };
 const fresh = () => {
@@ -57,7 +73,13 @@ describe('the compiled policy', () => {
   it('is the only place in the core that remembers anything about a policy at module scope', () => {
     const dir = new URL('../../src/core/', import.meta.url);
     // Policy-independent, bounded: name keys and prototypes of strings (names.ts), day starts by date and zone (time.ts).
-    const allowed = new Set(['compiled-policy.ts:compiled', 'names.ts:keys', 'names.ts:prototypes', 'time.ts:dayStarts', 'time.ts:dayEnds']);
+    const allowed = new Set([
+      'compiled-policy.ts:compiled',
+      'names.ts:keys',
+      'names.ts:prototypes',
+      'time.ts:dayStarts',
+      'time.ts:dayEnds',
+    ]);
     const found: string[] = [];
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
       for (const line of readFileSync(new URL(file, dir), 'utf8').split('\n')) {

@@ -69,7 +69,12 @@ describe('one meaning of "settled" for the digest and the report', () => {
     expect(text.split('Holding an exception')[0]).not.toContain('Ben Excepted');
     expect(text).toContain('Not yet attested (2):\n• Cy Open\n• Boss Approver\n');
     const rows = (await report(at, true)).data as { person: string; attested: string; exception: string }[];
-    expect(rows.map((r) => [r.person, r.attested, r.exception])).toEqual([['ana', 'yes', ''], ['ben', 'no', 'EX-1'], ['cy', 'no', ''], ['boss', 'no', '']]);
+    expect(rows.map((r) => [r.person, r.attested, r.exception])).toEqual([
+      ['ana', 'yes', ''],
+      ['ben', 'no', 'EX-1'],
+      ['cy', 'no', ''],
+      ['boss', 'no', ''],
+    ]);
   });
 
   it('once it has ended (marked or not), both count the holder as open', async () => {

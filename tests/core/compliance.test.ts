@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { attestationOf, complianceOf, isSettled, isSubject, rulesWithDeadlines, settlementOf, subjectsOf, type Settlement } from '../../src/core/compliance.ts';
+import {
+  attestationOf,
+  complianceOf,
+  isSettled,
+  isSubject,
+  rulesWithDeadlines,
+  settlementOf,
+  subjectsOf,
+  type Settlement,
+} from '../../src/core/compliance.ts';
 import { resolvePerson } from '../../src/core/org.ts';
 import { validatePolicy, type Policy } from '../../src/core/policy.ts';
 import type { Attestation, ExceptionRequest } from '../../src/core/records.ts';
@@ -7,7 +16,11 @@ import type { Attestation, ExceptionRequest } from '../../src/core/records.ts';
 function policy(): Policy {
   const r = validatePolicy({
     organization: { name: 'Test', timezone: 'Europe/Brussels', default_unit: 'org' },
-    units: [{ id: 'org', name: 'Org' }, { id: 'org/a', name: 'A', parent: 'org' }, { id: 'other', name: 'Other' }],
+    units: [
+      { id: 'org', name: 'Org' },
+      { id: 'org/a', name: 'A', parent: 'org' },
+      { id: 'other', name: 'Other' },
+    ],
     people: [
       { id: 'ana', unit: 'org/a', slack: 'U0ANA' },
       { id: 'ben', unit: 'org' },
@@ -17,7 +30,17 @@ function policy(): Policy {
     ],
     apps: [{ id: 'tiktok', name: 'TikTok' }],
     rules: [
-      { id: 'ban', title: 'Ban', source: 'Notice', unit: 'org', apps: ['tiktok'], effect: 'prohibit', effective: '2020-01-01', deadline: '2020-02-01', exceptions: { purposes: ['research'], max_days: 30 } },
+      {
+        id: 'ban',
+        title: 'Ban',
+        source: 'Notice',
+        unit: 'org',
+        apps: ['tiktok'],
+        effect: 'prohibit',
+        effective: '2020-01-01',
+        deadline: '2020-02-01',
+        exceptions: { purposes: ['research'], max_days: 30 },
+      },
       { id: 'ban-a', title: 'Ban in A', source: 'Notice', unit: 'org/a', apps: ['tiktok'], effect: 'prohibit', effective: '2020-01-01' },
     ],
   });
@@ -30,9 +53,32 @@ const people = p.people.map((x) => resolvePerson(p, x.id));
 const rule = (id: string) => p.rules.find((r) => r.id === id)!;
 const AT = new Date('2020-03-01T12:00:00Z');
 
-const attestation = (person: string, ruleId = 'ban'): Attestation => ({ id: `AT-${person}`, person, rule: ruleId, app: 'tiktok', at: '2020-01-10T09:00:00Z', statement: 'removed' });
-const request = (id: string, person: string, status: ExceptionRequest['status'], expiresAt?: string, rules = ['ban']): ExceptionRequest => ({
-  id, person, unit: 'org', app: 'tiktok', rules, device: 'corporate', purpose: 'research', days: 30, reason: 'r', status, requestedAt: '2020-01-05T09:00:00Z',
+const attestation = (person: string, ruleId = 'ban'): Attestation => ({
+  id: `AT-${person}`,
+  person,
+  rule: ruleId,
+  app: 'tiktok',
+  at: '2020-01-10T09:00:00Z',
+  statement: 'removed',
+});
+const request = (
+  id: string,
+  person: string,
+  status: ExceptionRequest['status'],
+  expiresAt?: string,
+  rules = ['ban'],
+): ExceptionRequest => ({
+  id,
+  person,
+  unit: 'org',
+  app: 'tiktok',
+  rules,
+  device: 'corporate',
+  purpose: 'research',
+  days: 30,
+  reason: 'r',
+  status,
+  requestedAt: '2020-01-05T09:00:00Z',
   ...(expiresAt ? { expiresAt } : {}),
 });
 
@@ -62,7 +108,12 @@ describe('settlementOf / isSettled: attested, excepted or open', () => {
     ['a request still waiting', [], [request('EX-1', 'ben', 'requested')], 'open'],
     ['revoked', [], [request('EX-1', 'ben', 'revoked', '2020-04-01T00:00:00Z')], 'open'],
     ['denied', [], [request('EX-1', 'ben', 'denied')], 'open'],
-    ['attested and excepted: attested wins', [attestation('ben')], [request('EX-1', 'ben', 'approved', '2020-04-01T00:00:00Z')], 'attested'],
+    [
+      'attested and excepted: attested wins',
+      [attestation('ben')],
+      [request('EX-1', 'ben', 'approved', '2020-04-01T00:00:00Z')],
+      'attested',
+    ],
   ];
   it.each(cases)('%s', (_what, attestations, requests, want) => {
     const ben = resolvePerson(p, 'ben');
@@ -72,7 +123,9 @@ describe('settlementOf / isSettled: attested, excepted or open', () => {
   it('records filed under a platform id count for the person listed with it', () => {
     const ana = resolvePerson(p, 'ana');
     expect(settlementOf(rule('ban'), ana, { attestations: [attestation('U0ANA')], requests: [] }, AT).state).toBe('attested');
-    expect(settlementOf(rule('ban'), ana, { attestations: [], requests: [request('EX-1', 'U0ANA', 'approved', '2020-04-01T00:00:00Z')] }, AT)).toMatchObject({ state: 'excepted', exception: { id: 'EX-1' } });
+    expect(
+      settlementOf(rule('ban'), ana, { attestations: [], requests: [request('EX-1', 'U0ANA', 'approved', '2020-04-01T00:00:00Z')] }, AT),
+    ).toMatchObject({ state: 'excepted', exception: { id: 'EX-1' } });
   });
 });
 
@@ -80,7 +133,11 @@ describe('complianceOf: every subject with how they stand, one meaning for tick,
   it('attested, excepted and open; an attester outside the units is still counted; each agrees with settlementOf', () => {
     const records = {
       attestations: [attestation('ana'), attestation('eve'), attestation('U0NEW')],
-      requests: [request('EX-1', 'ben', 'approved', '2020-04-01T00:00:00Z'), request('EX-2', 'cy', 'approved', '2020-02-01T00:00:00Z'), request('EX-3', 'dee', 'requested')],
+      requests: [
+        request('EX-1', 'ben', 'approved', '2020-04-01T00:00:00Z'),
+        request('EX-2', 'cy', 'approved', '2020-02-01T00:00:00Z'),
+        request('EX-3', 'dee', 'requested'),
+      ],
     };
     const subjects = complianceOf(rule('ban'), people, p, records, AT);
     expect(subjects.map((s) => [s.person.id, s.state, s.exception?.id ?? ''])).toEqual([

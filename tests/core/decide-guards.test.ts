@@ -9,8 +9,28 @@ const policy = (() => {
     units: [{ id: 'org', name: 'Org' }],
     apps: [{ id: 'line', name: 'LINE' }],
     rules: [
-      { id: 'corp-ban', title: 'No LINE on corporate devices', source: 'Test', unit: 'org', apps: ['line'], devices: ['corporate'], effect: 'prohibit', effective: '2021-01-01', exceptions: { purposes: ['public-communications'], max_days: 30 } },
-      { id: 'no-personal-data', title: 'No personal data in LINE', source: 'Test', unit: 'org', apps: ['line'], data: ['personal-data'], effect: 'prohibit', effective: '2021-01-01', exceptions: { purposes: ['public-communications'], max_days: 30 } },
+      {
+        id: 'corp-ban',
+        title: 'No LINE on corporate devices',
+        source: 'Test',
+        unit: 'org',
+        apps: ['line'],
+        devices: ['corporate'],
+        effect: 'prohibit',
+        effective: '2021-01-01',
+        exceptions: { purposes: ['public-communications'], max_days: 30 },
+      },
+      {
+        id: 'no-personal-data',
+        title: 'No personal data in LINE',
+        source: 'Test',
+        unit: 'org',
+        apps: ['line'],
+        data: ['personal-data'],
+        effect: 'prohibit',
+        effective: '2021-01-01',
+        exceptions: { purposes: ['public-communications'], max_days: 30 },
+      },
     ],
   });
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
@@ -18,14 +38,28 @@ const policy = (() => {
 })();
 
 const approved = (person: string, rules: string[]): ExceptionRequest => ({
-  id: 'EX-1', person, unit: 'org', app: 'line', rules, device: 'corporate', purpose: 'public-communications', days: 30, reason: 'x',
-  status: 'approved', requestedAt: '2021-04-01T00:00:00Z', decidedBy: 'boss', decidedAt: '2021-04-01T01:00:00Z', expiresAt: '2021-05-01T00:00:00Z',
+  id: 'EX-1',
+  person,
+  unit: 'org',
+  app: 'line',
+  rules,
+  device: 'corporate',
+  purpose: 'public-communications',
+  days: 30,
+  reason: 'x',
+  status: 'approved',
+  requestedAt: '2021-04-01T00:00:00Z',
+  decidedBy: 'boss',
+  decidedAt: '2021-04-01T01:00:00Z',
+  expiresAt: '2021-05-01T00:00:00Z',
 });
 const at = '2021-04-10T00:00:00Z';
 
 describe('decide guards', () => {
   it("ignores another person's exception even when the caller passes it", () => {
-    const d = decide({ app: 'LINE', person: 'b', device: 'corporate', data: 'other', at }, policy, { requests: [approved('a', ['corp-ban'])] });
+    const d = decide({ app: 'LINE', person: 'b', device: 'corporate', data: 'other', at }, policy, {
+      requests: [approved('a', ['corp-ban'])],
+    });
     expect(d.verdict).toBe('prohibited');
   });
 
@@ -37,8 +71,13 @@ describe('decide guards', () => {
 
   it('an exception to the device ban leaves a data restriction it does not name in force', () => {
     const requests = [approved('a', ['corp-ban'])];
-    expect(decide({ app: 'LINE', person: 'a', device: 'corporate', at }, policy, { requests })).toMatchObject({ verdict: 'restricted', basis: 'exception' });
-    expect(decide({ app: 'LINE', person: 'a', device: 'corporate', data: 'personal-data', at }, policy, { requests }).verdict).toBe('prohibited');
+    expect(decide({ app: 'LINE', person: 'a', device: 'corporate', at }, policy, { requests })).toMatchObject({
+      verdict: 'restricted',
+      basis: 'exception',
+    });
+    expect(decide({ app: 'LINE', person: 'a', device: 'corporate', data: 'personal-data', at }, policy, { requests }).verdict).toBe(
+      'prohibited',
+    );
     const both = [approved('a', ['corp-ban', 'no-personal-data'])];
     expect(decide({ app: 'LINE', person: 'a', device: 'corporate', at }, policy, { requests: both }).verdict).toBe('allowed-by-exception');
   });
@@ -58,7 +97,12 @@ describe('the other-devices shortcut', () => {
       for (const app of p.apps)
         for (const person of ['someone-unlisted', ...p.people.map((x) => x.id)])
           for (const data of [undefined, ...vocabulary(p).dataClasses]) {
-            const byDevice = Object.fromEntries(DEVICE_CLASSES.map((device) => [device, decide({ app: app.id, person, device, ...(data ? { data } : {}), at }, p, { requests: [] })]));
+            const byDevice = Object.fromEntries(
+              DEVICE_CLASSES.map((device) => [
+                device,
+                decide({ app: app.id, person, device, ...(data ? { data } : {}), at }, p, { requests: [] }),
+              ]),
+            );
             for (const device of DEVICE_CLASSES)
               for (const other of byDevice[device]!.otherDevices ?? []) {
                 expect(other.verdict, `${file} ${app.id} ${person} ${data} ${other.device}`).toBe(byDevice[other.device]!.verdict);
@@ -77,10 +121,14 @@ describe('the other-devices shortcut', () => {
     ];
     for (const data of [undefined, 'personal-data', 'other'])
       for (const purpose of [undefined, 'public-communications', 'recruitment']) {
-        const q = (device: DeviceClass) => decide({ app: 'LINE', person: 'a', device, at, ...(data ? { data } : {}), ...(purpose ? { purpose } : {}) }, policy, { requests });
+        const q = (device: DeviceClass) =>
+          decide({ app: 'LINE', person: 'a', device, at, ...(data ? { data } : {}), ...(purpose ? { purpose } : {}) }, policy, {
+            requests,
+          });
         for (const device of ['corporate', 'personal', 'personal-with-work-apps'] as const) {
           expect(q(device).otherDevices).toHaveLength(2);
-          for (const other of q(device).otherDevices ?? []) expect(other.verdict, `${device}→${other.device} ${data} ${purpose}`).toBe(q(other.device).verdict);
+          for (const other of q(device).otherDevices ?? [])
+            expect(other.verdict, `${device}→${other.device} ${data} ${purpose}`).toBe(q(other.device).verdict);
         }
       }
   });
@@ -89,13 +137,38 @@ describe('the other-devices shortcut', () => {
 describe('what the rules say is remembered per stretch of time', () => {
   const document = {
     organization: { name: 'Span Test', timezone: 'Europe/Paris', default_unit: 'org' },
-    units: [{ id: 'org', name: 'Org' }, { id: 'sales', name: 'Sales', parent: 'org' }],
+    units: [
+      { id: 'org', name: 'Org' },
+      { id: 'sales', name: 'Sales', parent: 'org' },
+    ],
     people: [{ id: 'ana', unit: 'sales' }],
     categories: [{ id: 'social', name: 'Social' }],
     apps: [{ id: 'tiktok', name: 'TikTok', categories: ['social'] }],
     rules: [
-      { id: 'ban', title: 'Ban', source: 'T', unit: 'org', apps: ['tiktok'], devices: ['corporate'], effect: 'prohibit', effective: '2026-03-01', deadline: '2026-03-15', exceptions: 'none' },
-      { id: 'social', title: 'Social', source: 'T', unit: 'sales', categories: ['social'], effect: 'prohibit', effective: '2026-03-10', lifted: '2026-03-29', deadline: '2026-03-20', exceptions: { purposes: ['press'], max_days: 10 } },
+      {
+        id: 'ban',
+        title: 'Ban',
+        source: 'T',
+        unit: 'org',
+        apps: ['tiktok'],
+        devices: ['corporate'],
+        effect: 'prohibit',
+        effective: '2026-03-01',
+        deadline: '2026-03-15',
+        exceptions: 'none',
+      },
+      {
+        id: 'social',
+        title: 'Social',
+        source: 'T',
+        unit: 'sales',
+        categories: ['social'],
+        effect: 'prohibit',
+        effective: '2026-03-10',
+        lifted: '2026-03-29',
+        deadline: '2026-03-20',
+        exceptions: { purposes: ['press'], max_days: 10 },
+      },
     ],
   };
   const fresh = () => {
@@ -108,8 +181,15 @@ describe('what the rules say is remembered per stretch of time', () => {
     const warm = fresh();
     // Around every edge, including the DST change on 29 March (the lifting) and the last millisecond of a deadline day.
     const instants = [
-      '2026-02-28T22:59:59.999Z', '2026-02-28T23:00:00.000Z', '2026-03-09T23:00:00.000Z', '2026-03-15T22:59:59.999Z',
-      '2026-03-15T23:00:00.000Z', '2026-03-20T22:59:59.999Z', '2026-03-20T23:00:00.000Z', '2026-03-28T22:59:59.999Z', '2026-03-28T23:00:00.000Z',
+      '2026-02-28T22:59:59.999Z',
+      '2026-02-28T23:00:00.000Z',
+      '2026-03-09T23:00:00.000Z',
+      '2026-03-15T22:59:59.999Z',
+      '2026-03-15T23:00:00.000Z',
+      '2026-03-20T22:59:59.999Z',
+      '2026-03-20T23:00:00.000Z',
+      '2026-03-28T22:59:59.999Z',
+      '2026-03-28T23:00:00.000Z',
     ];
     const order = [4, 0, 8, 2, 6, 1, 5, 3, 7, 0, 8, 4, 4, 2];
     for (const i of order)

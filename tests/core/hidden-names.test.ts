@@ -74,7 +74,17 @@ const world: Policy = (() => {
       { id: 'kik', name: 'Kik' },
       { id: 'kik-cyrillic', name: '\u041A\u0456\u043A' },
     ],
-    rules: [{ id: 'ban', title: 'Banned', source: 'Test', unit: 'org', apps: ['tiktok', 'vk', 'line'], effect: 'prohibit', effective: '2020-01-01' }],
+    rules: [
+      {
+        id: 'ban',
+        title: 'Banned',
+        source: 'Test',
+        unit: 'org',
+        apps: ['tiktok', 'vk', 'line'],
+        effect: 'prohibit',
+        effective: '2020-01-01',
+      },
+    ],
   };
   // A policy file with confusable app names is refused (issue 13); the engine still copes with a catalogue
   // that has them and reaches it some other way (a policy built in code and handed to reloadPolicy).
@@ -161,16 +171,25 @@ describe('bounded work per name (issue 11, item 5)', () => {
     expect((await say('pierre', `check ${'a'.repeat(MAX_NAME_LENGTH)}`)).text).toMatch(/I don't know an app called/);
     const over = await say('pierre', `check ${'a'.repeat(MAX_NAME_LENGTH + 1)}`);
     expect(over).toMatchObject({ ok: false, code: 'name_too_long', effects: [] });
-    expect(over.text).toBe(`That name is 201 characters long (counted after Unicode normalisation, which spells out some characters, e.g. ﷺ as 18); app names and ids are at most 200.`);
+    expect(over.text).toBe(
+      `That name is 201 characters long (counted after Unicode normalisation, which spells out some characters, e.g. ﷺ as 18); app names and ids are at most 200.`,
+    );
   });
 
   it('counts after NFKC: twelve ﷺ are 216 characters, refused in the person’s language, and nothing is stored', async () => {
     const { say, store } = botOn('jp-2021-line.yaml', '2021-03-22T09:00:00+09:00');
     const name = '\uFDFA'.repeat(12);
-    for (const text of [`check ${name}`, `request ${name} --purpose public-communications --reason "x"`, `attest ${name}`, `accounts --app ${name}`]) {
+    for (const text of [
+      `check ${name}`,
+      `request ${name} --purpose public-communications --reason "x"`,
+      `attest ${name}`,
+      `accounts --app ${name}`,
+    ]) {
       const r = await say('suzuki.kenta', text);
       expect(r, text).toMatchObject({ ok: false, code: 'name_too_long', effects: [] });
-      expect(r.text, text).toBe('名前が216文字あります（Unicode正規化後の文字数。ﷺ のように1文字が18文字に展開されるものがあります）。アプリ名やIDは200文字以内にしてください。');
+      expect(r.text, text).toBe(
+        '名前が216文字あります（Unicode正規化後の文字数。ﷺ のように1文字が18文字に展開されるものがあります）。アプリ名やIDは200文字以内にしてください。',
+      );
     }
     expect(store.list('requests')).toEqual([]);
     expect(store.list('attestations')).toEqual([]);
@@ -181,7 +200,9 @@ describe('bounded work per name (issue 11, item 5)', () => {
     const { say } = botOn('demo.yaml', at);
     const r = await say('pierre', `check tiktok --device ${'\uFDFA'.repeat(1_200)}`);
     expect(r).toMatchObject({ ok: false, code: 'text_too_long' });
-    expect(r.text).toMatch(/^That is 21,6\d\d characters long once Unicode normalisation spells it out \(e\.g\. ﷺ as 18\); keep it under 20,000\./);
+    expect(r.text).toMatch(
+      /^That is 21,6\d\d characters long once Unicode normalisation spells it out \(e\.g\. ﷺ as 18\); keep it under 20,000\./,
+    );
   });
 });
 

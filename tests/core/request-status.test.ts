@@ -6,8 +6,17 @@ import type { ExceptionRequest, RequestStatus } from '../../src/core/records.ts'
 import { effectiveStatus, isActiveException, isExpired } from '../../src/core/request-status.ts';
 
 const base: ExceptionRequest = {
-  id: 'EX-1', person: 'ana', unit: 'org', app: 'tiktok', rules: ['ban'], device: 'corporate', purpose: 'research', days: 10, reason: 'r',
-  status: 'requested', requestedAt: '2020-01-01T09:00:00Z',
+  id: 'EX-1',
+  person: 'ana',
+  unit: 'org',
+  app: 'tiktok',
+  rules: ['ban'],
+  device: 'corporate',
+  purpose: 'research',
+  days: 10,
+  reason: 'r',
+  status: 'requested',
+  requestedAt: '2020-01-01T09:00:00Z',
 };
 const END = '2020-01-11T00:00:00Z';
 const BEFORE = new Date('2020-01-10T23:59:59.999Z');
@@ -44,7 +53,18 @@ describe('the workflow reads the same status', () => {
     units: [{ id: 'org', name: 'Org' }],
     people: [{ id: 'boss', unit: 'org', roles: ['approver'] }],
     apps: [{ id: 'tiktok', name: 'TikTok' }],
-    rules: [{ id: 'ban', title: 'Ban', source: 'N', unit: 'org', apps: ['tiktok'], effect: 'prohibit', effective: '2019-01-01', exceptions: { purposes: ['research'], max_days: 30 } }],
+    rules: [
+      {
+        id: 'ban',
+        title: 'Ban',
+        source: 'N',
+        unit: 'org',
+        apps: ['tiktok'],
+        effect: 'prohibit',
+        effective: '2019-01-01',
+        exceptions: { purposes: ['research'], max_days: 30 },
+      },
+    ],
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const policy = parsed.value;
@@ -52,7 +72,11 @@ describe('the workflow reads the same status', () => {
   const approved = { ...base, status: 'approved' as const, expiresAt: END };
   it('revoke: allowed while it counts; past its end (not yet marked) it is refused as expired', () => {
     expect(revokeException(approved, boss, 'r', policy, BEFORE)).toMatchObject({ ok: true, value: { status: 'revoked' } });
-    expect(revokeException(approved, boss, 'r', policy, AT_END)).toMatchObject({ ok: false, code: 'not_active', data: { status: 'expired' } });
+    expect(revokeException(approved, boss, 'r', policy, AT_END)).toMatchObject({
+      ok: false,
+      code: 'not_active',
+      data: { status: 'expired' },
+    });
   });
   it('expire: only an approved exception whose time is up, ended at its expiresAt', () => {
     expect(expireException(approved, BEFORE)).toBeUndefined();

@@ -19,21 +19,32 @@ function byScan(policy: Policy, typed: string, limit = 3): string[] {
       const d = contains ? 0.5 : Math.abs(candidate.length - key.length) > allowed ? Infinity : distance(key, candidate);
       if (d <= allowed && d < (scored.get(app.name) ?? Infinity)) scored.set(app.name, d);
     }
-  return [...scored].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([n]) => n);
+  return [...scored]
+    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .map(([n]) => n);
 }
 
 /** What people get wrong: a letter dropped, doubled, swapped or changed, words run together or cut short, other text around it. */
 function typo(name: string, r: ReturnType<typeof random>): string {
   const i = r.int(Math.max(1, name.length));
   switch (r.int(8)) {
-    case 0: return name.slice(0, i) + name.slice(i + 1);
-    case 1: return name.slice(0, i) + name[i] + name.slice(i);
-    case 2: return name.slice(0, i) + (name[i + 1] ?? '') + (name[i] ?? '') + name.slice(i + 2);
-    case 3: return name.slice(0, i) + r.pick(['x', 'q', 'ア', '7']) + name.slice(i + 1);
-    case 4: return name.slice(0, Math.max(1, i));
-    case 5: return `my ${name} app for work`;
-    case 6: return r.pick(['a', 'ab', 'x', 'テ', 'zz9', 'chat', 'tok', 'line', 'qwertyuiopasdfghjkl', '1234']);
-    default: return name.slice(i) + name.slice(0, i);
+    case 0:
+      return name.slice(0, i) + name.slice(i + 1);
+    case 1:
+      return name.slice(0, i) + name[i] + name.slice(i);
+    case 2:
+      return name.slice(0, i) + (name[i + 1] ?? '') + (name[i] ?? '') + name.slice(i + 2);
+    case 3:
+      return name.slice(0, i) + r.pick(['x', 'q', 'ア', '7']) + name.slice(i + 1);
+    case 4:
+      return name.slice(0, Math.max(1, i));
+    case 5:
+      return `my ${name} app for work`;
+    case 6:
+      return r.pick(['a', 'ab', 'x', 'テ', 'zz9', 'chat', 'tok', 'line', 'qwertyuiopasdfghjkl', '1234']);
+    default:
+      return name.slice(i) + name.slice(0, i);
   }
 }
 
@@ -42,7 +53,11 @@ const large = (() => {
   const r = validatePolicy({
     organization: { name: 'Large', timezone: 'UTC', default_unit: 'org' },
     units: [{ id: 'org', name: 'Org' }],
-    apps: Array.from({ length: 2000 }, (_, i) => ({ id: `app-${i}`, name: `App ${i} ${WORDS[i % WORDS.length]}`, aliases: [`alias-${i}`, `アプリ${i}`] })),
+    apps: Array.from({ length: 2000 }, (_, i) => ({
+      id: `app-${i}`,
+      name: `App ${i} ${WORDS[i % WORDS.length]}`,
+      aliases: [`alias-${i}`, `アプリ${i}`],
+    })),
     rules: [],
   });
   if (!r.ok) throw new Error(JSON.stringify(r.issues));

@@ -35,7 +35,13 @@ describe('demo', () => {
     for (const app of ['Candy Crush', 'Instagram', 'X', 'twitter']) {
       const d = decideFor(demo, { app, person: 'U0STAFF', at });
       expect(d.verdict, app).toBe('prohibited');
-      expect(d.exception, app).toEqual({ possible: true, purposes: ['public-communications'], maxDays: 90, defaultDays: 30, rules: ['demo-recreational'] });
+      expect(d.exception, app).toEqual({
+        possible: true,
+        purposes: ['public-communications'],
+        maxDays: 90,
+        defaultDays: 30,
+        rules: ['demo-recreational'],
+      });
     }
     expect(decideFor(demo, { app: 'Candy Crush', person: 'U0STAFF', device: 'personal', at }).verdict).toBe('allowed');
   });

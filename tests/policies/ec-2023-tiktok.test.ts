@@ -37,14 +37,20 @@ describe('ec-2023-tiktok', () => {
     ]);
   });
 
-  it.each(['ＴｉｋＴｏｋ', 'tik tok', 'TIK-TOK', 'ティックトック', 'douyin', 'com.zhiliaoapp.musically', 'com.ss.android.ugc.trill', '835599320'])(
-    'resolves %s to TikTok',
-    (name) => {
-      const d = decideFor(ec, { app: name, person: 'matteo.rossi', device: 'personal-with-work-apps', at });
-      expect(d.app?.id).toBe('tiktok');
-      expect(d.verdict).toBe('prohibited');
-    },
-  );
+  it.each([
+    'ＴｉｋＴｏｋ',
+    'tik tok',
+    'TIK-TOK',
+    'ティックトック',
+    'douyin',
+    'com.zhiliaoapp.musically',
+    'com.ss.android.ugc.trill',
+    '835599320',
+  ])('resolves %s to TikTok', (name) => {
+    const d = decideFor(ec, { app: name, person: 'matteo.rossi', device: 'personal-with-work-apps', at });
+    expect(d.app?.id).toBe('tiktok');
+    expect(d.verdict).toBe('prohibited');
+  });
 
   it('binds people in DGs and services below the Commission by the Commission-wide rule', () => {
     const d = decideFor(ec, { app: 'TikTok', person: 'zofia.nowak', at });
@@ -54,7 +60,10 @@ describe('ec-2023-tiktok', () => {
   });
 
   it('finds people by their Slack or Teams id, and puts unlisted staff in the Commission unit', () => {
-    expect(decideFor(ec, { app: 'TikTok', person: 'U04EC2CNCT9', at }).query).toMatchObject({ person: 'matteo.rossi', unit: 'ec/dg-connect' });
+    expect(decideFor(ec, { app: 'TikTok', person: 'U04EC2CNCT9', at }).query).toMatchObject({
+      person: 'matteo.rossi',
+      unit: 'ec/dg-connect',
+    });
     expect(decideFor(ec, { app: 'TikTok', person: '8dec4fe2-01df-4c27-a70e-45f9478329ac', at }).query.person).toBe('zofia.nowak');
     const unlisted = decideFor(ec, { app: 'TikTok', person: 'U09NOBODY00', at });
     expect(unlisted.query.unit).toBe('ec');
@@ -63,7 +72,10 @@ describe('ec-2023-tiktok', () => {
 
   it('does not apply before 23 February (Brussels time)', () => {
     // 22:59:59.999Z on the 22nd is still 22 February in Brussels; 23:00Z is midnight on the 23rd.
-    expect(decideFor(ec, { app: 'TikTok', person: 'matteo.rossi', at: '2023-02-22T22:59:59.999Z' })).toMatchObject({ verdict: 'allowed', basis: 'no-match' });
+    expect(decideFor(ec, { app: 'TikTok', person: 'matteo.rossi', at: '2023-02-22T22:59:59.999Z' })).toMatchObject({
+      verdict: 'allowed',
+      basis: 'no-match',
+    });
     expect(decideFor(ec, { app: 'TikTok', person: 'matteo.rossi', at: '2023-02-22T23:00:00.000Z' }).verdict).toBe('prohibited');
   });
 

@@ -10,7 +10,13 @@ const at = '2023-04-03T09:00:00Z';
 const filedAt = new Date('2023-04-03T08:00:00Z');
 
 function fileCandyCrush(who: string, id = 'EX-1'): ExceptionRequest {
-  const ask = { person: person(fr, who), app: 'Candy Crush', device: 'corporate' as const, purpose: 'public-communications', reason: 'Running the ministry campaign on games' };
+  const ask = {
+    person: person(fr, who),
+    app: 'Candy Crush',
+    device: 'corporate' as const,
+    purpose: 'public-communications',
+    reason: 'Running the ministry campaign on games',
+  };
   return unwrap(requestException(ask, fr, [], filedAt, id)).request;
 }
 
@@ -23,17 +29,31 @@ describe('fr-2023-recreational', () => {
     expect(d.rules[0]?.source).toMatch(/Guerini.*24 March 2023/);
     expect(d.consequence).toMatch(/ANSSI/);
     expect(d.deadline).toBeUndefined();
-    expect(d.exception).toEqual({ possible: true, purposes: ['public-communications'], maxDays: 180, defaultDays: 90, rules: ['fr-2023-recreational'] });
+    expect(d.exception).toEqual({
+      possible: true,
+      purposes: ['public-communications'],
+      maxDays: 180,
+      defaultDays: 90,
+      rules: ['fr-2023-recreational'],
+    });
   });
 
-  it.each(['Twitter', 'X', 'Instagram', 'Netflix', 'Candy Crush Saga', 'TikTok', 'Tinder', 'Meetic', 'com.king.candycrushsaga', 'キャンディークラッシュ'])(
-    'prohibits %s on a work phone as recreational',
-    (app) => {
-      const d = decideFor(fr, { app, person: 'camille.bernard', at });
-      expect(d.verdict).toBe('prohibited');
-      expect(d.reasons).toContainEqual({ code: 'prohibited_by_rule', data: { rule: 'fr-2023-recreational', category: 'recreational' } });
-    },
-  );
+  it.each([
+    'Twitter',
+    'X',
+    'Instagram',
+    'Netflix',
+    'Candy Crush Saga',
+    'TikTok',
+    'Tinder',
+    'Meetic',
+    'com.king.candycrushsaga',
+    'キャンディークラッシュ',
+  ])('prohibits %s on a work phone as recreational', (app) => {
+    const d = decideFor(fr, { app, person: 'camille.bernard', at });
+    expect(d.verdict).toBe('prohibited');
+    expect(d.reasons).toContainEqual({ code: 'prohibited_by_rule', data: { rule: 'fr-2023-recreational', category: 'recreational' } });
+  });
 
   it('covers work phones only, and keeps Tchap explicitly allowed', () => {
     expect(decideFor(fr, { app: 'Instagram', person: 'camille.bernard', device: 'personal-with-work-apps', at }).verdict).toBe('allowed');
@@ -73,16 +93,29 @@ describe('fr-2023-recreational', () => {
     const otherApp = decideFor(fr, { app: 'Instagram', person: 'julien.moreau', at }, [approved]);
     expect(otherApp.verdict).toBe('prohibited');
 
-    expect(decideFor(fr, { app: 'Candy Crush', person: 'julien.moreau', at: '2023-07-01T21:59:59.999Z' }, [approved]).verdict).toBe('allowed-by-exception');
-    expect(decideFor(fr, { app: 'Candy Crush', person: 'julien.moreau', at: '2023-07-01T22:00:00.000Z' }, [approved]).verdict).toBe('prohibited');
+    expect(decideFor(fr, { app: 'Candy Crush', person: 'julien.moreau', at: '2023-07-01T21:59:59.999Z' }, [approved]).verdict).toBe(
+      'allowed-by-exception',
+    );
+    expect(decideFor(fr, { app: 'Candy Crush', person: 'julien.moreau', at: '2023-07-01T22:00:00.000Z' }, [approved]).verdict).toBe(
+      'prohibited',
+    );
   });
 
   it('lets only the named approver decide, never the requester or an admin', () => {
     const filed = fileCandyCrush('julien.moreau');
     const now = new Date('2023-04-03T10:00:00Z');
-    expect(decideException(filed, person(fr, 'julien.moreau'), { approve: true }, fr, now)).toMatchObject({ ok: false, code: 'own_request' });
-    expect(decideException(filed, person(fr, 'nicolas.garnier'), { approve: true }, fr, now)).toMatchObject({ ok: false, code: 'not_an_approver' });
-    expect(decideException(filed, person(fr, 'camille.bernard'), { approve: true }, fr, now)).toMatchObject({ ok: false, code: 'not_an_approver' });
+    expect(decideException(filed, person(fr, 'julien.moreau'), { approve: true }, fr, now)).toMatchObject({
+      ok: false,
+      code: 'own_request',
+    });
+    expect(decideException(filed, person(fr, 'nicolas.garnier'), { approve: true }, fr, now)).toMatchObject({
+      ok: false,
+      code: 'not_an_approver',
+    });
+    expect(decideException(filed, person(fr, 'camille.bernard'), { approve: true }, fr, now)).toMatchObject({
+      ok: false,
+      code: 'not_an_approver',
+    });
   });
 
   it('refuses requests for purposes other than public communications, or beyond 180 days', () => {

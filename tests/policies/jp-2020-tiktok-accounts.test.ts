@@ -17,9 +17,17 @@ describe('jp-2020-tiktok-accounts', () => {
   });
 
   it('carries the dedicated-tablet condition on an approved exception', () => {
-    const ask = { person: person(saitama, 'kobayashi.mai'), app: 'TikTok', device: 'corporate' as const, purpose: 'public-communications', reason: '県産品PR動画の投稿' };
+    const ask = {
+      person: person(saitama, 'kobayashi.mai'),
+      app: 'TikTok',
+      device: 'corporate' as const,
+      purpose: 'public-communications',
+      reason: '県産品PR動画の投稿',
+    };
     const filed = unwrap(requestException(ask, saitama, [], new Date('2020-08-05T01:00:00Z'), 'EX-1')).request;
-    const approved = unwrap(decideException(filed, person(saitama, 'yamamoto.naoki'), { approve: true }, saitama, new Date('2020-08-05T02:00:00Z')));
+    const approved = unwrap(
+      decideException(filed, person(saitama, 'yamamoto.naoki'), { approve: true }, saitama, new Date('2020-08-05T02:00:00Z')),
+    );
     expect(approved.conditions).toBe('庁内システムから切り離した専用タブレット端末からのみ投稿すること。');
     const d = decideFor(saitama, { app: 'TikTok', person: 'kobayashi.mai', at }, [approved]);
     expect(d.verdict).toBe('allowed-by-exception');

@@ -36,28 +36,46 @@ describe('jp-2021-line', () => {
       const d = decideFor(jp, { app: name, person: 'suzuki.kenta', data: 'personal-data', at });
       expect(d.app?.id, name).toBe('line-works');
       expect(d.verdict, name).toBe('allowed');
-      expect(d.rules.map((r) => r.id), name).toEqual(['jp-line-works-allowed']);
+      expect(
+        d.rules.map((r) => r.id),
+        name,
+      ).toEqual(['jp-line-works-allowed']);
     }
     // The allow is the city's own: the ministry above it has no rule on LINE WORKS.
     expect(decideFor(jp, { app: 'LINE WORKS', person: 'tanaka.hiroshi', at })).toMatchObject({ verdict: 'allowed', basis: 'no-match' });
   });
 
   it('does not apply before 19 March (Tokyo time)', () => {
-    expect(decideFor(jp, { app: 'LINE', person: 'suzuki.kenta', data: 'personal-data', at: '2021-03-18T14:59:59.999Z' }).verdict).toBe('allowed');
-    expect(decideFor(jp, { app: 'LINE', person: 'suzuki.kenta', data: 'personal-data', at: '2021-03-18T15:00:00.000Z' }).verdict).toBe('prohibited');
+    expect(decideFor(jp, { app: 'LINE', person: 'suzuki.kenta', data: 'personal-data', at: '2021-03-18T14:59:59.999Z' }).verdict).toBe(
+      'allowed',
+    );
+    expect(decideFor(jp, { app: 'LINE', person: 'suzuki.kenta', data: 'personal-data', at: '2021-03-18T15:00:00.000Z' }).verdict).toBe(
+      'prohibited',
+    );
   });
 
   it('lets the public-relations office keep LINE for public communications by exception', () => {
-    const ask = { person: person(jp, 'takahashi.yui'), app: 'LINE', device: 'corporate' as const, purpose: 'public-communications', reason: '防災情報の一斉配信' };
+    const ask = {
+      person: person(jp, 'takahashi.yui'),
+      app: 'LINE',
+      device: 'corporate' as const,
+      purpose: 'public-communications',
+      reason: '防災情報の一斉配信',
+    };
     const filed = unwrap(requestException(ask, jp, [], new Date('2021-03-22T00:30:00Z'), 'EX-3')).request;
     expect(filed.days).toBe(30);
-    expect(decideFor(jp, { app: 'LINE', person: 'takahashi.yui', at }, [filed])).toMatchObject({ verdict: 'restricted', request: { id: 'EX-3', status: 'requested' } });
+    expect(decideFor(jp, { app: 'LINE', person: 'takahashi.yui', at }, [filed])).toMatchObject({
+      verdict: 'restricted',
+      request: { id: 'EX-3', status: 'requested' },
+    });
 
     const approved = unwrap(decideException(filed, person(jp, 'sato.akiko'), { approve: true }, jp, new Date('2021-03-22T02:00:00Z')));
     // 30 days from 22 March, Tokyo (no DST): stops at midnight on 21 April JST.
     expect(approved.expiresAt).toBe('2021-04-20T15:00:00.000Z');
     expect(approved.conditions).toMatch(/一斉配信のみ/);
-    const d = decideFor(jp, { app: 'LINE', person: 'takahashi.yui', data: 'personal-data', purpose: 'public-communications', at }, [approved]);
+    const d = decideFor(jp, { app: 'LINE', person: 'takahashi.yui', data: 'personal-data', purpose: 'public-communications', at }, [
+      approved,
+    ]);
     expect(d).toMatchObject({ verdict: 'allowed-by-exception', basis: 'exception', request: { conditions: approved.conditions } });
     expect(decideFor(jp, { app: 'LINE', person: 'suzuki.kenta', data: 'personal-data', at }, [approved]).verdict).toBe('prohibited');
   });

@@ -12,14 +12,16 @@ const TEAMS_CHANNEL = /^19:[^@\s]+@thread\.(tacv2|skype)$/;
 
 describe('policy packs', () => {
   it('has one pack per measure in DESIGN.md, plus the demo', () => {
-    expect(packFiles()).toEqual(expect.arrayContaining([
-      'demo.yaml',
-      'ec-2023-tiktok.yaml',
-      'fr-2023-recreational.yaml',
-      'jp-2020-tiktok-accounts.yaml',
-      'jp-2021-line.yaml',
-      'us-omb-m-23-13.yaml',
-    ]));
+    expect(packFiles()).toEqual(
+      expect.arrayContaining([
+        'demo.yaml',
+        'ec-2023-tiktok.yaml',
+        'fr-2023-recreational.yaml',
+        'jp-2020-tiktok-accounts.yaml',
+        'jp-2021-line.yaml',
+        'us-omb-m-23-13.yaml',
+      ]),
+    );
   });
 
   describe.each(packFiles())('%s', (file) => {

@@ -43,19 +43,35 @@ describe('us-omb-m-23-13', () => {
   });
 
   it('has the exception approved by the requester’s own agency, and honours it for that purpose only', () => {
-    const ask = { person: person(omb, 'angela.ortiz'), app: 'TikTok', device: 'corporate' as const, purpose: 'law-enforcement', reason: 'Undercover investigation accounts' };
+    const ask = {
+      person: person(omb, 'angela.ortiz'),
+      app: 'TikTok',
+      device: 'corporate' as const,
+      purpose: 'law-enforcement',
+      reason: 'Undercover investigation accounts',
+    };
     const filed = unwrap(requestException(ask, omb, [], new Date('2023-03-02T15:00:00Z'), 'EX-7')).request;
     expect(filed.unit).toBe('fed/doj/fbi');
     const now = new Date('2023-03-02T18:00:00Z');
-    expect(decideException(filed, person(omb, 'marcus.ellison'), { approve: true }, omb, now)).toMatchObject({ ok: false, code: 'not_an_approver' });
-    expect(decideException(filed, person(omb, 'dana.whitfield'), { approve: true }, omb, now)).toMatchObject({ ok: false, code: 'not_an_approver' });
+    expect(decideException(filed, person(omb, 'marcus.ellison'), { approve: true }, omb, now)).toMatchObject({
+      ok: false,
+      code: 'not_an_approver',
+    });
+    expect(decideException(filed, person(omb, 'dana.whitfield'), { approve: true }, omb, now)).toMatchObject({
+      ok: false,
+      code: 'not_an_approver',
+    });
     const approved = unwrap(decideException(filed, person(omb, 'priya.raman'), { approve: true }, omb, now));
     expect(approved.conditions).toMatch(/agency CIO/);
 
     const later = '2023-04-10T14:00:00Z';
     expect(decideFor(omb, { app: 'TikTok', person: 'angela.ortiz', at: later }, [approved]).verdict).toBe('allowed-by-exception');
-    expect(decideFor(omb, { app: 'TikTok', person: 'angela.ortiz', purpose: 'law-enforcement', at: later }, [approved]).verdict).toBe('allowed-by-exception');
-    expect(decideFor(omb, { app: 'TikTok', person: 'angela.ortiz', purpose: 'security-research', at: later }, [approved]).verdict).toBe('prohibited');
+    expect(decideFor(omb, { app: 'TikTok', person: 'angela.ortiz', purpose: 'law-enforcement', at: later }, [approved]).verdict).toBe(
+      'allowed-by-exception',
+    );
+    expect(decideFor(omb, { app: 'TikTok', person: 'angela.ortiz', purpose: 'security-research', at: later }, [approved]).verdict).toBe(
+      'prohibited',
+    );
     expect(decideFor(omb, { app: 'TikTok', person: 'tyler.brooks', at: later }, [approved]).verdict).toBe('prohibited');
   });
 

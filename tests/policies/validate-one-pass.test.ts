@@ -14,7 +14,8 @@ import { readPack, unwrap } from './helpers.ts';
 
 const ORG = 'organization: { name: Agency, timezone: America/New_York, default_unit: org }\nunits: [ { id: org, name: Agency } ]\n';
 const APP = 'apps: [ { id: tiktok, name: TikTok } ]\n';
-const rule = (fields: string) => `{ id: r, title: T, source: S, unit: org, apps: [tiktok], effect: prohibit, effective: 2024-03-01${fields ? `, ${fields}` : ''} }`;
+const rule = (fields: string) =>
+  `{ id: r, title: T, source: S, unit: org, apps: [tiktok], effect: prohibit, effective: 2024-03-01${fields ? `, ${fields}` : ''} }`;
 
 /** Problem lines as `policy validate` prints them, for a document given as text. */
 function problems(text: string): string {
@@ -90,10 +91,11 @@ describe('policy validate reports every problem in one run', () => {
 
   it('a broken entry hides nothing of its own: references are checked field by field, and a mapping under a union is read as one', () => {
     // A bad effect and an unknown app in the same rule; `exceptions` missing max_days names that key, not "Invalid input".
-    const doc = `${ORG}${APP}people: [ { id: dana } ]\nrules:\n  - ${rule('effect: forbid, apps: [tiktokk], exceptions: { purposes: [research], approvers: [dan] }')}\n`.replace(
-      'apps: [tiktok], effect: prohibit, ',
-      '',
-    );
+    const doc =
+      `${ORG}${APP}people: [ { id: dana } ]\nrules:\n  - ${rule('effect: forbid, apps: [tiktokk], exceptions: { purposes: [research], approvers: [dan] }')}\n`.replace(
+        'apps: [tiktok], effect: prohibit, ',
+        '',
+      );
     expect(problems(doc)).toBe(
       [
         '✖ Invalid option: expected one of "prohibit"|"allow" → at rules[0].effect',
@@ -122,7 +124,10 @@ describe('categories', () => {
     const d = decide({ app: 'TikTok', person: 'someone', device: 'corporate', at: '2024-06-01T12:00:00Z' }, policy, { requests: [] });
     expect(d.verdict).toBe('prohibited');
     // The French pack with its categories written as plain ids still validates.
-    const fr = readPack('fr-2023-recreational.yaml').replace(/^categories:\n(?: {2}- .*\n)+/m, 'categories: [recreational, social-media, streaming, game, dating, messaging]\n');
+    const fr = readPack('fr-2023-recreational.yaml').replace(
+      /^categories:\n(?: {2}- .*\n)+/m,
+      'categories: [recreational, social-media, streaming, game, dating, messaging]\n',
+    );
     expect(fr).toContain('categories: [recreational, social-media,');
     expect(accepted(fr)).toBe('accepted');
   });
@@ -140,12 +145,17 @@ describe('categories', () => {
 
 describe('unknown keys', () => {
   it('are named with the nearest known key, one line per key, wherever they are', () => {
-    expect(problems(`${ORG}${APP}rules:\n  - ${rule('deadine: 2024-04-01')}\n`)).toBe('✖ unknown key "deadine"; did you mean "deadline"? → at rules[0]');
+    expect(problems(`${ORG}${APP}rules:\n  - ${rule('deadine: 2024-04-01')}\n`)).toBe(
+      '✖ unknown key "deadine"; did you mean "deadline"? → at rules[0]',
+    );
     expect(problems(`${ORG}${APP}rule: []\n`)).toBe('✖ unknown key "rule"; did you mean "rules"?');
-    expect(problems(`${ORG}${APP}rules:\n  - ${rule('exceptions: { purposes: [x], max_days: 30, aprovers: [a], defualt_days: 10 }')}\n`)).toBe(
-      ['✖ unknown key "aprovers"; did you mean "approvers"? → at rules[0].exceptions', '✖ unknown key "defualt_days"; did you mean "default_days"? → at rules[0].exceptions'].join(
-        '\n',
-      ),
+    expect(
+      problems(`${ORG}${APP}rules:\n  - ${rule('exceptions: { purposes: [x], max_days: 30, aprovers: [a], defualt_days: 10 }')}\n`),
+    ).toBe(
+      [
+        '✖ unknown key "aprovers"; did you mean "approvers"? → at rules[0].exceptions',
+        '✖ unknown key "defualt_days"; did you mean "default_days"? → at rules[0].exceptions',
+      ].join('\n'),
     );
     // Nothing close: the keys that are known there.
     expect(problems(`${ORG}apps: [ { id: a, name: A, colour: red } ]\n`)).toBe(
@@ -182,8 +192,16 @@ describe('time zones', () => {
 describe('checks that were missing, each refused with its path', () => {
   it('a whitespace-only organisation name (and other names of only spaces or invisible characters)', () => {
     expect(problems(ORG.replace('name: Agency,', 'name: "   ",'))).toBe('✖ empty (or only spaces) → at organization.name');
-    expect(problems(`${ORG.replace('{ id: org, name: Agency }', '{ id: org, name: "\\u200B\\u3000" }')}apps: [ { id: a, name: " " } ]\nrules: [ ${rule('title: "\\t"').replace('title: T, ', '').replace('apps: [tiktok]', 'apps: [a]')} ]\n`)).toBe(
-      ['✖ empty (or only spaces) → at units[0].name', '✖ empty (or only spaces) → at apps[0].name', '✖ empty (or only spaces) → at rules[0].title'].join('\n'),
+    expect(
+      problems(
+        `${ORG.replace('{ id: org, name: Agency }', '{ id: org, name: "\\u200B\\u3000" }')}apps: [ { id: a, name: " " } ]\nrules: [ ${rule('title: "\\t"').replace('title: T, ', '').replace('apps: [tiktok]', 'apps: [a]')} ]\n`,
+      ),
+    ).toBe(
+      [
+        '✖ empty (or only spaces) → at units[0].name',
+        '✖ empty (or only spaces) → at apps[0].name',
+        '✖ empty (or only spaces) → at rules[0].title',
+      ].join('\n'),
     );
   });
 
@@ -226,14 +244,20 @@ describe('checks that were missing, each refused with its path', () => {
     expect(PLATFORM_LIMITS).toEqual({ selectOptions: 100, optionText: 75, optionValue: 150 });
     const purposes = (n: number) => Array.from({ length: n }, (_, i) => `purpose-${i}`).join(', ');
     const withPurposes = (list: string) => `${ORG}${APP}rules:\n  - ${rule(`exceptions: { purposes: [${list}], max_days: 30 }`)}\n`;
-    expect(problems(withPurposes(purposes(101)))).toBe('✖ at most 100 purposes (the options of one Slack select) → at rules[0].exceptions.purposes');
-    expect(problems(withPurposes(`law-enforcement, ${'p'.repeat(76)}`))).toBe('✖ a purpose is at most 75 characters (the text of a Slack option) → at rules[0].exceptions.purposes[1]');
+    expect(problems(withPurposes(purposes(101)))).toBe(
+      '✖ at most 100 purposes (the options of one Slack select) → at rules[0].exceptions.purposes',
+    );
+    expect(problems(withPurposes(`law-enforcement, ${'p'.repeat(76)}`))).toBe(
+      '✖ a purpose is at most 75 characters (the text of a Slack option) → at rules[0].exceptions.purposes[1]',
+    );
     expect(accepted(withPurposes(purposes(100)))).toBe('accepted');
     expect(accepted(withPurposes('p'.repeat(75)))).toBe('accepted');
   });
 
   it('an app name or alias over 200 characters (the longest name a command looks up)', () => {
-    expect(problems(`${ORG}apps: [ { id: a, name: "${'x'.repeat(201)}" }, { id: b, name: B, aliases: [ok, "${'ｘ'.repeat(201)}"] } ]\n`)).toBe(
+    expect(
+      problems(`${ORG}apps: [ { id: a, name: "${'x'.repeat(201)}" }, { id: b, name: B, aliases: [ok, "${'ｘ'.repeat(201)}"] } ]\n`),
+    ).toBe(
       [
         '✖ longer than 200 characters: no command looks up a name that long → at apps[0].name',
         '✖ longer than 200 characters: no command looks up a name that long → at apps[1].aliases[1]',
@@ -244,21 +268,29 @@ describe('checks that were missing, each refused with its path', () => {
 
   it('two apps whose names or aliases are confusables of each other, naming both', () => {
     const kik = `${ORG}apps:\n  - { id: kik, name: Kik }\n  - { id: kik-cyrillic, name: "\\u041A\\u0456\\u043A" }\n`;
-    expect(problems(kik)).toBe('✖ "Кік" (app "kik-cyrillic") looks like "Kik" (app "kik"): a name typed with look-alike letters could mean either → at apps[1].name');
+    expect(problems(kik)).toBe(
+      '✖ "Кік" (app "kik-cyrillic") looks like "Kik" (app "kik"): a name typed with look-alike letters could mean either → at apps[1].name',
+    );
     const alias = `${ORG}apps:\n  - { id: tiktok, name: TikTok }\n  - { id: other, name: Other, aliases: ["\\u0422\\u0456\\u043A\\u0422\\u043E\\u043A"] }\n`;
-    expect(problems(alias)).toBe('✖ "ТікТок" (app "other") looks like "TikTok" (app "tiktok"): a name typed with look-alike letters could mean either → at apps[1].aliases[0]');
+    expect(problems(alias)).toBe(
+      '✖ "ТікТок" (app "other") looks like "TikTok" (app "tiktok"): a name typed with look-alike letters could mean either → at apps[1].aliases[0]',
+    );
     // The same name twice is still named as such, with its path; two ASCII names are never look-alikes of each other.
-    expect(problems(`${ORG}apps: [ { id: a, name: Signal }, { id: b, name: B, aliases: [signal] } ]\n`)).toBe('✖ "signal" also names app "a" → at apps[1].aliases[0]');
-    expect(accepted(`${ORG}apps: [ { id: steam, name: Steam }, { id: stearn, name: Stearn }, { id: line, name: LINE, aliases: [ライン] } ]\n`)).toBe('accepted');
+    expect(problems(`${ORG}apps: [ { id: a, name: Signal }, { id: b, name: B, aliases: [signal] } ]\n`)).toBe(
+      '✖ "signal" also names app "a" → at apps[1].aliases[0]',
+    );
+    expect(
+      accepted(`${ORG}apps: [ { id: steam, name: Steam }, { id: stearn, name: Stearn }, { id: line, name: LINE, aliases: [ライン] } ]\n`),
+    ).toBe('accepted');
   });
 });
 
 describe('what already worked still works', () => {
   it('the limits still come first, alone', async () => {
     const many = Array.from({ length: 1001 }, (_, i) => `p${i}`).join(', ');
-    expect(problems(`${ORG.replace('America/New_York', 'EST')}${APP}rules:\n  - ${rule(`exceptions: { purposes: [${many}], max_days: 30 }`)}\n`)).toBe(
-      '✖ 1001 entries, at most 1000 → at rules[0].exceptions.purposes',
-    );
+    expect(
+      problems(`${ORG.replace('America/New_York', 'EST')}${APP}rules:\n  - ${rule(`exceptions: { purposes: [${many}], max_days: 30 }`)}\n`),
+    ).toBe('✖ 1001 entries, at most 1000 → at rules[0].exceptions.purposes');
     expect(await cli(['policy', 'validate', join(import.meta.dirname, '../../policies/us-omb-m-23-13.yaml')])).toMatchObject({ code: 0 });
   });
 });

@@ -10,7 +10,11 @@ describe('the full audit chain check, as npm start runs it', () => {
   it('reports in /healthz a byte flipped before the snapshot (which start does not read), naming the line, and keeps serving', async () => {
     const data = await tempDir();
     const store = await openLowdbStore({ dir: data, log: () => undefined, compactEvery: 5, checkChain: false });
-    for (let i = 0; i < 12; i++) await store.commit({ at: new Date(Date.UTC(2026, 10, 1, 9, i)).toISOString(), actor: 'akiko', action: 'test.entry', subject: `E-${i}` }, []);
+    for (let i = 0; i < 12; i++)
+      await store.commit(
+        { at: new Date(Date.UTC(2026, 10, 1, 9, i)).toISOString(), actor: 'akiko', action: 'test.entry', subject: `E-${i}` },
+        [],
+      );
     await store.close();
     expect(existsSync(join(data, 'state.json'))).toBe(true);
     const audit = join(data, 'audit.jsonl');

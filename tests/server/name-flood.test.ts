@@ -35,7 +35,13 @@ const nearCap = (i: number) => `check ${'\uFDFA'.repeat(10)}${i}`;
 describe('a flood of distinct names (issue 11, item 5)', () => {
   it('1,000 checks with distinct 20,000-character names leave the heap flat, and check tiktok between them is answered as usual', async () => {
     const fake = await startFakeSlack();
-    const s = startProbedServer({ PORT: '0', DATA_DIR: await tempDir(), SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
+    const s = startProbedServer({
+      PORT: '0',
+      DATA_DIR: await tempDir(),
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+    });
     const url = `http://127.0.0.1:${await s.listening}/slack/events`;
     const send = (text: string) => postToSlackEndpoint(url, slashCommand(fake.url, 'U0STAFF', text));
     const checkTiktok = async () => {

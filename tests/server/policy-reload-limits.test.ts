@@ -10,7 +10,11 @@ import { startServer } from '../support/server-process.ts';
 
 /** An 85,000-app policy, written as the packs write apps: about 19.7 MB. */
 function hugePolicy(organization: string): string {
-  const lines = [`organization: { name: ${organization}, timezone: Europe/Brussels, default_unit: org }`, 'units: [ { id: org, name: Organisation } ]', 'apps:'];
+  const lines = [
+    `organization: { name: ${organization}, timezone: Europe/Brussels, default_unit: org }`,
+    'units: [ { id: org, name: Organisation } ]',
+    'apps:',
+  ];
   for (let i = 0; i < 85_000; i++)
     lines.push(
       `  - { id: app-${i}, name: Application number ${i}, vendor: Vendor ${i % 300}, categories: [category-${i % 50}], aliases: [alias-${i}, アプリ${i}, another alias ${i}], store_ids: ["${100_000_000 + i}"], bundle_ids: [com.vendor${i % 300}.app${i}] }`,
@@ -19,7 +23,9 @@ function hugePolicy(organization: string): string {
 }
 
 describe('policy reload limits', () => {
-  it('SIGHUP with an 85,000-app policy is refused by its size; /healthz answers and the old policy stays', { timeout: 120_000 }, async () => {
+  it('SIGHUP with an 85,000-app policy is refused by its size; /healthz answers and the old policy stays', {
+    timeout: 120_000,
+  }, async () => {
     const dir = await tempDir();
     const policyFile = join(dir, 'policy.yaml');
     await copyFile(join(ROOT, 'policies/demo.yaml'), policyFile);
@@ -38,7 +44,10 @@ describe('policy reload limits', () => {
 
     // Under the byte limit but over a count: refused by the count, before validation.
     const apps = Array.from({ length: POLICY_LIMITS.apps + 1 }, (_, i) => `  - { id: a${i}, name: a${i} }`).join('\n');
-    await writeFile(policyFile, `organization: { name: Counted, timezone: Europe/Brussels, default_unit: org }\nunits: [ { id: org, name: Org } ]\napps:\n${apps}\n`);
+    await writeFile(
+      policyFile,
+      `organization: { name: Counted, timezone: Europe/Brussels, default_unit: org }\nunits: [ { id: org, name: Org } ]\napps:\n${apps}\n`,
+    );
     s.child.kill('SIGHUP');
     await s.printed(/refused, the running policy stays/, 2);
     expect(s.out()).toContain(`✖ ${POLICY_LIMITS.apps + 1} entries, at most ${POLICY_LIMITS.apps} → at apps`);
@@ -46,7 +55,17 @@ describe('policy reload limits', () => {
 
     // An alias bomb: a problem, not an exception.
     const levels = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
-    await writeFile(policyFile, `${levels.map((l, i) => `${l}: &${l} [${Array(9).fill(i ? `*${levels[i - 1]}` : 'lol').join(', ')}]`).join('\n')}\n`);
+    await writeFile(
+      policyFile,
+      `${levels
+        .map(
+          (l, i) =>
+            `${l}: &${l} [${Array(9)
+              .fill(i ? `*${levels[i - 1]}` : 'lol')
+              .join(', ')}]`,
+        )
+        .join('\n')}\n`,
+    );
     s.child.kill('SIGHUP');
     await s.printed(/refused, the running policy stays/, 3);
     expect(s.out()).toContain('✖ aliases expand past 100 copies (an alias bomb)');
@@ -54,7 +73,10 @@ describe('policy reload limits', () => {
     expect(await health()).toMatchObject({ ok: true, organization: 'Demo Agency' });
 
     // And a good file after all that still reloads.
-    await writeFile(policyFile, (await readFile(join(ROOT, 'policies/demo.yaml'), 'utf8')).replace('name: Demo Agency', 'name: Demo Agency (renamed)'));
+    await writeFile(
+      policyFile,
+      (await readFile(join(ROOT, 'policies/demo.yaml'), 'utf8')).replace('name: Demo Agency', 'name: Demo Agency (renamed)'),
+    );
     s.child.kill('SIGHUP');
     await s.printed(/policy reloaded/, 1);
     expect(await health()).toMatchObject({ ok: true, organization: 'Demo Agency (renamed)' });

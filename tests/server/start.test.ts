@@ -10,11 +10,23 @@ describe('npm start', () => {
   it('with the two Slack variables serves /slack/events and /healthz, and stops cleanly on SIGTERM', async () => {
     const fake = await startFakeSlack();
     const data = await tempDir();
-    const s = startServer({ PORT: '0', DATA_DIR: data, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
+    const s = startServer({
+      PORT: '0',
+      DATA_DIR: data,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+    });
     const port = await s.listening;
     expect(s.out()).toMatch(/AppWarden for Demo Agency \(demo policy pack\): listening on http:\/\/127\.0\.0\.1:\d+ — slack; data in/);
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
-    expect(health).toMatchObject({ ok: true, organization: 'Demo Agency', surfaces: ['slack'], outbox: { failed: 0 }, auditChain: { state: expect.stringMatching(/^(running|ok)$/) } });
+    expect(health).toMatchObject({
+      ok: true,
+      organization: 'Demo Agency',
+      surfaces: ['slack'],
+      outbox: { failed: 0 },
+      auditChain: { state: expect.stringMatching(/^(running|ok)$/) },
+    });
     expect(health.outbox.waiting).toBeGreaterThanOrEqual(0); // the start-up tick may have a reminder in flight
     const res = await postToSlackEndpoint(`http://127.0.0.1:${port}/slack/events`, slashCommand(fake.url, 'U0STAFF', 'attest tiktok'));
     expect(res.status).toBe(200);
@@ -32,7 +44,9 @@ describe('npm start', () => {
   it('refuses half a Slack configuration with one clear line, no stack trace', async () => {
     const s = startServer({ PORT: '0', DATA_DIR: await tempDir(), SLACK_BOT_TOKEN: 'xoxb-test' });
     expect(await s.exited).toBe(2);
-    expect(s.err().trim()).toBe('appwarden: SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack needs both (Basic Information → Signing Secret)');
+    expect(s.err().trim()).toBe(
+      'appwarden: SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack needs both (Basic Information → Signing Secret)',
+    );
   });
 
   it('refuses a bad policy file with every problem, and a data directory in use', async () => {
@@ -86,13 +100,19 @@ describe('policy reload', () => {
     s.child.kill('SIGHUP');
     await waitFor(/refused, the running policy stays/);
     expect(await organization()).toBe('Demo Agency');
-    await writeFile(policyFile, (await readFile(join(ROOT, 'policies/demo.yaml'), 'utf8')).replace('name: Demo Agency', 'name: Demo Agency (renamed)'));
+    await writeFile(
+      policyFile,
+      (await readFile(join(ROOT, 'policies/demo.yaml'), 'utf8')).replace('name: Demo Agency', 'name: Demo Agency (renamed)'),
+    );
     s.child.kill('SIGHUP');
     await waitFor(/policy reloaded/);
     expect(await organization()).toBe('Demo Agency (renamed)');
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
-    const audit = (await readFile(join(dir, 'data', 'audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).action);
+    const audit = (await readFile(join(dir, 'data', 'audit.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).action);
     expect(audit.filter((a) => a === 'policy.loaded')).toHaveLength(2);
   });
 });

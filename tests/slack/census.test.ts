@@ -19,7 +19,12 @@ function form(usesApp: string | undefined, uses: { purpose?: string; personal?: 
   const values: Values = { uses_app: radio(usesApp) };
   for (let n = 1; n <= 5; n++) {
     const u = uses[n - 1] ?? {};
-    Object.assign(values, { [`use${n}_purpose`]: input(u.purpose), [`use${n}_personal`]: radio(u.personal), [`use${n}_people`]: number(u.people), [`use${n}_account`]: input(u.account) });
+    Object.assign(values, {
+      [`use${n}_purpose`]: input(u.purpose),
+      [`use${n}_personal`]: radio(u.personal),
+      [`use${n}_people`]: number(u.people),
+      [`use${n}_account`]: input(u.account),
+    });
   }
   return values;
 }
@@ -30,7 +35,10 @@ afterEach(async () => s.stop());
 
 /** The reporter clicks "Answer for …" in the invitation; returns the form's private_metadata. */
 async function openForm(user: string): Promise<string> {
-  const invitation = await s.fake.until(() => s.fake.of('chat.postMessage').find((c) => c.body.channel === user && String(c.body.blocks).includes('census.open')), `the invitation to ${user}`);
+  const invitation = await s.fake.until(
+    () => s.fake.of('chat.postMessage').find((c) => c.body.channel === user && String(c.body.blocks).includes('census.open')),
+    `the invitation to ${user}`,
+  );
   const button = JSON.parse(String(invitation.body.blocks)).find((b: { type: string }) => b.type === 'actions').elements[0];
   const opened = s.fake.of('views.open').length;
   await s.click(user, 'census.open', button.value, { channel: 'D' + user });
@@ -44,16 +52,31 @@ describe('a LINE usage census on Slack', () => {
   it('3 units asked; two answer through the form, one does not; the silent one is chased; the roll-up and CSV are right', async () => {
     await s.command(ADMIN, `census start LINE --due 2021-03-26 --units ${UNITS} --question "住民向けサービスを含めて回答してください"`);
     await s.fake.until(() => s.responses().some((r) => r.includes('CN-1')), 'the confirmation');
-    for (const reporter of [ICHIKAWA, FUNABASHI, MATSUDO]) await s.fake.until(() => s.fake.of('chat.postMessage').find((c) => c.body.channel === reporter), `the invitation to ${reporter}`);
+    for (const reporter of [ICHIKAWA, FUNABASHI, MATSUDO])
+      await s.fake.until(() => s.fake.of('chat.postMessage').find((c) => c.body.channel === reporter), `the invitation to ${reporter}`);
 
     const ichikawa = await openForm(ICHIKAWA);
-    const answered = await s.submit(ICHIKAWA, 'census.submit', ichikawa, form('yes', [
-      { purpose: '住民票の写しの交付申請', personal: 'yes', people: '1200' },
-      { purpose: '市政情報の発信', personal: 'no', people: '30000', account: '@ichikawa_city' },
-    ]), 'V-ich', 'h1');
+    const answered = await s.submit(
+      ICHIKAWA,
+      'census.submit',
+      ichikawa,
+      form('yes', [
+        { purpose: '住民票の写しの交付申請', personal: 'yes', people: '1200' },
+        { purpose: '市政情報の発信', personal: 'no', people: '30000', account: '@ichikawa_city' },
+      ]),
+      'V-ich',
+      'h1',
+    );
     expect(answered).toMatchObject({ status: 200, text: '' });
     const funabashi = await openForm(FUNABASHI);
-    await s.submit(FUNABASHI, 'census.submit', funabashi, form('yes', [{ purpose: '観光情報の発信', personal: 'no', people: '8000' }]), 'V-fun', 'h1');
+    await s.submit(
+      FUNABASHI,
+      'census.submit',
+      funabashi,
+      form('yes', [{ purpose: '観光情報の発信', personal: 'no', people: '8000' }]),
+      'V-fun',
+      'h1',
+    );
     expect(s.store.list('census_answers').map((a) => [a.unit, a.uses.length, a.answeredBy])).toEqual([
       ['soumu/jichi/chiba/ichikawa', 2, 'inoue.saki'],
       ['soumu/jichi/chiba/funabashi', 1, 'nakamura.ryo'],
@@ -68,7 +91,9 @@ describe('a LINE usage census on Slack', () => {
     }
     expect(reminded).toEqual(['2021-03-23 ogawa.mei 3', '2021-03-25 ogawa.mei 1', '2021-03-26 ogawa.mei 0', '2021-03-27 ogawa.mei -1']);
     await s.fake.idle();
-    expect(s.fake.of('chat.postMessage').filter((c) => c.body.channel === MATSUDO && String(c.body.blocks).includes('松戸市'))).toHaveLength(5);
+    expect(
+      s.fake.of('chat.postMessage').filter((c) => c.body.channel === MATSUDO && String(c.body.blocks).includes('松戸市')),
+    ).toHaveLength(5);
 
     const rollup = await s.bot.run('report census CN-1', 'tanaka.hiroshi', 'test');
     const text = JSON.stringify(rollup.reply);
@@ -88,7 +113,14 @@ describe('a LINE usage census on Slack', () => {
   it('a form with missing answers is refused field by field; a non-reporter cannot answer; a correction is audited', async () => {
     await s.command(ADMIN, `census start LINE --due 2021-03-26 --units ${UNITS}`);
     const meta = await openForm(ICHIKAWA);
-    const missing = await s.submit(ICHIKAWA, 'census.submit', meta, form(undefined, [{ purpose: '住民票の写しの交付申請', people: 'many' }]), 'V1', 'h1');
+    const missing = await s.submit(
+      ICHIKAWA,
+      'census.submit',
+      meta,
+      form(undefined, [{ purpose: '住民票の写しの交付申請', people: 'many' }]),
+      'V1',
+      'h1',
+    );
     const errors = JSON.parse(missing.text);
     expect(errors.response_action).toBe('errors');
     expect(Object.keys(errors.errors).sort()).toEqual(['use1_people', 'use1_personal', 'uses_app']);

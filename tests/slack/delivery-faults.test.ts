@@ -6,7 +6,15 @@ import { startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 let s: SlackBot;
 afterEach(async () => s?.stop());
 
-const start = async () => (s = await startSlackBot('demo.yaml', '2026-11-22T09:00:00Z', undefined, undefined, {}, { timeoutMs: 1_000, outbox: { callTimeoutMs: 3_000 } }));
+const start = async () =>
+  (s = await startSlackBot(
+    'demo.yaml',
+    '2026-11-22T09:00:00Z',
+    undefined,
+    undefined,
+    {},
+    { timeoutMs: 1_000, outbox: { callTimeoutMs: 3_000 } },
+  ));
 const REQUEST = 'request instagram --purpose public-communications --reason "posting for the agency"';
 const APPROVALS_ITEM = 'request.filed:EX-1:0';
 const later = (minutes: number) => s.clock.set(new Date(s.clock.now().getTime() + minutes * 60_000).toISOString());
@@ -17,7 +25,22 @@ async function auditOf(store: Store, subject: string) {
 }
 const notice = (id: string, person: string, slack?: string) =>
   s.bot.store.commit({ at: s.clock.now().toISOString(), actor: 'system', action: 'test.notice' }, [
-    { collection: 'outbox', id, value: { id, status: 'due', createdAt: s.clock.now().toISOString(), effect: { kind: 'notify', person, ...(slack ? { address: { slack } } : {}), message: { visibility: 'private', tone: 'info', blocks: [{ type: 'text', text: 'hello' }] } }, deliveredTo: [] } },
+    {
+      collection: 'outbox',
+      id,
+      value: {
+        id,
+        status: 'due',
+        createdAt: s.clock.now().toISOString(),
+        effect: {
+          kind: 'notify',
+          person,
+          ...(slack ? { address: { slack } } : {}),
+          message: { visibility: 'private', tone: 'info', blocks: [{ type: 'text', text: 'hello' }] },
+        },
+        deliveredTo: [],
+      },
+    },
   ]);
 async function until(ok: () => boolean, what: string) {
   for (let i = 0; i < 250 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
@@ -26,7 +49,7 @@ async function until(ok: () => boolean, what: string) {
 const approvalsInHistory = () => s.fake.history('C0APPROVALS').length;
 
 describe('Slack deliveries under faults', () => {
-  it('cannot_dm_bot: failed once with Slack\'s reason, listed, never retried, no audit per retry', async () => {
+  it("cannot_dm_bot: failed once with Slack's reason, listed, never retried, no audit per retry", async () => {
     await start();
     s.fake.addUsers({ id: 'UHELPERBOT', is_bot: true });
     await notice('test:bot', 'helper-bot', 'UHELPERBOT');
@@ -36,7 +59,10 @@ describe('Slack deliveries under faults', () => {
       await s.bot.drain();
     }
     expect(s.fake.calls.filter((c) => c.method.startsWith('chat.postMessage') && c.body.channel === 'UHELPERBOT')).toHaveLength(1); // tried once
-    expect(s.store.get('outbox', 'test:bot')).toMatchObject({ status: 'failed', failures: [expect.objectContaining({ platform: 'slack', reason: expect.stringContaining('cannot_dm_bot') })] });
+    expect(s.store.get('outbox', 'test:bot')).toMatchObject({
+      status: 'failed',
+      failures: [expect.objectContaining({ platform: 'slack', reason: expect.stringContaining('cannot_dm_bot') })],
+    });
     expect(s.bot.outbox.report().failed.map((f) => f.id)).toEqual(['test:bot']);
     expect(await auditOf(s.store, 'test:bot')).toEqual(['outbox.sending', 'outbox.failed']);
   });
@@ -85,7 +111,7 @@ describe('Slack deliveries under faults', () => {
     expect(s.fake.history('C0ANNOUNCE').length).toBeGreaterThanOrEqual(1);
   });
 
-  it('a long rate limit is left to the outbox\'s back-off; the item waits, listed, and goes out once', async () => {
+  it("a long rate limit is left to the outbox's back-off; the item waits, listed, and goes out once", async () => {
     await start();
     s.fake.rateLimit('chat.postMessage', 1, 120);
     await s.command('U0STAFF', REQUEST);
@@ -106,7 +132,7 @@ describe('a requester the policy no longer lists', () => {
     const policy = loadPack('demo.yaml');
     s.bot.reloadPolicy({ ...policy, people: policy.people.filter((p) => p.id !== 'sam') });
     await s.command('U0APPROVER', 'approve EX-1');
-    await s.fake.until(() => s.fake.dmsTo('U0STAFF2').length > 0, 'the decision in sam\'s DM');
+    await s.fake.until(() => s.fake.dmsTo('U0STAFF2').length > 0, "the decision in sam's DM");
     expect(s.logs.join('\n')).not.toMatch(/no Slack user for sam/);
   });
 });

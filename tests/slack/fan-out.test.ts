@@ -11,12 +11,20 @@ const members = Array.from({ length: PEOPLE }, (_, i) => `U${String(100000 + i)}
 let fake: FakeSlack;
 afterEach(async () => fake?.close());
 
-const env = (data: string) => ({ DATA_DIR: data, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: fake.apiUrl });
+const env = (data: string) => ({
+  DATA_DIR: data,
+  SLACK_BOT_TOKEN: 'xoxb-test',
+  SLACK_SIGNING_SECRET: 'secret',
+  SLACK_API_URL: fake.apiUrl,
+});
 
 /** `appwarden remind --at D-3`, SIGKILLed once the fake has received `after` direct messages. */
 function remindThenKill(data: string, after: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/appwarden.js'), 'remind', '--at', D3], { cwd: ROOT, env: { PATH: process.env.PATH, ...env(data) } });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/appwarden.js'), 'remind', '--at', D3], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...env(data) },
+    });
     let err = '';
     child.stderr.on('data', (c) => (err += c));
     const timer = setInterval(() => {
@@ -65,7 +73,8 @@ describe('a fan-out to 5,000 people', () => {
     // Items caught between "sending" and "sent" by the kill were checked with Slack, not resent.
     expect(fake.of('conversations.history').length).toBeGreaterThan(0);
     const dms = new Map<string, number>();
-    for (const c of fake.of('chat.postMessage')) if (/^U/.test(String(c.body.channel))) dms.set(String(c.body.channel), (dms.get(String(c.body.channel)) ?? 0) + 1);
+    for (const c of fake.of('chat.postMessage'))
+      if (/^U/.test(String(c.body.channel))) dms.set(String(c.body.channel), (dms.get(String(c.body.channel)) ?? 0) + 1);
     for (const user of [...members, 'U0APPROVER', 'U0ADMIN', 'U0STAFF', 'U0STAFF2']) expect(dms.get(user), user).toBe(1);
     expect(fake.of('chat.postMessage').filter((c) => c.body.channel === 'C0ANNOUNCE')).toHaveLength(1);
 

@@ -59,8 +59,14 @@ describe('idempotency', () => {
 
 describe('safety', () => {
   it('mentions and links typed in a reason reach the approvals channel as text, never as a mention', async () => {
-    await s.command('U0STAFF', 'request instagram --purpose public-communications --reason "<!channel> urgent <@U0APPROVER> see <http://evil.example|your bank>"');
-    const post = await s.fake.until(() => s.fake.of('chat.postMessage').find((c) => c.body.channel === 'C0APPROVALS'), 'the approvals post');
+    await s.command(
+      'U0STAFF',
+      'request instagram --purpose public-communications --reason "<!channel> urgent <@U0APPROVER> see <http://evil.example|your bank>"',
+    );
+    const post = await s.fake.until(
+      () => s.fake.of('chat.postMessage').find((c) => c.body.channel === 'C0APPROVALS'),
+      'the approvals post',
+    );
     const sent = `${post.body.blocks}${post.body.text}`;
     expect(sent).not.toContain('<!channel>');
     expect(sent).not.toContain('<@U0APPROVER>');
@@ -77,7 +83,10 @@ describe('safety', () => {
   it('a 429 with Retry-After is waited out and the post is delivered once', async () => {
     s.fake.rateLimit('chat.postMessage', 1, 1);
     await s.command('U0STAFF', 'request instagram --purpose public-communications --reason "Campaign"');
-    await s.fake.until(() => s.fake.of('chat.postMessage').find((c) => c.body.channel === 'C0APPROVALS'), 'the approvals post after the retry');
+    await s.fake.until(
+      () => s.fake.of('chat.postMessage').find((c) => c.body.channel === 'C0APPROVALS'),
+      'the approvals post after the retry',
+    );
     await s.fake.idle();
     expect(s.fake.calls.filter((c) => c.method === 'chat.postMessage (429)')).toHaveLength(1);
     expect(s.fake.of('chat.postMessage').filter((c) => c.body.channel === 'C0APPROVALS')).toHaveLength(1);
@@ -87,9 +96,17 @@ describe('safety', () => {
 describe('faults', () => {
   it('a fault while filing from the form is answered in the form with a reference, not a timeout', async () => {
     s.store.commit = () => Promise.reject(new Error('disk on fire'));
-    const res = await s.submit('U0STAFF', 'request.submit', JSON.stringify({ app: 'instagram' }), requestFormValues({ purpose: 'public-communications', days: '10', reason: 'Campaign' }));
+    const res = await s.submit(
+      'U0STAFF',
+      'request.submit',
+      JSON.stringify({ app: 'instagram' }),
+      requestFormValues({ purpose: 'public-communications', days: '10', reason: 'Campaign' }),
+    );
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.text)).toEqual({ response_action: 'errors', errors: { reason: expect.stringMatching(/^Sorry, something went wrong on our side \(reference \w{8}\)/) } });
+    expect(JSON.parse(res.text)).toEqual({
+      response_action: 'errors',
+      errors: { reason: expect.stringMatching(/^Sorry, something went wrong on our side \(reference \w{8}\)/) },
+    });
     expect(s.logs.join('\n')).toMatch(/disk on fire/);
   });
 

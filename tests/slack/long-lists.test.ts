@@ -8,7 +8,8 @@ import { requestFormValues, startSlackBot, type SlackBot } from '../support/slac
 const CHIEF = 'U0CHIEF';
 const STAFF = 'UP1';
 
-const largeOrg = (o: Omit<LargeOrgOptions, 'identity'>) => largeOrgOf({ ...o, identity: (who) => ({ slack: who === 'chief' ? CHIEF : `UP${who}` }) });
+const largeOrg = (o: Omit<LargeOrgOptions, 'identity'>) =>
+  largeOrgOf({ ...o, identity: (who) => ({ slack: who === 'chief' ? CHIEF : `UP${who}` }) });
 
 let s: SlackBot;
 afterEach(async () => s?.stop());
@@ -25,7 +26,11 @@ async function answer(user: string, text: string): Promise<Answer> {
 }
 
 /** Everything a person reads in the answer's blocks, as one text. */
-const shown = (a: Answer) => (a.blocks ?? []).flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e: { text?: string }) => e.text)]).filter(Boolean).join('\n');
+const shown = (a: Answer) =>
+  (a.blocks ?? [])
+    .flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e: { text?: string }) => e.text)])
+    .filter(Boolean)
+    .join('\n');
 
 /** What Slack would have refused: nothing, and this answer is within every limit. */
 function withinSlackLimits(a: Answer) {
@@ -47,13 +52,16 @@ describe('long answers on Slack stay within what Slack accepts and say what they
     const names = text.split('\n').filter((l) => /^• (Person|Chief)/.test(l));
     expect(names).toHaveLength(40);
     for (const line of names) expect(line).toMatch(/^• (Person \d+ Example|Chief Officer)$/);
-    expect(text).toContain('1,611 more — report compliance ban --page 2 shows the next ones, report compliance ban --format csv all of them');
+    expect(text).toContain(
+      '1,611 more — report compliance ban --page 2 shows the next ones, report compliance ban --format csv all of them',
+    );
   });
 
   it('census status for 60 units, status with 58 requests: within limits, with the right counts', async () => {
     s = await startSlackBot(largeOrg({ people: 200, units: 60, apps: 58 }), '2026-11-22T09:00:00Z');
     await s.bot.run('census start tiktok --due 2026-12-01 --units all', 'chief', 'test');
-    for (let i = 0; i < 35; i++) await s.bot.run(`census answer CN-1 --unit ${i === 0 ? 'org' : `u${i}`} --use "Posting | no | ${i + 1}"`, `p${i}`, 'test');
+    for (let i = 0; i < 35; i++)
+      await s.bot.run(`census answer CN-1 --unit ${i === 0 ? 'org' : `u${i}`} --use "Posting | no | ${i + 1}"`, `p${i}`, 'test');
     const census = await answer(CHIEF, 'census status CN-1');
     withinSlackLimits(census);
     const text = shown(census);
@@ -66,7 +74,11 @@ describe('long answers on Slack stay within what Slack accepts and say what they
     for (let i = 0; i < 58; i++) await s.bot.run(`request app-${i} --purpose public-communications --reason "Posting"`, 'p1', 'test');
     const status = await answer(STAFF, 'status');
     withinSlackLimits(status);
-    expect(shown(status).split('\n').filter((l) => /^• EX-\d+ · /.test(l))).toHaveLength(20);
+    expect(
+      shown(status)
+        .split('\n')
+        .filter((l) => /^• EX-\d+ · /.test(l)),
+    ).toHaveLength(20);
     expect(shown(status)).toContain('38 more — status --page 2 shows the next ones');
   });
 
@@ -76,7 +88,11 @@ describe('long answers on Slack stay within what Slack accepts and say what they
     const inForce = (await s.bot.run('policy', 'p1', 'test')).data as string[];
     const a = await answer('UP1', 'policy');
     withinSlackLimits(a);
-    expect(shown(a).split('\n').filter((l) => /^• rule-\d+: /.test(l))).toHaveLength(40);
+    expect(
+      shown(a)
+        .split('\n')
+        .filter((l) => /^• rule-\d+: /.test(l)),
+    ).toHaveLength(40);
     expect(shown(a)).toContain(`${(inForce.length - 40).toLocaleString('en')} more — policy --page 2 shows the next ones`);
     const last = await answer('UP1', `policy --page ${Math.ceil(inForce.length / 40)}`);
     withinSlackLimits(last);
@@ -85,10 +101,17 @@ describe('long answers on Slack stay within what Slack accepts and say what they
 
   it('a list no command cut (150 requests waiting) is cut by the renderer in whole items, with the count of the rest', async () => {
     s = await startSlackBot(largeOrg({ people: 200, units: 2, apps: 1 }), '2026-11-22T09:00:00Z');
-    for (let i = 0; i < 150; i++) await s.bot.run(`request app-0 --purpose public-communications --reason "${'A long reason for this request. '.repeat(3)}${i}"`, `p${i}`, 'test');
+    for (let i = 0; i < 150; i++)
+      await s.bot.run(
+        `request app-0 --purpose public-communications --reason "${'A long reason for this request. '.repeat(3)}${i}"`,
+        `p${i}`,
+        'test',
+      );
     const a = await answer(CHIEF, 'pending');
     withinSlackLimits(a);
-    const items = shown(a).split('\n').filter((l) => l.startsWith('• EX-'));
+    const items = shown(a)
+      .split('\n')
+      .filter((l) => l.startsWith('• EX-'));
     expect(items.length).toBeGreaterThan(10);
     for (const item of items) expect(item).toMatch(/A long reason for this request\. \d+”$/);
     expect(shown(a)).toContain(`+${150 - items.length} …`);
@@ -112,9 +135,32 @@ describe('the request form for a rule with many purposes stays within Slack’s 
     expect(hint.length).toBeLessThanOrEqual(2000);
     const named = hint.match(/purpose-number-\d+/g)!;
     expect(hint).toContain(`and ${120 - named.length} more (policy social-ban lists them)`);
-    const wrong = await s.submit(STAFF, 'request.submit', view.private_metadata, { ...requestFormValues({ days: '10', reason: 'Campaign' }), purpose: { value: { type: 'plain_text_input', value: 'no-such-purpose' } } }, 'V1', 'h1');
-    expect(JSON.parse(wrong.text)).toMatchObject({ response_action: 'errors', errors: { purpose: expect.stringContaining('is not a purpose') } });
-    const ok = await s.submit(STAFF, 'request.submit', view.private_metadata, { ...requestFormValues({ days: '10', reason: 'Campaign' }), purpose: { value: { type: 'plain_text_input', value: 'purpose-number-117' } } }, 'V1', 'h2');
+    const wrong = await s.submit(
+      STAFF,
+      'request.submit',
+      view.private_metadata,
+      {
+        ...requestFormValues({ days: '10', reason: 'Campaign' }),
+        purpose: { value: { type: 'plain_text_input', value: 'no-such-purpose' } },
+      },
+      'V1',
+      'h1',
+    );
+    expect(JSON.parse(wrong.text)).toMatchObject({
+      response_action: 'errors',
+      errors: { purpose: expect.stringContaining('is not a purpose') },
+    });
+    const ok = await s.submit(
+      STAFF,
+      'request.submit',
+      view.private_metadata,
+      {
+        ...requestFormValues({ days: '10', reason: 'Campaign' }),
+        purpose: { value: { type: 'plain_text_input', value: 'purpose-number-117' } },
+      },
+      'V1',
+      'h2',
+    );
     expect(ok.status).toBe(200);
     expect(s.store.get('requests', 'EX-1')).toMatchObject({ purpose: 'purpose-number-117', status: 'requested' });
   });
@@ -128,13 +174,21 @@ describe('the request form for a rule with many purposes stays within Slack’s 
     const opened = await s.fake.until(() => s.fake.of('views.open')[0], 'the request form');
     expect(s.fake.rejected).toEqual([]);
     const view = JSON.parse(String(opened.body.view));
-    const options = view.blocks.find((b: { block_id?: string }) => b.block_id === 'purpose').element.options as { text: { text: string }; value: string }[];
+    const options = view.blocks.find((b: { block_id?: string }) => b.block_id === 'purpose').element.options as {
+      text: { text: string };
+      value: string;
+    }[];
     expect(options.map((o) => o.value)).toContain('security-research');
     const hashed = options.find((o) => o.value !== 'security-research')!;
     expect(hashed.text.text).toMatch(/^public-communications-for-the-agency-.*…$/);
     expect(hashed.text.text.length).toBeLessThanOrEqual(75);
     expect(hashed.value.length).toBeLessThanOrEqual(150);
-    await s.submit(STAFF, 'request.submit', view.private_metadata, requestFormValues({ purpose: hashed.value, days: '10', reason: 'Campaign' }));
+    await s.submit(
+      STAFF,
+      'request.submit',
+      view.private_metadata,
+      requestFormValues({ purpose: hashed.value, days: '10', reason: 'Campaign' }),
+    );
     expect(s.store.get('requests', 'EX-1')).toMatchObject({ purpose: long });
   });
 });
@@ -146,7 +200,10 @@ describe('a fault in the census form', () => {
     const REPORTER = 'U07JP6ICHI7'; // 井上 咲, reporter for 市川市
     await s.bot.run('census start LINE --due 2021-03-26 --units soumu/jichi/chiba/ichikawa', 'tanaka.hiroshi', 'test');
     await s.bot.drain();
-    const invitation = await s.fake.until(() => s.fake.of('chat.postMessage').find((c) => c.body.channel === REPORTER && String(c.body.blocks).includes('census.open')), 'the invitation');
+    const invitation = await s.fake.until(
+      () => s.fake.of('chat.postMessage').find((c) => c.body.channel === REPORTER && String(c.body.blocks).includes('census.open')),
+      'the invitation',
+    );
     const button = JSON.parse(String(invitation.body.blocks)).find((b: { type: string }) => b.type === 'actions').elements[0];
     await s.click(REPORTER, 'census.open', button.value, { channel: `D${REPORTER}` });
     const view = JSON.parse(String((await s.fake.until(() => s.fake.of('views.open')[0], 'the census form')).body.view));

@@ -21,7 +21,9 @@ const SCOPE_OF: Record<string, string[]> = {
 };
 
 describe('Slack app manifest', () => {
-  const code = readdirSync(join(root, 'adapters/slack')).map((f) => readFileSync(join(root, 'adapters/slack', f), 'utf8')).join('\n');
+  const code = readdirSync(join(root, 'adapters/slack'))
+    .map((f) => readFileSync(join(root, 'adapters/slack', f), 'utf8'))
+    .join('\n');
   const called = [...code.matchAll(/client\.(\w+)\.(\w+)\(/g)].map((m) => `${m[1]}.${m[2]}`);
   const paginated = [...code.matchAll(/paginate\('([\w.]+)'/g)].map((m) => m[1]!);
   const helpers = [...code.matchAll(/client\.(filesUploadV2)\(/g)].map((m) => m[1]!);

@@ -21,14 +21,19 @@ describe('escapeMrkdwn: typed text cannot format on Slack', () => {
     ['> quoted', '＞ quoted'],
     ['fine\n  > quoted', 'fine\n  ＞ quoted'],
     ['_max_days_', '＿max_days＿'],
-    ['<!channel> & <@U1> <!date^1392734382^{date}|x> <http://evil|bank>', '&lt;!channel&gt; &amp; &lt;@U1&gt; &lt;!date^1392734382^{date}|x&gt; &lt;http://evil|bank&gt;'],
+    [
+      '<!channel> & <@U1> <!date^1392734382^{date}|x> <http://evil|bank>',
+      '&lt;!channel&gt; &amp; &lt;@U1&gt; &lt;!date^1392734382^{date}|x&gt; &lt;http://evil|bank&gt;',
+    ],
   ])('%j → %j', (typed, shown) => {
     expect(escapeMrkdwn(typed)).toBe(shown);
     expect(escapeMrkdwn(typed)).not.toMatch(PAIR);
   });
 
   it('keeps ids readable: an underscore inside a word is not markup, so it stays', () => {
-    expect(escapeMrkdwn('max_days snake_case demo-tiktok 2026-12-15 :white_check_mark: a > b')).toBe('max_days snake_case demo-tiktok 2026-12-15 :white_check_mark: a &gt; b');
+    expect(escapeMrkdwn('max_days snake_case demo-tiktok 2026-12-15 :white_check_mark: a > b')).toBe(
+      'max_days snake_case demo-tiktok 2026-12-15 :white_check_mark: a &gt; b',
+    );
   });
 
   it('no pair survives, however the markers are mixed', () => {
@@ -38,8 +43,16 @@ describe('escapeMrkdwn: typed text cannot format on Slack', () => {
   });
 
   it('a heading stays bold with our asterisks around the escaped text', () => {
-    const { blocks, text } = renderBlocks(reply('ok', [{ type: 'heading', text: '*Approved* by ~me~' }, { type: 'fields', fields: [{ label: 'Reason', value: '_x_' }] }]));
-    expect(blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: ':white_check_mark: *∗Approved∗ by ∼me∼*', verbatim: true } });
+    const { blocks, text } = renderBlocks(
+      reply('ok', [
+        { type: 'heading', text: '*Approved* by ~me~' },
+        { type: 'fields', fields: [{ label: 'Reason', value: '_x_' }] },
+      ]),
+    );
+    expect(blocks[0]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: ':white_check_mark: *∗Approved∗ by ∼me∼*', verbatim: true },
+    });
     expect(JSON.stringify(blocks[1])).toContain('"*Reason*\\n＿x＿"');
     expect(text).toBe('∗Approved∗ by ∼me∼\nReason: ＿x＿');
   });
@@ -57,8 +70,14 @@ describe('text that dresses itself up, end to end', () => {
   it('a reason typed as a bold "✅ Approved" line reaches the approvals channel as plain characters; max_days stays readable', async () => {
     s = await startSlackBot();
     await s.command('U0STAFF', `request instagram --purpose public-communications --reason "${TYPED}"`);
-    const post = await s.fake.until(() => s.fake.of('chat.postMessage').find((c) => c.body.channel === 'C0APPROVALS'), 'the approvals post');
-    const texts = (JSON.parse(String(post.body.blocks)) as { text?: { text: string }; fields?: { text: string }[] }[]).flatMap((b) => [b.text?.text ?? '', ...(b.fields ?? []).map((f) => f.text)]);
+    const post = await s.fake.until(
+      () => s.fake.of('chat.postMessage').find((c) => c.body.channel === 'C0APPROVALS'),
+      'the approvals post',
+    );
+    const texts = (JSON.parse(String(post.body.blocks)) as { text?: { text: string }; fields?: { text: string }[] }[]).flatMap((b) => [
+      b.text?.text ?? '',
+      ...(b.fields ?? []).map((f) => f.text),
+    ]);
     const reason = texts.find((t) => t.startsWith('Reason:'))!;
     expect(reason).toBe('Reason: ∗✅ Approved by Akiko Sato∗ ＿x＿ ∼x∼ ˋxˋ ˋˋˋxˋˋˋ raise max_days for snake_case ids');
     expect(reason).not.toMatch(PAIR);

@@ -29,7 +29,9 @@ describe('/apps over signed HTTP', () => {
   it('a bad signature and a 6-minute-old timestamp get 401 and change nothing', async () => {
     const bad = await s.command('U0STAFF', 'request instagram --purpose public-communications --reason "x"', { signature: 'v0=deadbeef' });
     expect(bad.status).toBe(401);
-    const wrongSecret = await s.command('U0STAFF', 'request instagram --purpose public-communications --reason "x"', { secret: 'not-the-secret' });
+    const wrongSecret = await s.command('U0STAFF', 'request instagram --purpose public-communications --reason "x"', {
+      secret: 'not-the-secret',
+    });
     expect(wrongSecret.status).toBe(401);
     const old = Math.floor(Date.now() / 1000) - 6 * 60;
     const stale = await s.command('U0STAFF', 'request instagram --purpose public-communications --reason "x"', { timestamp: old });

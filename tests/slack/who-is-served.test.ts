@@ -24,7 +24,11 @@ const auditCount = async () => {
   for await (const _ of s.store.readAudit()) n++;
   return n;
 };
-const dmed = () => s.fake.of('chat.postMessage').map((c) => String(c.body.channel)).filter((c) => /^[UW]/.test(c));
+const dmed = () =>
+  s.fake
+    .of('chat.postMessage')
+    .map((c) => String(c.body.channel))
+    .filter((c) => /^[UW]/.test(c));
 
 describe('who must comply, on Slack: the organisation’s people in the announcements channel', () => {
   it('a bot, Slackbot, a deactivated account, an app user, a Slack Connect member and an id Slack does not know are not counted and not DMed', async () => {
@@ -35,13 +39,21 @@ describe('who must comply, on Slack: the organisation’s people in the announce
     const scheduler = createScheduler(s.bot, (l) => s.logs.push(l));
 
     const d3 = await scheduler.tick(new Date(D3));
-    expect(d3.queued.filter((r) => r.kind === 'direct').map((r) => ('person' in r ? r.person : '')).sort()).toEqual(['U0MEMBER1', 'akiko', 'olivia', 'pierre', 'sam']);
+    expect(
+      d3.queued
+        .filter((r) => r.kind === 'direct')
+        .map((r) => ('person' in r ? r.person : ''))
+        .sort(),
+    ).toEqual(['U0MEMBER1', 'akiko', 'olivia', 'pierre', 'sam']);
     await s.fake.idle();
     expect(dmed().sort()).toEqual(['U0ADMIN', 'U0APPROVER', 'U0MEMBER1', 'U0STAFF', 'U0STAFF2']);
     for (const id of NOT_OURS) expect(s.fake.of('conversations.open').map((c) => c.body.users)).not.toContain(id);
 
     await scheduler.tick(new Date(AFTER));
-    const digest = await s.fake.until(() => s.fake.of('chat.postMessage').find((c) => c.body.channel === 'C0APPROVALS'), 'the overdue digest');
+    const digest = await s.fake.until(
+      () => s.fake.of('chat.postMessage').find((c) => c.body.channel === 'C0APPROVALS'),
+      'the overdue digest',
+    );
     const text = String(digest.body.blocks);
     expect(text).toContain('0 of 5 people have attested.');
     for (const id of NOT_OURS) expect(text).not.toContain(id);
@@ -97,7 +109,10 @@ describe('clicks and commands from outside the organisation', () => {
     s.fake.addUsers(...STRANGERS);
     for (const user of ['U0GHOST', 'U0HELPBOT', 'U0GONE']) {
       const { answer } = await s.command(user, 'attest tiktok');
-      expect(answer, user).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('AppWarden serves only the people of Demo Agency') });
+      expect(answer, user).toMatchObject({
+        response_type: 'ephemeral',
+        text: expect.stringContaining('AppWarden serves only the people of Demo Agency'),
+      });
     }
     expect(s.store.count('attestations')).toBe(0);
   });
@@ -106,9 +121,23 @@ describe('clicks and commands from outside the organisation', () => {
     s = await startSlackBot();
     const before = await auditCount();
     const { answer } = await s.command('U0STAFF', 'attest tiktok', { team: 'T0OTHER' });
-    expect(answer).toMatchObject({ response_type: 'ephemeral', text: 'This bot serves only the Demo Agency workspace. Nothing was recorded.' });
-    const form = await s.submit('U0STAFF', 'request.submit', JSON.stringify({ app: 'instagram' }), requestFormValues({ purpose: 'public-communications', days: '10', reason: 'Campaign' }), 'V1', 'h1', { team: 'T0OTHER' });
-    expect(JSON.parse(form.text)).toMatchObject({ response_action: 'update', view: { blocks: [{ text: { text: expect.stringContaining('serves only the Demo Agency workspace') } }] } });
+    expect(answer).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'This bot serves only the Demo Agency workspace. Nothing was recorded.',
+    });
+    const form = await s.submit(
+      'U0STAFF',
+      'request.submit',
+      JSON.stringify({ app: 'instagram' }),
+      requestFormValues({ purpose: 'public-communications', days: '10', reason: 'Campaign' }),
+      'V1',
+      'h1',
+      { team: 'T0OTHER' },
+    );
+    expect(JSON.parse(form.text)).toMatchObject({
+      response_action: 'update',
+      view: { blocks: [{ text: { text: expect.stringContaining('serves only the Demo Agency workspace') } }] },
+    });
     await s.fake.idle();
     expect(s.store.count('attestations')).toBe(0);
     expect(s.store.count('requests')).toBe(0);
@@ -142,7 +171,11 @@ describe('clicks and commands from outside the organisation', () => {
 describe('on an Enterprise Grid org', () => {
   it('the org must be ours too: a colleague of the org is served; another org’s request or member is refused', async () => {
     s = await startSlackBot('demo.yaml', '2026-11-22T09:00:00Z', undefined, undefined, { enterprise: 'E0ORG' });
-    const orgOf = (id: string, org: string, team: string) => ({ id, team_id: team, enterprise_user: { id, enterprise_id: org, enterprise_name: org, is_admin: false, is_owner: false, teams: [team] } });
+    const orgOf = (id: string, org: string, team: string) => ({
+      id,
+      team_id: team,
+      enterprise_user: { id, enterprise_id: org, enterprise_name: org, is_admin: false, is_owner: false, teams: [team] },
+    });
     s.fake.addUsers(orgOf('W0OTHERORG', 'E0ELSE', 'T0ELSE'), orgOf('W0SISTER', 'E0ORG', 'T0SISTER'));
 
     const ours = await s.command('U0STAFF', 'attest tiktok', { enterprise: 'E0ORG' });

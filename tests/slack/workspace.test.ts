@@ -37,7 +37,12 @@ describe('standingOf: whose account it is, by Slack’s user record', () => {
     ['Slackbot (not flagged is_bot)', { ...person, id: 'USLACKBOT' }, home, 'foreign'],
     ['a Slack Connect member', { ...person, team_id: 'T0PARTNER', is_stranger: true }, home, 'foreign'],
     ['another team, not flagged', { ...person, team_id: 'T0PARTNER' }, home, 'foreign'],
-    ['Grid: a colleague homed in a sister workspace', { ...person, team_id: 'T0SISTER', enterprise_user: { enterprise_id: 'E0ORG' } }, grid, 'ours'],
+    [
+      'Grid: a colleague homed in a sister workspace',
+      { ...person, team_id: 'T0SISTER', enterprise_user: { enterprise_id: 'E0ORG' } },
+      grid,
+      'ours',
+    ],
     ['Grid: another org', { ...person, enterprise_user: { enterprise_id: 'E0ELSE' } }, grid, 'foreign'],
     ['Grid: no org on the record', person, grid, 'foreign'],
   ] as const)('%s', (_, user, at, standing) => {

@@ -46,7 +46,8 @@ describe('LowdbStore: SIGKILL in the middle of a burst of commits', () => {
       expect(await store.verifyAudit()).toEqual({ ok: true, entries: expect.any(Number) });
       expect(await store.chainChecked()).toEqual({ state: 'ok', entries: expect.any(Number) });
       // The dead writer's lock is taken over; a torn tail, if the kill landed mid-write, is moved aside.
-      const recoveries = /took over the lock|moved a torn last line|was whole but had no newline|chain checked in the background: \d+ entries, intact/;
+      const recoveries =
+        /took over the lock|moved a torn last line|was whole but had no newline|chain checked in the background: \d+ entries, intact/;
       expect(logged.filter((line) => !recoveries.test(line))).toEqual([]);
       await store.close();
     }

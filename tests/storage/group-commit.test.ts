@@ -55,8 +55,7 @@ function recordingSink() {
   };
 }
 
-const writer = (sink: AppendSink) =>
-  new GroupCommitWriter(sink, 0, (cause, waiting) => new Error(`failed ${waiting}: ${cause}`));
+const writer = (sink: AppendSink) => new GroupCommitWriter(sink, 0, (cause, waiting) => new Error(`failed ${waiting}: ${cause}`));
 
 describe('GroupCommitWriter', () => {
   it('writes a burst of 500 appends with one write and one sync', async () => {

@@ -100,7 +100,13 @@ export async function deadPid(): Promise<number> {
 /** Whether a promise has settled, once everything already queued has run (I/O callbacks included). */
 export async function settledState(promise: Promise<unknown>): Promise<'pending' | 'resolved' | 'rejected'> {
   const pending = new Promise<'pending'>((done) => setImmediate(() => done('pending')));
-  return Promise.race([promise.then(() => 'resolved' as const, () => 'rejected' as const), pending]);
+  return Promise.race([
+    promise.then(
+      () => 'resolved' as const,
+      () => 'rejected' as const,
+    ),
+    pending,
+  ]);
 }
 
 /**

@@ -78,7 +78,9 @@ describe('LowdbStore: the whole chain checked in the background after opening', 
       expect(await store.chainChecked()).toEqual(failed);
       expect(store.chainCheck).toEqual(failed);
       expect(logged).toHaveLength(1);
-      expect(logged[0]).toContain(`${auditPath(dir)}: the background check of the whole audit chain FAILED at line ${n} (seq ${n}): ${flip.problem}`);
+      expect(logged[0]).toContain(
+        `${auditPath(dir)}: the background check of the whole audit chain FAILED at line ${n} (seq ${n}): ${flip.problem}`,
+      );
       expect(logged[0]).toContain('appwarden audit verify');
       expect(await store.verifyAudit()).toMatchObject({ ok: false, line: n, problem: flip.problem });
       expect(store.failure).toBeUndefined(); // reported, not fatal: what it serves is sound

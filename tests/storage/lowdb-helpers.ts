@@ -20,11 +20,9 @@ export const auditPath = (dir: string) => join(dir, 'audit.jsonl');
 export const snapshotPath = (dir: string) => join(dir, 'state.json');
 export const lockPath = (dir: string) => join(dir, 'appwarden.lock');
 
-export const auditFileLines = async (dir: string): Promise<string[]> =>
-  (await readFile(auditPath(dir), 'utf8')).split('\n').slice(0, -1);
+export const auditFileLines = async (dir: string): Promise<string[]> => (await readFile(auditPath(dir), 'utf8')).split('\n').slice(0, -1);
 
-export const writeAuditFileLines = (dir: string, lines: string[]) =>
-  writeFile(auditPath(dir), lines.map((line) => `${line}\n`).join(''));
+export const writeAuditFileLines = (dir: string, lines: string[]) => writeFile(auditPath(dir), lines.map((line) => `${line}\n`).join(''));
 
 export async function readSnapshotSeq(dir: string): Promise<number> {
   return (JSON.parse(await readFile(snapshotPath(dir), 'utf8')) as { seq: number }).seq;

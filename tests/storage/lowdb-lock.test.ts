@@ -46,10 +46,7 @@ describe('LowdbStore: one writer per data directory', () => {
 
   it('lets only one of two opens started together in the same process through', async () => {
     const dir = await dirs.make();
-    const [first, second] = await Promise.allSettled([
-      openLowdbStore({ dir, log: () => {} }),
-      openLowdbStore({ dir, log: () => {} }),
-    ]);
+    const [first, second] = await Promise.allSettled([openLowdbStore({ dir, log: () => {} }), openLowdbStore({ dir, log: () => {} })]);
     expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
     const refused = [first, second].find((result) => result.status === 'rejected');
     expect(refused?.reason).toMatchObject({ code: 'storage.locked' });
@@ -75,8 +72,7 @@ describe('LowdbStore: one writer per data directory', () => {
     await writeLock(dir, { pid, host: hostname(), started: '2026-01-01T00:00:00.000Z' });
     const { store, logged } = await openWithLog(dir);
     expect(logged).toEqual([
-      `${lockPath(dir)}: took over the lock of process ${pid} (started 2026-01-01T00:00:00.000Z), ` +
-        'which is no longer running',
+      `${lockPath(dir)}: took over the lock of process ${pid} (started 2026-01-01T00:00:00.000Z), ` + 'which is no longer running',
     ]);
     expect(JSON.parse(await readFile(lockPath(dir), 'utf8'))).toMatchObject({ pid: process.pid });
     await store.close();

@@ -5,15 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { put } from '../../src/core/records.ts';
 import { openLowdbStoreReadOnly } from '../../storage/lowdb/index.ts';
 import { event, idempotencyKey, readAll, tempDirs } from './helpers.ts';
-import {
-  auditFileLines,
-  auditPath,
-  commitNumber,
-  lockPath,
-  openWithLog,
-  visibleState,
-  writeAuditFileLines,
-} from './lowdb-helpers.ts';
+import { auditFileLines, auditPath, commitNumber, lockPath, openWithLog, visibleState, writeAuditFileLines } from './lowdb-helpers.ts';
 import { storeReadContract } from './store-read-contract.ts';
 
 const dirs = tempDirs();
@@ -40,9 +32,7 @@ async function storeWith(n: number): Promise<string> {
 /** Every file of a directory with its bytes and mtime: to show that nothing was written. */
 async function directoryImage(dir: string) {
   const names = (await readdir(dir)).sort();
-  return Promise.all(
-    names.map(async (name) => [name, await readFile(join(dir, name)), (await stat(join(dir, name))).mtimeMs]),
-  );
+  return Promise.all(names.map(async (name) => [name, await readFile(join(dir, name)), (await stat(join(dir, name))).mtimeMs]));
 }
 
 describe('openLowdbStoreReadOnly', () => {

@@ -49,9 +49,7 @@ describe('LowdbStore: a torn last line left by a crash', () => {
 
     const { store, logged } = await openWithLog(dir, { now: () => STARTED });
     const aside = join(dir, SIDE_FILE);
-    expect(logged).toEqual([
-      `${auditPath(dir)}: moved a torn last line (${Buffer.byteLength(tail)} bytes) left by a crash to ${aside}`,
-    ]);
+    expect(logged).toEqual([`${auditPath(dir)}: moved a torn last line (${Buffer.byteLength(tail)} bytes) left by a crash to ${aside}`]);
     expect(await readFile(aside, 'utf8')).toBe(tail); // every byte kept, as evidence
     expect((await stat(auditPath(dir))).size).toBe(goodSize);
     expect(store.list('keys').map((key) => key.id)).toEqual(['K-1', 'K-2', 'K-3']);
@@ -91,9 +89,7 @@ describe('LowdbStore: a torn last line left by a crash', () => {
     const whole = await readFile(auditPath(dir));
     await truncate(auditPath(dir), whole.length - 1);
     const { store, logged } = await openWithLog(dir);
-    expect(logged).toEqual([
-      `${auditPath(dir)}: the last entry (seq 4) was whole but had no newline; kept it and added the newline`,
-    ]);
+    expect(logged).toEqual([`${auditPath(dir)}: the last entry (seq 4) was whole but had no newline; kept it and added the newline`]);
     expect(await readFile(auditPath(dir))).toEqual(whole);
     expect(store.get('keys', 'K-4')).toBeDefined();
     expect((await store.commit(event(), [])).seq).toBe(5);
@@ -242,9 +238,7 @@ describe('LowdbStore: a failed write', () => {
     for (const commit of waiting) {
       await expect(commit).rejects.toMatchObject({ code: 'storage.write_failed' });
     }
-    await expect(waiting[0]).rejects.toThrow(
-      /ENOSPC.*3 commit\(s\) are not durable.*visible in memory.*refuses further commits/,
-    );
+    await expect(waiting[0]).rejects.toThrow(/ENOSPC.*3 commit\(s\) are not durable.*visible in memory.*refuses further commits/);
     expect(store.count('keys')).toBe(3); // memory is ahead of the disk, as the error says
     // What a server checks to report unhealthy and stop, rather than serve state that is not on disk.
     expect(store.failure).toMatchObject({ code: 'storage.write_failed' });

@@ -4,14 +4,7 @@ import { put } from '../../src/core/records.ts';
 import { GENESIS } from '../../storage/audit-chain.ts';
 import { openLowdbStore, verifyAuditFile } from '../../storage/lowdb/index.ts';
 import { event, idempotencyKey, request, tempDirs } from './helpers.ts';
-import {
-  auditFileLines,
-  auditPath,
-  openWithLog,
-  readSnapshotSeq,
-  snapshotPath,
-  writeAuditFileLines,
-} from './lowdb-helpers.ts';
+import { auditFileLines, auditPath, openWithLog, readSnapshotSeq, snapshotPath, writeAuditFileLines } from './lowdb-helpers.ts';
 
 const dirs = tempDirs();
 afterAll(() => dirs.removeAll());

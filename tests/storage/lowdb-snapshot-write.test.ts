@@ -16,10 +16,22 @@ afterAll(() => dirs.removeAll());
 /** Records with what JSON makes awkward: escapes, U+2028, astral characters, empty containers, nesting. */
 function awkwardChanges(n: number): Change[] {
   return [
-    put('requests', request(`EX-${n}`, n % 2 ? 'pierre' : 'ピエール', { reason: `line\nbreak "quoted" \u2028 \\ 🙂 #${n}`, rules: n % 3 ? ['a', 'b'] : [] })),
+    put(
+      'requests',
+      request(`EX-${n}`, n % 2 ? 'pierre' : 'ピエール', {
+        reason: `line\nbreak "quoted" \u2028 \\ 🙂 #${n}`,
+        rules: n % 3 ? ['a', 'b'] : [],
+      }),
+    ),
     put('attestations', attestation(`AT-${n}`)),
     put('keys', idempotencyKey(`K-${n}`)),
-    put('outbox', { id: `O-${n}`, status: 'due', createdAt: '2026-01-01T00:00:00.000Z', effect: { kind: 'post', nested: { deep: [1, 2.5, -0.001, true, null, {}, []] }, empty: {} }, deliveredTo: [] }),
+    put('outbox', {
+      id: `O-${n}`,
+      status: 'due',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      effect: { kind: 'post', nested: { deep: [1, 2.5, -0.001, true, null, {}, []] }, empty: {} },
+      deliveredTo: [],
+    }),
   ];
 }
 

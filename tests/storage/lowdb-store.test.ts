@@ -60,7 +60,10 @@ describe('LowdbStore: reopening', () => {
 
     // Edit entry 2, before the snapshot: opening does not read it again, verification does.
     const lines = await auditFileLines(dir);
-    await writeAuditFileLines(dir, lines.map((line, i) => (i === 1 ? line.replace('"K-2"', '"K-X"') : line)));
+    await writeAuditFileLines(
+      dir,
+      lines.map((line, i) => (i === 1 ? line.replace('"K-2"', '"K-X"') : line)),
+    );
 
     const third = await openWithLog(dir);
     expect(third.store.list('keys').map((key) => key.id)).toEqual(['K-1', 'K-2', 'K-3', 'K-4', 'K-5', 'K-6', 'K-7', 'K-8']);

@@ -90,8 +90,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
 
     it('sees a commit at once, before it resolves: check-then-commit without an await is atomic', async () => {
       const store = await fresh();
-      const fileOnce = (id: string) =>
-        store.get('requests', id) ? undefined : store.commit(event(), [put('requests', request(id))]);
+      const fileOnce = (id: string) => (store.get('requests', id) ? undefined : store.commit(event(), [put('requests', request(id))]));
       const results = [fileOnce('EX-1'), fileOnce('EX-1')];
       expect(results[1]).toBeUndefined();
       await results[0];

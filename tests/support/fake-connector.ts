@@ -63,16 +63,32 @@ export async function startFakeConnector() {
         fault.times--;
         refused.push({ method: req.method!, conversation, headers: req.headers, body, status: fault.status });
         if (fault.status === 'hang') return; // never answers; the socket stays open until the server closes
-        res.writeHead(fault.status, { 'Content-Type': 'application/json', ...(fault.retryAfterSeconds ? { 'Retry-After': String(fault.retryAfterSeconds) } : {}) });
+        res.writeHead(fault.status, {
+          'Content-Type': 'application/json',
+          ...(fault.retryAfterSeconds ? { 'Retry-After': String(fault.retryAfterSeconds) } : {}),
+        });
         res.end(JSON.stringify({ error: CONNECTOR_ERRORS[fault.status] ?? { code: 'Error', message: `status ${fault.status}` } }));
         return;
       }
-      const call = { method: req.method!, conversation, ...(m[2] ? { activity: decodeURIComponent(m[2]) } : {}), headers: req.headers, body };
+      const call = {
+        method: req.method!,
+        conversation,
+        ...(m[2] ? { activity: decodeURIComponent(m[2]) } : {}),
+        headers: req.headers,
+        body,
+      };
       if (activityBytes(body) > MAX_ACTIVITY_BYTES) {
         refused.push({ ...call, status: 413 });
         oversized.push(call);
         res.writeHead(413, { 'Content-Type': 'application/json' });
-        return void res.end(JSON.stringify({ error: { code: 'MessageSizeTooBig', message: `The message is ${activityBytes(body)} bytes (UTF-16); the limit is ${MAX_ACTIVITY_BYTES}.` } }));
+        return void res.end(
+          JSON.stringify({
+            error: {
+              code: 'MessageSizeTooBig',
+              message: `The message is ${activityBytes(body)} bytes (UTF-16); the limit is ${MAX_ACTIVITY_BYTES}.`,
+            },
+          }),
+        );
       }
       calls.push(call);
       res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -85,7 +101,9 @@ export async function startFakeConnector() {
     calls.push({ method: 'CREATE', conversation: '', headers: req.headers, body });
     const tenant = body.tenantId ?? body.channelData?.tenant?.id;
     if (!tenant || !Array.isArray(body.members) || body.members.length !== 1 || !body.members[0]?.id) {
-      res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'BadArgument', message: 'Tenant id and one member are required' } }));
+      res
+        .writeHead(400, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'BadArgument', message: 'Tenant id and one member are required' } }));
       return;
     }
     res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: `a:personal-created-${++n}`, serviceUrl: url }));
@@ -102,11 +120,16 @@ export async function startFakeConnector() {
     /** Script failures: `fail({ status: 503, times: 4 })`, `fail({ to: APPROVALS, status: 403, times: 1 })`, `fail({ status: 'hang', times: 1 })`. */
     fail: (fault: ConnectorFault) => void faults.push({ ...fault }),
     to: (conversation: string) => calls.filter((c) => c.conversation === conversation),
-    ...waiting('fake connector', () => calls.map((c) => `${c.method} ${c.conversation}`).join(', '), () => last),
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    ...waiting(
+      'fake connector',
+      () => calls.map((c) => `${c.method} ${c.conversation}`).join(', '),
+      () => last,
+    ),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 export type FakeConnector = Awaited<ReturnType<typeof startFakeConnector>>;

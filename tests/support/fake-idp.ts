@@ -15,7 +15,8 @@ export async function startFakeIdentityProvider() {
   let url = '';
   const server: Server = createServer((req, res) => {
     res.setHeader('Content-Type', 'application/json');
-    if (req.url === '/openid') return res.end(JSON.stringify({ issuer: TOKEN_ISSUER, jwks_uri: `${url}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+    if (req.url === '/openid')
+      return res.end(JSON.stringify({ issuer: TOKEN_ISSUER, jwks_uri: `${url}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
     if (req.url === '/keys') return res.end(JSON.stringify({ keys: [jwk] }));
     res.statusCode = 404;
     res.end('{}');

@@ -14,7 +14,8 @@ export function blockKitProblem(body: Record<string, unknown>): string | undefin
   const view = parse(body.view) as Record<string, unknown> | undefined;
   const blocks = (parse(body.blocks) ?? view?.blocks) as Record<string, any>[] | undefined;
   if (view) {
-    for (const k of ['title', 'submit', 'close'] as const) if (((view[k] as { text?: string })?.text ?? '').length > 24) return `view.${k} over 24`;
+    for (const k of ['title', 'submit', 'close'] as const)
+      if (((view[k] as { text?: string })?.text ?? '').length > 24) return `view.${k} over 24`;
     if (String(view.private_metadata ?? '').length > 3000) return 'private_metadata over 3000';
     if ((blocks?.length ?? 0) > 100) return 'over 100 blocks in a view';
   } else if ((blocks?.length ?? 0) > 50) return 'over 50 blocks';
@@ -58,7 +59,8 @@ function elementProblem(e: Record<string, any>): string | undefined {
     if (String(o.value ?? '').length > 150) return 'option value over 150';
   }
   if ((e.placeholder?.text?.length ?? 0) > 150) return 'placeholder over 150';
-  if (e.type === 'plain_text_input' && ((e.max_length ?? 0) > 3000 || String(e.initial_value ?? '').length > 3000)) return 'text input over 3000';
+  if (e.type === 'plain_text_input' && ((e.max_length ?? 0) > 3000 || String(e.initial_value ?? '').length > 3000))
+    return 'text input over 3000';
   return undefined;
 }
 
@@ -134,18 +136,40 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   /** A user as Slack records them: a member of our workspace unless told otherwise. */
   const userOf = (u: Partial<FakeUser> & { id: string }): FakeUser => {
     const team = u.team_id ?? HOME_TEAM;
-    const grid = options.enterprise && team === HOME_TEAM && !u.is_stranger
-      ? { enterprise_user: { id: u.id, enterprise_id: options.enterprise, enterprise_name: 'Demo Org', is_admin: false, is_owner: false, teams: [team] } }
-      : {};
+    const grid =
+      options.enterprise && team === HOME_TEAM && !u.is_stranger
+        ? {
+            enterprise_user: {
+              id: u.id,
+              enterprise_id: options.enterprise,
+              enterprise_name: 'Demo Org',
+              is_admin: false,
+              is_owner: false,
+              teams: [team],
+            },
+          }
+        : {};
     return {
-      name: u.id.toLowerCase(), deleted: false, is_bot: false, is_app_user: false, is_restricted: false, is_ultra_restricted: false,
-      profile: { real_name: u.real_name ?? u.id, display_name: u.name ?? u.id.toLowerCase() }, ...grid, ...u, team_id: team,
+      name: u.id.toLowerCase(),
+      deleted: false,
+      is_bot: false,
+      is_app_user: false,
+      is_restricted: false,
+      is_ultra_restricted: false,
+      profile: { real_name: u.real_name ?? u.id, display_name: u.name ?? u.id.toLowerCase() },
+      ...grid,
+      ...u,
+      team_id: team,
     };
   };
   const addUsers = (...list: (Partial<FakeUser> & { id: string })[]) => {
     for (const u of list) users.set(u.id, userOf(u));
   };
-  addUsers(...DEMO_WORKSPACE.map((id) => ({ id })), { id: 'UBOT', name: 'appwarden', is_bot: true }, { id: 'USLACKBOT', name: 'slackbot', real_name: 'Slackbot' });
+  addUsers(
+    ...DEMO_WORKSPACE.map((id) => ({ id })),
+    { id: 'UBOT', name: 'appwarden', is_bot: true },
+    { id: 'USLACKBOT', name: 'slackbot', real_name: 'Slackbot' },
+  );
   /** What was posted, by channel (a DM to U123 lands in D-U123), newest last, with its metadata. */
   const history = new Map<string, { ts: string; metadata?: unknown }[]>();
   let members: string[] = [];
@@ -168,17 +192,22 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         calls.push({ method: 'upload', headers: req.headers, body: { file: id } });
         void new Response(raw, { headers: { 'content-type': String(req.headers['content-type'] ?? 'text/plain') } })
           .formData()
-          .then(async (form) => {
-            const part = [...form.values()][0];
-            uploads.set(id, typeof part === 'string' ? part : await (part as Blob).text());
-          }, () => uploads.set(id, raw))
+          .then(
+            async (form) => {
+              const part = [...form.values()][0];
+              uploads.set(id, typeof part === 'string' ? part : await (part as Blob).text());
+            },
+            () => uploads.set(id, raw),
+          )
           .finally(() => {
             res.writeHead(200, { 'Content-Type': 'text/plain' });
             res.end('OK');
           });
         return;
       }
-      const body = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
+      const body = (req.headers['content-type'] ?? '').includes('json')
+        ? JSON.parse(raw || '{}')
+        : Object.fromEntries(new URLSearchParams(raw));
       const failure = failing.get(method);
       if (failure && failure.times > 0) {
         failure.times--;
@@ -224,12 +253,26 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         return res.end(refused.error);
       }
       const refused = MESSAGE_METHODS.has(method) ? messageProblem(body) : undefined;
-      if (refused) return rejected.push({ method, ...refused }), answer({ ok: false, ...refused });
+      if (refused) return (rejected.push({ method, ...refused }), answer({ ok: false, ...refused }));
       const problem = blockKitProblem(body);
-      if (problem) return rejected.push({ method, error: 'invalid_blocks', detail: problem }), answer({ ok: false, error: 'invalid_blocks', detail: problem });
+      if (problem)
+        return (
+          rejected.push({ method, error: 'invalid_blocks', detail: problem }),
+          answer({ ok: false, error: 'invalid_blocks', detail: problem })
+        );
       switch (method) {
         case 'auth.test':
-          return answer({ ok: true, url: 'https://demo.slack.com/', team: 'Demo', user: 'appwarden', team_id: HOME_TEAM, user_id: 'UBOT', bot_id: 'BBOT', is_enterprise_install: false, ...(options.enterprise ? { enterprise_id: options.enterprise } : {}) });
+          return answer({
+            ok: true,
+            url: 'https://demo.slack.com/',
+            team: 'Demo',
+            user: 'appwarden',
+            team_id: HOME_TEAM,
+            user_id: 'UBOT',
+            bot_id: 'BBOT',
+            is_enterprise_install: false,
+            ...(options.enterprise ? { enterprise_id: options.enterprise } : {}),
+          });
         case 'users.info': {
           const id = String(body.user ?? '');
           const user = users.get(id) ?? (options.anyoneIsMember && /^[UW][A-Z0-9]+$/.test(id) ? userOf({ id }) : undefined);
@@ -241,7 +284,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
           const start = Number(body.cursor ? Buffer.from(String(body.cursor), 'base64').toString().replace('offset:', '') : 0);
           const limit = Number(body.limit ?? 0) || all.length;
           const next = start + limit < all.length ? Buffer.from(`offset:${start + limit}`).toString('base64') : '';
-          return answer({ ok: true, members: all.slice(start, start + limit), cache_ts: Math.floor(Date.now() / 1000), response_metadata: { next_cursor: next } });
+          return answer({
+            ok: true,
+            members: all.slice(start, start + limit),
+            cache_ts: Math.floor(Date.now() / 1000),
+            response_metadata: { next_cursor: next },
+          });
         }
         case 'chat.postMessage': {
           // Slack refuses a DM to a bot user; the message never exists.
@@ -264,7 +312,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
           const start = Number(body.cursor || 0);
           const limit = Math.min(999, Number(body.limit ?? 100) || 100);
           const more = start + limit < all.length;
-          return answer({ ok: true, messages: all.slice(start, start + limit), has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } });
+          return answer({
+            ok: true,
+            messages: all.slice(start, start + limit),
+            has_more: more,
+            response_metadata: { next_cursor: more ? String(start + limit) : '' },
+          });
         }
         case 'conversations.members': {
           const start = Number(body.cursor || 0);
@@ -320,11 +373,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     users,
     /** Messages posted to a person's DM. */
     dmsTo: (user: string) => history.get(`D-${user}`) ?? [],
-    ...waiting('fake Slack', () => calls.map((c) => c.method).join(', '), () => lastActivity),
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    ...waiting(
+      'fake Slack',
+      () => calls.map((c) => c.method).join(', '),
+      () => lastActivity,
+    ),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;

@@ -14,7 +14,10 @@ afterEach(() => children.splice(0).forEach((c) => c.exitCode === null && c.kill(
  */
 export function startServer(env: Record<string, string>, extraNodeArgs: string[] = []) {
   command ??= npmStartCommand();
-  const child = spawn(process.execPath, [...command.nodeArgs, ...extraNodeArgs, command.script], { cwd: ROOT, env: { PATH: process.env.PATH!, HOST: '127.0.0.1', ...env } });
+  const child = spawn(process.execPath, [...command.nodeArgs, ...extraNodeArgs, command.script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH!, HOST: '127.0.0.1', ...env },
+  });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -37,5 +40,14 @@ export function startServer(env: Record<string, string>, extraNodeArgs: string[]
     for (let i = 0; i < 1500 && count() < n && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
     if (count() < n) throw new Error(`the server printed ${re} ${count()} times, not ${n}:\n${stdout}\n${stderr}`);
   };
-  return { child, started, listening, exited, waitForOutput: (re: RegExp) => printed(re, 1), printed, out: () => stdout, err: () => stderr };
+  return {
+    child,
+    started,
+    listening,
+    exited,
+    waitForOutput: (re: RegExp) => printed(re, 1),
+    printed,
+    out: () => stdout,
+    err: () => stderr,
+  };
 }

@@ -9,20 +9,41 @@ import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { loadPack, testClock } from './bot.ts';
 import { messageProblem, startFakeSlack, type FakeSlackOptions } from './fake-slack.ts';
 import type { Policy } from '../../src/core/policy.ts';
-import { buttonClick, postToSlackEndpoint, SIGNING_SECRET, slashCommand, viewSubmission, type From, type SendOptions } from './slack-requests.ts';
+import {
+  buttonClick,
+  postToSlackEndpoint,
+  SIGNING_SECRET,
+  slashCommand,
+  viewSubmission,
+  type From,
+  type SendOptions,
+} from './slack-requests.ts';
 
 /**
  * The real Bolt app inside the real HTTP app on 127.0.0.1:0, against a fake Slack Web API whose
  * workspace holds the pack's people (by their `slack` ids). `pack`: a file in policies/, or a policy
  * built by the test.
  */
-export async function startSlackBot(pack: string | Policy = 'demo.yaml', at = '2026-11-22T09:00:00Z', store: Store = createMemoryStore(), ackBudgetMs?: number, workspace: FakeSlackOptions = {}, delivery: { outbox?: OutboxOptions; timeoutMs?: number } = {}) {
+export async function startSlackBot(
+  pack: string | Policy = 'demo.yaml',
+  at = '2026-11-22T09:00:00Z',
+  store: Store = createMemoryStore(),
+  ackBudgetMs?: number,
+  workspace: FakeSlackOptions = {},
+  delivery: { outbox?: OutboxOptions; timeoutMs?: number } = {},
+) {
   const fake = await startFakeSlack(workspace);
   const clock = testClock(at);
   const logs: string[] = [];
   const policy = typeof pack === 'string' ? loadPack(pack) : pack;
   fake.addUsers(...policy.people.flatMap((p) => (p.slack ? [{ id: p.slack, real_name: p.name ?? p.id }] : [])));
-  const bot = createAppWarden({ policy, store, now: clock.now, log: (line) => logs.push(line), ...(delivery.outbox ? { outbox: delivery.outbox } : {}) });
+  const bot = createAppWarden({
+    policy,
+    store,
+    now: clock.now,
+    log: (line) => logs.push(line),
+    ...(delivery.outbox ? { outbox: delivery.outbox } : {}),
+  });
   const slack = await createSlackSurface(bot, {
     token: 'xoxb-test-token',
     signingSecret: SIGNING_SECRET,
@@ -39,25 +60,42 @@ export async function startSlackBot(pack: string | Policy = 'demo.yaml', at = '2
   /** Slash-command answers that came back in the ack's HTTP body, as Slack would show them. */
   const acked: string[] = [];
   return {
-    fake, store, clock, bot, logs, endpoint,
+    fake,
+    store,
+    clock,
+    bot,
+    logs,
+    endpoint,
     /**
      * A signed `/apps`; `answer` is the message in the ack, if the bot put one there. An ack Slack
      * would refuse (too long, bad blocks) is no answer: it lands in `fake.rejected` as `ack`.
      */
     async command(user: string, text: string, o: SendOptions & From & { triggerId?: string } = {}) {
       const res = await postToSlackEndpoint(endpoint, slashCommand(fake.url, user, text, o.triggerId, o), o);
-      const body = res.status === 200 && res.text ? (JSON.parse(res.text) as { response_type?: string; text: string; blocks?: unknown[] }) : undefined;
+      const body =
+        res.status === 200 && res.text ? (JSON.parse(res.text) as { response_type?: string; text: string; blocks?: unknown[] }) : undefined;
       const refused = body && messageProblem(body);
       if (refused) fake.rejected.push({ method: 'ack', ...refused });
       const answer = refused ? undefined : body;
       if (answer) acked.push(res.text);
       return { ...res, answer };
     },
-    click: (user: string, actionId: string, value: string, o: Parameters<typeof buttonClick>[4] = {}) => postToSlackEndpoint(endpoint, buttonClick(fake.url, user, actionId, value, o)),
-    submit: (user: string, callbackId: string, meta: string, values: Record<string, Record<string, unknown>>, viewId?: string, hash?: string, from?: From) =>
-      postToSlackEndpoint(endpoint, viewSubmission(user, callbackId, meta, values, viewId, hash, from)),
+    click: (user: string, actionId: string, value: string, o: Parameters<typeof buttonClick>[4] = {}) =>
+      postToSlackEndpoint(endpoint, buttonClick(fake.url, user, actionId, value, o)),
+    submit: (
+      user: string,
+      callbackId: string,
+      meta: string,
+      values: Record<string, Record<string, unknown>>,
+      viewId?: string,
+      hash?: string,
+      from?: From,
+    ) => postToSlackEndpoint(endpoint, viewSubmission(user, callbackId, meta, values, viewId, hash, from)),
     /** Everything the bot answered privately, in acks and through response_url, as text. */
-    responses: () => [...acked, ...fake.calls.filter((c) => c.method.startsWith('respond/') && !c.method.includes(' (')).map((c) => JSON.stringify(c.body))],
+    responses: () => [
+      ...acked,
+      ...fake.calls.filter((c) => c.method.startsWith('respond/') && !c.method.includes(' (')).map((c) => JSON.stringify(c.body)),
+    ],
     /** Stops everything; fails the test if the bot sent anything Slack would have refused (too long, too many blocks, bad options). */
     async stop() {
       await fake.idle();

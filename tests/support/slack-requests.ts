@@ -45,11 +45,28 @@ export interface From {
 }
 
 /** A `/apps` slash command payload. */
-export function slashCommand(fakeUrl: string, user: string, text: string, triggerId = `trig-${Math.random().toString(36).slice(2)}`, from: From = {}) {
+export function slashCommand(
+  fakeUrl: string,
+  user: string,
+  text: string,
+  triggerId = `trig-${Math.random().toString(36).slice(2)}`,
+  from: From = {},
+) {
   return form({
-    token: 'legacy', team_id: from.team ?? 'T0TEAM', team_domain: 'demo', ...(from.enterprise ? { enterprise_id: from.enterprise, enterprise_name: 'Demo Org' } : {}),
-    channel_id: 'C0GENERAL', channel_name: 'general', user_id: user, user_name: user,
-    command: '/apps', text, api_app_id: 'A0APP', is_enterprise_install: 'false', response_url: `${fakeUrl}/respond/${triggerId}`, trigger_id: triggerId,
+    token: 'legacy',
+    team_id: from.team ?? 'T0TEAM',
+    team_domain: 'demo',
+    ...(from.enterprise ? { enterprise_id: from.enterprise, enterprise_name: 'Demo Org' } : {}),
+    channel_id: 'C0GENERAL',
+    channel_name: 'general',
+    user_id: user,
+    user_name: user,
+    command: '/apps',
+    text,
+    api_app_id: 'A0APP',
+    is_enterprise_install: 'false',
+    response_url: `${fakeUrl}/respond/${triggerId}`,
+    trigger_id: triggerId,
   });
 }
 
@@ -65,22 +82,64 @@ function interactionFrom(user: string, from: From) {
 }
 
 /** A block_actions payload: someone clicked a button in a message. */
-export function buttonClick(fakeUrl: string, user: string, actionId: string, value: string, o: { channel?: string; ts?: string; actionTs?: string } & From = {}) {
+export function buttonClick(
+  fakeUrl: string,
+  user: string,
+  actionId: string,
+  value: string,
+  o: { channel?: string; ts?: string; actionTs?: string } & From = {},
+) {
   const payload = {
-    type: 'block_actions', ...interactionFrom(user, o), api_app_id: 'A0APP', token: 'legacy',
-    trigger_id: `trig-${Math.random().toString(36).slice(2)}`, response_url: `${fakeUrl}/respond/action-${user}`,
+    type: 'block_actions',
+    ...interactionFrom(user, o),
+    api_app_id: 'A0APP',
+    token: 'legacy',
+    trigger_id: `trig-${Math.random().toString(36).slice(2)}`,
+    response_url: `${fakeUrl}/respond/action-${user}`,
     container: { type: 'message', channel_id: o.channel ?? 'C0APPROVALS', message_ts: o.ts ?? '1.0' },
-    channel: { id: o.channel ?? 'C0APPROVALS', name: 'approvals' }, message: { ts: o.ts ?? '1.0', text: '' },
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, text: { type: 'plain_text', text: 'x' }, action_ts: o.actionTs ?? `${Date.now() / 1000}` }],
+    channel: { id: o.channel ?? 'C0APPROVALS', name: 'approvals' },
+    message: { ts: o.ts ?? '1.0', text: '' },
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'b1',
+        value,
+        text: { type: 'plain_text', text: 'x' },
+        action_ts: o.actionTs ?? `${Date.now() / 1000}`,
+      },
+    ],
   };
   return form({ payload: JSON.stringify(payload) });
 }
 
 /** A view_submission payload for a modal. */
-export function viewSubmission(user: string, callbackId: string, privateMetadata: string, values: Record<string, Record<string, unknown>>, viewId = 'V1', hash = 'h1', from: From = {}) {
+export function viewSubmission(
+  user: string,
+  callbackId: string,
+  privateMetadata: string,
+  values: Record<string, Record<string, unknown>>,
+  viewId = 'V1',
+  hash = 'h1',
+  from: From = {},
+) {
   const payload = {
-    type: 'view_submission', ...interactionFrom(user, from), api_app_id: 'A0APP', token: 'legacy', trigger_id: 'trig-view',
-    view: { id: viewId, hash, type: 'modal', callback_id: callbackId, private_metadata: privateMetadata, state: { values }, team_id: 'T0TEAM', app_id: 'A0APP', blocks: [] },
+    type: 'view_submission',
+    ...interactionFrom(user, from),
+    api_app_id: 'A0APP',
+    token: 'legacy',
+    trigger_id: 'trig-view',
+    view: {
+      id: viewId,
+      hash,
+      type: 'modal',
+      callback_id: callbackId,
+      private_metadata: privateMetadata,
+      state: { values },
+      team_id: 'T0TEAM',
+      app_id: 'A0APP',
+      blocks: [],
+    },
   };
   return form({ payload: JSON.stringify(payload) });
 }

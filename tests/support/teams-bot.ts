@@ -24,12 +24,24 @@ const BOT = { id: '28:appwarden-bot', name: 'AppWarden' };
 let counter = 0;
 
 /** The real CloudAdapter inside the real HTTP app on 127.0.0.1:0, against a fake Bot Connector. `pack`: a file in policies/, or a policy built by the test. */
-export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Partial<TeamsOptions> = {}, pack: string | Policy = 'demo.yaml', at = '2026-11-22T09:00:00Z', outbox: OutboxOptions = {}) {
+export async function startTeamsBot(
+  auth: TeamsOptions['auth'] = {},
+  extra: Partial<TeamsOptions> = {},
+  pack: string | Policy = 'demo.yaml',
+  at = '2026-11-22T09:00:00Z',
+  outbox: OutboxOptions = {},
+) {
   const connector = await startFakeConnector();
   const store = createMemoryStore();
   const clock = testClock(at);
   const logs: string[] = [];
-  const bot = createAppWarden({ policy: typeof pack === 'string' ? loadPack(pack) : pack, store, now: clock.now, log: (l) => logs.push(l), outbox });
+  const bot = createAppWarden({
+    policy: typeof pack === 'string' ? loadPack(pack) : pack,
+    store,
+    now: clock.now,
+    log: (l) => logs.push(l),
+    outbox,
+  });
   const surface = createTeamsSurface(bot, { auth, tenants: [TENANT], log: (l) => logs.push(l), ...extra });
   const server: Server = await new Promise((resolve) => {
     const s = buildHttpApp(bot, [surface]).listen(0, '127.0.0.1', () => resolve(s));
@@ -39,31 +51,64 @@ export async function startTeamsBot(auth: TeamsOptions['auth'] = {}, extra: Part
   const personal = (who: keyof typeof TEAMS) => ({ id: `a:personal-${who}`, conversationType: 'personal', tenantId: 'tenant-1' });
   const from = (who: keyof typeof TEAMS) => ({ id: `29:${who}`, name: who, aadObjectId: TEAMS[who] });
   const base = (who: keyof typeof TEAMS, conversation: Record<string, unknown>) => ({
-    id: `act-${++counter}`, channelId: 'msteams', serviceUrl: connector.url, from: from(who), recipient: BOT, conversation,
-    timestamp: new Date().toISOString(), channelData: { tenant: { id: 'tenant-1' } },
+    id: `act-${++counter}`,
+    channelId: 'msteams',
+    serviceUrl: connector.url,
+    from: from(who),
+    recipient: BOT,
+    conversation,
+    timestamp: new Date().toISOString(),
+    channelData: { tenant: { id: 'tenant-1' } },
   });
   const post = async (activity: Record<string, unknown>, headers: Record<string, string> = {}) => {
-    const res = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(activity) });
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(activity),
+    });
     const text = await res.text();
     // An invoke's answer (a refreshed card, a message) is held to the same size as any message: Teams would not show it.
-    if (activity.type === 'invoke' && text && activityBytes(JSON.parse(text)) > MAX_ACTIVITY_BYTES) throw new Error(`Teams would refuse this invoke response: ${activityBytes(JSON.parse(text))} bytes in UTF-16`);
+    if (activity.type === 'invoke' && text && activityBytes(JSON.parse(text)) > MAX_ACTIVITY_BYTES)
+      throw new Error(`Teams would refuse this invoke response: ${activityBytes(JSON.parse(text))} bytes in UTF-16`);
     return { status: res.status, text, json: () => JSON.parse(text) };
   };
   return {
-    connector, store, bot, logs, endpoint, post, base, clock,
+    connector,
+    store,
+    bot,
+    logs,
+    endpoint,
+    post,
+    base,
+    clock,
     personalId: (who: keyof typeof TEAMS) => personal(who).id,
     install: (who: keyof typeof TEAMS) => post({ ...base(who, personal(who)), type: 'conversationUpdate', membersAdded: [BOT] }),
-    say: (who: keyof typeof TEAMS, text: string, headers?: Record<string, string>) => post({ ...base(who, personal(who)), type: 'message', text }, headers),
+    say: (who: keyof typeof TEAMS, text: string, headers?: Record<string, string>) =>
+      post({ ...base(who, personal(who)), type: 'message', text }, headers),
     sayInChannel: (who: keyof typeof TEAMS, channel: string, text: string) =>
-      post({ ...base(who, { id: channel, conversationType: 'channel', isGroup: true }), type: 'message', text: `<at>AppWarden</at> ${text}`, entities: [{ type: 'mention', mentioned: BOT, text: '<at>AppWarden</at>' }] }),
+      post({
+        ...base(who, { id: channel, conversationType: 'channel', isGroup: true }),
+        type: 'message',
+        text: `<at>AppWarden</at> ${text}`,
+        entities: [{ type: 'mention', mentioned: BOT, text: '<at>AppWarden</at>' }],
+      }),
     invoke: (who: keyof typeof TEAMS, verb: string, data: Record<string, unknown>, id?: string) =>
-      post({ ...base(who, { id: APPROVALS, conversationType: 'channel', isGroup: true }), ...(id ? { id } : {}), type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } }),
+      post({
+        ...base(who, { id: APPROVALS, conversationType: 'channel', isGroup: true }),
+        ...(id ? { id } : {}),
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb, data } },
+      }),
     /** Stops everything; fails the test if the bot sent a message Teams would have refused as too big. */
     async stop() {
       await connector.idle();
       await new Promise<void>((r) => server.close(() => r()));
       await connector.close();
-      if (connector.oversized.length) throw new Error(`Teams would have refused as too big: ${connector.oversized.map((c) => `${c.method} ${c.conversation}`).join(', ')}`);
+      if (connector.oversized.length)
+        throw new Error(
+          `Teams would have refused as too big: ${connector.oversized.map((c) => `${c.method} ${c.conversation}`).join(', ')}`,
+        );
     },
   };
 }
@@ -71,4 +116,5 @@ export type TeamsBot = Awaited<ReturnType<typeof startTeamsBot>>;
 
 /** All the text of a card, for assertions. */
 export const cardText = (card: unknown) => JSON.stringify(card);
-export const cardOf = (activity: { attachments?: { contentType: string; content: unknown }[] }) => activity.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+export const cardOf = (activity: { attachments?: { contentType: string; content: unknown }[] }) =>
+  activity.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;

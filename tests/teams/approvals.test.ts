@@ -22,19 +22,29 @@ describe('Teams approvals with Universal Actions', () => {
   it('request → card in the approvals conversation → requester and non-approver refused → approver approves', async () => {
     const post = await fileRequest();
     const card = cardOf(post.body) as Record<string, any>;
-    expect(card.refresh).toEqual({ action: { type: 'Action.Execute', verb: 'request.refresh', data: { value: 'EX-1' } }, userIds: [TEAMS.akiko] });
+    expect(card.refresh).toEqual({
+      action: { type: 'Action.Execute', verb: 'request.refresh', data: { value: 'EX-1' } },
+      userIds: [TEAMS.akiko],
+    });
     expect(card.actions ?? []).toEqual([]); // the shared card is read-only; approvers get the live one on refresh
     expect(cardText(card)).toContain('Agency campaign');
 
     const own = await t.invoke('pierre', 'request.approve', { value: 'EX-1' });
-    expect(own.json()).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: "You can't decide your own request EX-1; another approver must." });
+    expect(own.json()).toEqual({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: "You can't decide your own request EX-1; another approver must.",
+    });
     const other = await t.invoke('sam', 'request.approve', { value: 'EX-1' });
     expect(other.json().value).toMatch(/You can't decide EX-1/);
     expect(t.store.get('requests', 'EX-1')?.status).toBe('requested');
 
     const refreshed = await t.invoke('akiko', 'request.refresh', { value: 'EX-1' });
     const live = refreshed.json().value;
-    expect(live.actions.map((a: { type: string; verb?: string; title: string }) => a.verb ?? a.type)).toEqual(['request.approve', 'Action.ShowCard']);
+    expect(live.actions.map((a: { type: string; verb?: string; title: string }) => a.verb ?? a.type)).toEqual([
+      'request.approve',
+      'Action.ShowCard',
+    ]);
     const samView = (await t.invoke('sam', 'request.refresh', { value: 'EX-1' })).json().value;
     expect(samView.actions).toBeUndefined();
 
@@ -44,7 +54,10 @@ describe('Teams approvals with Universal Actions', () => {
     expect(cardText(updated.value)).toContain('approved by Akiko Sato');
     expect(updated.value.actions).toBeUndefined();
 
-    const dm = await t.connector.until(() => t.connector.to(t.personalId('pierre')).find((c) => cardText(c.body).includes('was approved by Akiko Sato')), 'the proactive message to the requester');
+    const dm = await t.connector.until(
+      () => t.connector.to(t.personalId('pierre')).find((c) => cardText(c.body).includes('was approved by Akiko Sato')),
+      'the proactive message to the requester',
+    );
     const put = await t.connector.until(() => t.connector.to(APPROVALS).find((c) => c.method === 'PUT'), 'the shared card update');
     expect(put.activity).toBe(t.store.get('messages', 'teams:EX-1')?.ref.activity);
 
@@ -71,7 +84,10 @@ describe('Teams approvals with Universal Actions', () => {
     expect(showCard.card.actions[0]).toMatchObject({ type: 'Action.Execute', verb: 'request.deny', data: { value: 'EX-1' } });
     const denied = await t.invoke('akiko', 'request.deny', { value: 'EX-1', reason: 'Use the agency account' });
     expect(cardText(denied.json().value)).toContain('Use the agency account');
-    const dm = await t.connector.until(() => t.connector.to(t.personalId('pierre')).find((c) => cardText(c.body).includes('was denied')), 'the DM');
+    const dm = await t.connector.until(
+      () => t.connector.to(t.personalId('pierre')).find((c) => cardText(c.body).includes('was denied')),
+      'the DM',
+    );
     expect(cardText(dm.body)).toContain('Use the agency account');
     expect(t.store.get('requests', 'EX-1')).toMatchObject({ status: 'denied', decisionReason: 'Use the agency account' });
   });

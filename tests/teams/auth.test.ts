@@ -7,10 +7,18 @@ const APP_ID = '00000000-0000-0000-0000-00000000a99a';
 
 /** Outbound calls carry a fixed token: the inbound check is what these tests are about. */
 class FixedTokenCredentials extends ServiceClientCredentialsFactory {
-  async isValidAppId(appId: string) { return appId === APP_ID; }
-  async isAuthenticationDisabled() { return false; }
+  async isValidAppId(appId: string) {
+    return appId === APP_ID;
+  }
+  async isAuthenticationDisabled() {
+    return false;
+  }
   async createCredentials() {
-    return { signRequest: async (request: { headers: { set(k: string, v: string): void } }) => (request.headers.set('authorization', 'Bearer outbound-test-token'), request) } as never;
+    return {
+      signRequest: async (request: { headers: { set(k: string, v: string): void } }) => (
+        request.headers.set('authorization', 'Bearer outbound-test-token'), request
+      ),
+    } as never;
   }
 }
 
@@ -45,7 +53,12 @@ describe('Teams with MicrosoftAppId set', () => {
     const token = await idp.token({ aud: APP_ID, serviceUrl: t.connector.url });
     const res = await attest({ Authorization: `Bearer ${token}` });
     expect(res.status).toBe(200);
-    expect(t.store.list('attestations').map((a) => a.rule).sort()).toEqual(['demo-recreational', 'demo-tiktok']);
+    expect(
+      t.store
+        .list('attestations')
+        .map((a) => a.rule)
+        .sort(),
+    ).toEqual(['demo-recreational', 'demo-tiktok']);
     const reply = await t.connector.until(() => t.connector.calls[0], 'the reply');
     expect(reply.headers.authorization).toBe('Bearer outbound-test-token');
     expect(JSON.stringify(reply.body)).toContain('Recorded: you have removed TikTok');

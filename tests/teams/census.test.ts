@@ -25,8 +25,13 @@ describe('a census on Teams', () => {
     expect(personal.errorMessage).toBeTruthy();
     expect(t.store.count('census_answers')).toBe(0);
 
-    const ok = (await answerWith({ uses_app: 'yes', use1_purpose: '住民票の写しの交付申請', use1_personal: 'yes', use1_people: '1200' })).json();
+    const ok = (
+      await answerWith({ uses_app: 'yes', use1_purpose: '住民票の写しの交付申請', use1_personal: 'yes', use1_people: '1200' })
+    ).json();
     expect(cardText(ok.value)).toContain('市川市');
-    expect(t.store.get('census_answers', 'CN-1/soumu/jichi/chiba/ichikawa')).toMatchObject({ answeredBy: 'inoue.saki', uses: [{ personalData: true, people: 1200 }] });
+    expect(t.store.get('census_answers', 'CN-1/soumu/jichi/chiba/ichikawa')).toMatchObject({
+      answeredBy: 'inoue.saki',
+      uses: [{ personalData: true, people: 1200 }],
+    });
   });
 });

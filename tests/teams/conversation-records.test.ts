@@ -13,8 +13,22 @@ describe('platform records', () => {
   it('a conversation is written once per change, and read back only under the trust it was learnt with', async () => {
     const { bot, store } = botOn('ec-2023-tiktok.yaml', '2026-03-01T09:00:00Z');
     const reference = { serviceUrl: 'http://127.0.0.1:1/', conversation: { id: 'a:1' } };
-    await rememberConversations(bot, [{ kind: 'personal', key: 'sam', person: 'sam', reference }, { kind: 'tenant', key: 't1', reference: { serviceUrl: 'http://127.0.0.1:1/' } }], 'emulator', 'sam');
-    expect(store.get('conversations', 'teams:user:sam')).toMatchObject({ id: 'teams:user:sam', platform: 'teams', person: 'sam', reference, trust: 'emulator' });
+    await rememberConversations(
+      bot,
+      [
+        { kind: 'personal', key: 'sam', person: 'sam', reference },
+        { kind: 'tenant', key: 't1', reference: { serviceUrl: 'http://127.0.0.1:1/' } },
+      ],
+      'emulator',
+      'sam',
+    );
+    expect(store.get('conversations', 'teams:user:sam')).toMatchObject({
+      id: 'teams:user:sam',
+      platform: 'teams',
+      person: 'sam',
+      reference,
+      trust: 'emulator',
+    });
     expect(store.get('conversations', 'teams:tenant:t1')).not.toHaveProperty('person');
     await rememberConversations(bot, [{ kind: 'personal', key: 'sam', person: 'sam', reference }], 'emulator', 'sam');
     expect(await audited(store, 'conversation.remembered')).toBe(1);
@@ -34,7 +48,12 @@ describe('platform records', () => {
     const { bot, store } = botOn('ec-2023-tiktok.yaml', '2026-03-01T09:00:00Z');
     await rememberPost(bot, 'slack', 'EX-1', { channel: 'C1', ts: '1.2' }, { channel: 'C1' });
     await rememberPost(bot, 'teams', 'EX-1', { conversation: '19:x', activity: 'a1' }, { conversation: '19:x' });
-    expect(store.get('messages', 'slack:EX-1')).toEqual({ id: 'slack:EX-1', platform: 'slack', subject: 'EX-1', ref: { channel: 'C1', ts: '1.2' } });
+    expect(store.get('messages', 'slack:EX-1')).toEqual({
+      id: 'slack:EX-1',
+      platform: 'slack',
+      subject: 'EX-1',
+      ref: { channel: 'C1', ts: '1.2' },
+    });
     expect(postRef(bot, 'teams', 'EX-1')).toEqual({ conversation: '19:x', activity: 'a1' });
     expect(postRef(bot, 'teams', 'EX-2')).toBeUndefined();
     expect(await audited(store, 'message.posted')).toBe(2);

@@ -26,11 +26,17 @@ describe('Teams deliveries under connector faults', () => {
     await start();
     t.connector.fail({ to: APPROVALS, status: 503, times: 4 });
     await t.say('pierre', REQUEST);
-    const answer = await t.connector.until(() => t.connector.to(t.personalId('pierre')).find((c) => cardText(c.body).includes('EX-1')), 'the answer');
+    const answer = await t.connector.until(
+      () => t.connector.to(t.personalId('pierre')).find((c) => cardText(c.body).includes('EX-1')),
+      'the answer',
+    );
     expect(cardText(answer.body)).toContain('Request EX-1 filed');
     // Each failed try is logged once it is over; the next is due after its back-off.
     for (let i = 1; i <= 4; i++) {
-      await t.connector.until(() => (t.logs.filter((l) => l.includes('could not deliver request.filed:EX-1:0')).length >= i ? true : undefined), `try ${i} over`);
+      await t.connector.until(
+        () => (t.logs.filter((l) => l.includes('could not deliver request.filed:EX-1:0')).length >= i ? true : undefined),
+        `try ${i} over`,
+      );
       later(90);
       await t.bot.drain();
     }
@@ -44,7 +50,10 @@ describe('Teams deliveries under connector faults', () => {
     await start();
     t.connector.fail({ to: APPROVALS, status: 403, times: 5 });
     await t.say('pierre', REQUEST);
-    await t.connector.until(() => (t.logs.some((l) => l.includes(`${APPROVALS_ITEM} failed for good`)) ? true : undefined), 'the refusal recorded');
+    await t.connector.until(
+      () => (t.logs.some((l) => l.includes(`${APPROVALS_ITEM} failed for good`)) ? true : undefined),
+      'the refusal recorded',
+    );
     later(120);
     await t.bot.drain();
     expect(t.connector.refused).toHaveLength(1);
@@ -59,7 +68,10 @@ describe('Teams deliveries under connector faults', () => {
     await start();
     t.connector.fail({ to: APPROVALS, status: 412, times: 1 });
     await t.say('pierre', REQUEST);
-    await t.connector.until(() => (t.logs.some((l) => l.includes(`could not deliver ${APPROVALS_ITEM} (transient`)) ? true : undefined), 'the 412 try over');
+    await t.connector.until(
+      () => (t.logs.some((l) => l.includes(`could not deliver ${APPROVALS_ITEM} (transient`)) ? true : undefined),
+      'the 412 try over',
+    );
     const toPierre = cardText(t.connector.to(t.personalId('pierre')).map((c) => c.body));
     expect(toPierre).toContain('Request EX-1 filed');
     expect(toPierre).not.toMatch(/Nothing was changed|went wrong/);
@@ -78,7 +90,8 @@ describe('Teams deliveries under connector faults', () => {
     expect(t.logs.some((l) => /could not deliver/.test(l))).toBe(false);
     expect(t.store.get('outbox', APPROVALS_ITEM)?.status).toBe('sending');
     // The hung call is given up on at its timeout, as "may have landed".
-    for (let i = 0; i < 250 && !t.logs.some((l) => /could not deliver request\.filed:EX-1:0 \(unknown/.test(l)); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && !t.logs.some((l) => /could not deliver request\.filed:EX-1:0 \(unknown/.test(l)); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(t.logs.some((l) => /could not deliver request\.filed:EX-1:0 \(unknown/.test(l))).toBe(true);
     later(5);
     await t.bot.drain();
@@ -91,10 +104,27 @@ describe('Teams deliveries under connector faults', () => {
     await t.say('pierre', REQUEST);
     await t.say('akiko', 'approve EX-1'); // pierre has a chat; now a notice to olivia, who has none
     await t.bot.store.commit({ at: t.clock.now().toISOString(), actor: 'system', action: 'test.notice' }, [
-      { collection: 'outbox', id: 'test:olivia', value: { id: 'test:olivia', status: 'due', createdAt: t.clock.now().toISOString(), effect: { kind: 'notify', person: 'olivia', message: { visibility: 'private', tone: 'info', blocks: [{ type: 'text', text: 'hello' }] } }, deliveredTo: [] } },
+      {
+        collection: 'outbox',
+        id: 'test:olivia',
+        value: {
+          id: 'test:olivia',
+          status: 'due',
+          createdAt: t.clock.now().toISOString(),
+          effect: {
+            kind: 'notify',
+            person: 'olivia',
+            message: { visibility: 'private', tone: 'info', blocks: [{ type: 'text', text: 'hello' }] },
+          },
+          deliveredTo: [],
+        },
+      },
     ]);
     await t.bot.drain();
-    expect(t.store.get('outbox', 'test:olivia')).toMatchObject({ status: 'failed', failures: [expect.objectContaining({ reason: expect.stringContaining('no personal chat with olivia') })] });
+    expect(t.store.get('outbox', 'test:olivia')).toMatchObject({
+      status: 'failed',
+      failures: [expect.objectContaining({ reason: expect.stringContaining('no personal chat with olivia') })],
+    });
   });
 });
 
@@ -106,7 +136,10 @@ describe('a requester the policy no longer lists', () => {
     const policy = loadPack('demo.yaml');
     t.bot.reloadPolicy({ ...policy, people: policy.people.filter((p) => p.id !== 'pierre') });
     await t.say('akiko', 'approve EX-1');
-    const told = await t.connector.until(() => t.connector.to(t.personalId('pierre')).find((c) => /approved/i.test(cardText(cardOf(c.body)))), 'the decision');
+    const told = await t.connector.until(
+      () => t.connector.to(t.personalId('pierre')).find((c) => /approved/i.test(cardText(cardOf(c.body)))),
+      'the decision',
+    );
     expect(cardText(cardOf(told.body))).toContain('EX-1');
   });
 });

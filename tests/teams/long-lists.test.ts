@@ -4,7 +4,11 @@ import { activityBytes, MAX_ACTIVITY_BYTES } from '../support/fake-connector.ts'
 import { attestEveryFifth, largeOrg as largeOrgOf, type LargeOrgOptions } from '../support/large-org.ts';
 import { cardOf, startTeamsBot, TEAMS, type TeamsBot } from '../support/teams-bot.ts';
 
-const largeOrg = (o: Omit<LargeOrgOptions, 'identity'>) => largeOrgOf({ ...o, identity: (who): Record<string, string> => (who === 'chief' ? { teams: TEAMS.akiko } : who === 1 ? { teams: TEAMS.pierre } : {}) });
+const largeOrg = (o: Omit<LargeOrgOptions, 'identity'>) =>
+  largeOrgOf({
+    ...o,
+    identity: (who): Record<string, string> => (who === 'chief' ? { teams: TEAMS.akiko } : who === 1 ? { teams: TEAMS.pierre } : {}),
+  });
 
 let t: TeamsBot;
 afterEach(async () => t?.stop());
@@ -29,13 +33,16 @@ describe('long answers on Teams stay under the ~28 KB (UTF-16) message limit and
     expect(lines).toContain('413 of 2064 people have attested.');
     expect(lines).toContain('50 more — report compliance ban --page 2 shows the next ones, report compliance ban --format csv all of them'); // the units
     expect(lines.filter((l) => /^• (Person \d+ Example|Chief Officer)$/.test(l))).toHaveLength(40);
-    expect(lines).toContain('1,611 more — report compliance ban --page 2 shows the next ones, report compliance ban --format csv all of them');
+    expect(lines).toContain(
+      '1,611 more — report compliance ban --page 2 shows the next ones, report compliance ban --format csv all of them',
+    );
   });
 
   it('census status for 60 units and status with 58 requests, with the right counts', async () => {
     t = await startTeamsBot({}, {}, largeOrg({ people: 200, units: 60, apps: 58 }));
     await t.bot.run('census start tiktok --due 2026-12-01 --units all', 'chief', 'test');
-    for (let i = 0; i < 35; i++) await t.bot.run(`census answer CN-1 --unit ${i === 0 ? 'org' : `u${i}`} --use "Posting | no | ${i + 1}"`, `p${i}`, 'test');
+    for (let i = 0; i < 35; i++)
+      await t.bot.run(`census answer CN-1 --unit ${i === 0 ? 'org' : `u${i}`} --use "Posting | no | ${i + 1}"`, `p${i}`, 'test');
     const census = await answer('akiko', 'census status CN-1');
     const versions = census.filter((l) => / — version 1, by /.test(l)).length;
     expect(census).toContain('35 of 60 units have answered.');
@@ -59,7 +66,12 @@ describe('long answers on Teams stay under the ~28 KB (UTF-16) message limit and
 
   it('a list no command cut (150 requests waiting) is cut by the card renderer in whole items, with the count of the rest', async () => {
     t = await startTeamsBot({}, {}, largeOrg({ people: 200, units: 2, apps: 1 }));
-    for (let i = 0; i < 150; i++) await t.bot.run(`request app-0 --purpose public-communications --reason "${'A long reason for this request. '.repeat(3)}${i}"`, `p${i}`, 'test');
+    for (let i = 0; i < 150; i++)
+      await t.bot.run(
+        `request app-0 --purpose public-communications --reason "${'A long reason for this request. '.repeat(3)}${i}"`,
+        `p${i}`,
+        'test',
+      );
     const lines = await answer('akiko', 'pending');
     const items = lines.filter((l) => l.startsWith('• EX-'));
     expect(items.length).toBeGreaterThan(10);
@@ -75,7 +87,11 @@ describe('a crafted invoke', () => {
     for (const reason of [42, { text: 'x' }, ['a'], true]) {
       const res = await t.invoke('akiko', 'request.deny', { value: 'EX-1', reason });
       expect(res.status).toBe(200);
-      expect(res.json()).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'The reason must be text. Nothing was changed.' });
+      expect(res.json()).toEqual({
+        statusCode: 200,
+        type: 'application/vnd.microsoft.activity.message',
+        value: 'The reason must be text. Nothing was changed.',
+      });
     }
     expect(t.store.get('requests', 'EX-1')).toMatchObject({ status: 'requested' });
     const denied = await t.invoke('akiko', 'request.deny', { value: 'EX-1', reason: 'Use the agency account' });

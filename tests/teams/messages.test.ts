@@ -23,7 +23,10 @@ describe('Teams messages', () => {
     expect(cardText(cardOf(pointer.body))).toContain('I have answered you in your personal chat');
     const created = t.connector.calls.find((c) => c.method === 'CREATE')!;
     expect(created.body).toMatchObject({ members: [{ id: '29:sam' }], tenantId: 'tenant-1' });
-    const reply = await t.connector.until(() => t.connector.calls.find((c) => c.conversation.startsWith('a:personal-created-')), 'the private answer');
+    const reply = await t.connector.until(
+      () => t.connector.calls.find((c) => c.conversation.startsWith('a:personal-created-')),
+      'the private answer',
+    );
     expect(cardText(cardOf(reply.body))).toContain('LINE is restricted on a work device');
     await t.say('sam', 'apps check line --data personal-data');
     const second = await t.connector.until(() => t.connector.to(t.personalId('sam'))[0], 'the reply');
@@ -41,12 +44,18 @@ describe('Teams messages', () => {
 
   it('a typed {{DATE(…)}} reaches the approvals card as the characters typed, not as a date Teams would evaluate', async () => {
     await t.install('pierre');
-    await t.say('pierre', 'request instagram --purpose public-communications --reason "from {{DATE(2030-01-01T00:00:00Z)}} and {{TIME(2030-01-01T00:00:00Z)}}"');
+    await t.say(
+      'pierre',
+      'request instagram --purpose public-communications --reason "from {{DATE(2030-01-01T00:00:00Z)}} and {{TIME(2030-01-01T00:00:00Z)}}"',
+    );
     const post = await t.connector.until(() => t.connector.to('19:approvals@thread.tacv2')[0], 'the approvals post');
     const body = JSON.stringify((cardOf(post.body) as { body: unknown }).body);
     expect(body).toContain('DATE');
     expect(body).not.toMatch(/\{\{\s*(DATE|TIME)/);
-    const dm = await t.connector.until(() => t.connector.to(t.personalId('pierre')).find((c) => JSON.stringify(c.body).includes('EX-1')), 'the answer');
+    const dm = await t.connector.until(
+      () => t.connector.to(t.personalId('pierre')).find((c) => JSON.stringify(c.body).includes('EX-1')),
+      'the answer',
+    );
     expect(JSON.stringify(cardOf(dm.body))).not.toMatch(/\{\{\s*(DATE|TIME)/);
   });
 

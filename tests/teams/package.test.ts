@@ -8,7 +8,10 @@ import { packageTeamsApp } from '../../adapters/teams/package-app.ts';
 import { ROOT, tempDir } from '../support/cli.ts';
 
 const APP_ID = '0c7d5a2e-1111-4b44-9a5b-3f3f3f3f3f3f';
-const pngSize = (png: Uint8Array) => [new DataView(png.buffer, png.byteOffset).getUint32(16), new DataView(png.buffer, png.byteOffset).getUint32(20)];
+const pngSize = (png: Uint8Array) => [
+  new DataView(png.buffer, png.byteOffset).getUint32(16),
+  new DataView(png.buffer, png.byteOffset).getUint32(20),
+];
 
 describe('Teams app package', () => {
   it('is a zip whose manifest validates against the Teams schema, with this deployment’s ids and both icons', async () => {
@@ -19,7 +22,12 @@ describe('Teams app package', () => {
     const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']));
 
     const version = manifest.manifestVersion as string;
-    const schema = JSON.parse(await readFile(join(ROOT, `node_modules/@microsoft/app-manifest/build/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`), 'utf8'));
+    const schema = JSON.parse(
+      await readFile(
+        join(ROOT, `node_modules/@microsoft/app-manifest/build/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`),
+        'utf8',
+      ),
+    );
     // CommonJS packages: `.default` is the class / plugin both at run time and for NodeNext typing.
     const ajv = new Ajv.default({ allErrors: true, strict: false });
     addFormats.default(ajv);

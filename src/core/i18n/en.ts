@@ -37,8 +37,10 @@ export const en = {
   },
   /** Teams: answers that hold someone's own data or a report go to their personal chat, never a channel. */
   teams: {
-    answeredPrivately: 'I have answered you in your personal chat with AppWarden: your answer may hold your own data or other people\'s names, so it is not shown here.',
-    cannotAnswerPrivately: 'Your answer may hold your own data or other people\'s names, so it is not shown here, and I cannot open a personal chat with you yet. Open AppWarden in Teams (Apps → AppWarden → Chat) and ask there.',
+    answeredPrivately:
+      "I have answered you in your personal chat with AppWarden: your answer may hold your own data or other people's names, so it is not shown here.",
+    cannotAnswerPrivately:
+      "Your answer may hold your own data or other people's names, so it is not shown here, and I cannot open a personal chat with you yet. Open AppWarden in Teams (Apps → AppWarden → Chat) and ask there.",
     reasonNotText: 'The reason must be text. Nothing was changed.',
   },
   device: (d: DeviceClass) => devices[d],
@@ -88,19 +90,24 @@ export const en = {
     unknownReview: (org: string) => `Apps not in ${org}'s catalogue must be reviewed before use: ask an admin.`,
     didYouMean: (names: string[]) => `Did you mean: ${list(names)}?`,
     unknownData: (value: string, known: string[]) =>
-      known.length ? `${q(value)} is not a data class this policy knows (it knows: ${list(known)}), so every data restriction is shown.` : `${q(value)} is not a data class this policy knows, so every data restriction is shown.`,
+      known.length
+        ? `${q(value)} is not a data class this policy knows (it knows: ${list(known)}), so every data restriction is shown.`
+        : `${q(value)} is not a data class this policy knows, so every data restriction is shown.`,
     /** Headline when only data-use rules bind: the app may stay, it may not be used for that data. */
     prohibitedForData: (app: string, device: DeviceClass, data: string[]) =>
       `${app} is prohibited on ${devices[device]} for ${list(data)}: it may stay installed, but must not be used for that.`,
-    dataDeadline: (date: string, tz: string, data: string[]) => `Deadline: from the end of ${day(date)} (${tz} time), it must no longer be used for ${list(data)}.`,
-    dataDeadlinePassed: (date: string, tz: string, data: string[]) => `Since the end of ${day(date)} (${tz} time), it must not be used for ${list(data)}.`,
+    dataDeadline: (date: string, tz: string, data: string[]) =>
+      `Deadline: from the end of ${day(date)} (${tz} time), it must no longer be used for ${list(data)}.`,
+    dataDeadlinePassed: (date: string, tz: string, data: string[]) =>
+      `Since the end of ${day(date)} (${tz} time), it must not be used for ${list(data)}.`,
   },
   next: {
     request: (app: string, purpose: string) => `To ask for an exception: request ${app} --purpose ${purpose} --reason "…"`,
     attest: (app: string) => `Once it is removed, say so: attest ${app}`,
     wait: 'You will be told when an approver decides. See: status',
     check: (name: string) => `Try: check ${name}`,
-    notForData: (app: string, data: string[]) => `Do not use ${app} for ${list(data)}. Nothing needs to be removed, and there is nothing to attest.`,
+    notForData: (app: string, data: string[]) =>
+      `Do not use ${app} for ${list(data)}. Nothing needs to be removed, and there is nothing to attest.`,
   },
   labels: {
     verdict: 'Verdict',
@@ -134,7 +141,8 @@ export const en = {
     youWereDenied: (id: string, app: string, by: string) => `Your request ${id} for ${app} was denied by ${by}.`,
     reasonGiven: (reason: string) => `Reason: ${reason}`,
     noReasonGiven: 'No reason was given.',
-    decidedLine: (status: RequestStatus, by: string, at: string) => (by ? `${statuses[status]} by ${by}, ${at}` : `${statuses[status]}, ${at}`),
+    decidedLine: (status: RequestStatus, by: string, at: string) =>
+      by ? `${statuses[status]} by ${by}, ${at}` : `${statuses[status]}, ${at}`,
     withdrawn: (id: string) => `Request ${id} is withdrawn.`,
     revoked: (id: string, requester: string) => `You revoked ${id}; ${requester} will be told.`,
     youWereRevoked: (id: string, app: string, by: string) => `Your exception ${id} for ${app} was revoked by ${by}.`,
@@ -163,10 +171,10 @@ export const en = {
   },
   policy: {
     title: (org: string) => `Rules in force at ${org}`,
-    line: (id: string, title: string, effect: 'prohibit' | 'allow') => `${id}: ${title} (${effect === 'prohibit' ? 'prohibits' : 'allows'})`,
+    line: (id: string, title: string, effect: 'prohibit' | 'allow') =>
+      `${id}: ${title} (${effect === 'prohibit' ? 'prohibits' : 'allows'})`,
     none: 'No rules are in force.',
-    targets: (apps: string[], categories: string[]) =>
-      `Applies to: ${list([...apps, ...categories.map((c) => `category ${c}`)])}`,
+    targets: (apps: string[], categories: string[]) => `Applies to: ${list([...apps, ...categories.map((c) => `category ${c}`)])}`,
     units: (unit: string) => `Unit: ${unit} and the units below it`,
     devices: (ds: DeviceClass[]) => `Devices: ${list(ds.map((d) => devices[d]))}`,
     allDevices: 'Devices: all',
@@ -183,7 +191,8 @@ export const en = {
     csv: (command: string) => `${command} lists all of them`,
     page: (page: number, pages: number) => `Page ${page} of ${pages}`,
     badPage: (value: string) => `--page must be a page number, 1 or more (not ${q(value)}).`,
-    pastLastPage: (pages: number, command: string) => `There ${pages === 1 ? 'is only 1 page' : `are only ${pages} pages`}; the last one: ${command}`,
+    pastLastPage: (pages: number, command: string) =>
+      `There ${pages === 1 ? 'is only 1 page' : `are only ${pages} pages`}; the last one: ${command}`,
     rulesWithDeadlines: 'Compliance with the rules that have a deadline',
     ruleCounts: (rule: string, attested: number, total: number, missing: number, excepted: number) =>
       `${rule}: ${attested} of ${total} attested, ${missing} not yet${excepted ? `, ${excepted} holding an exception` : ''}`,
@@ -196,7 +205,8 @@ export const en = {
     notYetAnswered: (n: number) => `Not yet answered (${n}):`,
     silent: (n: number) => `No answer (${n}):`,
     purposesBelow: (n: number, maxDays: number) => `An exception can be requested for ${n} purposes (up to ${maxDays} days):`,
-    purposeHint: (shown: string[], more: number, command: string) => `Type one of: ${list(shown)}${more ? ` — and ${more} more (${command} lists them)` : ''}`,
+    purposeHint: (shown: string[], more: number, command: string) =>
+      `Type one of: ${list(shown)}${more ? ` — and ${more} more (${command} lists them)` : ''}`,
   },
   report: {
     complianceTitle: (rule: string) => `Compliance with ${rule}`,
@@ -215,7 +225,9 @@ export const en = {
     unknownCommand: (word: string, commands: string[], nearest: string[]) =>
       `I don't know the command ${q(word)}.${nearest.length ? ` Did you mean ${nearest.join(' or ')}?` : ''} Commands: ${list(commands)}.`,
     unknownFlag: (flag: string, command: string, flags: string[]) =>
-      flags.length ? `${q(flag)} is not an option of ${command}. Its options: ${list(flags.map((f) => `--${f}`))}.` : `${command} takes no options (${q(flag)}).`,
+      flags.length
+        ? `${q(flag)} is not an option of ${command}. Its options: ${list(flags.map((f) => `--${f}`))}.`
+        : `${command} takes no options (${q(flag)}).`,
     missingValue: (flag: string) => `--${flag} needs a value.`,
     repeatedFlag: (flag: string) => `--${flag} is given more than once; give it once.`,
     badValue: (field: string) => (field ? `The value of --${field} is not one I can read.` : 'I cannot read that value.'),
@@ -225,11 +237,16 @@ export const en = {
     missingId: (command: string) => `Which request? For example: ${command} EX-1`,
     badDevice: (value: string) => `${q(value)} is not a device class. Use one of: corporate, personal-with-work-apps, personal.`,
     badData: (value: string, known: string[]) =>
-      known.length ? `${q(value)} is not a data class this policy knows. Known: ${list(known)}.` : `This policy has no data classes (${q(value)}).`,
+      known.length
+        ? `${q(value)} is not a data class this policy knows. Known: ${list(known)}.`
+        : `This policy has no data classes (${q(value)}).`,
     badPurpose: (value: string, known: string[]) =>
-      known.length ? `${q(value)} is not a purpose this policy knows. Known: ${list(known)}.` : `This policy allows no exception purposes (${q(value)}).`,
+      known.length
+        ? `${q(value)} is not a purpose this policy knows. Known: ${list(known)}.`
+        : `This policy allows no exception purposes (${q(value)}).`,
     badDays: (value: string) => `--days must be a whole number of days, at least 1 (not ${q(value)}).`,
-    daysOverLimit: (value: string, max: number) => `--days ${value} is more than any exception allows: at most ${max} days, and each rule sets its own maximum.`,
+    daysOverLimit: (value: string, max: number) =>
+      `--days ${value} is more than any exception allows: at most ${max} days, and each rule sets its own maximum.`,
     overMaxDays: (days: number, max: number) => `--days ${days} is more than the ${max} days this exception allows.`,
     missingPurpose: (purposes: string[]) => `Which purpose? Add --purpose with one of: ${list(purposes)}.`,
     missingReason: 'Please give a reason: --reason "…"',
@@ -245,7 +262,8 @@ export const en = {
     unknownApp: (typed: string) => `I don't know an app called ${q(typed)}.`,
     unknownRule: (id: string) => `There is no rule ${q(id)}.`,
     unknownRequest: (id: string) => `There is no request ${q(id)}.`,
-    notAnApprover: (id: string) => `You can't decide ${id}: only the approvers the rule names, or approvers over the requester's unit, can.`,
+    notAnApprover: (id: string) =>
+      `You can't decide ${id}: only the approvers the rule names, or approvers over the requester's unit, can.`,
     onlyApprovers: (command: string) => `Only approvers and admins can use ${command}.`,
     ownRequest: (id: string) => `You can't decide your own request ${id}; another approver must.`,
     alreadyDecided: (id: string, status: RequestStatus, by: string, at: string) =>
@@ -259,12 +277,15 @@ export const en = {
     notProhibited: (app: string) => `${app} is not prohibited for you, so no exception is needed.`,
     noExceptions: (app: string, rules: string[]) => `${app} allows no exceptions (${list(rules)}).`,
     purposeNotAllowed: (purpose: string, allowed: string[]) =>
-      allowed.length ? `No exception can be granted for ${q(purpose)}. Allowed purposes: ${list(allowed)}.` : `No exception can be granted for ${q(purpose)}.`,
+      allowed.length
+        ? `No exception can be granted for ${q(purpose)}. Allowed purposes: ${list(allowed)}.`
+        : `No exception can be granted for ${q(purpose)}.`,
     notSubject: (rule: string) => `Rule ${rule} does not apply to you, so there is nothing to attest.`,
     nothingToAttest: (app: string) => `No rule asks you to remove ${app}, so there is nothing to attest.`,
     notYourRequest: (id: string) => `${id} is not your request.`,
     notActive: (id: string, status: RequestStatus) => `${id} is ${statuses[status]}, not an active exception.`,
-    rulesChanged: (id: string, rule: string) => `${id} can no longer be approved as asked: rule ${rule} has changed since it was filed (lifted, or its exception terms). Deny it, and the requester can ask again.`,
+    rulesChanged: (id: string, rule: string) =>
+      `${id} can no longer be approved as asked: rule ${rule} has changed since it was filed (lifted, or its exception terms). Deny it, and the requester can ask again.`,
     notAdmin: (command: string) => `Only admins can use ${command}.`,
     dueInPast: (due: string) => `The due date ${day(due)} has passed; give today or a later date.`,
     badDate: (value: string) => `${q(value)} is not a date; write it as YYYY-MM-DD.`,
@@ -273,8 +294,9 @@ export const en = {
     notReporter: (unit: string) => `You do not answer for ${unit}: its reporters (or, without them, its approvers) do.`,
     notReporterAny: (census: string, ownUnit: string, censusUnit: string, reporters: string[]) =>
       `You do not answer for any unit in census ${census}. ${
-        !censusUnit ? `Your unit, ${ownUnit}, is not asked in it.`
-        : `Your unit, ${ownUnit}, ${ownUnit === censusUnit ? 'is' : `answers as part of ${censusUnit}, which is`} answered for by ${reporters.length ? list(reporters) : 'no one yet: tell an admin'}.`
+        !censusUnit
+          ? `Your unit, ${ownUnit}, is not asked in it.`
+          : `Your unit, ${ownUnit}, ${ownUnit === censusUnit ? 'is' : `answers as part of ${censusUnit}, which is`} answered for by ${reporters.length ? list(reporters) : 'no one yet: tell an admin'}.`
       }`,
     unitNotInCensus: (unit: string, census: string) => `${unit} is not one of the units census ${census} asks.`,
     noUnits: 'Which units? --units named none; give unit ids, or --units all.',
@@ -296,12 +318,17 @@ export const en = {
   },
   reminders: {
     announce: (title: string, daysLeft: number, date: string, tz: string) =>
-      daysLeft > 1 ? `${daysLeft} days left: ${title}. Remove it by the end of ${day(date)} (${tz} time).`
-      : daysLeft === 1 ? `Tomorrow is the deadline: ${title}. Remove it by the end of ${day(date)} (${tz} time).`
-      : daysLeft === 0 ? `Today is the deadline: ${title}. Remove it by the end of today, ${day(date)} (${tz} time).`
-      : `Overdue since ${day(date)}: ${title}.`,
-    direct: (title: string, date: string) => `Reminder for you: ${title}. The deadline is the end of ${day(date)}, and you have not told us you have removed it.`,
-    directOverdue: (title: string, date: string) => `The deadline for “${title}” was ${day(date)}, and you have not told us you have removed it.`,
+      daysLeft > 1
+        ? `${daysLeft} days left: ${title}. Remove it by the end of ${day(date)} (${tz} time).`
+        : daysLeft === 1
+          ? `Tomorrow is the deadline: ${title}. Remove it by the end of ${day(date)} (${tz} time).`
+          : daysLeft === 0
+            ? `Today is the deadline: ${title}. Remove it by the end of today, ${day(date)} (${tz} time).`
+            : `Overdue since ${day(date)}: ${title}.`,
+    direct: (title: string, date: string) =>
+      `Reminder for you: ${title}. The deadline is the end of ${day(date)}, and you have not told us you have removed it.`,
+    directOverdue: (title: string, date: string) =>
+      `The deadline for “${title}” was ${day(date)}, and you have not told us you have removed it.`,
     howToAttest: (apps: string) => `Removed it, or never had it? Use the button, or say: attest ${apps}`,
     digestTitle: (rule: string, date: string) => `${rule}: the deadline of ${day(date)} has passed.`,
     notYet: (names: string[], more: number) => `Not yet attested: ${list(names)}${more ? ` and ${more} more` : ''}.`,
@@ -313,16 +340,22 @@ export const en = {
     removedWorkApps: "I've removed the work apps instead",
   },
   census: {
-    started: (id: string, app: string, due: string, units: number) => `Census ${id} started: ${units} units report their use of ${app} by the end of ${day(due)}.`,
+    started: (id: string, app: string, due: string, units: number) =>
+      `Census ${id} started: ${units} units report their use of ${app} by the end of ${day(due)}.`,
     noReporter: (units: string[]) => `No one can answer for: ${list(units)} (list a reporter or an approver there).`,
-    ask: (id: string, app: string, unit: string, due: string) => `Census ${id}: how does ${unit} use ${app}? Please answer by the end of ${day(due)}.`,
+    ask: (id: string, app: string, unit: string, due: string) =>
+      `Census ${id}: how does ${unit} use ${app}? Please answer by the end of ${day(due)}.`,
     reminder: (id: string, app: string, unit: string, daysLeft: number, due: string) =>
-      daysLeft > 1 ? `Census ${id}: ${unit} has not reported its use of ${app} yet; ${daysLeft} days left (due ${day(due)}).`
-      : daysLeft === 1 ? `Census ${id}: ${unit} has not reported its use of ${app} yet; it is due tomorrow.`
-      : daysLeft === 0 ? `Census ${id}: ${unit} has not reported its use of ${app} yet; it is due today.`
-      : `Census ${id}: ${unit}'s report on ${app} was due on ${day(due)} and is missing. A late answer is still taken.`,
+      daysLeft > 1
+        ? `Census ${id}: ${unit} has not reported its use of ${app} yet; ${daysLeft} days left (due ${day(due)}).`
+        : daysLeft === 1
+          ? `Census ${id}: ${unit} has not reported its use of ${app} yet; it is due tomorrow.`
+          : daysLeft === 0
+            ? `Census ${id}: ${unit} has not reported its use of ${app} yet; it is due today.`
+            : `Census ${id}: ${unit}'s report on ${app} was due on ${day(due)} and is missing. A late answer is still taken.`,
     answerFor: (unit: string) => `Answer for ${unit}`,
-    howToAnswer: (id: string, unit: string) => `Or from the keyboard: census answer ${id} --unit ${unit} --uses none, or one --use "purpose | yes/no (personal data) | people | @account" per use`,
+    howToAnswer: (id: string, unit: string) =>
+      `Or from the keyboard: census answer ${id} --unit ${unit} --uses none, or one --use "purpose | yes/no (personal data) | people | @account" per use`,
     recorded: (unit: string, uses: number, corrected: boolean) =>
       `${corrected ? 'Corrected' : 'Recorded'} for ${unit}: ${uses === 0 ? 'not used' : `${uses} use${uses === 1 ? '' : 's'}`}. It can be corrected until the due date.`,
     statusTitle: (id: string, app: string, due: string) => `Census ${id}: use of ${app}, due ${day(due)}`,
@@ -338,7 +371,8 @@ export const en = {
       `Census ${id}: ${by} gave a new answer for ${unit} (version ${revision}); it is the one that counts now. Yours is kept beside it: census status ${id}`,
     rollupTitle: (id: string, app: string) => `Census ${id}: use of ${app}`,
     totals: (uses: number, personal: number, percent: number) => `${uses} uses; ${personal} handle personal data (${percent}%).`,
-    unitLine: (unit: string, usesApp: boolean, uses: number, personal: number) => (usesApp ? `${unit}: ${uses} uses, ${personal} with personal data` : `${unit}: not used`),
+    unitLine: (unit: string, usesApp: boolean, uses: number, personal: number) =>
+      usesApp ? `${unit}: ${uses} uses, ${personal} with personal data` : `${unit}: not used`,
     silent: (units: string[]) => `No answer: ${list(units)}`,
     formTitle: 'Census',
     usesApp: (app: string) => `Does the unit use ${app}?`,
@@ -352,15 +386,18 @@ export const en = {
   },
   accounts: {
     title: (app?: string) => (app ? `Official accounts on ${app}` : 'Official accounts'),
-    line: (id: string, handle: string, app: string, unit: string, status: string, owner: string) => `${id} · ${handle} · ${app} · ${unit} · ${status} · ${owner}`,
+    line: (id: string, handle: string, app: string, unit: string, status: string, owner: string) =>
+      `${id} · ${handle} · ${app} · ${unit} · ${status} · ${owner}`,
     none: 'No official accounts are registered.',
     status: { active: 'active', suspended: 'suspended', private: 'private', closed: 'closed' } as Record<string, string>,
     changed: (handle: string, status: string) => `${handle} is now ${status}. Its owner has been told.`,
-    ownerTold: (handle: string, status: string, by: string, reason: string) => `Your official account ${handle} was ${status} by ${by}. Reason: ${reason}`,
+    ownerTold: (handle: string, status: string, by: string, reason: string) =>
+      `Your official account ${handle} was ${status} by ${by}. Reason: ${reason}`,
     inCheck: (items: string[]) => `Official accounts on it under this rule: ${list(items)}`,
     item: (handle: string, unit: string, status: string) => `${handle} (${unit}, ${status})`,
     ruleCovers: (title: string, handle: string, app: string) => `${title}: this covers your official account ${handle} on ${app}.`,
-    review: (handle: string, app: string, date: string) => `Official account ${handle} on ${app} is due for review on ${day(date)}: should it stay as it is?`,
+    review: (handle: string, app: string, date: string) =>
+      `Official account ${handle} on ${app} is due for review on ${day(date)}: should it stay as it is?`,
   },
   form: {
     requestTitle: 'Request an exception',
@@ -388,7 +425,8 @@ export const en = {
   /** Slack: said to whoever the bot does not serve (another workspace, another organisation, a bot). */
   slack: {
     otherWorkspace: (org: string) => `This bot serves only the ${org} workspace. Nothing was recorded.`,
-    notOurs: (org: string) => `AppWarden serves only the people of ${org}: accounts from other organisations (Slack Connect), bots and deactivated accounts can't use it. Nothing was recorded.`,
+    notOurs: (org: string) =>
+      `AppWarden serves only the people of ${org}: accounts from other organisations (Slack Connect), bots and deactivated accounts can't use it. Nothing was recorded.`,
     tryAgain: 'I could not check your account with Slack just now, so nothing was recorded. Please try again in a moment.',
   },
   help: {
@@ -410,9 +448,9 @@ export const en = {
     operatorTitle: 'At the terminal only (operators):',
     operatorLines: [
       'appwarden policy validate FILE: check a policy file, every problem by path',
-      'appwarden audit verify: check the audit log\'s chain',
+      "appwarden audit verify: check the audit log's chain",
       'appwarden remind [--at ISO-INSTANT]: one scheduler tick: queue what is due, deliver it',
-      'appwarden outbox: deliveries waiting or failed, with the platforms\' reasons',
+      "appwarden outbox: deliveries waiting or failed, with the platforms' reasons",
     ],
   },
 };

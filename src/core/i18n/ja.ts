@@ -36,7 +36,8 @@ export const ja: Messages = {
   },
   teams: {
     answeredPrivately: 'ご本人の情報や他の方の氏名を含む場合があるため、回答はAppWardenとの個人チャットでお送りしました。',
-    cannotAnswerPrivately: 'ご本人の情報や他の方の氏名を含む場合があるため、ここでは回答できません。また、まだ個人チャットを開始できません。Teamsで AppWarden（アプリ → AppWarden → チャット）を開いて、そちらでお尋ねください。',
+    cannotAnswerPrivately:
+      'ご本人の情報や他の方の氏名を含む場合があるため、ここでは回答できません。また、まだ個人チャットを開始できません。Teamsで AppWarden（アプリ → AppWarden → チャット）を開いて、そちらでお尋ねください。',
     reasonNotText: '理由は文字で入力してください。何も変更していません。',
   },
   device: (d: DeviceClass) => devices[d],
@@ -64,8 +65,7 @@ export const ja: Messages = {
     deadlinePassed: (date: string, tz: string) => `削除期限（${day(date)}中、${tz}基準）を過ぎています。`,
     consequence: (text: string) => `対応しない場合：${text}`,
     review: (date: string) => `この措置は${day(date)}に見直しが予定されています。`,
-    exceptionPossible: (purposes: string[], maxDays: number) =>
-      `次の目的であれば例外を申請できます（最長${maxDays}日）：${list(purposes)}`,
+    exceptionPossible: (purposes: string[], maxDays: number) => `次の目的であれば例外を申請できます（最長${maxDays}日）：${list(purposes)}`,
     exceptionNone: 'このルールでは例外は認められていません。',
     exceptionNoCommonPurpose: '適用されるすべてのルールに共通して認められる目的がないため、例外は申請できません。',
     exceptionWrongPurpose: (purpose: string) => `目的${q(purpose)}では例外は認められません。`,
@@ -83,8 +83,7 @@ export const ja: Messages = {
       'unknown-app': '未登録のアプリ',
     },
     unknownAllow: (org: string) => `${org}のアプリ一覧に登録されていないアプリは、原則として利用できます。`,
-    unknownReview: (org: string) =>
-      `${org}のアプリ一覧に登録されていないアプリは、利用前に審査が必要です。管理者にお問い合わせください。`,
+    unknownReview: (org: string) => `${org}のアプリ一覧に登録されていないアプリは、利用前に審査が必要です。管理者にお問い合わせください。`,
     didYouMean: (names: string[]) => `次のいずれかではありませんか：${list(names)}`,
     unknownData: (value: string, known: string[]) =>
       known.length
@@ -92,15 +91,18 @@ export const ja: Messages = {
         : `${q(value)}はこのポリシーにない情報区分のため、すべての情報区分の制限を表示しています。`,
     prohibitedForData: (app: string, device: DeviceClass, data: string[]) =>
       `${app}を${devices[device]}で${list(data)}の取り扱いに使うことは禁止されています（アプリを入れておくことはできます）。`,
-    dataDeadline: (date: string, tz: string, data: string[]) => `期限：${day(date)}中（${tz}基準）を過ぎたら、${list(data)}の取り扱いには使えません。`,
-    dataDeadlinePassed: (date: string, tz: string, data: string[]) => `${day(date)}中（${tz}基準）の期限を過ぎたため、${list(data)}の取り扱いには使えません。`,
+    dataDeadline: (date: string, tz: string, data: string[]) =>
+      `期限：${day(date)}中（${tz}基準）を過ぎたら、${list(data)}の取り扱いには使えません。`,
+    dataDeadlinePassed: (date: string, tz: string, data: string[]) =>
+      `${day(date)}中（${tz}基準）の期限を過ぎたため、${list(data)}の取り扱いには使えません。`,
   },
   next: {
     request: (app: string, purpose: string) => `例外を申請するには：request ${app} --purpose ${purpose} --reason "…"`,
     attest: (app: string) => `削除したら、次のように報告してください：attest ${app}`,
     wait: '承認者が判断したらお知らせします。状況の確認：status',
     check: (name: string) => `次をお試しください：check ${name}`,
-    notForData: (app: string, data: string[]) => `${app}を${list(data)}の取り扱いに使わないでください。アプリを削除する必要はなく、削除の報告も不要です。`,
+    notForData: (app: string, data: string[]) =>
+      `${app}を${list(data)}の取り扱いに使わないでください。アプリを削除する必要はなく、削除の報告も不要です。`,
   },
   labels: {
     verdict: '判定',
@@ -134,7 +136,8 @@ export const ja: Messages = {
     youWereDenied: (id: string, app: string, by: string) => `${app}の申請${id}は${by}さんにより却下されました。`,
     reasonGiven: (reason: string) => `理由：${reason}`,
     noReasonGiven: '理由の記載はありません。',
-    decidedLine: (status: RequestStatus, by: string, at: string) => (by ? `${statuses[status]}（${by}さん、${at}）` : `${statuses[status]}（${at}）`),
+    decidedLine: (status: RequestStatus, by: string, at: string) =>
+      by ? `${statuses[status]}（${by}さん、${at}）` : `${statuses[status]}（${at}）`,
     withdrawn: (id: string) => `申請${id}を取り下げました。`,
     revoked: (id: string, requester: string) => `${id}を取り消しました。${requester}さんにお知らせします。`,
     youWereRevoked: (id: string, app: string, by: string) => `${app}の例外承認${id}は${by}さんにより取り消されました。`,
@@ -166,8 +169,7 @@ export const ja: Messages = {
     title: (org: string) => `${org}で適用中のルール`,
     line: (id: string, title: string, effect: 'prohibit' | 'allow') => `${id}：${title}（${effect === 'prohibit' ? '禁止' : '許可'}）`,
     none: '適用中のルールはありません。',
-    targets: (apps: string[], categories: string[]) =>
-      `対象：${list([...apps, ...categories.map((c) => `カテゴリ${q(c)}`)])}`,
+    targets: (apps: string[], categories: string[]) => `対象：${list([...apps, ...categories.map((c) => `カテゴリ${q(c)}`)])}`,
     units: (unit: string) => `対象部署：${unit}（下位の部署を含む）`,
     devices: (ds: DeviceClass[]) => `対象端末：${list(ds.map((d) => devices[d]))}`,
     allDevices: '対象端末：すべて',
@@ -196,7 +198,8 @@ export const ja: Messages = {
     notYetAnswered: (n: number) => `未回答（${n}部署）：`,
     silent: (n: number) => `回答なし（${n}部署）：`,
     purposesBelow: (n: number, maxDays: number) => `次の${n}件の目的であれば例外を申請できます（最長${maxDays}日）：`,
-    purposeHint: (shown: string[], more: number, command: string) => `次のいずれかを入力してください：${list(shown)}${more ? `（ほか${more}件は ${command} で確認できます）` : ''}`,
+    purposeHint: (shown: string[], more: number, command: string) =>
+      `次のいずれかを入力してください：${list(shown)}${more ? `（ほか${more}件は ${command} で確認できます）` : ''}`,
   },
   report: {
     complianceTitle: (rule: string) => `${rule}の対応状況`,
@@ -236,7 +239,8 @@ export const ja: Messages = {
         ? `${q(value)}はこのポリシーにない目的です。指定できる目的：${list(known)}`
         : `このポリシーでは例外の目的が定められていません（${q(value)}）。`,
     badDays: (value: string) => `--days には1以上の整数（日数）を指定してください（${q(value)}は指定できません）。`,
-    daysOverLimit: (value: string, max: number) => `--days ${value} は、どの例外でも認められる日数を超えています。上限は${max}日で、ルールごとにさらに上限があります。`,
+    daysOverLimit: (value: string, max: number) =>
+      `--days ${value} は、どの例外でも認められる日数を超えています。上限は${max}日で、ルールごとにさらに上限があります。`,
     overMaxDays: (days: number, max: number) => `--days ${days} は、この例外で認められる上限（${max}日）を超えています。`,
     missingPurpose: (purposes: string[]) => `目的を指定してください。--purpose に次のいずれかを指定します：${list(purposes)}`,
     missingReason: '理由を入力してください：--reason "…"',
@@ -276,7 +280,8 @@ export const ja: Messages = {
     nothingToAttest: (app: string) => `${app}の削除を求めるルールはないため、報告は不要です。`,
     notYourRequest: (id: string) => `${id}はあなたの申請ではありません。`,
     notActive: (id: string, status: RequestStatus) => `${id}は${q(statuses[status])}のため、有効な例外承認ではありません。`,
-    rulesChanged: (id: string, rule: string) => `${id}は申請時のままでは承認できません。申請後にルール${rule}が変更されました（解除、または例外の条件の変更）。却下のうえ、改めて申請してもらってください。`,
+    rulesChanged: (id: string, rule: string) =>
+      `${id}は申請時のままでは承認できません。申請後にルール${rule}が変更されました（解除、または例外の条件の変更）。却下のうえ、改めて申請してもらってください。`,
     notAdmin: (command: string) => `${command} は管理者のみ使用できます。`,
     dueInPast: (due: string) => `期限の${day(due)}は既に過ぎています。本日以降の日付を指定してください。`,
     badDate: (value: string) => `${q(value)}は日付ではありません。YYYY-MM-DD の形式で指定してください。`,
@@ -294,7 +299,8 @@ export const ja: Messages = {
     noUnits: '対象の部署を指定してください。--units に部署IDを指定するか、--units all としてください。',
     refusedOther: 'その操作はできません。何も変更していません。',
     censusClosed: (due: string) => `この調査の期限（${day(due)}）を過ぎたため、回答済みの内容は変更できません。`,
-    tooManyUses: (given: number, max: number) => `一つの回答に含められる利用はフォームと同じく${max}件までです（${given}件指定されました）。`,
+    tooManyUses: (given: number, max: number) =>
+      `一つの回答に含められる利用はフォームと同じく${max}件までです（${given}件指定されました）。`,
     usesNoneWithUse: '--uses none（利用なし）と --use（利用の内容）は同時に指定できません。どちらか一方にしてください。',
     noUses: '利用内容を1件以上入力するか、利用していない旨を回答してください。',
     whichUnit: (units: string[]) => `部署を指定してください。--unit に次のいずれかを指定します：${list(units)}`,
@@ -314,12 +320,16 @@ export const ja: Messages = {
   },
   reminders: {
     announce: (title: string, daysLeft: number, date: string, tz: string) =>
-      daysLeft > 1 ? `期限まであと${daysLeft}日：${title}。${day(date)}中（${tz}）に削除してください。`
-      : daysLeft === 1 ? `明日が期限です：${title}。${day(date)}中（${tz}）に削除してください。`
-      : daysLeft === 0 ? `本日が期限です：${title}。本日${day(date)}中（${tz}）に削除してください。`
-      : `期限（${day(date)}）を過ぎています：${title}。`,
+      daysLeft > 1
+        ? `期限まであと${daysLeft}日：${title}。${day(date)}中（${tz}）に削除してください。`
+        : daysLeft === 1
+          ? `明日が期限です：${title}。${day(date)}中（${tz}）に削除してください。`
+          : daysLeft === 0
+            ? `本日が期限です：${title}。本日${day(date)}中（${tz}）に削除してください。`
+            : `期限（${day(date)}）を過ぎています：${title}。`,
     direct: (title: string, date: string) => `お知らせ：${title}。期限は${day(date)}中ですが、まだ削除の報告をいただいていません。`,
-    directOverdue: (title: string, date: string) => `「${title}」の期限（${day(date)}）を過ぎましたが、まだ削除の報告をいただいていません。`,
+    directOverdue: (title: string, date: string) =>
+      `「${title}」の期限（${day(date)}）を過ぎましたが、まだ削除の報告をいただいていません。`,
     howToAttest: (apps: string) => `削除済み、または最初から入れていない場合は、ボタンを押すか「attest ${apps}」と送ってください。`,
     digestTitle: (rule: string, date: string) => `${rule}：期限（${day(date)}）を過ぎました。`,
     notYet: (names: string[], more: number) => `未報告：${names.join('、')}${more ? `ほか${more}名` : ''}`,
@@ -337,12 +347,16 @@ export const ja: Messages = {
     ask: (id: string, app: string, unit: string, due: string) =>
       `利用状況調査${id}：${unit}では${app}をどのように利用していますか。${day(due)}までにご回答ください。`,
     reminder: (id: string, app: string, unit: string, daysLeft: number, due: string) =>
-      daysLeft > 1 ? `利用状況調査${id}：${unit}の${app}の利用状況がまだ報告されていません。期限まであと${daysLeft}日です（${day(due)}まで）。`
-      : daysLeft === 1 ? `利用状況調査${id}：${unit}の${app}の利用状況がまだ報告されていません。期限は明日です。`
-      : daysLeft === 0 ? `利用状況調査${id}：${unit}の${app}の利用状況がまだ報告されていません。期限は本日です。`
-      : `利用状況調査${id}：${unit}の${app}の利用状況は、期限（${day(due)}）を過ぎましたがまだ報告されていません。期限後の回答も受け付けます。`,
+      daysLeft > 1
+        ? `利用状況調査${id}：${unit}の${app}の利用状況がまだ報告されていません。期限まであと${daysLeft}日です（${day(due)}まで）。`
+        : daysLeft === 1
+          ? `利用状況調査${id}：${unit}の${app}の利用状況がまだ報告されていません。期限は明日です。`
+          : daysLeft === 0
+            ? `利用状況調査${id}：${unit}の${app}の利用状況がまだ報告されていません。期限は本日です。`
+            : `利用状況調査${id}：${unit}の${app}の利用状況は、期限（${day(due)}）を過ぎましたがまだ報告されていません。期限後の回答も受け付けます。`,
     answerFor: (unit: string) => `${unit}について回答する`,
-    howToAnswer: (id: string, unit: string) => `コマンドで回答することもできます：census answer ${id} --unit ${unit} --uses none、または利用ごとに --use "目的 | 個人情報 yes/no | 人数 | @アカウント"`,
+    howToAnswer: (id: string, unit: string) =>
+      `コマンドで回答することもできます：census answer ${id} --unit ${unit} --uses none、または利用ごとに --use "目的 | 個人情報 yes/no | 人数 | @アカウント"`,
     recorded: (unit: string, uses: number, corrected: boolean) =>
       `${unit}の回答を${corrected ? '訂正' : '記録'}しました：${uses === 0 ? '利用なし' : `利用${uses}件`}。期限までは訂正できます。`,
     statusTitle: (id: string, app: string, due: string) => `利用状況調査${id}：${app}の利用状況（期限：${day(due)}）`,
@@ -356,7 +370,8 @@ export const ja: Messages = {
     newVersion: (id: string, unit: string, by: string, revision: number) =>
       `利用状況調査${id}：${by}さんが${unit}について新しい回答（第${revision}版）をしました。集計にはこの版が使われます。あなたの回答も併せて保存されています：census status ${id}`,
     rollupTitle: (id: string, app: string) => `利用状況調査${id}：${app}の利用状況`,
-    totals: (uses: number, personal: number, percent: number) => `利用は${uses}件で、うち${personal}件が個人情報を取り扱っています（${percent}%）。`,
+    totals: (uses: number, personal: number, percent: number) =>
+      `利用は${uses}件で、うち${personal}件が個人情報を取り扱っています（${percent}%）。`,
     unitLine: (unit: string, usesApp: boolean, uses: number, personal: number) =>
       usesApp ? `${unit}：利用${uses}件（うち個人情報あり${personal}件）` : `${unit}：利用なし`,
     silent: (units: string[]) => `回答なし：${list(units)}`,
@@ -372,7 +387,8 @@ export const ja: Messages = {
   },
   accounts: {
     title: (app?: string) => (app ? `${app}の公式アカウント` : '公式アカウント'),
-    line: (id: string, handle: string, app: string, unit: string, status: string, owner: string) => `${id} · ${handle} · ${app} · ${unit} · ${status} · ${owner}`,
+    line: (id: string, handle: string, app: string, unit: string, status: string, owner: string) =>
+      `${id} · ${handle} · ${app} · ${unit} · ${status} · ${owner}`,
     none: '登録されている公式アカウントはありません。',
     status: { active: '運用中', suspended: '停止中', private: '非公開', closed: '閉鎖' } as Record<string, string>,
     changed: (handle: string, status: string) => `${handle}を${q(status)}にしました。担当者にお知らせしました。`,
@@ -408,7 +424,8 @@ export const ja: Messages = {
   },
   slack: {
     otherWorkspace: (org: string) => `このボットは ${org} のワークスペース専用です。何も記録していません。`,
-    notOurs: (org: string) => `AppWarden は ${org} の職員専用です。他の組織のアカウント（Slack コネクト）、ボット、無効化されたアカウントからは使えません。何も記録していません。`,
+    notOurs: (org: string) =>
+      `AppWarden は ${org} の職員専用です。他の組織のアカウント（Slack コネクト）、ボット、無効化されたアカウントからは使えません。何も記録していません。`,
     tryAgain: 'Slack でアカウントを確認できなかったため、何も記録していません。しばらくしてからもう一度お試しください。',
   },
   help: {
