@@ -1,13 +1,13 @@
-import { runCommand, type CommandContext, type CommandResult } from '../commands/index.ts';
+import { runCommand, type CommandContext, type CommandResult } from '../commands/entry/run-command.ts';
 import { messages } from './core/i18n/index.ts';
 import { resolvePerson, resolvePlatformUser } from './core/org.ts';
 import type { Policy } from './core/policy.ts';
 import type { Change, OutboxItem } from './core/records.ts';
 import type { AuditEvent, Store } from './core/store.ts';
-import { createOutbox, type Deliverer, type Outbox, type OutboxOptions } from './outbox.ts';
-import { effectOf, withEffect } from '../commands/outbox-item.ts';
+import { createOutbox, type Deliverer, type Outbox, type OutboxOptions } from './runtime/outbox.ts';
+import { effectOf, withEffect } from '../commands/delivery/outbox-item.ts';
 
-export type { Deliverer } from './outbox.ts';
+export type { Deliverer } from './runtime/outbox.ts';
 
 /** The assembled bot: one policy, one store, one clock. Every surface talks to this. */
 export interface AppWarden {

@@ -1,5 +1,5 @@
 import { hostname, userInfo } from 'node:os';
-import { runCommand } from '../commands/index.ts';
+import { runCommand } from '../commands/entry/run-command.ts';
 import { parseCliArgs } from '../adapters/cli/args.ts';
 import { describeUndelivered, inertForTerminal, renderForTerminal } from '../adapters/cli/render.ts';
 import { openLowdbStore, openLowdbStoreReadOnly, verifyAuditFile } from '../storage/lowdb/index.ts';
@@ -7,10 +7,10 @@ import { createAppWarden, type AppWarden } from './app.ts';
 import { readConfig } from './config.ts';
 import { formatIssues } from './core/policy-text.ts';
 import { AppWardenError } from './core/result.ts';
-import { loadPolicyFile } from './policy-file.ts';
-import { createScheduler } from './scheduler.ts';
+import { loadPolicyFile } from './runtime/policy-file.ts';
+import { createScheduler } from './runtime/scheduler.ts';
 import { deliverersFor, StartupProblem } from './surfaces.ts';
-import { describeReminder } from '../commands/remind.ts';
+import { describeReminder } from '../commands/reminders/remind.ts';
 
 const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--json] <command text>
        appwarden policy validate FILE

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { DEMO_POLICY_FILE } from './policy-file.ts';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The pack used when no POLICY_FILE is given and there is no ./policy.yaml. Found beside `src/`, which
+ * is where the sources and the bundle (`dist/server.mjs`) both sit one level below the checkout.
+ */
+export const DEMO_POLICY_FILE = fileURLToPath(new URL('../policies/demo.yaml', import.meta.url));
 
 export interface Config {
   port: number;

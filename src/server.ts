@@ -5,8 +5,8 @@ import { readConfig, type Config } from './config.ts';
 import { formatIssues } from './core/policy-text.ts';
 import { AppWardenError } from './core/result.ts';
 import { buildHttpApp, type Surface } from './http-app.ts';
-import { loadPolicyFile } from './policy-file.ts';
-import { createScheduler } from './scheduler.ts';
+import { loadPolicyFile } from './runtime/policy-file.ts';
+import { createScheduler } from './runtime/scheduler.ts';
 import { StartupProblem, surfacesFor } from './surfaces.ts';
 
 /** How long a stop waits for deliveries in flight. */

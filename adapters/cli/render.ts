@@ -1,6 +1,6 @@
-import type { Effect } from '../../commands/context.ts';
+import type { Effect } from '../../commands/shared/context.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
-import { replyText, type Reply, type Tone } from '../../commands/reply.ts';
+import { replyText, type Reply, type Tone } from '../../commands/shared/reply.ts';
 
 const MARKS: Record<Tone, string> = { ok: '✅', warn: '⚠️ ', stop: '⛔', info: 'ℹ️ ', error: '✖' };
 

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { FormView } from '../../commands/handle.ts';
+import type { FormView } from '../../commands/entry/handle.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
 import { inputOf, modal, plain } from './modals.ts';
 

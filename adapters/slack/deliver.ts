@@ -1,9 +1,9 @@
 import { webApi } from '@slack/bolt';
-import type { Effect } from '../../commands/context.ts';
-import { postRef, rememberPost } from '../../commands/platform-records.ts';
+import type { Effect } from '../../commands/shared/context.ts';
+import { postRef, rememberPost } from '../../commands/delivery/platform-records.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
 import { resolvePerson } from '../../src/core/org.ts';
-import { DeliveryError } from '../../src/outbox.ts';
+import { DeliveryError } from '../../src/runtime/outbox.ts';
 import { classifySlackError, DELIVERY_CLIENT } from './delivery-errors.ts';
 import { renderBlocks } from './render.ts';
 import { createMembership, homeOf, type Membership } from './workspace.ts';

@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { DeliveryError } from '../../src/outbox.ts';
+import { DeliveryError } from '../../src/runtime/outbox.ts';
 
 /**
  * For deliveries: no blind retries (a post whose answer was lost would be posted twice; the outbox

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FormField, FormView, RequestForm } from '../../commands/handle.ts';
+import type { FormField, FormView, RequestForm } from '../../commands/entry/handle.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
 import { vocabulary, type Policy } from '../../src/core/policy.ts';
 import type { types } from '@slack/bolt';

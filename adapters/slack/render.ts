@@ -1,5 +1,5 @@
-import type { Block as NeutralBlock, Reply, Tone } from '../../commands/reply.ts';
-import { moreLine, replyText, shrinkToFit } from '../../commands/reply.ts';
+import type { Block as NeutralBlock, Reply, Tone } from '../../commands/shared/reply.ts';
+import { moreLine, replyText, shrinkToFit } from '../../commands/shared/reply.ts';
 import { escapeCode, escapeMrkdwn as esc, fit } from './mrkdwn.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { App, ExpressReceiver, LogLevel, webApi } from '@slack/bolt';
-import type { CommandContext } from '../../commands/context.ts';
-import { bareRequestApp, handle, type ButtonAction, type Form, type Result } from '../../commands/handle.ts';
+import type { CommandContext } from '../../commands/shared/context.ts';
+import { bareRequestApp, handle, type ButtonAction, type Form, type Result } from '../../commands/entry/handle.ts';
 import type { Messages } from '../../src/core/i18n/index.ts';
 import type { AppWarden } from '../../src/app.ts';
 import type { Surface } from '../../src/http-app.ts';

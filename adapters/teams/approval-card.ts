@@ -1,5 +1,5 @@
-import type { CommandContext } from '../../commands/context.ts';
-import { requestCardView } from '../../commands/request-view.ts';
+import type { CommandContext } from '../../commands/shared/context.ts';
+import { requestCardView } from '../../commands/requests/request-view.ts';
 import type { AppWarden } from '../../src/app.ts';
 import { messages } from '../../src/core/i18n/index.ts';
 import { renderCard, type AdaptiveCard } from './card.ts';

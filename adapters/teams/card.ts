@@ -1,5 +1,5 @@
-import type { Block, Button, Reply, Tone } from '../../commands/reply.ts';
-import { moreLine, replyText, shrinkToFit } from '../../commands/reply.ts';
+import type { Block, Button, Reply, Tone } from '../../commands/shared/reply.ts';
+import { moreLine, replyText, shrinkToFit } from '../../commands/shared/reply.ts';
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string; body: unknown[] };
 

@@ -1,4 +1,4 @@
-import type { FormField, FormView } from '../../commands/handle.ts';
+import type { FormField, FormView } from '../../commands/entry/handle.ts';
 import { CARD_VERSION, escapeCardText, type AdaptiveCard } from './card.ts';
 
 /** A neutral form field as card inputs, its problem (if any) shown under it. */

@@ -5,10 +5,10 @@ import {
   rememberConversations,
   type LearntConversation,
   type Trust,
-} from '../../commands/platform-records.ts';
+} from '../../commands/delivery/platform-records.ts';
 import type { AppWarden } from '../../src/app.ts';
 
-export type { Trust } from '../../commands/platform-records.ts';
+export type { Trust } from '../../commands/delivery/platform-records.ts';
 
 /**
  * Remember how to reach this conversation later — and, for a personal chat, this person; for a channel,

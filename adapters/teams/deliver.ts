@@ -7,10 +7,10 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
-import type { Effect } from '../../commands/context.ts';
-import { postRef, rememberPost } from '../../commands/platform-records.ts';
+import type { Effect } from '../../commands/shared/context.ts';
+import { postRef, rememberPost } from '../../commands/delivery/platform-records.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
-import { DeliveryError } from '../../src/outbox.ts';
+import { DeliveryError } from '../../src/runtime/outbox.ts';
 import { approvalCard } from './approval-card.ts';
 import { renderCard } from './card.ts';
 import { conversationById } from './conversations.ts';

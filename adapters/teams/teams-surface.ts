@@ -11,7 +11,7 @@ import {
 } from 'botbuilder';
 import type { AuthenticateRequestResult, ServiceClientCredentialsFactory } from 'botframework-connector';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { handle, type Result } from '../../commands/handle.ts';
+import { handle, type Result } from '../../commands/entry/handle.ts';
 import type { AppWarden } from '../../src/app.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { approvalCard, REFRESH_VERB, unknownRequestCard } from './approval-card.ts';
@@ -20,7 +20,7 @@ import { renderCard } from './card.ts';
 import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
 import { CONNECTOR_CLIENT_OPTIONS, connectorAudience, teamsDeliverer, withoutConnectorRetries } from './deliver.ts';
 import { personalChat, type TeamsLink } from './personal-chat.ts';
-import type { Reply } from '../../commands/reply.ts';
+import type { Reply } from '../../commands/shared/reply.ts';
 
 /** The Bot Framework settings, by their standard names; none set is local emulator mode. */
 export type TeamsAuthSettings = Record<string, string | undefined>;

@@ -37,6 +37,11 @@ const STORE_ACCESS =
 /** The command layer's work besides `handle`: what adapters called directly before there was one way in. */
 const COMMAND_ENTRIES =
   /\b(runCommand|applyTransition|refusalFor|fileRequest|requestForm|censusForm|submitCensusAnswer|attestFromReminder|denyForm|displayName)\b/;
+/**
+ * What of the command layer a surface may import: the one way in, the neutral shapes it renders
+ * (`shared/`: reply, form, context) and what it records of its platform (`delivery/`).
+ */
+const SURFACE_FACING = /^commands\/(entry\/handle\.ts$|shared\/|delivery\/)/;
 /** The processes' entry points: they alone read the environment and assemble storage and surfaces. */
 const ENTRY_POINTS = ['src/server.ts', 'src/cli.ts', 'src/surfaces.ts'];
 
@@ -44,7 +49,11 @@ const ENTRY_POINTS = ['src/server.ts', 'src/cli.ts', 'src/surfaces.ts'];
  * Imports the rules below do not yet allow, each with its reason; the list only shrinks. A listed
  * import that is gone fails too, so a fix cannot leave a stale exemption behind.
  */
-const KNOWN_EXCEPTIONS: Record<string, { spec: string; why: string }[]> = {};
+const KNOWN_EXCEPTIONS: Record<string, { spec: string; why: string }[]> = {
+  'adapters/teams/approval-card.ts': [
+    { spec: '../../commands/requests/request-view.ts', why: 'the per-viewer card refresh does not enter through handle yet' },
+  ],
+};
 const exempt = (file: string, spec: string) => KNOWN_EXCEPTIONS[file]?.some((e) => e.spec === spec) ?? false;
 
 // STYLE.md point 1: layers are checked, not hoped for. DESIGN.md: imports point inward only.
@@ -123,9 +132,8 @@ describe('layering', () => {
         .flatMap((line, i) => (COMMAND_ENTRIES.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
       expect(hits).toEqual([]);
       for (const spec of imports(file))
-        expect(target(file, spec), `${file} imports ${spec}`).not.toMatch(
-          /^commands\/(index|attest|census|decide-request|request|request-card)\.ts$/,
-        );
+        if (target(file, spec).startsWith('commands/') && !exempt(file, spec))
+          expect(target(file, spec), `${file} imports ${spec}`).toMatch(SURFACE_FACING);
     });
 
     it.each(adapters)('%s imports no other adapter: one platform knows nothing of another', (file) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createScheduler } from '../../src/scheduler.ts';
+import { createScheduler } from '../../src/runtime/scheduler.ts';
 import { botOn } from '../support/bot.ts';
 
 // Saitama, 2020: the prefecture's official TikTok account suspended "until citizens' anxiety is dispelled".

@@ -7,7 +7,7 @@ import { parsePolicyText } from '../../src/core/policy-text.ts';
 import { put, type CensusAnswer } from '../../src/core/records.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
-import { replyText } from '../../commands/reply.ts';
+import { replyText } from '../../commands/shared/reply.ts';
 import { cli, tempDir } from '../support/cli.ts';
 import { packPath, testClock } from '../support/bot.ts';
 

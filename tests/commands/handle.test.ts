@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { handle, type Interaction } from '../../commands/handle.ts';
-import { replyText } from '../../commands/reply.ts';
+import { handle, type Interaction } from '../../commands/entry/handle.ts';
+import { replyText } from '../../commands/shared/reply.ts';
 import { createAppWarden } from '../../src/app.ts';
 import { parsePolicyText } from '../../src/core/policy-text.ts';
 import type { ExceptionRequest } from '../../src/core/records.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generatedPolicy } from '../../bench/lib/policy-gen.ts';
-import { moreLine, replyText, type Block, type Reply } from '../../commands/reply.ts';
+import { moreLine, replyText, type Block, type Reply } from '../../commands/shared/reply.ts';
 import { createAppWarden } from '../../src/app.ts';
 import type { Policy } from '../../src/core/policy.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';

@@ -1,9 +1,9 @@
 // Issue 13, "Answers that mislead": each answer a tester found misleading, replaced by a true one, in
 // English (demo and the other packs) and in Japanese (policies/jp-2021-line.yaml, jp-2020-tiktok-accounts).
 import { describe, expect, it } from 'vitest';
-import { attestFromReminder } from '../../commands/attest.ts';
-import { applyTransition, refusalFor } from '../../commands/decide-request.ts';
-import { replyText } from '../../commands/reply.ts';
+import { attestFromReminder } from '../../commands/compliance/attest.ts';
+import { applyTransition, refusalFor } from '../../commands/requests/decide-request.ts';
+import { replyText } from '../../commands/shared/reply.ts';
 import { createAppWarden } from '../../src/app.ts';
 import { decide } from '../../src/core/decide.ts';
 import { explain } from '../../src/core/explain.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { queueReminders } from '../../commands/remind.ts';
-import { replyText, type Reply } from '../../commands/reply.ts';
+import { queueReminders } from '../../commands/reminders/remind.ts';
+import { replyText, type Reply } from '../../commands/shared/reply.ts';
 import { createAppWarden } from '../../src/app.ts';
 import { parsePolicyText } from '../../src/core/policy-text.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';

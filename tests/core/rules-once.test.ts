@@ -38,7 +38,7 @@ const RULES: { what: string; pattern: RegExp; use: string }[] = [
 const NOT_YET: Record<string, string[]> = {};
 
 const dir = join(import.meta.dirname, '../../commands');
-const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
 
 describe('commands hold no domain rule (issue 14, item 2)', () => {
   it('scans every command module', () => expect(files.length).toBeGreaterThan(10));

@@ -7,7 +7,7 @@ import { decideException, requestException } from '../../src/core/exceptions.ts'
 import { unitChain } from '../../src/core/org.ts';
 import { POLICY_LIMITS, validatePolicy } from '../../src/core/policy.ts';
 import { formatIssues, parsePolicyText } from '../../src/core/policy-text.ts';
-import { loadPolicyFile } from '../../src/policy-file.ts';
+import { loadPolicyFile } from '../../src/runtime/policy-file.ts';
 import { cli, spawnCli, tempDir } from '../support/cli.ts';
 import { person, readPack, unwrap } from './helpers.ts';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.ts';
 import { DEVICE_CLASSES } from '../../src/core/policy.ts';
 import { parsePolicyText } from '../../src/core/policy-text.ts';
-import { DEMO_POLICY_FILE, loadPolicyFile } from '../../src/policy-file.ts';
+import { DEMO_POLICY_FILE } from '../../src/config.ts';
+import { loadPolicyFile } from '../../src/runtime/policy-file.ts';
 import { loadPack, packFiles, readPack } from './helpers.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createScheduler } from '../../src/scheduler.ts';
+import { createScheduler } from '../../src/runtime/scheduler.ts';
 import { startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 
 // Japan, March 2021: every local government to report its LINE usage by 26 March.

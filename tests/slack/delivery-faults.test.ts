@@ -100,7 +100,7 @@ describe('Slack deliveries under faults', () => {
   it('a call that never answers does not hold the scheduler: the next tick runs and delivers what it queued', async () => {
     await start();
     s.fake.hang('chat.postMessage', 1);
-    const { createScheduler } = await import('../../src/scheduler.ts');
+    const { createScheduler } = await import('../../src/runtime/scheduler.ts');
     const scheduler = createScheduler(s.bot, (l) => s.logs.push(l));
     const first = scheduler.tick(new Date('2026-12-08T09:00:00+01:00')); // D-7: its announcement hangs
     const second = scheduler.tick(new Date('2026-12-12T09:00:00+01:00')); // D-3: queued behind the first

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { reply } from '../../commands/reply.ts';
+import { reply } from '../../commands/shared/reply.ts';
 import { escapeMrkdwn } from '../../adapters/slack/mrkdwn.ts';
 import { renderBlocks } from '../../adapters/slack/render.ts';
 import { startSlackBot, type SlackBot } from '../support/slack-bot.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createScheduler } from '../../src/scheduler.ts';
+import { createScheduler } from '../../src/runtime/scheduler.ts';
 import { requestFormValues, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 
 // Demo pack: TikTok off work devices by 15 December 2026 (Brussels); people DMed from 3 days before.

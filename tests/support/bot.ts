@@ -5,8 +5,8 @@ import { parsePolicyText } from '../../src/core/policy-text.ts';
 import type { Policy } from '../../src/core/policy.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
-import { replyText } from '../../commands/reply.ts';
-import type { CommandResult } from '../../commands/context.ts';
+import { replyText } from '../../commands/shared/reply.ts';
+import type { CommandResult } from '../../commands/shared/context.ts';
 
 export const packPath = (name: string) => resolve(import.meta.dirname, '../../policies', name);
 

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSlackSurface } from '../../adapters/slack/slack-surface.ts';
 import { createAppWarden } from '../../src/app.ts';
-import type { OutboxOptions } from '../../src/outbox.ts';
+import type { OutboxOptions } from '../../src/runtime/outbox.ts';
 import { buildHttpApp } from '../../src/http-app.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';

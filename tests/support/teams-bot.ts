@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTeamsSurface, type TeamsOptions } from '../../adapters/teams/teams-surface.ts';
 import { createAppWarden } from '../../src/app.ts';
-import type { OutboxOptions } from '../../src/outbox.ts';
+import type { OutboxOptions } from '../../src/runtime/outbox.ts';
 import { buildHttpApp } from '../../src/http-app.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { loadPack, testClock } from './bot.ts';

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { conversationRecord, latestTenantRecord, postRef, rememberConversations, rememberPost } from '../../commands/platform-records.ts';
+import {
+  conversationRecord,
+  latestTenantRecord,
+  postRef,
+  rememberConversations,
+  rememberPost,
+} from '../../commands/delivery/platform-records.ts';
 import { botOn } from '../support/bot.ts';
 
 // What the Teams and Slack adapters remember through the command layer: the same ids, audit actions and trust rules as before the move.

@@ -45,7 +45,7 @@ describe('Teams app package', () => {
   });
 
   it('lists the chat commands the bot really has', async () => {
-    const { COMMANDS } = await import('../../commands/index.ts');
+    const { COMMANDS } = await import('../../commands/entry/run-command.ts');
     const manifest = JSON.parse(await readFile(join(ROOT, 'adapters/teams/manifest/manifest.json'), 'utf8'));
     const titles = manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title);
     for (const title of titles) expect(COMMANDS.map((c) => c.name)).toContain(title);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createScheduler } from '../../src/scheduler.ts';
+import { createScheduler } from '../../src/runtime/scheduler.ts';
 import { cardOf, cardText, startTeamsBot, type TeamsBot } from '../support/teams-bot.ts';
 
 let t: TeamsBot;

@@ -1,0 +1,44 @@
+import { accountsCoveredBy } from '../../src/core/accounts.ts';
+import { decide } from '../../src/core/decide.ts';
+import { policyIndex } from '../../src/core/policy-index.ts';
+import { accountItem } from '../compliance/accounts.ts';
+import type { Command } from '../shared/command.ts';
+import { decisionReply } from './decision-reply.ts';
+import { inputFields, objectOf, validate } from '../entry/inputs.ts';
+import { refusal, refused } from '../shared/refusals.ts';
+
+export const check: Command = {
+  name: 'check',
+  flags: { device: 'string', data: 'string', purpose: 'string' },
+  run({ words, flags }, ctx) {
+    const app = words.join(' ');
+    if (!app) return refused('missing_app', ctx.m.errors.missingApp('check'));
+    const f = inputFields(ctx.policy, ctx.m);
+    const input = validate(
+      objectOf(f, 'check', () => ({ device: f.device, data: f.data, purpose: f.purpose.optional() })),
+      flags,
+      ctx.m,
+    );
+    if (!input.ok) return refusal(input, ctx.m, { command: 'check', app });
+    const { device, data, purpose } = input.value;
+    const decision = decide(
+      { app, person: ctx.person.id, device, ...(data ? { data } : {}), ...(purpose ? { purpose } : {}), at: ctx.now().toISOString() },
+      ctx.policy,
+      { requests: ctx.store.listByPerson('requests', ctx.person.id) },
+    );
+    const reply = decisionReply(decision, ctx);
+    // Official accounts of the asker's unit (or units around it) that a prohibition here covers.
+    const rules = policyIndex(ctx.policy).rulesById;
+    const bound = decision.rules
+      .flatMap((r) => accountsCoveredBy(rules.get(r.id)!, ctx.policy, ctx.person.unit))
+      .filter((a, i, all) => all.findIndex((b) => b.id === a.id) === i);
+    if (bound.length) {
+      const beforeNextStep = reply.blocks.findIndex((b) => b.type === 'note' || b.type === 'actions');
+      reply.blocks.splice(beforeNextStep < 0 ? reply.blocks.length : beforeNextStep, 0, {
+        type: 'text',
+        text: ctx.m.accounts.inCheck(bound.map((a) => accountItem(a, ctx))),
+      });
+    }
+    return { ok: true, reply, effects: [], data: decision };
+  },
+};

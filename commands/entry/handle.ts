@@ -1,0 +1,173 @@
+import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
+import { attestFromReminder } from '../compliance/attest.ts';
+import { CENSUS_USE_SLOTS, censusForm, submitCensusAnswer, type RawUse } from '../survey/census.ts';
+import type { CommandContext, CommandResult } from '../shared/context.ts';
+import { applyTransition } from '../requests/decide-request.ts';
+import { censusFormView, denyFormView, requestFormView, type FormView } from '../shared/form.ts';
+import { runCommand } from './run-command.ts';
+import { fileRequest, requestForm, type RequestForm } from '../requests/request.ts';
+import { denyForm } from '../requests/request-view.ts';
+import { refused } from '../shared/refusals.ts';
+import { reply } from '../shared/reply.ts';
+import { tokenize } from './tokenize.ts';
+
+/** What renderers of the forms need: the request form's contents and how many uses a census form offers. */
+export type { FormField, FormView } from '../shared/form.ts';
+export type { RequestForm } from '../requests/request.ts';
+
+/** The buttons the command layer puts on its replies, by the `actionId` a click comes back with. */
+export const BUTTON_ACTIONS = [
+  'request.approve',
+  'request.deny',
+  'request.open',
+  'attest.removed',
+  'attest.removed-work-apps',
+  'census.open',
+] as const;
+export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
+export const isButtonAction = (id: string): id is ButtonAction => (BUTTON_ACTIONS as readonly string[]).includes(id);
+
+export type FormName = 'request' | 'deny' | 'census';
+export type FormValues = Record<string, string | string[] | undefined>;
+
+/**
+ * Everything a person can do on any surface, as the surface received it: typed text, a click on one
+ * of our buttons (`value` as the button carried it; `values`: inputs sent with the click), a form sent.
+ */
+export type Interaction =
+  /** `forms`: the surface can open a form now, so `request <app>` alone opens one instead of refusing. */
+  | { kind: 'text'; text: string; forms?: boolean }
+  | { kind: 'button'; action: ButtonAction; value: string; values?: FormValues }
+  /** `meta`: what the form was opened about (`app`; the request `id`; `census` and `unit`). */
+  | { kind: 'form'; form: FormName; values: FormValues; meta: Record<string, string | undefined> };
+
+/** A form to show, as the command layer describes it; each surface renders it (Slack: a modal; Teams: a card). */
+export type Form =
+  /** `request`: what the form is about (its app, and every purpose a surface that cannot list them all must name). */
+  | { form: 'request'; request: RequestForm; view: FormView }
+  | { form: 'deny'; id: string; view: FormView }
+  /** `errors`: each field's problem after a submission (`use1_personal` → message). */
+  /** `view`: the fields, each with its problem after a submission. */
+  | { form: 'census'; census: string; unit: string; view: FormView };
+
+/** One neutral result: the answer, the effects, and a form to show when the interaction opens one. */
+export interface Result extends CommandResult {
+  form?: Form;
+}
+
+/** The one way into the command layer, from every surface. */
+export async function handle(interaction: Interaction, ctx: CommandContext): Promise<Result> {
+  switch (interaction.kind) {
+    case 'text': {
+      const bare = interaction.forms ? bareRequestApp(interaction.text) : undefined;
+      return bare === undefined ? runCommand(interaction.text, ctx) : openRequest(bare, 'corporate', ctx);
+    }
+    case 'button':
+      return click(interaction.action, interaction.value, interaction.values ?? {}, ctx);
+    case 'form':
+      return submit(interaction.form, interaction.values, interaction.meta, ctx);
+  }
+}
+
+/** `request <app>` with nothing else: the app's words, for opening the form; undefined for any other text. */
+export function bareRequestApp(text: string): string | undefined {
+  const words = tokenize(text);
+  if (!words.ok) return undefined;
+  const [first, ...rest] = words.value;
+  if (first?.toLowerCase() !== 'request' || !rest.length || rest.some((w) => w.startsWith('--'))) return undefined;
+  return rest.join(' ');
+}
+
+async function click(action: ButtonAction, value: string, values: FormValues, ctx: CommandContext): Promise<Result> {
+  switch (action) {
+    case 'request.approve':
+      return applyTransition('approve', value, one(values.reason), ctx);
+    case 'request.deny': {
+      const form = denyForm(value, ctx);
+      return form.ok ? opened({ form: 'deny', id: value, view: denyFormView(form.intro, form.reasonRequired, ctx.m) }) : form.refusal;
+    }
+    case 'request.open': {
+      const { app, device } = parsed(value) as { app?: string; device?: DeviceClass };
+      return openRequest(app ?? '', DEVICE_CLASSES.includes(device!) ? device! : 'corporate', ctx);
+    }
+    case 'attest.removed':
+    case 'attest.removed-work-apps':
+      return attestFromReminder(value, action === 'attest.removed' ? 'removed' : 'removed-work-apps', ctx);
+    case 'census.open': {
+      const { census, unit } = parsed(value) as { census?: string; unit?: string };
+      return openCensus(census ?? '', unit, ctx);
+    }
+  }
+}
+
+async function submit(form: FormName, values: FormValues, meta: Record<string, string | undefined>, ctx: CommandContext): Promise<Result> {
+  switch (form) {
+    case 'request':
+      return fileRequest(
+        {
+          app: meta.app ?? '',
+          purpose: one(values.purpose),
+          device: one(values.device),
+          days: one(values.days),
+          reason: one(values.reason),
+        },
+        ctx,
+      );
+    case 'deny':
+      return applyTransition('deny', meta.id ?? '', one(values.reason), ctx);
+    case 'census': {
+      const open = censusForm(meta.census ?? '', meta.unit, ctx);
+      if (!open.ok) return notFound(open.text);
+      const result = await submitCensusAnswer(open.census.id, open.unit, censusAnswers(values), ctx);
+      if (result.ok || !result.fields) return result;
+      return {
+        ...result,
+        form: {
+          form: 'census',
+          census: open.census.id,
+          unit: open.unit,
+          view: censusFormView(open.intro, open.app, ctx.m, open.previous, result.fields),
+        },
+      };
+    }
+  }
+}
+
+function openRequest(appText: string, device: DeviceClass, ctx: CommandContext): Result {
+  const form = requestForm(appText, device, ctx);
+  return form.ok ? opened({ form: 'request', request: form.form, view: requestFormView(form.form, ctx.m) }) : form.result;
+}
+
+function openCensus(id: string, unit: string | undefined, ctx: CommandContext): Result {
+  const form = censusForm(id, unit, ctx);
+  if (!form.ok) return notFound(form.text);
+  return opened({
+    form: 'census',
+    census: form.census.id,
+    unit: form.unit,
+    view: censusFormView(form.intro, form.app, ctx.m, form.previous),
+  });
+}
+
+/** The flat field values a census form sends (`uses_app`, `use1_purpose`, …) as raw answers. */
+function censusAnswers(values: FormValues): { usesApp?: string; uses: RawUse[] } {
+  const uses = Array.from({ length: CENSUS_USE_SLOTS }, (_, i) => {
+    const n = i + 1;
+    return {
+      purpose: one(values[`use${n}_purpose`]),
+      personalData: one(values[`use${n}_personal`]),
+      people: one(values[`use${n}_people`]),
+      account: one(values[`use${n}_account`]),
+    };
+  });
+  return { usesApp: one(values.uses_app), uses };
+}
+
+const opened = (form: Form): Result => ({ ok: true, reply: reply('info', []), effects: [], form });
+const notFound = (text: string): Result => refused('unknown_census', text);
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+/** A button's value as our replies wrote it (JSON); anything else is a fault, as a crafted click is. */
+function parsed(value: string): Record<string, unknown> {
+  const v: unknown = JSON.parse(value);
+  return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { MAX_REASON_LENGTH } from '../../src/core/exceptions.ts';
+import type { Messages } from '../../src/core/i18n/index.ts';
+import { DEVICE_CLASSES, vocabulary, type Policy } from '../../src/core/policy.ts';
+import { ATTESTATION_STATEMENTS } from '../../src/core/records.ts';
+import { refuse, ok, type Refusal } from '../../src/core/result.ts';
+
+/** No exception lasts longer than ten years (the policy schema's bound on `max_days`). */
+const MAX_DAYS = 3650;
+
+const built = new WeakMap<Policy, WeakMap<Messages, ReturnType<typeof buildFields>>>();
+/** zod schemas for the values people type, with messages in their language and the policy's own vocabulary. */
+export function inputFields(policy: Policy, m: Messages) {
+  let perPolicy = built.get(policy);
+  if (!perPolicy) built.set(policy, (perPolicy = new WeakMap()));
+  let fields = perPolicy.get(m);
+  if (!fields) perPolicy.set(m, (fields = buildFields(policy, m)));
+  return fields;
+}
+
+const objects = new WeakMap<object, Map<string, z.ZodType>>();
+/** One z.object per set of fields (schemas are costly to build: zod compiles them). */
+export function objectOf<T extends z.ZodRawShape>(owner: object, key: string, shape: () => T): z.ZodObject<T> {
+  let perOwner = objects.get(owner);
+  if (!perOwner) objects.set(owner, (perOwner = new Map()));
+  let schema = perOwner.get(key);
+  if (!schema) perOwner.set(key, (schema = z.object(shape())));
+  return schema as z.ZodObject<T>;
+}
+
+/** What was typed, as a person reads it: NFKC (full-width `９０` is 90, `ｃｏｒｐｏｒａｔｅ` is corporate), trimmed. */
+const typed = (v: unknown) => (typeof v === 'string' ? v.normalize('NFKC').trim() : v);
+
+/** A typed value quoted back in a message: long ones shortened, so 400 digits do not fill the screen. */
+const shown = (v: unknown) => {
+  const text = String(v ?? '');
+  return text.length > 24 ? `${text.slice(0, 20)}…` : text;
+};
+
+/**
+ * Every schema carries its own message for every way it can fail, including a value that is missing or
+ * not text: no validator's own (English) text reaches a person.
+ */
+function buildFields(policy: Policy, m: Messages) {
+  const { dataClasses, purposes } = vocabulary(policy);
+  const e = m.errors;
+  const oneOf = (known: string[], message: (v: string, known: string[]) => string) =>
+    z.preprocess(
+      typed,
+      z
+        .string({ error: (iss) => message(shown(iss.input), known) })
+        .refine((v) => known.includes(v), { error: (iss) => message(shown(iss.input), known) }),
+    );
+  return {
+    device: z.preprocess(typed, z.enum(DEVICE_CLASSES, { error: (iss) => e.badDevice(shown(iss.input)) }).default('corporate')),
+    data: oneOf(dataClasses, e.badData).optional(),
+    purpose: oneOf(purposes, e.badPurpose),
+    days: z.preprocess(
+      typed,
+      z
+        .string({ error: (iss) => e.badDays(shown(iss.input)) })
+        .regex(/^\d+$/, { error: (iss) => e.badDays(shown(iss.input)) })
+        .transform((digits, ctx) => {
+          const days = Number(digits);
+          if (days < 1) ctx.addIssue({ code: 'custom', message: e.badDays(shown(digits)) });
+          else if (digits.replace(/^0+/, '').length > 6 || days > MAX_DAYS)
+            ctx.addIssue({ code: 'custom', message: e.daysOverLimit(shown(digits), MAX_DAYS) });
+          return days;
+        }),
+    ),
+    reason: z
+      .string({ error: () => e.missingReason })
+      .trim()
+      .min(1, { error: () => e.missingReason })
+      .max(MAX_REASON_LENGTH, { error: (iss) => e.reasonTooLong(String(iss.input).length, MAX_REASON_LENGTH) }),
+    statement: z.preprocess(typed, z.enum(ATTESTATION_STATEMENTS, { error: (iss) => e.badStatement(shown(iss.input)) }).default('removed')),
+    format: z.preprocess(typed, z.enum(['text', 'csv'], { error: (iss) => e.badFormat(shown(iss.input)) }).default('text')),
+  };
+}
+
+/**
+ * Validate; on failure every message, in order, joined (so a person fixes everything at once). With
+ * `m`, any issue a schema left unworded gets a plain message in the person's language, never zod's.
+ */
+export function validate<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  m?: Messages,
+): { ok: true; value: z.output<S> } | (Refusal & { code: 'invalid_input' }) {
+  const parsed = m ? schema.safeParse(raw, { error: (iss) => m.errors.badValue(String(iss.path?.[0] ?? '')) }) : schema.safeParse(raw);
+  if (parsed.success) return ok(parsed.data);
+  const first = parsed.error.issues[0];
+  return {
+    ...refuse('invalid_input', first ? String(first.path[0] ?? '') : undefined, { messages: parsed.error.issues.map((i) => i.message) }),
+    code: 'invalid_input',
+  };
+}

@@ -1,0 +1,53 @@
+import { messages } from '../../src/core/i18n/index.ts';
+import type { Policy } from '../../src/core/policy.ts';
+import type { Store } from '../../src/core/store.ts';
+import { localDate } from '../../src/core/time.ts';
+import type { Effect } from '../shared/context.ts';
+import { reply } from '../shared/reply.ts';
+import { describeEffect, effectOf, outboxItem } from '../delivery/outbox-item.ts';
+
+/** Failures named in the digest before "and N more"; `appwarden outbox` lists them all. */
+const DIGEST_LINES = 20;
+
+/**
+ * Once a day (the organisation's day), a post to the approvals channel about deliveries that failed
+ * for good since the last digest, so a message nobody received does not go unnoticed. Idempotent: the
+ * day's outbox key makes a second tick find it queued.
+ */
+export async function queueFailureDigest(run: { policy: Policy; store: Store }, at: Date): Promise<string | undefined> {
+  const { policy, store } = run;
+  const key = `outbox-failures:${localDate(at, policy.organization.timezone)}`;
+  if (store.get('outbox', key)) return undefined;
+  const previous =
+    store
+      .list('outbox')
+      .filter((i) => i.id.startsWith('outbox-failures:'))
+      .map((i) => i.createdAt)
+      .sort()
+      .at(-1) ?? '';
+  const failed = store
+    .list('outbox')
+    .filter((i) => i.status === 'failed' && !i.id.startsWith('outbox-failures:'))
+    .flatMap((i) => (i.failures ?? []).filter((f) => f.at > previous).map((f) => ({ item: i, failure: f })))
+    .sort((a, b) => a.failure.at.localeCompare(b.failure.at));
+  if (!failed.length) return undefined;
+  const m = messages(policy.organization.locale);
+  const lines = failed
+    .slice(0, DIGEST_LINES)
+    .map(({ item, failure }) => m.outbox.failedLine(describeEffect(effectOf(item)), failure.platform, failure.reason));
+  const message = reply(
+    'warn',
+    [
+      { type: 'heading', text: m.outbox.digestTitle(failed.length) },
+      { type: 'list', items: lines },
+      ...(failed.length > DIGEST_LINES ? [{ type: 'text' as const, text: m.outbox.more(failed.length - DIGEST_LINES) }] : []),
+      { type: 'note', text: m.outbox.howToList },
+    ],
+    'public',
+  );
+  const effect: Effect = { kind: 'post', channel: 'approvals', subject: key, message };
+  await store.commit({ at: at.toISOString(), actor: 'system', action: 'outbox.digest', subject: key, detail: { failed: failed.length } }, [
+    { collection: 'outbox', id: key, value: outboxItem(key, effect, at.toISOString()) },
+  ]);
+  return key;
+}

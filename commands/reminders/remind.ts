@@ -1,0 +1,223 @@
+import { appById } from '../../src/core/catalog.ts';
+import { complianceOf, isSettled as isSettledWith, subjectsOf } from '../../src/core/compliance.ts';
+import { approversOf, expireException } from '../../src/core/exceptions.ts';
+import { lastValidDate } from '../../src/core/explain.ts';
+import { messages, type Messages } from '../../src/core/i18n/index.ts';
+import { statusOf } from '../../src/core/accounts.ts';
+import { answerId } from '../../src/core/census.ts';
+import { resolvePerson, type Person } from '../../src/core/org.ts';
+import type { OfficialAccount, Policy, Rule } from '../../src/core/policy.ts';
+import { policyIndex } from '../../src/core/policy-index.ts';
+import { put, type Change } from '../../src/core/records.ts';
+import { dueReminders, type Reminder } from '../../src/core/reminders.ts';
+import type { Store } from '../../src/core/store.ts';
+import type { Effect } from '../shared/context.ts';
+import { reply, type Block, type Reply } from '../shared/reply.ts';
+import { displayName, unitName } from '../requests/request-card.ts';
+
+/** Names shown in a digest before "and N more"; the CSV report has everyone. */
+const DIGEST_NAMES = 40;
+
+export interface ReminderRun {
+  policy: Policy;
+  store: Store;
+}
+
+/**
+ * One tick: work out what is due at `at`, and commit it — outbox items, and exceptions that have
+ * ended — in one durable step. Delivery is the outbox's drain. A second tick finds it all recorded.
+ * `audience` is who the platforms say must comply (Slack announcements channel members).
+ */
+export async function queueReminders(run: ReminderRun, at: Date, audience: readonly string[] = []): Promise<Reminder[]> {
+  const { policy, store } = run;
+  const listed = policy.people.map((p) => resolvePerson(policy, p.id));
+  const members = audience.map((id) => resolvePerson(policy, id));
+  const everyone = [...new Map([...listed, ...members].map((p) => [p.id, p])).values()];
+  const approved = store.list('requests').filter((r) => r.status === 'approved');
+  const subjects = (rule: Rule) => subjectsOf(rule, everyone, policy);
+  const isSettled = (rule: Rule, p: Person) =>
+    isSettledWith(rule, p, { attestations: store.listByPerson('attestations', p.id), requests: store.listByPerson('requests', p.id) }, at);
+  const approvers = (rule: Rule) => approversOf(policy, rule, listed);
+  // A unit has answered once it has a current answer (earlier versions are kept under ids of their own).
+  const answered = new Set(store.list('census_answers').map((a) => a.id));
+  const censuses = store
+    .list('censuses')
+    .map((census) => ({ census, silent: census.units.filter((u) => !answered.has(answerId(census.id, u))) }));
+  const accountStatus = (a: OfficialAccount) => statusOf(a, store.get('accounts', a.id));
+  const facts = {
+    subjects,
+    isSettled,
+    approvers,
+    approved,
+    censuses,
+    accountStatus,
+    isRecorded: (key: string) => store.get('outbox', key) !== undefined,
+  };
+  const due = dueReminders(policy, facts, at);
+  if (!due.length) return due;
+
+  const createdAt = at.toISOString();
+  const changes: Change[] = due.map((r) => {
+    const value = {
+      id: r.key,
+      status: 'due' as const,
+      createdAt,
+      effect: effectOf(r, policy, store, everyone, at) as unknown as Record<string, unknown>,
+      deliveredTo: [],
+    };
+    return { collection: 'outbox', id: r.key, value };
+  });
+  for (const id of new Set(due.flatMap((r) => (r.kind === 'expired' ? [r.request] : [])))) {
+    const ended = expireException(store.get('requests', id)!, at);
+    if (ended) changes.push(put('requests', ended));
+  }
+  const counts = Object.fromEntries([...new Set(due.map((r) => r.kind))].map((k) => [k, due.filter((r) => r.kind === k).length]));
+  await store.commit({ at: createdAt, actor: 'system', action: 'reminders.due', detail: counts }, changes);
+  return due;
+}
+
+function effectOf(r: Reminder, policy: Policy, store: Store, everyone: readonly Person[], at: Date): Effect {
+  const idx = policyIndex(policy);
+  const org = messages(policy.organization.locale);
+  const tz = policy.organization.timezone;
+  if (r.kind === 'census') {
+    const census = store.get('censuses', r.census)!;
+    const m = messages(resolvePerson(policy, r.person).locale);
+    const unit = unitName(policy, r.unit);
+    const text = m.census.reminder(census.id, appById(policy, census.app)?.name ?? census.app, unit, r.daysLeft, census.due);
+    return {
+      kind: 'notify',
+      person: r.person,
+      message: censusInvitation(census.id, r.unit, unit, m, text, r.daysLeft < 0 ? 'stop' : 'warn'),
+    };
+  }
+  if (r.kind === 'account-rule' || r.kind === 'account-review') {
+    const account = policy.accounts.find((a) => a.id === r.account)!;
+    const m = messages(resolvePerson(policy, r.person).locale);
+    const app = appById(policy, account.app)?.name ?? account.app;
+    const text =
+      r.kind === 'account-rule'
+        ? m.accounts.ruleCovers(idx.rulesById.get(r.rule)!.title, account.handle, app)
+        : m.accounts.review(account.handle, app, r.review);
+    const source = r.kind === 'account-rule' ? [{ type: 'note' as const, text: m.policy.source(idx.rulesById.get(r.rule)!.source) }] : [];
+    return {
+      kind: 'notify',
+      person: r.person,
+      message: reply(r.kind === 'account-rule' ? 'warn' : 'info', [{ type: 'heading', text }, ...source]),
+    };
+  }
+  if (r.kind === 'expiring' || r.kind === 'expired') {
+    const request = store.get('requests', r.request)!;
+    const m = messages(resolvePerson(policy, r.person).locale);
+    const app = appById(policy, request.app)?.name ?? request.app;
+    const text =
+      r.kind === 'expired'
+        ? m.reminders.expired(request.id, app)
+        : m.reminders.expiring(request.id, app, r.daysLeft, lastValidDate(request.expiresAt!, tz));
+    return { kind: 'notify', person: r.person, message: reply(r.kind === 'expired' ? 'stop' : 'warn', [{ type: 'heading', text }]) };
+  }
+  const rule = idx.rulesById.get(r.rule)!;
+  if (r.kind === 'review') {
+    const m = messages(resolvePerson(policy, r.person).locale);
+    return {
+      kind: 'notify',
+      person: r.person,
+      message: reply('info', [
+        { type: 'heading', text: m.reminders.review(rule.title, r.review) },
+        { type: 'note', text: m.policy.source(rule.source) },
+      ]),
+    };
+  }
+  if (r.kind === 'digest') {
+    // The report's meaning (src/core/compliance.ts): attested counts as attested, an exception holder is
+    // settled but shown apart, and "not yet" names only those still open.
+    const subjects = complianceOf(
+      rule,
+      everyone,
+      policy,
+      { attestations: store.list('attestations'), requests: store.list('requests') },
+      at,
+    );
+    const names = subjects.filter((s) => s.state === 'open').map((s) => s.person.name);
+    const excepted = subjects.filter((s) => s.state === 'excepted').map((s) => s.person.name);
+    const blocks: Block[] = [
+      { type: 'heading', text: org.reminders.digestTitle(rule.id, r.deadline) },
+      { type: 'text', text: org.report.counts(subjects.filter((s) => s.state === 'attested').length, subjects.length) },
+      { type: 'text', text: org.reminders.notYet(names.slice(0, DIGEST_NAMES), Math.max(0, names.length - DIGEST_NAMES)) },
+      ...(excepted.length ? [{ type: 'text' as const, text: org.report.excepted(excepted) }] : []),
+      ...(rule.consequence ? [{ type: 'text' as const, text: org.explain.consequence(rule.consequence) }] : []),
+      { type: 'note', text: org.reminders.fullList(rule.id) },
+    ];
+    return { kind: 'post', channel: 'approvals', subject: r.key, message: reply('stop', blocks, 'public') };
+  }
+  const m = r.kind === 'direct' ? messages(resolvePerson(policy, r.person).locale) : org;
+  const headline =
+    r.kind === 'announce'
+      ? m.reminders.announce(rule.title, r.daysLeft, r.deadline, tz)
+      : r.daysLeft < 0
+        ? m.reminders.directOverdue(rule.title, r.deadline)
+        : m.reminders.direct(rule.title, r.deadline);
+  const message = attestable(rule, policy, m, headline, r.kind === 'announce' ? 'public' : 'private', r.daysLeft < 0 ? 'stop' : 'warn');
+  return r.kind === 'announce'
+    ? { kind: 'post', channel: 'announcements', subject: r.key, message }
+    : { kind: 'notify', person: r.person, message };
+}
+
+/** A reminder with its source, consequence and the buttons that record an attestation. */
+function attestable(
+  rule: Rule,
+  policy: Policy,
+  m: Messages,
+  headline: string,
+  visibility: Reply['visibility'],
+  tone: Reply['tone'],
+): Reply {
+  const apps = [...(rule.apps ?? []).map((a) => appById(policy, a)?.name ?? a), ...(rule.categories ?? [])];
+  const typed = apps.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' / ');
+  return reply(
+    tone,
+    [
+      { type: 'heading', text: headline },
+      { type: 'note', text: m.policy.source(rule.source) },
+      ...(rule.consequence ? [{ type: 'text' as const, text: m.explain.consequence(rule.consequence) }] : []),
+      { type: 'note', text: m.reminders.howToAttest(typed) },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: 'attest.removed', label: m.labels.removed, value: rule.id, style: 'primary' },
+          ...(rule.remove_work_apps_instead
+            ? [{ actionId: 'attest.removed-work-apps', label: m.reminders.removedWorkApps, value: rule.id }]
+            : []),
+        ],
+      },
+    ],
+    visibility,
+  );
+}
+
+/** A census question or reminder for one unit's reporter, with the button that opens the form. */
+export function censusInvitation(
+  census: string,
+  unit: string,
+  unitName: string,
+  m: Messages,
+  text: string,
+  tone: Reply['tone'] = 'info',
+): Reply {
+  return reply(tone, [
+    { type: 'heading', text },
+    { type: 'note', text: m.census.howToAnswer(census, unit) },
+    {
+      type: 'actions',
+      buttons: [
+        { actionId: 'census.open', label: m.census.answerFor(unitName), value: JSON.stringify({ census, unit }), style: 'primary' },
+      ],
+    },
+  ]);
+}
+
+/** For the terminal: what a tick queued, one line each. */
+export function describeReminder(r: Reminder, policy: Policy): string {
+  const who = 'person' in r ? ` → ${displayName(policy, r.person)}` : r.kind === 'digest' ? ' → approvals' : ' → announcements';
+  return `${r.kind}${'daysLeft' in r ? ` (${r.daysLeft} days left)` : ''}: ${r.key}${who}`;
+}

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { appById } from '../../src/core/catalog.ts';
+import { decideException, isDenyReasonRequired, revokeException, withdrawException } from '../../src/core/exceptions.ts';
+import { lastValidDate } from '../../src/core/explain.ts';
+import { messages } from '../../src/core/i18n/index.ts';
+import { resolvePerson } from '../../src/core/org.ts';
+import { put, type ExceptionRequest } from '../../src/core/records.ts';
+import type { Outcome } from '../../src/core/result.ts';
+import { requestId, type Command } from '../shared/command.ts';
+import { commitChanges, duplicateOf } from '../shared/commit.ts';
+import type { CommandContext, CommandResult, Effect } from '../shared/context.ts';
+import { inputFields, validate } from '../entry/inputs.ts';
+import { refusal, refused } from '../shared/refusals.ts';
+import { reply } from '../shared/reply.ts';
+import { displayName, localTime, requestCard } from './request-card.ts';
+
+type Transition = 'approve' | 'deny' | 'withdraw' | 'revoke';
+
+/** approve / deny / withdraw / revoke share one shape: find the request, ask the core, commit, tell everyone. */
+function transitionCommand(name: Transition, takesReason: boolean): Command {
+  return {
+    name,
+    flags: takesReason ? { reason: 'string' } : {},
+    run: ({ words, flags }, ctx) => {
+      const m = ctx.m;
+      if (words.length !== 1)
+        return words.length
+          ? refused('unexpected_text', m.errors.unexpectedText(name, words.slice(1).join(' ')))
+          : refused('missing_id', m.errors.missingId(name));
+      const id = requestId(words[0]!);
+      const reasonInput = validate(z.object({ reason: inputFields(ctx.policy, m).reason.optional() }), flags, m);
+      if (!reasonInput.ok) return refusal(reasonInput, m, { command: name, id });
+      // Whether a denial needs a reason is the rule's to say, and the core's to check: on every path.
+      return applyTransition(name, id, reasonInput.value.reason, ctx);
+    },
+  };
+}
+
+/** Also what the Approve / Deny buttons call. No await between reading the request and committing: a double click loses cleanly. */
+export async function applyTransition(
+  name: Transition,
+  id: string,
+  reason: string | undefined,
+  ctx: CommandContext,
+): Promise<CommandResult> {
+  const duplicate = duplicateOf(ctx);
+  if (duplicate) return duplicate;
+  const prepared = prepareTransition(name, id, reason, ctx);
+  if (!prepared.ok) return prepared.result;
+  const next = prepared.next;
+  const effects = effectsOf(next, ctx);
+  await commitChanges(
+    ctx,
+    { at: ctx.now(), action: `request.${next.status}`, subject: id, detail: next.decisionReason ? { reason: next.decisionReason } : {} },
+    [put('requests', next)],
+    id,
+    effects,
+  );
+  return { ok: true, data: next, reply: reply('ok', [{ type: 'heading', text: confirmation(name, next, ctx) }]), effects };
+}
+
+/** Whether denying this request must give a reason (the rule's `deny_reason`): the Deny form asks for one then. */
+export function denyNeedsReason(id: string, ctx: CommandContext): boolean {
+  const request = ctx.store.get('requests', id);
+  return !request || isDenyReasonRequired(ctx.policy, request);
+}
+
+/**
+ * Whether this person may make this transition now, without making it: a Deny button asks before
+ * opening its form. The reason that form asks for is not yet given, so its absence is no refusal here.
+ */
+export function refusalFor(name: Transition, id: string, ctx: CommandContext): CommandResult | undefined {
+  const prepared = prepareTransition(name, id, undefined, ctx);
+  return prepared.ok || prepared.result.code === 'reason_missing' ? undefined : prepared.result;
+}
+
+function prepareTransition(
+  name: Transition,
+  id: string,
+  reason: string | undefined,
+  ctx: CommandContext,
+): { ok: true; next: ExceptionRequest } | { ok: false; result: CommandResult } {
+  const current = ctx.store.get('requests', id);
+  if (!current) return { ok: false, result: refusal({ code: 'unknown_request' }, ctx.m, { command: name, id }) };
+  const now = ctx.now();
+  const outcome: Outcome<ExceptionRequest> =
+    name === 'approve'
+      ? decideException(current, ctx.person, { approve: true }, ctx.policy, now)
+      : name === 'deny'
+        ? decideException(current, ctx.person, { approve: false, ...(reason ? { reason } : {}) }, ctx.policy, now)
+        : name === 'withdraw'
+          ? withdrawException(current, ctx.person, ctx.policy, now)
+          : revokeException(current, ctx.person, reason, ctx.policy, now);
+  if (outcome.ok) return { ok: true, next: outcome.value };
+  const d = outcome.data ?? {};
+  const by = typeof d.by === 'string' && d.by && d.by !== 'system' ? displayName(ctx.policy, d.by) : '';
+  const at = typeof d.at === 'string' && d.at ? localTime(d.at, ctx.policy.organization.timezone) : '';
+  return { ok: false, result: refusal({ ...outcome, data: { ...d, by, at } }, ctx.m, { command: name, id }) };
+}
+
+function confirmation(name: Transition, r: ExceptionRequest, ctx: CommandContext): string {
+  const m = ctx.m;
+  const app = appById(ctx.policy, r.app)?.name ?? r.app;
+  const requester = displayName(ctx.policy, r.person);
+  if (name === 'approve') return m.request.approved(r.id, requester, app, lastValidDate(r.expiresAt!, ctx.policy.organization.timezone));
+  if (name === 'deny') return m.request.denied(r.id, requester, app);
+  if (name === 'withdraw') return m.request.withdrawn(r.id);
+  return m.request.revoked(r.id, requester);
+}
+
+/** The approvals message loses its buttons; the requester hears of any decision but their own withdrawal. */
+function effectsOf(r: ExceptionRequest, ctx: CommandContext): Effect[] {
+  const effects: Effect[] = [{ kind: 'update', subject: r.id, message: requestCard(r, ctx.policy) }];
+  if (r.status === 'withdrawn') return effects;
+  const requester = resolvePerson(ctx.policy, r.person);
+  const m = messages(requester.locale);
+  const app = appById(ctx.policy, r.app)?.name ?? r.app;
+  const by = displayName(ctx.policy, ctx.person.id);
+  const headline =
+    r.status === 'approved'
+      ? m.request.youWereApproved(r.id, app, by, lastValidDate(r.expiresAt!, ctx.policy.organization.timezone))
+      : r.status === 'denied'
+        ? m.request.youWereDenied(r.id, app, by)
+        : m.request.youWereRevoked(r.id, app, by);
+  const blocks = [{ type: 'heading' as const, text: headline }];
+  if (r.status !== 'approved')
+    blocks.push({ type: 'heading', text: r.decisionReason ? m.request.reasonGiven(r.decisionReason) : m.request.noReasonGiven });
+  else if (r.conditions) blocks.push({ type: 'heading', text: m.explain.conditions(r.conditions) });
+  return [
+    ...effects,
+    {
+      kind: 'notify',
+      person: r.person,
+      ...(r.contact ? { address: r.contact } : {}),
+      message: reply(r.status === 'approved' ? 'ok' : 'stop', blocks),
+    },
+  ];
+}
+
+export const approve = transitionCommand('approve', false);
+export const deny = transitionCommand('deny', true);
+export const withdraw = transitionCommand('withdraw', false);
+export const revoke = transitionCommand('revoke', true);

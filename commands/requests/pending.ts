@@ -1,0 +1,29 @@
+import { appById } from '../../src/core/catalog.ts';
+import { mayDecide } from '../../src/core/exceptions.ts';
+import { effectiveStatus } from '../../src/core/request-status.ts';
+import type { Command } from '../shared/command.ts';
+import { refused } from '../shared/refusals.ts';
+import { reply } from '../shared/reply.ts';
+import { displayName } from './request-card.ts';
+
+export const pending: Command = {
+  name: 'pending',
+  flags: {},
+  approversOnly: true,
+  run({ words }, ctx) {
+    const m = ctx.m;
+    if (words.length) return refused('unexpected_text', m.errors.unexpectedText('pending', words.join(' ')));
+    const now = ctx.now();
+    const waiting = ctx.store
+      .list('requests')
+      .filter((r) => effectiveStatus(r, now) === 'requested' && mayDecide(ctx.policy, ctx.person, r));
+    const items = waiting.map((r) =>
+      m.pending.line(r.id, displayName(ctx.policy, r.person), appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.days, r.reason),
+    );
+    const blocks = [
+      { type: 'heading' as const, text: m.pending.title },
+      items.length ? { type: 'list' as const, items } : { type: 'text' as const, text: m.pending.none },
+    ];
+    return { ok: true, reply: reply('info', blocks), effects: [], data: waiting };
+  },
+};

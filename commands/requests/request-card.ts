@@ -1,0 +1,76 @@
+import { policyIndex } from '../../src/core/policy-index.ts';
+import { appById } from '../../src/core/catalog.ts';
+import { lastValidDate } from '../../src/core/explain.ts';
+import { messages } from '../../src/core/i18n/index.ts';
+import { approversFor } from '../../src/core/exceptions.ts';
+import { resolvePerson, type Person } from '../../src/core/org.ts';
+import type { Policy } from '../../src/core/policy.ts';
+import type { ExceptionRequest } from '../../src/core/records.ts';
+import { reply, type Block, type Reply } from '../shared/reply.ts';
+
+/** Who a person is, in words: their name from the policy, else their id. */
+export const displayName = (policy: Policy, person: string) => resolvePerson(policy, person).name;
+
+/** A unit's name for people; its id if the policy names it not. */
+export const unitName = (policy: Policy, unit: string) => policyIndex(policy).unitsById.get(unit)?.name ?? unit;
+
+/** The listed people who may decide a request (for routing, and for Teams' live-card refresh). */
+export function approversOf(policy: Policy, request: ExceptionRequest): Person[] {
+  return approversFor(
+    policy,
+    request,
+    policy.people.map((p) => resolvePerson(policy, p.id)),
+  );
+}
+
+/** When, in the organisation's time zone: `2026-11-22 14:05 (Europe/Brussels)`. */
+export function localTime(iso: string, timezone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' }).format(
+    new Date(iso),
+  );
+  return `${parts.replace(',', '')} (${timezone})`;
+}
+
+/**
+ * The approvals-channel message for a request, in the organisation's language. While it waits it
+ * carries Approve and Deny; once decided the buttons are gone and who decided, when and why is shown.
+ */
+export function requestCard(request: ExceptionRequest, policy: Policy): Reply {
+  const m = messages(policy.organization.locale);
+  const tz = policy.organization.timezone;
+  const app = appById(policy, request.app)?.name ?? request.app;
+  const requester = displayName(policy, request.person);
+  const fields = [
+    { label: m.labels.requester, value: requester },
+    { label: m.labels.app, value: app },
+    { label: m.labels.device, value: m.device(request.device) },
+    { label: m.labels.purpose, value: request.purpose },
+    { label: m.labels.days, value: String(request.days) },
+    { label: m.labels.rule, value: request.rules.join(', ') },
+  ];
+  const blocks: Block[] = [
+    { type: 'heading', text: m.request.posted(request.id, requester, app) },
+    { type: 'fields', fields },
+    { type: 'text', text: `${m.labels.reason}: ${request.reason}` },
+  ];
+  if (request.status === 'requested') {
+    blocks.push({
+      type: 'actions',
+      buttons: [
+        { actionId: 'request.approve', label: m.labels.approve, value: request.id, style: 'primary' },
+        { actionId: 'request.deny', label: m.labels.deny, value: request.id, style: 'danger' },
+      ],
+    });
+    return reply('info', blocks, 'public');
+  }
+  // Who acted last: the decider, or whoever withdrew or revoked it (expiry is the system's).
+  const ended = request.status === 'withdrawn' || request.status === 'revoked' || request.status === 'expired';
+  const actor = ended ? request.endedBy : request.decidedBy;
+  const by = actor && actor !== 'system' ? displayName(policy, actor) : '';
+  const at = ended ? request.endedAt : request.decidedAt;
+  blocks.push({ type: 'note', text: m.request.decidedLine(request.status, by, at ? localTime(at, tz) : '') });
+  if (request.expiresAt && request.status === 'approved')
+    blocks.push({ type: 'note', text: `${m.labels.expires}: ${m.day(lastValidDate(request.expiresAt, tz))}` });
+  if (request.decisionReason) blocks.push({ type: 'note', text: m.request.reasonGiven(request.decisionReason) });
+  return reply(request.status === 'approved' ? 'ok' : 'stop', blocks, 'public');
+}

@@ -1,0 +1,149 @@
+import { decide } from '../../src/core/decide.ts';
+import type { Decision } from '../../src/core/decision.ts';
+import { requestException } from '../../src/core/exceptions.ts';
+import type { DeviceClass } from '../../src/core/policy.ts';
+import { put } from '../../src/core/records.ts';
+import type { Refusal } from '../../src/core/result.ts';
+import type { Command } from '../shared/command.ts';
+import { commitChanges, duplicateOf } from '../shared/commit.ts';
+import type { CommandContext, CommandResult, Effect } from '../shared/context.ts';
+import { inputFields, objectOf, validate } from '../entry/inputs.ts';
+import { refusal, refused } from '../shared/refusals.ts';
+import { reply } from '../shared/reply.ts';
+import { approversOf, requestCard } from './request-card.ts';
+
+/** What a person fills in to ask for an exception, as typed (flags or form fields): validated here. */
+export interface RequestInput {
+  app: string;
+  purpose?: string;
+  days?: string;
+  device?: string;
+  reason?: string;
+}
+
+export const request: Command = {
+  name: 'request',
+  flags: { purpose: 'string', days: 'string', device: 'string', reason: 'string' },
+  run: ({ words, flags }, ctx) => fileRequest({ app: words.join(' '), ...(flags as Omit<RequestInput, 'app'>) }, ctx),
+};
+
+/**
+ * File an exception request. What the rules say comes before what was typed: an app that allows no
+ * exceptions (or needs none) says so whatever purpose, days or reason were given. No await before the
+ * commit: two deliveries at once cannot both file.
+ */
+export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promise<CommandResult> {
+  const m = ctx.m;
+  const duplicate = duplicateOf(ctx);
+  if (duplicate) return duplicate;
+  const appText = raw.app.trim();
+  if (!appText) return { ...refused('missing_app', m.errors.missingApp('request')), field: 'app' };
+  const f = inputFields(ctx.policy, m);
+  const deviceInput = validate(
+    objectOf(f, 'request.device', () => ({ device: f.device })),
+    { device: raw.device },
+    m,
+  );
+  if (!deviceInput.ok) return refusal(deviceInput, m, { command: 'request', app: appText });
+  const { device } = deviceInput.value;
+  const own = ctx.store.listByPerson('requests', ctx.person.id);
+  const now = ctx.now();
+  const options = decide({ app: appText, person: ctx.person.id, device, at: now.toISOString() }, ctx.policy, { requests: own });
+  const closed = closedToRequests(options);
+  if (closed) return refusal(closed, m, { command: 'request', app: options.app?.name ?? appText });
+
+  const input = validate(
+    objectOf(f, 'request', () => ({ purpose: f.purpose.optional(), days: f.days.optional(), reason: f.reason.optional() })),
+    {
+      purpose: raw.purpose,
+      days: raw.days,
+      reason: raw.reason,
+    },
+    m,
+  );
+  if (!input.ok) return refusal(input, m, { command: 'request', app: appText });
+  const { purpose, days, reason } = input.value;
+  if (!purpose && options.exception.possible)
+    return { ...refused('missing_purpose', m.errors.missingPurpose(options.exception.purposes)), field: 'purpose' };
+
+  const id = `EX-${ctx.store.count('requests') + 1}`;
+  const ask = { person: ctx.person, app: appText, device, purpose: purpose ?? '', reason: reason ?? '', ...(days ? { days } : {}) };
+  const filed = requestException(ask, ctx.policy, own, now, id);
+  const app = options.app;
+  if (!filed.ok) return refusal(filed, m, { command: 'request', app: app?.name ?? appText, ...(purpose ? { purpose } : {}) });
+  const req = filed.value.request;
+  const effects: Effect[] = [{ kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy) }];
+  await commitChanges(
+    ctx,
+    {
+      at: now,
+      action: 'request.filed',
+      subject: req.id,
+      detail: { app: req.app, purpose: req.purpose, days: req.days, device: req.device },
+    },
+    [put('requests', req)],
+    req.id,
+    effects,
+  );
+  const approvers = approversOf(ctx.policy, req).map((p) => p.name);
+  return {
+    ok: true,
+    data: req,
+    reply: reply('ok', [
+      { type: 'heading', text: m.request.filed(req.id, app?.name ?? req.app, req.device, req.purpose, req.days) },
+      { type: 'note', text: approvers.length ? m.request.approversAre(approvers) : m.request.noApprover },
+    ]),
+    effects,
+  };
+}
+
+/**
+ * Why no request can be filed for the app on this device, whatever else is typed: unknown, already
+ * asked for, not prohibited, or closed to exceptions by a rule. A purpose-specific refusal is not one.
+ */
+function closedToRequests(decision: Decision): Pick<Refusal, 'code' | 'path' | 'data'> | undefined {
+  if (!decision.app) return { code: 'unknown_app', path: 'app', data: { suggestions: decision.unknown?.suggestions ?? [] } };
+  if (decision.request)
+    return { code: 'already_requested', path: 'app', data: { request: decision.request.id, status: decision.request.status } };
+  const x = decision.exception;
+  if (x.possible) return undefined;
+  if (x.why === 'not-prohibited') return { code: 'not_prohibited', path: 'app' };
+  return {
+    code: 'no_exceptions',
+    path: 'app',
+    data: { rules: decision.rules.filter((r) => r.effect === 'prohibit' && r.exceptions === 'none').map((r) => r.id) },
+  };
+}
+
+/** What a request form offers for an app: only the purposes and days its rules allow. */
+export interface RequestForm {
+  app: string;
+  appName: string;
+  device: DeviceClass;
+  purposes: string[];
+  defaultDays: number;
+  maxDays: number;
+  /** The rules the exception would be to. */
+  rules: string[];
+}
+
+/** The form for `request <app>` with nothing else, or the reason there can be none (unknown app, no exceptions, …). */
+export function requestForm(
+  appText: string,
+  device: DeviceClass,
+  ctx: CommandContext,
+): { ok: true; form: RequestForm } | { ok: false; result: CommandResult } {
+  const m = ctx.m;
+  if (!appText.trim()) return { ok: false, result: refused('missing_app', m.errors.missingApp('request')) };
+  const own = ctx.store.listByPerson('requests', ctx.person.id);
+  const decision = decide({ app: appText, person: ctx.person.id, device, at: ctx.now().toISOString() }, ctx.policy, { requests: own });
+  const app = decision.app;
+  const closed = closedToRequests(decision);
+  if (closed || !app || !decision.exception.possible)
+    return { ok: false, result: refusal(closed ?? { code: 'no_exceptions' }, m, { command: 'request', app: app?.name ?? appText }) };
+  const x = decision.exception;
+  return {
+    ok: true,
+    form: { app: app.id, appName: app.name, device, purposes: x.purposes, defaultDays: x.defaultDays, maxDays: x.maxDays, rules: x.rules },
+  };
+}

@@ -1,0 +1,53 @@
+import { appById } from '../../src/core/catalog.ts';
+import { rulesToAttest } from '../../src/core/attestations.ts';
+import { attestationOf } from '../../src/core/compliance.ts';
+import { effectiveStatus } from '../../src/core/request-status.ts';
+import { lastValidDate } from '../../src/core/explain.ts';
+import type { Command } from '../shared/command.ts';
+import { refused } from '../shared/refusals.ts';
+import { pageNumber, pageOf, reply, type Block, type ListBudget } from '../shared/reply.ts';
+
+/** Two lists share one message: each gets half of what a message holds. `status --page N` turns both. */
+const HALF: ListBudget = { items: 20, chars: 2_000 };
+
+export const status: Command = {
+  name: 'status',
+  flags: { page: 'string' },
+  run({ words, flags }, ctx) {
+    const m = ctx.m;
+    if (words.length) return refused('unexpected_text', m.errors.unexpectedText('status', words.join(' ')));
+    const page = pageNumber(flags.page);
+    if (page === undefined) return refused('invalid_input', m.lists.badPage(String(flags.page)));
+    const now = ctx.now();
+    const tz = ctx.policy.organization.timezone;
+    const requests = ctx.store
+      .listByPerson('requests', ctx.person.id)
+      .map((r) => ({ ...r, status: effectiveStatus(r, now) }))
+      .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+    const lines = requests.map((r) => {
+      const line = m.status.requestLine(r.id, appById(ctx.policy, r.app)?.name ?? r.app, r.status, r.purpose);
+      return r.status === 'approved' && r.expiresAt ? `${line} · ${m.status.until(lastValidDate(r.expiresAt, tz))}` : line;
+    });
+    const own = ctx.store.listByPerson('attestations', ctx.person.id);
+    const attested = new Set(own.map((a) => a.rule));
+    const deadlines = ctx.policy.apps.flatMap((app) =>
+      rulesToAttest(ctx.policy, ctx.person, app.id, now)
+        .filter((r) => r.deadline)
+        .map((r) => m.status.deadlineLine(app.name, r.id, r.deadline!, attestationOf(r, ctx.person, own) !== undefined)),
+    );
+    const mine = pageOf(lines, page, HALF);
+    const due = pageOf([...new Set(deadlines)], page, HALF);
+    const pages = Math.max(mine.pages, due.pages);
+    if (page > pages) return refused('invalid_input', m.lists.pastLastPage(pages, `status --page ${pages}`));
+    const more = (left: number) =>
+      left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`status --page ${page + 1}`)) } } : {};
+    const blocks: Block[] = [{ type: 'heading', text: m.status.title }];
+    if (pages > 1) blocks.push({ type: 'note', text: m.lists.page(page, pages) });
+    // On a later page, a list already shown in full is left out.
+    if (mine.shown.length || mine.left) blocks.push({ type: 'list', items: mine.shown, ...more(mine.left) });
+    else if (page === 1) blocks.push({ type: 'text', text: m.status.noRequests });
+    if (due.shown.length || due.left) blocks.push({ type: 'list', items: due.shown, ...more(due.left) });
+    else if (page === 1) blocks.push({ type: 'text', text: m.status.noDeadlines });
+    return { ok: true, reply: reply('info', blocks), effects: [], data: { requests, attested: [...attested] } };
+  },
+};

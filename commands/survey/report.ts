@@ -1,0 +1,397 @@
+import { z } from 'zod';
+import { appById } from '../../src/core/catalog.ts';
+import { answerVersions, isCurrentAnswer, rollUp } from '../../src/core/census.ts';
+import { complianceOf, rulesWithDeadlines, type Settlement } from '../../src/core/compliance.ts';
+import { hasRole, isWithinUnit, resolvePerson } from '../../src/core/org.ts';
+import { policyIndex } from '../../src/core/policy-index.ts';
+import type { Rule } from '../../src/core/policy.ts';
+import { effectiveStatus } from '../../src/core/request-status.ts';
+import { lastValidDate } from '../../src/core/explain.ts';
+import { localDate } from '../../src/core/time.ts';
+import type { Command } from '../shared/command.ts';
+import type { CommandContext, CommandResult } from '../shared/context.ts';
+import { inputFields, validate } from '../entry/inputs.ts';
+import { describeRefusal, refused } from '../shared/refusals.ts';
+import { pageNumber, pageOf, reply, type Block, type ListBudget } from '../shared/reply.ts';
+import { displayName, localTime, unitName } from '../requests/request-card.ts';
+import { toCsv } from '../shared/csv.ts';
+
+/** An approver reports on their own unit and below; an admin on everyone. */
+const visibleTo = (ctx: CommandContext) => (unit: string) =>
+  hasRole(ctx.person, 'admin') || isWithinUnit(ctx.policy, unit, ctx.person.unit);
+
+export const report: Command = {
+  name: 'report',
+  flags: { format: 'string', page: 'string' },
+  approversOnly: true,
+  run({ words, flags }, ctx) {
+    const m = ctx.m;
+    const input = validate(z.object({ format: inputFields(ctx.policy, m).format }), flags);
+    if (!input.ok) return refused(input.code, ...describeRefusal(input, m, { command: 'report' }));
+    const page = pageNumber(flags.page);
+    if (page === undefined) return refused('invalid_input', m.lists.badPage(String(flags.page)));
+    const [kind, ruleId, ...rest] = words;
+    if (rest.length) return refused('unexpected_text', m.errors.unexpectedText('report', rest.join(' ')));
+    const format = input.value.format;
+    if (kind === 'compliance') return compliance(ruleId, format, page, ctx);
+    if (kind === 'exceptions' && !ruleId) return exceptions(format, page, ctx);
+    if (kind === 'census' && ruleId) return censusReport(ruleId.toUpperCase(), format, page, ctx);
+    return refused('bad_report_kind', m.errors.badReportKind(words.join(' ')));
+  },
+};
+
+/** A compliance report's three lists share one message: per-unit counts first, then names. */
+const UNITS: ListBudget = { items: 10, chars: 800 };
+const NAMES: ListBudget = { items: 40, chars: 2_400 };
+const EXCEPTED: ListBudget = { items: 10, chars: 800 };
+
+const pastLast = (m: CommandContext['m'], pages: number, command: string) =>
+  refused('invalid_input', m.lists.pastLastPage(pages, `${command} --page ${pages}`));
+
+function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: number, ctx: CommandContext): CommandResult {
+  const m = ctx.m;
+  const tz = ctx.policy.organization.timezone;
+  const now = ctx.now();
+  let rules: Rule[];
+  if (ruleId) {
+    const rule = policyIndex(ctx.policy).rulesById.get(ruleId);
+    if (!rule) return refused('unknown_rule', m.errors.unknownRule(ruleId));
+    rules = [rule];
+  } else {
+    rules = rulesWithDeadlines(ctx.policy, now);
+  }
+  if (!rules.length) return { ok: true, reply: reply('info', [{ type: 'text', text: m.report.noDeadlineRules }]), effects: [] };
+  const visible = visibleTo(ctx);
+  const records = { attestations: ctx.store.list('attestations'), requests: ctx.store.list('requests') };
+  const listed = ctx.policy.people.map((p) => resolvePerson(ctx.policy, p.id));
+  const subjects = rules.flatMap((rule) =>
+    complianceOf(rule, listed, ctx.policy, records, now)
+      .filter((s) => visible(s.person.unit))
+      .map((s) => ({ rule, ...s })),
+  );
+  const rows = subjects.map(({ rule, person: p, attestation: a, exception: x }) => ({
+    rule: rule.id,
+    person: p.id,
+    name: p.name,
+    unit: p.unit,
+    attested: a ? 'yes' : 'no',
+    attested_on: a ? localDate(new Date(a.at), tz) : '',
+    attested_at: a?.at ?? '',
+    statement: a?.statement ?? '',
+    exception: x?.id ?? '',
+  }));
+  if (format === 'csv')
+    return csvResult('compliance.csv', rows, [
+      'rule',
+      'person',
+      'name',
+      'unit',
+      'attested',
+      'attested_on',
+      'attested_at',
+      'statement',
+      'exception',
+    ]);
+  const byRule = groupBy(
+    rows.map((r, i) => ({ ...r, state: subjects[i]!.state })),
+    (r) => r.rule,
+  );
+  const reply_ =
+    rules.length > 1 ? complianceOfRules(rules, byRule, page, ctx) : complianceOfRule(rules[0]!, byRule.get(rules[0]!.id) ?? [], page, ctx);
+  return 'ok' in reply_ ? reply_ : { ok: true, reply: reply('info', reply_.blocks), effects: [], data: rows };
+}
+
+/** A row of the report with how the person stands (src/core/compliance.ts): attested, excepted or open. */
+type Row = { rule: string; name: string; unit: string; attested: string; exception: string; state: Settlement };
+const isAttested = (r: Row) => r.state === 'attested';
+const isMissing = (r: Row) => r.state === 'open';
+const isExcepted = (r: Row) => r.state === 'excepted';
+
+/** Several rules: one line of counts per rule; the names are in each rule's own report. */
+function complianceOfRules(
+  rules: Rule[],
+  byRule: Map<string, Row[]>,
+  page: number,
+  ctx: CommandContext,
+): { blocks: Block[] } | CommandResult {
+  const m = ctx.m;
+  const lines = rules.map((rule) => {
+    const mine = byRule.get(rule.id) ?? [];
+    return m.lists.ruleCounts(
+      rule.id,
+      mine.filter(isAttested).length,
+      mine.length,
+      mine.filter(isMissing).length,
+      mine.filter(isExcepted).length,
+    );
+  });
+  const { shown, left, pages } = pageOf(lines, page);
+  if (page > pages) return pastLast(m, pages, 'report compliance');
+  return {
+    blocks: [
+      { type: 'heading', text: m.lists.rulesWithDeadlines },
+      ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+      {
+        type: 'list',
+        items: shown,
+        ...moreOf(left, m.lists.nextPageOrCsv(`report compliance --page ${page + 1}`, 'report compliance --format csv'), m),
+      },
+      { type: 'note', text: m.lists.namesOfOneRule('report compliance <rule-id>') },
+    ],
+  };
+}
+
+/** One rule: how many have attested, then per unit (most missing first), then who has not, by name. */
+function complianceOfRule(rule: Rule, rows: Row[], page: number, ctx: CommandContext): { blocks: Block[] } | CommandResult {
+  const m = ctx.m;
+  const order = new Map(ctx.policy.units.map((u, i) => [u.id, i]));
+  const units = [...groupBy(rows, (r) => r.unit)]
+    .map(([unit, mine]) => ({ unit, attested: mine.filter(isAttested).length, total: mine.length, missing: mine.filter(isMissing).length }))
+    .sort((a, b) => b.missing - a.missing || (order.get(a.unit) ?? Infinity) - (order.get(b.unit) ?? Infinity));
+  const missing = rows.filter(isMissing).map((r) => r.name);
+  const excepted = rows.filter(isExcepted).map((r) => `${r.name} (${r.exception})`);
+  const unitPage = pageOf(
+    units.length > 1 ? units.map((u) => m.lists.unitCounts(unitName(ctx.policy, u.unit), u.attested, u.total)) : [],
+    page,
+    UNITS,
+  );
+  const namePage = pageOf(missing, page, NAMES);
+  const exceptedPage = pageOf(excepted, page, EXCEPTED);
+  const pages = Math.max(unitPage.pages, namePage.pages, exceptedPage.pages);
+  const command = `report compliance ${rule.id}`;
+  if (page > pages) return pastLast(m, pages, command);
+  const more = (left: number) => moreOf(left, m.lists.nextPageOrCsv(`${command} --page ${page + 1}`, `${command} --format csv`), m);
+  const section = (label: string, p: { shown: string[]; left: number }): Block[] =>
+    p.shown.length || p.left
+      ? [
+          { type: 'text', text: label },
+          { type: 'list', items: p.shown, ...more(p.left) },
+        ]
+      : [];
+  return {
+    blocks: [
+      { type: 'heading', text: m.report.complianceTitle(rule.id) },
+      { type: 'text', text: m.report.counts(rows.filter(isAttested).length, rows.length) },
+      ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+      ...section(m.lists.byUnit, unitPage),
+      ...(missing.length
+        ? section(m.lists.notYet(missing.length), namePage)
+        : page === 1
+          ? [{ type: 'text' as const, text: m.report.allAttested }]
+          : []),
+      ...section(m.lists.excepted(excepted.length), exceptedPage),
+    ],
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+const moreOf = (left: number, how: string, m: CommandContext['m']) => (left ? { more: { count: left, hint: m.lists.more(how) } } : {});
+
+/** Exceptions granted (as text), and in the CSV every decided request, denied ones included, with local dates beside ISO instants. */
+function exceptions(format: 'text' | 'csv', page: number, ctx: CommandContext): CommandResult {
+  const m = ctx.m;
+  const visible = visibleTo(ctx);
+  const now = ctx.now();
+  const tz = ctx.policy.organization.timezone;
+  const on = (iso: string | undefined) => (iso ? localDate(new Date(iso), tz) : '');
+  // An approved exception past its expiry is reported as expired, whether or not the scheduler has marked it yet.
+  const decided = ctx.store
+    .list('requests')
+    .filter((r) => (r.status === 'denied' || r.expiresAt) && visible(r.unit))
+    .map((r) => ({ ...r, status: effectiveStatus(r, now) }));
+  if (format === 'csv') {
+    const rows = decided.map((r) => ({
+      id: r.id,
+      person: r.person,
+      name: resolvePerson(ctx.policy, r.person).name,
+      unit: r.unit,
+      app: r.app,
+      purpose: r.purpose,
+      device: r.device,
+      days: r.days,
+      reason: r.reason,
+      status: r.status,
+      requested_on: on(r.requestedAt),
+      requested_at: r.requestedAt,
+      decided_by: r.decidedBy ?? '',
+      decided_on: on(r.decidedAt),
+      decided_at: r.decidedAt ?? '',
+      decision_reason: r.decisionReason ?? '',
+      // The last day it counts, as every message says ("until the end of 28 February"); the instant it stops beside it.
+      expires_on: r.expiresAt ? lastValidDate(r.expiresAt, tz) : '',
+      expires_at: r.expiresAt ?? '',
+      ended_by: r.endedBy ?? '',
+      ended_on: on(r.endedAt),
+      ended_at: r.endedAt ?? '',
+    }));
+    return csvResult('exceptions.csv', rows, EXCEPTION_COLUMNS);
+  }
+  const granted = decided.filter((r) => r.status !== 'denied');
+  const items = granted.map((r) =>
+    m.report.exceptionLine(
+      r.id,
+      resolvePerson(ctx.policy, r.person).name,
+      appById(ctx.policy, r.app)?.name ?? r.app,
+      r.purpose,
+      r.status,
+      lastValidDate(r.expiresAt!, tz),
+    ),
+  );
+  const { shown, left, pages } = pageOf(items, page);
+  if (page > pages) return pastLast(m, pages, 'report exceptions');
+  const blocks: Block[] = [
+    { type: 'heading', text: m.report.exceptionsTitle },
+    ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+    items.length
+      ? {
+          type: 'list',
+          items: shown,
+          ...moreOf(left, m.lists.nextPageOrCsv(`report exceptions --page ${page + 1}`, 'report exceptions --format csv'), m),
+        }
+      : { type: 'text', text: m.report.noExceptions },
+  ];
+  return { ok: true, reply: reply('info', blocks), effects: [], data: granted };
+}
+
+const EXCEPTION_COLUMNS = [
+  'id',
+  'person',
+  'name',
+  'unit',
+  'app',
+  'purpose',
+  'device',
+  'days',
+  'reason',
+  'status',
+  'requested_on',
+  'requested_at',
+  'decided_by',
+  'decided_on',
+  'decided_at',
+  'decision_reason',
+  'expires_on',
+  'expires_at',
+  'ended_by',
+  'ended_on',
+  'ended_at',
+];
+
+/**
+ * The survey's answer: uses, how many handle personal data, by unit (its latest version counts); one
+ * CSV row per use of every version, with who gave it, when, and whether it is the one that counts.
+ */
+function censusReport(id: string, format: 'text' | 'csv', page: number, ctx: CommandContext): CommandResult {
+  const m = ctx.m;
+  const census = ctx.store.get('censuses', id);
+  if (!census) return refused('unknown_census', m.errors.unknownCensus(id));
+  const answers = ctx.store.list('census_answers').filter((a) => a.census === id);
+  const r = rollUp(census, answers);
+  if (format === 'csv') {
+    const rows = census.units
+      .flatMap((unit) => answerVersions(answers, id, unit))
+      .flatMap((a) =>
+        a.uses.map((u) => ({
+          census: id,
+          unit: a.unit,
+          unit_name: unitName(ctx.policy, a.unit),
+          version: a.revision,
+          current: isCurrentAnswer(a) ? 'yes' : 'no',
+          purpose: u.purpose,
+          personal_data: u.personalData ? 'yes' : 'no',
+          people: u.people,
+          account: u.account ?? '',
+          answered_by: a.answeredBy,
+          answered_at: a.answeredAt,
+        })),
+      );
+    const content = toCsv(rows, [
+      'census',
+      'unit',
+      'unit_name',
+      'version',
+      'current',
+      'purpose',
+      'personal_data',
+      'people',
+      'account',
+      'answered_by',
+      'answered_at',
+    ]);
+    return {
+      ok: true,
+      reply: reply('info', [{ type: 'file', name: `census-${id}.csv`, mime: 'text/csv', content }]),
+      effects: [],
+      data: rows,
+    };
+  }
+  const tz = ctx.policy.organization.timezone;
+  // A unit answered more than once (a correction, or a second reporter) shows every version under its line.
+  const items = r.units
+    .filter((u) => u.answered)
+    .flatMap((u) => [
+      m.census.unitLine(unitName(ctx.policy, u.unit), u.usesApp, u.uses, u.personalData),
+      ...(u.versions.length > 1
+        ? [...u.versions]
+            .reverse()
+            .map((v) =>
+              m.census.version(
+                unitName(ctx.policy, u.unit),
+                v.revision,
+                displayName(ctx.policy, v.answeredBy),
+                localTime(v.answeredAt, tz),
+                { usesApp: v.usesApp, uses: v.uses, personal: v.personalData },
+              ),
+            )
+        : []),
+    ]);
+  const units = pageOf(items, page, CENSUS_UNITS);
+  const silent = pageOf(
+    r.silent.map((u) => unitName(ctx.policy, u)),
+    page,
+    CENSUS_SILENT,
+  );
+  const pages = Math.max(units.pages, silent.pages);
+  const command = `report census ${id}`;
+  if (page > pages) return pastLast(m, pages, command);
+  const blocks: Block[] = [
+    { type: 'heading', text: m.census.rollupTitle(id, appById(ctx.policy, census.app)?.name ?? census.app) },
+    { type: 'text', text: m.census.totals(r.uses, r.personalData, r.percent) },
+    ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+    ...(units.shown.length || units.left
+      ? [
+          {
+            type: 'list' as const,
+            items: units.shown,
+            ...moreOf(units.left, m.lists.nextPageOrCsv(`${command} --page ${page + 1}`, `${command} --format csv`), m),
+          },
+        ]
+      : []),
+    ...(silent.shown.length || silent.left
+      ? [
+          { type: 'text' as const, text: m.lists.silent(r.silent.length) },
+          { type: 'list' as const, items: silent.shown, ...moreOf(silent.left, m.lists.nextPage(`${command} --page ${page + 1}`), m) },
+        ]
+      : []),
+  ];
+  return { ok: true, reply: reply('info', blocks), effects: [], data: r };
+}
+
+/** The unit lines of a census report and its silent units share one message. */
+const CENSUS_UNITS: ListBudget = { items: 30, chars: 3_000 };
+const CENSUS_SILENT: ListBudget = { items: 20, chars: 1_200 };
+
+function csvResult(name: string, rows: Record<string, unknown>[], columns: string[]): CommandResult {
+  const content = toCsv(rows, columns);
+  return { ok: true, reply: reply('info', [{ type: 'file', name, mime: 'text/csv', content }]), effects: [], data: rows };
+}

@@ -1,0 +1,317 @@
+import type { Effect } from '../../commands/shared/context.ts';
+import type { OutboxItem } from '../core/records.ts';
+import type { Store } from '../core/store.ts';
+import { describeEffect, effectOf } from '../../commands/delivery/outbox-item.ts';
+
+/**
+ * How a delivery that did not succeed ended:
+ * - `unknown`: the message may have landed (a timeout, a reset, a 5xx after the platform took it):
+ *   the platform is asked before any resend, never blindly re-posted;
+ * - `transient`: it did not land and may later (429, 5xx before sending, a refused connection):
+ *   tried again with growing back-off, up to a bound;
+ * - `permanent`: the platform will never take it (a DM to a bot, an archived channel, a chat the bot
+ *   cannot reach): recorded once as failed, with the platform's reason.
+ */
+export type DeliveryOutcome = 'unknown' | 'transient' | 'permanent';
+
+/** What a deliverer throws when a platform did not take an effect. */
+export class DeliveryError extends Error {
+  constructor(
+    readonly outcome: DeliveryOutcome,
+    readonly reason: string,
+    /** The platform's own `Retry-After`, when it gave one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(reason);
+  }
+}
+
+/** A chat platform's side of delivery. */
+export interface Deliverer {
+  platform: string;
+  /** Deliver one effect, marked with `key`; throws a DeliveryError (anything else counts as transient). */
+  deliver(effect: Effect, key: string): Promise<void>;
+  /**
+   * Did the effect marked `key`, whose delivery began at `since`, arrive? Asked after an `unknown`
+   * outcome or a crash mid-delivery. A platform without it (Teams has no read-back) is sent again.
+   */
+  wasDelivered?(effect: Effect, key: string, since: Date): Promise<boolean>;
+  /** People the platform says must comply (e.g. the Slack announcements channel's members), as platform ids. */
+  audience?(): Promise<string[]>;
+}
+
+export interface OutboxOptions {
+  /** A platform call that has not answered by then is given up on, as `unknown` (default 30 s). */
+  callTimeoutMs?: number;
+  /** Transient failures are retried until the item is this old, then recorded as failed (default a day). */
+  giveUpAfterMs?: number;
+  /** The first back-off; each retry doubles it, up to `maxBackoffMs` (defaults 30 s and 1 h). */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+const CONCURRENCY = 16;
+/** Retry state kept per item in memory (retries do not write the audit log); bounded. */
+const MAX_RETRY_STATES = 50_000;
+
+/** What an effect is about: items about the same thing are delivered in order (a post before its update). */
+const topicOf = (effect: Effect) =>
+  effect.kind === 'notify'
+    ? `person:${effect.person}`
+    : effect.subject
+      ? `subject:${effect.subject}`
+      : `channel:${effect.kind === 'post' ? effect.channel : ''}`;
+
+interface Retry {
+  attempts: number;
+  /** Epoch ms before which this platform is not tried again. */
+  notBefore: number;
+  /** An earlier attempt may have landed: ask the platform before sending again. */
+  mayHaveLanded: boolean;
+  lastReason: string;
+}
+
+/** One line per item still waiting or failed, for `appwarden outbox` and `/healthz`. */
+export interface OutboxEntry {
+  id: string;
+  status: OutboxItem['status'];
+  createdAt: string;
+  what: string;
+  deliveredTo: string[];
+  failures: { platform: string; reason: string; at: string }[];
+  /** The last reason a platform gave for a retry, when this process tried. */
+  retrying?: { platform: string; attempts: number; reason: string; next: string }[];
+}
+
+/**
+ * Delivers outbox items on every platform, each exactly once where the platform lets us check, and
+ * says so when it cannot: `sending` is recorded before a platform is first called, so an item found
+ * `sending` after a crash is checked with the platform, not resent. Retries stay in memory; the audit
+ * log records the start, each platform's delivery or refusal, and the end.
+ */
+export function createOutbox(
+  store: Store,
+  deliverers: () => readonly Deliverer[],
+  now: () => Date,
+  log: (line: string) => void,
+  options: OutboxOptions = {},
+) {
+  const callTimeoutMs = options.callTimeoutMs ?? 30_000;
+  const giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3600_000;
+  const backoffMs = options.backoffMs ?? 30_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 3600_000;
+  const pending = new Set(
+    store
+      .list('outbox')
+      .filter((i) => isOpen(i))
+      .map((i) => i.id),
+  );
+  const inFlight = new Set<string>();
+  const retries = new Map<string, Map<string, Retry>>();
+
+  const retryOf = (id: string, platform: string, resumed: boolean): Retry => {
+    let byPlatform = retries.get(id);
+    if (!byPlatform) {
+      if (retries.size >= MAX_RETRY_STATES) retries.delete(retries.keys().next().value!);
+      retries.set(id, (byPlatform = new Map()));
+    }
+    let r = byPlatform.get(platform);
+    // Found `sending` with no memory of it: this process crashed or restarted mid-delivery.
+    if (!r) byPlatform.set(platform, (r = { attempts: 0, notBefore: 0, mayHaveLanded: resumed, lastReason: '' }));
+    return r;
+  };
+
+  async function attempt(d: Deliverer, effect: Effect, id: string, since: Date, retry: Retry): Promise<'delivered'> {
+    if (retry.mayHaveLanded && d.wasDelivered) {
+      if (await withTimeout(d.wasDelivered(effect, id, since), callTimeoutMs, `${d.platform} did not answer whether ${id} arrived`))
+        return 'delivered';
+    } else if (retry.mayHaveLanded) {
+      log(`${d.platform}: ${id} may have arrived already and ${d.platform} offers no way to check; sending it again`);
+    }
+    await withTimeout(d.deliver(effect, id), callTimeoutMs, `${d.platform} did not answer in ${callTimeoutMs} ms`);
+    return 'delivered';
+  }
+
+  /** Tries each platform that is due; resolves true when the item is finished (sent or failed). */
+  async function deliverItem(id: string): Promise<boolean> {
+    let item = store.get('outbox', id);
+    if (!item || !isOpen(item)) return true;
+    const effect = effectOf(item);
+    const resumed = item.status === 'sending' && !retries.has(id);
+    if (item.status === 'due') {
+      item = { ...item, status: 'sending', sendingAt: now().toISOString() };
+      await store.commit({ at: item.sendingAt!, actor: 'system', action: 'outbox.sending', subject: id }, [
+        { collection: 'outbox', id, value: item },
+      ]);
+    }
+    const since = new Date(item.sendingAt ?? item.createdAt);
+    const done = new Set(item.deliveredTo);
+    const failures = [...(item.failures ?? [])];
+    const settled = (platform: string) => done.has(platform) || failures.some((f) => f.platform === platform);
+    let changed = false;
+    for (const d of deliverers()) {
+      if (settled(d.platform)) continue;
+      const retry = retryOf(id, d.platform, resumed);
+      if (retry.notBefore > now().getTime()) continue;
+      try {
+        await attempt(d, effect, id, since, retry);
+        done.add(d.platform);
+        changed = true;
+      } catch (e) {
+        const f = classify(e);
+        const at = now();
+        if (f.outcome === 'permanent' || at.getTime() - since.getTime() >= giveUpAfterMs) {
+          const reason =
+            f.outcome === 'permanent'
+              ? f.reason
+              : `gave up after ${retry.attempts + 1} tries over ${Math.round((at.getTime() - since.getTime()) / 3600_000)} h: ${f.reason}`;
+          failures.push({ platform: d.platform, reason, at: at.toISOString() });
+          log(`${d.platform}: ${id} failed for good: ${reason}`);
+          changed = true;
+        } else {
+          retry.attempts++;
+          retry.mayHaveLanded ||= f.outcome === 'unknown';
+          retry.lastReason = f.reason;
+          const wait = Math.max(f.retryAfterMs ?? 0, Math.min(maxBackoffMs, backoffMs * 2 ** (retry.attempts - 1)));
+          retry.notBefore = at.getTime() + wait;
+          log(
+            `${d.platform}: could not deliver ${id} (${f.outcome}; try ${retry.attempts}, next in ${Math.round(wait / 1000)} s): ${f.reason}`,
+          );
+        }
+      }
+    }
+    const finished = deliverers().every((d) => settled(d.platform));
+    if (!changed && !finished) return false;
+    const at = now().toISOString();
+    const status: OutboxItem['status'] = !finished ? 'sending' : failures.length ? 'failed' : 'sent';
+    const next: OutboxItem = {
+      ...item,
+      status,
+      deliveredTo: [...done],
+      ...(failures.length ? { failures } : {}),
+      ...(status === 'sent' ? { sentAt: at } : {}),
+    };
+    const action = status === 'sent' ? 'outbox.sent' : status === 'failed' ? 'outbox.failed' : 'outbox.progress';
+    await store.commit(
+      {
+        at,
+        actor: 'system',
+        action,
+        subject: id,
+        detail: { to: [...done], ...(failures.length ? { failed: failures.map((f) => `${f.platform}: ${f.reason}`) } : {}) },
+      },
+      [{ collection: 'outbox', id, value: next }],
+    );
+    if (finished) retries.delete(id);
+    return finished;
+  }
+
+  const entry = (item: OutboxItem): OutboxEntry => {
+    const r = retries.get(item.id);
+    const effect = effectOf(item);
+    return {
+      id: item.id,
+      status: item.status,
+      createdAt: item.createdAt,
+      what: describeEffect(effect),
+      deliveredTo: item.deliveredTo,
+      failures: item.failures ?? [],
+      ...(r?.size
+        ? {
+            retrying: [...r]
+              .filter(([, x]) => x.attempts)
+              .map(([platform, x]) => ({
+                platform,
+                attempts: x.attempts,
+                reason: x.lastReason,
+                next: new Date(x.notBefore).toISOString(),
+              })),
+          }
+        : {}),
+    };
+  };
+
+  return {
+    /** Note items committed elsewhere (another process, a scan). */
+    notice(ids: Iterable<string>) {
+      for (const id of ids) {
+        const item = store.get('outbox', id);
+        if (item && isOpen(item)) pending.add(id);
+      }
+    },
+    /** Pick up items another process (the CLI) committed: a scan, cheap once a minute. */
+    rescan() {
+      for (const i of store.list('outbox')) if (isOpen(i)) pending.add(i.id);
+    },
+    get pendingCount() {
+      return pending.size;
+    },
+    /** Items waiting and failed, oldest first, with reasons: for operators. */
+    report(): { waiting: OutboxEntry[]; failed: OutboxEntry[] } {
+      const items = store
+        .list('outbox')
+        .filter((i) => i.status !== 'sent')
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      return { waiting: items.filter(isOpen).map(entry), failed: items.filter((i) => i.status === 'failed').map(entry) };
+    },
+    /**
+     * Deliver everything due; resolves with the ids finished. Items in flight (a slow call) are left to
+     * their drain, so a stuck platform never holds another drain, a tick or a stop for longer than
+     * one call's timeout.
+     */
+    async drain(): Promise<string[]> {
+      if (!deliverers().length || !pending.size) return [];
+      const topics = new Map<string, string[]>();
+      for (const id of pending) {
+        if (inFlight.has(id)) continue;
+        const item = store.get('outbox', id);
+        if (!item) {
+          pending.delete(id);
+          continue;
+        }
+        inFlight.add(id);
+        const topic = topicOf(effectOf(item));
+        topics.set(topic, [...(topics.get(topic) ?? []), id]);
+      }
+      const finished: string[] = [];
+      const queue = [...topics.values()];
+      const worker = async () => {
+        for (let ids = queue.shift(); ids; ids = queue.shift())
+          for (const id of ids) {
+            try {
+              if (await deliverItem(id)) {
+                pending.delete(id);
+                finished.push(id);
+              }
+            } catch (e) {
+              log(`outbox: ${id}: ${(e as Error).message}`); // the store failed; /healthz says so
+            } finally {
+              inFlight.delete(id);
+            }
+          }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      return finished;
+    },
+  };
+}
+export type Outbox = ReturnType<typeof createOutbox>;
+
+const isOpen = (i: OutboxItem) => i.status === 'due' || i.status === 'sending';
+
+function classify(e: unknown): { outcome: DeliveryOutcome; reason: string; retryAfterMs?: number } {
+  if (e instanceof DeliveryError)
+    return { outcome: e.outcome, reason: e.reason, ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}) };
+  return { outcome: 'transient', reason: (e as Error)?.message ?? String(e) };
+}
+
+/** Resolves as `work` does, or rejects as `unknown` after `ms`: the call may still land, so it is checked before any resend. */
+function withTimeout<T>(work: Promise<T>, ms: number, reason: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeliveryError('unknown', reason)), ms);
+    timer.unref();
+  });
+  work.catch(() => undefined); // a call given up on may still fail later: nobody is waiting for it
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
