@@ -3,7 +3,7 @@ import { messages } from './core/i18n/index.ts';
 import { resolvePerson, resolvePlatformUser } from './core/org.ts';
 import type { Policy } from './core/policy.ts';
 import type { Change, OutboxItem } from './core/records.ts';
-import type { AuditEvent, Store } from './core/store.ts';
+import type { AuditEvent, Outcome, Store, Transacted, Work } from './core/store.ts';
 import { createOutbox, type Deliverer, type Outbox, type OutboxOptions } from './runtime/outbox.ts';
 import { effectOf, withEffect } from '../commands/delivery/outbox-item.ts';
 
@@ -77,17 +77,36 @@ export function createAppWarden(options: {
  * and a message to a person carries their platform ids as the policy knows them now.
  */
 function noticingOutbox(base: Store, policyNow: () => Policy, notice: (ids: string[]) => void): Store {
+  const addressedChanges = (changes: Change[]) =>
+    changes.map((c) => (c.collection === 'outbox' && c.value ? { ...c, value: addressed(c.value, policyNow()) } : c));
+  const addressing = <T>(outcome: Outcome<T>): Outcome<T> =>
+    outcome.commit ? { ...outcome, commit: { ...outcome.commit, changes: addressedChanges(outcome.commit.changes) } } : outcome;
+  const noticed = <T>(done: Transacted<T>) => {
+    const changes = done.entry?.changes ?? [];
+    notice(changes.filter((c) => c.collection === 'outbox' && c.value?.status === 'due').map((c) => c.id));
+    return done;
+  };
   return {
+    get seq() {
+      return base.seq;
+    },
     get: (collection, id) => base.get(collection, id),
     list: (collection) => base.list(collection),
+    where: (collection, field, value) => base.where(collection, field, value),
     listByPerson: (collection, person) => base.listByPerson(collection, person),
     count: (collection) => base.count(collection),
-    commit(event: AuditEvent, given: Change[]) {
-      const changes = given.map((c) => (c.collection === 'outbox' && c.value ? { ...c, value: addressed(c.value, policyNow()) } : c));
-      const committed = base.commit(event, changes);
-      notice(changes.filter((c) => c.collection === 'outbox' && c.value?.status === 'due').map((c) => c.id));
-      return committed;
-    },
+    claimed: (key) => base.claimed(key),
+    transact: <T>(work: Work<T>) =>
+      base
+        .transact<T>((tx) => {
+          const outcome = work(tx);
+          return outcome instanceof Promise ? outcome.then(addressing) : addressing(outcome);
+        })
+        .then(noticed),
+    commit: (event: AuditEvent, changes: Change[]) =>
+      base
+        .transact(() => ({ result: undefined, commit: { event, changes: addressedChanges(changes) } }))
+        .then((done) => noticed(done).entry!),
     readAudit: (fromSeq) => base.readAudit(fromSeq),
     verifyAudit: () => base.verifyAudit(),
     close: () => base.close(),

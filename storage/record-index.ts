@@ -1,8 +1,14 @@
-import { COLLECTION_NAMES, type Change, type CollectionName, type Collections } from '../src/core/records.ts';
+import {
+  COLLECTION_NAMES,
+  INDEXED_FIELDS,
+  type Change,
+  type CollectionName,
+  type Collections,
+  type IndexedCollection,
+  type IndexedField,
+} from '../src/core/records.ts';
 
 type AnyRecord = Collections[CollectionName];
-type PersonCollection = 'requests' | 'attestations';
-const PERSON_COLLECTIONS: ReadonlySet<CollectionName> = new Set<PersonCollection>(['requests', 'attestations']);
 
 /**
  * Each collection's records as an array in insertion order: the snapshot form. (An object keyed by
@@ -10,19 +16,30 @@ const PERSON_COLLECTIONS: ReadonlySet<CollectionName> = new Set<PersonCollection
  */
 export type CollectionArrays = { [C in CollectionName]: Collections[C][] };
 
-const byCollection = <T>(make: (collection: CollectionName) => T): Record<CollectionName, T> =>
-  Object.fromEntries(COLLECTION_NAMES.map((name) => [name, make(name)])) as Record<CollectionName, T>;
+const byCollection = <T>(make: (collection: CollectionName) => T): { [C in CollectionName]: T } => {
+  const out = {} as { [C in CollectionName]: T };
+  for (const name of COLLECTION_NAMES) out[name] = make(name);
+  return out;
+};
+
+const fieldsOf = (collection: CollectionName): readonly string[] =>
+  (INDEXED_FIELDS as Partial<Record<CollectionName, readonly string[]>>)[collection] ?? [];
+
+/** field → value → ids having it. */
+type FieldIndex = Map<string, Map<string, Set<string>>>;
 
 /**
- * The records in memory, with a per-person index kept up to date on every change. Records are stored
- * as given (stores hand in frozen copies). `list` is insertion order: a put of an existing id keeps its
- * place, a removed id put again goes last. `listByPerson` is always in `list` order, so an index built
- * by replaying changes and one rebuilt from a snapshot answer alike.
+ * The records in memory, with the indexes of INDEXED_FIELDS kept up to date on every change. Records
+ * are stored as given (stores hand in frozen copies). `list` is insertion order: a put of an existing
+ * id keeps its place, a removed id put again goes last. `where` answers in `list` order too (each
+ * record keeps the position it was first stored at), so an index built by replaying changes and one
+ * rebuilt from a snapshot answer alike.
  */
 export class RecordIndex {
   readonly #records = byCollection(() => new Map<string, AnyRecord>());
-  /** collection → person → id → record, so `listByPerson` touches only that person's records. */
-  readonly #byPerson = byCollection(() => new Map<string, Map<string, AnyRecord>>());
+  readonly #position = byCollection(() => new Map<string, number>());
+  readonly #next = byCollection(() => 0);
+  readonly #fields = byCollection((collection): FieldIndex => new Map(fieldsOf(collection).map((f) => [f, new Map()])));
 
   get<C extends CollectionName>(collection: C, id: string): Collections[C] | undefined {
     return this.#records[collection].get(id) as Collections[C] | undefined;
@@ -32,9 +49,12 @@ export class RecordIndex {
     return [...this.#records[collection].values()] as Collections[C][];
   }
 
-  listByPerson<C extends PersonCollection>(collection: C, person: string): Collections[C][] {
-    const records = this.#byPerson[collection].get(person);
-    return records ? ([...records.values()] as Collections[C][]) : [];
+  where<C extends IndexedCollection>(collection: C, field: IndexedField<C>, value: string): Collections[C][] {
+    const ids = this.#fields[collection].get(field)?.get(value);
+    if (!ids?.size) return [];
+    const position = this.#position[collection];
+    const records = this.#records[collection];
+    return [...ids].sort((a, b) => position.get(a)! - position.get(b)!).map((id) => records.get(id) as Collections[C]);
   }
 
   count(collection: CollectionName): number {
@@ -45,9 +65,14 @@ export class RecordIndex {
     for (const { collection, id, value } of changes) {
       const records = this.#records[collection];
       const old = records.get(id);
-      if (value === null) records.delete(id);
-      else records.set(id, value);
-      if (PERSON_COLLECTIONS.has(collection)) this.#reindex(collection, id, old, value ?? undefined);
+      if (value === null) {
+        records.delete(id);
+        this.#position[collection].delete(id);
+      } else {
+        if (old === undefined) this.#position[collection].set(id, this.#next[collection]++);
+        records.set(id, value);
+      }
+      for (const [field, index] of this.#fields[collection]) reindex(index, id, valueOf(old, field), valueOf(value ?? undefined, field));
     }
   }
 
@@ -55,7 +80,7 @@ export class RecordIndex {
     return byCollection((collection) => [...this.#records[collection].values()]) as CollectionArrays;
   }
 
-  static fromArrays(arrays: CollectionArrays): RecordIndex {
+  static fromArrays(arrays: Partial<CollectionArrays>): RecordIndex {
     const index = new RecordIndex();
     for (const collection of COLLECTION_NAMES) {
       // A collection added by a later version is simply empty in an older snapshot.
@@ -64,36 +89,22 @@ export class RecordIndex {
     }
     return index;
   }
-
-  #reindex(collection: CollectionName, id: string, old: AnyRecord | undefined, value: AnyRecord | undefined): void {
-    const oldPerson = personOf(old);
-    const newPerson = personOf(value);
-    const index = this.#byPerson[collection];
-    if (oldPerson !== undefined && oldPerson !== newPerson) {
-      const records = index.get(oldPerson);
-      records?.delete(id);
-      if (records?.size === 0) index.delete(oldPerson);
-    }
-    if (value === undefined || newPerson === undefined) return;
-    if (old !== undefined && oldPerson !== newPerson) {
-      // It keeps its place in `list`, so it cannot simply go last in its new person's records: that
-      // order would differ from the one an index rebuilt from a snapshot has. Rare (a record changing
-      // hands), so the new person's records are rebuilt in `list` order.
-      const records = new Map<string, AnyRecord>();
-      for (const [key, record] of this.#records[collection]) {
-        if (personOf(record) === newPerson) records.set(key, record);
-      }
-      index.set(newPerson, records);
-      return;
-    }
-    // A new id goes last in both; Map.set on an id already there keeps its place in both.
-    let records = index.get(newPerson);
-    if (!records) index.set(newPerson, (records = new Map()));
-    records.set(id, value);
-  }
 }
 
-function personOf(record: AnyRecord | undefined): string | undefined {
-  const person = record && 'person' in record ? record.person : undefined;
-  return typeof person === 'string' ? person : undefined;
+function reindex(index: Map<string, Set<string>>, id: string, old: string | undefined, value: string | undefined): void {
+  if (old === value) return;
+  if (old !== undefined) {
+    const ids = index.get(old);
+    ids?.delete(id);
+    if (ids?.size === 0) index.delete(old);
+  }
+  if (value === undefined) return;
+  let ids = index.get(value);
+  if (!ids) index.set(value, (ids = new Set()));
+  ids.add(id);
+}
+
+function valueOf(record: AnyRecord | undefined, field: string): string | undefined {
+  const value: unknown = record ? Reflect.get(record, field) : undefined;
+  return typeof value === 'string' ? value : undefined;
 }

@@ -9,6 +9,7 @@ import { AppWardenError } from '../src/core/result.ts';
  * - `storage.locked`       another process (or this one) owns the data directory
  * - `storage.open_failed`  the data directory cannot be used at all (permissions, not a directory, …)
  * - `storage.read_only`    a commit to a store opened read-only (`openLowdbStoreReadOnly`)
+ * - `storage.conflict`     a unit of work lost the race to commit too many times in a row; nothing changed
  */
 export type StorageErrorCode =
   | 'storage.bad_commit'
@@ -17,7 +18,8 @@ export type StorageErrorCode =
   | 'storage.corrupt'
   | 'storage.locked'
   | 'storage.open_failed'
-  | 'storage.read_only';
+  | 'storage.read_only'
+  | 'storage.conflict';
 
 export const storageError = (code: StorageErrorCode, message: string, details?: unknown): AppWardenError =>
   new AppWardenError(code, message, details);

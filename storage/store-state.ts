@@ -29,6 +29,13 @@ export class StoreState {
    * Throws `storage.bad_commit`, having changed nothing, if the entry could not be stored.
    */
   commit(event: AuditEvent, changes: Change[]): AuditEntry {
+    const entry = this.prepare(event, changes);
+    this.replay(entry);
+    return entry;
+  }
+
+  /** The next entry for these changes, chained to the head but not applied (a shared log takes it or not). */
+  prepare(event: AuditEvent, changes: Change[]): AuditEntry {
     let entry: AuditEntry;
     try {
       entry = chainEntry(this.#head.hash, this.#head.seq + 1, event, changes);
@@ -37,7 +44,6 @@ export class StoreState {
     }
     const problem = entryShapeProblem(entry);
     if (problem !== undefined) throw badCommit(event, problem);
-    this.replay(entry);
     return entry;
   }
 

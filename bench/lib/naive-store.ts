@@ -3,8 +3,8 @@ import { JSONFile } from 'lowdb/node';
 import { COLLECTION_NAMES, type Change } from '../../src/core/records.ts';
 import type { AuditEntry, AuditEvent, AuditVerification, Store } from '../../src/core/store.ts';
 import { RecordIndex, type CollectionArrays } from '../../storage/record-index.ts';
-import { StoreReads } from '../../storage/store-reads.ts';
 import { StoreState } from '../../storage/store-state.ts';
+import { UnitOfWorkStore } from '../../storage/unit-of-work.ts';
 
 /**
  * The naive way to use lowdb as the Store: the records live in `db.data`, and every commit rewrites
@@ -12,7 +12,7 @@ import { StoreState } from '../../storage/store-state.ts';
  * arrive meanwhile are coalesced into the next one). It keeps no audit log on disk, which flatters it.
  * For comparison only: bench/write-cost.ts measures it beside LowdbStore.
  */
-export class NaiveLowdbStore extends StoreReads implements Store {
+export class NaiveLowdbStore extends UnitOfWorkStore implements Store {
   protected readonly state: StoreState;
   readonly #db: Low<CollectionArrays>;
   /** Where each record sits in its array, so a put of an existing id replaces it in place. */
@@ -32,7 +32,9 @@ export class NaiveLowdbStore extends StoreReads implements Store {
     return new NaiveLowdbStore(db);
   }
 
-  async commit(event: AuditEvent, changes: Change[]): Promise<AuditEntry> {
+  protected async catchUp(): Promise<void> {}
+
+  protected async commitAt(_seq: number, event: AuditEvent, changes: Change[]): Promise<AuditEntry> {
     const entry = this.state.commit(event, changes);
     for (const { collection, id } of entry.changes) {
       const records = this.#db.data[collection] as unknown[];

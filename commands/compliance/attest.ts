@@ -4,7 +4,7 @@ import type { Messages } from '../../src/core/i18n/index.ts';
 import { put, type AttestationStatement } from '../../src/core/records.ts';
 import { localDate } from '../../src/core/time.ts';
 import type { Command } from '../shared/command.ts';
-import { commitChanges, duplicateOf } from '../shared/commit.ts';
+import { asUnitOfWork, commitChanges, duplicateOf, inUnit, nextNumber } from '../shared/commit.ts';
 import type { CommandContext, CommandResult } from '../shared/context.ts';
 import { inputFields, objectOf, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
@@ -32,7 +32,6 @@ export const attest: Command = {
     );
     if (!input.ok) return refusal(input, m, { command: 'attest', app: appText });
     const now = ctx.now();
-    let n = ctx.store.count('attestations');
     const outcome = recordAttestation(
       ctx.person,
       appText,
@@ -40,7 +39,7 @@ export const attest: Command = {
       ctx.policy,
       ctx.store.listByPerson('attestations', ctx.person.id),
       now,
-      () => `AT-${++n}`,
+      () => `AT-${nextNumber(ctx, 'attestations')}`,
     );
     const appName = findApp(ctx.policy, appText)?.name ?? appText;
     if (!outcome.ok) return refusal(outcome, m, { command: 'attest', app: appName });
@@ -68,6 +67,7 @@ export const attest: Command = {
 
 /** What a reminder's "I've removed it" button does: attest to that one rule. */
 export async function attestFromReminder(ruleId: string, statement: AttestationStatement, ctx: CommandContext): Promise<CommandResult> {
+  if (!inUnit(ctx)) return asUnitOfWork(ctx, (inside) => attestFromReminder(ruleId, statement, inside));
   const m = ctx.m;
   const duplicate = duplicateOf(ctx);
   if (duplicate) return duplicate;
@@ -79,7 +79,7 @@ export async function attestFromReminder(ruleId: string, statement: AttestationS
     ctx.policy,
     ctx.store.listByPerson('attestations', ctx.person.id),
     now,
-    `AT-${ctx.store.count('attestations') + 1}`,
+    `AT-${nextNumber(ctx, 'attestations')}`,
   );
   if (!outcome.ok) return refusal(outcome, m, { command: 'attest' });
   const { recorded, already } = outcome.value;

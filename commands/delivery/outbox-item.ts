@@ -11,10 +11,10 @@ export function outboxItem(id: string, effect: Effect, createdAt: string): Outbo
 
 export const withEffect = (item: OutboxItem, effect: Effect): OutboxItem => ({
   ...item,
-  effect: effect as unknown as OutboxItem['effect'],
+  effect,
 });
 
-export const effectOf = (item: Pick<OutboxItem, 'effect'>): Effect => item.effect as unknown as Effect;
+export const effectOf = (item: Pick<OutboxItem, 'effect'>): Effect => item.effect as Effect;
 
 /** What an effect is, in a few words, for operators (`appwarden outbox`, the failure digest). */
 export function describeEffect(e: Effect): string {

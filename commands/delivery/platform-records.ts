@@ -29,10 +29,11 @@ export async function rememberPost(
   where: Record<string, string>,
 ): Promise<void> {
   const id = postId(platform, subject);
-  await bot.store.commit(
-    { at: bot.now().toISOString(), actor: 'system', action: 'message.posted', subject, detail: { platform, ...where } },
-    [{ collection: 'messages', id, value: { id, platform, subject, ref } }],
-  );
+  const event = { at: bot.now().toISOString(), actor: 'system', action: 'message.posted', subject, detail: { platform, ...where } };
+  await bot.store.transact(() => ({
+    result: id,
+    commit: { event, changes: [{ collection: 'messages', id, value: { id, platform, subject, ref } }] },
+  }));
 }
 
 /** Where the post about `subject` went on `platform`, if it was remembered. */
@@ -72,21 +73,26 @@ export async function rememberConversations(
 ): Promise<void> {
   const wanted = learnt.map((l) => ({ id: conversationId(l.kind, l.key), person: l.person, reference: l.reference }));
   const at = bot.now().toISOString();
-  const changes = wanted
-    .filter((w) => {
-      const known = bot.store.get('conversations', w.id);
-      return known?.trust !== trust || JSON.stringify(known.reference) !== JSON.stringify(w.reference);
-    })
-    .map((w) => ({
-      collection: 'conversations' as const,
-      id: w.id,
-      value: { id: w.id, platform: 'teams', ...(w.person ? { person: w.person } : {}), reference: w.reference, trust, at },
-    }));
-  if (changes.length)
-    await bot.store.commit(
-      { at, actor: actor ?? 'system', action: 'conversation.remembered', subject: wanted[0]!.id, detail: { platform: 'teams', trust } },
-      changes,
-    );
+  const event = {
+    at,
+    actor: actor ?? 'system',
+    action: 'conversation.remembered',
+    subject: wanted[0]?.id,
+    detail: { platform: 'teams', trust },
+  };
+  await bot.store.transact((tx) => {
+    const changes = wanted
+      .filter((w) => {
+        const known = tx.get('conversations', w.id);
+        return known?.trust !== trust || JSON.stringify(known.reference) !== JSON.stringify(w.reference);
+      })
+      .map((w) => ({
+        collection: 'conversations' as const,
+        id: w.id,
+        value: { id: w.id, platform: 'teams', ...(w.person ? { person: w.person } : {}), reference: w.reference, trust, at },
+      }));
+    return changes.length ? { result: changes.length, commit: { event, changes } } : { result: 0 };
+  });
 }
 
 /** A remembered Teams reference, only if it was learnt the way the running mode trusts. */

@@ -9,6 +9,7 @@ import { fileRequest, requestForm, type RequestForm } from '../requests/request.
 import { denyForm } from '../requests/request-view.ts';
 import { refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
+import { asUnitOfWork } from '../shared/commit.ts';
 import { tokenize } from './tokenize.ts';
 
 /** What renderers of the forms need: the request form's contents and how many uses a census form offers. */
@@ -55,8 +56,11 @@ export interface Result extends CommandResult {
   form?: Form;
 }
 
-/** The one way into the command layer, from every surface. */
-export async function handle(interaction: Interaction, ctx: CommandContext): Promise<Result> {
+/** The one way into the command layer, from every surface: each interaction is one unit of work (asUnitOfWork). */
+export const handle = (interaction: Interaction, ctx: CommandContext): Promise<Result> =>
+  asUnitOfWork(ctx, (unit) => handleIn(interaction, unit));
+
+async function handleIn(interaction: Interaction, ctx: CommandContext): Promise<Result> {
   switch (interaction.kind) {
     case 'text': {
       const bare = interaction.forms ? bareRequestApp(interaction.text) : undefined;

@@ -9,7 +9,7 @@ import type { Command } from '../shared/command.ts';
 import type { CommandContext, CommandResult } from '../shared/context.ts';
 import { approve, deny, revoke, withdraw } from '../requests/decide-request.ts';
 import { help } from './help.ts';
-import { duplicateOf } from '../shared/commit.ts';
+import { asUnitOfWork, duplicateOf } from '../shared/commit.ts';
 import { parseArgs, type ParsedArgs } from './parse.ts';
 import { pending } from '../requests/pending.ts';
 import { policy } from '../admin/policy.ts';
@@ -49,7 +49,10 @@ export type { CommandContext, CommandResult } from '../shared/context.ts';
  * The same words on every surface: `check tiktok --device personal`. Empty text is `help`. A delivery
  * whose idempotency key is already stored was handled before: it answers `duplicate` and does nothing.
  */
-export async function runCommand(text: string, ctx: CommandContext): Promise<CommandResult> {
+/** A command typed on any surface, run as one unit of work (see asUnitOfWork). */
+export const runCommand = (text: string, ctx: CommandContext): Promise<CommandResult> => asUnitOfWork(ctx, (unit) => run(text, unit));
+
+async function run(text: string, ctx: CommandContext): Promise<CommandResult> {
   const m = ctx.m;
   if (text.length > MAX_TEXT) return refusal({ code: 'text_too_long', data: { max: MAX_TEXT } }, m, { command: '' });
   const trimmed = text.trim();

@@ -1,6 +1,6 @@
 import { messages } from '../../src/core/i18n/index.ts';
 import type { Policy } from '../../src/core/policy.ts';
-import type { Store } from '../../src/core/store.ts';
+import type { Outcome, Store, StoreView } from '../../src/core/store.ts';
 import { localDate } from '../../src/core/time.ts';
 import type { Effect } from '../shared/context.ts';
 import { reply } from '../shared/reply.ts';
@@ -15,9 +15,12 @@ const DIGEST_LINES = 20;
  * day's outbox key makes a second tick find it queued.
  */
 export async function queueFailureDigest(run: { policy: Policy; store: Store }, at: Date): Promise<string | undefined> {
-  const { policy, store } = run;
+  return (await run.store.transact((store) => digestDue(run.policy, store, at))).result;
+}
+
+function digestDue(policy: Policy, store: StoreView, at: Date): Outcome<string | undefined> {
   const key = `outbox-failures:${localDate(at, policy.organization.timezone)}`;
-  if (store.get('outbox', key)) return undefined;
+  if (store.get('outbox', key)) return { result: undefined };
   const previous =
     store
       .list('outbox')
@@ -26,11 +29,11 @@ export async function queueFailureDigest(run: { policy: Policy; store: Store }, 
       .sort()
       .at(-1) ?? '';
   const failed = store
-    .list('outbox')
-    .filter((i) => i.status === 'failed' && !i.id.startsWith('outbox-failures:'))
+    .where('outbox', 'status', 'failed')
+    .filter((i) => !i.id.startsWith('outbox-failures:'))
     .flatMap((i) => (i.failures ?? []).filter((f) => f.at > previous).map((f) => ({ item: i, failure: f })))
     .sort((a, b) => a.failure.at.localeCompare(b.failure.at));
-  if (!failed.length) return undefined;
+  if (!failed.length) return { result: undefined };
   const m = messages(policy.organization.locale);
   const lines = failed
     .slice(0, DIGEST_LINES)
@@ -46,8 +49,11 @@ export async function queueFailureDigest(run: { policy: Policy; store: Store }, 
     'public',
   );
   const effect: Effect = { kind: 'post', channel: 'approvals', subject: key, message };
-  await store.commit({ at: at.toISOString(), actor: 'system', action: 'outbox.digest', subject: key, detail: { failed: failed.length } }, [
-    { collection: 'outbox', id: key, value: outboxItem(key, effect, at.toISOString()) },
-  ]);
-  return key;
+  return {
+    result: key,
+    commit: {
+      event: { at: at.toISOString(), actor: 'system', action: 'outbox.digest', subject: key, detail: { failed: failed.length } },
+      changes: [{ collection: 'outbox', id: key, value: outboxItem(key, effect, at.toISOString()) }],
+    },
+  };
 }

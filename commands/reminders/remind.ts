@@ -10,8 +10,9 @@ import type { OfficialAccount, Policy, Rule } from '../../src/core/policy.ts';
 import { policyIndex } from '../../src/core/policy-index.ts';
 import { put, type Change } from '../../src/core/records.ts';
 import { dueReminders, type Reminder } from '../../src/core/reminders.ts';
-import type { Store } from '../../src/core/store.ts';
+import type { Outcome, Store, StoreView } from '../../src/core/store.ts';
 import type { Effect } from '../shared/context.ts';
+import { outboxItem } from '../delivery/outbox-item.ts';
 import { reply, type Block, type Reply } from '../shared/reply.ts';
 import { displayName, unitName } from '../requests/request-card.ts';
 
@@ -29,20 +30,25 @@ export interface ReminderRun {
  * `audience` is who the platforms say must comply (Slack announcements channel members).
  */
 export async function queueReminders(run: ReminderRun, at: Date, audience: readonly string[] = []): Promise<Reminder[]> {
-  const { policy, store } = run;
+  // One unit of work: what is already recorded and what this tick records cannot interleave with another tick's.
+  const done = await run.store.transact((store) => dueNow(run.policy, store, at, audience));
+  return done.result;
+}
+
+function dueNow(policy: Policy, store: StoreView, at: Date, audience: readonly string[]): Outcome<Reminder[]> {
   const listed = policy.people.map((p) => resolvePerson(policy, p.id));
   const members = audience.map((id) => resolvePerson(policy, id));
   const everyone = [...new Map([...listed, ...members].map((p) => [p.id, p])).values()];
-  const approved = store.list('requests').filter((r) => r.status === 'approved');
+  const approved = store.where('requests', 'status', 'approved');
   const subjects = (rule: Rule) => subjectsOf(rule, everyone, policy);
   const isSettled = (rule: Rule, p: Person) =>
     isSettledWith(rule, p, { attestations: store.listByPerson('attestations', p.id), requests: store.listByPerson('requests', p.id) }, at);
   const approvers = (rule: Rule) => approversOf(policy, rule, listed);
   // A unit has answered once it has a current answer (earlier versions are kept under ids of their own).
-  const answered = new Set(store.list('census_answers').map((a) => a.id));
-  const censuses = store
-    .list('censuses')
-    .map((census) => ({ census, silent: census.units.filter((u) => !answered.has(answerId(census.id, u))) }));
+  const censuses = store.list('censuses').map((census) => {
+    const answered = new Set(store.where('census_answers', 'census', census.id).map((a) => a.id));
+    return { census, silent: census.units.filter((u) => !answered.has(answerId(census.id, u))) };
+  });
   const accountStatus = (a: OfficialAccount) => statusOf(a, store.get('accounts', a.id));
   const facts = {
     subjects,
@@ -54,29 +60,21 @@ export async function queueReminders(run: ReminderRun, at: Date, audience: reado
     isRecorded: (key: string) => store.get('outbox', key) !== undefined,
   };
   const due = dueReminders(policy, facts, at);
-  if (!due.length) return due;
+  if (!due.length) return { result: due };
 
   const createdAt = at.toISOString();
   const changes: Change[] = due.map((r) => {
-    const value = {
-      id: r.key,
-      status: 'due' as const,
-      createdAt,
-      effect: effectOf(r, policy, store, everyone, at) as unknown as Record<string, unknown>,
-      deliveredTo: [],
-    };
-    return { collection: 'outbox', id: r.key, value };
+    return { collection: 'outbox', id: r.key, value: outboxItem(r.key, effectOf(r, policy, store, everyone, at), createdAt) };
   });
   for (const id of new Set(due.flatMap((r) => (r.kind === 'expired' ? [r.request] : [])))) {
     const ended = expireException(store.get('requests', id)!, at);
     if (ended) changes.push(put('requests', ended));
   }
   const counts = Object.fromEntries([...new Set(due.map((r) => r.kind))].map((k) => [k, due.filter((r) => r.kind === k).length]));
-  await store.commit({ at: createdAt, actor: 'system', action: 'reminders.due', detail: counts }, changes);
-  return due;
+  return { result: due, commit: { event: { at: createdAt, actor: 'system', action: 'reminders.due', detail: counts }, changes } };
 }
 
-function effectOf(r: Reminder, policy: Policy, store: Store, everyone: readonly Person[], at: Date): Effect {
+function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: readonly Person[], at: Date): Effect {
   const idx = policyIndex(policy);
   const org = messages(policy.organization.locale);
   const tz = policy.organization.timezone;
@@ -135,7 +133,8 @@ function effectOf(r: Reminder, policy: Policy, store: Store, everyone: readonly 
       rule,
       everyone,
       policy,
-      { attestations: store.list('attestations'), requests: store.list('requests') },
+      // Only the rule's attestations and exceptions in force can settle anyone: indexed reads, not the whole store.
+      { attestations: store.where('attestations', 'rule', rule.id), requests: store.where('requests', 'status', 'approved') },
       at,
     );
     const names = subjects.filter((s) => s.state === 'open').map((s) => s.person.name);

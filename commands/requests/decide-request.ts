@@ -7,7 +7,7 @@ import { resolvePerson } from '../../src/core/org.ts';
 import { put, type ExceptionRequest } from '../../src/core/records.ts';
 import type { Outcome } from '../../src/core/result.ts';
 import { requestId, type Command } from '../shared/command.ts';
-import { commitChanges, duplicateOf } from '../shared/commit.ts';
+import { asUnitOfWork, commitChanges, duplicateOf, inUnit } from '../shared/commit.ts';
 import type { CommandContext, CommandResult, Effect } from '../shared/context.ts';
 import { inputFields, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
@@ -36,13 +36,14 @@ function transitionCommand(name: Transition, takesReason: boolean): Command {
   };
 }
 
-/** Also what the Approve / Deny buttons call. No await between reading the request and committing: a double click loses cleanly. */
+/** Also what the Approve / Deny buttons call. One unit of work: of a double click (or two approvers at once), one wins and the other is told. */
 export async function applyTransition(
   name: Transition,
   id: string,
   reason: string | undefined,
   ctx: CommandContext,
 ): Promise<CommandResult> {
+  if (!inUnit(ctx)) return asUnitOfWork(ctx, (inside) => applyTransition(name, id, reason, inside));
   const duplicate = duplicateOf(ctx);
   if (duplicate) return duplicate;
   const prepared = prepareTransition(name, id, reason, ctx);

@@ -15,7 +15,7 @@ export const pending: Command = {
     if (words.length) return refused('unexpected_text', m.errors.unexpectedText('pending', words.join(' ')));
     const now = ctx.now();
     const waiting = ctx.store
-      .list('requests')
+      .where('requests', 'status', 'requested')
       .filter((r) => effectiveStatus(r, now) === 'requested' && mayDecide(ctx.policy, ctx.person, r));
     const items = waiting.map((r) =>
       m.pending.line(r.id, displayName(ctx.policy, r.person), appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.days, r.reason),

@@ -5,7 +5,7 @@ import type { DeviceClass } from '../../src/core/policy.ts';
 import { put } from '../../src/core/records.ts';
 import type { Refusal } from '../../src/core/result.ts';
 import type { Command } from '../shared/command.ts';
-import { commitChanges, duplicateOf } from '../shared/commit.ts';
+import { asUnitOfWork, commitChanges, duplicateOf, inUnit, nextNumber } from '../shared/commit.ts';
 import type { CommandContext, CommandResult, Effect } from '../shared/context.ts';
 import { inputFields, objectOf, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
@@ -33,6 +33,7 @@ export const request: Command = {
  * commit: two deliveries at once cannot both file.
  */
 export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promise<CommandResult> {
+  if (!inUnit(ctx)) return asUnitOfWork(ctx, (inside) => fileRequest(raw, inside));
   const m = ctx.m;
   const duplicate = duplicateOf(ctx);
   if (duplicate) return duplicate;
@@ -66,7 +67,7 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   if (!purpose && options.exception.possible)
     return { ...refused('missing_purpose', m.errors.missingPurpose(options.exception.purposes)), field: 'purpose' };
 
-  const id = `EX-${ctx.store.count('requests') + 1}`;
+  const id = `EX-${nextNumber(ctx, 'requests')}`;
   const ask = { person: ctx.person, app: appText, device, purpose: purpose ?? '', reason: reason ?? '', ...(days ? { days } : {}) };
   const filed = requestException(ask, ctx.policy, own, now, id);
   const app = options.app;

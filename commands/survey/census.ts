@@ -15,7 +15,7 @@ import type { Policy } from '../../src/core/policy.ts';
 import { put, type Census, type CensusAnswer, type CensusUse } from '../../src/core/records.ts';
 import { isRealDate } from '../../src/core/time.ts';
 import type { Command } from '../shared/command.ts';
-import { commitChanges, duplicateOf } from '../shared/commit.ts';
+import { asUnitOfWork, commitChanges, duplicateOf, inUnit, nextNumber } from '../shared/commit.ts';
 import type { CommandContext, CommandResult, Effect } from '../shared/context.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { censusInvitation } from '../reminders/remind.ts';
@@ -81,7 +81,7 @@ async function start(app: string, f: Record<string, string | undefined>, ctx: Co
     ctx.person,
     ctx.policy,
     now,
-    `CN-${ctx.store.count('censuses') + 1}`,
+    `CN-${nextNumber(ctx, 'censuses')}`,
   );
   if (!outcome.ok) return refusal(outcome, m, { command: 'census start', app });
   const c = outcome.value;
@@ -128,7 +128,7 @@ function status(id: string, pageFlag: string | undefined, ctx: CommandContext): 
   const c = ctx.store.get('censuses', id);
   if (!c) return refused('unknown_census', m.errors.unknownCensus(id));
   const tz = ctx.policy.organization.timezone;
-  const answers = ctx.store.list('census_answers').filter((a) => a.census === c.id);
+  const answers = ctx.store.where('census_answers', 'census', c.id);
   const versions = c.units.map((unit) => ({ unit, versions: answerVersions(answers, c.id, unit) })).filter((u) => u.versions.length);
   const answered = versions.map((u) => u.unit);
   const isAnswered = new Set(answered);
@@ -221,6 +221,7 @@ export async function submitCensusAnswer(
   raw: { usesApp?: string; uses: RawUse[] },
   ctx: CommandContext,
 ): Promise<CommandResult> {
+  if (!inUnit(ctx)) return asUnitOfWork(ctx, (inside) => submitCensusAnswer(id, unit, raw, inside));
   const m = ctx.m;
   const duplicate = duplicateOf(ctx);
   if (duplicate) return duplicate;
@@ -267,9 +268,9 @@ export async function submitCensusAnswer(
   }
   const a = outcome.value;
   // The version it supersedes is kept; whoever gave an earlier version (another reporter) is told.
-  const others = [...new Set(answerVersions(ctx.store.list('census_answers'), c.id, target).map((v) => v.answeredBy))].filter(
-    (p) => p !== ctx.person.id,
-  );
+  const others = [
+    ...new Set(answerVersions(ctx.store.where('census_answers', 'census', c.id), c.id, target).map((v) => v.answeredBy)),
+  ].filter((p) => p !== ctx.person.id);
   const unitLabel = unitName(ctx.policy, target);
   const effects: Effect[] = others.map((p) => {
     const pm = messages(resolvePerson(ctx.policy, p).locale);

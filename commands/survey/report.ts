@@ -62,10 +62,11 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: nu
   }
   if (!rules.length) return { ok: true, reply: reply('info', [{ type: 'text', text: m.report.noDeadlineRules }]), effects: [] };
   const visible = visibleTo(ctx);
-  const records = { attestations: ctx.store.list('attestations'), requests: ctx.store.list('requests') };
+  // Only a rule's attestations and the exceptions in force can settle anyone: indexed reads, not the whole store.
+  const approved = ctx.store.where('requests', 'status', 'approved');
   const listed = ctx.policy.people.map((p) => resolvePerson(ctx.policy, p.id));
   const subjects = rules.flatMap((rule) =>
-    complianceOf(rule, listed, ctx.policy, records, now)
+    complianceOf(rule, listed, ctx.policy, { attestations: ctx.store.where('attestations', 'rule', rule.id), requests: approved }, now)
       .filter((s) => visible(s.person.unit))
       .map((s) => ({ rule, ...s })),
   );
@@ -295,7 +296,7 @@ function censusReport(id: string, format: 'text' | 'csv', page: number, ctx: Com
   const m = ctx.m;
   const census = ctx.store.get('censuses', id);
   if (!census) return refused('unknown_census', m.errors.unknownCensus(id));
-  const answers = ctx.store.list('census_answers').filter((a) => a.census === id);
+  const answers = ctx.store.where('census_answers', 'census', id);
   const r = rollUp(census, answers);
   if (format === 'csv') {
     const rows = census.units

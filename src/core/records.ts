@@ -151,6 +151,17 @@ export interface AccountState {
   at: string;
 }
 
+/**
+ * A named counter: the last number drawn for an id series (`requests` → EX-1, EX-2, …). It is drawn in
+ * the unit of work that uses it and committed with its changes, so two writers never draw the same one.
+ */
+export interface SequenceRecord {
+  id: SequenceName;
+  value: number;
+}
+export const SEQUENCE_NAMES = ['requests', 'attestations', 'censuses'] as const;
+export type SequenceName = (typeof SEQUENCE_NAMES)[number];
+
 export interface Collections {
   requests: ExceptionRequest;
   attestations: Attestation;
@@ -161,6 +172,7 @@ export interface Collections {
   censuses: Census;
   census_answers: CensusAnswer;
   accounts: AccountState;
+  sequences: SequenceRecord;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: CollectionName[] = [
@@ -173,7 +185,21 @@ export const COLLECTION_NAMES: CollectionName[] = [
   'censuses',
   'census_answers',
   'accounts',
+  'sequences',
 ];
+
+/**
+ * The fields a collection is indexed by: what a unit of work can ask for (`where`) without reading the
+ * whole collection. A database backend keeps an index on each.
+ */
+export const INDEXED_FIELDS = {
+  requests: ['person', 'status'],
+  attestations: ['person', 'rule'],
+  outbox: ['status'],
+  census_answers: ['census'],
+} as const satisfies { [C in CollectionName]?: readonly (keyof Collections[C] & string)[] };
+export type IndexedCollection = keyof typeof INDEXED_FIELDS;
+export type IndexedField<C extends IndexedCollection> = (typeof INDEXED_FIELDS)[C][number];
 
 /** One record put (or removed, with `value: null`). */
 export type Change = {

@@ -1,4 +1,4 @@
-import type { Change, CollectionName, Collections } from './records.ts';
+import type { Change, CollectionName, Collections, IdempotencyKey, IndexedCollection, IndexedField, SequenceName } from './records.ts';
 
 /** What happened, by whom: every state change is committed with one. */
 export interface AuditEvent {
@@ -24,7 +24,7 @@ export interface AuditEntry extends AuditEvent {
 
 /**
  * What a failed verification found first. The chain's own: `unreadable`, `changed`, `removed`, `reordered`.
- * `snapshot-mismatch`: the stored state the store opens from (e.g. state.json) is not what replaying the
+ * `snapshot-mismatch`: the stored state the store opens from is not what replaying the
  * log up to it gives, so state was changed without an audit entry; `seq` is the snapshot's.
  */
 export type AuditProblem = 'changed' | 'removed' | 'unreadable' | 'reordered' | 'snapshot-mismatch';
@@ -39,7 +39,7 @@ export type AuditVerification =
       /** 1-based line of the log; 0 when the problem is not on a line (a snapshot taken before any entry). */
       line: number;
       problem: AuditProblem;
-      /** What exactly differs, for people (e.g. the first record of state.json that the log does not back). */
+      /** What exactly differs, for people (e.g. the first stored record that the log does not back). */
       detail?: string;
     };
 
@@ -59,16 +59,67 @@ export interface ChainCheck {
 }
 
 /**
- * The storage port. Reads are synchronous views of committed-or-committing state. `commit` applies
- * the changes at once (so a check-then-commit without an `await` in between is atomic in one
- * process) and resolves only when the changes and their audit entry are durable on disk.
+ * A consistent read of the store as of one audit entry (`seq`). Reads are synchronous so the domain's
+ * checks stay plain functions: a backend has what a unit of work reads at hand before running it (the
+ * embedded ones hold the state in memory; a database backend keeps a replica it catches up).
  */
-export interface Store {
+export interface StoreView {
+  /** The audit entry this view reflects (0 before the first). */
+  readonly seq: number;
   get<C extends CollectionName>(collection: C, id: string): Collections[C] | undefined;
+  /** Every record of a collection, in the order first stored. For listings and exports: prefer `where`. */
   list<C extends CollectionName>(collection: C): Collections[C][];
-  /** Records of a collection whose `person` field is this person (indexed). */
+  /** The records whose indexed `field` equals `value`, in `list` order (see INDEXED_FIELDS): no full scan. */
+  where<C extends IndexedCollection>(collection: C, field: IndexedField<C>, value: string): Collections[C][];
+  /** Records of a collection whose `person` field is this person: `where(collection, 'person', person)`. */
   listByPerson<C extends 'requests' | 'attestations'>(collection: C, person: string): Collections[C][];
   count(collection: CollectionName): number;
+  /** The delivery (a Slack trigger, a Teams activity) already handled under this key, if one was. */
+  claimed(key: string): IdempotencyKey | undefined;
+}
+
+/** What a unit of work sees: a view, and the next numbers of id sequences, committed with its changes. */
+export interface Transaction extends StoreView {
+  /** The next number of `sequence` (1 for the first). Drawn numbers are kept only if the work commits. */
+  next(sequence: SequenceName): number;
+}
+
+/** What a unit of work decided: its result, and the change to make, if any. */
+export interface Outcome<T> {
+  result: T;
+  commit?: {
+    event: AuditEvent;
+    changes: Change[];
+    /** The delivery key this change answers: stored with it, so a retry finds both or neither. */
+    claim?: { key: string; result: string };
+  };
+}
+
+/**
+ * Reads a consistent view and decides what to change. It may run more than once (when another writer
+ * committed meanwhile, it runs again on the newer state), so it must do nothing but read and decide.
+ */
+export type Work<T> = (tx: Transaction) => Outcome<T> | Promise<Outcome<T>>;
+
+export interface Transacted<T> {
+  result: T;
+  /** The entry committed, when the work made a change. */
+  entry?: AuditEntry;
+  /** Runs of the work it took (1 without a conflict). */
+  attempts: number;
+}
+
+/**
+ * The storage port. Every change is a unit of work (`transact`): the work reads a view at sequence n and
+ * returns its changes; the store commits them as entry n + 1 only if no other entry took that place
+ * meanwhile, else it catches up and runs the work again. So a check and its commit stay atomic across
+ * processes sharing a database, whatever `await` the work holds. `transact` resolves once the change
+ * and its audit entry are durable. The view methods (the store is itself a view) read the latest state
+ * this process knows: for answers, not for decisions that change something.
+ */
+export interface Store extends StoreView {
+  transact<T>(work: Work<T>): Promise<Transacted<T>>;
+  /** A unit of work that reads nothing: commits `changes` with `event` as the next entry. */
   commit(event: AuditEvent, changes: Change[]): Promise<AuditEntry>;
   /** Audit entries, oldest first, optionally from a sequence number on. */
   readAudit(fromSeq?: number): AsyncIterable<AuditEntry>;
@@ -80,7 +131,7 @@ export interface Store {
   verifyAudit(): Promise<AuditVerification>;
   /**
    * Set once the store can no longer write (a failed write or sync): every later commit rejects with
-   * this error, and state in memory may be ahead of the disk. A server reports unhealthy and stops.
+   * this error, and state in memory may be ahead of what is stored. A server reports unhealthy and stops.
    * Undefined while the store is sound (and always, for a store that does not write).
    */
   readonly failure?: Error;

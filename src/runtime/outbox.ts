@@ -139,10 +139,17 @@ export function createOutbox(
     const effect = effectOf(item);
     const resumed = item.status === 'sending' && !retries.has(id);
     if (item.status === 'due') {
-      item = { ...item, status: 'sending', sendingAt: now().toISOString() };
-      await store.commit({ at: item.sendingAt!, actor: 'system', action: 'outbox.sending', subject: id }, [
-        { collection: 'outbox', id, value: item },
-      ]);
+      // Taking it is a unit of work: of two processes draining the same store, one sends and the other leaves it.
+      const sendingAt = now().toISOString();
+      const taken = await store.transact((tx) => {
+        const current = tx.get('outbox', id);
+        if (current?.status !== 'due') return { result: undefined };
+        const sending: OutboxItem = { ...current, status: 'sending', sendingAt };
+        const event = { at: sendingAt, actor: 'system', action: 'outbox.sending', subject: id };
+        return { result: sending, commit: { event, changes: [{ collection: 'outbox' as const, id, value: sending }] } };
+      });
+      if (!taken.result) return true;
+      item = taken.result;
     }
     const since = new Date(item.sendingAt ?? item.createdAt);
     const done = new Set(item.deliveredTo);
@@ -192,16 +199,15 @@ export function createOutbox(
       ...(status === 'sent' ? { sentAt: at } : {}),
     };
     const action = status === 'sent' ? 'outbox.sent' : status === 'failed' ? 'outbox.failed' : 'outbox.progress';
-    await store.commit(
-      {
-        at,
-        actor: 'system',
-        action,
-        subject: id,
-        detail: { to: [...done], ...(failures.length ? { failed: failures.map((f) => `${f.platform}: ${f.reason}`) } : {}) },
-      },
-      [{ collection: 'outbox', id, value: next }],
-    );
+    const event = {
+      at,
+      actor: 'system',
+      action,
+      subject: id,
+      detail: { to: [...done], ...(failures.length ? { failed: failures.map((f) => `${f.platform}: ${f.reason}`) } : {}) },
+    };
+    // This process took the item (`sending`), so nobody else writes it: a unit of work that reads nothing.
+    await store.transact(() => ({ result: status, commit: { event, changes: [{ collection: 'outbox' as const, id, value: next }] } }));
     if (finished) retries.delete(id);
     return finished;
   }
@@ -241,16 +247,15 @@ export function createOutbox(
     },
     /** Pick up items another process (the CLI) committed: a scan, cheap once a minute. */
     rescan() {
-      for (const i of store.list('outbox')) if (isOpen(i)) pending.add(i.id);
+      for (const status of OPEN_STATUSES) for (const i of store.where('outbox', 'status', status)) pending.add(i.id);
     },
     get pendingCount() {
       return pending.size;
     },
     /** Items waiting and failed, oldest first, with reasons: for operators. */
     report(): { waiting: OutboxEntry[]; failed: OutboxEntry[] } {
-      const items = store
-        .list('outbox')
-        .filter((i) => i.status !== 'sent')
+      const items = [...OPEN_STATUSES, 'failed' as const]
+        .flatMap((status) => store.where('outbox', 'status', status))
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       return { waiting: items.filter(isOpen).map(entry), failed: items.filter((i) => i.status === 'failed').map(entry) };
     },
@@ -297,6 +302,7 @@ export function createOutbox(
 }
 export type Outbox = ReturnType<typeof createOutbox>;
 
+const OPEN_STATUSES = ['due', 'sending'] as const;
 const isOpen = (i: OutboxItem) => i.status === 'due' || i.status === 'sending';
 
 function classify(e: unknown): { outcome: DeliveryOutcome; reason: string; retryAfterMs?: number } {

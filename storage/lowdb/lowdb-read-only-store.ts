@@ -1,8 +1,8 @@
 import type { Change } from '../../src/core/records.ts';
 import type { AuditEntry, AuditEvent, AuditVerification, Store } from '../../src/core/store.ts';
 import { storageError } from '../storage-errors.ts';
-import { StoreReads } from '../store-reads.ts';
 import type { StoreState } from '../store-state.ts';
+import { UnitOfWorkStore } from '../unit-of-work.ts';
 import { dataFiles } from './data-dir.ts';
 import { readAuditEntries } from './read-audit.ts';
 import { verifyDataDir } from './verify-audit-file.ts';
@@ -11,7 +11,7 @@ import { verifyDataDir } from './verify-audit-file.ts';
  * The state of a data directory as it was when opened, for reading while a server may own it (see
  * `openLowdbStoreReadOnly`). It holds no lock and no open file, and never writes.
  */
-export class LowdbReadOnlyStore extends StoreReads implements Store {
+export class LowdbReadOnlyStore extends UnitOfWorkStore implements Store {
   readonly dir: string;
   protected readonly state: StoreState;
   /** Where the log ended for the state read at open: `readAudit` reads that far, so the two agree. */
@@ -24,7 +24,10 @@ export class LowdbReadOnlyStore extends StoreReads implements Store {
     this.#auditEnd = parts.auditEnd;
   }
 
-  commit(_event: AuditEvent, _changes: Change[]): Promise<AuditEntry> {
+  /** It reads the directory once, as opened: a unit of work that only reads runs; one that changes anything is refused. */
+  protected async catchUp(): Promise<void> {}
+
+  protected commitAt(_seq: number, _event: AuditEvent, _changes: Change[]): Promise<AuditEntry> {
     const message = `the store for ${this.dir} was opened read-only; nothing was committed`;
     return Promise.reject(storageError('storage.read_only', message));
   }

@@ -3,8 +3,8 @@ import type { Change } from '../../src/core/records.ts';
 import type { AuditEntry, AuditEvent, AuditVerification, ChainCheck, Store } from '../../src/core/store.ts';
 import { entryLine } from '../audit-chain.ts';
 import { describeCause, storageError, storeClosed } from '../storage-errors.ts';
-import { StoreReads } from '../store-reads.ts';
 import type { StoreState } from '../store-state.ts';
+import { UnitOfWorkStore } from '../unit-of-work.ts';
 import { BackgroundChainCheck } from './chain-check.ts';
 import { Compactor, type SnapshotPlan } from './compactor.ts';
 import type { DataDirLock } from './data-dir-lock.ts';
@@ -37,7 +37,7 @@ export interface LowdbStoreParts {
  * much is stored. Opening verifies the entries after the snapshot; the rest of the chain is checked in
  * the background meanwhile (`chainCheck`). Open it with `openLowdbStore`.
  */
-export class LowdbStore extends StoreReads implements Store {
+export class LowdbStore extends UnitOfWorkStore implements Store {
   readonly dir: string;
   protected readonly state: StoreState;
   readonly #audit: FileHandle;
@@ -95,10 +95,14 @@ export class LowdbStore extends StoreReads implements Store {
     return this.#writer.failure;
   }
 
+  /** This process alone writes the directory (it holds the lock): there is never anything to catch up. */
+  protected async catchUp(): Promise<void> {}
+
   /** Applies and chains at once (in call order); resolves when the entry is fdatasync'ed. */
-  commit(event: AuditEvent, changes: Change[]): Promise<AuditEntry> {
+  protected commitAt(seq: number, event: AuditEvent, changes: Change[]): Promise<AuditEntry> | 'conflict' {
     if (this.#closing) return Promise.reject(storeClosed(this.dir));
     if (this.#writer.failure) return Promise.reject(this.#writer.failure);
+    if (seq !== this.state.head.seq) return 'conflict';
     let entry: AuditEntry;
     try {
       entry = this.state.commit(event, changes);

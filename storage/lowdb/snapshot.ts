@@ -5,7 +5,7 @@ import { JSONFile } from 'lowdb/node';
 import { COLLECTION_NAMES } from '../../src/core/records.ts';
 import { GENESIS } from '../audit-chain.ts';
 import { deepFreeze, isPlainObject } from '../canonical-json.ts';
-import type { CollectionArrays } from '../record-index.ts';
+import { RecordIndex, type CollectionArrays } from '../record-index.ts';
 import { fsyncDir } from './data-dir.ts';
 import { prettyJsonPieces } from './snapshot-text.ts';
 
@@ -99,7 +99,7 @@ export const emptySnapshot = (): Snapshot => ({
   seq: 0,
   offset: 0,
   hash: GENESIS,
-  collections: Object.fromEntries(COLLECTION_NAMES.map((name) => [name, []])) as unknown as CollectionArrays,
+  collections: new RecordIndex().toArrays(),
 });
 
 function snapshotProblem(value: unknown): string | undefined {

@@ -2,41 +2,70 @@ import type { Change } from '../../src/core/records.ts';
 import type { AuditEntry, AuditEvent, AuditVerification, ChainCheck, Store } from '../../src/core/store.ts';
 import { entryLine, verifyChain } from '../audit-chain.ts';
 import { storeClosed } from '../storage-errors.ts';
-import { StoreReads } from '../store-reads.ts';
 import { StoreState } from '../store-state.ts';
+import { UnitOfWorkStore } from '../unit-of-work.ts';
+
+/**
+ * The log several memory stores share, as replicas share a database: an entry takes place n only if
+ * n is the next free place, so a replica that has not caught up loses the race and runs its work again.
+ */
+export class MemoryDatabase {
+  readonly entries: AuditEntry[] = [];
+
+  /** Takes `entry` at its place, or answers false when another entry is already there. */
+  append(entry: AuditEntry): boolean {
+    if (entry.seq !== this.entries.length + 1) return false;
+    this.entries.push(entry);
+    return true;
+  }
+}
 
 /**
  * A Store in memory, for unit tests of the layers above. It behaves as the lowdb store does — same
  * chain, same validation, records copied through JSON on commit and frozen — but nothing is durable.
+ * Given a shared `MemoryDatabase`, it is one replica among several: it sees what the others commit
+ * only when it catches up (on a lost race, or `catchUp()`), as a replica of a database would.
  */
-export class MemoryStore extends StoreReads implements Store {
+export class MemoryStore extends UnitOfWorkStore implements Store {
   protected readonly state = new StoreState();
-  readonly #entries: AuditEntry[] = [];
+  readonly #database: MemoryDatabase;
   #closed = false;
 
-  commit(event: AuditEvent, changes: Change[]): Promise<AuditEntry> {
+  constructor(database = new MemoryDatabase()) {
+    super();
+    this.#database = database;
+  }
+
+  protected commitAt(seq: number, event: AuditEvent, changes: Change[]): Promise<AuditEntry> | 'conflict' {
     if (this.#closed) return Promise.reject(storeClosed('memory'));
+    if (this.#database.entries.length !== seq) return 'conflict';
     try {
-      const entry = this.state.commit(event, changes);
-      this.#entries.push(entry);
+      const entry = this.state.prepare(event, changes);
+      if (!this.#database.append(entry)) return 'conflict';
+      this.state.replay(entry);
       return Promise.resolve(entry);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
+  /** Applies what the other replicas committed since this one last looked. */
+  async catchUp(): Promise<void> {
+    for (const entry of this.#database.entries.slice(this.state.head.seq)) this.state.replay(entry);
+  }
+
   async *readAudit(fromSeq = 1): AsyncIterable<AuditEntry> {
     // seq n is at index n - 1; slicing first keeps the walk stable while commits go on.
-    yield* this.#entries.slice(Math.max(0, Math.ceil(fromSeq) - 1));
+    yield* this.#database.entries.slice(Math.max(0, Math.ceil(fromSeq) - 1));
   }
 
   async verifyAudit(): Promise<AuditVerification> {
-    return verifyChain(this.#entries.map(entryLine));
+    return verifyChain(this.#database.entries.map(entryLine));
   }
 
   /** Nothing to check in the background: every entry was chained here, and never read back. */
   get chainCheck(): ChainCheck {
-    return { state: 'ok', entries: this.#entries.length };
+    return { state: 'ok', entries: this.#database.entries.length };
   }
 
   async close(): Promise<void> {
@@ -44,4 +73,4 @@ export class MemoryStore extends StoreReads implements Store {
   }
 }
 
-export const createMemoryStore = (): MemoryStore => new MemoryStore();
+export const createMemoryStore = (database?: MemoryDatabase): MemoryStore => new MemoryStore(database);

@@ -99,6 +99,17 @@ describe('layering', () => {
       }
     });
 
+    // Issue 14 item 3: every change is one unit of work (store.transact; commitChanges stages into one).
+    it.each([...commands, ...wiring.filter((f) => f.startsWith('src/runtime/'))])(
+      '%s changes the store only through a unit of work, never a bare commit',
+      (file) => {
+        const hits = read(file)
+          .split('\n')
+          .flatMap((line, i) => (/\bstore\s*\.\s*commit\s*\(/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
+        expect(hits).toEqual([]);
+      },
+    );
+
     it.each(commands)('%s imports only its own folder, src/core and data libraries', (file) => {
       for (const spec of imports(file)) {
         if (exempt(file, spec)) continue;

@@ -1,3 +1,4 @@
+import { atCommit } from '../support/store-faults.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requestFormValues, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 
@@ -95,7 +96,7 @@ describe('safety', () => {
 
 describe('faults', () => {
   it('a fault while filing from the form is answered in the form with a reference, not a timeout', async () => {
-    s.store.commit = () => Promise.reject(new Error('disk on fire'));
+    atCommit(s.store, () => Promise.reject(new Error('disk on fire')));
     const res = await s.submit(
       'U0STAFF',
       'request.submit',

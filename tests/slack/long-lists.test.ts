@@ -1,3 +1,4 @@
+import { atCommit } from '../support/store-faults.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generatedPolicy } from '../../bench/lib/policy-gen.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
@@ -207,9 +208,7 @@ describe('a fault in the census form', () => {
     const button = JSON.parse(String(invitation.body.blocks)).find((b: { type: string }) => b.type === 'actions').elements[0];
     await s.click(REPORTER, 'census.open', button.value, { channel: `D${REPORTER}` });
     const view = JSON.parse(String((await s.fake.until(() => s.fake.of('views.open')[0], 'the census form')).body.view));
-    store.commit = async () => {
-      throw new Error('disk on fire');
-    };
+    atCommit(store, () => Promise.reject(new Error('disk on fire')));
     const res = await s.submit(REPORTER, 'census.submit', view.private_metadata, {
       uses_app: { value: { type: 'radio_buttons', selected_option: { value: 'no' } } },
     });

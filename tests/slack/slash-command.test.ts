@@ -1,3 +1,4 @@
+import { atCommit } from '../support/store-faults.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { startSlackBot, type SlackBot } from '../support/slack-bot.ts';
@@ -75,8 +76,7 @@ describe('answers in the ack', () => {
     const store = createMemoryStore();
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const commit = store.commit.bind(store);
-    store.commit = async (event, changes) => (await held, commit(event, changes));
+    atCommit(store, () => held);
     s = await startSlackBot('demo.yaml', '2026-11-22T09:00:00Z', store, 50);
     const res = await s.command('U0STAFF', 'attest tiktok');
     expect(res.status).toBe(200);

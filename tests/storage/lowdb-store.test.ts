@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COLLECTION_NAMES, put } from '../../src/core/records.ts';
 import { openLowdbStore } from '../../storage/lowdb/index.ts';
-import { event, idempotencyKey, readAll, tempDirs } from './helpers.ts';
+import type { Transaction } from '../../src/core/store.ts';
+import { event, idempotencyKey, readAll, request, tempDirs } from './helpers.ts';
 import {
   auditFileLines,
   auditPath,
@@ -109,5 +110,25 @@ describe('LowdbStore: reopening', () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] ?? '')).toEqual(entry);
     await store.close();
+  });
+});
+
+describe('LowdbStore: sequences', () => {
+  it.each([
+    { snapshots: 'without snapshots', compactEvery: 1_000_000 },
+    { snapshots: 'with a snapshot every 2 entries', compactEvery: 2 },
+  ])('go on after a reopen, $snapshots', async ({ compactEvery }) => {
+    const dir = await dirs.make();
+    const file = (tx: Transaction) => {
+      const id = `EX-${tx.next('requests')}`;
+      return { result: id, commit: { event: event('request.filed', { subject: id }), changes: [put('requests', request(id))] } };
+    };
+    const first = await openLowdbStore({ dir, compactEvery, log: () => {} });
+    for (let n = 0; n < 3; n++) await first.transact(file);
+    await first.close();
+    const again = await openLowdbStore({ dir, compactEvery, log: () => {} });
+    expect((await again.transact(file)).result).toBe('EX-4');
+    expect(again.get('sequences', 'requests')).toEqual({ id: 'requests', value: 4 });
+    await again.close();
   });
 });

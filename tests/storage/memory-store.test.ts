@@ -1,4 +1,7 @@
-import { createMemoryStore } from '../../storage/memory/memory-store.ts';
+import { createMemoryStore, MemoryDatabase } from '../../storage/memory/memory-store.ts';
 import { storeContract } from './store-contract.ts';
 
-storeContract('MemoryStore', createMemoryStore);
+storeContract('MemoryStore', createMemoryStore, () => {
+  const database = new MemoryDatabase();
+  return [createMemoryStore(database), createMemoryStore(database)];
+});

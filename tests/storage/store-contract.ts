@@ -4,12 +4,19 @@ import type { AuditEvent, Store } from '../../src/core/store.ts';
 import { GENESIS, hashEntry } from '../../storage/audit-chain.ts';
 import { event, idempotencyKey, readAll, request } from './helpers.ts';
 import { remove, storeReadContract } from './store-read-contract.ts';
+import { unitOfWorkContract } from './unit-of-work-contract.ts';
 
 /**
  * The behaviour every Store that writes must have, run against each implementation (as botbuilder
- * does): its reads (see `storeReadContract`), then what committing does.
+ * does): its unit of work (see `unitOfWorkContract`), its reads (see `storeReadContract`), then what
+ * committing does.
  */
-export function storeContract(name: string, makeStore: () => Store | Promise<Store>): void {
+export function storeContract(
+  name: string,
+  makeStore: () => Store | Promise<Store>,
+  replicas?: () => Promise<[Store, Store]> | [Store, Store],
+): void {
+  unitOfWorkContract(name, makeStore, replicas);
   storeReadContract(name, async (write) => {
     const store = await makeStore();
     await write(store);
