@@ -8,6 +8,11 @@ export const dataFiles = (dir: string) => ({
   audit: join(dir, 'audit.jsonl'),
   /** The state as of one audit entry, so opening replays only what came after it. Derived data. */
   snapshot: join(dir, 'state.json'),
+  /**
+   * Operational state (message and conversation references, delivery progress), one line per put or
+   * delete; not hash-chained, not part of the record `audit verify` proves, rewritten when compacted.
+   */
+  operations: join(dir, 'operations.jsonl'),
   /** Who owns the directory: one writer process at a time. */
   lock: join(dir, 'appwarden.lock'),
 });

@@ -1,5 +1,5 @@
 import type { Change } from '../../src/core/records.ts';
-import type { AuditEntry, AuditEvent, AuditVerification, Store } from '../../src/core/store.ts';
+import type { AuditEntry, AuditEvent, AuditVerification, OperationalState, Store } from '../../src/core/store.ts';
 import { storageError } from '../storage-errors.ts';
 import type { StoreState } from '../store-state.ts';
 import { UnitOfWorkStore } from '../unit-of-work.ts';
@@ -12,14 +12,17 @@ import { verifyDataDir } from './verify-audit-file.ts';
  * `openLowdbStoreReadOnly`). It holds no lock and no open file, and never writes.
  */
 export class LowdbReadOnlyStore extends UnitOfWorkStore implements Store {
+  /** Operational state as operations.jsonl held it at open; writes are refused (see ReadOnlyOperations). */
+  readonly operations: OperationalState;
   readonly dir: string;
   protected readonly state: StoreState;
   /** Where the log ended for the state read at open: `readAudit` reads that far, so the two agree. */
   readonly #auditEnd: number;
 
-  constructor(parts: { dir: string; state: StoreState; auditEnd: number }) {
+  constructor(parts: { dir: string; state: StoreState; auditEnd: number; operations: OperationalState }) {
     super();
     this.dir = parts.dir;
+    this.operations = parts.operations;
     this.state = parts.state;
     this.#auditEnd = parts.auditEnd;
   }

@@ -10,6 +10,7 @@ import { Compactor, type SnapshotPlan } from './compactor.ts';
 import type { DataDirLock } from './data-dir-lock.ts';
 import { dataFiles } from './data-dir.ts';
 import { GroupCommitWriter, type AppendSink } from './group-commit.ts';
+import type { OperationsJournal } from './operations-journal.ts';
 import { readAuditEntries } from './read-audit.ts';
 import { writeSnapshot } from './snapshot.ts';
 import { snapshotToCheck, verifyAuditLog } from './verify-audit-file.ts';
@@ -24,6 +25,8 @@ export interface LowdbStoreParts {
   sink: AppendSink;
   entriesSinceSnapshot: number;
   lock: DataDirLock;
+  /** Operational state, journaled in DIR/operations.jsonl (see OperationsJournal). */
+  operations: OperationsJournal;
   compactEvery: number;
   /** Whether to check the whole chain in the background once open (see `BackgroundChainCheck`). */
   checkChain: boolean;
@@ -35,9 +38,12 @@ export interface LowdbStoreParts {
  * the journal of every change, appended with group commit; DIR/state.json (lowdb) is a snapshot that
  * spares opening a full replay. A commit costs one appended line and a share of one fdatasync, however
  * much is stored. Opening verifies the entries after the snapshot; the rest of the chain is checked in
- * the background meanwhile (`chainCheck`). Open it with `openLowdbStore`.
+ * the background meanwhile (`chainCheck`). Operational state lives apart, in DIR/operations.jsonl (see
+ * OperationsJournal). Open it with `openLowdbStore`.
  */
 export class LowdbStore extends UnitOfWorkStore implements Store {
+  /** Apart from the audited record: its write failures do not fail the store's commits, nor these them. */
+  readonly operations: OperationsJournal;
   readonly dir: string;
   protected readonly state: StoreState;
   readonly #audit: FileHandle;
@@ -55,6 +61,7 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
     this.state = parts.state;
     this.#audit = parts.audit;
     this.#lock = parts.lock;
+    this.operations = parts.operations;
     const files = dataFiles(parts.dir);
     this.#auditPath = files.audit;
     this.#snapshotPath = files.snapshot;
@@ -128,7 +135,7 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
     return verifyAuditLog(this.#auditPath, snapshot, this.#writer.durableOffset);
   }
 
-  /** Waits for pending writes and any snapshot being written, then releases the directory. */
+  /** Waits for pending writes (operational ones too) and any snapshot being written, then releases the directory. */
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
@@ -137,12 +144,19 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
   async #close(): Promise<void> {
     try {
       await this.#chainCheck?.stop();
-      await this.#writer.settled();
-      await this.#compactor.idle();
-      await this.#audit.close();
+      // Both files are closed, whichever fails, before the lock is released.
+      const closed = await Promise.allSettled([this.#closeAudit(), this.operations.close()]);
+      const failed = closed.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
     } finally {
       await this.#lock.release();
     }
+  }
+
+  async #closeAudit(): Promise<void> {
+    await this.#writer.settled();
+    await this.#compactor.idle();
+    await this.#audit.close();
   }
 
   /** The state as of the last appended entry, and how to know when that entry is on disk. */

@@ -6,11 +6,15 @@ import { withOpenFailed } from './data-dir.ts';
 import { fileSink, type AppendSink } from './group-commit.ts';
 import { loadState } from './load-state.ts';
 import { LowdbStore } from './lowdb-store.ts';
+import { openOperationsJournal } from './operations-journal.ts';
 
 export interface LowdbStoreOptions {
   /** DATA_DIR: created if missing. */
   dir: string;
-  /** The clock, for the lock's `started` and a torn tail's side file. Entries carry the caller's own `at`. */
+  /**
+   * The clock, for the lock's `started`, a torn tail's side file and when operational records expire.
+   * Entries carry the caller's own `at`.
+   */
   now?: () => Date;
   /** Snapshot after this many entries (default 5000): bounds the replay at the next open. */
   compactEvery?: number;
@@ -30,6 +34,8 @@ export interface LowdbStoreOptions {
    * that prove a commit waits for durability; production code leaves it alone.
    */
   sink?: (audit: FileHandle) => AppendSink;
+  /** The same seam for operations.jsonl (see OperationsJournal); also given the file a compaction makes. */
+  operationsSink?: (operations: FileHandle) => AppendSink;
 }
 
 /**
@@ -38,7 +44,8 @@ export interface LowdbStoreOptions {
  * process, or this one, has it), `storage.corrupt` (a damaged audit log — any newline-terminated line
  * after the snapshot that is not a sound entry, the last one included — or a snapshot from another
  * log) or `storage.open_failed` (the directory cannot be used). Then checks the rest of the chain in
- * the background (see `checkChain`).
+ * the background (see `checkChain`). Operational state is replayed from operations.jsonl (see
+ * `openOperationsJournal`): damage there is skipped and logged, never refused.
  */
 export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbStore> {
   const dir = resolve(options.dir);
@@ -54,8 +61,15 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
   });
   try {
     const loaded = await withOpenFailed(dir, () => loadState(dir, now, log));
+    const operations = await withOpenFailed(dir, () => openOperationsJournal({ dir, now, log, sink: options.operationsSink })).catch(
+      async (error: unknown) => {
+        await loaded.audit.close();
+        throw error;
+      },
+    );
     const sink = (options.sink ?? fileSink)(loaded.audit);
-    return new LowdbStore({ dir, ...loaded, sink, lock, compactEvery, checkChain: options.checkChain ?? true, log });
+    const checkChain = options.checkChain ?? true;
+    return new LowdbStore({ dir, ...loaded, sink, lock, operations, compactEvery, checkChain, log });
   } catch (error) {
     await lock.release();
     throw error;

@@ -19,6 +19,14 @@ export async function openWithLog(dir: string, options: Partial<LowdbStoreOption
 export const auditPath = (dir: string) => join(dir, 'audit.jsonl');
 export const snapshotPath = (dir: string) => join(dir, 'state.json');
 export const lockPath = (dir: string) => join(dir, 'appwarden.lock');
+export const operationsPath = (dir: string) => join(dir, 'operations.jsonl');
+
+/** The lines of operations.jsonl, each parsed. */
+export const operationsFileLines = async (dir: string): Promise<Record<string, unknown>[]> =>
+  (await readFile(operationsPath(dir), 'utf8'))
+    .split('\n')
+    .slice(0, -1)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 export const auditFileLines = async (dir: string): Promise<string[]> => (await readFile(auditPath(dir), 'utf8')).split('\n').slice(0, -1);
 

@@ -15,6 +15,7 @@ import {
   visibleState,
   writeAuditFileLines,
 } from './lowdb-helpers.ts';
+import { operationsContract } from './operations-contract.ts';
 import { storeContract } from './store-contract.ts';
 
 const dirs = tempDirs();
@@ -23,6 +24,7 @@ afterAll(() => dirs.removeAll());
 const emptyCollections = () => Object.fromEntries(COLLECTION_NAMES.map((name) => [name, []]));
 
 storeContract('LowdbStore', async () => openLowdbStore({ dir: await dirs.make(), log: () => {} }));
+operationsContract('LowdbStore', async () => openLowdbStore({ dir: await dirs.make(), log: () => {}, checkChain: false }));
 
 describe('LowdbStore: reopening', () => {
   it.each([
