@@ -96,6 +96,9 @@ function noticingOutbox(base: Store, policyNow: () => Policy, notice: (ids: stri
     listByPerson: (collection, person) => base.listByPerson(collection, person),
     count: (collection) => base.count(collection),
     claimed: (key) => base.claimed(key),
+    get operations() {
+      return base.operations;
+    },
     transact: <T>(work: Work<T>) =>
       base
         .transact<T>((tx) => {

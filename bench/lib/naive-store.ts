@@ -1,3 +1,4 @@
+import { MemoryOperations } from '../../storage/operational/memory-operations.ts';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { COLLECTION_NAMES, type Change } from '../../src/core/records.ts';
@@ -13,6 +14,8 @@ import { UnitOfWorkStore } from '../../storage/unit-of-work.ts';
  * For comparison only: bench/write-cost.ts measures it beside LowdbStore.
  */
 export class NaiveLowdbStore extends UnitOfWorkStore implements Store {
+  // Like its audit log, the naive store keeps no operational state on disk.
+  readonly operations = new MemoryOperations();
   protected readonly state: StoreState;
   readonly #db: Low<CollectionArrays>;
   /** Where each record sits in its array, so a put of an existing id replaces it in place. */

@@ -18,6 +18,14 @@ export type PostRef = Record<string, string>;
 const postId = (platform: Platform, subject: string) => `${platform}:${subject}`;
 
 /**
+ * How long a reference is kept (issue 14, item 4: operational state, not the audited record). A year
+ * outlasts any exception's life (its card is updated when it ends); a conversation in use is refreshed.
+ */
+const KEEP_MS = 400 * 86_400_000;
+const REFRESH_AFTER_MS = 30 * 86_400_000;
+const keptUntil = (at: Date) => new Date(at.getTime() + KEEP_MS);
+
+/**
  * Remember where the post about `subject` went, so a decision can update it. `where` is what the
  * audit entry names about the place (`{ channel }` on Slack, `{ conversation }` on Teams).
  */
@@ -26,19 +34,17 @@ export async function rememberPost(
   platform: Platform,
   subject: string,
   ref: PostRef,
-  where: Record<string, string>,
+  _where: Record<string, string>,
 ): Promise<void> {
   const id = postId(platform, subject);
-  const event = { at: bot.now().toISOString(), actor: 'system', action: 'message.posted', subject, detail: { platform, ...where } };
-  await bot.store.transact(() => ({
-    result: id,
-    commit: { event, changes: [{ collection: 'messages', id, value: { id, platform, subject, ref } }] },
-  }));
+  await bot.store.operations.put('messages', { id, platform, subject, ref }, keptUntil(bot.now()));
 }
 
 /** Where the post about `subject` went on `platform`, if it was remembered. */
 export function postRef(bot: Pick<RecordsHandle, 'store'>, platform: Platform, subject: string): PostRef | undefined {
-  return bot.store.get('messages', postId(platform, subject))?.ref;
+  const id = postId(platform, subject);
+  // Data from before operational state was kept apart has it among the audited records.
+  return (bot.store.operations.get('messages', id) ?? bot.store.get('messages', id))?.ref;
 }
 
 /** How a reference was learnt: from an activity whose token was checked, or from the local emulator. */
@@ -62,37 +68,28 @@ export interface LearntConversation {
 }
 
 /**
- * Remember Teams references learnt from an activity (or a chat the bot opened). Written only when
- * something changed — another reference, or another trust — so a busy channel does not fill the log.
+ * Remember Teams references learnt from an activity (or a chat the bot opened), in operational state.
+ * Written only when something changed — another reference, another trust — or a month has passed (so
+ * one in use does not expire): a busy channel does not fill the journal.
  */
 export async function rememberConversations(
   bot: RecordsHandle,
   learnt: readonly LearntConversation[],
   trust: Trust,
-  actor: string | undefined,
+  _actor: string | undefined,
 ): Promise<void> {
   const wanted = learnt.map((l) => ({ id: conversationId(l.kind, l.key), person: l.person, reference: l.reference }));
-  const at = bot.now().toISOString();
-  const event = {
-    at,
-    actor: actor ?? 'system',
-    action: 'conversation.remembered',
-    subject: wanted[0]?.id,
-    detail: { platform: 'teams', trust },
-  };
-  await bot.store.transact((tx) => {
-    const changes = wanted
-      .filter((w) => {
-        const known = tx.get('conversations', w.id);
-        return known?.trust !== trust || JSON.stringify(known.reference) !== JSON.stringify(w.reference);
-      })
-      .map((w) => ({
-        collection: 'conversations' as const,
-        id: w.id,
-        value: { id: w.id, platform: 'teams', ...(w.person ? { person: w.person } : {}), reference: w.reference, trust, at },
-      }));
-    return changes.length ? { result: changes.length, commit: { event, changes } } : { result: 0 };
+  const now = bot.now();
+  const at = now.toISOString();
+  const changed = wanted.filter((w) => {
+    const known = storedConversation(bot, w.id);
+    const stale = !known || now.getTime() - Date.parse(known.at) > REFRESH_AFTER_MS;
+    return stale || known.trust !== trust || JSON.stringify(known.reference) !== JSON.stringify(w.reference);
   });
+  for (const w of changed) {
+    const record = { id: w.id, platform: 'teams', ...(w.person ? { person: w.person } : {}), reference: w.reference, trust, at };
+    await bot.store.operations.put('conversations', record, keptUntil(now));
+  }
 }
 
 /** A remembered Teams reference, only if it was learnt the way the running mode trusts. */
@@ -102,14 +99,18 @@ export function conversationRecord(
   key: string,
   trust: Trust,
 ): ConversationRecord | undefined {
-  const record = bot.store.get('conversations', conversationId(kind, key));
+  const record = storedConversation(bot, conversationId(kind, key));
   return record?.trust === trust ? record : undefined;
 }
 
 /** The tenant learnt last with this trust: its service URL reaches a channel where nobody has spoken yet. */
 export function latestTenantRecord(bot: Pick<RecordsHandle, 'store'>, trust: Trust): ConversationRecord | undefined {
-  return bot.store
-    .list('conversations')
-    .filter((c) => c.id.startsWith(conversationId('tenant', '')) && c.trust === trust)
-    .at(-1);
+  const tenant = (c: ConversationRecord) => c.id.startsWith(conversationId('tenant', '')) && c.trust === trust;
+  const known = [...bot.store.list('conversations'), ...bot.store.operations.list('conversations')].filter(tenant);
+  return known.sort((a, b) => a.at.localeCompare(b.at)).at(-1);
+}
+
+/** A remembered reference: operational state, else (data from before it was kept apart) the audited records. */
+function storedConversation(bot: Pick<RecordsHandle, 'store'>, id: string): ConversationRecord | undefined {
+  return bot.store.operations.get('conversations', id) ?? bot.store.get('conversations', id);
 }

@@ -47,6 +47,7 @@ function unitStore(base: Store, tx: Transaction): Store {
     listByPerson: (collection, person) => tx.listByPerson(collection, person),
     count: (collection) => tx.count(collection),
     claimed: (key) => tx.claimed(key),
+    operations: base.operations,
     transact: nested,
     commit: nested,
     readAudit: (fromSeq) => base.readAudit(fromSeq),

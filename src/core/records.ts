@@ -105,6 +105,30 @@ export interface OutboxItem {
   sentAt?: string;
 }
 
+/**
+ * How the delivery of one outbox item is going, while it goes: operational state, not part of the
+ * audited record (which holds the item when queued, and one entry when it is delivered or has failed).
+ */
+export interface DeliveryProgress {
+  /** The outbox item's id. */
+  id: string;
+  /** When delivery began: after a crash the platforms are asked whether it arrived from here on. */
+  sendingAt: string;
+  /** Platforms that have delivered it. */
+  deliveredTo: string[];
+  /** Platforms that refused it for good, with their reason. */
+  failures?: { platform: string; reason: string; at: string }[];
+}
+
+/** What the runtime keeps outside the audited record, each until it expires (see OperationalState). */
+export interface OperationalRecords {
+  messages: PlatformMessage;
+  conversations: ConversationRecord;
+  deliveries: DeliveryProgress;
+}
+export type OperationalKind = keyof OperationalRecords;
+export const OPERATIONAL_KINDS: readonly OperationalKind[] = ['messages', 'conversations', 'deliveries'];
+
 /** A usage survey: "report your LINE usage by 26 March". */
 export interface Census {
   id: string;

@@ -1,4 +1,14 @@
-import type { Change, CollectionName, Collections, IdempotencyKey, IndexedCollection, IndexedField, SequenceName } from './records.ts';
+import type {
+  Change,
+  CollectionName,
+  Collections,
+  IdempotencyKey,
+  IndexedCollection,
+  IndexedField,
+  OperationalKind,
+  OperationalRecords,
+  SequenceName,
+} from './records.ts';
 
 /** What happened, by whom: every state change is committed with one. */
 export interface AuditEvent {
@@ -110,6 +120,30 @@ export interface Transacted<T> {
 }
 
 /**
+ * Operational state: what the runtime needs to reach a post or a conversation again and to resume a
+ * delivery, kept apart from the hash-chained record (issue 14, item 4). Not audited and not part of
+ * `verifyAudit`; each record lives until `expiresAt` (dropped when the store next compacts or opens),
+ * and a record put again gets the new expiry. Writes are durable when they resolve.
+ */
+export interface OperationalState {
+  get<K extends OperationalKind>(kind: K, id: string): OperationalRecords[K] | undefined;
+  put<K extends OperationalKind>(kind: K, record: OperationalRecords[K], expiresAt: Date): Promise<void>;
+  /**
+   * Puts `record` only if `expect` holds of what is stored under its id now, atomically (a database
+   * does it in one conditional statement); resolves whether it did. For taking a delivery once.
+   */
+  putIf<K extends OperationalKind>(
+    kind: K,
+    record: OperationalRecords[K],
+    expiresAt: Date,
+    expect: (current: OperationalRecords[K] | undefined) => boolean,
+  ): Promise<boolean>;
+  delete(kind: OperationalKind, id: string): Promise<void>;
+  /** Every unexpired record of a kind (for operators and tests; the runtime reads by id). */
+  list<K extends OperationalKind>(kind: K): OperationalRecords[K][];
+}
+
+/**
  * The storage port. Every change is a unit of work (`transact`): the work reads a view at sequence n and
  * returns its changes; the store commits them as entry n + 1 only if no other entry took that place
  * meanwhile, else it catches up and runs the work again. So a check and its commit stay atomic across
@@ -119,6 +153,8 @@ export interface Transacted<T> {
  */
 export interface Store extends StoreView {
   transact<T>(work: Work<T>): Promise<Transacted<T>>;
+  /** Operational state, outside the audited record (see OperationalState). */
+  readonly operations: OperationalState;
   /** A unit of work that reads nothing: commits `changes` with `event` as the next entry. */
   commit(event: AuditEvent, changes: Change[]): Promise<AuditEntry>;
   /** Audit entries, oldest first, optionally from a sequence number on. */

@@ -1,5 +1,5 @@
 import type { Effect } from '../../commands/shared/context.ts';
-import type { OutboxItem } from '../core/records.ts';
+import type { DeliveryProgress, OutboxItem } from '../core/records.ts';
 import type { Store } from '../core/store.ts';
 import { describeEffect, effectOf } from '../../commands/delivery/outbox-item.ts';
 
@@ -85,9 +85,11 @@ export interface OutboxEntry {
 
 /**
  * Delivers outbox items on every platform, each exactly once where the platform lets us check, and
- * says so when it cannot: `sending` is recorded before a platform is first called, so an item found
- * `sending` after a crash is checked with the platform, not resent. Retries stay in memory; the audit
- * log records the start, each platform's delivery or refusal, and the end.
+ * says so when it cannot: a delivery's progress (operational state, `deliveries`) is recorded before a
+ * platform is first called, so an item found in progress after a crash is checked with the platform,
+ * not resent. Retries stay in memory. The audit log holds the item from the change that queued it and
+ * one entry when it is delivered everywhere or has failed somewhere for good: the evidence that staff
+ * were told (or were not), without the attempts in between.
  */
 export function createOutbox(
   store: Store,
@@ -100,12 +102,7 @@ export function createOutbox(
   const giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3600_000;
   const backoffMs = options.backoffMs ?? 30_000;
   const maxBackoffMs = options.maxBackoffMs ?? 3600_000;
-  const pending = new Set(
-    store
-      .list('outbox')
-      .filter((i) => isOpen(i))
-      .map((i) => i.id),
-  );
+  const pending = new Set(OPEN_STATUSES.flatMap((status) => store.where('outbox', 'status', status).map((i) => i.id)));
   const inFlight = new Set<string>();
   const retries = new Map<string, Map<string, Retry>>();
 
@@ -134,26 +131,21 @@ export function createOutbox(
 
   /** Tries each platform that is due; resolves true when the item is finished (sent or failed). */
   async function deliverItem(id: string): Promise<boolean> {
-    let item = store.get('outbox', id);
+    const item = store.get('outbox', id);
     if (!item || !isOpen(item)) return true;
     const effect = effectOf(item);
-    const resumed = item.status === 'sending' && !retries.has(id);
-    if (item.status === 'due') {
-      // Taking it is a unit of work: of two processes draining the same store, one sends and the other leaves it.
-      const sendingAt = now().toISOString();
-      const taken = await store.transact((tx) => {
-        const current = tx.get('outbox', id);
-        if (current?.status !== 'due') return { result: undefined };
-        const sending: OutboxItem = { ...current, status: 'sending', sendingAt };
-        const event = { at: sendingAt, actor: 'system', action: 'outbox.sending', subject: id };
-        return { result: sending, commit: { event, changes: [{ collection: 'outbox' as const, id, value: sending }] } };
-      });
-      if (!taken.result) return true;
-      item = taken.result;
+    let progress = progressOf(store, item);
+    const resumed = progress !== undefined && !retries.has(id);
+    if (!progress) {
+      // Taken once (putIf): of two processes draining the same store, one sends and the other leaves it.
+      const started: DeliveryProgress = { id, sendingAt: now().toISOString(), deliveredTo: [...item.deliveredTo] };
+      if (!(await store.operations.putIf('deliveries', started, keepProgressUntil(now()), (current) => current === undefined)))
+        return false;
+      progress = started;
     }
-    const since = new Date(item.sendingAt ?? item.createdAt);
-    const done = new Set(item.deliveredTo);
-    const failures = [...(item.failures ?? [])];
+    const since = new Date(progress.sendingAt);
+    const done = new Set(progress.deliveredTo);
+    const failures = [...(progress.failures ?? [])];
     const settled = (platform: string) => done.has(platform) || failures.some((f) => f.platform === platform);
     let changed = false;
     for (const d of deliverers()) {
@@ -190,15 +182,22 @@ export function createOutbox(
     const finished = deliverers().every((d) => settled(d.platform));
     if (!changed && !finished) return false;
     const at = now().toISOString();
-    const status: OutboxItem['status'] = !finished ? 'sending' : failures.length ? 'failed' : 'sent';
+    if (!finished) {
+      // Progress between the start and the end is operational: the next try, or a restart, resumes from it.
+      const next: DeliveryProgress = { ...progress, deliveredTo: [...done], ...(failures.length ? { failures } : {}) };
+      await store.operations.put('deliveries', next, keepProgressUntil(now()));
+      return false;
+    }
+    const status: OutboxItem['status'] = failures.length ? 'failed' : 'sent';
     const next: OutboxItem = {
       ...item,
       status,
+      sendingAt: progress.sendingAt,
       deliveredTo: [...done],
       ...(failures.length ? { failures } : {}),
       ...(status === 'sent' ? { sentAt: at } : {}),
     };
-    const action = status === 'sent' ? 'outbox.sent' : status === 'failed' ? 'outbox.failed' : 'outbox.progress';
+    const action = status === 'sent' ? 'outbox.sent' : 'outbox.failed';
     const event = {
       at,
       actor: 'system',
@@ -208,20 +207,22 @@ export function createOutbox(
     };
     // This process took the item (`sending`), so nobody else writes it: a unit of work that reads nothing.
     await store.transact(() => ({ result: status, commit: { event, changes: [{ collection: 'outbox' as const, id, value: next }] } }));
-    if (finished) retries.delete(id);
-    return finished;
+    await store.operations.delete('deliveries', id);
+    retries.delete(id);
+    return true;
   }
 
   const entry = (item: OutboxItem): OutboxEntry => {
     const r = retries.get(item.id);
     const effect = effectOf(item);
+    const progress = isOpen(item) ? progressOf(store, item) : undefined;
     return {
       id: item.id,
-      status: item.status,
+      status: progress ? 'sending' : item.status,
       createdAt: item.createdAt,
       what: describeEffect(effect),
-      deliveredTo: item.deliveredTo,
-      failures: item.failures ?? [],
+      deliveredTo: progress?.deliveredTo ?? item.deliveredTo,
+      failures: progress?.failures ?? item.failures ?? [],
       ...(r?.size
         ? {
             retrying: [...r]
@@ -303,6 +304,25 @@ export function createOutbox(
 export type Outbox = ReturnType<typeof createOutbox>;
 
 const OPEN_STATUSES = ['due', 'sending'] as const;
+
+/** Progress is kept a little longer than the outbox tries before giving up, then expires by itself. */
+const keepProgressUntil = (at: Date) => new Date(at.getTime() + 7 * 86_400_000);
+
+/**
+ * How an item's delivery is going, if it has begun: operational state, or, for an item a version
+ * before it was kept apart left `sending`, what that item recorded.
+ */
+function progressOf(store: Store, item: OutboxItem): DeliveryProgress | undefined {
+  const kept = store.operations.get('deliveries', item.id);
+  if (kept) return kept;
+  if (item.status !== 'sending') return undefined;
+  return {
+    id: item.id,
+    sendingAt: item.sendingAt ?? item.createdAt,
+    deliveredTo: item.deliveredTo,
+    ...(item.failures ? { failures: item.failures } : {}),
+  };
+}
 const isOpen = (i: OutboxItem) => i.status === 'due' || i.status === 'sending';
 
 function classify(e: unknown): { outcome: DeliveryOutcome; reason: string; retryAfterMs?: number } {

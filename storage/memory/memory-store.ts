@@ -1,6 +1,7 @@
 import type { Change } from '../../src/core/records.ts';
 import type { AuditEntry, AuditEvent, AuditVerification, ChainCheck, Store } from '../../src/core/store.ts';
 import { entryLine, verifyChain } from '../audit-chain.ts';
+import { MemoryOperations } from '../operational/memory-operations.ts';
 import { storeClosed } from '../storage-errors.ts';
 import { StoreState } from '../store-state.ts';
 import { UnitOfWorkStore } from '../unit-of-work.ts';
@@ -11,6 +12,8 @@ import { UnitOfWorkStore } from '../unit-of-work.ts';
  */
 export class MemoryDatabase {
   readonly entries: AuditEntry[] = [];
+  /** Operational state, one for all replicas (as a table of the database would be). */
+  readonly operations = new MemoryOperations();
 
   /** Takes `entry` at its place, or answers false when another entry is already there. */
   append(entry: AuditEntry): boolean {
@@ -30,6 +33,10 @@ export class MemoryStore extends UnitOfWorkStore implements Store {
   protected readonly state = new StoreState();
   readonly #database: MemoryDatabase;
   #closed = false;
+
+  get operations(): MemoryOperations {
+    return this.#database.operations;
+  }
 
   constructor(database = new MemoryDatabase()) {
     super();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/cli.ts';
@@ -13,6 +13,16 @@ const APP_ID = '00000000-0000-0000-0000-00000000a99a';
 const BOT = { id: '28:appwarden-bot', name: 'AppWarden' };
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => void (await Promise.all(closers.splice(0).map((c) => c()))));
+
+/** The operational journal's lines (issue 14 item 4: conversation references live there, not in the audit log). */
+const operationLines = (data: string) =>
+  existsSync(join(data, 'operations.jsonl'))
+    ? readFileSync(join(data, 'operations.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { kind: string; id: string })
+    : [];
 
 const auditActions = (data: string) =>
   readFileSync(join(data, 'audit.jsonl'), 'utf8')
@@ -88,7 +98,7 @@ describe('a Slack-only server', () => {
     expect(attacker.calls).toEqual([]);
     const actions = auditActions(data);
     expect(actions.some((a) => a.action === 'request.approved')).toBe(false);
-    expect(actions.some((a) => a.action === 'conversation.remembered')).toBe(false);
+    expect(operationLines(data).filter((l) => l.kind === 'conversations')).toEqual([]);
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
   });
@@ -188,7 +198,14 @@ describe('Teams with MicrosoftAppId', () => {
     expect(await s.exited).toBe(0);
     const actions = auditActions(data);
     expect(actions.some((a) => a.action === 'attestation.recorded')).toBe(false);
-    expect(actions.filter((a) => a.action === 'conversation.remembered')).toHaveLength(1);
+    // Only its own tenant's install is remembered (the chat, the person's chat, the tenant), once each.
+    expect(
+      operationLines(data)
+        .filter((l) => l.kind === 'conversations')
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual(['teams:conversation:a:personal-pierre', 'teams:tenant:tenant-1', 'teams:user:pierre']);
+    expect(actions.some((a) => a.action === 'conversation.remembered')).toBe(false);
     expect(s.out()).toMatch(/refused an activity from tenant other-tenant/);
   });
 

@@ -64,7 +64,7 @@ describe('Slack deliveries under faults', () => {
       failures: [expect.objectContaining({ platform: 'slack', reason: expect.stringContaining('cannot_dm_bot') })],
     });
     expect(s.bot.outbox.report().failed.map((f) => f.id)).toEqual(['test:bot']);
-    expect(await auditOf(s.store, 'test:bot')).toEqual(['outbox.sending', 'outbox.failed']);
+    expect(await auditOf(s.store, 'test:bot')).toEqual(['outbox.failed']);
   });
 
   it('a 500 after Slack took the post: found by its key in the channel history, not posted again', async () => {
@@ -73,13 +73,17 @@ describe('Slack deliveries under faults', () => {
     await s.command('U0STAFF', REQUEST);
     await s.fake.until(() => s.fake.calls.find((c) => c.method === 'chat.postMessage (accept-then-500)'), 'the lost answer');
     await s.fake.idle();
-    expect(s.store.get('outbox', APPROVALS_ITEM)?.status).toBe('sending');
+    // Begun, not finished: its progress is operational state, the queued item stays as queued.
+    expect(s.store.operations.get('deliveries', APPROVALS_ITEM)).toMatchObject({ id: APPROVALS_ITEM, deliveredTo: [] });
+    expect(s.store.get('outbox', APPROVALS_ITEM)?.status).toBe('due');
+    expect(s.bot.outbox.report().waiting.find((w) => w.id === APPROVALS_ITEM)?.status).toBe('sending');
     later(5);
     await s.bot.drain();
     expect(s.fake.of('conversations.history').some((c) => c.body.channel === 'C0APPROVALS' && Number(c.body.oldest) > 0)).toBe(true);
     expect(approvalsInHistory()).toBe(1);
     expect(s.store.get('outbox', APPROVALS_ITEM)?.status).toBe('sent');
-    expect(await auditOf(s.store, APPROVALS_ITEM)).toEqual(['outbox.sending', 'outbox.sent']);
+    expect(await auditOf(s.store, APPROVALS_ITEM)).toEqual(['outbox.sent']);
+    expect(s.store.operations.get('deliveries', APPROVALS_ITEM)).toBeUndefined(); // done: nothing left to resume
   });
 
   it('a call that never answers: the drain is not held, and the post goes out once after a check', async () => {

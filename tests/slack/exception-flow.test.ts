@@ -35,7 +35,7 @@ describe('exception flow on Slack', () => {
     ])
       expect(text).toContain(shown);
     expect(s.responses().join()).toContain('Request EX-1 filed');
-    const ts = String((await s.fake.until(() => s.store.get('messages', 'slack:EX-1'), 'the stored message ref')).ref.ts);
+    const ts = String((await s.fake.until(() => s.store.operations.get('messages', 'slack:EX-1'), 'the stored message ref')).ref.ts);
 
     await s.click(STAFF, 'request.approve', 'EX-1', { ts });
     const privately = (user: string) => s.fake.of(`respond/action-${user}`);
@@ -73,7 +73,7 @@ describe('exception flow on Slack', () => {
 
   it('the approver approves: message updated, requester told, check answers allowed-by-exception', async () => {
     await fileRequest('twitter');
-    const ts = String((await s.fake.until(() => s.store.get('messages', 'slack:EX-1'), 'ref')).ref.ts);
+    const ts = String((await s.fake.until(() => s.store.operations.get('messages', 'slack:EX-1'), 'ref')).ref.ts);
     await s.click(APPROVER, 'request.approve', 'EX-1', { ts });
     const update = await s.fake.until(() => s.fake.of('chat.update')[0], 'update');
     expect(String(update.body.blocks)).toContain('approved by Akiko Sato');

@@ -31,7 +31,7 @@ describe('idempotency', () => {
     });
     s.fake.addUsers({ id: 'U0APPROVER2', real_name: 'Ken Approver' });
     await s.command('U0STAFF', 'request instagram --purpose public-communications --reason "Campaign"');
-    await s.fake.until(() => s.store.get('messages', 'slack:EX-1'), 'the approvals post');
+    await s.fake.until(() => s.store.operations.get('messages', 'slack:EX-1'), 'the approvals post');
     await Promise.all([
       s.click('U0APPROVER', 'request.approve', 'EX-1', { actionTs: '1.1' }),
       s.click('U0APPROVER', 'request.approve', 'EX-1', { actionTs: '1.2' }),
@@ -49,7 +49,7 @@ describe('idempotency', () => {
 
   it('the same click delivered twice (same action_ts) is handled once and answered once', async () => {
     await s.command('U0STAFF', 'request instagram --purpose public-communications --reason "Campaign"');
-    await s.fake.until(() => s.store.get('messages', 'slack:EX-1'), 'the approvals post');
+    await s.fake.until(() => s.store.operations.get('messages', 'slack:EX-1'), 'the approvals post');
     await s.click('U0APPROVER', 'request.approve', 'EX-1', { actionTs: '9.9' });
     await s.click('U0APPROVER', 'request.approve', 'EX-1', { actionTs: '9.9' });
     await s.fake.idle();
