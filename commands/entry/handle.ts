@@ -1,7 +1,9 @@
 import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
 import { attestFromReminder } from '../compliance/attest.ts';
 import { CENSUS_USE_SLOTS, censusForm, submitCensusAnswer, type RawUse } from '../survey/census.ts';
-import type { CommandContext, CommandResult } from '../shared/context.ts';
+import { AppWardenError } from '../../src/core/result.ts';
+import { isSystem, type CommandContext, type CommandResult } from '../shared/context.ts';
+import { runTick, type TickDone, type TickJob } from '../reminders/tick.ts';
 import { applyTransition } from '../requests/decide-request.ts';
 import { censusFormView, denyFormView, requestFormView, type FormView } from '../shared/form.ts';
 import { runCommand } from './run-command.ts';
@@ -14,6 +16,8 @@ import { tokenize } from './tokenize.ts';
 /** What renderers of the forms need: the request form's contents and how many uses a census form offers. */
 export type { FormField, FormView } from '../shared/form.ts';
 export type { RequestForm } from '../requests/request.ts';
+/** What a tick did, and which jobs there are. */
+export type { TickDone, TickJob } from '../reminders/tick.ts';
 
 /** The buttons the command layer puts on its replies, by the `actionId` a click comes back with. */
 export const BUTTON_ACTIONS = [
@@ -32,14 +36,17 @@ export type FormValues = Record<string, string | string[] | undefined>;
 
 /**
  * Everything a person can do on any surface, as the surface received it: typed text, a click on one
- * of our buttons (`value` as the button carried it; `values`: inputs sent with the click), a form sent.
+ * of our buttons (`value` as the button carried it; `values`: inputs sent with the click), a form sent;
+ * and what the clock does (a scheduler tick, as the system).
  */
 export type Interaction =
   /** `forms`: the surface can open a form now, so `request <app>` alone opens one instead of refusing. */
   | { kind: 'text'; text: string; forms?: boolean }
   | { kind: 'button'; action: ButtonAction; value: string; values?: FormValues }
   /** `meta`: what the form was opened about (`app`; the request `id`; `census` and `unit`). */
-  | { kind: 'form'; form: FormName; values: FormValues; meta: Record<string, string | undefined> };
+  | { kind: 'form'; form: FormName; values: FormValues; meta: Record<string, string | undefined> }
+  /** One job of a scheduler tick at `at`, asked by the system; `audience`: platform ids the platforms say must comply. */
+  | { kind: 'tick'; job: TickJob; at: Date; audience?: readonly string[] };
 
 /** A form to show, as the command layer describes it; each surface renders it (Slack: a modal; Teams: a card). */
 export type Form =
@@ -53,6 +60,8 @@ export type Form =
 /** One neutral result: the answer, the effects, and a form to show when the interaction opens one. */
 export interface Result extends CommandResult {
   form?: Form;
+  /** For a tick: what it did, as data. */
+  tick?: TickDone;
 }
 
 /** The one way into the command layer, from every surface. */
@@ -66,6 +75,10 @@ export async function handle(interaction: Interaction, ctx: CommandContext): Pro
       return click(interaction.action, interaction.value, interaction.values ?? {}, ctx);
     case 'form':
       return submit(interaction.form, interaction.values, interaction.meta, ctx);
+    case 'tick':
+      // Only the wiring builds a tick, with the system's context: anything else is a fault, not a refusal.
+      if (!isSystem(ctx.person)) throw new AppWardenError('entry.tick_not_system', `a ${interaction.job} tick asked by ${ctx.person.id}`);
+      return runTick(interaction.job, interaction.at, interaction.audience ?? [], ctx);
   }
 }
 

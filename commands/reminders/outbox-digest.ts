@@ -14,7 +14,10 @@ const DIGEST_LINES = 20;
  * for good since the last digest, so a message nobody received does not go unnoticed. Idempotent: the
  * day's outbox key makes a second tick find it queued.
  */
-export async function queueFailureDigest(run: { policy: Policy; store: Store }, at: Date): Promise<string | undefined> {
+export async function queueFailureDigest(
+  run: { policy: Policy; store: Store },
+  at: Date,
+): Promise<{ key: string; effect: Effect } | undefined> {
   const { policy, store } = run;
   const key = `outbox-failures:${localDate(at, policy.organization.timezone)}`;
   if (store.get('outbox', key)) return undefined;
@@ -49,5 +52,5 @@ export async function queueFailureDigest(run: { policy: Policy; store: Store }, 
   await store.commit({ at: at.toISOString(), actor: 'system', action: 'outbox.digest', subject: key, detail: { failed: failed.length } }, [
     { collection: 'outbox', id: key, value: outboxItem(key, effect, at.toISOString()) },
   ]);
-  return key;
+  return { key, effect };
 }

@@ -12,6 +12,7 @@ import { put, type Change } from '../../src/core/records.ts';
 import { dueReminders, type Reminder } from '../../src/core/reminders.ts';
 import type { Store } from '../../src/core/store.ts';
 import type { Effect } from '../shared/context.ts';
+import { outboxItem } from '../delivery/outbox-item.ts';
 import { reply, type Block, type Reply } from '../shared/reply.ts';
 import { displayName, unitName } from '../requests/request-card.ts';
 
@@ -23,12 +24,18 @@ export interface ReminderRun {
   store: Store;
 }
 
+/** What a reminders tick queued: each reminder due, and the effect it was queued as (in the same order). */
+export interface QueuedReminders {
+  reminders: Reminder[];
+  effects: Effect[];
+}
+
 /**
  * One tick: work out what is due at `at`, and commit it — outbox items, and exceptions that have
  * ended — in one durable step. Delivery is the outbox's drain. A second tick finds it all recorded.
  * `audience` is who the platforms say must comply (Slack announcements channel members).
  */
-export async function queueReminders(run: ReminderRun, at: Date, audience: readonly string[] = []): Promise<Reminder[]> {
+export async function queueReminders(run: ReminderRun, at: Date, audience: readonly string[] = []): Promise<QueuedReminders> {
   const { policy, store } = run;
   const listed = policy.people.map((p) => resolvePerson(policy, p.id));
   const members = audience.map((id) => resolvePerson(policy, id));
@@ -54,26 +61,18 @@ export async function queueReminders(run: ReminderRun, at: Date, audience: reado
     isRecorded: (key: string) => store.get('outbox', key) !== undefined,
   };
   const due = dueReminders(policy, facts, at);
-  if (!due.length) return due;
+  if (!due.length) return { reminders: due, effects: [] };
 
   const createdAt = at.toISOString();
-  const changes: Change[] = due.map((r) => {
-    const value = {
-      id: r.key,
-      status: 'due' as const,
-      createdAt,
-      effect: effectOf(r, policy, store, everyone, at) as unknown as Record<string, unknown>,
-      deliveredTo: [],
-    };
-    return { collection: 'outbox', id: r.key, value };
-  });
+  const effects = due.map((r) => effectOf(r, policy, store, everyone, at));
+  const changes: Change[] = due.map((r, i) => ({ collection: 'outbox', id: r.key, value: outboxItem(r.key, effects[i]!, createdAt) }));
   for (const id of new Set(due.flatMap((r) => (r.kind === 'expired' ? [r.request] : [])))) {
     const ended = expireException(store.get('requests', id)!, at);
     if (ended) changes.push(put('requests', ended));
   }
   const counts = Object.fromEntries([...new Set(due.map((r) => r.kind))].map((k) => [k, due.filter((r) => r.kind === k).length]));
   await store.commit({ at: createdAt, actor: 'system', action: 'reminders.due', detail: counts }, changes);
-  return due;
+  return { reminders: due, effects };
 }
 
 function effectOf(r: Reminder, policy: Policy, store: Store, everyone: readonly Person[], at: Date): Effect {

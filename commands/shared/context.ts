@@ -23,6 +23,16 @@ export interface CommandContext {
   idempotencyKey?: string;
 }
 
+/** The actor of what the clock does (ticks): audited as `system`, listed nowhere, holding no role. */
+export const SYSTEM_ACTOR = 'system';
+
+export function systemPerson(policy: Policy): Person {
+  const org = policy.organization;
+  return { id: SYSTEM_ACTOR, name: SYSTEM_ACTOR, unit: org.default_unit, roles: [], locale: org.locale, listed: false };
+}
+
+export const isSystem = (person: Person) => person.id === SYSTEM_ACTOR && !person.listed;
+
 /** What a command wants done beyond answering the asker; the adapter delivers it on its platform. */
 export type Effect =
   /** A message to a configured channel; `subject` (e.g. a request id) lets the adapter remember where it went. */
