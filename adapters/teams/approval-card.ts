@@ -1,24 +1,18 @@
-import type { CommandContext, Address } from '../../commands/shared/context.ts';
+import type { Result } from '../../commands/entry/handle.ts';
+import type { Address } from '../../commands/shared/context.ts';
 import type { Reply } from '../../commands/shared/reply.ts';
-import { requestCardView } from '../../commands/requests/request-view.ts';
-import type { AppWarden } from '../../src/app.ts';
-import { messages } from '../../src/core/i18n/index.ts';
 import { renderCard, type AdaptiveCard } from './card.ts';
 
 export const REFRESH_VERB = 'request.refresh';
 
 /**
- * The approvals card for a request, as the command layer shows it to `viewer` (Approve / Deny for
- * whoever may still decide, Deny asking for a reason; read-only for everyone else), refreshed on open
- * for the Teams users among its deciders. Undefined when there is no such request.
+ * A request's approvals card as the command layer showed it to one viewer (Approve / Deny only for
+ * whoever may still decide, Deny asking for a reason in `denyReasonLabel`), refreshed on open for the
+ * Teams users among its deciders. A refusal (no such request) is just the id, as an error.
  */
-export function approvalCard(bot: AppWarden, requestId: string, viewer: CommandContext): AdaptiveCard | undefined {
-  const view = requestCardView(bot, requestId, viewer);
-  if (!view) return undefined;
-  return renderCard(view.reply, {
-    denyReasonLabel: messages(bot.policy.organization.locale).form.denyReason,
-    ...refreshFor(requestId, view.deciders),
-  });
+export function viewerCard(id: string, result: Result, denyReasonLabel: string): AdaptiveCard {
+  if (!result.ok || !result.view) return unknownRequestCard(id);
+  return renderCard(result.reply, { denyReasonLabel, ...refreshFor(id, result.view.deciders) });
 }
 
 /**

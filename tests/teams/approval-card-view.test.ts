@@ -5,7 +5,7 @@ import { APPROVALS, cardOf, cardText, startTeamsBot, TEAMS, type TeamsBot } from
 
 /**
  * The approvals card on Teams: the shared card is rendered from the effect the command layer queued
- * (read-only, refreshed for the deciders it names).
+ * (read-only, refreshed for the deciders it names), and each viewer's card comes from handle.
  */
 let t: TeamsBot;
 afterEach(async () => t?.stop());
@@ -25,6 +25,35 @@ async function start() {
 }
 
 describe('the Teams approvals card', () => {
+  it('a refresh enters through handle: the approver gets the live card with Approve / Deny, anyone else a read-only one', async () => {
+    await start();
+    await t.say('pierre', REQUEST);
+    await t.connector.until(() => approvalsCalls('POST')[0], 'the approvals card');
+    const refresh = async (who: keyof typeof TEAMS, id = 'EX-1') => {
+      const res = (await t.invoke(who, 'request.refresh', { value: id })).json();
+      expect(res.type).toBe('application/vnd.microsoft.card.adaptive');
+      return res.value as Card;
+    };
+
+    const live = await refresh('akiko');
+    expect(verbs(live)).toEqual(['request.approve', 'Action.ShowCard']);
+    expect(live.refresh?.userIds).toEqual([TEAMS.akiko]);
+    for (const who of ['pierre', 'sam'] as const) {
+      const readOnly = await refresh(who);
+      expect(readOnly.actions, who).toBeUndefined();
+      expect(cardText(readOnly), who).toContain('Agency campaign');
+      expect(readOnly.refresh?.userIds, who).toEqual([TEAMS.akiko]); // still refreshed for whoever may decide
+    }
+    expect(cardText(await refresh('akiko', 'EX-9'))).toContain('EX-9');
+    expect((await refresh('akiko', 'EX-9')).actions).toBeUndefined();
+
+    expect((await t.invoke('akiko', 'request.approve', { value: 'EX-1' })).json().type).toBe('application/vnd.microsoft.card.adaptive');
+    const decided = await refresh('akiko');
+    expect(decided.actions).toBeUndefined();
+    expect(decided.refresh).toBeUndefined(); // nobody is left to decide it
+    expect(cardText(decided)).toContain('approved by Akiko Sato');
+  });
+
   it('the approvals post renders the queued effect, not the stored request: a change made before delivery does not show', async () => {
     await start();
     t.connector.fail({ to: APPROVALS, status: 503, times: 1 });
