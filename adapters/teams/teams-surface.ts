@@ -13,8 +13,9 @@ import type { AuthenticateRequestResult, ServiceClientCredentialsFactory } from 
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { handle, type Result } from '../../commands/entry/handle.ts';
 import type { AppWarden } from '../../src/app.ts';
+import { messages } from '../../src/core/i18n/index.ts';
 import type { Surface } from '../../src/http-app.ts';
-import { approvalCard, REFRESH_VERB, unknownRequestCard } from './approval-card.ts';
+import { REFRESH_VERB, viewerCard } from './approval-card.ts';
 import { censusCard } from './census-card.ts';
 import { renderCard } from './card.ts';
 import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
@@ -113,7 +114,13 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const action = (context.activity.value as { action?: { verb?: string; data?: { value?: string; reason?: unknown } } })?.action;
     const id = String(action?.data?.value ?? '');
     const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:invoke:${context.activity.id}` };
-    const cardFor = () => approvalCard(bot, id, ctx) ?? unknownRequestCard(id);
+    // The card as this viewer should see it now (after their decision, if they made one): the command layer's to say.
+    const cardFor = async () =>
+      viewerCard(
+        id,
+        await handle({ kind: 'view', view: 'request-card', id }, ctx),
+        messages(bot.policy.organization.locale).form.denyReason,
+      );
     if (action?.verb === 'request.approve' || action?.verb === 'request.deny') {
       // Our card's Input.Text always sends text; anything else is a crafted invoke, refused plainly and changing nothing.
       const reason = action.data?.reason;
@@ -141,7 +148,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
         value: { code: 'unknown_verb', message: `unknown verb ${action?.verb}` },
       };
     }
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: cardFor() };
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: await cardFor() };
   };
 
   /** The census form opens in place of the invitation and is answered there; problems come back on the form. */

@@ -14,11 +14,14 @@ const DIGEST_LINES = 20;
  * for good since the last digest, so a message nobody received does not go unnoticed. Idempotent: the
  * day's outbox key makes a second tick find it queued.
  */
-export async function queueFailureDigest(run: { policy: Policy; store: Store }, at: Date): Promise<string | undefined> {
+export async function queueFailureDigest(
+  run: { policy: Policy; store: Store },
+  at: Date,
+): Promise<{ key: string; effect: Effect } | undefined> {
   return (await run.store.transact((store) => digestDue(run.policy, store, at))).result;
 }
 
-function digestDue(policy: Policy, store: StoreView, at: Date): Outcome<string | undefined> {
+function digestDue(policy: Policy, store: StoreView, at: Date): Outcome<{ key: string; effect: Effect } | undefined> {
   const key = `outbox-failures:${localDate(at, policy.organization.timezone)}`;
   if (store.get('outbox', key)) return { result: undefined };
   const previous =
@@ -50,7 +53,7 @@ function digestDue(policy: Policy, store: StoreView, at: Date): Outcome<string |
   );
   const effect: Effect = { kind: 'post', channel: 'approvals', subject: key, message };
   return {
-    result: key,
+    result: { key, effect },
     commit: {
       event: { at: at.toISOString(), actor: 'system', action: 'outbox.digest', subject: key, detail: { failed: failed.length } },
       changes: [{ collection: 'outbox', id: key, value: outboxItem(key, effect, at.toISOString()) }],

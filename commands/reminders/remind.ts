@@ -24,18 +24,24 @@ export interface ReminderRun {
   store: Store;
 }
 
+/** What a reminders tick queued: each reminder due, and the effect it was queued as (in the same order). */
+export interface QueuedReminders {
+  reminders: Reminder[];
+  effects: Effect[];
+}
+
 /**
  * One tick: work out what is due at `at`, and commit it — outbox items, and exceptions that have
  * ended — in one durable step. Delivery is the outbox's drain. A second tick finds it all recorded.
  * `audience` is who the platforms say must comply (Slack announcements channel members).
  */
-export async function queueReminders(run: ReminderRun, at: Date, audience: readonly string[] = []): Promise<Reminder[]> {
+export async function queueReminders(run: ReminderRun, at: Date, audience: readonly string[] = []): Promise<QueuedReminders> {
   // One unit of work: what is already recorded and what this tick records cannot interleave with another tick's.
   const done = await run.store.transact((store) => dueNow(run.policy, store, at, audience));
   return done.result;
 }
 
-function dueNow(policy: Policy, store: StoreView, at: Date, audience: readonly string[]): Outcome<Reminder[]> {
+function dueNow(policy: Policy, store: StoreView, at: Date, audience: readonly string[]): Outcome<QueuedReminders> {
   const listed = policy.people.map((p) => resolvePerson(policy, p.id));
   const members = audience.map((id) => resolvePerson(policy, id));
   const everyone = [...new Map([...listed, ...members].map((p) => [p.id, p])).values()];
@@ -60,18 +66,18 @@ function dueNow(policy: Policy, store: StoreView, at: Date, audience: readonly s
     isRecorded: (key: string) => store.get('outbox', key) !== undefined,
   };
   const due = dueReminders(policy, facts, at);
-  if (!due.length) return { result: due };
+  if (!due.length) return { result: { reminders: due, effects: [] } };
 
   const createdAt = at.toISOString();
-  const changes: Change[] = due.map((r) => {
-    return { collection: 'outbox', id: r.key, value: outboxItem(r.key, effectOf(r, policy, store, everyone, at), createdAt) };
-  });
+  const effects = due.map((r) => effectOf(r, policy, store, everyone, at));
+  const changes: Change[] = due.map((r, i) => ({ collection: 'outbox', id: r.key, value: outboxItem(r.key, effects[i]!, createdAt) }));
   for (const id of new Set(due.flatMap((r) => (r.kind === 'expired' ? [r.request] : [])))) {
     const ended = expireException(store.get('requests', id)!, at);
     if (ended) changes.push(put('requests', ended));
   }
   const counts = Object.fromEntries([...new Set(due.map((r) => r.kind))].map((k) => [k, due.filter((r) => r.kind === k).length]));
-  return { result: due, commit: { event: { at: createdAt, actor: 'system', action: 'reminders.due', detail: counts }, changes } };
+  const event = { at: createdAt, actor: 'system', action: 'reminders.due', detail: counts };
+  return { result: { reminders: due, effects }, commit: { event, changes } };
 }
 
 function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: readonly Person[], at: Date): Effect {

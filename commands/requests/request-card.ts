@@ -6,6 +6,7 @@ import { approversFor } from '../../src/core/exceptions.ts';
 import { resolvePerson, type Person } from '../../src/core/org.ts';
 import type { Policy } from '../../src/core/policy.ts';
 import type { ExceptionRequest } from '../../src/core/records.ts';
+import type { Address } from '../shared/context.ts';
 import { reply, type Block, type Reply } from '../shared/reply.ts';
 
 /** Who a person is, in words: their name from the policy, else their id. */
@@ -20,6 +21,17 @@ export function approversOf(policy: Policy, request: ExceptionRequest): Person[]
     policy,
     request,
     policy.people.map((p) => resolvePerson(policy, p.id)),
+  );
+}
+
+/**
+ * Where to reach the people who may still decide a request, as a message about it records them (a
+ * surface that shows the message per viewer gives them the buttons); none once it is decided.
+ */
+export function decidersOf(policy: Policy, request: ExceptionRequest): Address[] {
+  if (request.status !== 'requested') return [];
+  return approversOf(policy, request).flatMap((p) =>
+    p.slack || p.teams ? [{ ...(p.slack ? { slack: p.slack } : {}), ...(p.teams ? { teams: p.teams } : {}) }] : [],
   );
 }
 

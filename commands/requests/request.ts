@@ -10,7 +10,7 @@ import type { CommandContext, CommandResult, Effect } from '../shared/context.ts
 import { inputFields, objectOf, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
-import { approversOf, requestCard } from './request-card.ts';
+import { approversOf, decidersOf, requestCard } from './request-card.ts';
 
 /** What a person fills in to ask for an exception, as typed (flags or form fields): validated here. */
 export interface RequestInput {
@@ -73,7 +73,9 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   const app = options.app;
   if (!filed.ok) return refusal(filed, m, { command: 'request', app: app?.name ?? appText, ...(purpose ? { purpose } : {}) });
   const req = filed.value.request;
-  const effects: Effect[] = [{ kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy) }];
+  const effects: Effect[] = [
+    { kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy), deciders: decidersOf(ctx.policy, req) },
+  ];
   await commitChanges(
     ctx,
     {
