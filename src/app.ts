@@ -1,5 +1,5 @@
 import { runCommand, type CommandContext, type CommandResult } from '../commands/entry/run-command.ts';
-import { messages } from './core/i18n/index.ts';
+import { wording } from '../commands/wording/wording.ts';
 import { resolvePerson, resolvePlatformUser } from './core/org.ts';
 import type { Policy } from './core/policy.ts';
 import type { Change, OutboxItem } from './core/records.ts';
@@ -50,7 +50,7 @@ export function createAppWarden(options: {
   const contextFor = (personRef: string, surface: string): CommandContext => {
     const person =
       surface === 'slack' || surface === 'teams' ? resolvePlatformUser(policy, surface, personRef) : resolvePerson(policy, personRef);
-    return { policy, store, now, person, m: messages(person.locale), surface };
+    return { policy, store, now, person, m: wording(person.locale), surface };
   };
   return {
     get policy() {

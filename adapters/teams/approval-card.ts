@@ -1,7 +1,7 @@
 import type { CommandContext } from '../../commands/shared/context.ts';
 import { requestCardView } from '../../commands/requests/request-view.ts';
 import type { AppWarden } from '../../src/app.ts';
-import { messages } from '../../src/core/i18n/index.ts';
+import { wording } from '../../commands/wording/wording.ts';
 import { renderCard, type AdaptiveCard } from './card.ts';
 
 export const REFRESH_VERB = 'request.refresh';
@@ -17,7 +17,7 @@ export function approvalCard(bot: AppWarden, requestId: string, viewer?: Command
   if (!view) return undefined;
   const approvers = view.deciders.flatMap((p) => (p.teams ? [p.teams] : []));
   return renderCard(view.reply, {
-    denyReasonLabel: messages(bot.policy.organization.locale).form.denyReason,
+    denyReasonLabel: wording(bot.policy.organization.locale).t('form.denyReason'),
     ...(approvers.length ? { refresh: { verb: REFRESH_VERB, data: { value: requestId }, userIds: approvers } } : {}),
   });
 }

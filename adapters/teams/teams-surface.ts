@@ -60,7 +60,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const ref = randomUUID().slice(0, 8);
     options.log(`teams: fault ${ref}: ${error.stack ?? error}`);
     if (context.activity.type === ActivityTypes.Message)
-      await context.sendActivity(bot.contextFor(personOf(context), 'teams').m.errors.fault(ref)).catch(() => undefined);
+      await context.sendActivity(bot.contextFor(personOf(context), 'teams').m.t('errors.fault', { ref })).catch(() => undefined);
   };
   bot.addDeliverer(teamsDeliverer(bot, link, options.log));
   const personOf = (context: TurnContext) => teamsIdentity(context, trust);
@@ -104,7 +104,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const pointer = {
       visibility: 'public',
       tone: 'info',
-      blocks: [{ type: 'text', text: chat ? m.teams.answeredPrivately : m.teams.cannotAnswerPrivately }],
+      blocks: [{ type: 'text', text: chat ? m.t('teams.answeredPrivately') : m.t('teams.cannotAnswerPrivately') }],
     } satisfies Reply;
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(pointer))] });
   };
@@ -118,7 +118,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       // Our card's Input.Text always sends text; anything else is a crafted invoke, refused plainly and changing nothing.
       const reason = action.data?.reason;
       if (reason !== undefined && reason !== null && typeof reason !== 'string')
-        return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.teams.reasonNotText };
+        return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.t('teams.reasonNotText') };
       // The card asks for a reason beside its buttons: Deny sends it as the deny form, Approve along with the click.
       const values = { reason: reason ?? undefined };
       const result = await handle(

@@ -91,6 +91,36 @@ describe('layering', () => {
     it.each(core)('%s does no I/O and reads no clock', (file) => {
       expect(read(file)).not.toMatch(/Date\.now\(\)|new Date\(\)|process\.|require\(/);
     });
+
+    // The core knows no language: it returns codes and data, and the command layer words them.
+    it('holds no catalogue: no message file, no i18n folder, no message library', () => {
+      const all = (dir: string): string[] =>
+        readdirSync(join(root, dir)).flatMap((name) =>
+          statSync(join(root, dir, name)).isDirectory() ? all(join(dir, name)) : [join(dir, name)],
+        );
+      expect(all('src/core').filter((f) => !f.endsWith('.ts'))).toEqual([]);
+      expect(core.filter((f) => /i18n|wording|messages?\b/i.test(f))).toEqual([]);
+      for (const file of core)
+        expect(
+          imports(file).filter((spec) => /intl-messageformat|wording/.test(spec)),
+          file,
+        ).toEqual([]);
+    });
+
+    it('says none of the sentences the catalogues hold', () => {
+      const english: Record<string, string> = JSON.parse(read(`${WORDING}en.json`));
+      // Long enough to be a sentence and not a word that is also a code (`approved`, `Deny`).
+      const sentences = Object.values(english).flatMap((text) => text.split(/\{[^}]*\}/).filter((part) => part.trim().length >= 24));
+      expect(sentences.length).toBeGreaterThan(100);
+      for (const file of core) {
+        // Comments may say what a sentence says; code may not.
+        const text = read(file).replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+        expect(
+          sentences.filter((s) => text.includes(s)),
+          file,
+        ).toEqual([]);
+      }
+    });
   });
 
   describe('commands/: orchestrate the core, know no platform and no backend', () => {
