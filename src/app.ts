@@ -1,6 +1,6 @@
 import { handle } from '../commands/entry/handle.ts';
 import { systemPerson, type CommandContext, type CommandResult } from '../commands/shared/context.ts';
-import { messages } from './core/i18n/index.ts';
+import { wording } from '../commands/wording/wording.ts';
 import { resolvePerson, resolvePlatformUser } from './core/org.ts';
 import type { Policy } from './core/policy.ts';
 import type { Change, OutboxItem } from './core/records.ts';
@@ -53,7 +53,7 @@ export function createAppWarden(options: {
   const contextFor = (personRef: string, surface: string): CommandContext => {
     const person =
       surface === 'slack' || surface === 'teams' ? resolvePlatformUser(policy, surface, personRef) : resolvePerson(policy, personRef);
-    return { policy, store, now, person, m: messages(person.locale), surface };
+    return { policy, store, now, person, m: wording(person.locale), surface };
   };
   return {
     get policy() {
@@ -64,7 +64,7 @@ export function createAppWarden(options: {
     contextFor,
     systemContext: () => {
       const person = systemPerson(policy);
-      return { policy, store, now, person, m: messages(person.locale), surface: 'scheduler' };
+      return { policy, store, now, person, m: wording(person.locale), surface: 'scheduler' };
     },
     run: (text, personRef, surface) => handle({ kind: 'text', text }, contextFor(personRef, surface)),
     reloadPolicy(next) {

@@ -78,7 +78,8 @@ export interface Result extends CommandResult {
 
 /** The one way into the command layer, from every surface: each interaction is one unit of work (asUnitOfWork). */
 export const handle = (interaction: Interaction, ctx: CommandContext): Promise<Result> =>
-  asUnitOfWork(ctx, (unit) => handleIn(interaction, unit));
+  // A tick's jobs are units of work of their own (each reads what is recorded and records what is due).
+  interaction.kind === 'tick' ? handleIn(interaction, ctx) : asUnitOfWork(ctx, (unit) => handleIn(interaction, unit));
 
 async function handleIn(interaction: Interaction, ctx: CommandContext): Promise<Result> {
   switch (interaction.kind) {

@@ -32,10 +32,10 @@ export function denyForm(requestId: string, ctx: CommandContext): DenyForm {
   const refusal = refusalFor('deny', requestId, ctx);
   if (refusal) return { ok: false, refusal };
   const request = ctx.store.get('requests', requestId)!; // no refusal: it exists
-  const intro = ctx.m.form.denyIntro(
-    requestId,
-    displayName(ctx.policy, request.person),
-    appById(ctx.policy, request.app)?.name ?? request.app,
-  );
+  const intro = ctx.m.t('form.denyIntro', {
+    id: requestId,
+    requester: displayName(ctx.policy, request.person),
+    app: appById(ctx.policy, request.app)?.name ?? request.app,
+  });
   return { ok: true, intro, reasonRequired: denyNeedsReason(requestId, ctx) };
 }

@@ -38,7 +38,7 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   const duplicate = duplicateOf(ctx);
   if (duplicate) return duplicate;
   const appText = raw.app.trim();
-  if (!appText) return { ...refused('missing_app', m.errors.missingApp('request')), field: 'app' };
+  if (!appText) return { ...refused('missing_app', m.t('errors.missingApp', { command: 'request' })), field: 'app' };
   const f = inputFields(ctx.policy, m);
   const deviceInput = validate(
     objectOf(f, 'request.device', () => ({ device: f.device })),
@@ -65,7 +65,7 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   if (!input.ok) return refusal(input, m, { command: 'request', app: appText });
   const { purpose, days, reason } = input.value;
   if (!purpose && options.exception.possible)
-    return { ...refused('missing_purpose', m.errors.missingPurpose(options.exception.purposes)), field: 'purpose' };
+    return { ...refused('missing_purpose', m.t('errors.missingPurpose', { purposes: options.exception.purposes })), field: 'purpose' };
 
   const id = `EX-${nextNumber(ctx, 'requests')}`;
   const ask = { person: ctx.person, app: appText, device, purpose: purpose ?? '', reason: reason ?? '', ...(days ? { days } : {}) };
@@ -93,8 +93,17 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
     ok: true,
     data: req,
     reply: reply('ok', [
-      { type: 'heading', text: m.request.filed(req.id, app?.name ?? req.app, req.device, req.purpose, req.days) },
-      { type: 'note', text: approvers.length ? m.request.approversAre(approvers) : m.request.noApprover },
+      {
+        type: 'heading',
+        text: m.t('request.filed', {
+          id: req.id,
+          app: app?.name ?? req.app,
+          device: m.device(req.device),
+          purpose: req.purpose,
+          days: req.days,
+        }),
+      },
+      { type: 'note', text: approvers.length ? m.t('request.approversAre', { names: approvers }) : m.t('request.noApprover') },
     ]),
     effects,
   };
@@ -137,7 +146,7 @@ export function requestForm(
   ctx: CommandContext,
 ): { ok: true; form: RequestForm } | { ok: false; result: CommandResult } {
   const m = ctx.m;
-  if (!appText.trim()) return { ok: false, result: refused('missing_app', m.errors.missingApp('request')) };
+  if (!appText.trim()) return { ok: false, result: refused('missing_app', m.t('errors.missingApp', { command: 'request' })) };
   const own = ctx.store.listByPerson('requests', ctx.person.id);
   const decision = decide({ app: appText, person: ctx.person.id, device, at: ctx.now().toISOString() }, ctx.policy, { requests: own });
   const app = decision.app;

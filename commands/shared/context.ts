@@ -1,4 +1,4 @@
-import type { Messages } from '../../src/core/i18n/index.ts';
+import type { Wording } from '../wording/wording.ts';
 import type { Person } from '../../src/core/org.ts';
 import type { Policy } from '../../src/core/policy.ts';
 import type { Store } from '../../src/core/store.ts';
@@ -11,7 +11,7 @@ export interface CommandContext {
   now: () => Date;
   /** Who is asking. */
   person: Person;
-  m: Messages;
+  m: Wording;
   /** Where the command came from: `slack`, `teams`, `cli`; recorded in the audit log. */
   surface: string;
   /** Who really typed it when the surface cannot vouch for the person (the terminal's OS user); audited. */
