@@ -1,5 +1,6 @@
-import { runCommand, type CommandContext, type CommandResult } from '../commands/entry/run-command.ts';
-import { messages } from './core/i18n/index.ts';
+import { handle } from '../commands/entry/handle.ts';
+import { systemPerson, type CommandContext, type CommandResult } from '../commands/shared/context.ts';
+import { wording } from '../commands/wording/wording.ts';
 import { resolvePerson, resolvePlatformUser } from './core/org.ts';
 import type { Policy } from './core/policy.ts';
 import type { Change, OutboxItem } from './core/records.ts';
@@ -19,6 +20,8 @@ export interface AppWarden {
    * against it; elsewhere (the terminal, tests) it is a person id or any platform id.
    */
   contextFor(personRef: string, surface: string): CommandContext;
+  /** The context of what the clock does (scheduler ticks): the system actor, in the organisation's language. */
+  systemContext(): CommandContext;
   run(text: string, personRef: string, surface: string): Promise<CommandResult>;
   /** Swap in a new policy; stored state is untouched. */
   reloadPolicy(policy: Policy): void;
@@ -50,7 +53,7 @@ export function createAppWarden(options: {
   const contextFor = (personRef: string, surface: string): CommandContext => {
     const person =
       surface === 'slack' || surface === 'teams' ? resolvePlatformUser(policy, surface, personRef) : resolvePerson(policy, personRef);
-    return { policy, store, now, person, m: messages(person.locale), surface };
+    return { policy, store, now, person, m: wording(person.locale), surface };
   };
   return {
     get policy() {
@@ -59,7 +62,11 @@ export function createAppWarden(options: {
     store,
     now,
     contextFor,
-    run: (text, personRef, surface) => runCommand(text, contextFor(personRef, surface)),
+    systemContext: () => {
+      const person = systemPerson(policy);
+      return { policy, store, now, person, m: wording(person.locale), surface: 'scheduler' };
+    },
+    run: (text, personRef, surface) => handle({ kind: 'text', text }, contextFor(personRef, surface)),
     reloadPolicy(next) {
       policy = next;
     },

@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os';
-import { runCommand } from '../commands/entry/run-command.ts';
+import { handle } from '../commands/entry/handle.ts';
+import { replyText } from '../commands/shared/reply.ts';
 import { parseCliArgs } from '../adapters/cli/args.ts';
 import { describeUndelivered, inertForTerminal, renderForTerminal } from '../adapters/cli/render.ts';
 import { openLowdbStore, openLowdbStoreReadOnly, verifyAuditFile } from '../storage/lowdb/index.ts';
@@ -10,7 +11,6 @@ import { AppWardenError } from './core/result.ts';
 import { loadPolicyFile } from './runtime/policy-file.ts';
 import { createScheduler } from './runtime/scheduler.ts';
 import { deliverersFor, StartupProblem } from './surfaces.ts';
-import { describeReminder } from '../commands/reminders/remind.ts';
 
 const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--json] <command text>
        appwarden policy validate FILE
@@ -102,7 +102,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
           JSON.stringify({ at: at.toISOString(), queued: tick.queued, delivered: tick.delivered.length, pending: tick.pending }, null, 2),
         );
       else {
-        for (const r of tick.queued) io.out(describeReminder(r, app.policy));
+        if (tick.reply.blocks.length) io.out(replyText(tick.reply));
         io.out(`${tick.queued.length} queued, ${tick.delivered.length} delivered, ${tick.pending} waiting`);
       }
       return 0;
@@ -110,7 +110,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
     const as = args.as ?? env.APPWARDEN_AS ?? userInfo().username;
     // `--as` is trusted: the terminal user has the data directory anyway. Who typed it is audited.
     const ctx = { ...app.contextFor(as, 'cli'), operator: `${userInfo().username}@${hostname()}` };
-    const result = await runCommand(args.text, ctx);
+    const result = await handle({ kind: 'text', text: args.text }, ctx);
     if (args.json) {
       io.out(
         JSON.stringify(

@@ -1,5 +1,5 @@
 import type { Effect } from '../../commands/shared/context.ts';
-import type { Messages } from '../../src/core/i18n/index.ts';
+import type { Wording } from '../../commands/wording/wording.ts';
 import { replyText, type Reply, type Tone } from '../../commands/shared/reply.ts';
 
 const MARKS: Record<Tone, string> = { ok: '✅', warn: '⚠️ ', stop: '⛔', info: 'ℹ️ ', error: '✖' };
@@ -26,8 +26,15 @@ export function renderForTerminal(reply: Reply): string {
  * The terminal does not post to chat, but nothing is dropped: every effect was committed to the outbox
  * with the change, and the server (or `appwarden remind`) delivers it. Said in the person's language.
  */
-export function describeUndelivered(effects: Effect[], m: Messages): string[] {
+export function describeUndelivered(effects: Effect[], m: Wording): string[] {
   return effects.map((e) =>
-    m.cli.queued(e.kind === 'notify' ? m.cli.notify(e.person) : e.kind === 'post' ? m.cli.post(e.channel) : m.cli.update(e.subject)),
+    m.t('cli.queued', {
+      what:
+        e.kind === 'notify'
+          ? m.t('cli.notify', { person: e.person })
+          : e.kind === 'post'
+            ? m.t('cli.post', { channel: e.channel })
+            : m.t('cli.update', { subject: e.subject }),
+    }),
   );
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FormField, FormView, RequestForm } from '../../commands/entry/handle.ts';
-import type { Messages } from '../../src/core/i18n/index.ts';
+import type { Wording } from '../../commands/wording/wording.ts';
 import { vocabulary, type Policy } from '../../src/core/policy.ts';
 import type { types } from '@slack/bolt';
 import { fit } from './mrkdwn.ts';
@@ -16,7 +16,7 @@ export function modal(
   metadata: Record<string, string>,
   title: string,
   submit: string,
-  m: Messages,
+  m: Wording,
   blocks: types.KnownBlock[],
 ): types.ModalView {
   return {
@@ -25,7 +25,7 @@ export function modal(
     private_metadata: JSON.stringify(metadata),
     title: plain(title, 24),
     submit: plain(submit, 24),
-    close: plain(m.form.cancel, 24),
+    close: plain(m.t('form.cancel'), 24),
     blocks,
   };
 }
@@ -52,13 +52,13 @@ export function submittedPurpose(values: StateValues, policy: Policy): string | 
  * The purpose field: a dropdown of the purposes the rule allows, or, past Slack's 100 options, a text
  * field whose hint names as many of them as it holds (the command layer checks what is typed).
  */
-function purposeInput(form: RequestForm, m: Messages): types.InputBlock {
+function purposeInput(form: RequestForm, m: Wording): types.InputBlock {
   if (form.purposes.length <= SELECT.options) {
     const options = form.purposes.map((p) => option(purposeValue(p), p));
     return {
       type: 'input',
       block_id: 'purpose',
-      label: plain(m.form.purpose),
+      label: plain(m.t('form.purpose')),
       element: { type: 'static_select', action_id: 'value', options, ...(options.length === 1 ? { initial_option: options[0] } : {}) },
     };
   }
@@ -66,20 +66,24 @@ function purposeInput(form: RequestForm, m: Messages): types.InputBlock {
   let shown = form.purposes.length;
   while (
     shown > 0 &&
-    Array.from(m.lists.purposeHint(form.purposes.slice(0, shown), form.purposes.length - shown, command)).length > SELECT.hint
+    Array.from(m.t('lists.purposeHint', { shown: form.purposes.slice(0, shown), more: form.purposes.length - shown, command })).length >
+      SELECT.hint
   )
     shown--;
   return {
     type: 'input',
     block_id: 'purpose',
-    label: plain(m.form.purpose),
-    hint: plain(m.lists.purposeHint(form.purposes.slice(0, shown), form.purposes.length - shown, command), SELECT.hint),
+    label: plain(m.t('form.purpose')),
+    hint: plain(
+      m.t('lists.purposeHint', { shown: form.purposes.slice(0, shown), more: form.purposes.length - shown, command }),
+      SELECT.hint,
+    ),
     element: { type: 'plain_text_input', action_id: 'value', max_length: 3000 },
   };
 }
 
 /** The request form, as the command layer describes it; purposes past Slack's 100 options become a text field with a hint. */
-export function requestModal(form: RequestForm, view: FormView, m: Messages): types.ModalView {
+export function requestModal(form: RequestForm, view: FormView, m: Wording): types.ModalView {
   const blocks = view.fields.map((f) => (f.id === 'purpose' ? purposeInput(form, m) : inputOf(f)));
   return modal(REQUEST_VIEW, { app: form.app }, view.title, view.submit, m, [
     { type: 'section', text: plain(view.intro, 3000) },
@@ -147,7 +151,7 @@ export function inputOf(f: FormField): types.InputBlock {
 }
 
 /** The Deny form, as the command layer describes it; `channel`: where the approvals message is. */
-export function denyModal(id: string, view: FormView, channel: string, m: Messages): types.ModalView {
+export function denyModal(id: string, view: FormView, channel: string, m: Wording): types.ModalView {
   return modal(DENY_VIEW, { id, channel }, view.title, view.submit, m, [
     { type: 'section', text: plain(view.intro, 3000) },
     ...view.fields.map(inputOf),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { App, ExpressReceiver, LogLevel, webApi } from '@slack/bolt';
 import type { CommandContext } from '../../commands/shared/context.ts';
 import { bareRequestApp, handle, type ButtonAction, type Form, type Result } from '../../commands/entry/handle.ts';
-import type { Messages } from '../../src/core/i18n/index.ts';
+import type { Wording } from '../../commands/wording/wording.ts';
 import type { AppWarden } from '../../src/app.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { CENSUS_VIEW, censusModal } from './census-modal.ts';
@@ -80,7 +80,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     } catch (e) {
       const ref = randomUUID().slice(0, 8);
       options.log(`slack: fault ${ref} for ${user}: ${(e as Error).stack ?? e}`);
-      await tell(bot.contextFor(user, 'slack').m.errors.fault(ref)).catch(() => undefined);
+      await tell(bot.contextFor(user, 'slack').m.t('errors.fault', { ref })).catch(() => undefined);
     }
   };
 
@@ -114,7 +114,9 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
         }
         await answer.with({
           response_type: 'ephemeral',
-          ...renderBlocks(file ? { ...result.reply, blocks: [{ type: 'note', text: ctx.m.report.sentAsFile(file.name) }] } : result.reply),
+          ...renderBlocks(
+            file ? { ...result.reply, blocks: [{ type: 'note', text: ctx.m.t('report.sentAsFile', { name: file.name }) }] } : result.reply,
+          ),
         });
         await bot.drain();
       },
@@ -170,7 +172,10 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     } catch (e) {
       const ref = randomUUID().slice(0, 8);
       options.log(`slack: fault ${ref} for ${user}: ${(e as Error).stack ?? e}`);
-      await ack({ response_action: 'errors', errors: { [field]: bot.contextFor(user, 'slack').m.errors.fault(ref).slice(0, 150) } });
+      await ack({
+        response_action: 'errors',
+        errors: { [field]: bot.contextFor(user, 'slack').m.t('errors.fault', { ref }).slice(0, 150) },
+      });
       return undefined;
     }
   };
@@ -275,7 +280,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
 }
 
 /** A form of the command layer as a Slack modal; `channel`: where the click came from (the deny form's message). */
-function modalOf(form: Form, m: Messages, channel: string) {
+function modalOf(form: Form, m: Wording, channel: string) {
   switch (form.form) {
     case 'request':
       return requestModal(form.request, form.view, m);
@@ -325,8 +330,12 @@ function refusalWords(bot: AppWarden, refusal: Refusal, user: string): { text: s
   const { m } = bot.contextFor(user, 'slack');
   const org = bot.policy.organization.name;
   const text =
-    refusal === 'other-workspace' ? m.slack.otherWorkspace(org) : refusal === 'not-ours' ? m.slack.notOurs(org) : m.slack.tryAgain;
-  return { text, close: m.form.cancel };
+    refusal === 'other-workspace'
+      ? m.t('slack.otherWorkspace', { org })
+      : refusal === 'not-ours'
+        ? m.t('slack.notOurs', { org })
+        : m.t('slack.tryAgain');
+  return { text, close: m.t('form.cancel') };
 }
 
 /**

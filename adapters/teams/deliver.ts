@@ -11,7 +11,7 @@ import type { Effect } from '../../commands/shared/context.ts';
 import { postRef, rememberPost } from '../../commands/delivery/platform-records.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
 import { DeliveryError } from '../../src/runtime/outbox.ts';
-import { approvalCard } from './approval-card.ts';
+import { sharedCard } from './approval-card.ts';
 import { renderCard } from './card.ts';
 import { conversationById } from './conversations.ts';
 import { personalChat, type TeamsLink } from './personal-chat.ts';
@@ -45,8 +45,8 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
     );
     return;
   }
-  // A request's card is the command layer's shared view of it, so approvers get the live, refreshable version.
-  const card = (effect.subject ? approvalCard(bot, effect.subject) : undefined) ?? renderCard(effect.message);
+  // Rendered from the effect alone (never from the store): a request's card, read-only, refreshable by its deciders.
+  const card = sharedCard(effect.subject, effect.message, effect.deciders);
   const known = effect.kind === 'update' ? postRef(bot, 'teams', effect.subject) : undefined;
   if (known) {
     const reference = conversationById(bot, known.conversation!, link.trust);

@@ -13,8 +13,9 @@ import type { AuthenticateRequestResult, ServiceClientCredentialsFactory } from 
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { handle, type Result } from '../../commands/entry/handle.ts';
 import type { AppWarden } from '../../src/app.ts';
+import { wording } from '../../commands/wording/wording.ts';
 import type { Surface } from '../../src/http-app.ts';
-import { approvalCard, REFRESH_VERB, unknownRequestCard } from './approval-card.ts';
+import { REFRESH_VERB, viewerCard } from './approval-card.ts';
 import { censusCard } from './census-card.ts';
 import { renderCard } from './card.ts';
 import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
@@ -60,7 +61,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const ref = randomUUID().slice(0, 8);
     options.log(`teams: fault ${ref}: ${error.stack ?? error}`);
     if (context.activity.type === ActivityTypes.Message)
-      await context.sendActivity(bot.contextFor(personOf(context), 'teams').m.errors.fault(ref)).catch(() => undefined);
+      await context.sendActivity(bot.contextFor(personOf(context), 'teams').m.t('errors.fault', { ref })).catch(() => undefined);
   };
   bot.addDeliverer(teamsDeliverer(bot, link, options.log));
   const personOf = (context: TurnContext) => teamsIdentity(context, trust);
@@ -104,7 +105,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const pointer = {
       visibility: 'public',
       tone: 'info',
-      blocks: [{ type: 'text', text: chat ? m.teams.answeredPrivately : m.teams.cannotAnswerPrivately }],
+      blocks: [{ type: 'text', text: chat ? m.t('teams.answeredPrivately') : m.t('teams.cannotAnswerPrivately') }],
     } satisfies Reply;
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(pointer))] });
   };
@@ -113,12 +114,18 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const action = (context.activity.value as { action?: { verb?: string; data?: { value?: string; reason?: unknown } } })?.action;
     const id = String(action?.data?.value ?? '');
     const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:invoke:${context.activity.id}` };
-    const cardFor = () => approvalCard(bot, id, ctx) ?? unknownRequestCard(id);
+    // The card as this viewer should see it now (after their decision, if they made one): the command layer's to say.
+    const cardFor = async () =>
+      viewerCard(
+        id,
+        await handle({ kind: 'view', view: 'request-card', id }, ctx),
+        wording(bot.policy.organization.locale).t('form.denyReason'),
+      );
     if (action?.verb === 'request.approve' || action?.verb === 'request.deny') {
       // Our card's Input.Text always sends text; anything else is a crafted invoke, refused plainly and changing nothing.
       const reason = action.data?.reason;
       if (reason !== undefined && reason !== null && typeof reason !== 'string')
-        return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.teams.reasonNotText };
+        return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.t('teams.reasonNotText') };
       // The card asks for a reason beside its buttons: Deny sends it as the deny form, Approve along with the click.
       const values = { reason: reason ?? undefined };
       const result = await handle(
@@ -141,7 +148,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
         value: { code: 'unknown_verb', message: `unknown verb ${action?.verb}` },
       };
     }
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: cardFor() };
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: await cardFor() };
   };
 
   /** The census form opens in place of the invitation and is answered there; problems come back on the form. */

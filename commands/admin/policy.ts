@@ -21,30 +21,33 @@ export const policy: Command = {
   flags: { page: 'string' },
   run({ words, flags }, ctx) {
     const m = ctx.m;
-    if (words.length > 1) return refused('unexpected_text', m.errors.unexpectedText('policy', words.slice(1).join(' ')));
+    if (words.length > 1)
+      return refused('unexpected_text', m.t('errors.unexpectedText', { command: 'policy', text: words.slice(1).join(' ') }));
     const page = pageNumber(flags.page);
-    if (page === undefined) return refused('invalid_input', m.lists.badPage(String(flags.page)));
+    if (page === undefined) return refused('invalid_input', m.t('lists.badPage', { value: String(flags.page) }));
     if (words.length === 1) {
       const rule = policyIndex(ctx.policy).rulesById.get(words[0]!);
-      if (!rule) return refused('unknown_rule', m.errors.unknownRule(words[0]!));
+      if (!rule) return refused('unknown_rule', m.t('errors.unknownRule', { id: words[0]! }));
       return ruleInFull(rule, page, ctx);
     }
     const tz = ctx.policy.organization.timezone;
     const now = ctx.now();
     const inForce = ctx.policy.rules.filter((r) => isInForce(r, now, tz));
-    const lines = inForce.map((r) => m.policy.line(r.id, summary(r.title, TITLE_IN_LIST), r.effect));
+    const lines = inForce.map((r) => m.t('policy.line', { id: r.id, title: summary(r.title, TITLE_IN_LIST), effect: r.effect }));
     const { shown, left, pages } = pageOf(lines, page);
-    if (page > pages) return refused('invalid_input', m.lists.pastLastPage(pages, `policy --page ${pages}`));
-    const blocks: Block[] = [{ type: 'heading', text: m.policy.title(ctx.policy.organization.name) }];
-    if (pages > 1) blocks.push({ type: 'note', text: m.lists.page(page, pages) });
+    if (page > pages) return refused('invalid_input', m.t('lists.pastLastPage', { pages, command: `policy --page ${pages}` }));
+    const blocks: Block[] = [{ type: 'heading', text: m.t('policy.title', { org: ctx.policy.organization.name }) }];
+    if (pages > 1) blocks.push({ type: 'note', text: m.t('lists.page', { page, pages }) });
     blocks.push(
       lines.length
         ? {
             type: 'list',
             items: shown,
-            ...(left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`policy --page ${page + 1}`)) } } : {}),
+            ...(left
+              ? { more: { count: left, hint: m.t('lists.more', { how: m.t('lists.nextPage', { command: `policy --page ${page + 1}` }) }) } }
+              : {}),
           }
-        : { type: 'text', text: m.policy.none },
+        : { type: 'text', text: m.t('policy.none') },
     );
     return { ok: true, reply: reply('info', blocks), effects: [], data: inForce.map((r) => r.id) };
   },
@@ -58,38 +61,47 @@ function ruleInFull(rule: Rule, page: number, ctx: CommandContext): CommandResul
   const purposes = rule.exceptions === 'none' ? [] : rule.exceptions.purposes;
   const many = purposes.length > PURPOSES_INLINE;
   const items = [
-    m.policy.source(rule.source),
-    m.policy.targets(apps, rule.categories ?? []),
-    m.policy.units(unit),
-    rule.devices ? m.policy.devices(rule.devices) : m.policy.allDevices,
-    ...(rule.data ? [m.policy.data(rule.data)] : []),
-    m.policy.effective(rule.effective),
-    ...(rule.deadline ? [m.explain.deadline(rule.deadline, ctx.policy.organization.timezone)] : []),
-    ...(rule.consequence ? [m.explain.consequence(rule.consequence)] : []),
-    ...(rule.review ? [m.explain.review(rule.review)] : []),
-    ...(rule.lifted ? [m.policy.lifted(rule.lifted)] : []),
+    m.t('policy.source', { text: rule.source }),
+    m.t('policy.targets', { targets: [...apps, ...(rule.categories ?? []).map((category) => m.t('policy.category', { category }))] }),
+    m.t('policy.units', { unit }),
+    rule.devices ? m.t('policy.devices', { devices: rule.devices.map((d) => m.device(d)) }) : m.t('policy.allDevices'),
+    ...(rule.data ? [m.t('policy.data', { data: rule.data })] : []),
+    m.t('policy.effective', { date: rule.effective }),
+    ...(rule.deadline ? [m.t('explain.deadline', { date: rule.deadline, tz: ctx.policy.organization.timezone })] : []),
+    ...(rule.consequence ? [m.t('explain.consequence', { text: rule.consequence })] : []),
+    ...(rule.review ? [m.t('explain.review', { date: rule.review })] : []),
+    ...(rule.lifted ? [m.t('policy.lifted', { date: rule.lifted })] : []),
     rule.exceptions === 'none'
-      ? m.explain.exceptionNone
+      ? m.t('explain.exceptionNone')
       : many
-        ? m.lists.purposesBelow(purposes.length, rule.exceptions.max_days)
-        : m.explain.exceptionPossible(rule.exceptions.purposes, rule.exceptions.max_days),
+        ? m.t('lists.purposesBelow', { n: purposes.length, maxDays: rule.exceptions.max_days })
+        : m.t('explain.exceptionPossible', { purposes: rule.exceptions.purposes, maxDays: rule.exceptions.max_days }),
   ];
   const { shown, left, pages } = pageOf(many ? purposes : [], page, PURPOSES);
-  if (page > pages) return refused('invalid_input', m.lists.pastLastPage(pages, `policy ${rule.id} --page ${pages}`));
+  if (page > pages) return refused('invalid_input', m.t('lists.pastLastPage', { pages, command: `policy ${rule.id} --page ${pages}` }));
   const bound = accountsCoveredBy(rule, ctx.policy);
   const blocks: Block[] = [
-    { type: 'heading', text: m.policy.line(rule.id, rule.title, rule.effect) },
-    ...(page === 1 ? [{ type: 'list' as const, items }] : [{ type: 'note' as const, text: m.lists.page(page, pages) }]),
+    { type: 'heading', text: m.t('policy.line', { id: rule.id, title: rule.title, effect: rule.effect }) },
+    ...(page === 1 ? [{ type: 'list' as const, items }] : [{ type: 'note' as const, text: m.t('lists.page', { page, pages }) }]),
     ...(many
       ? [
           {
             type: 'list' as const,
             items: shown,
-            ...(left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`policy ${rule.id} --page ${page + 1}`)) } } : {}),
+            ...(left
+              ? {
+                  more: {
+                    count: left,
+                    hint: m.t('lists.more', { how: m.t('lists.nextPage', { command: `policy ${rule.id} --page ${page + 1}` }) }),
+                  },
+                }
+              : {}),
           },
         ]
       : []),
-    ...(bound.length && page === 1 ? [{ type: 'text' as const, text: m.accounts.inCheck(bound.map((a) => accountItem(a, ctx))) }] : []),
+    ...(bound.length && page === 1
+      ? [{ type: 'text' as const, text: m.t('accounts.inCheck', { items: bound.map((a) => accountItem(a, ctx)) }) }]
+      : []),
   ];
   return { ok: true, reply: reply('info', blocks), effects: [], data: rule };
 }

@@ -12,7 +12,7 @@ export const check: Command = {
   flags: { device: 'string', data: 'string', purpose: 'string' },
   run({ words, flags }, ctx) {
     const app = words.join(' ');
-    if (!app) return refused('missing_app', ctx.m.errors.missingApp('check'));
+    if (!app) return refused('missing_app', ctx.m.t('errors.missingApp', { command: 'check' }));
     const f = inputFields(ctx.policy, ctx.m);
     const input = validate(
       objectOf(f, 'check', () => ({ device: f.device, data: f.data, purpose: f.purpose.optional() })),
@@ -36,7 +36,7 @@ export const check: Command = {
       const beforeNextStep = reply.blocks.findIndex((b) => b.type === 'note' || b.type === 'actions');
       reply.blocks.splice(beforeNextStep < 0 ? reply.blocks.length : beforeNextStep, 0, {
         type: 'text',
-        text: ctx.m.accounts.inCheck(bound.map((a) => accountItem(a, ctx))),
+        text: ctx.m.t('accounts.inCheck', { items: bound.map((a) => accountItem(a, ctx)) }),
       });
     }
     return { ok: true, reply, effects: [], data: decision };

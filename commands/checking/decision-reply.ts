@@ -1,6 +1,7 @@
 import type { Decision, Verdict } from '../../src/core/decision.ts';
-import { explain } from '../../src/core/explain.ts';
 import type { CommandContext } from '../shared/context.ts';
+import { wording } from '../wording/wording.ts';
+import { describeDecision } from './decision-words.ts';
 import { reply, type Block, type Reply, type Tone } from '../shared/reply.ts';
 
 const TONES: Record<Verdict, Tone> = {
@@ -14,7 +15,7 @@ const TONES: Record<Verdict, Tone> = {
 
 /** A Decision as a private reply: verdict first, then why, then the next step (with a button when it is a request). */
 export function decisionReply(decision: Decision, ctx: Pick<CommandContext, 'policy' | 'person' | 'm'>): Reply {
-  const x = explain(decision, ctx.policy.organization, ctx.person.locale);
+  const x = describeDecision(decision, ctx.policy.organization, wording(ctx.person.locale));
   const blocks: Block[] = [{ type: 'heading', text: x.headline }];
   if (x.reasons.length) blocks.push({ type: 'list', items: x.reasons });
   if (x.next) blocks.push({ type: 'note', text: x.next });
@@ -27,7 +28,7 @@ export function decisionReply(decision: Decision, ctx: Pick<CommandContext, 'pol
     const value = JSON.stringify({ app: decision.app.id, device: decision.query.device });
     blocks.push({
       type: 'actions',
-      buttons: [{ actionId: 'request.open', label: ctx.m.labels.requestException, value, style: 'primary' }],
+      buttons: [{ actionId: 'request.open', label: ctx.m.t('labels.requestException'), value, style: 'primary' }],
     });
   }
   return reply(TONES[decision.verdict], blocks);

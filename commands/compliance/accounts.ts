@@ -1,6 +1,6 @@
 import { changeAccountStatus, mayChangeAccount, statusOf } from '../../src/core/accounts.ts';
 import { appById, findApp } from '../../src/core/catalog.ts';
-import { messages } from '../../src/core/i18n/index.ts';
+import { wording } from '../wording/wording.ts';
 import { resolvePerson } from '../../src/core/org.ts';
 import type { OfficialAccount } from '../../src/core/policy.ts';
 import { put } from '../../src/core/records.ts';
@@ -15,7 +15,11 @@ import { displayName, unitName } from '../requests/request-card.ts';
 /** `handle (unit, status)`: how an account is named in a list. */
 export function accountItem(account: OfficialAccount, ctx: Pick<CommandContext, 'policy' | 'store' | 'm'>): string {
   const status = statusOf(account, ctx.store.get('accounts', account.id));
-  return ctx.m.accounts.item(account.handle, unitName(ctx.policy, account.unit), ctx.m.accounts.status[status] ?? status);
+  return ctx.m.t('accounts.item', {
+    handle: account.handle,
+    unit: unitName(ctx.policy, account.unit),
+    status: ctx.m.t(`accounts.status.${status}`),
+  });
 }
 
 export const accounts: Command = {
@@ -23,29 +27,29 @@ export const accounts: Command = {
   flags: { app: 'string' },
   run({ words, flags }, ctx) {
     const m = ctx.m;
-    if (words.length) return refused('unexpected_text', m.errors.unexpectedText('accounts', words.join(' ')));
+    if (words.length) return refused('unexpected_text', m.t('errors.unexpectedText', { command: 'accounts', text: words.join(' ') }));
     const app = typeof flags.app === 'string' ? findApp(ctx.policy, flags.app) : undefined;
     if (typeof flags.app === 'string' && !app)
       return refusal({ code: 'unknown_app', path: 'app' }, m, { command: 'accounts', app: flags.app });
     const list = ctx.policy.accounts.filter((a) => !app || a.app === app.id);
     const items = list.map((a) => {
       const status = statusOf(a, ctx.store.get('accounts', a.id));
-      return m.accounts.line(
-        a.id,
-        a.handle,
-        appById(ctx.policy, a.app)?.name ?? a.app,
-        unitName(ctx.policy, a.unit),
-        m.accounts.status[status] ?? status,
-        displayName(ctx.policy, a.owner),
-      );
+      return m.t('accounts.line', {
+        id: a.id,
+        handle: a.handle,
+        app: appById(ctx.policy, a.app)?.name ?? a.app,
+        unit: unitName(ctx.policy, a.unit),
+        status: m.t(`accounts.status.${status}`),
+        owner: displayName(ctx.policy, a.owner),
+      });
     });
     return {
       ok: true,
       effects: [],
       data: list,
       reply: reply('info', [
-        { type: 'heading', text: m.accounts.title(app?.name) },
-        items.length ? { type: 'list', items } : { type: 'text', text: m.accounts.none },
+        { type: 'heading', text: app ? m.t('accounts.titleFor', { app: app.name }) : m.t('accounts.title') },
+        items.length ? { type: 'list', items } : { type: 'text', text: m.t('accounts.none') },
       ]),
     };
   },
@@ -74,12 +78,12 @@ export const account: Command = {
     const current = statusOf(found, ctx.store.get('accounts', found.id));
     const outcome = changeAccountStatus(found, current, change, input.value.reason, ctx.person, ctx.policy, now);
     if (!outcome.ok)
-      return refusal({ ...outcome, data: { ...outcome.data, statusWord: m.accounts.status[current] ?? current } }, m, {
+      return refusal({ ...outcome, data: { ...outcome.data, statusWord: m.t(`accounts.status.${current}`) } }, m, {
         command: 'account',
       });
     const state = outcome.value;
     const owner = resolvePerson(ctx.policy, found.owner);
-    const om = messages(owner.locale);
+    const om = wording(owner.locale);
     const effects: Effect[] =
       owner.id === ctx.person.id
         ? []
@@ -90,12 +94,12 @@ export const account: Command = {
               message: reply('warn', [
                 {
                   type: 'heading',
-                  text: om.accounts.ownerTold(
-                    found.handle,
-                    om.accounts.status[state.status] ?? state.status,
-                    ctx.person.name,
-                    state.reason,
-                  ),
+                  text: om.t('accounts.ownerTold', {
+                    handle: found.handle,
+                    status: om.t(`accounts.status.${state.status}`),
+                    by: ctx.person.name,
+                    reason: state.reason,
+                  }),
                 },
               ]),
             },
@@ -116,7 +120,15 @@ export const account: Command = {
       ok: true,
       data: state,
       effects,
-      reply: reply('ok', [{ type: 'heading', text: m.accounts.changed(found.handle, m.accounts.status[state.status] ?? state.status) }]),
+      reply: reply('ok', [
+        {
+          type: 'heading',
+          text: m.t('accounts.changed', {
+            handle: found.handle,
+            status: m.t(`accounts.status.${state.status}`),
+          }),
+        },
+      ]),
     };
   },
 };

@@ -1,6 +1,6 @@
 import { appById, findApp } from '../../src/core/catalog.ts';
 import { attestRule, attest as recordAttestation } from '../../src/core/attestations.ts';
-import type { Messages } from '../../src/core/i18n/index.ts';
+import type { Wording } from '../wording/wording.ts';
 import { put, type AttestationStatement } from '../../src/core/records.ts';
 import { localDate } from '../../src/core/time.ts';
 import type { Command } from '../shared/command.ts';
@@ -10,8 +10,12 @@ import { inputFields, objectOf, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
 
-const saidFor = (m: Messages, statement: AttestationStatement) =>
-  ({ removed: m.attest.recorded, 'never-installed': m.attest.recordedNever, 'removed-work-apps': m.attest.recordedWorkApps })[statement];
+const SAID = {
+  removed: 'attest.recorded',
+  'never-installed': 'attest.recordedNever',
+  'removed-work-apps': 'attest.recordedWorkApps',
+} as const;
+const saidFor = (m: Wording, statement: AttestationStatement) => (app: string, rules: string[]) => m.t(SAID[statement], { app, rules });
 
 /**
  * `attest <app> [--statement …]`. The core checks the statement against every rule it would record
@@ -23,7 +27,7 @@ export const attest: Command = {
   async run({ words, flags }, ctx) {
     const appText = words.join(' ');
     const m = ctx.m;
-    if (!appText) return refused('missing_app', m.errors.missingApp('attest'));
+    if (!appText) return refused('missing_app', m.t('errors.missingApp', { command: 'attest' }));
     const f = inputFields(ctx.policy, m);
     const input = validate(
       objectOf(f, 'attest', () => ({ statement: f.statement })),
@@ -58,7 +62,7 @@ export const attest: Command = {
       ...(recorded.length ? [{ type: 'heading' as const, text: saidFor(m, input.value.statement)(appName, rules) }] : []),
       ...already.map((a) => ({
         type: 'text' as const,
-        text: m.attest.already(a.rule, localDate(new Date(a.at), ctx.policy.organization.timezone)),
+        text: m.t('attest.already', { rule: a.rule, when: localDate(new Date(a.at), ctx.policy.organization.timezone) }),
       })),
     ];
     return { ok: true, data: outcome.value, reply: reply('ok', blocks), effects: [] };
@@ -93,6 +97,6 @@ export async function attestFromReminder(ruleId: string, statement: AttestationS
   const app = appById(ctx.policy, outcome.value.app)?.name ?? outcome.value.app;
   const text = recorded.length
     ? saidFor(m, statement)(app, [ruleId])
-    : m.attest.already(ruleId, localDate(new Date(already[0]!.at), ctx.policy.organization.timezone));
+    : m.t('attest.already', { rule: ruleId, when: localDate(new Date(already[0]!.at), ctx.policy.organization.timezone) });
   return { ok: true, data: outcome.value, effects: [], reply: reply('ok', [{ type: 'heading', text }]) };
 }

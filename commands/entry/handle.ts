@@ -1,13 +1,15 @@
 import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
 import { attestFromReminder } from '../compliance/attest.ts';
 import { CENSUS_USE_SLOTS, censusForm, submitCensusAnswer, type RawUse } from '../survey/census.ts';
-import type { CommandContext, CommandResult } from '../shared/context.ts';
+import { AppWardenError } from '../../src/core/result.ts';
+import { isSystem, type Address, type CommandContext, type CommandResult } from '../shared/context.ts';
+import { runTick, type TickDone, type TickJob } from '../reminders/tick.ts';
 import { applyTransition } from '../requests/decide-request.ts';
 import { censusFormView, denyFormView, requestFormView, type FormView } from '../shared/form.ts';
 import { runCommand } from './run-command.ts';
 import { fileRequest, requestForm, type RequestForm } from '../requests/request.ts';
-import { denyForm } from '../requests/request-view.ts';
-import { refused } from '../shared/refusals.ts';
+import { denyForm, requestCardView } from '../requests/request-view.ts';
+import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
 import { asUnitOfWork } from '../shared/commit.ts';
 import { tokenize } from './tokenize.ts';
@@ -15,6 +17,8 @@ import { tokenize } from './tokenize.ts';
 /** What renderers of the forms need: the request form's contents and how many uses a census form offers. */
 export type { FormField, FormView } from '../shared/form.ts';
 export type { RequestForm } from '../requests/request.ts';
+/** What a tick did, and which jobs there are. */
+export type { TickDone, TickJob } from '../reminders/tick.ts';
 
 /** The buttons the command layer puts on its replies, by the `actionId` a click comes back with. */
 export const BUTTON_ACTIONS = [
@@ -33,14 +37,19 @@ export type FormValues = Record<string, string | string[] | undefined>;
 
 /**
  * Everything a person can do on any surface, as the surface received it: typed text, a click on one
- * of our buttons (`value` as the button carried it; `values`: inputs sent with the click), a form sent.
+ * of our buttons (`value` as the button carried it; `values`: inputs sent with the click), a form sent,
+ * a shared message looked at; and what the clock does (a scheduler tick, as the system).
  */
 export type Interaction =
   /** `forms`: the surface can open a form now, so `request <app>` alone opens one instead of refusing. */
   | { kind: 'text'; text: string; forms?: boolean }
   | { kind: 'button'; action: ButtonAction; value: string; values?: FormValues }
   /** `meta`: what the form was opened about (`app`; the request `id`; `census` and `unit`). */
-  | { kind: 'form'; form: FormName; values: FormValues; meta: Record<string, string | undefined> };
+  | { kind: 'form'; form: FormName; values: FormValues; meta: Record<string, string | undefined> }
+  /** A shared message as the asker should see it now: a request's approvals card (Teams refreshes it per viewer). */
+  | { kind: 'view'; view: 'request-card'; id: string }
+  /** One job of a scheduler tick at `at`, asked by the system; `audience`: platform ids the platforms say must comply. */
+  | { kind: 'tick'; job: TickJob; at: Date; audience?: readonly string[] };
 
 /** A form to show, as the command layer describes it; each surface renders it (Slack: a modal; Teams: a card). */
 export type Form =
@@ -51,14 +60,26 @@ export type Form =
   /** `view`: the fields, each with its problem after a submission. */
   | { form: 'census'; census: string; unit: string; view: FormView };
 
+/** A shared message as one viewer sees it (the reply), and who may still act on it: where to reach them. */
+export interface View {
+  view: 'request-card';
+  id: string;
+  deciders: Address[];
+}
+
 /** One neutral result: the answer, the effects, and a form to show when the interaction opens one. */
 export interface Result extends CommandResult {
   form?: Form;
+  /** For a view: what the reply shows. */
+  view?: View;
+  /** For a tick: what it did, as data. */
+  tick?: TickDone;
 }
 
 /** The one way into the command layer, from every surface: each interaction is one unit of work (asUnitOfWork). */
 export const handle = (interaction: Interaction, ctx: CommandContext): Promise<Result> =>
-  asUnitOfWork(ctx, (unit) => handleIn(interaction, unit));
+  // A tick's jobs are units of work of their own (each reads what is recorded and records what is due).
+  interaction.kind === 'tick' ? handleIn(interaction, ctx) : asUnitOfWork(ctx, (unit) => handleIn(interaction, unit));
 
 async function handleIn(interaction: Interaction, ctx: CommandContext): Promise<Result> {
   switch (interaction.kind) {
@@ -70,7 +91,20 @@ async function handleIn(interaction: Interaction, ctx: CommandContext): Promise<
       return click(interaction.action, interaction.value, interaction.values ?? {}, ctx);
     case 'form':
       return submit(interaction.form, interaction.values, interaction.meta, ctx);
+    case 'view':
+      return requestCardOf(interaction.id, ctx);
+    case 'tick':
+      // Only the wiring builds a tick, with the system's context: anything else is a fault, not a refusal.
+      if (!isSystem(ctx.person)) throw new AppWardenError('entry.tick_not_system', `a ${interaction.job} tick asked by ${ctx.person.id}`);
+      return runTick(interaction.job, interaction.at, interaction.audience ?? [], ctx);
   }
+}
+
+/** A request's approvals card as the asker should see it: Approve / Deny only while they may still decide. */
+function requestCardOf(id: string, ctx: CommandContext): Result {
+  const card = requestCardView(id, ctx);
+  if (!card) return refusal({ code: 'unknown_request' }, ctx.m, { command: 'view', id });
+  return { ok: true, reply: card.reply, effects: [], view: { view: 'request-card', id, deciders: card.deciders } };
 }
 
 /** `request <app>` with nothing else: the app's words, for opening the form; undefined for any other text. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_REASON_LENGTH } from '../../src/core/exceptions.ts';
-import type { Messages } from '../../src/core/i18n/index.ts';
+import type { Wording } from '../wording/wording.ts';
 import { DEVICE_CLASSES, vocabulary, type Policy } from '../../src/core/policy.ts';
 import { ATTESTATION_STATEMENTS } from '../../src/core/records.ts';
 import { refuse, ok, type Refusal } from '../../src/core/result.ts';
@@ -8,9 +8,9 @@ import { refuse, ok, type Refusal } from '../../src/core/result.ts';
 /** No exception lasts longer than ten years (the policy schema's bound on `max_days`). */
 const MAX_DAYS = 3650;
 
-const built = new WeakMap<Policy, WeakMap<Messages, ReturnType<typeof buildFields>>>();
+const built = new WeakMap<Policy, WeakMap<Wording, ReturnType<typeof buildFields>>>();
 /** zod schemas for the values people type, with messages in their language and the policy's own vocabulary. */
-export function inputFields(policy: Policy, m: Messages) {
+export function inputFields(policy: Policy, m: Wording) {
   let perPolicy = built.get(policy);
   if (!perPolicy) built.set(policy, (perPolicy = new WeakMap()));
   let fields = perPolicy.get(m);
@@ -41,9 +41,8 @@ const shown = (v: unknown) => {
  * Every schema carries its own message for every way it can fail, including a value that is missing or
  * not text: no validator's own (English) text reaches a person.
  */
-function buildFields(policy: Policy, m: Messages) {
+function buildFields(policy: Policy, m: Wording) {
   const { dataClasses, purposes } = vocabulary(policy);
-  const e = m.errors;
   const oneOf = (known: string[], message: (v: string, known: string[]) => string) =>
     z.preprocess(
       typed,
@@ -52,29 +51,44 @@ function buildFields(policy: Policy, m: Messages) {
         .refine((v) => known.includes(v), { error: (iss) => message(shown(iss.input), known) }),
     );
   return {
-    device: z.preprocess(typed, z.enum(DEVICE_CLASSES, { error: (iss) => e.badDevice(shown(iss.input)) }).default('corporate')),
-    data: oneOf(dataClasses, e.badData).optional(),
-    purpose: oneOf(purposes, e.badPurpose),
+    device: z.preprocess(
+      typed,
+      z.enum(DEVICE_CLASSES, { error: (iss) => m.t('errors.badDevice', { value: shown(iss.input) }) }).default('corporate'),
+    ),
+    data: oneOf(dataClasses, (value, known) =>
+      known.length ? m.t('errors.badData', { value, known }) : m.t('errors.noDataClasses', { value }),
+    ).optional(),
+    purpose: oneOf(purposes, (value, known) =>
+      known.length ? m.t('errors.badPurpose', { value, known }) : m.t('errors.noPurposes', { value }),
+    ),
     days: z.preprocess(
       typed,
       z
-        .string({ error: (iss) => e.badDays(shown(iss.input)) })
-        .regex(/^\d+$/, { error: (iss) => e.badDays(shown(iss.input)) })
+        .string({ error: (iss) => m.t('errors.badDays', { value: shown(iss.input) }) })
+        .regex(/^\d+$/, { error: (iss) => m.t('errors.badDays', { value: shown(iss.input) }) })
         .transform((digits, ctx) => {
           const days = Number(digits);
-          if (days < 1) ctx.addIssue({ code: 'custom', message: e.badDays(shown(digits)) });
+          if (days < 1) ctx.addIssue({ code: 'custom', message: m.t('errors.badDays', { value: shown(digits) }) });
           else if (digits.replace(/^0+/, '').length > 6 || days > MAX_DAYS)
-            ctx.addIssue({ code: 'custom', message: e.daysOverLimit(shown(digits), MAX_DAYS) });
+            ctx.addIssue({ code: 'custom', message: m.t('errors.daysOverLimit', { value: shown(digits), max: MAX_DAYS }) });
           return days;
         }),
     ),
     reason: z
-      .string({ error: () => e.missingReason })
+      .string({ error: () => m.t('errors.missingReason') })
       .trim()
-      .min(1, { error: () => e.missingReason })
-      .max(MAX_REASON_LENGTH, { error: (iss) => e.reasonTooLong(String(iss.input).length, MAX_REASON_LENGTH) }),
-    statement: z.preprocess(typed, z.enum(ATTESTATION_STATEMENTS, { error: (iss) => e.badStatement(shown(iss.input)) }).default('removed')),
-    format: z.preprocess(typed, z.enum(['text', 'csv'], { error: (iss) => e.badFormat(shown(iss.input)) }).default('text')),
+      .min(1, { error: () => m.t('errors.missingReason') })
+      .max(MAX_REASON_LENGTH, {
+        error: (iss) => m.t('errors.reasonTooLong', { length: String(iss.input).length, max: MAX_REASON_LENGTH }),
+      }),
+    statement: z.preprocess(
+      typed,
+      z.enum(ATTESTATION_STATEMENTS, { error: (iss) => m.t('errors.badStatement', { value: shown(iss.input) }) }).default('removed'),
+    ),
+    format: z.preprocess(
+      typed,
+      z.enum(['text', 'csv'], { error: (iss) => m.t('errors.badFormat', { value: shown(iss.input) }) }).default('text'),
+    ),
   };
 }
 
@@ -85,9 +99,9 @@ function buildFields(policy: Policy, m: Messages) {
 export function validate<S extends z.ZodType>(
   schema: S,
   raw: unknown,
-  m?: Messages,
+  m?: Wording,
 ): { ok: true; value: z.output<S> } | (Refusal & { code: 'invalid_input' }) {
-  const parsed = m ? schema.safeParse(raw, { error: (iss) => m.errors.badValue(String(iss.path?.[0] ?? '')) }) : schema.safeParse(raw);
+  const parsed = m ? schema.safeParse(raw, { error: (iss) => badValue(m, String(iss.path?.[0] ?? '')) }) : schema.safeParse(raw);
   if (parsed.success) return ok(parsed.data);
   const first = parsed.error.issues[0];
   return {
@@ -95,3 +109,5 @@ export function validate<S extends z.ZodType>(
     code: 'invalid_input',
   };
 }
+
+const badValue = (m: Wording, field: string) => (field ? m.t('errors.badValue', { field }) : m.t('errors.badValueUnnamed'));

@@ -1,4 +1,4 @@
-import { messages } from '../../src/core/i18n/index.ts';
+import { wording } from '../wording/wording.ts';
 import type { Policy } from '../../src/core/policy.ts';
 import type { Outcome, Store, StoreView } from '../../src/core/store.ts';
 import { localDate } from '../../src/core/time.ts';
@@ -14,11 +14,14 @@ const DIGEST_LINES = 20;
  * for good since the last digest, so a message nobody received does not go unnoticed. Idempotent: the
  * day's outbox key makes a second tick find it queued.
  */
-export async function queueFailureDigest(run: { policy: Policy; store: Store }, at: Date): Promise<string | undefined> {
+export async function queueFailureDigest(
+  run: { policy: Policy; store: Store },
+  at: Date,
+): Promise<{ key: string; effect: Effect } | undefined> {
   return (await run.store.transact((store) => digestDue(run.policy, store, at))).result;
 }
 
-function digestDue(policy: Policy, store: StoreView, at: Date): Outcome<string | undefined> {
+function digestDue(policy: Policy, store: StoreView, at: Date): Outcome<{ key: string; effect: Effect } | undefined> {
   const key = `outbox-failures:${localDate(at, policy.organization.timezone)}`;
   if (store.get('outbox', key)) return { result: undefined };
   const previous =
@@ -34,23 +37,25 @@ function digestDue(policy: Policy, store: StoreView, at: Date): Outcome<string |
     .flatMap((i) => (i.failures ?? []).filter((f) => f.at > previous).map((f) => ({ item: i, failure: f })))
     .sort((a, b) => a.failure.at.localeCompare(b.failure.at));
   if (!failed.length) return { result: undefined };
-  const m = messages(policy.organization.locale);
+  const m = wording(policy.organization.locale);
   const lines = failed
     .slice(0, DIGEST_LINES)
-    .map(({ item, failure }) => m.outbox.failedLine(describeEffect(effectOf(item)), failure.platform, failure.reason));
+    .map(({ item, failure }) =>
+      m.t('outbox.failedLine', { what: describeEffect(effectOf(item)), platform: failure.platform, reason: failure.reason }),
+    );
   const message = reply(
     'warn',
     [
-      { type: 'heading', text: m.outbox.digestTitle(failed.length) },
+      { type: 'heading', text: m.t('outbox.digestTitle', { n: failed.length }) },
       { type: 'list', items: lines },
-      ...(failed.length > DIGEST_LINES ? [{ type: 'text' as const, text: m.outbox.more(failed.length - DIGEST_LINES) }] : []),
-      { type: 'note', text: m.outbox.howToList },
+      ...(failed.length > DIGEST_LINES ? [{ type: 'text' as const, text: m.t('outbox.more', { n: failed.length - DIGEST_LINES }) }] : []),
+      { type: 'note', text: m.t('outbox.howToList') },
     ],
     'public',
   );
   const effect: Effect = { kind: 'post', channel: 'approvals', subject: key, message };
   return {
-    result: key,
+    result: { key, effect },
     commit: {
       event: { at: at.toISOString(), actor: 'system', action: 'outbox.digest', subject: key, detail: { failed: failed.length } },
       changes: [{ collection: 'outbox', id: key, value: outboxItem(key, effect, at.toISOString()) }],

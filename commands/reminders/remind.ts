@@ -2,7 +2,7 @@ import { appById } from '../../src/core/catalog.ts';
 import { complianceOf, isSettled as isSettledWith, subjectsOf } from '../../src/core/compliance.ts';
 import { approversOf, expireException } from '../../src/core/exceptions.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
-import { messages, type Messages } from '../../src/core/i18n/index.ts';
+import { wording, type Wording } from '../wording/wording.ts';
 import { statusOf } from '../../src/core/accounts.ts';
 import { answerId } from '../../src/core/census.ts';
 import { resolvePerson, type Person } from '../../src/core/org.ts';
@@ -24,18 +24,24 @@ export interface ReminderRun {
   store: Store;
 }
 
+/** What a reminders tick queued: each reminder due, and the effect it was queued as (in the same order). */
+export interface QueuedReminders {
+  reminders: Reminder[];
+  effects: Effect[];
+}
+
 /**
  * One tick: work out what is due at `at`, and commit it — outbox items, and exceptions that have
  * ended — in one durable step. Delivery is the outbox's drain. A second tick finds it all recorded.
  * `audience` is who the platforms say must comply (Slack announcements channel members).
  */
-export async function queueReminders(run: ReminderRun, at: Date, audience: readonly string[] = []): Promise<Reminder[]> {
+export async function queueReminders(run: ReminderRun, at: Date, audience: readonly string[] = []): Promise<QueuedReminders> {
   // One unit of work: what is already recorded and what this tick records cannot interleave with another tick's.
   const done = await run.store.transact((store) => dueNow(run.policy, store, at, audience));
   return done.result;
 }
 
-function dueNow(policy: Policy, store: StoreView, at: Date, audience: readonly string[]): Outcome<Reminder[]> {
+function dueNow(policy: Policy, store: StoreView, at: Date, audience: readonly string[]): Outcome<QueuedReminders> {
   const listed = policy.people.map((p) => resolvePerson(policy, p.id));
   const members = audience.map((id) => resolvePerson(policy, id));
   const everyone = [...new Map([...listed, ...members].map((p) => [p.id, p])).values()];
@@ -60,29 +66,35 @@ function dueNow(policy: Policy, store: StoreView, at: Date, audience: readonly s
     isRecorded: (key: string) => store.get('outbox', key) !== undefined,
   };
   const due = dueReminders(policy, facts, at);
-  if (!due.length) return { result: due };
+  if (!due.length) return { result: { reminders: due, effects: [] } };
 
   const createdAt = at.toISOString();
-  const changes: Change[] = due.map((r) => {
-    return { collection: 'outbox', id: r.key, value: outboxItem(r.key, effectOf(r, policy, store, everyone, at), createdAt) };
-  });
+  const effects = due.map((r) => effectOf(r, policy, store, everyone, at));
+  const changes: Change[] = due.map((r, i) => ({ collection: 'outbox', id: r.key, value: outboxItem(r.key, effects[i]!, createdAt) }));
   for (const id of new Set(due.flatMap((r) => (r.kind === 'expired' ? [r.request] : [])))) {
     const ended = expireException(store.get('requests', id)!, at);
     if (ended) changes.push(put('requests', ended));
   }
   const counts = Object.fromEntries([...new Set(due.map((r) => r.kind))].map((k) => [k, due.filter((r) => r.kind === k).length]));
-  return { result: due, commit: { event: { at: createdAt, actor: 'system', action: 'reminders.due', detail: counts }, changes } };
+  const event = { at: createdAt, actor: 'system', action: 'reminders.due', detail: counts };
+  return { result: { reminders: due, effects }, commit: { event, changes } };
 }
 
 function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: readonly Person[], at: Date): Effect {
   const idx = policyIndex(policy);
-  const org = messages(policy.organization.locale);
+  const org = wording(policy.organization.locale);
   const tz = policy.organization.timezone;
   if (r.kind === 'census') {
     const census = store.get('censuses', r.census)!;
-    const m = messages(resolvePerson(policy, r.person).locale);
+    const m = wording(resolvePerson(policy, r.person).locale);
     const unit = unitName(policy, r.unit);
-    const text = m.census.reminder(census.id, appById(policy, census.app)?.name ?? census.app, unit, r.daysLeft, census.due);
+    const text = m.t(r.daysLeft < 0 ? 'census.reminderOverdue' : 'census.reminder', {
+      id: census.id,
+      app: appById(policy, census.app)?.name ?? census.app,
+      unit,
+      daysLeft: r.daysLeft,
+      due: census.due,
+    });
     return {
       kind: 'notify',
       person: r.person,
@@ -91,13 +103,14 @@ function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: reado
   }
   if (r.kind === 'account-rule' || r.kind === 'account-review') {
     const account = policy.accounts.find((a) => a.id === r.account)!;
-    const m = messages(resolvePerson(policy, r.person).locale);
+    const m = wording(resolvePerson(policy, r.person).locale);
     const app = appById(policy, account.app)?.name ?? account.app;
     const text =
       r.kind === 'account-rule'
-        ? m.accounts.ruleCovers(idx.rulesById.get(r.rule)!.title, account.handle, app)
-        : m.accounts.review(account.handle, app, r.review);
-    const source = r.kind === 'account-rule' ? [{ type: 'note' as const, text: m.policy.source(idx.rulesById.get(r.rule)!.source) }] : [];
+        ? m.t('accounts.ruleCovers', { title: idx.rulesById.get(r.rule)!.title, handle: account.handle, app })
+        : m.t('accounts.review', { handle: account.handle, app, date: r.review });
+    const source =
+      r.kind === 'account-rule' ? [{ type: 'note' as const, text: m.t('policy.source', { text: idx.rulesById.get(r.rule)!.source }) }] : [];
     return {
       kind: 'notify',
       person: r.person,
@@ -106,23 +119,23 @@ function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: reado
   }
   if (r.kind === 'expiring' || r.kind === 'expired') {
     const request = store.get('requests', r.request)!;
-    const m = messages(resolvePerson(policy, r.person).locale);
+    const m = wording(resolvePerson(policy, r.person).locale);
     const app = appById(policy, request.app)?.name ?? request.app;
     const text =
       r.kind === 'expired'
-        ? m.reminders.expired(request.id, app)
-        : m.reminders.expiring(request.id, app, r.daysLeft, lastValidDate(request.expiresAt!, tz));
+        ? m.t('reminders.expired', { id: request.id, app })
+        : m.t('reminders.expiring', { id: request.id, app, daysLeft: r.daysLeft, lastDay: lastValidDate(request.expiresAt!, tz) });
     return { kind: 'notify', person: r.person, message: reply(r.kind === 'expired' ? 'stop' : 'warn', [{ type: 'heading', text }]) };
   }
   const rule = idx.rulesById.get(r.rule)!;
   if (r.kind === 'review') {
-    const m = messages(resolvePerson(policy, r.person).locale);
+    const m = wording(resolvePerson(policy, r.person).locale);
     return {
       kind: 'notify',
       person: r.person,
       message: reply('info', [
-        { type: 'heading', text: m.reminders.review(rule.title, r.review) },
-        { type: 'note', text: m.policy.source(rule.source) },
+        { type: 'heading', text: m.t('reminders.review', { title: rule.title, date: r.review }) },
+        { type: 'note', text: m.t('policy.source', { text: rule.source }) },
       ]),
     };
   }
@@ -140,22 +153,28 @@ function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: reado
     const names = subjects.filter((s) => s.state === 'open').map((s) => s.person.name);
     const excepted = subjects.filter((s) => s.state === 'excepted').map((s) => s.person.name);
     const blocks: Block[] = [
-      { type: 'heading', text: org.reminders.digestTitle(rule.id, r.deadline) },
-      { type: 'text', text: org.report.counts(subjects.filter((s) => s.state === 'attested').length, subjects.length) },
-      { type: 'text', text: org.reminders.notYet(names.slice(0, DIGEST_NAMES), Math.max(0, names.length - DIGEST_NAMES)) },
-      ...(excepted.length ? [{ type: 'text' as const, text: org.report.excepted(excepted) }] : []),
-      ...(rule.consequence ? [{ type: 'text' as const, text: org.explain.consequence(rule.consequence) }] : []),
-      { type: 'note', text: org.reminders.fullList(rule.id) },
+      { type: 'heading', text: org.t('reminders.digestTitle', { rule: rule.id, date: r.deadline }) },
+      {
+        type: 'text',
+        text: org.t('report.counts', { attested: subjects.filter((s) => s.state === 'attested').length, total: subjects.length }),
+      },
+      {
+        type: 'text',
+        text: org.t('reminders.notYet', { names: names.slice(0, DIGEST_NAMES), more: Math.max(0, names.length - DIGEST_NAMES) }),
+      },
+      ...(excepted.length ? [{ type: 'text' as const, text: org.t('report.excepted', { names: excepted }) }] : []),
+      ...(rule.consequence ? [{ type: 'text' as const, text: org.t('explain.consequence', { text: rule.consequence }) }] : []),
+      { type: 'note', text: org.t('reminders.fullList', { rule: rule.id }) },
     ];
     return { kind: 'post', channel: 'approvals', subject: r.key, message: reply('stop', blocks, 'public') };
   }
-  const m = r.kind === 'direct' ? messages(resolvePerson(policy, r.person).locale) : org;
+  const m = r.kind === 'direct' ? wording(resolvePerson(policy, r.person).locale) : org;
   const headline =
     r.kind === 'announce'
-      ? m.reminders.announce(rule.title, r.daysLeft, r.deadline, tz)
+      ? m.t(r.daysLeft < 0 ? 'reminders.overdue' : 'reminders.announce', { title: rule.title, daysLeft: r.daysLeft, date: r.deadline, tz })
       : r.daysLeft < 0
-        ? m.reminders.directOverdue(rule.title, r.deadline)
-        : m.reminders.direct(rule.title, r.deadline);
+        ? m.t('reminders.directOverdue', { title: rule.title, date: r.deadline })
+        : m.t('reminders.direct', { title: rule.title, date: r.deadline });
   const message = attestable(rule, policy, m, headline, r.kind === 'announce' ? 'public' : 'private', r.daysLeft < 0 ? 'stop' : 'warn');
   return r.kind === 'announce'
     ? { kind: 'post', channel: 'announcements', subject: r.key, message }
@@ -163,29 +182,22 @@ function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: reado
 }
 
 /** A reminder with its source, consequence and the buttons that record an attestation. */
-function attestable(
-  rule: Rule,
-  policy: Policy,
-  m: Messages,
-  headline: string,
-  visibility: Reply['visibility'],
-  tone: Reply['tone'],
-): Reply {
+function attestable(rule: Rule, policy: Policy, m: Wording, headline: string, visibility: Reply['visibility'], tone: Reply['tone']): Reply {
   const apps = [...(rule.apps ?? []).map((a) => appById(policy, a)?.name ?? a), ...(rule.categories ?? [])];
   const typed = apps.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' / ');
   return reply(
     tone,
     [
       { type: 'heading', text: headline },
-      { type: 'note', text: m.policy.source(rule.source) },
-      ...(rule.consequence ? [{ type: 'text' as const, text: m.explain.consequence(rule.consequence) }] : []),
-      { type: 'note', text: m.reminders.howToAttest(typed) },
+      { type: 'note', text: m.t('policy.source', { text: rule.source }) },
+      ...(rule.consequence ? [{ type: 'text' as const, text: m.t('explain.consequence', { text: rule.consequence }) }] : []),
+      { type: 'note', text: m.t('reminders.howToAttest', { apps: typed }) },
       {
         type: 'actions',
         buttons: [
-          { actionId: 'attest.removed', label: m.labels.removed, value: rule.id, style: 'primary' },
+          { actionId: 'attest.removed', label: m.t('labels.removed'), value: rule.id, style: 'primary' },
           ...(rule.remove_work_apps_instead
-            ? [{ actionId: 'attest.removed-work-apps', label: m.reminders.removedWorkApps, value: rule.id }]
+            ? [{ actionId: 'attest.removed-work-apps', label: m.t('reminders.removedWorkApps'), value: rule.id }]
             : []),
         ],
       },
@@ -199,17 +211,22 @@ export function censusInvitation(
   census: string,
   unit: string,
   unitName: string,
-  m: Messages,
+  m: Wording,
   text: string,
   tone: Reply['tone'] = 'info',
 ): Reply {
   return reply(tone, [
     { type: 'heading', text },
-    { type: 'note', text: m.census.howToAnswer(census, unit) },
+    { type: 'note', text: m.t('census.howToAnswer', { id: census, unit }) },
     {
       type: 'actions',
       buttons: [
-        { actionId: 'census.open', label: m.census.answerFor(unitName), value: JSON.stringify({ census, unit }), style: 'primary' },
+        {
+          actionId: 'census.open',
+          label: m.t('census.answerFor', { unit: unitName }),
+          value: JSON.stringify({ census, unit }),
+          style: 'primary',
+        },
       ],
     },
   ]);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { appById } from '../../src/core/catalog.ts';
 import { decideException, isDenyReasonRequired, revokeException, withdrawException } from '../../src/core/exceptions.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
-import { messages } from '../../src/core/i18n/index.ts';
+import { wording } from '../wording/wording.ts';
 import { resolvePerson } from '../../src/core/org.ts';
 import { put, type ExceptionRequest } from '../../src/core/records.ts';
 import type { Outcome } from '../../src/core/result.ts';
@@ -12,7 +12,7 @@ import type { CommandContext, CommandResult, Effect } from '../shared/context.ts
 import { inputFields, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
-import { displayName, localTime, requestCard } from './request-card.ts';
+import { decidersOf, displayName, localTime, requestCard } from './request-card.ts';
 
 type Transition = 'approve' | 'deny' | 'withdraw' | 'revoke';
 
@@ -25,8 +25,8 @@ function transitionCommand(name: Transition, takesReason: boolean): Command {
       const m = ctx.m;
       if (words.length !== 1)
         return words.length
-          ? refused('unexpected_text', m.errors.unexpectedText(name, words.slice(1).join(' ')))
-          : refused('missing_id', m.errors.missingId(name));
+          ? refused('unexpected_text', m.t('errors.unexpectedText', { command: name, text: words.slice(1).join(' ') }))
+          : refused('missing_id', m.t('errors.missingId', { command: name }));
       const id = requestId(words[0]!);
       const reasonInput = validate(z.object({ reason: inputFields(ctx.policy, m).reason.optional() }), flags, m);
       if (!reasonInput.ok) return refusal(reasonInput, m, { command: name, id });
@@ -103,30 +103,34 @@ function confirmation(name: Transition, r: ExceptionRequest, ctx: CommandContext
   const m = ctx.m;
   const app = appById(ctx.policy, r.app)?.name ?? r.app;
   const requester = displayName(ctx.policy, r.person);
-  if (name === 'approve') return m.request.approved(r.id, requester, app, lastValidDate(r.expiresAt!, ctx.policy.organization.timezone));
-  if (name === 'deny') return m.request.denied(r.id, requester, app);
-  if (name === 'withdraw') return m.request.withdrawn(r.id);
-  return m.request.revoked(r.id, requester);
+  if (name === 'approve')
+    return m.t('request.approved', { id: r.id, requester, app, until: lastValidDate(r.expiresAt!, ctx.policy.organization.timezone) });
+  if (name === 'deny') return m.t('request.denied', { id: r.id, requester, app });
+  if (name === 'withdraw') return m.t('request.withdrawn', { id: r.id });
+  return m.t('request.revoked', { id: r.id, requester });
 }
 
 /** The approvals message loses its buttons; the requester hears of any decision but their own withdrawal. */
 function effectsOf(r: ExceptionRequest, ctx: CommandContext): Effect[] {
-  const effects: Effect[] = [{ kind: 'update', subject: r.id, message: requestCard(r, ctx.policy) }];
+  const effects: Effect[] = [{ kind: 'update', subject: r.id, message: requestCard(r, ctx.policy), deciders: decidersOf(ctx.policy, r) }];
   if (r.status === 'withdrawn') return effects;
   const requester = resolvePerson(ctx.policy, r.person);
-  const m = messages(requester.locale);
+  const m = wording(requester.locale);
   const app = appById(ctx.policy, r.app)?.name ?? r.app;
   const by = displayName(ctx.policy, ctx.person.id);
   const headline =
     r.status === 'approved'
-      ? m.request.youWereApproved(r.id, app, by, lastValidDate(r.expiresAt!, ctx.policy.organization.timezone))
+      ? m.t('request.youWereApproved', { id: r.id, app, by, until: lastValidDate(r.expiresAt!, ctx.policy.organization.timezone) })
       : r.status === 'denied'
-        ? m.request.youWereDenied(r.id, app, by)
-        : m.request.youWereRevoked(r.id, app, by);
+        ? m.t('request.youWereDenied', { id: r.id, app, by })
+        : m.t('request.youWereRevoked', { id: r.id, app, by });
   const blocks = [{ type: 'heading' as const, text: headline }];
   if (r.status !== 'approved')
-    blocks.push({ type: 'heading', text: r.decisionReason ? m.request.reasonGiven(r.decisionReason) : m.request.noReasonGiven });
-  else if (r.conditions) blocks.push({ type: 'heading', text: m.explain.conditions(r.conditions) });
+    blocks.push({
+      type: 'heading',
+      text: r.decisionReason ? m.t('request.reasonGiven', { reason: r.decisionReason }) : m.t('request.noReasonGiven'),
+    });
+  else if (r.conditions) blocks.push({ type: 'heading', text: m.t('explain.conditions', { text: r.conditions }) });
   return [
     ...effects,
     {

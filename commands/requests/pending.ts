@@ -12,17 +12,24 @@ export const pending: Command = {
   approversOnly: true,
   run({ words }, ctx) {
     const m = ctx.m;
-    if (words.length) return refused('unexpected_text', m.errors.unexpectedText('pending', words.join(' ')));
+    if (words.length) return refused('unexpected_text', m.t('errors.unexpectedText', { command: 'pending', text: words.join(' ') }));
     const now = ctx.now();
     const waiting = ctx.store
       .where('requests', 'status', 'requested')
       .filter((r) => effectiveStatus(r, now) === 'requested' && mayDecide(ctx.policy, ctx.person, r));
     const items = waiting.map((r) =>
-      m.pending.line(r.id, displayName(ctx.policy, r.person), appById(ctx.policy, r.app)?.name ?? r.app, r.purpose, r.days, r.reason),
+      m.t('pending.line', {
+        id: r.id,
+        requester: displayName(ctx.policy, r.person),
+        app: appById(ctx.policy, r.app)?.name ?? r.app,
+        purpose: r.purpose,
+        days: r.days,
+        reason: r.reason,
+      }),
     );
     const blocks = [
-      { type: 'heading' as const, text: m.pending.title },
-      items.length ? { type: 'list' as const, items } : { type: 'text' as const, text: m.pending.none },
+      { type: 'heading' as const, text: m.t('pending.title') },
+      items.length ? { type: 'list' as const, items } : { type: 'text' as const, text: m.t('pending.none') },
     ];
     return { ok: true, reply: reply('info', blocks), effects: [], data: waiting };
   },

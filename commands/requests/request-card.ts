@@ -1,11 +1,12 @@
 import { policyIndex } from '../../src/core/policy-index.ts';
 import { appById } from '../../src/core/catalog.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
-import { messages } from '../../src/core/i18n/index.ts';
+import { wording } from '../wording/wording.ts';
 import { approversFor } from '../../src/core/exceptions.ts';
 import { resolvePerson, type Person } from '../../src/core/org.ts';
 import type { Policy } from '../../src/core/policy.ts';
 import type { ExceptionRequest } from '../../src/core/records.ts';
+import type { Address } from '../shared/context.ts';
 import { reply, type Block, type Reply } from '../shared/reply.ts';
 
 /** Who a person is, in words: their name from the policy, else their id. */
@@ -23,6 +24,17 @@ export function approversOf(policy: Policy, request: ExceptionRequest): Person[]
   );
 }
 
+/**
+ * Where to reach the people who may still decide a request, as a message about it records them (a
+ * surface that shows the message per viewer gives them the buttons); none once it is decided.
+ */
+export function decidersOf(policy: Policy, request: ExceptionRequest): Address[] {
+  if (request.status !== 'requested') return [];
+  return approversOf(policy, request).flatMap((p) =>
+    p.slack || p.teams ? [{ ...(p.slack ? { slack: p.slack } : {}), ...(p.teams ? { teams: p.teams } : {}) }] : [],
+  );
+}
+
 /** When, in the organisation's time zone: `2026-11-22 14:05 (Europe/Brussels)`. */
 export function localTime(iso: string, timezone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' }).format(
@@ -36,29 +48,29 @@ export function localTime(iso: string, timezone: string): string {
  * carries Approve and Deny; once decided the buttons are gone and who decided, when and why is shown.
  */
 export function requestCard(request: ExceptionRequest, policy: Policy): Reply {
-  const m = messages(policy.organization.locale);
+  const m = wording(policy.organization.locale);
   const tz = policy.organization.timezone;
   const app = appById(policy, request.app)?.name ?? request.app;
   const requester = displayName(policy, request.person);
   const fields = [
-    { label: m.labels.requester, value: requester },
-    { label: m.labels.app, value: app },
-    { label: m.labels.device, value: m.device(request.device) },
-    { label: m.labels.purpose, value: request.purpose },
-    { label: m.labels.days, value: String(request.days) },
-    { label: m.labels.rule, value: request.rules.join(', ') },
+    { label: m.t('labels.requester'), value: requester },
+    { label: m.t('labels.app'), value: app },
+    { label: m.t('labels.device'), value: m.device(request.device) },
+    { label: m.t('labels.purpose'), value: request.purpose },
+    { label: m.t('labels.days'), value: String(request.days) },
+    { label: m.t('labels.rule'), value: request.rules.join(', ') },
   ];
   const blocks: Block[] = [
-    { type: 'heading', text: m.request.posted(request.id, requester, app) },
+    { type: 'heading', text: m.t('request.posted', { id: request.id, requester, app }) },
     { type: 'fields', fields },
-    { type: 'text', text: `${m.labels.reason}: ${request.reason}` },
+    { type: 'text', text: `${m.t('labels.reason')}: ${request.reason}` },
   ];
   if (request.status === 'requested') {
     blocks.push({
       type: 'actions',
       buttons: [
-        { actionId: 'request.approve', label: m.labels.approve, value: request.id, style: 'primary' },
-        { actionId: 'request.deny', label: m.labels.deny, value: request.id, style: 'danger' },
+        { actionId: 'request.approve', label: m.t('labels.approve'), value: request.id, style: 'primary' },
+        { actionId: 'request.deny', label: m.t('labels.deny'), value: request.id, style: 'danger' },
       ],
     });
     return reply('info', blocks, 'public');
@@ -68,9 +80,14 @@ export function requestCard(request: ExceptionRequest, policy: Policy): Reply {
   const actor = ended ? request.endedBy : request.decidedBy;
   const by = actor && actor !== 'system' ? displayName(policy, actor) : '';
   const at = ended ? request.endedAt : request.decidedAt;
-  blocks.push({ type: 'note', text: m.request.decidedLine(request.status, by, at ? localTime(at, tz) : '') });
+  blocks.push({
+    type: 'note',
+    text: by
+      ? m.t('request.decidedLineBy', { status: m.statusWord(request.status), by, at: at ? localTime(at, tz) : '' })
+      : m.t('request.decidedLine', { status: m.statusWord(request.status), at: at ? localTime(at, tz) : '' }),
+  });
   if (request.expiresAt && request.status === 'approved')
-    blocks.push({ type: 'note', text: `${m.labels.expires}: ${m.day(lastValidDate(request.expiresAt, tz))}` });
-  if (request.decisionReason) blocks.push({ type: 'note', text: m.request.reasonGiven(request.decisionReason) });
+    blocks.push({ type: 'note', text: `${m.t('labels.expires')}: ${m.day(lastValidDate(request.expiresAt, tz))}` });
+  if (request.decisionReason) blocks.push({ type: 'note', text: m.t('request.reasonGiven', { reason: request.decisionReason }) });
   return reply(request.status === 'approved' ? 'ok' : 'stop', blocks, 'public');
 }

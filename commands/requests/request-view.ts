@@ -1,36 +1,27 @@
 import { appById } from '../../src/core/catalog.ts';
-import type { Person } from '../../src/core/org.ts';
-import type { CommandContext, CommandResult } from '../shared/context.ts';
+import type { Address, CommandContext, CommandResult } from '../shared/context.ts';
 import { denyNeedsReason, refusalFor } from './decide-request.ts';
 import type { Reply } from '../shared/reply.ts';
-import { approversOf, displayName, requestCard } from './request-card.ts';
+import { decidersOf, displayName, requestCard } from './request-card.ts';
 
 /** How a request is shown on a surface: its approvals card as a given viewer sees it, and its Deny form. */
 
 export interface RequestCardView {
   /** The card: with Approve / Deny only for a viewer who may still decide, read-only otherwise. */
   reply: Reply;
-  /** While it waits, the listed people who may decide it (a surface can refresh the card for them); none once decided. */
-  deciders: Person[];
+  /** While it waits, where to reach the people who may decide it (a surface can refresh the card for them); none once decided. */
+  deciders: Address[];
 }
 
-/**
- * The approvals card for a request as `viewer` should see it; without a viewer, the shared card (read-only).
- * Undefined when there is no such request.
- */
-export function requestCardView(
-  bot: Pick<CommandContext, 'store' | 'policy'>,
-  requestId: string,
-  viewer?: CommandContext,
-): RequestCardView | undefined {
-  const request = bot.store.get('requests', requestId);
+/** The approvals card for a request as the viewer (`ctx.person`) should see it. Undefined when there is no such request. */
+export function requestCardView(requestId: string, ctx: CommandContext): RequestCardView | undefined {
+  const request = ctx.store.get('requests', requestId);
   if (!request) return undefined;
-  const full = requestCard(request, bot.policy);
-  const waiting = request.status === 'requested';
-  const live = waiting && viewer !== undefined && !refusalFor('approve', requestId, viewer);
+  const full = requestCard(request, ctx.policy);
+  const live = request.status === 'requested' && !refusalFor('approve', requestId, ctx);
   return {
     reply: live ? full : { ...full, blocks: full.blocks.filter((b) => b.type !== 'actions') },
-    deciders: waiting ? approversOf(bot.policy, request) : [],
+    deciders: decidersOf(ctx.policy, request),
   };
 }
 
@@ -41,10 +32,10 @@ export function denyForm(requestId: string, ctx: CommandContext): DenyForm {
   const refusal = refusalFor('deny', requestId, ctx);
   if (refusal) return { ok: false, refusal };
   const request = ctx.store.get('requests', requestId)!; // no refusal: it exists
-  const intro = ctx.m.form.denyIntro(
-    requestId,
-    displayName(ctx.policy, request.person),
-    appById(ctx.policy, request.app)?.name ?? request.app,
-  );
+  const intro = ctx.m.t('form.denyIntro', {
+    id: requestId,
+    requester: displayName(ctx.policy, request.person),
+    app: appById(ctx.policy, request.app)?.name ?? request.app,
+  });
   return { ok: true, intro, reasonRequired: denyNeedsReason(requestId, ctx) };
 }

@@ -10,7 +10,7 @@ import type { CommandContext, CommandResult, Effect } from '../shared/context.ts
 import { inputFields, objectOf, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
-import { approversOf, requestCard } from './request-card.ts';
+import { approversOf, decidersOf, requestCard } from './request-card.ts';
 
 /** What a person fills in to ask for an exception, as typed (flags or form fields): validated here. */
 export interface RequestInput {
@@ -38,7 +38,7 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   const duplicate = duplicateOf(ctx);
   if (duplicate) return duplicate;
   const appText = raw.app.trim();
-  if (!appText) return { ...refused('missing_app', m.errors.missingApp('request')), field: 'app' };
+  if (!appText) return { ...refused('missing_app', m.t('errors.missingApp', { command: 'request' })), field: 'app' };
   const f = inputFields(ctx.policy, m);
   const deviceInput = validate(
     objectOf(f, 'request.device', () => ({ device: f.device })),
@@ -65,7 +65,7 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   if (!input.ok) return refusal(input, m, { command: 'request', app: appText });
   const { purpose, days, reason } = input.value;
   if (!purpose && options.exception.possible)
-    return { ...refused('missing_purpose', m.errors.missingPurpose(options.exception.purposes)), field: 'purpose' };
+    return { ...refused('missing_purpose', m.t('errors.missingPurpose', { purposes: options.exception.purposes })), field: 'purpose' };
 
   const id = `EX-${nextNumber(ctx, 'requests')}`;
   const ask = { person: ctx.person, app: appText, device, purpose: purpose ?? '', reason: reason ?? '', ...(days ? { days } : {}) };
@@ -73,7 +73,9 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   const app = options.app;
   if (!filed.ok) return refusal(filed, m, { command: 'request', app: app?.name ?? appText, ...(purpose ? { purpose } : {}) });
   const req = filed.value.request;
-  const effects: Effect[] = [{ kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy) }];
+  const effects: Effect[] = [
+    { kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy), deciders: decidersOf(ctx.policy, req) },
+  ];
   await commitChanges(
     ctx,
     {
@@ -91,8 +93,17 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
     ok: true,
     data: req,
     reply: reply('ok', [
-      { type: 'heading', text: m.request.filed(req.id, app?.name ?? req.app, req.device, req.purpose, req.days) },
-      { type: 'note', text: approvers.length ? m.request.approversAre(approvers) : m.request.noApprover },
+      {
+        type: 'heading',
+        text: m.t('request.filed', {
+          id: req.id,
+          app: app?.name ?? req.app,
+          device: m.device(req.device),
+          purpose: req.purpose,
+          days: req.days,
+        }),
+      },
+      { type: 'note', text: approvers.length ? m.t('request.approversAre', { names: approvers }) : m.t('request.noApprover') },
     ]),
     effects,
   };
@@ -135,7 +146,7 @@ export function requestForm(
   ctx: CommandContext,
 ): { ok: true; form: RequestForm } | { ok: false; result: CommandResult } {
   const m = ctx.m;
-  if (!appText.trim()) return { ok: false, result: refused('missing_app', m.errors.missingApp('request')) };
+  if (!appText.trim()) return { ok: false, result: refused('missing_app', m.t('errors.missingApp', { command: 'request' })) };
   const own = ctx.store.listByPerson('requests', ctx.person.id);
   const decision = decide({ app: appText, person: ctx.person.id, device, at: ctx.now().toISOString() }, ctx.policy, { requests: own });
   const app = decision.app;

@@ -15,9 +15,9 @@ export const status: Command = {
   flags: { page: 'string' },
   run({ words, flags }, ctx) {
     const m = ctx.m;
-    if (words.length) return refused('unexpected_text', m.errors.unexpectedText('status', words.join(' ')));
+    if (words.length) return refused('unexpected_text', m.t('errors.unexpectedText', { command: 'status', text: words.join(' ') }));
     const page = pageNumber(flags.page);
-    if (page === undefined) return refused('invalid_input', m.lists.badPage(String(flags.page)));
+    if (page === undefined) return refused('invalid_input', m.t('lists.badPage', { value: String(flags.page) }));
     const now = ctx.now();
     const tz = ctx.policy.organization.timezone;
     const requests = ctx.store
@@ -25,29 +25,43 @@ export const status: Command = {
       .map((r) => ({ ...r, status: effectiveStatus(r, now) }))
       .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
     const lines = requests.map((r) => {
-      const line = m.status.requestLine(r.id, appById(ctx.policy, r.app)?.name ?? r.app, r.status, r.purpose);
-      return r.status === 'approved' && r.expiresAt ? `${line} · ${m.status.until(lastValidDate(r.expiresAt, tz))}` : line;
+      const line = m.t('status.requestLine', {
+        id: r.id,
+        app: appById(ctx.policy, r.app)?.name ?? r.app,
+        status: m.statusWord(r.status),
+        purpose: r.purpose,
+      });
+      return r.status === 'approved' && r.expiresAt ? `${line} · ${m.t('status.until', { date: lastValidDate(r.expiresAt, tz) })}` : line;
     });
     const own = ctx.store.listByPerson('attestations', ctx.person.id);
     const attested = new Set(own.map((a) => a.rule));
     const deadlines = ctx.policy.apps.flatMap((app) =>
       rulesToAttest(ctx.policy, ctx.person, app.id, now)
         .filter((r) => r.deadline)
-        .map((r) => m.status.deadlineLine(app.name, r.id, r.deadline!, attestationOf(r, ctx.person, own) !== undefined)),
+        .map((r) =>
+          m.t('status.deadlineLine', {
+            app: app.name,
+            rule: r.id,
+            date: r.deadline!,
+            attested: attestationOf(r, ctx.person, own) !== undefined,
+          }),
+        ),
     );
     const mine = pageOf(lines, page, HALF);
     const due = pageOf([...new Set(deadlines)], page, HALF);
     const pages = Math.max(mine.pages, due.pages);
-    if (page > pages) return refused('invalid_input', m.lists.pastLastPage(pages, `status --page ${pages}`));
+    if (page > pages) return refused('invalid_input', m.t('lists.pastLastPage', { pages, command: `status --page ${pages}` }));
     const more = (left: number) =>
-      left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`status --page ${page + 1}`)) } } : {};
-    const blocks: Block[] = [{ type: 'heading', text: m.status.title }];
-    if (pages > 1) blocks.push({ type: 'note', text: m.lists.page(page, pages) });
+      left
+        ? { more: { count: left, hint: m.t('lists.more', { how: m.t('lists.nextPage', { command: `status --page ${page + 1}` }) }) } }
+        : {};
+    const blocks: Block[] = [{ type: 'heading', text: m.t('status.title') }];
+    if (pages > 1) blocks.push({ type: 'note', text: m.t('lists.page', { page, pages }) });
     // On a later page, a list already shown in full is left out.
     if (mine.shown.length || mine.left) blocks.push({ type: 'list', items: mine.shown, ...more(mine.left) });
-    else if (page === 1) blocks.push({ type: 'text', text: m.status.noRequests });
+    else if (page === 1) blocks.push({ type: 'text', text: m.t('status.noRequests') });
     if (due.shown.length || due.left) blocks.push({ type: 'list', items: due.shown, ...more(due.left) });
-    else if (page === 1) blocks.push({ type: 'text', text: m.status.noDeadlines });
+    else if (page === 1) blocks.push({ type: 'text', text: m.t('status.noDeadlines') });
     return { ok: true, reply: reply('info', blocks), effects: [], data: { requests, attested: [...attested] } };
   },
 };

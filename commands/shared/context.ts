@@ -1,4 +1,4 @@
-import type { Messages } from '../../src/core/i18n/index.ts';
+import type { Wording } from '../wording/wording.ts';
 import type { Person } from '../../src/core/org.ts';
 import type { Policy } from '../../src/core/policy.ts';
 import type { Store } from '../../src/core/store.ts';
@@ -11,7 +11,7 @@ export interface CommandContext {
   now: () => Date;
   /** Who is asking. */
   person: Person;
-  m: Messages;
+  m: Wording;
   /** Where the command came from: `slack`, `teams`, `cli`; recorded in the audit log. */
   surface: string;
   /** Who really typed it when the surface cannot vouch for the person (the terminal's OS user); audited. */
@@ -23,17 +23,38 @@ export interface CommandContext {
   idempotencyKey?: string;
 }
 
+/** The actor of what the clock does (ticks): audited as `system`, listed nowhere, holding no role. */
+export const SYSTEM_ACTOR = 'system';
+
+export function systemPerson(policy: Policy): Person {
+  const org = policy.organization;
+  return { id: SYSTEM_ACTOR, name: SYSTEM_ACTOR, unit: org.default_unit, roles: [], locale: org.locale, listed: false };
+}
+
+export const isSystem = (person: Person) => person.id === SYSTEM_ACTOR && !person.listed;
+
+/** Where to reach someone on each platform: their platform ids, as known when an effect was queued. */
+export interface Address {
+  slack?: string;
+  teams?: string;
+}
+
 /** What a command wants done beyond answering the asker; the adapter delivers it on its platform. */
 export type Effect =
-  /** A message to a configured channel; `subject` (e.g. a request id) lets the adapter remember where it went. */
-  | { kind: 'post'; channel: 'approvals' | 'announcements'; subject?: string; message: Reply }
-  /** Replace the message posted earlier about `subject` (buttons gone, outcome shown). */
-  | { kind: 'update'; subject: string; message: Reply }
+  /**
+   * A message to a configured channel; `subject` (e.g. a request id) lets the adapter remember where it went.
+   * `deciders`: who may still act on the message's buttons (a request's approvers; none once it is decided).
+   * A surface that shows a message per viewer shows the buttons to them alone; left out, the message is
+   * shown as it is (items queued before the field existed).
+   */
+  | { kind: 'post'; channel: 'approvals' | 'announcements'; subject?: string; message: Reply; deciders?: Address[] }
+  /** Replace the message posted earlier about `subject` (buttons gone, outcome shown); `deciders` as for a post. */
+  | { kind: 'update'; subject: string; message: Reply; deciders?: Address[] }
   /**
    * A direct message to a person, in their language. `address`: their platform ids as known when it
    * was queued, so someone who has since left the policy still hears about their own request.
    */
-  | { kind: 'notify'; person: string; message: Reply; address?: { slack?: string; teams?: string } };
+  | { kind: 'notify'; person: string; message: Reply; address?: Address };
 
 export interface CommandResult {
   ok: boolean;

@@ -1,4 +1,4 @@
-import type { Messages } from '../../src/core/i18n/index.ts';
+import type { Wording } from '../wording/wording.ts';
 import type { CensusAnswer } from '../../src/core/records.ts';
 import { DEVICE_CLASSES } from '../../src/core/policy.ts';
 import { CENSUS_USE_SLOTS } from '../survey/census.ts';
@@ -34,17 +34,17 @@ export interface FormView {
 }
 
 /** The request form: only the purposes the rule allows, days defaulted and capped by the rule. */
-export function requestFormView(form: RequestForm, m: Messages): FormView {
+export function requestFormView(form: RequestForm, m: Wording): FormView {
   const purposes = form.purposes.map((p) => ({ value: p, label: p }));
   return {
-    title: m.form.requestTitle,
-    intro: m.form.intro(form.appName, form.rules.join(', ')),
-    submit: m.form.send,
+    title: m.t('form.requestTitle'),
+    intro: m.t('form.intro', { app: form.appName, rules: form.rules.join(', ') }),
+    submit: m.t('form.send'),
     fields: [
       {
         id: 'purpose',
         kind: 'select',
-        label: m.form.purpose,
+        label: m.t('form.purpose'),
         optional: false,
         options: purposes,
         ...(purposes.length === 1 ? { value: purposes[0]!.value } : {}),
@@ -52,7 +52,7 @@ export function requestFormView(form: RequestForm, m: Messages): FormView {
       {
         id: 'device',
         kind: 'select',
-        label: m.form.device,
+        label: m.t('form.device'),
         optional: false,
         options: DEVICE_CLASSES.map((d) => ({ value: d, label: m.device(d) })),
         value: form.device,
@@ -60,24 +60,32 @@ export function requestFormView(form: RequestForm, m: Messages): FormView {
       {
         id: 'days',
         kind: 'number',
-        label: m.form.days,
+        label: m.t('form.days'),
         optional: false,
         min: 1,
         value: String(form.defaultDays),
-        hint: m.form.daysHint(form.maxDays),
+        hint: m.t('form.daysHint', { max: form.maxDays }),
       },
-      { id: 'reason', kind: 'text', label: m.form.reason, optional: false, multiline: true, maxLength: 1000, hint: m.form.reasonHint },
+      {
+        id: 'reason',
+        kind: 'text',
+        label: m.t('form.reason'),
+        optional: false,
+        multiline: true,
+        maxLength: 1000,
+        hint: m.t('form.reasonHint'),
+      },
     ],
   };
 }
 
 /** The Deny form: its reason is required unless the rule says `deny_reason: optional`. */
-export function denyFormView(intro: string, reasonRequired: boolean, m: Messages): FormView {
+export function denyFormView(intro: string, reasonRequired: boolean, m: Wording): FormView {
   return {
-    title: m.form.denyTitle,
+    title: m.t('form.denyTitle'),
     intro,
-    submit: m.form.deny,
-    fields: [{ id: 'reason', kind: 'text', label: m.form.denyReason, optional: !reasonRequired, multiline: true, maxLength: 1000 }],
+    submit: m.t('form.deny'),
+    fields: [{ id: 'reason', kind: 'text', label: m.t('form.denyReason'), optional: !reasonRequired, multiline: true, maxLength: 1000 }],
   };
 }
 
@@ -85,13 +93,13 @@ export function denyFormView(intro: string, reasonRequired: boolean, m: Messages
 export function censusFormView(
   intro: string,
   app: string,
-  m: Messages,
+  m: Wording,
   previous?: CensusAnswer,
   errors: Record<string, string> = {},
 ): FormView {
   const options = [
-    { value: 'yes', label: m.census.yes },
-    { value: 'no', label: m.census.no },
+    { value: 'yes', label: m.t('census.yes') },
+    { value: 'no', label: m.t('census.no') },
   ];
   const yesNo = (value: boolean | undefined) => (value === undefined ? {} : { value: value ? 'yes' : 'no' });
   const field = (f: FormField): FormField => (errors[f.id] ? { ...f, error: errors[f.id]! } : f);
@@ -102,16 +110,23 @@ export function censusFormView(
       field({
         id: `use${n}_purpose`,
         kind: 'text',
-        label: m.census.usePurpose(n),
+        label: m.t('census.usePurpose', { n }),
         optional: true,
         maxLength: 200,
         ...(use ? { value: use.purpose } : {}),
       }),
-      field({ id: `use${n}_personal`, kind: 'yes-no', label: m.census.personalData, optional: true, options, ...yesNo(use?.personalData) }),
+      field({
+        id: `use${n}_personal`,
+        kind: 'yes-no',
+        label: m.t('census.personalData'),
+        optional: true,
+        options,
+        ...yesNo(use?.personalData),
+      }),
       field({
         id: `use${n}_people`,
         kind: 'number',
-        label: m.census.people,
+        label: m.t('census.people'),
         optional: true,
         min: 0,
         ...(use ? { value: String(use.people) } : {}),
@@ -119,7 +134,7 @@ export function censusFormView(
       field({
         id: `use${n}_account`,
         kind: 'text',
-        label: m.census.account,
+        label: m.t('census.account'),
         optional: true,
         maxLength: 100,
         ...(use?.account ? { value: use.account } : {}),
@@ -127,11 +142,18 @@ export function censusFormView(
     ];
   }).flat();
   return {
-    title: m.census.formTitle,
+    title: m.t('census.formTitle'),
     intro,
-    submit: m.census.send,
+    submit: m.t('census.send'),
     fields: [
-      field({ id: 'uses_app', kind: 'yes-no', label: m.census.usesApp(app), optional: false, options, ...yesNo(previous?.usesApp) }),
+      field({
+        id: 'uses_app',
+        kind: 'yes-no',
+        label: m.t('census.usesApp', { app }),
+        optional: false,
+        options,
+        ...yesNo(previous?.usesApp),
+      }),
       ...slots,
     ],
   };

@@ -1,4 +1,4 @@
-import type { Messages } from '../../src/core/i18n/index.ts';
+import type { Wording } from '../wording/wording.ts';
 import type { RequestStatus } from '../../src/core/records.ts';
 import type { Refusal } from '../../src/core/result.ts';
 import type { CommandResult } from './context.ts';
@@ -96,7 +96,7 @@ export interface RefusalSubject {
 }
 
 /** A refusal as a reply, in the person's words; a field-level refusal keeps its field (for forms). */
-export function refusal(r: Pick<Refusal, 'code' | 'path' | 'data'>, m: Messages, subject: RefusalSubject): CommandResult {
+export function refusal(r: Pick<Refusal, 'code' | 'path' | 'data'>, m: Wording, subject: RefusalSubject): CommandResult {
   const lines = describeRefusal(r, m, subject);
   return {
     ok: false,
@@ -115,134 +115,174 @@ export function refusal(r: Pick<Refusal, 'code' | 'path' | 'data'>, m: Messages,
  * command was about; `data` carries the rest. Every code of REFUSAL_CODES has its case: the switch is
  * exhaustive, so a new code without words does not compile.
  */
-export function describeRefusal(r: Pick<Refusal, 'code' | 'path' | 'data'>, m: Messages, subject: RefusalSubject): string[] {
+export function describeRefusal(r: Pick<Refusal, 'code' | 'path' | 'data'>, m: Wording, subject: RefusalSubject): string[] {
   const d = (r.data ?? {}) as Record<string, unknown>;
   const s = (k: string) => (typeof d[k] === 'string' || typeof d[k] === 'number' ? String(d[k]) : '');
   const n = (k: string) => (typeof d[k] === 'number' ? (d[k] as number) : Number(d[k] ?? 0) || 0);
   const list = (k: string) => (Array.isArray(d[k]) ? (d[k] as unknown[]).map(String) : []);
-  const e = m.errors;
   const id = subject.id ?? s('id');
   const app = subject.app ?? s('app');
-  if (!isRefusalCode(r.code)) return [e.refusedOther];
+  if (!isRefusalCode(r.code)) return [m.t('errors.refusedOther')];
   const code: RefusalCode = r.code;
   switch (code) {
     case 'unknown_command':
-      return [e.unknownCommand(s('word'), list('commands'), list('suggestions'))];
+      return [
+        list('suggestions').length
+          ? m.t('errors.unknownCommandNear', {
+              word: s('word'),
+              commands: list('commands'),
+              nearest: m.list(list('suggestions'), 'or'),
+            })
+          : m.t('errors.unknownCommand', { word: s('word'), commands: list('commands') }),
+      ];
     case 'unknown_flag':
-      return [e.unknownFlag(s('flag'), subject.command, list('known'))];
+      return [
+        list('known').length
+          ? m.t('errors.unknownFlag', { flag: s('flag'), command: subject.command, flags: list('known').map((f) => `--${f}`) })
+          : m.t('errors.noFlags', { flag: s('flag'), command: subject.command }),
+      ];
     case 'missing_value':
-      return [e.missingValue(r.path ?? s('flag'))];
+      return [m.t('errors.missingValue', { flag: r.path ?? s('flag') })];
     case 'repeated_flag':
-      return [e.repeatedFlag(r.path ?? s('flag'))];
+      return [m.t('errors.repeatedFlag', { flag: r.path ?? s('flag') })];
     case 'unclosed_quote':
-      return [e.unclosedQuote];
+      return [m.t('errors.unclosedQuote')];
     case 'text_too_long':
-      return [d.normalized ? e.textTooLongNormalized(n('length'), n('max')) : e.textTooLong(n('max'))];
+      return [
+        d.normalized
+          ? m.t('errors.textTooLongNormalized', { length: n('length'), max: n('max') })
+          : m.t('errors.textTooLong', { max: n('max') }),
+      ];
     case 'name_too_long':
-      return [e.nameTooLong(n('length'), n('max'))];
+      return [m.t('errors.nameTooLong', { length: n('length'), max: n('max') })];
     case 'unexpected_text':
-      return [e.unexpectedText(subject.command, s('text'))];
+      return [m.t('errors.unexpectedText', { command: subject.command, text: s('text') })];
     case 'invalid_input':
     case 'invalid_answer': {
       const messages = list('messages').filter(Boolean);
-      return messages.length ? messages : [e.badValue(r.path ?? '')];
+      return messages.length ? messages : [r.path ? m.t('errors.badValue', { field: r.path }) : m.t('errors.badValueUnnamed')];
     }
     case 'missing_app':
-      return [e.missingApp(subject.command)];
+      return [m.t('errors.missingApp', { command: subject.command })];
     case 'missing_id':
-      return [e.missingId(subject.command)];
+      return [m.t('errors.missingId', { command: subject.command })];
     case 'missing_purpose':
-      return [e.missingPurpose(list('purposes'))];
+      return [m.t('errors.missingPurpose', { purposes: list('purposes') })];
     case 'bad_date':
-      return [e.badDate(s('value'))];
+      return [m.t('errors.badDate', { value: s('value') })];
     case 'bad_statement':
       // The statement is one AppWarden knows, but the rule does not offer that way out.
-      return [e.statementNotAllowed(s('statement'), list('rules'))];
+      return [m.t('errors.statementNotAllowed', { statement: s('statement'), rules: list('rules') })];
     case 'bad_report_kind':
-      return [e.badReportKind(s('value'))];
+      return [m.t('errors.badReportKind', { value: s('value') })];
     case 'bad_census_verb':
-      return [e.badCensusVerb(s('value'))];
+      return [m.t('errors.badCensusVerb', { word: s('value') })];
     case 'bad_account_change':
-      return [e.badAccountChange(s('value'))];
+      return [m.t('errors.badAccountChange', { word: s('value') })];
     case 'too_many_uses':
-      return [e.tooManyUses(n('given'), n('max'))];
+      return [m.t('errors.tooManyUses', { given: n('given'), max: n('max') })];
     case 'uses_none_with_use':
-      return [e.usesNoneWithUse];
+      return [m.t('errors.usesNoneWithUse')];
     case 'which_unit':
-      return [e.whichUnit(list('units'))];
+      return [m.t('errors.whichUnit', { units: list('units') })];
     case 'not_permitted':
-      return [e.onlyApprovers(subject.command)];
+      return [m.t('errors.onlyApprovers', { command: subject.command })];
     case 'not_admin':
-      return [e.notAdmin(s('command') || subject.command)];
+      return [m.t('errors.notAdmin', { command: s('command') || subject.command })];
     case 'not_an_approver':
-      return [e.notAnApprover(id)];
+      return [m.t('errors.notAnApprover', { id })];
     case 'own_request':
-      return [e.ownRequest(id)];
+      return [m.t('errors.ownRequest', { id })];
     case 'not_your_request':
-      return [e.notYourRequest(id)];
+      return [m.t('errors.notYourRequest', { id })];
     case 'not_account_approver':
-      return [e.notAccountApprover(s('account') || id)];
+      return [m.t('errors.notAccountApprover', { id: s('account') || id })];
     case 'not_a_reporter':
       return [
         d.anyUnit
-          ? e.notReporterAny(s('census'), s('ownUnit'), s('censusUnit'), list('reporters'))
-          : e.notReporter(s('unitName') || s('unit')),
+          ? notReporterAny(m, s('census'), s('ownUnit'), s('censusUnit'), list('reporters'))
+          : m.t('errors.notReporter', { unit: s('unitName') || s('unit') }),
       ];
     case 'not_subject':
-      return [e.notSubject(s('rule'))];
+      return [m.t('errors.notSubject', { rule: s('rule') })];
     case 'unknown_app':
-      return [e.unknownApp(app), ...(list('suggestions').length ? [m.explain.didYouMean(list('suggestions'))] : [])];
+      return [
+        m.t('errors.unknownApp', { typed: app }),
+        ...(list('suggestions').length ? [m.t('explain.didYouMean', { names: list('suggestions') })] : []),
+      ];
     case 'unknown_rule':
-      return [e.unknownRule(s('rule') || id)];
+      return [m.t('errors.unknownRule', { id: s('rule') || id })];
     case 'unknown_request':
-      return [e.unknownRequest(id)];
+      return [m.t('errors.unknownRequest', { id })];
     case 'unknown_census':
-      return [e.unknownCensus(s('census') || id)];
+      return [m.t('errors.unknownCensus', { id: s('census') || id })];
     case 'unknown_account':
-      return [e.unknownAccount(s('account') || id)];
+      return [m.t('errors.unknownAccount', { id: s('account') || id })];
     case 'unknown_units':
-      return [e.unknownUnits(list('units'))];
+      return [m.t('errors.unknownUnits', { units: list('units') })];
     case 'unit_not_in_census':
-      return [e.unitNotInCensus(s('unitName') || s('unit'), s('census'))];
+      return [m.t('errors.unitNotInCensus', { unit: s('unitName') || s('unit'), census: s('census') })];
     case 'no_units':
-      return [e.noUnits];
+      return [m.t('errors.noUnits')];
     case 'already_requested':
-      return [e.alreadyRequested(s('request'), s('status') as RequestStatus)];
+      return [m.t('errors.alreadyRequested', { id: s('request'), status: m.statusWord(s('status') as RequestStatus) })];
     case 'not_prohibited':
-      return [e.notProhibited(app)];
+      return [m.t('errors.notProhibited', { app })];
     case 'no_exceptions':
-      return [e.noExceptions(app, list('rules'))];
+      return [m.t('errors.noExceptions', { app, rules: list('rules') })];
     case 'purpose_not_allowed':
-      return [e.purposeNotAllowed(subject.purpose ?? s('purpose'), list('purposes'))];
+      return [
+        list('purposes').length
+          ? m.t('errors.purposeNotAllowed', { purpose: subject.purpose ?? s('purpose'), allowed: list('purposes') })
+          : m.t('errors.purposeNeverAllowed', { purpose: subject.purpose ?? s('purpose') }),
+      ];
     case 'days_too_few':
-      return [e.badDays(s('days') || '0')];
+      return [m.t('errors.badDays', { value: s('days') || '0' })];
     case 'over_max_days':
-      return [e.overMaxDays(n('days'), n('max'))];
+      return [m.t('errors.overMaxDays', { days: n('days'), max: n('max') })];
     case 'reason_missing':
-      return [subject.command === 'deny' || d.for === 'deny' ? e.denyReasonRequired(id) : e.missingReason];
+      return [subject.command === 'deny' || d.for === 'deny' ? m.t('errors.denyReasonRequired', { id }) : m.t('errors.missingReason')];
     case 'reason_too_long':
-      return [e.reasonTooLong(n('length'), n('max'))];
+      return [m.t('errors.reasonTooLong', { length: n('length'), max: n('max') })];
     case 'already_decided':
       // A requester who tries to withdraw an approved exception can only ask an approver to revoke it.
-      if (subject.command === 'withdraw' && s('status') === 'approved') return [e.notWithdrawable(id, s('by'), s('at'))];
-      return [e.alreadyDecided(id, s('status') as RequestStatus, s('by'), s('at'))];
+      if (subject.command === 'withdraw' && s('status') === 'approved')
+        return [s('by') ? m.t('errors.notWithdrawableBy', { id, by: s('by'), at: s('at') }) : m.t('errors.notWithdrawable', { id })];
+      return [
+        s('by')
+          ? m.t('errors.alreadyDecidedBy', { id, status: m.statusWord(s('status') as RequestStatus), by: s('by'), at: s('at') })
+          : m.t('errors.alreadyDecided', { id, status: m.statusWord(s('status') as RequestStatus) }),
+      ];
     case 'rules_changed':
-      return [e.rulesChanged(id, s('rule'))];
+      return [m.t('errors.rulesChanged', { id, rule: s('rule') })];
     case 'not_active':
-      return [e.notActive(id, s('status') as RequestStatus)];
+      return [m.t('errors.notActive', { id, status: m.statusWord(s('status') as RequestStatus) })];
     case 'nothing_to_attest':
-      return [e.nothingToAttest(s('app') || app)];
+      return [m.t('errors.nothingToAttest', { app: s('app') || app })];
     case 'account_status':
-      return [e.accountStatus(s('account') || id, s('statusWord') || s('status'))];
+      return [m.t('errors.accountStatus', { id: s('account') || id, status: s('statusWord') || s('status') })];
     case 'due_in_past':
-      return [e.dueInPast(s('due'))];
+      return [m.t('errors.dueInPast', { due: s('due') })];
     case 'census_closed':
-      return [e.censusClosed(s('due'))];
+      return [m.t('errors.censusClosed', { due: s('due') })];
     case 'no_uses':
-      return [e.noUses];
+      return [m.t('errors.noUses')];
     default:
       return unreachable(code);
   }
+}
+
+/** Someone who answers for no unit of a census: whether theirs is asked, and who answers for it. */
+function notReporterAny(m: Wording, census: string, ownUnit: string, censusUnit: string, reporters: string[]): string {
+  if (!censusUnit) return m.t('errors.notReporterNotAsked', { census, ownUnit });
+  const names = reporters.map((name) => m.t('name.person', { name }));
+  return m.t('errors.notReporterAny', {
+    census,
+    ownUnit,
+    censusUnit,
+    sameUnit: ownUnit === censusUnit,
+    reporters: names.length ? m.t('errors.reportersAre', { names }) : m.t('errors.noReporterYet'),
+  });
 }
 
 function unreachable(code: never): never {

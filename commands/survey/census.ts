@@ -20,12 +20,12 @@ import type { CommandContext, CommandResult, Effect } from '../shared/context.ts
 import { refusal, refused } from '../shared/refusals.ts';
 import { censusInvitation } from '../reminders/remind.ts';
 import { pageNumber, pageOf, reply, type Block, type ListBudget } from '../shared/reply.ts';
-import { messages, type Messages } from '../../src/core/i18n/index.ts';
+import { wording, type Wording } from '../wording/wording.ts';
 import { displayName, localTime, unitName } from '../requests/request-card.ts';
 
 /** The census invitation's text: what is asked, of which unit, by when. */
-const censusIntro = (m: Messages, c: Census, appName: string, unit: string, policy: Policy) =>
-  `${m.census.ask(c.id, appName, unitName(policy, unit), c.due)}${c.question ? `\n${c.question}` : ''}`;
+const censusIntro = (m: Wording, c: Census, appName: string, unit: string, policy: Policy) =>
+  `${m.t('census.ask', { id: c.id, app: appName, unit: unitName(policy, unit), due: c.due })}${c.question ? `\n${c.question}` : ''}`;
 
 /** What a census form shows for one unit: the census, the app's name, the invitation and the unit's answer so far. */
 export function censusForm(
@@ -36,7 +36,7 @@ export function censusForm(
   | { ok: true; census: Census; unit: string; app: string; intro: string; previous: CensusAnswer | undefined }
   | { ok: false; text: string } {
   const census = ctx.store.get('censuses', id);
-  if (!census || !unit) return { ok: false, text: ctx.m.errors.unknownCensus(id) };
+  if (!census || !unit) return { ok: false, text: ctx.m.t('errors.unknownCensus', { id }) };
   const app = appById(ctx.policy, census.app)?.name ?? census.app;
   return {
     ok: true,
@@ -59,15 +59,15 @@ export const census: Command = {
     if (verb === 'start') return start(rest.join(' '), f, ctx);
     if (verb === 'status' && rest.length === 1) return status(rest[0]!.toUpperCase(), f.page, ctx);
     if (verb === 'answer' && rest.length === 1) return answerFromKeyboard(rest[0]!.toUpperCase(), f, Array.isArray(use) ? use : [], ctx);
-    return refused('bad_census_verb', ctx.m.errors.badCensusVerb(words.join(' ')));
+    return refused('bad_census_verb', ctx.m.t('errors.badCensusVerb', { word: words.join(' ') }));
   },
 };
 
 async function start(app: string, f: Record<string, string | undefined>, ctx: CommandContext): Promise<CommandResult> {
   const m = ctx.m;
-  if (!isAdmin(ctx.person)) return refused('not_admin', m.errors.notAdmin('census start'));
-  if (!app) return refused('missing_app', m.errors.missingApp('census start'));
-  if (!f.due || !isRealDate(f.due)) return { ...refused('bad_date', m.errors.badDate(f.due ?? '')), field: 'due' };
+  if (!isAdmin(ctx.person)) return refused('not_admin', m.t('errors.notAdmin', { command: 'census start' }));
+  if (!app) return refused('missing_app', m.t('errors.missingApp', { command: 'census start' }));
+  if (!f.due || !isRealDate(f.due)) return { ...refused('bad_date', m.t('errors.badDate', { value: f.due ?? '' })), field: 'due' };
   const units =
     !f.units || f.units === 'all'
       ? 'all'
@@ -88,7 +88,7 @@ async function start(app: string, f: Record<string, string | undefined>, ctx: Co
   const appName = appById(ctx.policy, c.app)?.name ?? c.app;
   const effects: Effect[] = c.units.flatMap((unit) =>
     reportersFor(ctx.policy, unit).map((p) => {
-      const pm = messages(p.locale);
+      const pm = wording(p.locale);
       return {
         kind: 'notify' as const,
         person: p.id,
@@ -109,8 +109,8 @@ async function start(app: string, f: Record<string, string | undefined>, ctx: Co
     data: c,
     effects,
     reply: reply('ok', [
-      { type: 'heading', text: m.census.started(c.id, appName, c.due, c.units.length) },
-      ...(orphans.length ? [{ type: 'text' as const, text: m.census.noReporter(orphans) }] : []),
+      { type: 'heading', text: m.t('census.started', { id: c.id, app: appName, due: c.due, units: c.units.length }) },
+      ...(orphans.length ? [{ type: 'text' as const, text: m.t('census.noReporter', { units: orphans }) }] : []),
     ]),
   };
 }
@@ -124,9 +124,9 @@ async function start(app: string, f: Record<string, string | undefined>, ctx: Co
 function status(id: string, pageFlag: string | undefined, ctx: CommandContext): CommandResult {
   const m = ctx.m;
   const page = pageNumber(pageFlag);
-  if (page === undefined) return refused('invalid_input', m.lists.badPage(String(pageFlag)));
+  if (page === undefined) return refused('invalid_input', m.t('lists.badPage', { value: String(pageFlag) }));
   const c = ctx.store.get('censuses', id);
-  if (!c) return refused('unknown_census', m.errors.unknownCensus(id));
+  if (!c) return refused('unknown_census', m.t('errors.unknownCensus', { id }));
   const tz = ctx.policy.organization.timezone;
   const answers = ctx.store.where('census_answers', 'census', c.id);
   const versions = c.units.map((unit) => ({ unit, versions: answerVersions(answers, c.id, unit) })).filter((u) => u.versions.length);
@@ -137,17 +137,22 @@ function status(id: string, pageFlag: string | undefined, ctx: CommandContext): 
   const approver = isApprover(ctx.policy, ctx.person);
   const seesCounts = (unit: string) => approver || mine.includes(unit);
   const lines = versions.flatMap(({ unit, versions: all }) =>
-    [...all]
-      .reverse()
-      .map((a) =>
-        m.census.version(
-          unitName(ctx.policy, unit),
-          a.revision,
-          displayName(ctx.policy, a.answeredBy),
-          localTime(a.answeredAt, tz),
-          seesCounts(unit) ? { usesApp: a.usesApp, uses: a.uses.length, personal: a.uses.filter((u) => u.personalData).length } : undefined,
-        ),
-      ),
+    [...all].reverse().map((a) => {
+      const version = {
+        unit: unitName(ctx.policy, unit),
+        revision: a.revision,
+        by: displayName(ctx.policy, a.answeredBy),
+        at: localTime(a.answeredAt, tz),
+      };
+      return seesCounts(unit)
+        ? m.t('census.versionCounted', {
+            ...version,
+            usesApp: a.usesApp,
+            uses: a.uses.length,
+            personal: a.uses.filter((u) => u.personalData).length,
+          })
+        : m.t('census.version', version);
+    }),
   );
   const shown = pageOf(lines, page, CENSUS_VERSIONS);
   const silent = pageOf(
@@ -156,9 +161,16 @@ function status(id: string, pageFlag: string | undefined, ctx: CommandContext): 
     CENSUS_SILENT,
   );
   const pages = Math.max(shown.pages, silent.pages);
-  if (page > pages) return refused('invalid_input', m.lists.pastLastPage(pages, `census status ${c.id} --page ${pages}`));
+  if (page > pages) return refused('invalid_input', m.t('lists.pastLastPage', { pages, command: `census status ${c.id} --page ${pages}` }));
   const more = (left: number) =>
-    left ? { more: { count: left, hint: m.lists.more(m.lists.nextPage(`census status ${c.id} --page ${page + 1}`)) } } : {};
+    left
+      ? {
+          more: {
+            count: left,
+            hint: m.t('lists.more', { how: m.t('lists.nextPage', { command: `census status ${c.id} --page ${page + 1}` }) }),
+          },
+        }
+      : {};
   return {
     ok: true,
     effects: [],
@@ -177,17 +189,17 @@ function status(id: string, pageFlag: string | undefined, ctx: CommandContext): 
       })),
     },
     reply: reply('info', [
-      { type: 'heading', text: m.census.statusTitle(c.id, appById(ctx.policy, c.app)?.name ?? c.app, c.due) },
-      { type: 'text', text: m.lists.unitsAnswered(answered.length, c.units.length) },
-      ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+      { type: 'heading', text: m.t('census.statusTitle', { id: c.id, app: appById(ctx.policy, c.app)?.name ?? c.app, due: c.due }) },
+      { type: 'text', text: m.t('lists.unitsAnswered', { answered: answered.length, total: c.units.length }) },
+      ...(pages > 1 ? [{ type: 'note' as const, text: m.t('lists.page', { page, pages }) }] : []),
       ...(shown.shown.length || shown.left ? [{ type: 'list' as const, items: shown.shown, ...more(shown.left) }] : []),
       ...(silent.shown.length || silent.left
         ? [
-            { type: 'text' as const, text: m.lists.notYetAnswered(outstanding.length) },
+            { type: 'text' as const, text: m.t('lists.notYetAnswered', { n: outstanding.length }) },
             { type: 'list' as const, items: silent.shown, ...more(silent.left) },
           ]
         : page === 1
-          ? [{ type: 'text' as const, text: m.census.allAnswered }]
+          ? [{ type: 'text' as const, text: m.t('census.allAnswered') }]
           : []),
     ]),
   };
@@ -226,7 +238,7 @@ export async function submitCensusAnswer(
   const duplicate = duplicateOf(ctx);
   if (duplicate) return duplicate;
   const c = ctx.store.get('censuses', id);
-  if (!c) return refused('unknown_census', m.errors.unknownCensus(id));
+  if (!c) return refused('unknown_census', m.t('errors.unknownCensus', { id }));
   const mine = unitsAnsweredBy(ctx.policy, c, ctx.person);
   // Someone who answers for no unit of the census is told about their own unit, not every unit asked.
   if (!mine.length)
@@ -236,7 +248,7 @@ export async function submitCensusAnswer(
 
   const fields: Record<string, string> = {};
   const usesAppText = (raw.usesApp ?? '').trim().toLowerCase();
-  if (!YES.has(usesAppText) && !NO.has(usesAppText)) fields.uses_app = m.errors.badYesNo(raw.usesApp ?? '');
+  if (!YES.has(usesAppText) && !NO.has(usesAppText)) fields.uses_app = m.t('errors.badYesNo', { value: raw.usesApp ?? '' });
   const uses: CensusUse[] = [];
   raw.uses.forEach((u, i) => {
     const n = i + 1;
@@ -245,11 +257,11 @@ export async function submitCensusAnswer(
     const purpose = (u.purpose ?? '').trim();
     const personal = (u.personalData ?? '').trim().toLowerCase();
     const people = (u.people ?? '').trim();
-    if (!purpose) fields[`use${n}_purpose`] = m.errors.purposeMissing;
-    else if (purpose.length > 200) fields[`use${n}_purpose`] = m.errors.textTooLong(200);
-    if (!YES.has(personal) && !NO.has(personal)) fields[`use${n}_personal`] = m.errors.badYesNo(u.personalData ?? '');
-    if (!/^\d{1,8}$/.test(people)) fields[`use${n}_people`] = m.errors.badPeople(u.people ?? '');
-    if ((u.account ?? '').length > 100) fields[`use${n}_account`] = m.errors.textTooLong(100);
+    if (!purpose) fields[`use${n}_purpose`] = m.t('errors.purposeMissing');
+    else if (purpose.length > 200) fields[`use${n}_purpose`] = m.t('errors.textTooLong', { max: 200 });
+    if (!YES.has(personal) && !NO.has(personal)) fields[`use${n}_personal`] = m.t('errors.badYesNo', { value: u.personalData ?? '' });
+    if (!/^\d{1,8}$/.test(people)) fields[`use${n}_people`] = m.t('errors.badPeople', { value: u.people ?? '' });
+    if ((u.account ?? '').length > 100) fields[`use${n}_account`] = m.t('errors.textTooLong', { max: 100 });
     uses.push({
       purpose,
       personalData: YES.has(personal),
@@ -257,7 +269,7 @@ export async function submitCensusAnswer(
       ...(u.account?.trim() ? { account: u.account.trim() } : {}),
     });
   });
-  if (YES.has(usesAppText) && !uses.length && !Object.keys(fields).length) fields.use1_purpose = m.errors.noUses;
+  if (YES.has(usesAppText) && !uses.length && !Object.keys(fields).length) fields.use1_purpose = m.t('errors.noUses');
   if (Object.keys(fields).length) return { ...refused('invalid_answer', ...Object.values(fields)), fields };
 
   const previous = ctx.store.get('census_answers', answerId(c.id, target));
@@ -273,12 +285,15 @@ export async function submitCensusAnswer(
   ].filter((p) => p !== ctx.person.id);
   const unitLabel = unitName(ctx.policy, target);
   const effects: Effect[] = others.map((p) => {
-    const pm = messages(resolvePerson(ctx.policy, p).locale);
+    const pm = wording(resolvePerson(ctx.policy, p).locale);
     return {
       kind: 'notify',
       person: p,
       message: reply('info', [
-        { type: 'heading', text: pm.census.newVersion(c.id, unitLabel, displayName(ctx.policy, ctx.person.id), a.revision) },
+        {
+          type: 'heading',
+          text: pm.t('census.newVersion', { id: c.id, unit: unitLabel, by: displayName(ctx.policy, ctx.person.id), revision: a.revision }),
+        },
       ]),
     };
   });
@@ -297,15 +312,20 @@ export async function submitCensusAnswer(
     a.id,
     effects,
   );
-  const blocks: Block[] = [{ type: 'heading', text: m.census.recorded(unitLabel, a.uses.length, previous?.answeredBy === ctx.person.id) }];
+  const blocks: Block[] = [
+    {
+      type: 'heading',
+      text: m.t('census.recorded', { unit: unitLabel, uses: a.uses.length, corrected: previous?.answeredBy === ctx.person.id }),
+    },
+  ];
   if (others.length)
     blocks.push({
       type: 'text',
-      text: m.census.keptBeside(
-        c.id,
-        a.revision,
-        others.map((p) => displayName(ctx.policy, p)),
-      ),
+      text: m.t('census.keptBeside', {
+        id: c.id,
+        revision: a.revision,
+        others: others.map((p) => m.t('name.person', { name: displayName(ctx.policy, p) })),
+      }),
     });
   return { ok: true, data: a, effects, reply: reply('ok', blocks) };
 }

@@ -29,14 +29,14 @@ export const report: Command = {
     const input = validate(z.object({ format: inputFields(ctx.policy, m).format }), flags);
     if (!input.ok) return refused(input.code, ...describeRefusal(input, m, { command: 'report' }));
     const page = pageNumber(flags.page);
-    if (page === undefined) return refused('invalid_input', m.lists.badPage(String(flags.page)));
+    if (page === undefined) return refused('invalid_input', m.t('lists.badPage', { value: String(flags.page) }));
     const [kind, ruleId, ...rest] = words;
-    if (rest.length) return refused('unexpected_text', m.errors.unexpectedText('report', rest.join(' ')));
+    if (rest.length) return refused('unexpected_text', m.t('errors.unexpectedText', { command: 'report', text: rest.join(' ') }));
     const format = input.value.format;
     if (kind === 'compliance') return compliance(ruleId, format, page, ctx);
     if (kind === 'exceptions' && !ruleId) return exceptions(format, page, ctx);
     if (kind === 'census' && ruleId) return censusReport(ruleId.toUpperCase(), format, page, ctx);
-    return refused('bad_report_kind', m.errors.badReportKind(words.join(' ')));
+    return refused('bad_report_kind', m.t('errors.badReportKind', { value: words.join(' ') }));
   },
 };
 
@@ -46,7 +46,7 @@ const NAMES: ListBudget = { items: 40, chars: 2_400 };
 const EXCEPTED: ListBudget = { items: 10, chars: 800 };
 
 const pastLast = (m: CommandContext['m'], pages: number, command: string) =>
-  refused('invalid_input', m.lists.pastLastPage(pages, `${command} --page ${pages}`));
+  refused('invalid_input', m.t('lists.pastLastPage', { pages, command: `${command} --page ${pages}` }));
 
 function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: number, ctx: CommandContext): CommandResult {
   const m = ctx.m;
@@ -55,12 +55,12 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: nu
   let rules: Rule[];
   if (ruleId) {
     const rule = policyIndex(ctx.policy).rulesById.get(ruleId);
-    if (!rule) return refused('unknown_rule', m.errors.unknownRule(ruleId));
+    if (!rule) return refused('unknown_rule', m.t('errors.unknownRule', { id: ruleId }));
     rules = [rule];
   } else {
     rules = rulesWithDeadlines(ctx.policy, now);
   }
-  if (!rules.length) return { ok: true, reply: reply('info', [{ type: 'text', text: m.report.noDeadlineRules }]), effects: [] };
+  if (!rules.length) return { ok: true, reply: reply('info', [{ type: 'text', text: m.t('report.noDeadlineRules') }]), effects: [] };
   const visible = visibleTo(ctx);
   // Only a rule's attestations and the exceptions in force can settle anyone: indexed reads, not the whole store.
   const approved = ctx.store.where('requests', 'status', 'approved');
@@ -118,26 +118,30 @@ function complianceOfRules(
   const m = ctx.m;
   const lines = rules.map((rule) => {
     const mine = byRule.get(rule.id) ?? [];
-    return m.lists.ruleCounts(
-      rule.id,
-      mine.filter(isAttested).length,
-      mine.length,
-      mine.filter(isMissing).length,
-      mine.filter(isExcepted).length,
-    );
+    return m.t('lists.ruleCounts', {
+      rule: rule.id,
+      attested: mine.filter(isAttested).length,
+      total: mine.length,
+      missing: mine.filter(isMissing).length,
+      excepted: mine.filter(isExcepted).length,
+    });
   });
   const { shown, left, pages } = pageOf(lines, page);
   if (page > pages) return pastLast(m, pages, 'report compliance');
   return {
     blocks: [
-      { type: 'heading', text: m.lists.rulesWithDeadlines },
-      ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+      { type: 'heading', text: m.t('lists.rulesWithDeadlines') },
+      ...(pages > 1 ? [{ type: 'note' as const, text: m.t('lists.page', { page, pages }) }] : []),
       {
         type: 'list',
         items: shown,
-        ...moreOf(left, m.lists.nextPageOrCsv(`report compliance --page ${page + 1}`, 'report compliance --format csv'), m),
+        ...moreOf(
+          left,
+          m.t('lists.nextPageOrCsv', { command: `report compliance --page ${page + 1}`, csv: 'report compliance --format csv' }),
+          m,
+        ),
       },
-      { type: 'note', text: m.lists.namesOfOneRule('report compliance <rule-id>') },
+      { type: 'note', text: m.t('lists.namesOfOneRule', { command: 'report compliance <rule-id>' }) },
     ],
   };
 }
@@ -152,7 +156,9 @@ function complianceOfRule(rule: Rule, rows: Row[], page: number, ctx: CommandCon
   const missing = rows.filter(isMissing).map((r) => r.name);
   const excepted = rows.filter(isExcepted).map((r) => `${r.name} (${r.exception})`);
   const unitPage = pageOf(
-    units.length > 1 ? units.map((u) => m.lists.unitCounts(unitName(ctx.policy, u.unit), u.attested, u.total)) : [],
+    units.length > 1
+      ? units.map((u) => m.t('lists.unitCounts', { unit: unitName(ctx.policy, u.unit), attested: u.attested, total: u.total }))
+      : [],
     page,
     UNITS,
   );
@@ -161,7 +167,8 @@ function complianceOfRule(rule: Rule, rows: Row[], page: number, ctx: CommandCon
   const pages = Math.max(unitPage.pages, namePage.pages, exceptedPage.pages);
   const command = `report compliance ${rule.id}`;
   if (page > pages) return pastLast(m, pages, command);
-  const more = (left: number) => moreOf(left, m.lists.nextPageOrCsv(`${command} --page ${page + 1}`, `${command} --format csv`), m);
+  const more = (left: number) =>
+    moreOf(left, m.t('lists.nextPageOrCsv', { command: `${command} --page ${page + 1}`, csv: `${command} --format csv` }), m);
   const section = (label: string, p: { shown: string[]; left: number }): Block[] =>
     p.shown.length || p.left
       ? [
@@ -171,16 +178,16 @@ function complianceOfRule(rule: Rule, rows: Row[], page: number, ctx: CommandCon
       : [];
   return {
     blocks: [
-      { type: 'heading', text: m.report.complianceTitle(rule.id) },
-      { type: 'text', text: m.report.counts(rows.filter(isAttested).length, rows.length) },
-      ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
-      ...section(m.lists.byUnit, unitPage),
+      { type: 'heading', text: m.t('report.complianceTitle', { rule: rule.id }) },
+      { type: 'text', text: m.t('report.counts', { attested: rows.filter(isAttested).length, total: rows.length }) },
+      ...(pages > 1 ? [{ type: 'note' as const, text: m.t('lists.page', { page, pages }) }] : []),
+      ...section(m.t('lists.byUnit'), unitPage),
       ...(missing.length
-        ? section(m.lists.notYet(missing.length), namePage)
+        ? section(m.t('lists.notYet', { n: missing.length }), namePage)
         : page === 1
-          ? [{ type: 'text' as const, text: m.report.allAttested }]
+          ? [{ type: 'text' as const, text: m.t('report.allAttested') }]
           : []),
-      ...section(m.lists.excepted(excepted.length), exceptedPage),
+      ...section(m.t('lists.excepted', { n: excepted.length }), exceptedPage),
     ],
   };
 }
@@ -196,7 +203,8 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
-const moreOf = (left: number, how: string, m: CommandContext['m']) => (left ? { more: { count: left, hint: m.lists.more(how) } } : {});
+const moreOf = (left: number, how: string, m: CommandContext['m']) =>
+  left ? { more: { count: left, hint: m.t('lists.more', { how }) } } : {};
 
 /** Exceptions granted (as text), and in the CSV every decided request, denied ones included, with local dates beside ISO instants. */
 function exceptions(format: 'text' | 'csv', page: number, ctx: CommandContext): CommandResult {
@@ -239,27 +247,31 @@ function exceptions(format: 'text' | 'csv', page: number, ctx: CommandContext): 
   }
   const granted = decided.filter((r) => r.status !== 'denied');
   const items = granted.map((r) =>
-    m.report.exceptionLine(
-      r.id,
-      resolvePerson(ctx.policy, r.person).name,
-      appById(ctx.policy, r.app)?.name ?? r.app,
-      r.purpose,
-      r.status,
-      lastValidDate(r.expiresAt!, tz),
-    ),
+    m.t('report.exceptionLine', {
+      id: r.id,
+      person: resolvePerson(ctx.policy, r.person).name,
+      app: appById(ctx.policy, r.app)?.name ?? r.app,
+      purpose: r.purpose,
+      status: m.statusWord(r.status),
+      until: lastValidDate(r.expiresAt!, tz),
+    }),
   );
   const { shown, left, pages } = pageOf(items, page);
   if (page > pages) return pastLast(m, pages, 'report exceptions');
   const blocks: Block[] = [
-    { type: 'heading', text: m.report.exceptionsTitle },
-    ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+    { type: 'heading', text: m.t('report.exceptionsTitle') },
+    ...(pages > 1 ? [{ type: 'note' as const, text: m.t('lists.page', { page, pages }) }] : []),
     items.length
       ? {
           type: 'list',
           items: shown,
-          ...moreOf(left, m.lists.nextPageOrCsv(`report exceptions --page ${page + 1}`, 'report exceptions --format csv'), m),
+          ...moreOf(
+            left,
+            m.t('lists.nextPageOrCsv', { command: `report exceptions --page ${page + 1}`, csv: 'report exceptions --format csv' }),
+            m,
+          ),
         }
-      : { type: 'text', text: m.report.noExceptions },
+      : { type: 'text', text: m.t('report.noExceptions') },
   ];
   return { ok: true, reply: reply('info', blocks), effects: [], data: granted };
 }
@@ -295,7 +307,7 @@ const EXCEPTION_COLUMNS = [
 function censusReport(id: string, format: 'text' | 'csv', page: number, ctx: CommandContext): CommandResult {
   const m = ctx.m;
   const census = ctx.store.get('censuses', id);
-  if (!census) return refused('unknown_census', m.errors.unknownCensus(id));
+  if (!census) return refused('unknown_census', m.t('errors.unknownCensus', { id }));
   const answers = ctx.store.where('census_answers', 'census', id);
   const r = rollUp(census, answers);
   if (format === 'csv') {
@@ -341,19 +353,19 @@ function censusReport(id: string, format: 'text' | 'csv', page: number, ctx: Com
   const items = r.units
     .filter((u) => u.answered)
     .flatMap((u) => [
-      m.census.unitLine(unitName(ctx.policy, u.unit), u.usesApp, u.uses, u.personalData),
+      m.t('census.unitLine', { unit: unitName(ctx.policy, u.unit), usesApp: u.usesApp, uses: u.uses, personal: u.personalData }),
       ...(u.versions.length > 1
-        ? [...u.versions]
-            .reverse()
-            .map((v) =>
-              m.census.version(
-                unitName(ctx.policy, u.unit),
-                v.revision,
-                displayName(ctx.policy, v.answeredBy),
-                localTime(v.answeredAt, tz),
-                { usesApp: v.usesApp, uses: v.uses, personal: v.personalData },
-              ),
-            )
+        ? [...u.versions].reverse().map((v) =>
+            m.t('census.versionCounted', {
+              unit: unitName(ctx.policy, u.unit),
+              revision: v.revision,
+              by: displayName(ctx.policy, v.answeredBy),
+              at: localTime(v.answeredAt, tz),
+              usesApp: v.usesApp,
+              uses: v.uses,
+              personal: v.personalData,
+            }),
+          )
         : []),
     ]);
   const units = pageOf(items, page, CENSUS_UNITS);
@@ -366,22 +378,30 @@ function censusReport(id: string, format: 'text' | 'csv', page: number, ctx: Com
   const command = `report census ${id}`;
   if (page > pages) return pastLast(m, pages, command);
   const blocks: Block[] = [
-    { type: 'heading', text: m.census.rollupTitle(id, appById(ctx.policy, census.app)?.name ?? census.app) },
-    { type: 'text', text: m.census.totals(r.uses, r.personalData, r.percent) },
-    ...(pages > 1 ? [{ type: 'note' as const, text: m.lists.page(page, pages) }] : []),
+    { type: 'heading', text: m.t('census.rollupTitle', { id, app: appById(ctx.policy, census.app)?.name ?? census.app }) },
+    { type: 'text', text: m.t('census.totals', { uses: r.uses, personal: r.personalData, percent: r.percent }) },
+    ...(pages > 1 ? [{ type: 'note' as const, text: m.t('lists.page', { page, pages }) }] : []),
     ...(units.shown.length || units.left
       ? [
           {
             type: 'list' as const,
             items: units.shown,
-            ...moreOf(units.left, m.lists.nextPageOrCsv(`${command} --page ${page + 1}`, `${command} --format csv`), m),
+            ...moreOf(
+              units.left,
+              m.t('lists.nextPageOrCsv', { command: `${command} --page ${page + 1}`, csv: `${command} --format csv` }),
+              m,
+            ),
           },
         ]
       : []),
     ...(silent.shown.length || silent.left
       ? [
-          { type: 'text' as const, text: m.lists.silent(r.silent.length) },
-          { type: 'list' as const, items: silent.shown, ...moreOf(silent.left, m.lists.nextPage(`${command} --page ${page + 1}`), m) },
+          { type: 'text' as const, text: m.t('lists.silent', { n: r.silent.length }) },
+          {
+            type: 'list' as const,
+            items: silent.shown,
+            ...moreOf(silent.left, m.t('lists.nextPage', { command: `${command} --page ${page + 1}` }), m),
+          },
         ]
       : []),
   ];

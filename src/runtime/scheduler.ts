@@ -1,32 +1,44 @@
-import { queueFailureDigest } from '../../commands/reminders/outbox-digest.ts';
-import { queueReminders } from '../../commands/reminders/remind.ts';
+import { handle, type TickJob } from '../../commands/entry/handle.ts';
+import { reply, type Reply } from '../../commands/shared/reply.ts';
 import type { Reminder } from '../core/reminders.ts';
 import type { AppWarden } from '../app.ts';
 
+/** A tick's jobs, in the order they run. */
+const JOBS: readonly TickJob[] = ['reminders', 'failure-digest'];
+
 export interface TickResult {
   queued: Reminder[];
+  /** What the jobs queued, one line each, for operators. */
+  reply: Reply;
   delivered: string[];
   /** Still waiting (a platform refused; tried again next tick). */
   pending: number;
 }
 
 /**
- * The clock-driven half of AppWarden: each tick queues what is due and drains the outbox. Ticks never
- * overlap; one asked for while another runs waits for it and then runs.
+ * The clock-driven half of AppWarden: each tick enters the command layer as the system, one job at a
+ * time, to queue what is due, then drains the outbox. Ticks never overlap; one asked for while another
+ * runs waits for it and then runs.
  */
 export function createScheduler(bot: AppWarden, log: (line: string) => void) {
-  let running: Promise<TickResult> = Promise.resolve({ queued: [], delivered: [], pending: 0 });
+  let running: Promise<TickResult> = Promise.resolve({ queued: [], reply: reply('info', []), delivered: [], pending: 0 });
   const tickOnce = async (at: Date): Promise<TickResult> => {
     const audiences = await Promise.all(
       bot.deliverers.map(
         (d) => d.audience?.().catch((e: Error) => (log(`${d.platform}: could not list the announcements channel: ${e.message}`), [])) ?? [],
       ),
     );
-    const queued = await queueReminders({ policy: bot.policy, store: bot.store }, at, audiences.flat());
-    await queueFailureDigest({ policy: bot.policy, store: bot.store }, at);
+    const audience = audiences.flat();
+    const queued: Reminder[] = [];
+    const lines: Reply['blocks'] = [];
+    for (const job of JOBS) {
+      const done = await handle({ kind: 'tick', job, at, audience }, bot.systemContext());
+      queued.push(...(done.tick?.reminders ?? []));
+      lines.push(...done.reply.blocks);
+    }
     bot.outbox.rescan();
     const delivered = await bot.drain();
-    return { queued, delivered, pending: bot.outbox.pendingCount };
+    return { queued, reply: reply('info', lines), delivered, pending: bot.outbox.pendingCount };
   };
   return {
     tick(at: Date): Promise<TickResult> {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { handle, type Interaction } from '../../commands/entry/handle.ts';
+import { handle, type Interaction, type Result } from '../../commands/entry/handle.ts';
 import { replyText } from '../../commands/shared/reply.ts';
 import { createAppWarden } from '../../src/app.ts';
 import { parsePolicyText } from '../../src/core/policy-text.ts';
@@ -223,5 +223,42 @@ describe('handle: reminders and census', () => {
     const reopened = await as('inoue.saki', { kind: 'button', action: 'census.open', value });
     const again = reopened.form?.form === 'census' ? reopened.form.view.fields : [];
     expect(again.slice(0, 4).map((f) => f.value)).toEqual(['yes', '広報', 'no', '120']);
+  });
+});
+
+describe('handle: a request card as each viewer should see it', () => {
+  const helene = { slack: 'U05FR1CAB04', teams: '06d1f1fa-f4ef-4c85-8c6b-dc7e2381946c' };
+  const buttons = (r: Result) => r.reply.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons.map((x) => x.actionId) : []));
+  const view = { kind: 'view', view: 'request-card', id: 'EX-1' } as const;
+
+  it('Approve / Deny for whoever may still decide, read-only for the requester and everyone else; the deciders as addresses', async () => {
+    const { as } = on(FR, AT);
+    const filed = await as(staff, fileTwitter);
+    const posted = filed.effects[0]!;
+    expect(posted).toMatchObject({ kind: 'post', subject: 'EX-1', deciders: expect.arrayContaining([helene]) });
+
+    const live = await as(approver, view);
+    expect(live).toMatchObject({ ok: true, effects: [], view: { view: 'request-card', id: 'EX-1' } });
+    expect(buttons(live)).toEqual(['request.approve', 'request.deny']);
+    expect(live.view?.deciders).toEqual(posted.kind === 'post' ? posted.deciders : undefined);
+    for (const viewer of [staff, 'camille.bernard']) {
+      const readOnly = await as(viewer, view);
+      expect(buttons(readOnly), viewer).toEqual([]);
+      expect(replyText(readOnly.reply), viewer).toBe(replyText(live.reply));
+      expect(readOnly.view?.deciders, viewer).toEqual(live.view?.deciders);
+    }
+
+    const approved = await as(approver, { kind: 'button', action: 'request.approve', value: 'EX-1' });
+    expect(approved.effects[0]).toMatchObject({ kind: 'update', subject: 'EX-1', deciders: [] });
+    const decided = await as(approver, view);
+    expect(buttons(decided)).toEqual([]);
+    expect(decided.view?.deciders).toEqual([]);
+  });
+
+  it('an unknown request is a refusal, with no view', async () => {
+    const { as } = on(FR, AT);
+    const unknown = await as(approver, { kind: 'view', view: 'request-card', id: 'EX-9' });
+    expect(unknown).toMatchObject({ ok: false, code: 'unknown_request' });
+    expect(unknown.view).toBeUndefined();
   });
 });

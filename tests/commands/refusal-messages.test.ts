@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { inputFields, validate } from '../../commands/entry/inputs.ts';
 import { describeRefusal, REFUSAL_CODES, type RefusalCode } from '../../commands/shared/refusals.ts';
-import { messages, type Messages } from '../../src/core/i18n/index.ts';
+import { wording, type Wording } from '../../commands/wording/wording.ts';
 import { LOCALES } from '../../src/core/policy.ts';
 import { botOn, loadPack } from '../support/bot.ts';
 import { ROOT as ROOT_DIR } from '../support/cli.ts';
@@ -19,7 +19,7 @@ const AT: Record<string, string> = {
 };
 
 /** The data each refusal comes with where it is made (the rest of the sentence). */
-const dataFor = (m: Messages): Partial<Record<RefusalCode, Record<string, unknown>>> => ({
+const dataFor = (m: Wording): Partial<Record<RefusalCode, Record<string, unknown>>> => ({
   unknown_command: { word: 'chek', commands: ['check', 'request'], suggestions: ['check'] },
   unknown_flag: { flag: '--colour', known: ['device', 'data'] },
   missing_value: { flag: 'days' },
@@ -27,8 +27,8 @@ const dataFor = (m: Messages): Partial<Record<RefusalCode, Record<string, unknow
   text_too_long: { max: 20000 },
   name_too_long: { length: 300, max: 200 },
   unexpected_text: { text: 'extra words' },
-  invalid_input: { messages: [m.errors.badDays('soon')] },
-  invalid_answer: { messages: [m.errors.badYesNo('maybe')] },
+  invalid_input: { messages: [m.t('errors.badDays', { value: 'soon' })] },
+  invalid_answer: { messages: [m.t('errors.badYesNo', { value: 'maybe' })] },
   missing_purpose: { purposes: ['public-communications'] },
   bad_date: { value: '2026-02-30' },
   bad_statement: { statement: 'removed-work-apps', rules: ['omb-m-23-13'] },
@@ -73,11 +73,13 @@ describe('every refusal code has words, in every locale', () => {
 
   for (const locale of LOCALES) {
     it.each([...REFUSAL_CODES])(`${locale}: %s`, (code) => {
-      const lines = describeRefusal({ code, data: dataFor(messages(locale))[code] ?? {} }, messages(locale), SUBJECT);
+      const lines = describeRefusal({ code, data: dataFor(wording(locale))[code] ?? {} }, wording(locale), SUBJECT);
       expect(lines.length).toBeGreaterThan(0);
       for (const line of lines) {
         expect(line.trim()).not.toBe('');
         expect(line).not.toBe(code);
+        // A listed code has words of its own in this catalogue, not the words for a code no one listed.
+        expect(line).not.toBe(wording(locale).t('errors.refusedOther'));
         expect(line).not.toMatch(new RegExp(`^${code}$|\\b${code}\\b`));
         expect(line).not.toMatch(ZOD_TEXT);
         expect(line).not.toMatch(/undefined|NaN|\[object/);
@@ -88,7 +90,7 @@ describe('every refusal code has words, in every locale', () => {
 
   it('a code no one listed still gets a sentence, never the code', () => {
     for (const locale of LOCALES)
-      expect(describeRefusal({ code: 'not_a_real_code' }, messages(locale), SUBJECT).join('')).not.toMatch(/not_a_real_code/);
+      expect(describeRefusal({ code: 'not_a_real_code' }, wording(locale), SUBJECT).join('')).not.toMatch(/not_a_real_code/);
   });
 
   it('every code the commands and the core refuse with is on the list', () => {
@@ -116,7 +118,7 @@ describe('every refusal code has words, in every locale', () => {
 describe('no validator text reaches a person', () => {
   it("every typed field, given nothing, a number, an object, Infinity or 400 digits, answers in the person's words", () => {
     for (const locale of LOCALES) {
-      const m = messages(locale);
+      const m = wording(locale);
       const fields = inputFields(loadPack('demo.yaml'), m);
       for (const [name, schema] of Object.entries(fields)) {
         for (const value of [undefined, 42, {}, [], Infinity, '9'.repeat(400), '', '   ', 'nonsense']) {

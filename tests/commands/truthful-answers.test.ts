@@ -6,8 +6,8 @@ import { applyTransition, refusalFor } from '../../commands/requests/decide-requ
 import { replyText } from '../../commands/shared/reply.ts';
 import { createAppWarden } from '../../src/app.ts';
 import { decide } from '../../src/core/decide.ts';
-import { explain } from '../../src/core/explain.ts';
-import { messages } from '../../src/core/i18n/index.ts';
+import { describeDecision } from '../../commands/checking/decision-words.ts';
+import { wording } from '../../commands/wording/wording.ts';
 import type { Policy } from '../../src/core/policy.ts';
 import { parsePolicyText } from '../../src/core/policy-text.ts';
 import type { Store } from '../../src/core/store.ts';
@@ -95,17 +95,17 @@ describe('a data class or purpose the policy does not know is refused, with the 
     expect(d.verdict).toBe('restricted');
     expect(d.rules.map((r) => r.id)).toEqual(['demo-line-personal-data']);
     expect(d.reasons).toContainEqual({ code: 'unknown_data_class', data: { data: 'pii', known: ['personal-data', 'public'] } });
-    const x = explain(d, demo.organization, 'en');
+    const x = describeDecision(d, demo.organization, wording('en'));
     expect(x.headline).toBe('LINE is restricted on a work device: allowed, but not for personal-data.');
     expect(x.reasons).toContain(
       '“pii” is not a data class this policy knows (it knows: personal-data, public), so every data restriction is shown.',
     );
     expect(x.reasons).not.toContain('No rule of your organisation covers it.');
     const jp = loadPack('jp-2021-line.yaml');
-    const j = explain(
+    const j = describeDecision(
       decide({ app: 'LINE', person: 'suzuki.kenta', device: 'corporate', data: 'pii', at: JP_AT }, jp, { requests: [] }),
       jp.organization,
-      'ja',
+      wording('ja'),
     );
     expect(j.headline).toMatch(/LINEは業務用端末での利用に制限があります/);
     expect(j.reasons.join('\n')).toMatch(/「pii」はこのポリシーにない情報区分のため/);
@@ -447,13 +447,13 @@ describe('census answers and status', () => {
     const en = await demo.say('olivia', 'census status CN-1');
     expect(en.text).not.toMatch(/Answered:\s*$/m);
     expect(en.text).toMatch(/Communications/);
-    expect(messages('en').census.answered([])).toBe('No unit has answered yet.');
+    expect(wording('en').t('census.noneAnswered')).toBe('No unit has answered yet.');
     const jp = botOn('jp-2021-line.yaml', JP_AT);
     await jp.say('tanaka.hiroshi', 'census start LINE --due 2021-03-26 --units soumu/jichi/chiba/ichikawa,soumu/jichi/chiba/funabashi');
     const ja = await jp.say('tanaka.hiroshi', 'census status CN-1');
     expect(ja.text).not.toMatch(/回答済み：\s*$/m);
     expect(ja.text).toMatch(/船橋市/);
-    expect(messages('ja').census.answered([])).toBe('まだどの部署も回答していません。');
+    expect(wording('ja').t('census.noneAnswered')).toBe('まだどの部署も回答していません。');
   });
 
   it('a non-reporter is told about their own unit and who answers for it, not every unit of the census (ja, en)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queueReminders } from '../../commands/reminders/remind.ts';
+import { handle } from '../../commands/entry/handle.ts';
 import { replyText, type Reply } from '../../commands/shared/reply.ts';
 import { createAppWarden } from '../../src/app.ts';
 import { parsePolicyText } from '../../src/core/policy-text.ts';
@@ -43,8 +43,8 @@ async function world() {
   await say('boss', 'approve EX-1'); // counts through 30 December 2026
   /** The digest queued at `at`, as text. */
   const digest = async (at: string) => {
-    const due = await queueReminders({ policy, store }, new Date(at));
-    const key = due.find((r) => r.kind === 'digest')!.key;
+    const due = await handle({ kind: 'tick', job: 'reminders', at: new Date(at) }, bot.systemContext());
+    const key = due.tick!.reminders.find((r) => r.kind === 'digest')!.key;
     return replyText((store.get('outbox', key)!.effect as unknown as { message: Reply }).message);
   };
   const report = async (at: string, csv = false) => {

@@ -1,0 +1,116 @@
+import IntlMessageFormat, { type Formatters } from 'intl-messageformat';
+import type { DeviceClass, Locale } from '../../src/core/policy.ts';
+import type { RequestStatus } from '../../src/core/records.ts';
+import { LOCALE_WORDS, type LocaleWords } from './locales.ts';
+import type { MessageKey, MessageParams } from './params.ts';
+
+export type { MessageKey, MessageParams };
+
+/** A message's parameters as `t` takes them: none for a message without any. */
+export type ParamsOf<K extends MessageKey> = keyof MessageParams[K] extends never ? [] : [params: MessageParams[K]];
+
+/** Every sentence AppWarden says, in one person's language. Values are plain text; renderers escape them. */
+export interface Wording {
+  readonly locale: Locale;
+  /** The catalogue's message `key`, its named parameters filled in; a list parameter is joined the locale's way. */
+  t<K extends MessageKey>(key: K, ...params: ParamsOf<K>): string;
+  /** A calendar date `YYYY-MM-DD` in words. */
+  day(date: string): string;
+  /** Items joined the locale's way: `a, b` (`list.separator`), or as alternatives, `a or b` (`list.or`). */
+  list(items: readonly string[], as?: 'and' | 'or'): string;
+  device(device: DeviceClass): string;
+  statusWord(status: RequestStatus): string;
+}
+
+/** The parser's options for every message: `<app>` in usage lines is text, not a tag. */
+const PARSE = { ignoreTag: true } as const;
+
+/**
+ * Numbers as the messages always printed them (`#` and `{n}` ungrouped: `1000 messages`); a message asks
+ * for the locale's grouping with a style (`{length, number, integer}`). Dates are calendar days in the
+ * locale's words, not instants, so no time zone can move them.
+ */
+function formattersFor(words: LocaleWords): Formatters {
+  const numberFormats = new Map<string, Intl.NumberFormat>();
+  const plural = new Map<string, Intl.PluralRules>();
+  return {
+    getNumberFormat: (locales, style) => {
+      if (!style) return { format: (n: number | bigint) => String(n) } as Intl.NumberFormat;
+      const options = style as Intl.NumberFormatOptions;
+      const key = JSON.stringify([locales, style]);
+      let f = numberFormats.get(key);
+      if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(locales, options)));
+      return f;
+    },
+    getDateTimeFormat: () => ({ format: (date: unknown) => words.day(String(date)) }) as Intl.DateTimeFormat,
+    getPluralRules: (locales, options) => {
+      const key = JSON.stringify([locales, options]);
+      let r = plural.get(key);
+      if (!r) plural.set(key, (r = new Intl.PluralRules(locales, options)));
+      return r;
+    },
+  };
+}
+
+type Values = Record<string, string | number | boolean | readonly string[]>;
+
+/** One locale's catalogue, each message compiled at its first use and kept: compiling is the slow part. */
+class LocaleWording implements Wording {
+  private readonly compiled = new Map<string, IntlMessageFormat>();
+  private readonly formatters: Formatters;
+  constructor(
+    readonly locale: Locale,
+    private readonly words: LocaleWords,
+  ) {
+    this.formatters = formattersFor(words);
+  }
+
+  t<K extends MessageKey>(key: K, ...params: ParamsOf<K>): string {
+    const message = this.compile(key);
+    const values = params[0] as Values | undefined;
+    if (!values) return message.format() as string;
+    const filled: Record<string, string | number | boolean> = {};
+    for (const [name, value] of Object.entries(values)) filled[name] = isList(value) ? this.list(value) : value;
+    return message.format(filled) as string;
+  }
+
+  /** Compiles `key` once for this locale. Exported for the catalogue tests, which compile every key. */
+  compile(key: string): IntlMessageFormat {
+    let message = this.compiled.get(key);
+    if (!message) {
+      const text = this.words.catalogue[key];
+      // The completeness tests make this unreachable for a released catalogue; a blank is never said.
+      if (text === undefined) throw new Error(`wording.missing_key: ${this.locale} has no message ${key}`);
+      message = new IntlMessageFormat(text, this.locale, undefined, { ...PARSE, formatters: this.formatters });
+      this.compiled.set(key, message);
+    }
+    return message;
+  }
+
+  day(date: string): string {
+    return this.words.day(date);
+  }
+  list(items: readonly string[], as: 'and' | 'or' = 'and'): string {
+    return items.join(as === 'or' ? this.t('list.or') : this.t('list.separator'));
+  }
+  device(device: DeviceClass): string {
+    return this.t(`device.${device}`);
+  }
+  statusWord(status: RequestStatus): string {
+    return this.t(`requestStatus.${status}`);
+  }
+}
+
+const isList = (value: unknown): value is readonly string[] => Array.isArray(value);
+
+const cache = new Map<Locale, LocaleWording>();
+
+/** The wording of `locale`, made at its first use and shared from then on. */
+export function wording(locale: Locale): Wording {
+  let w = cache.get(locale);
+  if (!w) cache.set(locale, (w = new LocaleWording(locale, LOCALE_WORDS[locale])));
+  return w;
+}
+
+/** For the catalogue tests: compile one message of one locale as `t` would. */
+export const compileMessage = (locale: Locale, key: string) => (wording(locale) as LocaleWording).compile(key);
