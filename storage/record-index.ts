@@ -1,9 +1,11 @@
 import {
   COLLECTION_NAMES,
   INDEXED_FIELDS,
+  KEY_KEPT_MS,
   type Change,
   type CollectionName,
   type Collections,
+  type IdempotencyKey,
   type IndexedCollection,
   type IndexedField,
 } from '../src/core/records.ts';
@@ -59,6 +61,23 @@ export class RecordIndex {
 
   count(collection: CollectionName): number {
     return this.#records[collection].size;
+  }
+
+  /**
+   * Applies an audit entry: its changes, then the delivery keys claimed more than KEY_KEPT_MS before
+   * its instant drop out. A function of the log alone, so a replay, a snapshot and a live store agree.
+   * Keys go in claim order, so this stops at the first one still kept (O(1) per entry, as a rule).
+   */
+  applyEntry(entry: { at: string; changes: readonly Change[] }): void {
+    this.apply(entry.changes);
+    const cutoff = Date.parse(entry.at) - KEY_KEPT_MS;
+    if (!Number.isFinite(cutoff)) return;
+    const keys = this.#records.keys;
+    for (const [id, key] of keys) {
+      if (!(Date.parse((key as IdempotencyKey).at) < cutoff)) break;
+      keys.delete(id);
+      this.#position.keys.delete(id);
+    }
   }
 
   apply(changes: readonly Change[]): void {

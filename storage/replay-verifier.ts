@@ -36,7 +36,7 @@ export class ReplayVerifier {
     if (this.#failure) return;
     const entry = this.#chain.push(text);
     if (!entry || !this.#replay || !this.#snapshot) return;
-    this.#replay.apply(entry.changes);
+    this.#replay.applyEntry(entry);
     if (entry.seq === this.#snapshot.seq) this.#compare(entry.seq, entry.hash, end);
   }
 

@@ -50,7 +50,7 @@ export class StoreState {
   /** Applies an entry that is already chained (read back from the log, where it was verified). */
   replay(entry: AuditEntry): void {
     deepFreeze(entry); // records read back are as immutable as committed ones (a no-op for those)
-    this.records.apply(entry.changes);
+    this.records.applyEntry(entry);
     this.#head = { seq: entry.seq, hash: entry.hash };
   }
 }

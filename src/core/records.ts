@@ -46,6 +46,14 @@ export interface Attestation {
   statement: AttestationStatement;
 }
 
+/**
+ * How long a delivery key is remembered: platforms retry within minutes (Slack for 30 minutes at most,
+ * Bot Framework sooner), so a week is ample. Keys older than this, counted from each audit entry's
+ * instant, drop out of the state as the log goes on (see RecordIndex.applyEntry): the state's keys are
+ * operational, while the entry that claimed one keeps the record of which delivery made the change.
+ */
+export const KEY_KEPT_MS = 7 * 86_400_000;
+
 /** Remembers a platform delivery or click already handled, so retries and double clicks do nothing twice. */
 export interface IdempotencyKey {
   id: string;

@@ -84,7 +84,7 @@ export interface StoreView {
   /** Records of a collection whose `person` field is this person: `where(collection, 'person', person)`. */
   listByPerson<C extends 'requests' | 'attestations'>(collection: C, person: string): Collections[C][];
   count(collection: CollectionName): number;
-  /** The delivery (a Slack trigger, a Teams activity) already handled under this key, if one was. */
+  /** The delivery (a Slack trigger, a Teams activity) already handled under this key in the last KEY_KEPT_MS, if one was. */
   claimed(key: string): IdempotencyKey | undefined;
 }
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COLLECTION_NAMES, put } from '../../src/core/records.ts';
 import { openLowdbStore } from '../../storage/lowdb/index.ts';
-import type { Transaction } from '../../src/core/store.ts';
+import type { Store, Transaction } from '../../src/core/store.ts';
 import { event, idempotencyKey, readAll, request, tempDirs } from './helpers.ts';
 import {
   auditFileLines,
@@ -131,6 +131,24 @@ describe('LowdbStore: sequences', () => {
     const again = await openLowdbStore({ dir, compactEvery, log: () => {} });
     expect((await again.transact(file)).result).toBe('EX-4');
     expect(again.get('sequences', 'requests')).toEqual({ id: 'requests', value: 4 });
+    await again.close();
+  });
+});
+
+describe('LowdbStore: delivery keys', () => {
+  it('expire the same way live, after a reopen from a snapshot, and in a verification replay', async () => {
+    const dir = await dirs.make();
+    const claim = (store: Store, key: string, at: string) =>
+      store.transact(() => ({ result: key, commit: { event: event('request.filed', { at }), changes: [], claim: { key, result: key } } }));
+    const first = await openLowdbStore({ dir, compactEvery: 2, log: () => {} });
+    await claim(first, 'k1', '2026-03-01T09:00:00.000Z');
+    await claim(first, 'k2', '2026-03-06T09:00:00.000Z');
+    await claim(first, 'k3', '2026-03-09T09:00:00.000Z'); // k1 is past its week here
+    expect([first.claimed('k1'), first.claimed('k2')].map(Boolean)).toEqual([false, true]);
+    await first.close();
+    const again = await openLowdbStore({ dir, compactEvery: 2, log: () => {} });
+    expect([again.claimed('k1'), again.claimed('k2'), again.claimed('k3')].map(Boolean)).toEqual([false, true, true]);
+    expect(await again.verifyAudit()).toMatchObject({ ok: true });
     await again.close();
   });
 });

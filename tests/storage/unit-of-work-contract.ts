@@ -139,6 +139,28 @@ export function unitOfWorkContract(
       expect(entry.changes.map((c) => `${c.collection}/${c.id}`)).toEqual(['requests/EX-1', 'sequences/requests', 'keys/slack:trigger:1']);
     });
 
+    it('a delivery key is kept a week from its claim, then drops out of the state as the log goes on', async () => {
+      const store = await fresh();
+      const claim = (key: string, at: string) =>
+        store.transact(() => ({
+          result: key,
+          commit: { event: event('request.filed', { at }), changes: [], claim: { key, result: key } },
+        }));
+      await claim('slack:trigger:old', '2026-03-01T09:00:00.000Z');
+      await claim('slack:trigger:new', '2026-03-05T09:00:00.000Z');
+      await store.commit(event('policy.loaded', { at: '2026-03-08T08:59:59.000Z' }), []);
+      expect(store.claimed('slack:trigger:old')).toBeDefined(); // a week less a second
+      await store.commit(event('policy.loaded', { at: '2026-03-08T09:00:01.000Z' }), []);
+      expect(store.claimed('slack:trigger:old')).toBeUndefined();
+      expect(store.claimed('slack:trigger:new')).toBeDefined();
+      expect(store.count('keys')).toBe(1);
+      // The entry that claimed it still says which delivery made the change.
+      expect((await readAll(store))[0]!.changes).toEqual([
+        { collection: 'keys', id: 'slack:trigger:old', value: expect.objectContaining({ id: 'slack:trigger:old' }) },
+      ]);
+      expect(await store.verifyAudit()).toMatchObject({ ok: true });
+    });
+
     it('answers indexed queries without a scan, in list order, as records change', async () => {
       const store = await fresh();
       await store.commit(event(), [
