@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import type { Attestation, ExceptionRequest, IdempotencyKey } from '../../src/core/records.ts';
 import type { AuditEntry, AuditEvent, Store } from '../../src/core/store.ts';
 
@@ -118,4 +119,17 @@ export async function bundleFixture(script: string, outDir: string): Promise<str
   const outfile = join(outDir, script.replace(/\.ts$/, '.mjs'));
   await build({ entryPoints: [join(FIXTURES, script)], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'warning' });
   return outfile;
+}
+
+/** Opens stores for the tests of one describe block, and closes every one after each test. */
+export function closedAfterEach(makeStore: () => Store | Promise<Store>): () => Promise<Store> {
+  const open: Store[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((store) => store.close()));
+  });
+  return async () => {
+    const store = await makeStore();
+    open.push(store);
+    return store;
+  };
 }

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeliveryProgress, PlatformMessage } from '../../src/core/records.ts';
 import type { Store } from '../../src/core/store.ts';
-import { event, readAll } from './helpers.ts';
+import { closedAfterEach, event, readAll } from './helpers.ts';
 
 /** Far enough ahead that no record of the contract expires while it runs, whatever the clock. */
 export const LATER = new Date('2100-01-01T00:00:00.000Z');
@@ -27,15 +27,7 @@ export const progress = (id: string, patch: Partial<DeliveryProgress> = {}): Del
  */
 export function operationsContract(name: string, makeStore: () => Store | Promise<Store>): void {
   describe(`${name}: the operational state contract`, () => {
-    const open: Store[] = [];
-    const fresh = async () => {
-      const store = await makeStore();
-      open.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(open.splice(0).map((store) => store.close()));
-    });
+    const fresh = closedAfterEach(makeStore);
 
     it('puts, replaces and deletes a record by kind and id', async () => {
       const { operations } = await fresh();

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { put, type Change } from '../../src/core/records.ts';
 import type { AuditEvent, Store } from '../../src/core/store.ts';
 import { GENESIS, hashEntry } from '../../storage/audit-chain.ts';
-import { event, idempotencyKey, readAll, request } from './helpers.ts';
+import { closedAfterEach, event, idempotencyKey, readAll, request } from './helpers.ts';
 import { remove, storeReadContract } from './store-read-contract.ts';
 import { unitOfWorkContract } from './unit-of-work-contract.ts';
 
@@ -24,15 +24,7 @@ export function storeContract(
   });
 
   describe(`${name}: the Store contract, commits`, () => {
-    const open: Store[] = [];
-    const fresh = async () => {
-      const store = await makeStore();
-      open.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(open.splice(0).map((store) => store.close()));
-    });
+    const fresh = closedAfterEach(makeStore);
 
     it('shows each commit in its reads: puts, updates and removals', async () => {
       const store = await fresh();

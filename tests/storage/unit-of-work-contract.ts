@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { put } from '../../src/core/records.ts';
 import type { Outcome, Store, Transaction } from '../../src/core/store.ts';
 import { MAX_ATTEMPTS } from '../../storage/unit-of-work.ts';
-import { attestation, event, readAll, request } from './helpers.ts';
+import { attestation, closedAfterEach, event, readAll, request } from './helpers.ts';
 
 /** A turn of the event loop: inside a unit of work, the point where another writer can get in. */
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -40,15 +40,7 @@ export function unitOfWorkContract(
   replicas?: () => Promise<[Store, Store]> | [Store, Store],
 ): void {
   describe(`${name}: the unit of work (transact)`, () => {
-    const open: Store[] = [];
-    const fresh = async () => {
-      const store = await makeStore();
-      open.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(open.splice(0).map((store) => store.close()));
-    });
+    const fresh = closedAfterEach(makeStore);
 
     it('a work that changes nothing commits nothing and answers its result', async () => {
       const store = await fresh();
