@@ -1,9 +1,9 @@
 import type { SkeletonIndex } from './catalog.ts';
-import type { Decision, MatchedRule } from './decision.ts';
+import type { Decision } from './decision.ts';
 import { BoundedMap, nameKey } from './names.ts';
 import type { Platform } from './org.ts';
 import { vocabulary, type App, type PersonEntry, type Policy, type Rule, type Unit } from './policy.ts';
-import type { Span } from './decide.ts';
+import type { AppSpans, Citation } from './decide.ts';
 import type { Advice, NameIndex } from './suggestions.ts';
 
 /** Lookup tables derived once per policy, so a decision costs a few map reads, not scans. */
@@ -43,7 +43,12 @@ export interface CompiledPolicy {
   readonly dataClasses: ReadonlySet<string>;
   /** Platform ids to person ids, per platform (`people[].slack`, `people[].teams`). */
   readonly platformIds: Record<Platform, Map<string, string>>;
-  /** Names exactly as people typed them, with the app each found (null: none); `findApp`. */
+  /**
+   * Names exactly as people typed them, with the app each found (null: none); `findApp`. Each of its two
+   * generations must hold the names in use: when they outgrow one, a name read from the older is carried
+   * into the newer again and again (at 25,000 a generation, the 500-rule benchmark's 29,500 names in use
+   * cost a Map insert on every other decision, and a new Map every 25,000).
+   */
   readonly typedNames: BoundedMap<App | null>;
   /** `findApp` and then "did you mean" ask for the same name's look-alikes in turn: the last answer. */
   lastLookalikes: { key: string; apps: App[] } | undefined;
@@ -54,15 +59,18 @@ export interface CompiledPolicy {
   /** The catalogue's name keys indexed for "did you mean", built on first need (suggestions.ts). */
   nameIndex: NameIndex | undefined;
   /** Per app and unit, the stretch of time the rules in force stay the same (decide.ts); `count` bounds it. */
-  readonly spans: { count: number; byApp: Map<App, Map<string, Span>> };
+  readonly spans: { count: number; byApp: Map<App, AppSpans> };
   readonly ruleTimes: Map<Rule, RuleTimes>;
-  /** One frozen matched form per rule, route, scope and deadline state, shared by every span. */
-  readonly matchedForms: Map<Rule, Map<string, MatchedRule>>;
+  /** One frozen matched form (and the reason it gives) per rule, route, scope and deadline state, shared by every span. */
+  readonly matchedForms: Map<Rule, Map<string, Citation>>;
   /** The app as a Decision names it: one frozen object per app. */
   readonly appSummaries: Map<App, Decision['app'] & object>;
 }
 
 const compiled = new WeakMap<Policy, CompiledPolicy>();
+
+/** Typed names remembered per policy: 100,000 (two generations of 50,000) and 2,000,000 characters, some 8 MB at most. */
+const TYPED_NAMES_MAX = 100_000;
 
 /**
  * The compiled form of a policy. Loading (and reloading) compiles it (`compilePolicy`); a policy built
@@ -86,7 +94,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     timezone: policy.organization.timezone,
     dataClasses: new Set(vocabulary(policy).dataClasses),
     platformIds,
-    typedNames: new BoundedMap<App | null>(50_000, 1_000_000),
+    typedNames: new BoundedMap<App | null>(TYPED_NAMES_MAX, 2_000_000),
     // Every field present from the start, those filled on first need too: one shape for every compiled policy.
     lastLookalikes: undefined,
     skeletons: undefined,

@@ -80,22 +80,38 @@ export function verdictWith(binding: Binding, own: readonly ExceptionRequest[], 
 }
 
 /** Citations in the order a Decision lists them: prohibitions first, then by rule id. */
-export const citationOrder = (a: MatchedRule, b: MatchedRule) =>
+export const citationOrder = (a: Pick<MatchedRule, 'effect' | 'id'>, b: Pick<MatchedRule, 'effect' | 'id'>) =>
   Number(a.effect === 'allow') - Number(b.effect === 'allow') || byCodePoint(a.id, b.id);
 
 /** Whether an exception can be asked for the binding rules: only if every one allows some, for a purpose they share. */
-export function exceptionOptions(binding: MatchedRule[], purpose: string | undefined): Decision['exception'] {
-  if (!binding.length) return { possible: false, why: 'not-prohibited' };
-  const terms = binding.map((r) => r.exceptions);
-  if (terms.some((t) => t === 'none')) return { possible: false, why: 'rule-allows-none' };
-  const open = terms as Exclude<MatchedRule['exceptions'], 'none'>[];
-  const purposes = open.map((t) => t.purposes).reduce((common, list) => common.filter((p) => list.includes(p)));
-  if (!purposes.length) return { possible: false, why: 'no-common-purpose' };
-  if (purpose && !purposes.includes(purpose)) return { possible: false, why: 'purpose-not-allowed' };
-  const maxDays = Math.min(...open.map((t) => t.max_days));
-  const defaultDays = Math.min(maxDays, ...open.map((t) => t.default_days ?? t.max_days));
-  return { possible: true, purposes: [...purposes].sort(), maxDays, defaultDays, rules: binding.map((r) => r.id) };
+export function exceptionOptions(binding: readonly MatchedRule[], purpose: string | undefined): Decision['exception'] {
+  if (!binding.length) return NOT_PROHIBITED;
+  let maxDays = Infinity;
+  let defaultDays = Infinity;
+  for (const r of binding) {
+    if (r.exceptions === 'none') return RULE_ALLOWS_NONE;
+    maxDays = Math.min(maxDays, r.exceptions.max_days);
+    defaultDays = Math.min(defaultDays, r.exceptions.default_days ?? r.exceptions.max_days);
+  }
+  const open = binding as readonly (MatchedRule & { exceptions: Exclude<MatchedRule['exceptions'], 'none'> })[];
+  // The purposes every binding rule allows, in the first rule's order.
+  const purposes = open[0]!.exceptions.purposes.filter((p) => open.every((r) => r.exceptions.purposes.includes(p)));
+  if (!purposes.length) return NO_COMMON_PURPOSE;
+  if (purpose && !purposes.includes(purpose)) return PURPOSE_NOT_ALLOWED;
+  return {
+    possible: true,
+    purposes: purposes.sort(),
+    maxDays,
+    defaultDays: Math.min(maxDays, defaultDays),
+    rules: binding.map((r) => r.id),
+  };
 }
+
+/** The answers without options: the same for every decision, so shared and frozen. */
+const NOT_PROHIBITED: Decision['exception'] = Object.freeze({ possible: false, why: 'not-prohibited' });
+const RULE_ALLOWS_NONE: Decision['exception'] = Object.freeze({ possible: false, why: 'rule-allows-none' });
+const NO_COMMON_PURPOSE: Decision['exception'] = Object.freeze({ possible: false, why: 'no-common-purpose' });
+const PURPOSE_NOT_ALLOWED: Decision['exception'] = Object.freeze({ possible: false, why: 'purpose-not-allowed' });
 
 /** A look-alike of several catalogue apps is no name to allow by default: it is reviewed, whatever the organisation's default. */
 export const unknownPosture = (configured: 'allow' | 'review', lookalike: boolean): 'allow' | 'review' =>

@@ -83,6 +83,18 @@ describe('decide guards', () => {
   });
 });
 
+describe('what decisions share', () => {
+  it('is frozen, so no caller can change another caller’s answer', () => {
+    const query = { app: 'LINE', person: 'a', device: 'personal' as const, at };
+    const first = decide(query, policy, { requests: [] });
+    const json = JSON.stringify(first);
+    for (const shared of [first.rules, first.reasons, first.exception, first.otherDevices, first.app])
+      expect(Object.isFrozen(shared)).toBe(true);
+    expect(() => first.reasons.push({ code: 'x' })).toThrow(TypeError);
+    expect(JSON.stringify(decide(query, policy, { requests: [] }))).toBe(json);
+  });
+});
+
 describe('the other-devices shortcut', () => {
   it('gives the same verdict as a full decision for that device, across every pack, app, person and data class', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
