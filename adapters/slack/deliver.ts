@@ -80,8 +80,7 @@ export function slackDeliverer(
         client.chat.postMessage({ channel: to.channel, ...content, metadata: { event_type: METADATA_TYPE, event_payload: { key } } }),
       );
       const subject = effect.kind === 'notify' ? undefined : effect.subject;
-      if (subject && posted.ts)
-        await rememberPost(bot, 'slack', subject, { channel: posted.channel ?? to.channel, ts: posted.ts }, { channel: to.channel });
+      if (subject && posted.ts) await rememberPost(bot, 'slack', subject, { channel: posted.channel ?? to.channel, ts: posted.ts });
     },
     /** Looks for the message by its outbox key in the channel's history since the delivery began (a little before, for clock skew). */
     async wasDelivered(effect, key, since) {

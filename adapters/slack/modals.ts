@@ -93,38 +93,27 @@ export function requestModal(form: RequestForm, view: FormView, m: Wording): typ
 
 /** A neutral form field as a Slack input block (its problem comes back in the ack, not here). */
 export function inputOf(f: FormField): types.InputBlock {
-  const label = plain(f.label, 2000);
+  const block = { type: 'input' as const, block_id: f.id, optional: f.optional, label: plain(f.label, 2000) };
   if (f.kind === 'yes-no') {
     const options = (f.options ?? []).map((o) => ({ text: plain(o.label), value: o.value }));
     const chosen = options.find((o) => o.value === f.value);
     return {
-      type: 'input',
-      block_id: f.id,
-      optional: f.optional,
-      label,
+      ...block,
       element: { type: 'radio_buttons', action_id: 'value', options, ...(chosen ? { initial_option: chosen } : {}) },
     };
   }
-  const hint = f.hint ? { hint: plain(f.hint, 150) } : {};
+  const hinted = { ...block, ...(f.hint ? { hint: plain(f.hint, 150) } : {}) };
   if (f.kind === 'select') {
     const options = (f.options ?? []).map((o) => option(o.value, o.label));
     const chosen = options.find((o) => o.value === f.value);
     return {
-      type: 'input',
-      block_id: f.id,
-      optional: f.optional,
-      label,
-      ...hint,
+      ...hinted,
       element: { type: 'static_select', action_id: 'value', options, ...(chosen ? { initial_option: chosen } : {}) },
     };
   }
   if (f.kind === 'number') {
     return {
-      type: 'input',
-      block_id: f.id,
-      optional: f.optional,
-      label,
-      ...hint,
+      ...hinted,
       element: {
         type: 'number_input',
         action_id: 'value',
@@ -135,11 +124,7 @@ export function inputOf(f: FormField): types.InputBlock {
     };
   }
   return {
-    type: 'input',
-    block_id: f.id,
-    optional: f.optional,
-    label,
-    ...hint,
+    ...hinted,
     element: {
       type: 'plain_text_input',
       action_id: 'value',

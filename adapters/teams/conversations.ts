@@ -31,7 +31,7 @@ export async function rememberConversation(bot: AppWarden, context: TurnContext,
       reference: { serviceUrl: a.serviceUrl, bot: a.recipient, user: { id: a.from.id }, tenantId },
     });
   if (tenantId) learnt.push({ kind: 'tenant', key: tenantId, reference: { serviceUrl: a.serviceUrl, bot: a.recipient, tenantId } });
-  await rememberConversations(bot, learnt, trust, person);
+  await rememberConversations(bot, learnt, trust);
 }
 
 /** A personal chat opened by the bot (to answer privately, or to tell a requester met only in a channel). */
@@ -43,7 +43,7 @@ export async function rememberPersonalConversation(
 ): Promise<void> {
   const clean = { ...reference } as Record<string, unknown>;
   delete clean.activityId;
-  await rememberConversations(bot, [{ kind: 'personal', key: person, person, reference: clean }], trust, person);
+  await rememberConversations(bot, [{ kind: 'personal', key: person, person, reference: clean }], trust);
 }
 
 export function personalConversation(bot: AppWarden, person: string, trust: Trust): ConversationReference | undefined {

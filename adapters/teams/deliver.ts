@@ -67,8 +67,7 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
   await send(reference, async (ctx) => {
     activityId = (await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id;
   });
-  if (effect.subject && activityId)
-    await rememberPost(bot, 'teams', effect.subject, { conversation, activity: activityId }, { conversation });
+  if (effect.subject && activityId) await rememberPost(bot, 'teams', effect.subject, { conversation, activity: activityId });
 }
 
 /**

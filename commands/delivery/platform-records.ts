@@ -26,16 +26,10 @@ const REFRESH_AFTER_MS = 30 * 86_400_000;
 const keptUntil = (at: Date) => new Date(at.getTime() + KEEP_MS);
 
 /**
- * Remember where the post about `subject` went, so a decision can update it. `where` is what the
- * audit entry names about the place (`{ channel }` on Slack, `{ conversation }` on Teams).
+ * Remember where the post about `subject` went, so a decision can update it: operational state,
+ * kept a year (the audit log holds the notice itself, delivered).
  */
-export async function rememberPost(
-  bot: RecordsHandle,
-  platform: Platform,
-  subject: string,
-  ref: PostRef,
-  _where: Record<string, string>,
-): Promise<void> {
+export async function rememberPost(bot: RecordsHandle, platform: Platform, subject: string, ref: PostRef): Promise<void> {
   const id = postId(platform, subject);
   await bot.store.operations.put('messages', { id, platform, subject, ref }, keptUntil(bot.now()));
 }
@@ -72,12 +66,7 @@ export interface LearntConversation {
  * Written only when something changed — another reference, another trust — or a month has passed (so
  * one in use does not expire): a busy channel does not fill the journal.
  */
-export async function rememberConversations(
-  bot: RecordsHandle,
-  learnt: readonly LearntConversation[],
-  trust: Trust,
-  _actor: string | undefined,
-): Promise<void> {
+export async function rememberConversations(bot: RecordsHandle, learnt: readonly LearntConversation[], trust: Trust): Promise<void> {
   const wanted = learnt.map((l) => ({ id: conversationId(l.kind, l.key), person: l.person, reference: l.reference }));
   const now = bot.now();
   const at = now.toISOString();

@@ -72,8 +72,8 @@ export function nextNumber(ctx: CommandContext, sequence: SequenceName): number 
 /**
  * Commit a command's changes with its audit event. The delivery's idempotency key and the effects to
  * deliver (as outbox items) go into the same commit: a retry can never find the change without the
- * key, and a crash can never lose the message that tells the requester. Inside a unit of work (every
- * interaction through `handle` is one) the change is staged, and durable once the unit has committed.
+ * key, and a crash can never lose the message that tells the requester. The change is staged in the
+ * command's unit of work (every interaction through `handle` is one) and durable once that commits.
  */
 export async function commitChanges(
   ctx: CommandContext,
@@ -98,12 +98,10 @@ export async function commitChanges(
     ...(ctx.idempotencyKey ? { claim: { key: ctx.idempotencyKey, result } } : {}),
   };
   const unit = units.get(ctx.store);
-  if (unit) {
-    if (unit.staged) throw new Error(`"${event.action}": a unit of work stages one change; "${unit.staged.event.action}" is staged`);
-    unit.staged = commit;
-    return;
-  }
-  await ctx.store.transact(() => ({ result: undefined, commit }));
+  // Every writing entry point runs in a unit (asUnitOfWork): a commit outside one would lose its atomicity silently.
+  if (!unit) throw new Error(`"${event.action}": a command's change is staged only inside a unit of work (asUnitOfWork)`);
+  if (unit.staged) throw new Error(`"${event.action}": a unit of work stages one change; "${unit.staged.event.action}" is staged`);
+  unit.staged = commit;
 }
 
 /** A delivery handled before (a Slack retry, a repeated invoke): answer nothing, change nothing. */

@@ -37,7 +37,6 @@ describe('platform records', () => {
         { kind: 'tenant', key: 't1', reference: { serviceUrl: 'http://127.0.0.1:1/' } },
       ],
       'emulator',
-      'sam',
     );
     expect(store.operations.get('conversations', 'teams:user:sam')).toMatchObject({
       id: 'teams:user:sam',
@@ -47,7 +46,7 @@ describe('platform records', () => {
       trust: 'emulator',
     });
     expect(store.operations.get('conversations', 'teams:tenant:t1')).not.toHaveProperty('person');
-    await rememberConversations(bot, [{ kind: 'personal', key: 'sam', person: 'sam', reference }], 'emulator', 'sam');
+    await rememberConversations(bot, [{ kind: 'personal', key: 'sam', person: 'sam', reference }], 'emulator');
     expect(writes).toEqual(['conversations/teams:user:sam', 'conversations/teams:tenant:t1']);
 
     expect(conversationRecord(bot, 'personal', 'sam', 'emulator')?.reference).toEqual(reference);
@@ -56,7 +55,7 @@ describe('platform records', () => {
     expect(latestTenantRecord(bot, 'bot-framework')).toBeUndefined();
 
     // The same reference learnt under another trust is news: written again.
-    await rememberConversations(bot, [{ kind: 'personal', key: 'sam', person: 'sam', reference }], 'bot-framework', 'sam');
+    await rememberConversations(bot, [{ kind: 'personal', key: 'sam', person: 'sam', reference }], 'bot-framework');
     expect(writes).toHaveLength(3);
     expect(conversationRecord(bot, 'personal', 'sam', 'bot-framework')?.trust).toBe('bot-framework');
     expect(await audited(store)).toEqual([]); // the audited record holds what people and the policy did
@@ -69,12 +68,12 @@ describe('platform records', () => {
     const handle = { ...bot, now: () => now };
     const writes = countingWrites(store);
     const learnt = [{ kind: 'personal' as const, key: 'sam', person: 'sam', reference: { conversation: { id: 'a:1' } } }];
-    await rememberConversations(handle, learnt, 'emulator', 'sam');
+    await rememberConversations(handle, learnt, 'emulator');
     now = new Date('2026-03-20T09:00:00Z');
-    await rememberConversations(handle, learnt, 'emulator', 'sam');
+    await rememberConversations(handle, learnt, 'emulator');
     expect(writes).toHaveLength(1);
     now = new Date('2026-04-02T09:00:00Z');
-    await rememberConversations(handle, learnt, 'emulator', 'sam');
+    await rememberConversations(handle, learnt, 'emulator');
     expect(writes).toHaveLength(2);
     store.operations.prune(new Date('2027-04-01T09:00:00Z')); // within 400 days of the refresh
     expect(conversationRecord(handle, 'personal', 'sam', 'emulator')).toBeDefined();
@@ -111,8 +110,8 @@ describe('platform records', () => {
   it('a post is remembered per platform under `<platform>:<subject>`, in operational state, not the audit log', async () => {
     const { bot, store } = botOn('ec-2023-tiktok.yaml', '2026-03-01T09:00:00Z');
     const writes = countingWrites(store);
-    await rememberPost(bot, 'slack', 'EX-1', { channel: 'C1', ts: '1.2' }, { channel: 'C1' });
-    await rememberPost(bot, 'teams', 'EX-1', { conversation: '19:x', activity: 'a1' }, { conversation: '19:x' });
+    await rememberPost(bot, 'slack', 'EX-1', { channel: 'C1', ts: '1.2' });
+    await rememberPost(bot, 'teams', 'EX-1', { conversation: '19:x', activity: 'a1' });
     expect(store.operations.get('messages', 'slack:EX-1')).toEqual({
       id: 'slack:EX-1',
       platform: 'slack',
