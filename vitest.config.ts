@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Finds the PostgreSQL server once, for tests/postgres (which skip, and say so, without one).
+    globalSetup: ['tests/support/postgres-setup.ts'],
   },
 });

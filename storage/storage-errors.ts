@@ -10,6 +10,7 @@ import { AppWardenError } from '../src/core/result.ts';
  * - `storage.open_failed`  the data directory cannot be used at all (permissions, not a directory, …)
  * - `storage.read_only`    a commit to a store opened read-only (`openLowdbStoreReadOnly`)
  * - `storage.conflict`     a unit of work lost the race to commit too many times in a row; nothing changed
+ * - `storage.unavailable`  the database cannot be reached (now); a commit may be refused, never reported done unsaved
  */
 export type StorageErrorCode =
   | 'storage.bad_commit'
@@ -19,7 +20,8 @@ export type StorageErrorCode =
   | 'storage.locked'
   | 'storage.open_failed'
   | 'storage.read_only'
-  | 'storage.conflict';
+  | 'storage.conflict'
+  | 'storage.unavailable';
 
 export const storageError = (code: StorageErrorCode, message: string, details?: unknown): AppWardenError =>
   new AppWardenError(code, message, details);

@@ -53,10 +53,28 @@ export abstract class UnitOfWorkStore extends StoreReads {
   protected abstract catchUp(): Promise<void>;
 
   /**
-   * Commits as entry `seq + 1` and applies it to this process's state at once, or answers `conflict`
-   * when that place is taken. Resolves once durable; rejects (having changed nothing) when it cannot write.
+   * Commits as entry `seq + 1` and applies it to this process's state, or answers `conflict` when that
+   * place is taken. An embedded store (`appliesAtOnce`) applies the entry before returning and resolves
+   * once it is durable; a shared database's store learns whether it took the place only when the
+   * database answers, so it may resolve `conflict`, and applies the entry when it resolves.
+   * Rejects (having changed nothing) when it cannot write.
    */
-  protected abstract commitAt(seq: number, event: AuditEvent, changes: Change[]): Promise<AuditEntry> | 'conflict';
+  protected abstract commitAt(seq: number, event: AuditEvent, changes: Change[]): Promise<AuditEntry | 'conflict'> | 'conflict';
+
+  /**
+   * Whether `commitAt` applies the entry before it returns. When not, every unit holds the turn until
+   * the database has answered, so the next unit of this process reads a state that includes it.
+   */
+  protected readonly appliesAtOnce: boolean = true;
+
+  /**
+   * Runs a unit again after it lost the race: by default, catch up and run it. A shared database's
+   * store may hold the other writers back meanwhile, so that the second run cannot lose again.
+   */
+  protected async retry<R>(run: () => Promise<R>): Promise<R> {
+    await this.catchUp();
+    return run();
+  }
 
   /** Held while a unit that awaits is between its read and its commit; the next unit waits for it. */
   #turn: Promise<void> | undefined;
@@ -70,12 +88,15 @@ export abstract class UnitOfWorkStore extends StoreReads {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!isPromise(outcome)) {
+    let tried = false;
+    if (!isPromise(outcome) && this.appliesAtOnce) {
       const committed = this.#commit(tx, outcome);
-      if (committed !== 'conflict') return committed;
+      if (committed !== 'conflict') return committed.then(appliedAtOnce);
+      tried = true;
     }
-    // The work awaits (or lost a race): hold the turn until its change is applied, not until it is durable.
-    const applied = this.#settle(work, tx, outcome);
+    // The work awaits, lost a race, or the database has yet to answer: hold the turn until its change is
+    // applied (for an embedded store, not until it is durable).
+    const applied = this.#settle(work, tx, outcome, tried);
     const turn: Promise<void> = applied.then(
       () => undefined,
       () => undefined,
@@ -91,34 +112,49 @@ export abstract class UnitOfWorkStore extends StoreReads {
     return this.transact(() => ({ result: undefined, commit: { event, changes } })).then((done) => done.entry!);
   }
 
-  /** Runs the work to a commit (or none), catching up and running it again on each lost race. */
+  /** Runs the work to a commit (or none), running it again on each lost race. `tried`: the first run's commit already lost. */
   async #settle<T>(
     work: Work<T>,
-    first: TransactionView,
+    tx: TransactionView,
     outcome: Outcome<T> | Promise<Outcome<T>>,
+    tried: boolean,
   ): Promise<{ durable: Promise<Transacted<T>> }> {
-    let tx = first;
-    for (let attempt = 1; ; attempt++) {
-      const decided = await outcome;
-      const committed = attempt === 1 && !isPromise(outcome) ? 'conflict' : this.#commit(tx, decided, attempt);
-      if (committed !== 'conflict') return { durable: committed };
-      if (attempt >= MAX_ATTEMPTS) {
+    const attemptOnce = async (view: TransactionView, running: Outcome<T> | Promise<Outcome<T>>, attempt: number) => {
+      const decided = await running;
+      const committed = attempt === 1 && tried ? 'conflict' : this.#commit(view, decided, attempt);
+      if (committed === 'conflict') return { decided, committed };
+      // An embedded store has applied it: its durability is the caller's to wait for, not the turn's.
+      if (this.appliesAtOnce) return { decided, committed: { durable: committed.then(appliedAtOnce) } };
+      const settled = await committed;
+      return { decided, committed: settled === 'conflict' ? settled : { durable: Promise.resolve(settled) } };
+    };
+    let { decided, committed } = await attemptOnce(tx, outcome, 1);
+    for (let attempt = 2; committed === 'conflict'; attempt++) {
+      if (attempt > MAX_ATTEMPTS) {
         const action = decided.commit?.event.action ?? 'a unit of work';
-        throw storageError('storage.conflict', `"${action}" lost the race to commit ${attempt} times in a row; nothing was changed`);
+        throw storageError('storage.conflict', `"${action}" lost the race to commit ${attempt - 1} times in a row; nothing was changed`);
       }
-      await this.catchUp();
-      tx = new TransactionView(this.records, this.seq);
-      outcome = work(tx);
+      ({ decided, committed } = await this.retry(() => {
+        const view = new TransactionView(this.records, this.seq);
+        return attemptOnce(view, work(view), attempt);
+      }));
     }
+    return committed;
   }
 
   /** Commits what the work decided at the place after its view, or `conflict` when that place (or its key) is taken. */
-  #commit<T>(tx: TransactionView, outcome: Outcome<T>, attempts = 1): Promise<Transacted<T>> | 'conflict' {
+  #commit<T>(tx: TransactionView, outcome: Outcome<T>, attempts = 1): Promise<Transacted<T> | 'conflict'> | 'conflict' {
     const { result, commit } = outcome;
     if (!commit) return Promise.resolve({ result, attempts });
     // After an `await` in the work the state may be newer than the view: only a commit at the view's place counts.
     const raced = this.seq !== tx.seq || (commit.claim !== undefined && this.claimed(commit.claim.key) !== undefined);
     const committed = raced ? 'conflict' : this.commitAt(tx.seq, commit.event, changesOf(tx, commit));
-    return committed === 'conflict' ? committed : committed.then((entry) => ({ result, entry, attempts }));
+    return committed === 'conflict' ? committed : committed.then((entry) => (entry === 'conflict' ? entry : { result, entry, attempts }));
   }
+}
+
+/** An embedded store applies a commit before it returns, so its promise never answers `conflict`. */
+function appliedAtOnce<T>(done: Transacted<T> | 'conflict'): Transacted<T> {
+  if (done === 'conflict') throw new Error('a store that applies at once answered conflict after applying');
+  return done;
 }

@@ -4,7 +4,7 @@ import type { AuditEvent, Store } from '../../src/core/store.ts';
 import { GENESIS, hashEntry } from '../../storage/audit-chain.ts';
 import { closedAfterEach, event, idempotencyKey, readAll, request } from './helpers.ts';
 import { remove, storeReadContract } from './store-read-contract.ts';
-import { unitOfWorkContract } from './unit-of-work-contract.ts';
+import { unitOfWorkContract, type StoreKind } from './unit-of-work-contract.ts';
 
 /**
  * The behaviour every Store that writes must have, run against each implementation (as botbuilder
@@ -15,8 +15,9 @@ export function storeContract(
   name: string,
   makeStore: () => Store | Promise<Store>,
   replicas?: () => Promise<[Store, Store]> | [Store, Store],
+  kind: StoreKind = 'embedded',
 ): void {
-  unitOfWorkContract(name, makeStore, replicas);
+  unitOfWorkContract(name, makeStore, replicas, kind);
   storeReadContract(name, async (write) => {
     const store = await makeStore();
     await write(store);
@@ -87,13 +88,23 @@ export function storeContract(
       expect(await store.verifyAudit()).toEqual({ ok: true, entries: 500 });
     });
 
-    it('sees a commit at once, before it resolves: check-then-commit without an await is atomic', async () => {
+    it.runIf(kind === 'embedded')('sees a commit at once, before it resolves: check-then-commit without an await is atomic', async () => {
       const store = await fresh();
       const fileOnce = (id: string) => (store.get('requests', id) ? undefined : store.commit(event(), [put('requests', request(id))]));
       const results = [fileOnce('EX-1'), fileOnce('EX-1')];
       expect(results[1]).toBeUndefined();
       await results[0];
       expect(store.count('requests')).toBe(1);
+    });
+
+    it.runIf(kind === 'shared')('shows a commit once the database has it: commits called at once land in call order', async () => {
+      const store = await fresh();
+      const committed = ['EX-1', 'EX-2', 'EX-3'].map((id) =>
+        store.commit(event(), [put('requests', request(id))]).then((entry) => ({ entry, seen: store.get('requests', id) })),
+      );
+      const done = await Promise.all(committed);
+      expect(done.map((d) => d.entry.seq)).toEqual([1, 2, 3]);
+      expect(done.every((d) => d.seen !== undefined)).toBe(true);
     });
 
     it('refuses commits once closed', async () => {

@@ -1,0 +1,3 @@
+export { MIGRATIONS, migrate } from './migrations.ts';
+export { openPostgresStore, type PostgresStoreOptions } from './open-pg-store.ts';
+export { PostgresStore, verifyAuditRows } from './pg-store.ts';

@@ -1,0 +1,310 @@
+import type pg from 'pg';
+import type { Change } from '../../src/core/records.ts';
+import type { AuditEntry, AuditEvent, AuditVerification, ChainCheck, Store, Transacted, Work } from '../../src/core/store.ts';
+import { ChainVerifier, checkEntryLine, entryLine } from '../audit-chain.ts';
+import { storageError, storeClosed } from '../storage-errors.ts';
+import type { StoreState } from '../store-state.ts';
+import { UnitOfWorkStore } from '../unit-of-work.ts';
+import { describeDbError, isConnectionError, isUniqueViolation } from './connection.ts';
+import type { PostgresOperations } from './pg-operations.ts';
+
+/** Rows read per query when catching up, verifying or exporting: bounded memory however long the log. */
+export const PAGE_ROWS = 5_000;
+
+/**
+ * Any fixed 64-bit number: the lock that orders writers. A commit holds it shared for its one INSERT; a
+ * unit that lost the race holds it exclusively while it catches up, runs again and commits, so a
+ * second run never loses (without it, replicas under load can lose to each other round after round).
+ */
+const WRITE_LOCK = 0x41707057726974; // "AppWrit"
+
+type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+/** What `openPostgresStore` hands over once the schema is current and the log replayed. */
+export interface PostgresStoreParts {
+  pool: pg.Pool;
+  state: StoreState;
+  operations: PostgresOperations;
+  /** Where it was opened, without the password: for messages. */
+  where: string;
+  log: (line: string) => void;
+}
+
+/**
+ * The Store on PostgreSQL, one replica among any number on the same database. Each replica holds the
+ * records in memory as the embedded store does, replayed from `appwarden_audit` (verifying the chain)
+ * at open and caught up as other replicas commit (a trigger NOTIFYs each new entry; see `listen`).
+ * A commit is one INSERT at the next seq: the primary key makes the place taken by exactly one writer,
+ * and the loser catches up and runs its work again (see WRITE_LOCK). The entry is applied to memory
+ * once the database has it, so nothing is shown that is not durable. Open it with `openPostgresStore`.
+ */
+export class PostgresStore extends UnitOfWorkStore implements Store {
+  readonly operations: PostgresOperations;
+  protected readonly state: StoreState;
+  protected override readonly appliesAtOnce = false;
+  readonly #pool: pg.Pool;
+  readonly #where: string;
+  readonly #log: (line: string) => void;
+  /** The connection holding WRITE_LOCK exclusively while a lost unit runs again, if one does. */
+  #locked: pg.PoolClient | undefined;
+  /** The newest seq another writer is known to have committed (from NOTIFY): a unit catches up to it first. */
+  #known = 0;
+  #catchingUp: Promise<void> | undefined;
+  #catchUpAgain = false;
+  #failure: Error | undefined;
+  #unavailable: Error | undefined;
+  #closed = false;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #beforeClose: (() => Promise<void>)[] = [];
+
+  constructor(parts: PostgresStoreParts) {
+    super();
+    this.#pool = parts.pool;
+    this.state = parts.state;
+    this.operations = parts.operations;
+    this.#where = parts.where;
+    this.#log = parts.log;
+    this.#known = parts.state.head.seq;
+  }
+
+  /** Set when the database holds an entry this replica cannot accept (a broken chain): it stops writing. */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  /** Set while the database cannot be reached; commits reject meanwhile. Cleared once it answers again. */
+  get unavailable(): Error | undefined {
+    return this.#unavailable;
+  }
+
+  /** Opening replayed and verified every entry: there is nothing left to check in the background. */
+  get chainCheck(): ChainCheck {
+    return { state: 'ok', entries: this.state.head.seq };
+  }
+
+  override transact<T>(work: Work<T>): Promise<Transacted<T>> {
+    // Told of a newer entry and not caught up yet: catch up first, so the first run is likely the last.
+    if (this.#known > this.seq) return this.catchUp().then(() => super.transact(work));
+    return super.transact(work);
+  }
+
+  /** Catches up with what other writers committed (after the listener reconnects, or on demand). */
+  refresh(): Promise<void> {
+    return this.catchUp();
+  }
+
+  /** Runs `stop` first when the store closes (the listener, timers). */
+  beforeClose(stop: () => Promise<void>): void {
+    this.#beforeClose.push(stop);
+  }
+
+  /** Another writer committed `seq` (a NOTIFY): catch up in the background. */
+  noticed(seq: number): void {
+    if (seq > this.#known) this.#known = seq;
+    if (seq > this.seq) void this.catchUp().catch(() => undefined);
+  }
+
+  /** Marks the database reachable or not, as the listener or a statement found it. */
+  reachable(error?: Error): void {
+    if (error && !this.#unavailable) this.#log(`PostgreSQL ${this.#where} unreachable: ${describeDbError(error)}`);
+    else if (!error && this.#unavailable) this.#log(`PostgreSQL ${this.#where} reachable again`);
+    this.#unavailable = error ? storageError('storage.unavailable', `PostgreSQL is unreachable: ${describeDbError(error)}`) : undefined;
+  }
+
+  /** Applies the entries other writers committed since this replica's state; one catch-up at a time. */
+  protected catchUp(): Promise<void> {
+    if (this.#catchingUp) {
+      this.#catchUpAgain = true;
+      return this.#catchingUp;
+    }
+    const run = async () => {
+      do {
+        this.#catchUpAgain = false;
+        await this.#readNewEntries(this.#locked ?? this.#pool);
+      } while (this.#catchUpAgain);
+    };
+    const running = run().finally(() => {
+      this.#catchingUp = undefined;
+    });
+    this.#catchingUp = running;
+    return running;
+  }
+
+  async #readNewEntries(db: Queryable): Promise<void> {
+    for (;;) {
+      const rows = await this.#query(db, 'SELECT seq, line FROM appwarden_audit WHERE seq > $1 ORDER BY seq LIMIT $2', [
+        this.seq,
+        PAGE_ROWS,
+      ]);
+      for (const row of rows as { seq: string; line: string }[]) this.#accept(Number(row.seq), row.line);
+      if (rows.length < PAGE_ROWS) return;
+    }
+  }
+
+  /** Applies an entry read from the database if it is the next one; an entry that does not chain stops the store. */
+  #accept(seq: number, line: string): void {
+    if (seq <= this.seq) return; // applied already: by this replica's own commit, or a catch-up running beside
+    const check = checkEntryLine(line, this.state.head);
+    if (!check.ok || check.entry.seq !== seq) {
+      this.#failure ??= storageError(
+        'storage.corrupt',
+        `appwarden_audit row ${seq} in ${this.#where} does not continue the chain at entry ${this.seq} (${check.ok ? 'its seq differs from its row' : check.problem}): ` +
+          'this replica stops writing; run `appwarden audit verify`',
+      );
+      throw this.#failure;
+    }
+    this.state.replay(check.entry);
+  }
+
+  /** Retries hold the write lock exclusively: catch up, run the work again and commit with no writer in between. */
+  protected override async retry<R>(run: () => Promise<R>): Promise<R> {
+    const client = await this.#connect();
+    let broken: Error | undefined;
+    try {
+      await this.#query(client, 'BEGIN');
+      await this.#query(client, 'SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      this.#locked = client;
+      await this.#readNewEntries(client);
+      return await run();
+    } catch (error) {
+      if (isConnectionError(error)) broken = error as Error;
+      throw error;
+    } finally {
+      const stillLocked = this.#locked === client;
+      this.#locked = undefined;
+      // A run that decided nothing, or threw, leaves the transaction open: end it.
+      if (stillLocked && !broken) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      client.release(broken);
+    }
+  }
+
+  protected commitAt(seq: number, event: AuditEvent, changes: Change[]): Promise<AuditEntry | 'conflict'> | 'conflict' {
+    if (this.#closed) return Promise.reject(storeClosed(this.#where));
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (seq !== this.seq) return 'conflict';
+    let entry: AuditEntry;
+    try {
+      entry = this.state.prepare(event, changes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const inserting = this.#insert(entry);
+    this.#inFlight.add(inserting);
+    void inserting.finally(() => this.#inFlight.delete(inserting)).catch(() => undefined);
+    return inserting;
+  }
+
+  /** INSERTs the entry at its seq and applies it, or answers `conflict` if another writer took the place. */
+  async #insert(entry: AuditEntry, tries = 1): Promise<AuditEntry | 'conflict'> {
+    const line = entryLine(entry);
+    const locked = this.#locked;
+    try {
+      if (locked) {
+        await locked.query('INSERT INTO appwarden_audit (seq, line) VALUES ($1, $2)', [entry.seq, line]);
+        this.#locked = undefined; // COMMIT ends the transaction and its lock
+        await locked.query('COMMIT');
+      } else {
+        await this.#pool.query(
+          'INSERT INTO appwarden_audit (seq, line) SELECT $1, $2 FROM (SELECT pg_advisory_xact_lock_shared($3)) AS writer',
+          [entry.seq, line, WRITE_LOCK],
+        );
+      }
+      this.reachable();
+    } catch (error) {
+      if (isUniqueViolation(error)) return 'conflict';
+      if (!isConnectionError(error)) throw storageError('storage.write_failed', `PostgreSQL refused entry ${entry.seq}: ${describeDbError(error)}`);
+      // The statement may or may not have been carried out: ask before saying either.
+      this.reachable(error as Error);
+      const stored = await this.#storedLine(entry.seq);
+      if (stored === undefined)
+        throw storageError(
+          'storage.unavailable',
+          `lost the connection to PostgreSQL while committing entry ${entry.seq} (${describeDbError(error)}), and could not learn whether it was saved; ` +
+            'nothing is reported as done — it shows once the database is reachable, if it was saved',
+        );
+      if (stored === null && tries < 3) return this.#insert(entry, tries + 1);
+      if (stored !== line) return 'conflict';
+    }
+    if (this.seq === entry.seq - 1) this.state.replay(entry);
+    // Else a catch-up running beside applied it already, read back from the database.
+    return entry;
+  }
+
+  /** The line stored at seq, null if none is, undefined if the database cannot be asked. */
+  async #storedLine(seq: number): Promise<string | null | undefined> {
+    try {
+      const { rows } = await this.#pool.query<{ line: string }>('SELECT line FROM appwarden_audit WHERE seq = $1', [seq]);
+      this.reachable();
+      return rows[0]?.line ?? null;
+    } catch (error) {
+      if (isConnectionError(error)) this.reachable(error as Error);
+      return undefined;
+    }
+  }
+
+  async #connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.#pool.connect();
+    } catch (error) {
+      if (isConnectionError(error)) this.reachable(error as Error);
+      throw storageError('storage.unavailable', `cannot reach PostgreSQL: ${describeDbError(error)}`);
+    }
+  }
+
+  async #query(db: Queryable, text: string, params?: unknown[]): Promise<unknown[]> {
+    try {
+      const { rows } = await db.query(text, params);
+      this.reachable();
+      return rows;
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      this.reachable(error as Error);
+      throw storageError('storage.unavailable', `PostgreSQL is unreachable: ${describeDbError(error)}`, { cause: error });
+    }
+  }
+
+  /** The lines of the log in seq order, a page at a time. */
+  async *#lines(fromSeq = 1): AsyncIterable<{ seq: number; line: string }> {
+    for (let after = Math.max(0, Math.ceil(fromSeq) - 1); ; ) {
+      const rows = (await this.#query(this.#pool, 'SELECT seq, line FROM appwarden_audit WHERE seq > $1 ORDER BY seq LIMIT $2', [
+        after,
+        PAGE_ROWS,
+      ])) as { seq: string; line: string }[];
+      for (const row of rows) yield { seq: Number(row.seq), line: row.line };
+      if (rows.length < PAGE_ROWS) return;
+      after = Number(rows.at(-1)!.seq);
+    }
+  }
+
+  async *readAudit(fromSeq = 1): AsyncIterable<AuditEntry> {
+    for await (const { line } of this.#lines(fromSeq)) yield JSON.parse(line) as AuditEntry;
+  }
+
+  /** The whole chain as stored now, row by row in seq order: an edited, deleted or reordered row is named. */
+  async verifyAudit(): Promise<AuditVerification> {
+    return verifyAuditRows(this.#lines());
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled(this.#beforeClose.map((stop) => stop()));
+    await Promise.allSettled([...this.#inFlight]);
+    await this.#catchingUp?.catch(() => undefined);
+    await this.#pool.end();
+  }
+}
+
+/** Verifies rows as the lowdb store verifies lines; the 1-based row position stands for the line. */
+export async function verifyAuditRows(rows: AsyncIterable<{ seq: number; line: string }>): Promise<AuditVerification> {
+  const verifier = new ChainVerifier();
+  let position = 0;
+  for await (const { seq, line } of rows) {
+    position++;
+    // The seq column is the order; the line carries its own seq: a row whose two differ was moved.
+    const entry = verifier.push(line);
+    if (entry && entry.seq !== seq) return { ok: false, entries: entry.seq - 1, seq: entry.seq, line: position, problem: 'reordered' };
+    if (verifier.isDecided) break;
+  }
+  return verifier.result();
+}
