@@ -123,6 +123,9 @@ function noticingOutbox(base: Store, policyNow: () => Policy, notice: (ids: stri
     get failure() {
       return base.failure;
     },
+    get unavailable() {
+      return base.unavailable;
+    },
     get chainCheck() {
       return base.chainCheck;
     },

@@ -3,18 +3,21 @@ import { handle } from '../commands/entry/handle.ts';
 import { replyText } from '../commands/shared/reply.ts';
 import { parseCliArgs } from '../adapters/cli/args.ts';
 import { describeUndelivered, inertForTerminal, renderForTerminal } from '../adapters/cli/render.ts';
-import { openLowdbStore, openLowdbStoreReadOnly, verifyAuditFile } from '../storage/lowdb/index.ts';
+import { verifyAuditFile } from '../storage/lowdb/index.ts';
+import { importDataDir } from '../storage/postgres/import-data-dir.ts';
 import { createAppWarden, type AppWarden } from './app.ts';
 import { readConfig } from './config.ts';
 import { formatIssues } from './core/policy-text.ts';
 import { AppWardenError } from './core/result.ts';
 import { loadPolicyFile } from './runtime/policy-file.ts';
+import { openConfiguredStore } from './runtime/open-store.ts';
 import { createScheduler } from './runtime/scheduler.ts';
 import { deliverersFor, StartupProblem } from './surfaces.ts';
 
 const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--json] <command text>
        appwarden policy validate FILE
-       appwarden audit verify [--data DIR]
+       appwarden audit verify [--data DIR]       the hash chain, in DATA_DIR or DATABASE_URL's database
+       appwarden migrate --from DATA_DIR --to POSTGRES-URL   move the embedded store into an empty PostgreSQL database
        appwarden remind [--at ISO-INSTANT]     one scheduler tick: queue what is due, deliver it
        appwarden outbox [--data DIR] [--json]  deliveries waiting or failed, with the platforms' reasons
 Commands are the chat commands: appwarden help`;
@@ -47,10 +50,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
   if (!config.ok) return (io.err(config.problems.join('\n')), 2);
   const { dataDir, policyFile } = config.config;
 
+  if (w0 === 'migrate') return migrateCommand(args.words, io);
+
   if (w0 === 'audit' && w1 === 'verify' && !w2) {
     let result;
     try {
-      result = await verifyAuditFile(dataDir);
+      result = config.config.databaseUrl ? await verifyDatabase(config.config, io) : await verifyAuditFile(dataDir);
     } catch (e) {
       if (e instanceof AppWardenError) return (io.err(e.message), 2);
       throw e;
@@ -77,14 +82,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
 
   const outbox = w0 === 'outbox';
   if (outbox && args.words.length !== 1) return (io.err(`outbox takes no words of its own\n${USAGE}`), 2);
-  // Reading commands open the data without the lock, so they work while the server runs (and create nothing).
+  // Reading commands open DATA_DIR without the lock, so they work while the server runs (and create nothing).
+  // On PostgreSQL every command works while servers run.
   const readOnly = outbox || (!at && READ_ONLY_COMMANDS.has((w0 ?? 'help').toLowerCase()));
   let store;
   try {
     // A command is over in moments: the full chain check is the server's (and `audit verify`'s) to run.
-    store = readOnly
-      ? await openLowdbStoreReadOnly({ dir: dataDir, log: io.err })
-      : await openLowdbStore({ dir: dataDir, log: io.err, checkChain: false });
+    store = await openConfiguredStore(config.config, readOnly ? 'read' : 'command', io.err);
   } catch (e) {
     if (e instanceof AppWardenError) return (io.err(e.message), 2);
     throw e;
@@ -134,6 +138,37 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
     return 70;
   } finally {
     await store.close();
+  }
+}
+
+/** `audit verify` against DATABASE_URL: every row, in seq order, as the store reads them. */
+async function verifyDatabase(config: Parameters<typeof openConfiguredStore>[0], io: Out) {
+  const store = await openConfiguredStore(config, 'read', io.err);
+  try {
+    return await store.verifyAudit();
+  } finally {
+    await store.close();
+  }
+}
+
+/** `appwarden migrate --from DATA_DIR --to URL`: all or nothing, checked on both sides. */
+async function migrateCommand(words: string[], io: Out): Promise<number> {
+  const from = words[words.indexOf('--from') + 1];
+  const to = words[words.indexOf('--to') + 1];
+  if (words.length !== 5 || !words.includes('--from') || !words.includes('--to') || !from || !to || from.startsWith('--') || to.startsWith('--'))
+    return (io.err(`migrate takes --from DATA_DIR --to postgres://…\n${USAGE}`), 2);
+  if (!/^postgres(ql)?:\/\//.test(to)) return (io.err(`--to must be a PostgreSQL URL (postgres://…), not "${to}"`), 2);
+  try {
+    const moved = await importDataDir({ from, to, log: io.err });
+    io.out(
+      `moved ${moved.entries} audit entries and ${moved.operational} operational records from ${from}; ` +
+        `the chain verifies on both sides (entry ${moved.head.seq}${moved.head.hash ? `, ${moved.head.hash.slice(0, 12)}…` : ''}). ` +
+        'Set DATABASE_URL and start the servers; keep the directory as a backup.',
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof AppWardenError) return (io.err(e.message), 1);
+    throw e;
   }
 }
 

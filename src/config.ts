@@ -14,6 +14,13 @@ export interface Config {
   /** The address to listen on: HOST, else loopback in emulator mode and every address otherwise. */
   host: string;
   dataDir: string;
+  /** DATABASE_URL: the PostgreSQL store, shared by every replica; without it, the embedded store in dataDir. */
+  databaseUrl?: string;
+  /**
+   * OUTBOX_LEASE_SECONDS: how long a replica's hold on a delivery it began lasts without renewal (default
+   * 120). A replica that dies mid-delivery leaves it to the others once this has passed.
+   */
+  outboxLeaseMs?: number;
   policyFile: string;
   /** True when no POLICY_FILE was given and ./policy.yaml does not exist. */
   demoPolicy: boolean;
@@ -63,6 +70,10 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
   const policyFile = given ? resolve(given) : demoPolicy ? DEMO_POLICY_FILE : resolve('policy.yaml');
   if (given && !existsSync(policyFile)) problems.push(`POLICY_FILE ${given}: no such file`);
   const dataDir = resolve(overrides.dataDir ?? env.DATA_DIR ?? './data');
+  const databaseUrl = readDatabaseUrl(env, problems);
+  const lease = env.OUTBOX_LEASE_SECONDS?.trim();
+  if (lease && !/^\d+$/.test(lease)) problems.push(`OUTBOX_LEASE_SECONDS must be a whole number of seconds, not "${lease}"`);
+  const outboxLeaseMs = lease && /^\d+$/.test(lease) ? Number(lease) * 1000 : undefined;
   const slack = readSlack(env, problems);
   const teams = readTeams(env, problems);
   const teamsTenants = [
@@ -72,7 +83,31 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
   const host = readHost(env, teamsMode, problems);
   return problems.length
     ? { ok: false, problems }
-    : { ok: true, config: { port, host, dataDir, policyFile, demoPolicy, teams, teamsMode, teamsTenants, ...(slack ? { slack } : {}) } };
+    : {
+        ok: true,
+        config: {
+          port,
+          host,
+          dataDir,
+          ...(databaseUrl ? { databaseUrl } : {}),
+          ...(outboxLeaseMs ? { outboxLeaseMs } : {}),
+          policyFile,
+          demoPolicy,
+          teams,
+          teamsMode,
+          teamsTenants,
+          ...(slack ? { slack } : {}),
+        },
+      };
+}
+
+function readDatabaseUrl(env: NodeJS.ProcessEnv, problems: string[]): string | undefined {
+  const url = env.DATABASE_URL?.trim();
+  if (!url) return undefined;
+  const protocol = URL.canParse(url) ? new URL(url).protocol : undefined;
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:')
+    problems.push('DATABASE_URL must be a PostgreSQL URL such as postgres://appwarden:PASSWORD@db.example.org:5432/appwarden');
+  return url;
 }
 
 /**

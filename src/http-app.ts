@@ -14,7 +14,7 @@ export function buildHttpApp(bot: AppWarden, surfaces: Surface[]): Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
-    const failure = bot.store.failure;
+    const failure = bot.store.failure ?? bot.store.unavailable;
     if (failure) return void res.status(503).json({ ok: false, problem: failure.message });
     const { waiting, failed } = bot.outbox.report();
     // The full audit chain is checked in the background after start; a failure there is reported, not fatal:

@@ -1,16 +1,21 @@
 import { createServer, type Server } from 'node:http';
-import { openLowdbStore } from '../storage/lowdb/index.ts';
 import { createAppWarden } from './app.ts';
 import { readConfig, type Config } from './config.ts';
 import { formatIssues } from './core/policy-text.ts';
 import { AppWardenError } from './core/result.ts';
 import { buildHttpApp, type Surface } from './http-app.ts';
 import { loadPolicyFile } from './runtime/policy-file.ts';
+import { describeStorage, openConfiguredStore } from './runtime/open-store.ts';
 import { createScheduler } from './runtime/scheduler.ts';
 import { StartupProblem, surfacesFor } from './surfaces.ts';
 
 /** How long a stop waits for deliveries in flight. */
 const STOP_GRACE_MS = 5_000;
+/**
+ * Between ticks, how often the outbox looks again: for what other replicas committed (a replica that
+ * died leaves its deliveries to the others once their lease ends) and for retries that have come due.
+ */
+const OUTBOX_POLL_MS = 5_000;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const refuse = (lines: string[]) => {
@@ -20,7 +25,7 @@ const refuse = (lines: string[]) => {
 
 /**
  * `npm start`: one HTTP server in the foreground. Bad configuration is refused with one line per
- * problem; SIGTERM finishes what was acknowledged, releases DATA_DIR and exits.
+ * problem; SIGTERM finishes what was acknowledged, releases the store (DATA_DIR or the database) and exits.
  */
 async function main(): Promise<void> {
   const read = readConfig(process.env);
@@ -32,12 +37,12 @@ async function main(): Promise<void> {
 
   let store;
   try {
-    store = await openLowdbStore({ dir: config.dataDir, log });
+    store = await openConfiguredStore(config, 'server', log);
   } catch (e) {
     if (e instanceof AppWardenError) return refuse([e.message]);
     throw e;
   }
-  const bot = createAppWarden({ policy: loaded.value, store });
+  const bot = createAppWarden({ policy: loaded.value, store, ...(config.outboxLeaseMs ? { outbox: { leaseMs: config.outboxLeaseMs } } : {}) });
   await store.commit(
     {
       at: new Date().toISOString(),
@@ -60,6 +65,10 @@ async function main(): Promise<void> {
   const server: Server = createServer(buildHttpApp(bot, surfaces));
   const scheduler = createScheduler(bot, log);
   let every: NodeJS.Timeout | undefined;
+  const poll = setInterval(() => {
+    bot.outbox.rescan();
+    void bot.drain().catch((e: Error) => log(`outbox: ${e.message}`));
+  }, OUTBOX_POLL_MS);
   let stopping = false;
   // A store that can no longer write holds state it could not save: stop, so a restart reloads what is on disk.
   const watchStorage = setInterval(() => {
@@ -73,6 +82,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: finishing requests in flight, then stopping`);
     clearInterval(every);
+    clearInterval(poll);
     clearInterval(watchStorage);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
@@ -89,7 +99,7 @@ async function main(): Promise<void> {
     )
       log(`${bot.outbox.pendingCount} deliveries not finished in ${STOP_GRACE_MS / 1000} s; they resume at the next start`);
     await store.close();
-    log('stopped; data directory released');
+    log(config.databaseUrl ? 'stopped' : 'stopped; data directory released');
     process.exit(code);
   };
   // Signals are handled before the server listens: a signal sent as soon as the start line appears
@@ -124,7 +134,7 @@ async function main(): Promise<void> {
       ? `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
       : `${config.host}:${config.port}`;
   log(
-    `AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://${bound} — ${surfaces.map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name)).join(', ')}; data in ${config.dataDir}`,
+    `AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://${bound} — ${surfaces.map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name)).join(', ')}; data in ${describeStorage(config)}`,
   );
   if (config.teamsMode === 'emulator')
     log(

@@ -172,6 +172,11 @@ export interface Store extends StoreView {
    */
   readonly failure?: Error;
   /**
+   * Set while a store on a shared database cannot reach it (commits reject meanwhile, never reported done
+   * unsaved); cleared once it answers again. A server reports unhealthy but keeps running.
+   */
+  readonly unavailable?: Error;
+  /**
    * The background check of the whole chain (see ChainCheck), for health reports; a `failed` one means
    * the log is damaged before the state the store runs on. Undefined for a store that runs none.
    */
