@@ -91,7 +91,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
   }
   try {
     const app = createAppWarden({ policy: loaded.value, store, log: io.err });
-    if (outbox) return (printOutbox(app.outbox.report(), args.json, io), 0);
+    if (outbox) return (printOutbox(await app.outbox.report(), args.json, io), 0);
     if (at) {
       for (const d of await deliverersFor(config.config, app, io.err)) app.addDeliverer(d);
       if (!app.deliverers.length)
@@ -138,7 +138,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
 }
 
 /** `appwarden outbox`: what is waiting (and since when), what failed for good and why. */
-function printOutbox(report: ReturnType<AppWarden['outbox']['report']>, json: boolean, io: Out): void {
+function printOutbox(report: Awaited<ReturnType<AppWarden['outbox']['report']>>, json: boolean, io: Out): void {
   if (json) return io.out(JSON.stringify(report, null, 2));
   io.out(`${report.waiting.length} waiting, ${report.failed.length} failed`);
   for (const w of report.waiting)
