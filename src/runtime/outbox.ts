@@ -104,9 +104,9 @@ class NotHeld extends Error {}
  * platform is first called, so an item found in progress after a crash is checked with the platform,
  * not resent. Of several processes draining one store, the one that takes an item (`take`) holds it
  * for a lease it renews while it works; the others leave it, and take it over (as after a crash) only
- * once that lease has ended. Retries stay in memory. The audit log holds the item from the change that queued it and
- * one entry when it is delivered everywhere or has failed somewhere for good: the evidence that staff
- * were told (or were not), without the attempts in between.
+ * once that lease has ended. Retries stay in memory. The audit log holds the item from the change
+ * that queued it and one entry when it is delivered everywhere or has failed somewhere for good: the
+ * evidence that staff were told (or were not), without the attempts in between.
  */
 export function createOutbox(
   store: Store,
