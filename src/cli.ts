@@ -95,7 +95,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
   }
   try {
     const app = createAppWarden({ policy: loaded.value, store, log: io.err });
-    if (outbox) return (printOutbox(app.outbox.report(), args.json, io), 0);
+    if (outbox) return (printOutbox(await app.outbox.report(), args.json, io), 0);
     if (at) {
       for (const d of await deliverersFor(config.config, app, io.err)) app.addDeliverer(d);
       if (!app.deliverers.length)
@@ -173,7 +173,7 @@ async function migrateCommand(words: string[], io: Out): Promise<number> {
 }
 
 /** `appwarden outbox`: what is waiting (and since when), what failed for good and why. */
-function printOutbox(report: ReturnType<AppWarden['outbox']['report']>, json: boolean, io: Out): void {
+function printOutbox(report: Awaited<ReturnType<AppWarden['outbox']['report']>>, json: boolean, io: Out): void {
   if (json) return io.out(JSON.stringify(report, null, 2));
   io.out(`${report.waiting.length} waiting, ${report.failed.length} failed`);
   for (const w of report.waiting)

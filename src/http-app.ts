@@ -16,7 +16,7 @@ export function buildHttpApp(bot: AppWarden, surfaces: Surface[]): Express {
   app.get('/healthz', (_req, res) => {
     const failure = bot.store.failure ?? bot.store.unavailable;
     if (failure) return void res.status(503).json({ ok: false, problem: failure.message });
-    const { waiting, failed } = bot.outbox.report();
+    const { waiting, failed } = bot.outbox.counts();
     // The full audit chain is checked in the background after start; a failure there is reported, not fatal:
     // what is served was verified when it was loaded.
     const chain = bot.store.chainCheck;
@@ -24,7 +24,7 @@ export function buildHttpApp(bot: AppWarden, surfaces: Surface[]): Express {
       ok: true,
       organization: bot.policy.organization.name,
       surfaces: surfaces.map((s) => s.name),
-      outbox: { waiting: waiting.length, failed: failed.length },
+      outbox: { waiting, failed },
       ...(chain ? { auditChain: chain } : {}),
     });
   });

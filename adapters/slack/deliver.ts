@@ -37,13 +37,13 @@ export function slackDeliverer(
   botUserId?: string,
 ): Deliverer {
   /** Where an effect goes: a channel, a person's DM, or an existing message; undefined when Slack has no part in it. */
-  const target = (effect: Effect): { channel: string; ts?: string } | undefined => {
+  const target = async (effect: Effect): Promise<{ channel: string; ts?: string } | undefined> => {
     if (effect.kind === 'notify') {
       // The address known when it was queued first: someone who left the policy still hears about their request.
       const user = effect.address?.slack ?? slackUserOf(bot, effect.person);
       return user ? { channel: user } : undefined; // not a Slack person: Slack has nothing to deliver
     }
-    const known = effect.kind === 'update' ? postRef(bot, 'slack', effect.subject) : undefined;
+    const known = effect.kind === 'update' ? await postRef(bot, 'slack', effect.subject) : undefined;
     if (known) return { channel: known.channel!, ts: known.ts! };
     const name = effect.kind === 'post' ? effect.channel : 'approvals';
     const channel = bot.policy.channels[name]?.slack;
@@ -69,7 +69,7 @@ export function slackDeliverer(
   return {
     platform: 'slack',
     async deliver(effect, key) {
-      const to = target(effect);
+      const to = await target(effect);
       if (!to) return;
       const content = renderBlocks(effect.message);
       if (to.ts)
@@ -84,7 +84,7 @@ export function slackDeliverer(
     },
     /** Looks for the message by its outbox key in the channel's history since the delivery began (a little before, for clock skew). */
     async wasDelivered(effect, key, since) {
-      const to = target(effect);
+      const to = await target(effect);
       if (!to || to.ts) return false; // an update is safe to repeat
       const channel =
         effect.kind === 'notify'

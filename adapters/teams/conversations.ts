@@ -46,17 +46,20 @@ export async function rememberPersonalConversation(
   await rememberConversations(bot, [{ kind: 'personal', key: person, person, reference: clean }], trust);
 }
 
-export function personalConversation(bot: AppWarden, person: string, trust: Trust): ConversationReference | undefined {
-  return conversationRecord(bot, 'personal', person, trust)?.reference as ConversationReference | undefined;
+export async function personalConversation(bot: AppWarden, person: string, trust: Trust): Promise<ConversationReference | undefined> {
+  return (await conversationRecord(bot, 'personal', person, trust))?.reference as ConversationReference | undefined;
 }
 
 /** Enough to open a personal chat with someone the bot met in a channel: their Teams user id, tenant and service URL. */
-export function memberOf(
-  bot: AppWarden,
-  person: string,
-  trust: Trust,
-): { serviceUrl: string; bot?: { id: string; name?: string }; user: { id: string }; tenantId: string } | undefined {
-  return conversationRecord(bot, 'member', person, trust)?.reference as ReturnType<typeof memberOf>;
+export interface MemberReference {
+  serviceUrl: string;
+  bot?: { id: string; name?: string };
+  user: { id: string };
+  tenantId: string;
+}
+
+export async function memberOf(bot: AppWarden, person: string, trust: Trust): Promise<MemberReference | undefined> {
+  return (await conversationRecord(bot, 'member', person, trust))?.reference as MemberReference | undefined;
 }
 
 /**
@@ -64,10 +67,10 @@ export function memberOf(
  * nobody has spoken yet — the service URL of the organisation's tenant, learnt from an authenticated
  * activity. Never a service URL that came with an unchecked request.
  */
-export function conversationById(bot: AppWarden, id: string, trust: Trust): ConversationReference | undefined {
-  const known = conversationRecord(bot, 'conversation', id, trust)?.reference as ConversationReference | undefined;
+export async function conversationById(bot: AppWarden, id: string, trust: Trust): Promise<ConversationReference | undefined> {
+  const known = (await conversationRecord(bot, 'conversation', id, trust))?.reference as ConversationReference | undefined;
   if (known) return known;
-  const tenant = latestTenantRecord(bot, trust)?.reference as
+  const tenant = (await latestTenantRecord(bot, trust))?.reference as
     | { serviceUrl?: string; bot?: ConversationReference['bot']; tenantId?: string }
     | undefined;
   if (!tenant?.serviceUrl) return undefined;

@@ -47,9 +47,9 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
   }
   // Rendered from the effect alone (never from the store): a request's card, read-only, refreshable by its deciders.
   const card = sharedCard(effect.subject, effect.message, effect.deciders);
-  const known = effect.kind === 'update' ? postRef(bot, 'teams', effect.subject) : undefined;
+  const known = effect.kind === 'update' ? await postRef(bot, 'teams', effect.subject) : undefined;
   if (known) {
-    const reference = conversationById(bot, known.conversation!, link.trust);
+    const reference = await conversationById(bot, known.conversation!, link.trust);
     if (!reference)
       throw new DeliveryError('permanent', `cannot reach ${known.conversation} to update the message about ${effect.subject}`);
     await send(reference, (ctx) =>
@@ -59,7 +59,7 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
   }
   const channelName = effect.kind === 'post' ? effect.channel : 'approvals';
   const conversation = bot.policy.channels[channelName]?.teams;
-  const reference = conversation ? conversationById(bot, conversation, link.trust) : undefined;
+  const reference = conversation ? await conversationById(bot, conversation, link.trust) : undefined;
   if (!conversation) return; // a channel left out for Teams posts nothing there
   if (!reference)
     throw new DeliveryError('permanent', `cannot reach ${conversation}: add AppWarden to the team that holds the ${channelName} channel`);

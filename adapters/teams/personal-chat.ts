@@ -17,9 +17,9 @@ export interface TeamsLink {
  * in, given the tenant). Undefined when the bot has never met them on Teams.
  */
 export async function personalChat(bot: AppWarden, link: TeamsLink, person: string): Promise<ConversationReference | undefined> {
-  const known = personalConversation(bot, person, link.trust);
+  const known = await personalConversation(bot, person, link.trust);
   if (known) return known;
-  const member = memberOf(bot, person, link.trust);
+  const member = await memberOf(bot, person, link.trust);
   if (!member) return undefined;
   let reference: ConversationReference | undefined;
   const parameters = {

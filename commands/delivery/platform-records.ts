@@ -35,10 +35,10 @@ export async function rememberPost(bot: RecordsHandle, platform: Platform, subje
 }
 
 /** Where the post about `subject` went on `platform`, if it was remembered. */
-export function postRef(bot: Pick<RecordsHandle, 'store'>, platform: Platform, subject: string): PostRef | undefined {
+export async function postRef(bot: Pick<RecordsHandle, 'store'>, platform: Platform, subject: string): Promise<PostRef | undefined> {
   const id = postId(platform, subject);
   // Data from before operational state was kept apart has it among the audited records.
-  return (bot.store.operations.get('messages', id) ?? bot.store.get('messages', id))?.ref;
+  return ((await bot.store.operations.get('messages', id)) ?? bot.store.get('messages', id))?.ref;
 }
 
 /** How a reference was learnt: from an activity whose token was checked, or from the local emulator. */
@@ -70,36 +70,34 @@ export async function rememberConversations(bot: RecordsHandle, learnt: readonly
   const wanted = learnt.map((l) => ({ id: conversationId(l.kind, l.key), person: l.person, reference: l.reference }));
   const now = bot.now();
   const at = now.toISOString();
-  const changed = wanted.filter((w) => {
-    const known = storedConversation(bot, w.id);
+  for (const w of wanted) {
+    const known = await storedConversation(bot, w.id);
     const stale = !known || now.getTime() - Date.parse(known.at) > REFRESH_AFTER_MS;
-    return stale || known.trust !== trust || JSON.stringify(known.reference) !== JSON.stringify(w.reference);
-  });
-  for (const w of changed) {
+    if (!stale && known.trust === trust && JSON.stringify(known.reference) === JSON.stringify(w.reference)) continue;
     const record = { id: w.id, platform: 'teams', ...(w.person ? { person: w.person } : {}), reference: w.reference, trust, at };
     await bot.store.operations.put('conversations', record, keptUntil(now));
   }
 }
 
 /** A remembered Teams reference, only if it was learnt the way the running mode trusts. */
-export function conversationRecord(
+export async function conversationRecord(
   bot: Pick<RecordsHandle, 'store'>,
   kind: ConversationKind,
   key: string,
   trust: Trust,
-): ConversationRecord | undefined {
-  const record = storedConversation(bot, conversationId(kind, key));
+): Promise<ConversationRecord | undefined> {
+  const record = await storedConversation(bot, conversationId(kind, key));
   return record?.trust === trust ? record : undefined;
 }
 
 /** The tenant learnt last with this trust: its service URL reaches a channel where nobody has spoken yet. */
-export function latestTenantRecord(bot: Pick<RecordsHandle, 'store'>, trust: Trust): ConversationRecord | undefined {
+export async function latestTenantRecord(bot: Pick<RecordsHandle, 'store'>, trust: Trust): Promise<ConversationRecord | undefined> {
   const tenant = (c: ConversationRecord) => c.id.startsWith(conversationId('tenant', '')) && c.trust === trust;
-  const known = [...bot.store.list('conversations'), ...bot.store.operations.list('conversations')].filter(tenant);
+  const known = [...bot.store.list('conversations'), ...(await bot.store.operations.list('conversations'))].filter(tenant);
   return known.sort((a, b) => a.at.localeCompare(b.at)).at(-1);
 }
 
 /** A remembered reference: operational state, else (data from before it was kept apart) the audited records. */
-function storedConversation(bot: Pick<RecordsHandle, 'store'>, id: string): ConversationRecord | undefined {
-  return bot.store.operations.get('conversations', id) ?? bot.store.get('conversations', id);
+async function storedConversation(bot: Pick<RecordsHandle, 'store'>, id: string): Promise<ConversationRecord | undefined> {
+  return (await bot.store.operations.get('conversations', id)) ?? bot.store.get('conversations', id);
 }

@@ -126,6 +126,13 @@ export interface DeliveryProgress {
   deliveredTo: string[];
   /** Platforms that refused it for good, with their reason. */
   failures?: { platform: string; reason: string; at: string }[];
+  /**
+   * The process delivering it (the outbox's owner identity) and until when that process holds it (ISO):
+   * it renews the lease while it works; once the lease has ended another process may take it over (see
+   * `OperationalState.take`). Progress stored before leases has neither: read as a lease that has ended.
+   */
+  owner: string;
+  leaseUntil: string;
 }
 
 /** What the runtime keeps outside the audited record, each until it expires (see OperationalState). */

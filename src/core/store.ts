@@ -123,24 +123,25 @@ export interface Transacted<T> {
  * Operational state: what the runtime needs to reach a post or a conversation again and to resume a
  * delivery, kept apart from the hash-chained record (issue 14, item 4). Not audited and not part of
  * `verifyAudit`; each record lives until `expiresAt` (dropped when the store next compacts or opens),
- * and a record put again gets the new expiry. Writes are durable when they resolve.
+ * and a record put again gets the new expiry. Reads are asynchronous (a database answers them) and see
+ * what every process sharing the store has written; writes are durable when they resolve.
  */
 export interface OperationalState {
-  get<K extends OperationalKind>(kind: K, id: string): OperationalRecords[K] | undefined;
+  get<K extends OperationalKind>(kind: K, id: string): Promise<OperationalRecords[K] | undefined>;
   put<K extends OperationalKind>(kind: K, record: OperationalRecords[K], expiresAt: Date): Promise<void>;
   /**
-   * Puts `record` only if `expect` holds of what is stored under its id now, atomically (a database
-   * does it in one conditional statement); resolves whether it did. For taking a delivery once.
+   * Puts `record` only if nothing unexpired (by `now`) is stored under its id, or the stored record's
+   * lease has ended: its `leaseUntil` (an ISO instant; a record without one holds until it expires)
+   * is at or before `now`. Atomic, and resolves whether it stored. For taking a delivery once among
+   * processes: a database does it in one statement,
+   *   INSERT … ON CONFLICT (kind, id) DO UPDATE SET … WHERE stored.expires_at <= $now
+   *     OR (stored.record->>'leaseUntil')::timestamptz <= $now
+   * and tells by the row count whether it stored.
    */
-  putIf<K extends OperationalKind>(
-    kind: K,
-    record: OperationalRecords[K],
-    expiresAt: Date,
-    expect: (current: OperationalRecords[K] | undefined) => boolean,
-  ): Promise<boolean>;
+  take<K extends OperationalKind>(kind: K, record: OperationalRecords[K], expiresAt: Date, now: Date): Promise<boolean>;
   delete(kind: OperationalKind, id: string): Promise<void>;
   /** Every unexpired record of a kind (for operators and tests; the runtime reads by id). */
-  list<K extends OperationalKind>(kind: K): OperationalRecords[K][];
+  list<K extends OperationalKind>(kind: K): Promise<OperationalRecords[K][]>;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Effect } from '../../commands/shared/context.ts';
 import type { DeliveryProgress, OutboxItem } from '../core/records.ts';
 import type { Store } from '../core/store.ts';
@@ -48,6 +50,14 @@ export interface OutboxOptions {
   /** The first back-off; each retry doubles it, up to `maxBackoffMs` (defaults 30 s and 1 h). */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** Who delivers, among the processes sharing the store (default `host:pid:random`): recorded in the progress it takes. */
+  owner?: string;
+  /**
+   * How long taking an item holds it (default 2 min); once it has ended another process may take the
+   * item over, as after a crash. Longer than `callTimeoutMs`: the owner renews it before any call that
+   * could outlast it, so it ends only when the owner has stopped working (died, or stalled that long).
+   */
+  leaseMs?: number;
 }
 
 const CONCURRENCY = 16;
@@ -79,17 +89,24 @@ export interface OutboxEntry {
   what: string;
   deliveredTo: string[];
   failures: { platform: string; reason: string; at: string }[];
+  /** The process delivering it, while one is. */
+  owner?: string;
   /** The last reason a platform gave for a retry, when this process tried. */
   retrying?: { platform: string; attempts: number; reason: string; next: string }[];
 }
+
+/** Thrown before a platform call when the item is no longer this process's to deliver: no platform's fault. */
+class NotHeld extends Error {}
 
 /**
  * Delivers outbox items on every platform, each exactly once where the platform lets us check, and
  * says so when it cannot: a delivery's progress (operational state, `deliveries`) is recorded before a
  * platform is first called, so an item found in progress after a crash is checked with the platform,
- * not resent. Retries stay in memory. The audit log holds the item from the change that queued it and
- * one entry when it is delivered everywhere or has failed somewhere for good: the evidence that staff
- * were told (or were not), without the attempts in between.
+ * not resent. Of several processes draining one store, the one that takes an item (`take`) holds it
+ * for a lease it renews while it works; the others leave it, and take it over (as after a crash) only
+ * once that lease has ended. Retries stay in memory. The audit log holds the item from the change
+ * that queued it and one entry when it is delivered everywhere or has failed somewhere for good: the
+ * evidence that staff were told (or were not), without the attempts in between.
  */
 export function createOutbox(
   store: Store,
@@ -102,6 +119,11 @@ export function createOutbox(
   const giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3600_000;
   const backoffMs = options.backoffMs ?? 30_000;
   const maxBackoffMs = options.maxBackoffMs ?? 3600_000;
+  const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const leaseMs = options.leaseMs ?? 120_000;
+  if (!(leaseMs > callTimeoutMs))
+    throw new RangeError(`the outbox's lease (${leaseMs} ms) must outlast a platform call (${callTimeoutMs} ms)`);
+  const leaseEnd = (at: Date) => new Date(at.getTime() + leaseMs).toISOString();
   const pending = new Set(OPEN_STATUSES.flatMap((status) => store.where('outbox', 'status', status).map((i) => i.id)));
   const inFlight = new Set<string>();
   const retries = new Map<string, Map<string, Retry>>();
@@ -118,15 +140,42 @@ export function createOutbox(
     return r;
   };
 
-  async function attempt(d: Deliverer, effect: Effect, id: string, since: Date, retry: Retry): Promise<'delivered'> {
+  /** One platform's try, asking first whether an earlier one landed; `hold` runs before each call (see NotHeld). */
+  async function attempt(d: Deliverer, effect: Effect, id: string, since: Date, retry: Retry, hold: () => Promise<void>): Promise<void> {
     if (retry.mayHaveLanded && d.wasDelivered) {
-      if (await withTimeout(d.wasDelivered(effect, id, since), callTimeoutMs, `${d.platform} did not answer whether ${id} arrived`))
-        return 'delivered';
+      await hold();
+      if (await withTimeout(d.wasDelivered(effect, id, since), callTimeoutMs, `${d.platform} did not answer whether ${id} arrived`)) return;
     } else if (retry.mayHaveLanded) {
       log(`${d.platform}: ${id} may have arrived already and ${d.platform} offers no way to check; sending it again`);
     }
+    await hold();
     await withTimeout(d.deliver(effect, id), callTimeoutMs, `${d.platform} did not answer in ${callTimeoutMs} ms`);
-    return 'delivered';
+  }
+
+  /**
+   * Takes the item for this process, with its progress so far (`found`) or as a start; undefined when
+   * another process holds it. Taking over from another owner forgets what this process remembered of it.
+   */
+  async function take(item: OutboxItem, found: DeliveryProgress | undefined): Promise<DeliveryProgress | undefined> {
+    const at = now();
+    const start = { id: item.id, sendingAt: at.toISOString(), deliveredTo: [...item.deliveredTo] };
+    const taken: DeliveryProgress = { ...(found ?? start), owner, leaseUntil: leaseEnd(at) };
+    if (!(await store.operations.take('deliveries', taken, keepProgressUntil(at), at))) return undefined;
+    if (found && found.owner !== owner) retries.delete(item.id);
+    return taken;
+  }
+
+  /**
+   * Writes `next` with a lease from now, unless another process has taken the item over (this one's
+   * lease ended meanwhile); undefined then. A read, then a put: the put could overwrite a take-over only
+   * if this process stalled past its lease between the two, as the renewals leave a call's timeout spare.
+   */
+  async function renew(next: DeliveryProgress): Promise<DeliveryProgress | undefined> {
+    if ((await store.operations.get('deliveries', next.id))?.owner !== owner) return undefined;
+    const at = now();
+    const renewed = { ...next, leaseUntil: leaseEnd(at) };
+    await store.operations.put('deliveries', renewed, keepProgressUntil(at));
+    return renewed;
   }
 
   /** Tries each platform that is due; resolves true when the item is finished (sent or failed). */
@@ -134,18 +183,24 @@ export function createOutbox(
     const item = store.get('outbox', id);
     if (!item || !isOpen(item)) return true;
     const effect = effectOf(item);
-    let progress = progressOf(store, item);
-    const resumed = progress !== undefined && !retries.has(id);
-    if (!progress) {
-      // Taken once (putIf): of two processes draining the same store, one sends and the other leaves it.
-      const started: DeliveryProgress = { id, sendingAt: now().toISOString(), deliveredTo: [...item.deliveredTo] };
-      if (!(await store.operations.putIf('deliveries', started, keepProgressUntil(now()), (current) => current === undefined)))
-        return false;
-      progress = started;
-    }
+    const found = await progressOf(store, item);
+    const holding = found?.owner === owner && Date.parse(found.leaseUntil) > now().getTime();
+    const taken = holding ? found : await take(item, found);
+    if (!taken) return false; // another process is delivering it: left to that one while its lease lasts
+    let progress = taken;
+    // Found begun with no memory of it: this process crashed or restarted mid-delivery, or took it over.
+    const resumed = found !== undefined && !retries.has(id);
     const since = new Date(progress.sendingAt);
     const done = new Set(progress.deliveredTo);
     const failures = [...(progress.failures ?? [])];
+    const soFar = (): DeliveryProgress => ({ ...progress, deliveredTo: [...done], ...(failures.length ? { failures } : {}) });
+    /** Before a platform call: the lease must outlast it, so a lease about to end is renewed first. */
+    const hold = async () => {
+      if (Date.parse(progress.leaseUntil) - now().getTime() > callTimeoutMs) return;
+      const renewed = await renew(soFar()).catch((e: Error) => (log(`outbox: ${id}: could not renew its lease: ${e.message}`), undefined));
+      if (!renewed) throw new NotHeld();
+      progress = renewed;
+    };
     const settled = (platform: string) => done.has(platform) || failures.some((f) => f.platform === platform);
     let changed = false;
     for (const d of deliverers()) {
@@ -153,10 +208,11 @@ export function createOutbox(
       const retry = retryOf(id, d.platform, resumed);
       if (retry.notBefore > now().getTime()) continue;
       try {
-        await attempt(d, effect, id, since, retry);
+        await attempt(d, effect, id, since, retry, hold);
         done.add(d.platform);
         changed = true;
       } catch (e) {
+        if (e instanceof NotHeld) return false; // taken over by another process: it resumes from the progress written
         const f = classify(e);
         const at = now();
         if (f.outcome === 'permanent' || at.getTime() - since.getTime() >= giveUpAfterMs) {
@@ -181,41 +237,49 @@ export function createOutbox(
     }
     const finished = deliverers().every((d) => settled(d.platform));
     if (!changed && !finished) return false;
-    const at = now().toISOString();
     if (!finished) {
-      // Progress between the start and the end is operational: the next try, or a restart, resumes from it.
-      const next: DeliveryProgress = { ...progress, deliveredTo: [...done], ...(failures.length ? { failures } : {}) };
-      await store.operations.put('deliveries', next, keepProgressUntil(now()));
+      // Progress between the start and the end is operational: the next try, a restart or a take-over resumes from it.
+      await renew(soFar());
       return false;
     }
+    // Finishing is the holder's: a process that lost the item meanwhile leaves it to the one that took it over.
+    if ((await store.operations.get('deliveries', id))?.owner !== owner) return false;
+    const at = now();
     const status: OutboxItem['status'] = failures.length ? 'failed' : 'sent';
-    const next: OutboxItem = {
-      ...item,
-      status,
-      sendingAt: progress.sendingAt,
-      deliveredTo: [...done],
-      ...(failures.length ? { failures } : {}),
-      ...(status === 'sent' ? { sentAt: at } : {}),
-    };
     const action = status === 'sent' ? 'outbox.sent' : 'outbox.failed';
     const event = {
-      at,
+      at: at.toISOString(),
       actor: 'system',
       action,
       subject: id,
       detail: { to: [...done], ...(failures.length ? { failed: failures.map((f) => `${f.platform}: ${f.reason}`) } : {}) },
     };
-    // This process took the item (`sending`), so nobody else writes it: a unit of work that reads nothing.
-    await store.transact(() => ({ result: status, commit: { event, changes: [{ collection: 'outbox' as const, id, value: next }] } }));
-    await store.operations.delete('deliveries', id);
+    const finish = (current: OutboxItem): OutboxItem => ({
+      ...current,
+      status,
+      sendingAt: progress.sendingAt,
+      deliveredTo: [...done],
+      ...(failures.length ? { failures } : {}),
+      ...(status === 'sent' ? { sentAt: at.toISOString() } : {}),
+    });
+    const { result: committed } = await store.transact((tx) => {
+      const current = tx.get('outbox', id);
+      // Finished by another process meanwhile (one that took it over): there is nothing left to record.
+      if (!current || !isOpen(current)) return { result: false };
+      return { result: true, commit: { event, changes: [{ collection: 'outbox' as const, id, value: finish(current) }] } };
+    });
+    // Kept, held until it expires, rather than deleted: a process whose view has not caught up with this
+    // entry yet still sees the item open, and must find it taken, not free to deliver again.
+    const until = new Date(at.getTime() + FINISHED_HELD_MS);
+    if (committed) await store.operations.put('deliveries', { ...soFar(), leaseUntil: until.toISOString() }, until);
     retries.delete(id);
     return true;
   }
 
-  const entry = (item: OutboxItem): OutboxEntry => {
+  const entry = async (item: OutboxItem): Promise<OutboxEntry> => {
     const r = retries.get(item.id);
     const effect = effectOf(item);
-    const progress = isOpen(item) ? progressOf(store, item) : undefined;
+    const progress = isOpen(item) ? await progressOf(store, item) : undefined;
     return {
       id: item.id,
       status: progress ? 'sending' : item.status,
@@ -223,6 +287,7 @@ export function createOutbox(
       what: describeEffect(effect),
       deliveredTo: progress?.deliveredTo ?? item.deliveredTo,
       failures: progress?.failures ?? item.failures ?? [],
+      ...(progress?.owner ? { owner: progress.owner } : {}),
       ...(r?.size
         ? {
             retrying: [...r]
@@ -253,12 +318,21 @@ export function createOutbox(
     get pendingCount() {
       return pending.size;
     },
+    /** How many items wait and how many failed, from the record alone (no progress read): for `/healthz`. */
+    counts(): { waiting: number; failed: number } {
+      const count = (status: OutboxItem['status']) => store.where('outbox', 'status', status).length;
+      return { waiting: count('due') + count('sending'), failed: count('failed') };
+    },
     /** Items waiting and failed, oldest first, with reasons: for operators. */
-    report(): { waiting: OutboxEntry[]; failed: OutboxEntry[] } {
+    async report(): Promise<{ waiting: OutboxEntry[]; failed: OutboxEntry[] }> {
       const items = [...OPEN_STATUSES, 'failed' as const]
         .flatMap((status) => store.where('outbox', 'status', status))
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-      return { waiting: items.filter(isOpen).map(entry), failed: items.filter((i) => i.status === 'failed').map(entry) };
+      const [waiting, failed] = await Promise.all([
+        Promise.all(items.filter(isOpen).map(entry)),
+        Promise.all(items.filter((i) => i.status === 'failed').map(entry)),
+      ]);
+      return { waiting, failed };
     },
     /**
      * Deliver everything due; resolves with the ids finished. Items in flight (a slow call) are left to
@@ -307,20 +381,25 @@ const OPEN_STATUSES = ['due', 'sending'] as const;
 
 /** Progress is kept a little longer than the outbox tries before giving up, then expires by itself. */
 const keepProgressUntil = (at: Date) => new Date(at.getTime() + 7 * 86_400_000);
+/** A finished item's progress stays held this long: far longer than any process's view lags behind the store. */
+const FINISHED_HELD_MS = 86_400_000;
+/** The lease of progress recorded before there were leases: long ended. */
+const NO_LEASE = { owner: '', leaseUntil: new Date(0).toISOString() };
 
 /**
  * How an item's delivery is going, if it has begun: operational state, or, for an item a version
  * before it was kept apart left `sending`, what that item recorded.
  */
-function progressOf(store: Store, item: OutboxItem): DeliveryProgress | undefined {
-  const kept = store.operations.get('deliveries', item.id);
-  if (kept) return kept;
+async function progressOf(store: Store, item: OutboxItem): Promise<DeliveryProgress | undefined> {
+  const kept = await store.operations.get('deliveries', item.id);
+  if (kept) return kept.owner && kept.leaseUntil ? kept : { ...kept, ...NO_LEASE };
   if (item.status !== 'sending') return undefined;
   return {
     id: item.id,
     sendingAt: item.sendingAt ?? item.createdAt,
     deliveredTo: item.deliveredTo,
     ...(item.failures ? { failures: item.failures } : {}),
+    ...NO_LEASE,
   };
 }
 const isOpen = (i: OutboxItem) => i.status === 'due' || i.status === 'sending';

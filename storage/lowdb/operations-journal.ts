@@ -61,7 +61,7 @@ export async function openOperationsJournal(options: OperationsJournalOptions): 
  * The embedded store's operational state: in memory (a MemoryOperations), and in operations.jsonl, an
  * append-only journal of every put and delete written with group commit, so a write resolves once it
  * is durable. It is not hash-chained: it is not the audit record. A change is applied in memory at once
- * (so `putIf` checks and applies in one synchronous step, atomic within the process), then awaits the
+ * (so `take` checks and applies in one synchronous step, atomic within the process), then awaits the
  * disk. When the journal holds many more lines than live records it is rewritten with only those (see
  * `#compact`). After a failed write or sync every later write is refused with `storage.write_failed`;
  * the audit store goes on, and reopening recovers what reached the disk.
@@ -85,6 +85,8 @@ export class OperationsJournal implements OperationalState {
   #compacting: Promise<void> | undefined;
   #failure: Error | undefined;
   #closing: Promise<void> | undefined;
+  /** Records as replayed at open, not written since: written by an earlier process (see `take`). */
+  readonly #replayed: Set<string>;
 
   constructor(
     parts: OperationsJournalOptions & { path: string; handle: FileHandle; operations: MemoryOperations; lines: number; end: number },
@@ -100,6 +102,7 @@ export class OperationsJournal implements OperationalState {
     this.#writer = this.#writerFor(parts.handle, parts.end);
     this.#lines = parts.lines;
     this.#nextCheck = this.#compactAbove + 1;
+    this.#replayed = new Set(Array.from(parts.operations.entries(), (e) => keyOf(e.kind, e.record.id)));
     this.#considerCompacting(); // a journal left long by the last run, or full of records expired since
   }
 
@@ -108,11 +111,11 @@ export class OperationsJournal implements OperationalState {
     return this.#failure ?? this.#writer.failure;
   }
 
-  get<K extends OperationalKind>(kind: K, id: string): OperationalRecords[K] | undefined {
+  get<K extends OperationalKind>(kind: K, id: string): Promise<OperationalRecords[K] | undefined> {
     return this.#memory.get(kind, id);
   }
 
-  list<K extends OperationalKind>(kind: K): OperationalRecords[K][] {
+  list<K extends OperationalKind>(kind: K): Promise<OperationalRecords[K][]> {
     return this.#memory.list(kind);
   }
 
@@ -120,17 +123,18 @@ export class OperationsJournal implements OperationalState {
     return this.#write(kind, record?.id, record, expiresAt);
   }
 
-  putIf<K extends OperationalKind>(
-    kind: K,
-    record: OperationalRecords[K],
-    expiresAt: Date,
-    expect: (current: OperationalRecords[K] | undefined) => boolean,
-  ): Promise<boolean> {
+  /**
+   * As OperationalState says, and a lease held by a record this journal replayed at open is void:
+   * this process locks DATA_DIR, so whoever took it was an earlier process, gone now (a crash, a
+   * stop with deliveries unfinished). A restarted server so resumes at once what it left in flight.
+   */
+  take<K extends OperationalKind>(kind: K, record: OperationalRecords[K], expiresAt: Date, now: Date): Promise<boolean> {
     const refusal = this.#refusal();
     if (refusal) return Promise.reject(refusal);
     // The check and the change in one synchronous step: no other write of this process comes between.
-    if (!expect(this.#memory.get(kind, record.id))) return Promise.resolve(false);
-    return this.#write(kind, record.id, record, expiresAt).then(() => true);
+    const free = this.#memory.isFree(kind, record?.id, now) || this.#replayed.has(keyOf(kind, record?.id));
+    if (!free) return Promise.resolve(false);
+    return this.#write(kind, record?.id, record, expiresAt).then(() => true);
   }
 
   delete(kind: OperationalKind, id: string): Promise<void> {
@@ -173,6 +177,7 @@ export class OperationsJournal implements OperationalState {
     const read = parseOperationLine(line);
     if ('problem' in read) return Promise.reject(storageError('storage.bad_commit', `operational record not stored: ${read.problem}`));
     this.#memory.apply(kind, id, read.line.record, read.line.expiresAt);
+    this.#replayed.delete(keyOf(kind, id));
     this.#lines++;
     const held = this.#held;
     const durable = held ? new Promise<void>((resolve, reject) => held.push({ line, resolve, reject })) : this.#writer.append(line);
@@ -259,6 +264,9 @@ export class OperationsJournal implements OperationalState {
     );
   }
 }
+
+/** A record's place: kinds hold no `/`, so the id after the first one is whole. */
+const keyOf = (kind: OperationalKind, id: string) => `${kind}/${id}`;
 
 /** Writes the records as a new journal file, a slice at a time, and fsyncs it; removes nothing on failure. */
 async function writeJournalFile(

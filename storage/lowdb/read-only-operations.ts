@@ -35,11 +35,11 @@ export class ReadOnlyOperations implements OperationalState {
     this.#memory = memory;
   }
 
-  get<K extends OperationalKind>(kind: K, id: string): OperationalRecords[K] | undefined {
+  get<K extends OperationalKind>(kind: K, id: string): Promise<OperationalRecords[K] | undefined> {
     return this.#memory.get(kind, id);
   }
 
-  list<K extends OperationalKind>(kind: K): OperationalRecords[K][] {
+  list<K extends OperationalKind>(kind: K): Promise<OperationalRecords[K][]> {
     return this.#memory.list(kind);
   }
 
@@ -47,7 +47,7 @@ export class ReadOnlyOperations implements OperationalState {
     return Promise.reject(this.#readOnly());
   }
 
-  putIf(): Promise<boolean> {
+  take(): Promise<boolean> {
     return Promise.reject(this.#readOnly());
   }
 

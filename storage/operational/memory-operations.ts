@@ -2,6 +2,12 @@ import type { OperationalKind, OperationalRecords } from '../../src/core/records
 import type { OperationalState } from '../../src/core/store.ts';
 import { deepFreeze } from '../canonical-json.ts';
 
+/** A record's lease has ended when its `leaseUntil` is at or before `now`; one without a lease holds until it expires. */
+function leaseEnded(record: unknown, now: Date): boolean {
+  const until = (record as { leaseUntil?: unknown }).leaseUntil;
+  return typeof until === 'string' && Date.parse(until) <= now.getTime();
+}
+
 interface Kept<R> {
   record: R;
   expiresAt: number;
@@ -17,8 +23,8 @@ export class MemoryOperations implements OperationalState {
   readonly #now: (() => Date) | undefined;
 
   /**
-   * @param now with a clock, a record past its expiry reads as gone (`get`, `list`, and what `putIf`
-   *   checks) before `prune` drops it; without one, records are kept until pruned
+   * @param now with a clock, a record past its expiry reads as gone (`get`, `list`) before `prune`
+   *   drops it; without one, records are kept until pruned. `take` goes by the instant it is given.
    */
   constructor(now?: () => Date) {
     this.#now = now;
@@ -30,7 +36,7 @@ export class MemoryOperations implements OperationalState {
     return records as Map<string, Kept<OperationalRecords[K]>>;
   }
 
-  get<K extends OperationalKind>(kind: K, id: string): OperationalRecords[K] | undefined {
+  async get<K extends OperationalKind>(kind: K, id: string): Promise<OperationalRecords[K] | undefined> {
     const kept = this.#of(kind).get(id);
     return kept && this.#isLive(kept, this.#now?.()) ? kept.record : undefined;
   }
@@ -39,22 +45,24 @@ export class MemoryOperations implements OperationalState {
     this.apply(kind, record.id, record, expiresAt.getTime());
   }
 
-  async putIf<K extends OperationalKind>(
-    kind: K,
-    record: OperationalRecords[K],
-    expiresAt: Date,
-    expect: (current: OperationalRecords[K] | undefined) => boolean,
-  ): Promise<boolean> {
-    if (!expect(this.get(kind, record.id))) return false;
+  async take<K extends OperationalKind>(kind: K, record: OperationalRecords[K], expiresAt: Date, now: Date): Promise<boolean> {
+    // The check and the change in one synchronous step: nothing comes between them.
+    if (!this.isFree(kind, record.id, now)) return false;
     this.apply(kind, record.id, record, expiresAt.getTime());
     return true;
+  }
+
+  /** Whether `take` may store under this id at `now`: nothing unexpired there, or its lease has ended. */
+  isFree(kind: OperationalKind, id: string, now: Date): boolean {
+    const kept = this.#of(kind).get(id);
+    return kept === undefined || kept.expiresAt <= now.getTime() || leaseEnded(kept.record, now);
   }
 
   async delete(kind: OperationalKind, id: string): Promise<void> {
     this.apply(kind, id, null, 0);
   }
 
-  list<K extends OperationalKind>(kind: K): OperationalRecords[K][] {
+  async list<K extends OperationalKind>(kind: K): Promise<OperationalRecords[K][]> {
     const at = this.#now?.();
     return [...this.#of(kind).values()].filter((kept) => this.#isLive(kept, at)).map((kept) => kept.record);
   }

@@ -63,7 +63,7 @@ describe('Slack deliveries under faults', () => {
       status: 'failed',
       failures: [expect.objectContaining({ platform: 'slack', reason: expect.stringContaining('cannot_dm_bot') })],
     });
-    expect(s.bot.outbox.report().failed.map((f) => f.id)).toEqual(['test:bot']);
+    expect((await s.bot.outbox.report()).failed.map((f) => f.id)).toEqual(['test:bot']);
     expect(await auditOf(s.store, 'test:bot')).toEqual(['outbox.failed']);
   });
 
@@ -74,16 +74,20 @@ describe('Slack deliveries under faults', () => {
     await s.fake.until(() => s.fake.calls.find((c) => c.method === 'chat.postMessage (accept-then-500)'), 'the lost answer');
     await s.fake.idle();
     // Begun, not finished: its progress is operational state, the queued item stays as queued.
-    expect(s.store.operations.get('deliveries', APPROVALS_ITEM)).toMatchObject({ id: APPROVALS_ITEM, deliveredTo: [] });
+    expect(await s.store.operations.get('deliveries', APPROVALS_ITEM)).toMatchObject({ id: APPROVALS_ITEM, deliveredTo: [] });
     expect(s.store.get('outbox', APPROVALS_ITEM)?.status).toBe('due');
-    expect(s.bot.outbox.report().waiting.find((w) => w.id === APPROVALS_ITEM)?.status).toBe('sending');
+    expect((await s.bot.outbox.report()).waiting.find((w) => w.id === APPROVALS_ITEM)?.status).toBe('sending');
     later(5);
     await s.bot.drain();
     expect(s.fake.of('conversations.history').some((c) => c.body.channel === 'C0APPROVALS' && Number(c.body.oldest) > 0)).toBe(true);
     expect(approvalsInHistory()).toBe(1);
     expect(s.store.get('outbox', APPROVALS_ITEM)?.status).toBe('sent');
     expect(await auditOf(s.store, APPROVALS_ITEM)).toEqual(['outbox.sent']);
-    expect(s.store.operations.get('deliveries', APPROVALS_ITEM)).toBeUndefined(); // done: nothing left to resume
+    // Done: its progress stays held a day (no process whose view lags takes it again), then expires.
+    expect(await s.store.operations.get('deliveries', APPROVALS_ITEM)).toMatchObject({
+      deliveredTo: ['slack'],
+      leaseUntil: new Date(s.clock.now().getTime() + 86_400_000).toISOString(),
+    });
   });
 
   it('a call that never answers: the drain is not held, and the post goes out once after a check', async () => {
@@ -120,7 +124,7 @@ describe('Slack deliveries under faults', () => {
     s.fake.rateLimit('chat.postMessage', 1, 120);
     await s.command('U0STAFF', REQUEST);
     await s.fake.idle();
-    expect(s.bot.outbox.report().waiting.map((w) => w.id)).toContain(APPROVALS_ITEM);
+    expect((await s.bot.outbox.report()).waiting.map((w) => w.id)).toContain(APPROVALS_ITEM);
     await s.bot.drain(); // before the Retry-After: not tried
     expect(s.fake.calls.filter((c) => c.method.startsWith('chat.postMessage') && c.body.channel === 'C0APPROVALS')).toHaveLength(1);
     later(3);

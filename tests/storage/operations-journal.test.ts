@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ConversationRecord, DeliveryProgress } from '../../src/core/records.ts';
+import type { ConversationRecord } from '../../src/core/records.ts';
 import { openLowdbStoreReadOnly, verifyAuditFile } from '../../storage/lowdb/index.ts';
 import { openOperationsJournal } from '../../storage/lowdb/operations-journal.ts';
 import { event, readAll, settledState, tempDirs } from './helpers.ts';
@@ -29,7 +29,6 @@ const conversation = (id: string): ConversationRecord => ({
   trust: 'bot-framework',
   at: '2023-03-01T09:00:00.000Z',
 });
-const absent = (current: DeliveryProgress | undefined) => current === undefined;
 
 /** A journal opened on its own, with a small compaction threshold, keeping what it logs. */
 async function openJournal(dir: string, options: { now?: () => Date; compactAbove?: number } = {}) {
@@ -50,10 +49,10 @@ describe('operations.jsonl: durable operational state', () => {
     await store.close();
 
     const { store: reopened, logged } = await openWithLog(dir);
-    expect(reopened.operations.list('messages')).toEqual([message('slack:EX-2')]);
-    expect(reopened.operations.get('conversations', 'teams:user:akiko')).toEqual(conversation('teams:user:akiko'));
-    expect(reopened.operations.get('deliveries', 'OB-1')).toEqual(progress('OB-1', { deliveredTo: ['slack'] }));
-    expect(Object.isFrozen(reopened.operations.get('deliveries', 'OB-1'))).toBe(true);
+    expect(await reopened.operations.list('messages')).toEqual([message('slack:EX-2')]);
+    expect(await reopened.operations.get('conversations', 'teams:user:akiko')).toEqual(conversation('teams:user:akiko'));
+    expect(await reopened.operations.get('deliveries', 'OB-1')).toEqual(progress('OB-1', { deliveredTo: ['slack'] }));
+    expect(Object.isFrozen(await reopened.operations.get('deliveries', 'OB-1'))).toBe(true);
     expect(logged).toEqual([]);
     await reopened.close();
   });
@@ -77,26 +76,44 @@ describe('operations.jsonl: durable operational state', () => {
     const put = store.operations.put('messages', message('slack:EX-1'), LATER);
     await gated.syncStarted;
     expect(await settledState(put)).toBe('pending');
-    expect(store.operations.get('messages', 'slack:EX-1')).toEqual(message('slack:EX-1')); // applied at once
+    expect(await store.operations.get('messages', 'slack:EX-1')).toEqual(message('slack:EX-1')); // applied at once
     gated.release();
     await put;
     await store.close();
   });
 
-  it('takes a record once with putIf: of two at once exactly one wins, and a reopen finds the winner', async () => {
+  it('takes a record once: of two at once exactly one wins, and a reopen finds the winner', async () => {
     const dir = await dirs.make();
     const { store } = await openWithLog(dir);
-    const first = progress('OB-1', { sendingAt: '2023-03-01T09:00:01.000Z' });
-    const second = progress('OB-1', { sendingAt: '2023-03-01T09:00:02.000Z' });
+    const first = progress('OB-1', { owner: 'first' });
+    const second = progress('OB-1', { owner: 'second' });
     const taken = await Promise.all([
-      store.operations.putIf('deliveries', first, LATER, absent),
-      store.operations.putIf('deliveries', second, LATER, absent),
+      store.operations.take('deliveries', first, LATER, T0),
+      store.operations.take('deliveries', second, LATER, T0),
     ]);
     expect(taken).toEqual([true, false]);
     await store.close();
     const { store: reopened } = await openWithLog(dir);
-    expect(reopened.operations.list('deliveries')).toEqual([first]);
-    expect(await reopened.operations.putIf('deliveries', second, LATER, absent)).toBe(false);
+    expect(await reopened.operations.list('deliveries')).toEqual([first]);
+    await reopened.close();
+  });
+
+  it('voids at reopen a lease taken before: only this process holds DATA_DIR, so the one that took it is gone', async () => {
+    const dir = await dirs.make();
+    const { store } = await openWithLog(dir);
+    expect(await store.operations.take('deliveries', progress('OB-1', { owner: 'crashed' }), LATER, T0)).toBe(true);
+    expect(await store.operations.take('deliveries', progress('OB-2', { owner: 'crashed' }), LATER, T0)).toBe(true);
+    await store.close();
+    const { store: reopened } = await openWithLog(dir);
+    // Both leases run till 09:02 by the clock, and neither holds: OB-1 is taken at once after the restart.
+    const restarted = progress('OB-1', { owner: 'restarted' });
+    expect(await reopened.operations.take('deliveries', restarted, LATER, T0)).toBe(true);
+    // A lease taken since the reopen holds as anywhere: refused to another taker while it lasts.
+    expect(await reopened.operations.take('deliveries', progress('OB-1', { owner: 'other' }), LATER, T0)).toBe(false);
+    expect(await reopened.operations.get('deliveries', 'OB-1')).toEqual(restarted);
+    // Written since the reopen (put, not taken) holds too: the record is this process's now.
+    await reopened.operations.put('deliveries', progress('OB-2', { owner: 'restarted' }), LATER);
+    expect(await reopened.operations.take('deliveries', progress('OB-2', { owner: 'other' }), LATER, T0)).toBe(false);
     await reopened.close();
   });
 
@@ -108,10 +125,10 @@ describe('operations.jsonl: durable operational state', () => {
     await rm(operationsPath(dir));
 
     const reader = await openLowdbStoreReadOnly({ dir, log: () => {} });
-    expect(reader.operations.list('messages')).toEqual([]);
+    expect(await reader.operations.list('messages')).toEqual([]);
     expect(existsSync(operationsPath(dir))).toBe(false);
     const { store: reopened, logged } = await openWithLog(dir);
-    expect(reopened.operations.list('messages')).toEqual([]);
+    expect(await reopened.operations.list('messages')).toEqual([]);
     await reopened.operations.put('messages', message('slack:EX-1'), LATER);
     expect(logged).toEqual([]);
     await reopened.close();
@@ -127,20 +144,21 @@ describe('operations.jsonl: expiry', () => {
     await store.operations.put('messages', message('soon'), hours(1));
     await store.operations.put('messages', message('later'), hours(24));
     time.set(hours(2));
-    expect(store.operations.get('messages', 'soon')).toBeUndefined();
-    expect(store.operations.list('messages')).toEqual([message('later')]);
-    // Gone means gone for putIf too: an expired claim can be taken again.
-    expect(await store.operations.putIf('deliveries', progress('OB-1'), hours(3), absent)).toBe(true);
+    expect(await store.operations.get('messages', 'soon')).toBeUndefined();
+    expect(await store.operations.list('messages')).toEqual([message('later')]);
+    // Gone means gone for take too: an expired record can be taken again, whatever its lease.
+    const heldLong = { leaseUntil: hours(100).toISOString() };
+    expect(await store.operations.take('deliveries', progress('OB-1', heldLong), hours(3), time.now())).toBe(true);
     time.set(hours(4));
-    expect(await store.operations.putIf('deliveries', progress('OB-1'), hours(5), absent)).toBe(true);
+    expect(await store.operations.take('deliveries', progress('OB-1'), hours(5), time.now())).toBe(true);
     await store.close();
 
     const { store: reopened } = await openWithLog(dir, { now: time.now });
-    expect(reopened.operations.list('messages')).toEqual([message('later')]);
-    expect(reopened.operations.list('deliveries')).toEqual([progress('OB-1')]);
+    expect(await reopened.operations.list('messages')).toEqual([message('later')]);
+    expect(await reopened.operations.list('deliveries')).toEqual([progress('OB-1')]);
     await reopened.close();
     const { store: muchLater } = await openWithLog(dir, { now: () => hours(48) });
-    expect([muchLater.operations.list('messages'), muchLater.operations.list('deliveries')]).toEqual([[], []]);
+    expect([await muchLater.operations.list('messages'), await muchLater.operations.list('deliveries')]).toEqual([[], []]);
     await muchLater.close();
   });
 });
@@ -170,8 +188,8 @@ describe('operations.jsonl: compaction', () => {
     await journal.put('messages', message('M-6'), hours(24)); // appends to the new file
     await journal.close();
     const { journal: reopened, logged: reopenLog } = await openJournal(dir, { now: time.now, compactAbove: 20 });
-    expect(new Set(reopened.list('messages'))).toEqual(new Set([...live, message('M-6')]));
-    expect(reopened.list('deliveries')).toEqual([]);
+    expect(new Set(await reopened.list('messages'))).toEqual(new Set([...live, message('M-6')]));
+    expect(await reopened.list('deliveries')).toEqual([]);
     expect([logged, reopenLog]).toEqual([[], []]);
     await reopened.close();
   });
@@ -188,7 +206,7 @@ describe('operations.jsonl: compaction', () => {
       writes.push(journal.put('conversations', conversation(`C-${turn}`), LATER));
     }
     writes.push(journal.delete('messages', 'M-3'));
-    writes.push(journal.putIf('deliveries', progress('OB-1'), LATER, absent));
+    writes.push(journal.take('deliveries', progress('OB-1'), LATER, T0));
     await Promise.all(writes);
     await journal.compacted();
     const expected = {
@@ -202,9 +220,9 @@ describe('operations.jsonl: compaction', () => {
 
     const { journal: reopened, logged } = await openJournal(dir);
     expect({
-      messages: reopened.list('messages'),
-      conversations: reopened.list('conversations'),
-      deliveries: reopened.list('deliveries'),
+      messages: await reopened.list('messages'),
+      conversations: await reopened.list('conversations'),
+      deliveries: await reopened.list('deliveries'),
     }).toEqual(expected);
     expect(logged).toEqual([]);
     await reopened.close();
@@ -218,11 +236,11 @@ describe('operations.jsonl: compaction', () => {
     );
     expect(await operationsFileLines(dir)).toHaveLength(1000);
     await store.operations.put('messages', message('M-0', { subject: 'EX-last' }), LATER);
-    const before = store.operations.list('messages');
+    const before = await store.operations.list('messages');
     await store.close(); // waits for the compaction
     expect(await operationsFileLines(dir)).toHaveLength(10);
     const { store: reopened } = await openWithLog(dir);
-    expect(new Set(reopened.operations.list('messages'))).toEqual(new Set(before));
+    expect(new Set(await reopened.operations.list('messages'))).toEqual(new Set(before));
     await reopened.close();
   });
 
@@ -251,7 +269,7 @@ describe('operations.jsonl: compaction', () => {
     expect(await operationsFileLines(dir)).toHaveLength(25);
     await journal.close();
     const { journal: reopened } = await openJournal(dir);
-    expect(reopened.list('messages')).toEqual([message('M-0', { subject: 'EX-24' }), message('M-1', { subject: 'EX-23' })]);
+    expect(await reopened.list('messages')).toEqual([message('M-0', { subject: 'EX-24' }), message('M-1', { subject: 'EX-23' })]);
     await reopened.close();
   });
 });
@@ -272,11 +290,11 @@ describe('operations.jsonl: damage', () => {
     const { store, logged } = await openWithLog(dir);
     expect(logged).toEqual([expect.stringMatching(/operations\.jsonl: dropped a torn last line \(56 bytes\) left by a crash$/)]);
     expect(await readFile(operationsPath(dir))).toEqual(whole);
-    expect(store.operations.list('messages')).toEqual([message('M-1'), message('M-2'), message('M-3')]);
+    expect(await store.operations.list('messages')).toEqual([message('M-1'), message('M-2'), message('M-3')]);
     await store.operations.put('messages', message('M-5'), LATER);
     await store.close();
     const { store: reopened, logged: again } = await openWithLog(dir);
-    expect(reopened.operations.list('messages').map((m) => m.id)).toEqual(['M-1', 'M-2', 'M-3', 'M-5']);
+    expect((await reopened.operations.list('messages')).map((m) => m.id)).toEqual(['M-1', 'M-2', 'M-3', 'M-5']);
     expect(again).toEqual([]);
     await reopened.close();
   });
@@ -294,7 +312,7 @@ describe('operations.jsonl: damage', () => {
         /operations\.jsonl: skipped 3 damaged line\(s\): line 2 \(not JSON\), line 3 \(unknown kind "telegrams"\), line 6 \(not UTF-8\); the records they held are lost$/,
       ),
     ]);
-    expect(store.operations.list('messages').map((m) => m.id)).toEqual(['M-1', 'M-4', 'M-5']);
+    expect((await store.operations.list('messages')).map((m) => m.id)).toEqual(['M-1', 'M-4', 'M-5']);
     expect(store.failure).toBeUndefined();
     await store.operations.put('messages', message('M-2'), LATER);
     await store.close();
@@ -321,9 +339,9 @@ describe('operations.jsonl: a failed write', () => {
     const failure = store.operations.failure;
     await expect(put).rejects.toBe(failure);
     await expect(store.operations.put('messages', message('slack:EX-2'), LATER)).rejects.toBe(failure);
-    await expect(store.operations.putIf('deliveries', progress('OB-1'), LATER, absent)).rejects.toBe(failure);
+    await expect(store.operations.take('deliveries', progress('OB-1'), LATER, T0)).rejects.toBe(failure);
     await expect(store.operations.delete('messages', 'slack:EX-1')).rejects.toBe(failure);
-    expect(store.operations.get('deliveries', 'OB-1')).toBeUndefined(); // refused before it was applied
+    expect(await store.operations.get('deliveries', 'OB-1')).toBeUndefined(); // refused before it was applied
 
     expect(store.failure).toBeUndefined();
     const entry = await store.commit(event(), []);
@@ -346,7 +364,7 @@ describe('operations.jsonl: a failed write', () => {
     await expect(store.operations.put('messages', message('slack:EX-1'), new Date('not a date'))).rejects.toMatchObject({
       code: 'storage.bad_commit',
     });
-    expect(store.operations.get('messages', 'slack:EX-1')).toBeUndefined();
+    expect(await store.operations.get('messages', 'slack:EX-1')).toBeUndefined();
     await store.close();
   });
 });
@@ -361,12 +379,12 @@ describe('operations.jsonl: read-only and audit', () => {
     const bytes = await readFile(operationsPath(dir));
     const logged: string[] = [];
     const reader = await openLowdbStoreReadOnly({ dir, log: (line) => logged.push(line) });
-    expect(reader.operations.list('messages')).toEqual([message('slack:EX-1')]);
-    expect(reader.operations.get('deliveries', 'OB-1')).toEqual(progress('OB-1'));
+    expect(await reader.operations.list('messages')).toEqual([message('slack:EX-1')]);
+    expect(await reader.operations.get('deliveries', 'OB-1')).toEqual(progress('OB-1'));
     expect(logged).toEqual([expect.stringMatching(/operations\.jsonl: left out a torn last line \(36 bytes\)/)]);
     for (const write of [
       reader.operations.put('messages', message('slack:EX-3'), LATER),
-      reader.operations.putIf('deliveries', progress('OB-2'), LATER, absent),
+      reader.operations.take('deliveries', progress('OB-2'), LATER, T0),
       reader.operations.delete('messages', 'slack:EX-1'),
     ]) {
       await expect(write).rejects.toMatchObject({ code: 'storage.read_only' });
@@ -391,7 +409,7 @@ describe('operations.jsonl: read-only and audit', () => {
     expect(await verifyAuditFile(dir)).toEqual({ ok: true, entries: 2 });
     const { store: reopened } = await openWithLog(dir);
     expect(await reopened.verifyAudit()).toEqual({ ok: true, entries: 2 });
-    expect(reopened.operations.list('messages')).toEqual([]);
+    expect(await reopened.operations.list('messages')).toEqual([]);
     await reopened.close();
   });
 });

@@ -4,11 +4,15 @@
  */
 export function waiting(name: string, describeCalls: () => string, lastActivity: () => number) {
   return {
-    /** Resolves with `check`'s value once it holds. */
-    async until<T>(check: () => T | undefined | false, what = 'condition', timeoutMs = 10_000): Promise<T> {
+    /** Resolves with `check`'s value once it holds (a check may be asynchronous: it is awaited). */
+    async until<T>(
+      check: () => T | undefined | false | Promise<T | undefined | false>,
+      what = 'condition',
+      timeoutMs = 10_000,
+    ): Promise<T> {
       const start = Date.now();
       for (;;) {
-        const v = check();
+        const v = await check();
         if (v) return v;
         if (Date.now() - start > timeoutMs) throw new Error(`${name}: timed out waiting for ${what}; calls: ${describeCalls()}`);
         await new Promise((r) => setTimeout(r, 5));

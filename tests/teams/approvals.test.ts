@@ -59,7 +59,7 @@ describe('Teams approvals with Universal Actions', () => {
       'the proactive message to the requester',
     );
     const put = await t.connector.until(() => t.connector.to(APPROVALS).find((c) => c.method === 'PUT'), 'the shared card update');
-    expect(put.activity).toBe(t.store.operations.get('messages', 'teams:EX-1')?.ref.activity);
+    expect(put.activity).toBe((await t.store.operations.get('messages', 'teams:EX-1'))?.ref.activity);
 
     const check = await t.bot.run('check instagram', TEAMS.pierre, 'test');
     expect((check.data as Decision).verdict).toBe('allowed-by-exception');
@@ -94,13 +94,13 @@ describe('Teams approvals with Universal Actions', () => {
 
   it('remembers the conversation on install and on first message, under the person the AAD object id names', async () => {
     await t.install('sam');
-    expect(t.store.operations.get('conversations', 'teams:user:sam')).toMatchObject({
+    expect(await t.store.operations.get('conversations', 'teams:user:sam')).toMatchObject({
       platform: 'teams',
       person: 'sam',
       trust: 'emulator',
     });
     await t.say('pierre', 'help');
-    expect(t.store.operations.get('conversations', 'teams:user:pierre')?.reference).toMatchObject({
+    expect((await t.store.operations.get('conversations', 'teams:user:pierre'))?.reference).toMatchObject({
       conversation: { id: t.personalId('pierre') },
     });
   });

@@ -38,26 +38,26 @@ describe('platform records', () => {
       ],
       'emulator',
     );
-    expect(store.operations.get('conversations', 'teams:user:sam')).toMatchObject({
+    expect(await store.operations.get('conversations', 'teams:user:sam')).toMatchObject({
       id: 'teams:user:sam',
       platform: 'teams',
       person: 'sam',
       reference,
       trust: 'emulator',
     });
-    expect(store.operations.get('conversations', 'teams:tenant:t1')).not.toHaveProperty('person');
+    expect(await store.operations.get('conversations', 'teams:tenant:t1')).not.toHaveProperty('person');
     await rememberConversations(bot, [{ kind: 'personal', key: 'sam', person: 'sam', reference }], 'emulator');
     expect(writes).toEqual(['conversations/teams:user:sam', 'conversations/teams:tenant:t1']);
 
-    expect(conversationRecord(bot, 'personal', 'sam', 'emulator')?.reference).toEqual(reference);
-    expect(conversationRecord(bot, 'personal', 'sam', 'bot-framework')).toBeUndefined();
-    expect(latestTenantRecord(bot, 'emulator')?.id).toBe('teams:tenant:t1');
-    expect(latestTenantRecord(bot, 'bot-framework')).toBeUndefined();
+    expect((await conversationRecord(bot, 'personal', 'sam', 'emulator'))?.reference).toEqual(reference);
+    expect(await conversationRecord(bot, 'personal', 'sam', 'bot-framework')).toBeUndefined();
+    expect((await latestTenantRecord(bot, 'emulator'))?.id).toBe('teams:tenant:t1');
+    expect(await latestTenantRecord(bot, 'bot-framework')).toBeUndefined();
 
     // The same reference learnt under another trust is news: written again.
     await rememberConversations(bot, [{ kind: 'personal', key: 'sam', person: 'sam', reference }], 'bot-framework');
     expect(writes).toHaveLength(3);
-    expect(conversationRecord(bot, 'personal', 'sam', 'bot-framework')?.trust).toBe('bot-framework');
+    expect((await conversationRecord(bot, 'personal', 'sam', 'bot-framework'))?.trust).toBe('bot-framework');
     expect(await audited(store)).toEqual([]); // the audited record holds what people and the policy did
   });
 
@@ -76,9 +76,9 @@ describe('platform records', () => {
     await rememberConversations(handle, learnt, 'emulator');
     expect(writes).toHaveLength(2);
     store.operations.prune(new Date('2027-04-01T09:00:00Z')); // within 400 days of the refresh
-    expect(conversationRecord(handle, 'personal', 'sam', 'emulator')).toBeDefined();
+    expect(await conversationRecord(handle, 'personal', 'sam', 'emulator')).toBeDefined();
     store.operations.prune(new Date('2027-05-08T09:00:00Z'));
-    expect(conversationRecord(handle, 'personal', 'sam', 'emulator')).toBeUndefined();
+    expect(await conversationRecord(handle, 'personal', 'sam', 'emulator')).toBeUndefined();
   });
 
   it('references stored among the audited records by an earlier version are still read', async () => {
@@ -103,8 +103,8 @@ describe('platform records', () => {
         },
       },
     ]);
-    expect(postRef(bot, 'slack', 'EX-1')).toEqual({ channel: 'C1', ts: '1.2' });
-    expect(conversationRecord(bot, 'personal', 'sam', 'emulator')?.reference).toEqual({ conversation: { id: 'a:1' } });
+    expect(await postRef(bot, 'slack', 'EX-1')).toEqual({ channel: 'C1', ts: '1.2' });
+    expect((await conversationRecord(bot, 'personal', 'sam', 'emulator'))?.reference).toEqual({ conversation: { id: 'a:1' } });
   });
 
   it('a post is remembered per platform under `<platform>:<subject>`, in operational state, not the audit log', async () => {
@@ -112,14 +112,14 @@ describe('platform records', () => {
     const writes = countingWrites(store);
     await rememberPost(bot, 'slack', 'EX-1', { channel: 'C1', ts: '1.2' });
     await rememberPost(bot, 'teams', 'EX-1', { conversation: '19:x', activity: 'a1' });
-    expect(store.operations.get('messages', 'slack:EX-1')).toEqual({
+    expect(await store.operations.get('messages', 'slack:EX-1')).toEqual({
       id: 'slack:EX-1',
       platform: 'slack',
       subject: 'EX-1',
       ref: { channel: 'C1', ts: '1.2' },
     });
-    expect(postRef(bot, 'teams', 'EX-1')).toEqual({ conversation: '19:x', activity: 'a1' });
-    expect(postRef(bot, 'teams', 'EX-2')).toBeUndefined();
+    expect(await postRef(bot, 'teams', 'EX-1')).toEqual({ conversation: '19:x', activity: 'a1' });
+    expect(await postRef(bot, 'teams', 'EX-2')).toBeUndefined();
     expect(writes).toEqual(['messages/slack:EX-1', 'messages/teams:EX-1']);
     expect(await audited(store)).toEqual([]);
   });

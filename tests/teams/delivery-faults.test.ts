@@ -60,7 +60,7 @@ describe('Teams deliveries under connector faults', () => {
     const item = t.store.get('outbox', APPROVALS_ITEM)!;
     expect(item.status).toBe('failed');
     expect(item.failures).toEqual([expect.objectContaining({ platform: 'teams', reason: expect.stringContaining('HTTP 403') })]);
-    expect(t.bot.outbox.report().failed.map((f) => f.id)).toEqual([APPROVALS_ITEM]);
+    expect((await t.bot.outbox.report()).failed.map((f) => f.id)).toEqual([APPROVALS_ITEM]);
     expect(await auditOf(t.store, APPROVALS_ITEM)).toEqual(['outbox.failed']);
   });
 
@@ -89,9 +89,9 @@ describe('Teams deliveries under connector faults', () => {
     expect(await t.bot.drain()).toEqual([]);
     expect(t.logs.some((l) => /could not deliver/.test(l))).toBe(false);
     // Begun, not finished: its progress is operational state, the queued item stays as queued.
-    expect(t.store.operations.get('deliveries', APPROVALS_ITEM)).toMatchObject({ id: APPROVALS_ITEM, deliveredTo: [] });
+    expect(await t.store.operations.get('deliveries', APPROVALS_ITEM)).toMatchObject({ id: APPROVALS_ITEM, deliveredTo: [] });
     expect(t.store.get('outbox', APPROVALS_ITEM)?.status).toBe('due');
-    expect(t.bot.outbox.report().waiting.find((w) => w.id === APPROVALS_ITEM)?.status).toBe('sending');
+    expect((await t.bot.outbox.report()).waiting.find((w) => w.id === APPROVALS_ITEM)?.status).toBe('sending');
     // The hung call is given up on at its timeout, as "may have landed".
     for (let i = 0; i < 250 && !t.logs.some((l) => /could not deliver request\.filed:EX-1:0 \(unknown/.test(l)); i++)
       await new Promise((r) => setTimeout(r, 20));
