@@ -155,7 +155,15 @@ async function verifyDatabase(config: Parameters<typeof openConfiguredStore>[0],
 async function migrateCommand(words: string[], io: Out): Promise<number> {
   const from = words[words.indexOf('--from') + 1];
   const to = words[words.indexOf('--to') + 1];
-  if (words.length !== 5 || !words.includes('--from') || !words.includes('--to') || !from || !to || from.startsWith('--') || to.startsWith('--'))
+  if (
+    words.length !== 5 ||
+    !words.includes('--from') ||
+    !words.includes('--to') ||
+    !from ||
+    !to ||
+    from.startsWith('--') ||
+    to.startsWith('--')
+  )
     return (io.err(`migrate takes --from DATA_DIR --to postgres://…\n${USAGE}`), 2);
   if (!/^postgres(ql)?:\/\//.test(to)) return (io.err(`--to must be a PostgreSQL URL (postgres://…), not "${to}"`), 2);
   try {

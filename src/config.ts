@@ -72,8 +72,9 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
   const dataDir = resolve(overrides.dataDir ?? env.DATA_DIR ?? './data');
   const databaseUrl = readDatabaseUrl(env, problems);
   const lease = env.OUTBOX_LEASE_SECONDS?.trim();
-  if (lease && !/^\d+$/.test(lease)) problems.push(`OUTBOX_LEASE_SECONDS must be a whole number of seconds, not "${lease}"`);
-  const outboxLeaseMs = lease && /^\d+$/.test(lease) ? Number(lease) * 1000 : undefined;
+  if (lease && (!/^\d+$/.test(lease) || Number(lease) < 2))
+    problems.push(`OUTBOX_LEASE_SECONDS must be a whole number of seconds, at least 2, not "${lease}"`);
+  const outboxLeaseMs = lease && /^\d+$/.test(lease) && Number(lease) >= 2 ? Number(lease) * 1000 : undefined;
   const slack = readSlack(env, problems);
   const teams = readTeams(env, problems);
   const teamsTenants = [

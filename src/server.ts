@@ -42,7 +42,11 @@ async function main(): Promise<void> {
     if (e instanceof AppWardenError) return refuse([e.message]);
     throw e;
   }
-  const bot = createAppWarden({ policy: loaded.value, store, ...(config.outboxLeaseMs ? { outbox: { leaseMs: config.outboxLeaseMs } } : {}) });
+  // A shorter lease than the default gives up on a platform call sooner: a call never outlasts half of it.
+  const lease = config.outboxLeaseMs
+    ? { leaseMs: config.outboxLeaseMs, callTimeoutMs: Math.min(30_000, config.outboxLeaseMs / 2) }
+    : undefined;
+  const bot = createAppWarden({ policy: loaded.value, store, ...(lease ? { outbox: lease } : {}) });
   await store.commit(
     {
       at: new Date().toISOString(),

@@ -12,7 +12,11 @@ import { redactedUrl } from '../../storage/postgres/connection.ts';
 export type StoreUse = 'server' | 'command' | 'read';
 
 /** The store the configuration names: PostgreSQL when DATABASE_URL is set, else the embedded one in DATA_DIR. */
-export function openConfiguredStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>, use: StoreUse, log: (line: string) => void): Promise<Store> {
+export function openConfiguredStore(
+  config: Pick<Config, 'dataDir' | 'databaseUrl'>,
+  use: StoreUse,
+  log: (line: string) => void,
+): Promise<Store> {
   if (config.databaseUrl) return openPostgresStore({ url: config.databaseUrl, log, listen: use === 'server' });
   if (use === 'read') return openLowdbStoreReadOnly({ dir: config.dataDir, log });
   return openLowdbStore({ dir: config.dataDir, log, checkChain: use === 'server' });

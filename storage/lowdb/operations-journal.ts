@@ -119,6 +119,12 @@ export class OperationsJournal implements OperationalState {
     return this.#memory.list(kind);
   }
 
+  /** Every unexpired record with its kind and expiry: what `appwarden migrate` copies into a database. */
+  *entries(): Iterable<{ kind: OperationalKind; record: OperationalRecords[OperationalKind]; expiresAt: number }> {
+    const now = this.#now().getTime();
+    for (const entry of this.#memory.entries()) if (entry.expiresAt > now) yield entry;
+  }
+
   put<K extends OperationalKind>(kind: K, record: OperationalRecords[K], expiresAt: Date): Promise<void> {
     return this.#write(kind, record?.id, record, expiresAt);
   }

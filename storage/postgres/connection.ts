@@ -35,7 +35,12 @@ export function createPool(url: string, max: number, onIdleError: (error: Error)
 
 /** A client outside the pool, for LISTEN (a pooled one would be handed to others). */
 export const createClient = (url: string): pg.Client =>
-  new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true, application_name: 'appwarden-listen' });
+  new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    application_name: 'appwarden-listen',
+  });
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
 

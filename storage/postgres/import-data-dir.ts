@@ -45,7 +45,10 @@ export async function importDataDir(options: { from: string; to: string; log: (l
         await client.query('BEGIN');
         const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM appwarden_audit');
         if (Number(rows[0]!.count) > 0)
-          throw storageError('storage.open_failed', `${where} already holds ${rows[0]!.count} audit entries: move into an empty database; nothing was moved`);
+          throw storageError(
+            'storage.open_failed',
+            `${where} already holds ${rows[0]!.count} audit entries: move into an empty database; nothing was moved`,
+          );
         let batch: [number, string][] = [];
         const flush = async () => {
           if (!batch.length) return;
@@ -59,10 +62,13 @@ export async function importDataDir(options: { from: string; to: string; log: (l
         }
         await flush();
         for (const { kind, record, expiresAt } of source.operations.entries()) {
-          await client.query(
-            'INSERT INTO appwarden_operations (kind, id, record, expires_at, lease_until) VALUES ($1, $2, $3, $4, $5)',
-            [kind, record.id, JSON.stringify(record), new Date(expiresAt), (record as { leaseUntil?: string }).leaseUntil ?? null],
-          );
+          await client.query('INSERT INTO appwarden_operations (kind, id, record, expires_at, lease_until) VALUES ($1, $2, $3, $4, $5)', [
+            kind,
+            record.id,
+            JSON.stringify(record),
+            new Date(expiresAt),
+            (record as { leaseUntil?: string }).leaseUntil ?? null,
+          ]);
           operational++;
         }
         await client.query('COMMIT');
@@ -79,7 +85,10 @@ export async function importDataDir(options: { from: string; to: string; log: (l
         const there = await target.verifyAudit();
         const theirs = target.seq === 0 ? undefined : await lastEntry(target);
         if (!there.ok || target.seq !== head.seq || (theirs && theirs.hash !== head.hash))
-          throw storageError('storage.corrupt', `the copy in ${where} was written but does not verify as ${options.from} does; do not use it: drop it and migrate again`);
+          throw storageError(
+            'storage.corrupt',
+            `the copy in ${where} was written but does not verify as ${options.from} does; do not use it: drop it and migrate again`,
+          );
       } finally {
         await target.close();
       }

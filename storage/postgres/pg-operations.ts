@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { OperationalKind, OperationalRecords } from '../../src/core/records.ts';
 import type { OperationalState } from '../../src/core/store.ts';
+import { deepFreeze } from '../canonical-json.ts';
 
 type Rec<K extends OperationalKind> = OperationalRecords[K];
 
@@ -29,7 +30,8 @@ export class PostgresOperations implements OperationalState {
       'SELECT record FROM appwarden_operations WHERE kind = $1 AND id = $2 AND expires_at > $3',
       [kind, id, this.#now()],
     );
-    return rows[0]?.record;
+    // Frozen, as every store's records are: a caller cannot change what another read shares.
+    return rows[0] ? deepFreeze(rows[0].record) : undefined;
   }
 
   async list<K extends OperationalKind>(kind: K): Promise<Rec<K>[]> {
@@ -37,7 +39,7 @@ export class PostgresOperations implements OperationalState {
       'SELECT record FROM appwarden_operations WHERE kind = $1 AND expires_at > $2 ORDER BY id',
       [kind, this.#now()],
     );
-    return rows.map((r) => r.record);
+    return rows.map((r) => deepFreeze(r.record));
   }
 
   async put<K extends OperationalKind>(kind: K, record: Rec<K>, expiresAt: Date): Promise<void> {
@@ -53,7 +55,7 @@ export class PostgresOperations implements OperationalState {
     const { rowCount } = await this.#db.query(
       `INSERT INTO appwarden_operations AS held (kind, id, record, expires_at, lease_until) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (kind, id) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at, lease_until = EXCLUDED.lease_until
-       WHERE held.expires_at <= $6 OR held.lease_until IS NULL OR held.lease_until <= $6`,
+       WHERE held.expires_at <= $6 OR held.lease_until <= $6`,
       [kind, record.id, JSON.stringify(record), expiresAt, leaseOf(record), now],
     );
     return rowCount === 1;

@@ -212,7 +212,8 @@ export class PostgresStore extends UnitOfWorkStore implements Store {
       this.reachable();
     } catch (error) {
       if (isUniqueViolation(error)) return 'conflict';
-      if (!isConnectionError(error)) throw storageError('storage.write_failed', `PostgreSQL refused entry ${entry.seq}: ${describeDbError(error)}`);
+      if (!isConnectionError(error))
+        throw storageError('storage.write_failed', `PostgreSQL refused entry ${entry.seq}: ${describeDbError(error)}`);
       // The statement may or may not have been carried out: ask before saying either.
       this.reachable(error as Error);
       const stored = await this.#storedLine(entry.seq);

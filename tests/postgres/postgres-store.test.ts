@@ -14,10 +14,15 @@ const openOn = (url: string, listen = false) => openPostgresStore({ url, log: qu
 const fresh = async () => openOn(await databases.make());
 
 describe.skipIf(!postgresAvailable())('PostgreSQL', () => {
-  storeContract('PostgresStore', fresh, async () => {
-    const url = await databases.make();
-    return [await openOn(url), await openOn(url)];
-  }, 'shared');
+  storeContract(
+    'PostgresStore',
+    fresh,
+    async () => {
+      const url = await databases.make();
+      return [await openOn(url), await openOn(url)];
+    },
+    'shared',
+  );
   operationsContract('PostgresStore', fresh);
 
   describe('PostgresStore: the schema', () => {
@@ -44,7 +49,9 @@ describe.skipIf(!postgresAvailable())('PostgreSQL', () => {
     it('a server that cannot be reached is refused at open with one line naming it, password hidden', async () => {
       const error = await openPostgresStore({ url: 'postgres://appwarden:secret@127.0.0.1:1/none', log: quiet }).catch((e: Error) => e);
       expect(error).toMatchObject({ code: 'storage.open_failed' });
-      expect((error as Error).message).toMatch(/^cannot connect to PostgreSQL at postgres:\/\/appwarden:\*\*\*@127\.0\.0\.1:1\/none: .*ECONNREFUSED/);
+      expect((error as Error).message).toMatch(
+        /^cannot connect to PostgreSQL at postgres:\/\/appwarden:\*\*\*@127\.0\.0\.1:1\/none: .*ECONNREFUSED/,
+      );
       expect((error as Error).message).not.toContain('secret');
       expect((error as Error).message).not.toContain('\n');
     });
@@ -93,7 +100,10 @@ describe.skipIf(!postgresAvailable())('PostgreSQL', () => {
       try {
         await tamper(deleted, 'DELETE FROM appwarden_audit WHERE seq = 2');
         expect(await onDeleted.verifyAudit()).toMatchObject({ ok: false, seq: 2, line: 2, problem: 'removed' });
-        await tamper(swapped, 'UPDATE appwarden_audit SET seq = seq + 1000 WHERE seq IN (2, 3); UPDATE appwarden_audit SET seq = CASE seq WHEN 1002 THEN 3 ELSE 2 END WHERE seq > 1000');
+        await tamper(
+          swapped,
+          'UPDATE appwarden_audit SET seq = seq + 1000 WHERE seq IN (2, 3); UPDATE appwarden_audit SET seq = CASE seq WHEN 1002 THEN 3 ELSE 2 END WHERE seq > 1000',
+        );
         expect(await onSwapped.verifyAudit()).toMatchObject({ ok: false, seq: 2, line: 2, problem: 'reordered' });
       } finally {
         await Promise.all([onDeleted.close(), onSwapped.close()]);
@@ -109,7 +119,10 @@ describe.skipIf(!postgresAvailable())('PostgreSQL', () => {
       if (before?.status !== 'requested') return { result: `already ${before?.status} by ${before?.decidedBy}` };
       return {
         result: 'approved',
-        commit: { event: event('request.approved', { actor: by }), changes: [put('requests', { ...before, status: 'approved' as const, decidedBy: by })] },
+        commit: {
+          event: event('request.approved', { actor: by }),
+          changes: [put('requests', { ...before, status: 'approved' as const, decidedBy: by })],
+        },
       };
     };
     /** Replicas on one new database, closed after each test. */
