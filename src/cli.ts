@@ -10,7 +10,7 @@ import { readConfig } from './config.ts';
 import { formatIssues } from './core/policy-text.ts';
 import { AppWardenError } from './core/result.ts';
 import { loadPolicyFile } from './runtime/policy-file.ts';
-import { openConfiguredStore } from './runtime/open-store.ts';
+import { openConfiguredStore } from './storage.ts';
 import { createScheduler } from './runtime/scheduler.ts';
 import { deliverersFor, StartupProblem } from './surfaces.ts';
 

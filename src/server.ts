@@ -5,7 +5,7 @@ import { formatIssues } from './core/policy-text.ts';
 import { AppWardenError } from './core/result.ts';
 import { buildHttpApp, type Surface } from './http-app.ts';
 import { loadPolicyFile } from './runtime/policy-file.ts';
-import { describeStorage, openConfiguredStore } from './runtime/open-store.ts';
+import { describeStorage, openConfiguredStore } from './storage.ts';
 import { createScheduler } from './runtime/scheduler.ts';
 import { StartupProblem, surfacesFor } from './surfaces.ts';
 

@@ -1,8 +1,8 @@
-import type { Config } from '../config.ts';
-import type { Store } from '../core/store.ts';
-import { openLowdbStore, openLowdbStoreReadOnly } from '../../storage/lowdb/index.ts';
-import { openPostgresStore } from '../../storage/postgres/index.ts';
-import { redactedUrl } from '../../storage/postgres/connection.ts';
+import type { Config } from './config.ts';
+import type { Store } from './core/store.ts';
+import { openLowdbStore, openLowdbStoreReadOnly } from '../storage/lowdb/index.ts';
+import { openPostgresStore } from '../storage/postgres/index.ts';
+import { redactedUrl } from '../storage/postgres/connection.ts';
 
 /**
  * Who opens the store: the server (listens for other replicas; the embedded store checks its whole
