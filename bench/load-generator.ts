@@ -8,6 +8,10 @@
  *   npx tsx bench/load-generator.ts --url http://127.0.0.1:3000/slack/events --secret S \
  *     --respond http://127.0.0.1:4000 [--rate 200] [--seconds 30] [--warmup 3] [--mix check,attest] [--tag run1]
  *     [--answers FILE]   # appends {"i":…,"text":…} for each answer that came in an ack, as it comes
+ *
+ * `--url` may be given several times: request i goes to url i mod n, a round-robin load balancer with
+ * no stickiness. `--concurrency K` runs closed loop instead: K senders, each sending its next request
+ * when the last one is answered, for `--seconds` (throughput at saturation; latency from each send).
  */
 import { appendFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -17,7 +21,7 @@ import { summarize, type Summary } from './lib/report.ts';
 
 const { values: o } = parseArgs({
   options: {
-    url: { type: 'string' },
+    url: { type: 'string', multiple: true },
     secret: { type: 'string' },
     respond: { type: 'string' },
     rate: { type: 'string', default: '200' },
@@ -27,10 +31,11 @@ const { values: o } = parseArgs({
     tag: { type: 'string', default: 'load' },
     'timeout-ms': { type: 'string', default: '10000' },
     answers: { type: 'string' },
+    concurrency: { type: 'string' },
   },
 });
-if (!o.url || !o.secret || !o.respond) throw new Error('--url, --secret and --respond are required');
-const url = new URL(o.url);
+if (!o.url?.length || !o.secret || !o.respond) throw new Error('--url, --secret and --respond are required');
+const urls = o.url.map((u) => new URL(u));
 const rate = Number(o.rate);
 const warmupCount = Math.round(Number(o.warmup) * rate);
 let total = warmupCount + Math.round(Number(o.seconds) * rate);
@@ -49,6 +54,8 @@ export interface LoadReport {
   /** How late each send left its scheduled time: the generator's own lag. */
   sendLateMs: Summary;
   seconds: number;
+  /** From the first measured request's send to the last answer: what acked/s is counted over. */
+  measuredSeconds: number;
 }
 
 /**
@@ -69,12 +76,16 @@ const errors: Record<string, number> = {};
 let acked = 0;
 let answeredInAck = 0;
 let outstanding = 0;
+let firstMeasuredAt = Number.NaN;
+let lastAnswerAt = Number.NaN;
 const countError = (i: number, kind: string) => {
   if (i >= warmupCount) errors[kind] = (errors[kind] ?? 0) + 1;
 };
 
-function send(i: number, scheduled: number): void {
+/** Sends request i; `scheduled` is when its latency counts from; `answered` runs once it is settled. */
+function send(i: number, scheduled: number, answered?: () => void): void {
   const { user, text, command } = commandFor(i);
+  const url = urls[i % urls.length]!;
   const body = slashCommand(o.respond!, user, text, `${o.tag}-${i}`);
   const ts = Math.floor(Date.now() / 1000);
   outstanding++;
@@ -89,17 +100,20 @@ function send(i: number, scheduled: number): void {
     },
   });
   late.push(performance.now() - scheduled);
+  if (i === warmupCount) firstMeasuredAt = performance.now();
   let settled = false;
   const done = (error?: string, body = '') => {
     if (settled) return;
     settled = true;
     outstanding--;
+    answered?.();
     if (error) return countError(i, error);
     // Written at once, synchronously: whoever reads the file after a crash sees every answer given before it.
     if (body && o.answers)
       appendFileSync(o.answers, `${JSON.stringify({ i, text: (JSON.parse(body) as { text?: string }).text ?? '' })}\n`);
     if (i < warmupCount) return;
-    const ms = performance.now() - scheduled;
+    lastAnswerAt = performance.now();
+    const ms = lastAnswerAt - scheduled;
     latencies.push(ms);
     (byCommand[command] ??= []).push(ms);
     acked++;
@@ -123,20 +137,43 @@ function send(i: number, scheduled: number): void {
 const start = performance.now() + 20;
 let next = 0;
 // SIGTERM ends the timetable early: what was sent is waited for and reported (bench/crash.ts stops it so).
-process.on('SIGTERM', () => (total = next));
-await new Promise<void>((resolve) => {
-  const tick = () => {
-    const now = performance.now();
-    // Every request whose time has come goes now, however many that is: the timetable never slips.
-    while (next < total && start + (next * 1000) / rate <= now) {
-      send(next, start + (next * 1000) / rate);
-      next++;
-    }
-    if (next < total) setTimeout(tick, Math.min(100, Math.max(0, start + (next * 1000) / rate - performance.now())));
-    else resolve();
-  };
-  setTimeout(tick, 20);
+let stopping = false;
+process.on('SIGTERM', () => {
+  stopping = true;
+  total = next;
 });
+if (o.concurrency) await closedLoop(Number(o.concurrency));
+else await openLoop();
+
+async function openLoop(): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      // Every request whose time has come goes now, however many that is: the timetable never slips.
+      while (next < total && start + (next * 1000) / rate <= now) {
+        send(next, start + (next * 1000) / rate);
+        next++;
+      }
+      if (next < total) setTimeout(tick, Math.min(100, Math.max(0, start + (next * 1000) / rate - performance.now())));
+      else resolve();
+    };
+    setTimeout(tick, 20);
+  });
+}
+
+/** K senders back to back; the warm-up is the first `--warmup` × `--rate` requests, as in the open loop. */
+async function closedLoop(senders: number): Promise<void> {
+  const ends = start + (Number(o.warmup) + Number(o.seconds)) * 1000;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const sender = async () => {
+    while (!stopping && performance.now() < ends) {
+      const i = next++;
+      await new Promise<void>((answered) => send(i, performance.now(), answered));
+    }
+  };
+  await Promise.all(Array.from({ length: senders }, sender));
+  total = next;
+}
 const deadline = performance.now() + Number(o['timeout-ms']) + 1000;
 while (outstanding > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
 agent.destroy();
@@ -150,5 +187,6 @@ const report: LoadReport = {
   byCommand: Object.fromEntries(Object.entries(byCommand).map(([command, values]) => [command, summarize(values)])),
   sendLateMs: summarize(late),
   seconds: (performance.now() - start) / 1000,
+  measuredSeconds: (lastAnswerAt - firstMeasuredAt) / 1000,
 };
 process.stdout.write(`${JSON.stringify(report)}\n`);

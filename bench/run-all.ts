@@ -23,6 +23,10 @@ const BENCHES: Record<string, { what: string; quick: string[] }> = {
     what: 'ack latency at 200 requests/s on 100k records, beside bare Bolt',
     quick: ['--seconds', '5', '--warmup', '1', '--records', '20000'],
   },
+  postgres: {
+    what: 'PostgreSQL beside lowdb: commit p99 at 100k records, ack p99 and attests/s with 1 and 2 replicas',
+    quick: ['--records', '5000', '--seconds', '3', '--saturate-seconds', '3', '--cell-seconds', '1'],
+  },
   crash: { what: 'SIGKILL at random under load: nothing acknowledged is lost', quick: ['--kills', '3', '--records', '2000'] },
 };
 

@@ -17,15 +17,12 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCommand } from '../commands/entry/run-command.ts';
-import { createAppWarden } from '../src/app.ts';
 import type { Store } from '../src/core/store.ts';
-import { DEMO_POLICY_FILE } from '../src/config.ts';
-import { loadPolicyFile } from '../src/runtime/policy-file.ts';
 import { GENESIS } from '../storage/audit-chain.ts';
 import { openLowdbStore } from '../storage/lowdb/index.ts';
 import { emptySnapshot, writeSnapshot } from '../storage/lowdb/snapshot.ts';
 import type { CollectionArrays } from '../storage/record-index.ts';
+import { measureAttests } from './lib/attest-cells.ts';
 import { NaiveLowdbStore } from './lib/naive-store.ts';
 import { benchAttestation, benchRequest } from './lib/preload.ts';
 import { cpuDuring } from './lib/processes.ts';
@@ -42,12 +39,6 @@ const MIN_OPS = 5;
 const MAX_OPS = 20_000;
 const IN_FLIGHT = 64;
 const TARGET_RATIO = 2;
-// The demo pack's TikTok rules are in force then, whatever today's date.
-const NOW = new Date('2026-11-22T10:00:00.000Z');
-const loaded = await loadPolicyFile(DEMO_POLICY_FILE);
-if (!loaded.ok) throw new Error('the demo pack does not load');
-const policy = loaded.value;
-
 /** `size` records, half requests and half attestations, numbered as the commands number them. */
 function collectionsOf(size: number): CollectionArrays {
   const half = Math.ceil(size / 2);
@@ -71,26 +62,8 @@ interface Row {
   max: number;
 }
 
-/** Attests as a new person each time, `inFlight` at once, for about CELL_MS; each one's latency. */
-async function measure(store: Store, tag: string, inFlight: number) {
-  const bot = createAppWarden({ policy, store, now: () => NOW, log: () => {} });
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const more = () => latencies.length + inFlight <= MAX_OPS && (performance.now() - started < CELL_MS || next < MIN_OPS);
-  const worker = async () => {
-    while (more()) {
-      const n = next++;
-      const user = `U${tag}${n}`;
-      const t0 = performance.now();
-      const result = await runCommand('attest tiktok', { ...bot.contextFor(user, 'slack'), idempotencyKey: `slack:command:${tag}-${n}` });
-      latencies.push(performance.now() - t0);
-      if (!result.ok) throw new Error(`attest refused: ${result.code}`);
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  return { latencies, seconds: (performance.now() - started) / 1000 };
-}
+const measure = (store: Store, tag: string, inFlight: number) =>
+  measureAttests(store, tag, inFlight, { ms: CELL_MS, minOps: MIN_OPS, maxOps: MAX_OPS });
 
 function row(store: string, records: number, mode: string, result: { latencies: number[]; seconds: number; snapshot?: string }): Row {
   const { count, p50, p99, max } = summarize(result.latencies);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT, summarize, type Summary } from './report.ts';
@@ -114,21 +114,45 @@ async function busyTicks(): Promise<number> {
   return user + nice + system + irq + softirq + steal;
 }
 
+/** The pids of the processes whose command name is `name` (e.g. PostgreSQL's server and backends). */
+async function pidsNamed(name: string): Promise<number[]> {
+  const pids = (await readdir('/proc').catch(() => [] as string[])).filter((entry) => /^\d+$/.test(entry));
+  const named = await Promise.all(
+    pids.map(async (pid) => ((await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === name ? Number(pid) : 0)),
+  );
+  return named.filter(Boolean);
+}
+
 /**
- * CPU used while a measurement ran, in cores: by the server `pid`, and by everything else on the
- * machine — its whole busy time minus the server, this process and the children it has reaped (the
- * load generator). On a shared machine, a figure taken while others were busy says so.
+ * CPU used while a measurement ran, in cores: by the servers `pids`, by the processes named
+ * `database` (PostgreSQL's, when it serves them), and by everything else on the machine — its whole
+ * busy time minus those, this process and the children it has reaped (the load generator). On a
+ * shared machine, a figure taken while others were busy says so.
  */
-export async function cpuDuring(pid?: number) {
-  const serverTicks = async () => (pid === undefined ? 0 : ticksOf(pid));
-  const start = { busy: await busyTicks(), self: await ticksOf('self', true), server: await serverTicks(), at: performance.now() };
+export async function cpuDuring(pids: number | readonly number[] = [], database?: string) {
+  const servers = typeof pids === 'number' ? [pids] : pids;
+  const sum = async (of: readonly number[]) => (await Promise.all(of.map((pid) => ticksOf(pid)))).reduce((a, b) => a + b, 0);
+  // Processes of the database that start during the measurement (new connections) count from zero.
+  const databaseTicks = async (): Promise<Map<number, number>> => {
+    if (!database) return new Map();
+    const of = await pidsNamed(database);
+    return new Map(await Promise.all(of.map(async (pid) => [pid, await ticksOf(pid)] as const)));
+  };
+  const start = {
+    busy: await busyTicks(),
+    self: await ticksOf('self', true),
+    server: await sum(servers),
+    database: await databaseTicks(),
+    at: performance.now(),
+  };
   return async () => {
     const seconds = (performance.now() - start.at) / 1000;
     const busy = (await busyTicks()) - start.busy;
     const self = (await ticksOf('self', true)) - start.self;
-    const server = (await serverTicks()) - start.server;
+    const server = (await sum(servers)) - start.server;
+    const database = [...(await databaseTicks())].reduce((total, [pid, ticks]) => total + ticks - (start.database.get(pid) ?? 0), 0);
     const cores = (ticks: number) => ticks / CLOCK_TICKS_PER_SECOND / seconds;
-    return { serverCores: cores(server), otherCores: cores(Math.max(0, busy - self - server)) };
+    return { serverCores: cores(server), databaseCores: cores(database), otherCores: cores(Math.max(0, busy - self - server - database)) };
   };
 }
 
@@ -153,4 +177,26 @@ export async function syncLatency(dir: string, ms = 3000): Promise<Summary> {
     await rm(file, { force: true });
   }
   return summarize(times);
+}
+
+/**
+ * Waits until a server has settled after start: /healthz answers and the background check of the whole
+ * audit chain (lowdb's, which reads every entry once) has finished, so that a measurement sees the
+ * steady state rather than the first seconds after a restart. Answers how long that took, in ms.
+ */
+export async function settled(port: number, timeoutMs = 120_000): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const health = (await fetch(`http://127.0.0.1:${port}/healthz`)
+      .then((res) => res.json())
+      .catch(() => undefined)) as { ok?: boolean; auditChain?: { state: string } } | undefined;
+    if (health?.ok && health.auditChain?.state !== 'running') return performance.now() - started;
+    if (performance.now() - started > timeoutMs) throw new Error(`the server on port ${port} did not settle in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The same for a store opened in-process: until its background chain check (if any) has finished. */
+export async function storeSettled(store: { readonly chainCheck?: { state: string } }): Promise<void> {
+  while (store.chainCheck?.state === 'running') await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -4,7 +4,8 @@ import { StoreState } from '../store-state.ts';
 import { createClient, createPool, describeDbError, redactedUrl } from './connection.ts';
 import { migrate } from './migrations.ts';
 import { PostgresOperations } from './pg-operations.ts';
-import { PAGE_ROWS, PostgresStore } from './pg-store.ts';
+import { auditRows, type RowQuery } from './audit-rows.ts';
+import { PostgresStore } from './pg-store.ts';
 import { checkEntryLine } from '../audit-chain.ts';
 
 export interface PostgresStoreOptions {
@@ -69,23 +70,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 /** Every entry, verified as it is applied: a row that does not chain is refused, naming it. */
 async function replayLog(pool: pg.Pool, where: string): Promise<StoreState> {
   const state = new StoreState();
-  for (;;) {
-    const { rows } = await pool.query<{ seq: string; line: string }>(
-      'SELECT seq, line FROM appwarden_audit WHERE seq > $1 ORDER BY seq LIMIT $2',
-      [state.head.seq, PAGE_ROWS],
-    );
-    for (const row of rows) {
-      const check = checkEntryLine(row.line, state.head);
-      if (!check.ok || check.entry.seq !== Number(row.seq))
-        throw storageError(
-          'storage.corrupt',
-          `appwarden_audit in ${where} is damaged at row ${row.seq} (${check.ok ? 'moved' : check.problem}) after ${state.head.seq} sound entries; ` +
-            'run `appwarden audit verify` for the details. The store will not open on it',
-        );
-      state.replay(check.entry);
-    }
-    if (rows.length < PAGE_ROWS) return state;
+  const query: RowQuery = async (text, params) => (await pool.query(text, params)).rows;
+  for await (const row of auditRows(query, 0)) {
+    const check = checkEntryLine(row.line, state.head);
+    if (!check.ok || check.entry.seq !== row.seq)
+      throw storageError(
+        'storage.corrupt',
+        `appwarden_audit in ${where} is damaged at row ${row.seq} (${check.ok ? 'moved' : check.problem}) after ${state.head.seq} sound entries; ` +
+          'run `appwarden audit verify` for the details. The store will not open on it',
+      );
+    state.replay(check.entry);
   }
+  return state;
 }
 
 /**

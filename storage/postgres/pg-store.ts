@@ -5,11 +5,9 @@ import { ChainVerifier, checkEntryLine, entryLine } from '../audit-chain.ts';
 import { storageError, storeClosed } from '../storage-errors.ts';
 import type { StoreState } from '../store-state.ts';
 import { UnitOfWorkStore } from '../unit-of-work.ts';
+import { auditRows } from './audit-rows.ts';
 import { describeDbError, isConnectionError, isUniqueViolation } from './connection.ts';
 import type { PostgresOperations } from './pg-operations.ts';
-
-/** Rows read per query when catching up, verifying or exporting: bounded memory however long the log. */
-export const PAGE_ROWS = 5_000;
 
 /**
  * Any fixed 64-bit number: the lock that orders writers. A commit holds it shared for its one INSERT; a
@@ -131,14 +129,7 @@ export class PostgresStore extends UnitOfWorkStore implements Store {
   }
 
   async #readNewEntries(db: Queryable): Promise<void> {
-    for (;;) {
-      const rows = await this.#query(db, 'SELECT seq, line FROM appwarden_audit WHERE seq > $1 ORDER BY seq LIMIT $2', [
-        this.seq,
-        PAGE_ROWS,
-      ]);
-      for (const row of rows as { seq: string; line: string }[]) this.#accept(Number(row.seq), row.line);
-      if (rows.length < PAGE_ROWS) return;
-    }
+    for await (const { seq, line } of auditRows((text, params) => this.#query(db, text, params), this.seq)) this.#accept(seq, line);
   }
 
   /** Applies an entry read from the database if it is the next one; an entry that does not chain stops the store. */
@@ -265,16 +256,8 @@ export class PostgresStore extends UnitOfWorkStore implements Store {
   }
 
   /** The lines of the log in seq order, a page at a time. */
-  async *#lines(fromSeq = 1): AsyncIterable<{ seq: number; line: string }> {
-    for (let after = Math.max(0, Math.ceil(fromSeq) - 1); ; ) {
-      const rows = (await this.#query(this.#pool, 'SELECT seq, line FROM appwarden_audit WHERE seq > $1 ORDER BY seq LIMIT $2', [
-        after,
-        PAGE_ROWS,
-      ])) as { seq: string; line: string }[];
-      for (const row of rows) yield { seq: Number(row.seq), line: row.line };
-      if (rows.length < PAGE_ROWS) return;
-      after = Number(rows.at(-1)!.seq);
-    }
+  #lines(fromSeq = 1): AsyncIterable<{ seq: number; line: string }> {
+    return auditRows((text, params) => this.#query(this.#pool, text, params), Math.max(0, Math.ceil(fromSeq) - 1));
   }
 
   async *readAudit(fromSeq = 1): AsyncIterable<AuditEntry> {

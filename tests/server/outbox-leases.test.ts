@@ -211,25 +211,29 @@ describe('the outbox on several replicas of one store', () => {
     expect(finishes(r.database)).toEqual(['outbox.sent']);
   });
 
-  it('on the embedded store, resumes at once after a restart what the last process held, with a check first', async () => {
+  /** Progress as the process before left it, stored in a data directory that another process then opens. */
+  async function reopenedWith(progress: object, owner: string) {
     const dir = await dirs.make();
     const clock = testClock(T0);
     const calls: string[] = [];
     const { store } = await openWithLog(dir, { now: clock.now });
     await queue(store);
-    // Progress as the process before left it: one held with a live lease, as a version before leases wrote it, or none.
-    const held = { id: ID, sendingAt: T0, deliveredTo: [], owner: 'crashed', leaseUntil: '2026-11-22T09:02:00.000Z' };
-    await store.operations.put('deliveries', held, new Date(Date.parse(T0) + 86_400_000));
+    await store.operations.put('deliveries', progress as never, new Date(Date.parse(T0) + 86_400_000));
     await store.close();
-
     const { store: reopened } = await openWithLog(dir, { now: clock.now });
     const outbox = createOutbox(
       reopened,
-      () => [fakePlatform('restarted', calls)],
+      () => [fakePlatform(owner, calls)],
       clock.now,
       () => {},
-      { owner: 'restarted' },
+      { owner },
     );
+    return { reopened, outbox, calls };
+  }
+
+  it('on the embedded store, resumes at once after a restart what the last process held, with a check first', async () => {
+    const held = { id: ID, sendingAt: T0, deliveredTo: [], owner: 'crashed', leaseUntil: '2026-11-22T09:02:00.000Z' };
+    const { reopened, outbox, calls } = await reopenedWith(held, 'restarted');
     expect((await outbox.report()).waiting).toMatchObject([{ id: ID, status: 'sending', owner: 'crashed' }]);
     expect(await outbox.drain()).toEqual([ID]); // no waiting out the lease: its holder is gone
     expect(calls).toEqual([`restarted: wasDelivered test:hello since ${T0}`, 'restarted: deliver test:hello']);
@@ -237,23 +241,7 @@ describe('the outbox on several replicas of one store', () => {
   });
 
   it('on the embedded store, reads progress stored before leases as a lease that has ended', async () => {
-    const dir = await dirs.make();
-    const clock = testClock(T0);
-    const calls: string[] = [];
-    const { store } = await openWithLog(dir, { now: clock.now });
-    await queue(store);
-    const legacy = { id: ID, sendingAt: T0, deliveredTo: [] };
-    await store.operations.put('deliveries', legacy as never, new Date(Date.parse(T0) + 86_400_000));
-    await store.close();
-
-    const { store: reopened } = await openWithLog(dir, { now: clock.now });
-    const outbox = createOutbox(
-      reopened,
-      () => [fakePlatform('upgraded', calls)],
-      clock.now,
-      () => {},
-      { owner: 'upgraded' },
-    );
+    const { reopened, outbox, calls } = await reopenedWith({ id: ID, sendingAt: T0, deliveredTo: [] }, 'upgraded');
     expect((await outbox.report()).waiting).toMatchObject([{ id: ID, status: 'sending' }]);
     expect(await outbox.drain()).toEqual([ID]);
     expect(calls).toEqual([`upgraded: wasDelivered test:hello since ${T0}`, 'upgraded: deliver test:hello']);

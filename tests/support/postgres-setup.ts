@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { ADMIN_URL } from './postgres.ts';
+import { ADMIN_URL } from './pg-admin.ts';
 
 /**
  * Global set-up: is there a PostgreSQL server? The PostgreSQL tests run against it, or skip and this
