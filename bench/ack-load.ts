@@ -95,8 +95,10 @@ try {
           ? [flags.server, extraArgs]
           : [npmStart.script, [...npmStart.nodeArgs, ...extraArgs]];
     const server = (running = await startListening(script, env, nodeArgs));
-    const settling = await settled(server.port); // the background check of the 100,000 entries, after start
-    if (target === 'AppWarden') console.log(`settled ${(settling / 1000).toFixed(1)} s after listening (the whole chain checked)`);
+    if (target === 'AppWarden') {
+      const settling = await settled(server.port); // the background check of the 100,000 entries, after start
+      console.log(`settled ${(settling / 1000).toFixed(1)} s after listening (the whole chain checked)`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 1000)); // the scheduler's first tick, at start
     const pid = server.child.pid!;
     const rssBeforeMb = (await rssMb(pid)) ?? NaN;

@@ -1,6 +1,7 @@
 import { handle } from '../commands/entry/handle.ts';
 import { systemPerson, type CommandContext, type CommandResult } from '../commands/shared/context.ts';
 import { wording } from '../commands/wording/wording.ts';
+import { DIRECTORY_SOURCES, withDirectory } from './core/directory.ts';
 import { resolvePerson, resolvePlatformUser } from './core/org.ts';
 import type { Policy } from './core/policy.ts';
 import type { Change, OutboxItem } from './core/records.ts';
@@ -12,7 +13,10 @@ export type { Deliverer } from './runtime/outbox.ts';
 
 /** The assembled bot: one policy, one store, one clock. Every surface talks to this. */
 export interface AppWarden {
+  /** The policy as the engine sees it: the file's, with the people the directory brings. */
   readonly policy: Policy;
+  /** The policy file as loaded, without the directory. */
+  readonly filePolicy: Policy;
   readonly store: Store;
   readonly now: () => Date;
   /**
@@ -40,35 +44,44 @@ export function createAppWarden(options: {
   log?: (line: string) => void;
   outbox?: OutboxOptions;
 }): AppWarden {
-  let policy = options.policy;
+  let filePolicy = options.policy;
+  // The policy the engine sees: the file's, with everyone the directory brings (src/core/directory.ts),
+  // worked out again when either changes. A sync always rewrites its sources' records, on any replica.
+  let effective: { policy: Policy; key: readonly unknown[] } = { policy: filePolicy, key: [] };
+  const policyNow = (): Policy => {
+    const key = [filePolicy, ...DIRECTORY_SOURCES.map((source) => options.store.get('directory_sources', source))];
+    if (key.some((k, i) => k !== effective.key[i])) effective = { policy: withDirectory(filePolicy, options.store.list('directory')), key };
+    return effective.policy;
+  };
   const deliverers: Deliverer[] = [];
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = options.now ?? (() => new Date());
   const outbox = createOutbox(options.store, () => deliverers, now, log, options.outbox);
-  const store = noticingOutbox(
-    options.store,
-    () => policy,
-    (ids) => outbox.notice(ids),
-  );
+  const store = noticingOutbox(options.store, policyNow, (ids) => outbox.notice(ids));
   const contextFor = (personRef: string, surface: string): CommandContext => {
+    const policy = policyNow();
     const person =
       surface === 'slack' || surface === 'teams' ? resolvePlatformUser(policy, surface, personRef) : resolvePerson(policy, personRef);
     return { policy, store, now, person, m: wording(person.locale), surface };
   };
   return {
     get policy() {
-      return policy;
+      return policyNow();
+    },
+    get filePolicy() {
+      return filePolicy;
     },
     store,
     now,
     contextFor,
     systemContext: () => {
+      const policy = policyNow();
       const person = systemPerson(policy);
       return { policy, store, now, person, m: wording(person.locale), surface: 'scheduler' };
     },
     run: (text, personRef, surface) => handle({ kind: 'text', text }, contextFor(personRef, surface)),
     reloadPolicy(next) {
-      policy = next;
+      filePolicy = next;
     },
     addDeliverer(deliverer) {
       deliverers.push(deliverer);

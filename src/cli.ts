@@ -12,6 +12,9 @@ import { AppWardenError } from './core/result.ts';
 import { loadPolicyFile } from './runtime/policy-file.ts';
 import { openConfiguredStore } from './storage.ts';
 import { createScheduler } from './runtime/scheduler.ts';
+import { createDirectorySync } from './runtime/directory-sync.ts';
+import { personFacts } from './core/directory.ts';
+import { directoryReadersFor } from './directories.ts';
 import { deliverersFor, StartupProblem } from './surfaces.ts';
 
 const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--json] <command text>
@@ -20,6 +23,8 @@ const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--js
        appwarden migrate --from DATA_DIR --to POSTGRES-URL   move the embedded store into an empty PostgreSQL database
        appwarden remind [--at ISO-INSTANT]     one scheduler tick: queue what is due, deliver it
        appwarden outbox [--data DIR] [--json]  deliveries waiting or failed, with the platforms' reasons
+       appwarden directory sync [--json]       read Entra ID, Slack and the CSV export now; prints added, changed, left, total
+       appwarden directory show PERSON|EMAIL   what is known of someone, and where each fact came from
 Commands are the chat commands: appwarden help`;
 
 /** Commands that only read: `check`, `status`, … never commit. */
@@ -82,9 +87,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
 
   const outbox = w0 === 'outbox';
   if (outbox && args.words.length !== 1) return (io.err(`outbox takes no words of its own\n${USAGE}`), 2);
+  const directory = w0 === 'directory' ? w1 : undefined;
+  if (w0 === 'directory' && !((directory === 'sync' && !w2) || (directory === 'show' && w2 && !wRest.length)))
+    return (io.err(`directory takes sync, or show PERSON|EMAIL\n${USAGE}`), 2);
   // Reading commands open DATA_DIR without the lock, so they work while the server runs (and create nothing).
   // On PostgreSQL every command works while servers run.
-  const readOnly = outbox || (!at && READ_ONLY_COMMANDS.has((w0 ?? 'help').toLowerCase()));
+  const readOnly = outbox || directory === 'show' || (!at && READ_ONLY_COMMANDS.has((w0 ?? 'help').toLowerCase()));
   let store;
   try {
     // A command is over in moments: the full chain check is the server's (and `audit verify`'s) to run.
@@ -96,6 +104,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
   try {
     const app = createAppWarden({ policy: loaded.value, store, log: io.err });
     if (outbox) return (printOutbox(await app.outbox.report(), args.json, io), 0);
+    if (directory === 'show') return showPerson(app, w2!, args.json, io);
+    if (directory === 'sync') {
+      const readers = await directoryReadersFor(config.config, app.filePolicy, io.err);
+      if (!readers.length)
+        return (io.err('No directory is configured: set AZURE_TENANT_ID…, or directory.slack or directory.csv in the policy'), 2);
+      for (const d of await deliverersFor(config.config, app, io.err)) app.addDeliverer(d);
+      const synced = await createDirectorySync(app, readers, () => {}).sync(new Date());
+      if (!synced.ok) return (io.err(synced.problem), 1);
+      await app.drain();
+      if (args.json) io.out(JSON.stringify(synced.done, null, 2));
+      else io.out(synced.text);
+      return 0;
+    }
     if (at) {
       for (const d of await deliverersFor(config.config, app, io.err)) app.addDeliverer(d);
       if (!app.deliverers.length)
@@ -178,6 +199,18 @@ async function migrateCommand(words: string[], io: Out): Promise<number> {
     if (e instanceof AppWardenError) return (io.err(e.message), 1);
     throw e;
   }
+}
+
+/** `appwarden directory show`: each fact about someone, and where it came from. */
+function showPerson(app: AppWarden, ref: string, json: boolean, io: Out): number {
+  const found = personFacts(app.filePolicy, app.store.list('directory'), ref);
+  if (!found) return (io.err(`No one is known as "${ref}": not in the policy, and not in the directory`), 1);
+  if (json) return (io.out(JSON.stringify(found, null, 2)), 0);
+  const width = Math.max(...found.facts.map((f) => f.field.length), 7);
+  io.out(`${found.id}${found.listed ? ' (listed in the policy)' : ''}${found.leftAt ? ` — left ${found.leftAt}` : ''}`);
+  for (const f of found.facts) io.out(`  ${f.field.padEnd(width)}  ${f.value}   ← ${f.from}`);
+  io.out(`  ${'sources'.padEnd(width)}  ${found.sources.join(', ') || 'none'}${found.since ? ` (known since ${found.since})` : ''}`);
+  return 0;
 }
 
 /** `appwarden outbox`: what is waiting (and since when), what failed for good and why. */

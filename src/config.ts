@@ -35,6 +35,18 @@ export interface Config {
   teamsMode: TeamsMode;
   /** Tenants whose activities are served: MicrosoftAppTenantId and TEAMS_TENANTS. */
   teamsTenants: string[];
+  /** Microsoft Entra ID, read through Microsoft Graph: on when AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are set. */
+  entra?: EntraConfig;
+}
+
+export interface EntraConfig {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** AZURE_AUTHORITY_HOST (national clouds: https://login.microsoftonline.us), default https://login.microsoftonline.com. */
+  authorityHost: string;
+  /** GRAPH_API_URL (GCC High: https://graph.microsoft.us), default https://graph.microsoft.com. */
+  graphUrl: string;
 }
 
 export type TeamsMode = 'off' | 'authenticated' | 'emulator';
@@ -82,6 +94,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
   ];
   const teamsMode = readTeamsMode(env, teams, !!slack, teamsTenants, problems);
   const host = readHost(env, teamsMode, problems);
+  const entra = readEntra(env, problems);
   return problems.length
     ? { ok: false, problems }
     : {
@@ -98,8 +111,29 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
           teamsMode,
           teamsTenants,
           ...(slack ? { slack } : {}),
+          ...(entra ? { entra } : {}),
         },
       };
+}
+
+const ENTRA_KEYS = ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] as const;
+
+function readEntra(env: NodeJS.ProcessEnv, problems: string[]): EntraConfig | undefined {
+  const [tenantId, clientId, clientSecret] = ENTRA_KEYS.map((k) => env[k]?.trim());
+  const https = (key: string, fallback: string) => {
+    const value = (env[key]?.trim() || fallback).replace(/\/+$/, '');
+    if (!URL.canParse(value) || new URL(value).protocol !== 'https:') problems.push(`${key} must be an https:// URL, not "${value}"`);
+    return value;
+  };
+  const authorityHost = https('AZURE_AUTHORITY_HOST', 'https://login.microsoftonline.com');
+  const graphUrl = https('GRAPH_API_URL', 'https://graph.microsoft.com');
+  if (!tenantId && !clientId && !clientSecret) return undefined;
+  const missing = ENTRA_KEYS.filter((k) => !env[k]?.trim());
+  if (missing.length) {
+    problems.push(`${ENTRA_KEYS.join(', ')} go together (the directory's app registration); missing: ${missing.join(', ')}`);
+    return undefined;
+  }
+  return { tenantId: tenantId!, clientId: clientId!, clientSecret: clientSecret!, authorityHost, graphUrl };
 }
 
 function readDatabaseUrl(env: NodeJS.ProcessEnv, problems: string[]): string | undefined {

@@ -7,6 +7,8 @@ import { buildHttpApp, type Surface } from './http-app.ts';
 import { loadPolicyFile } from './runtime/policy-file.ts';
 import { describeStorage, openConfiguredStore } from './storage.ts';
 import { createScheduler } from './runtime/scheduler.ts';
+import { createDirectorySync, type DirectoryReader } from './runtime/directory-sync.ts';
+import { directoryReadersFor } from './directories.ts';
 import { StartupProblem, surfacesFor } from './surfaces.ts';
 
 /** How long a stop waits for deliveries in flight. */
@@ -66,9 +68,19 @@ async function main(): Promise<void> {
     if (e instanceof StartupProblem) return refuse([e.message]);
     throw e;
   }
+  let readers: DirectoryReader[];
+  try {
+    readers = await directoryReadersFor(config, bot.filePolicy, log);
+  } catch (e) {
+    await store.close();
+    if (e instanceof StartupProblem) return refuse([e.message]);
+    throw e;
+  }
+  const directory = createDirectorySync(bot, readers, log);
   const server: Server = createServer(buildHttpApp(bot, surfaces));
   const scheduler = createScheduler(bot, log);
   let every: NodeJS.Timeout | undefined;
+  let syncEvery: NodeJS.Timeout | undefined;
   const poll = setInterval(() => {
     bot.outbox.rescan();
     void bot.drain().catch((e: Error) => log(`outbox: ${e.message}`));
@@ -86,6 +98,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: finishing requests in flight, then stopping`);
     clearInterval(every);
+    clearInterval(syncEvery);
     clearInterval(poll);
     clearInterval(watchStorage);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -95,6 +108,7 @@ async function main(): Promise<void> {
     // platform that does not answer cannot hold the stop: what is left is delivered after a restart.
     const delivered = (async () => {
       await scheduler.idle();
+      await directory.idle();
       await bot.drain().catch(() => undefined);
     })();
     if (
@@ -149,6 +163,18 @@ async function main(): Promise<void> {
   const tick = () => void scheduler.tick(new Date()).catch((e: Error) => log(`scheduler: ${e.message}`));
   tick();
   every = setInterval(tick, 60_000);
+  // The directory: read now and every `directory.every_minutes` (0: only `appwarden directory sync`).
+  const minutes = bot.filePolicy.directory?.every_minutes ?? 60;
+  if (readers.length && minutes > 0) {
+    const sync = () =>
+      void directory.sync(new Date()).then(
+        (done) => done.ok && log(`directory: ${done.text}`),
+        (e: Error) => log(`directory sync failed, nothing was changed: ${e.message}`),
+      );
+    sync();
+    syncEvery = setInterval(sync, minutes * 60_000);
+    log(`directory: ${readers.map((r) => r.source).join(', ')}, read every ${minutes} min`);
+  }
 }
 
 main().catch((e: unknown) => {

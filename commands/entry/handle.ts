@@ -1,4 +1,6 @@
+import type { SourceSnapshot } from '../../src/core/directory.ts';
 import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
+import { syncDirectory } from '../directory/sync.ts';
 import { attestFromReminder } from '../compliance/attest.ts';
 import { CENSUS_USE_SLOTS, censusForm, submitCensusAnswer, type RawUse } from '../survey/census.ts';
 import { AppWardenError } from '../../src/core/result.ts';
@@ -17,6 +19,9 @@ import { tokenize } from './tokenize.ts';
 /** What renderers of the forms need: the request form's contents and how many uses a census form offers. */
 export type { FormField, FormView } from '../shared/form.ts';
 export type { RequestForm } from '../requests/request.ts';
+/** What a directory sync did; what a source read gives. */
+export type { DirectorySyncDone } from '../directory/sync.ts';
+export type { SourcePerson, SourceSnapshot } from '../../src/core/directory.ts';
 /** What a tick did, and which jobs there are. */
 export type { TickDone, TickJob } from '../reminders/tick.ts';
 
@@ -49,7 +54,9 @@ export type Interaction =
   /** A shared message as the asker should see it now: a request's approvals card (Teams refreshes it per viewer). */
   | { kind: 'view'; view: 'request-card'; id: string }
   /** One job of a scheduler tick at `at`, asked by the system; `audience`: platform ids the platforms say must comply. */
-  | { kind: 'tick'; job: TickJob; at: Date; audience?: readonly string[] };
+  | { kind: 'tick'; job: TickJob; at: Date; audience?: readonly string[] }
+  /** What the identity sources said, read by the wiring at `at`: applied as one sync, by the system. */
+  | { kind: 'directory'; snapshots: readonly SourceSnapshot[]; at: Date };
 
 /** A form to show, as the command layer describes it; each surface renders it (Slack: a modal; Teams: a card). */
 export type Form =
@@ -97,6 +104,9 @@ async function handleIn(interaction: Interaction, ctx: CommandContext): Promise<
       // Only the wiring builds a tick, with the system's context: anything else is a fault, not a refusal.
       if (!isSystem(ctx.person)) throw new AppWardenError('entry.tick_not_system', `a ${interaction.job} tick asked by ${ctx.person.id}`);
       return runTick(interaction.job, interaction.at, interaction.audience ?? [], ctx);
+    case 'directory':
+      if (!isSystem(ctx.person)) throw new AppWardenError('entry.sync_not_system', `a directory sync asked by ${ctx.person.id}`);
+      return syncDirectory(interaction.snapshots, interaction.at, ctx);
   }
 }
 

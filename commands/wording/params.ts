@@ -327,5 +327,9 @@ export interface MessageParams {
   'help.operator.audit': {};
   'help.operator.remind': {};
   'help.operator.outbox': {};
+  'directory.synced': { added: Text; changed: Text; left: Text; returned: Text; total: Text };
+  'directory.closedForLeavers': { n: number; ids: Text };
+  'directory.requestClosedLeaver': { id: Text; requester: Text; app: Text };
+  'directory.exceptionEndedLeaver': { id: Text; requester: Text; app: Text };
 }
 export type MessageKey = keyof MessageParams;

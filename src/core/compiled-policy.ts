@@ -128,6 +128,8 @@ function buildIndex(p: Policy): PolicyIndex {
   for (const person of p.people) {
     if (person.slack) peopleByPlatformId.set(person.slack, person);
     if (person.teams) peopleByPlatformId.set(person.teams, person);
+    // `--as jane.doe@agency.gov`: an email finds its person too, whatever its case.
+    if (person.email) peopleByPlatformId.set(person.email.toLowerCase(), person);
   }
   return {
     appsByKey,

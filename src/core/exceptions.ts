@@ -225,3 +225,14 @@ export function expireException(request: ExceptionRequest, now: Date): Exception
     ? { ...request, status: 'expired', endedAt: request.expiresAt ?? now.toISOString(), endedBy: 'system' }
     : undefined;
 }
+
+/**
+ * A request of someone who has left the organisation, closed by the system: a pending one is withdrawn,
+ * an exception that still counts is revoked. Undefined for one already over.
+ */
+export function endForLeaver(request: ExceptionRequest, now: Date): ExceptionRequest | undefined {
+  const ended = { endedAt: now.toISOString(), endedBy: 'system', endedBecause: 'left' as const };
+  if (request.status === 'requested') return { ...request, status: 'withdrawn', ...ended };
+  if (isActiveException(request, now)) return { ...request, status: 'revoked', ...ended };
+  return undefined;
+}

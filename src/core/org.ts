@@ -17,7 +17,8 @@ export interface Person {
 /** Find a person by id or platform id (`U0APPROVER`, an AAD object id); anyone unlisted is a default member. */
 export function resolvePerson(policy: Policy, ref: string): Person {
   const idx = policyIndex(policy);
-  const entry = idx.peopleById.get(ref) ?? idx.peopleByPlatformId.get(ref);
+  const entry =
+    idx.peopleById.get(ref) ?? idx.peopleByPlatformId.get(ref) ?? (ref.includes('@') ? idx.peopleByPlatformId.get(ref.toLowerCase()) : undefined);
   if (!entry) {
     return { id: ref, name: ref, unit: policy.organization.default_unit, roles: [], locale: policy.organization.locale, listed: false };
   }

@@ -190,6 +190,27 @@ const appSchema = z.strictObject({
   bundle_ids: z.array(appName).default([]),
 });
 
+/** `directory:` who the policy governs beyond the people it lists (DESIGN.md, "Directory"). */
+const directorySchema = z.strictObject({
+  /** The server syncs this often; 0: only `appwarden directory sync`. */
+  every_minutes: z.number().int().min(0).max(10_080).default(60),
+  entra: z
+    .strictObject({
+      /** Entra `department` → unit id. */
+      units_by_department: z.record(z.string().min(1), id).default({}),
+      /** Group object id → unit id; wins over the department. */
+      units_by_group: z.record(z.string().min(1), id).default({}),
+      /** Group object id → roles its members hold. */
+      roles_by_group: z.record(z.string().min(1), z.array(z.enum(ROLES))).default({}),
+    })
+    .optional(),
+  /** Join Slack members to people by email (`users.list`). */
+  slack: z.boolean().default(false),
+  /** An HR export, relative to the policy file; header: id,name,email,unit,roles,locale,slack,teams,manager. */
+  csv: z.string().min(1).optional(),
+});
+export type DirectoryConfig = z.infer<typeof directorySchema>;
+
 export const policySchema = z.strictObject({
   organization: organizationSchema,
   units: z.array(unitSchema).min(1),
@@ -205,6 +226,7 @@ export const policySchema = z.strictObject({
   apps: z.array(appSchema).default([]),
   rules: z.array(ruleSchema).default([]),
   accounts: z.array(accountSchema).default([]),
+  directory: directorySchema.optional(),
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -342,6 +364,7 @@ interface Draft {
   apps?: Part<App>[];
   rules?: Part<DraftRule>[];
   accounts?: Part<OfficialAccount>[];
+  directory?: Partial<DirectoryConfig>;
 }
 
 const WHOLE: ReadonlySet<string> = new Set();
@@ -356,6 +379,7 @@ function draftOf(p: Policy): Draft {
     apps: parts('apps', p.apps),
     rules: parts('rules', p.rules),
     accounts: parts('accounts', p.accounts),
+    ...(p.directory ? { directory: p.directory } : {}),
   };
 }
 
@@ -382,6 +406,7 @@ function salvage(input: unknown): Draft {
     apps: list('apps', appSchema, appSchema.shape),
     rules,
     accounts: list('accounts', accountSchema, accountSchema.shape),
+    directory: salvageEntry(directorySchema, directorySchema.shape, doc.directory ?? {}, 'directory').v,
   };
 }
 
@@ -488,6 +513,9 @@ function crossReferenceIssues(d: Draft): Issue[] {
     if (a.unit && !known(unitIds, a.unit)) add(`${at}.unit`, 'unknown_unit', `no unit "${a.unit}"`);
     if (a.owner && !known(personIds, a.owner)) add(`${at}.owner`, 'unknown_person', `no person "${a.owner}"`);
   }
+  for (const key of ['units_by_department', 'units_by_group'] as const)
+    for (const [from, unit] of Object.entries(d.directory?.entra?.[key] ?? {}))
+      if (!known(unitIds, unit)) add(`directory.entra.${key}.${from}`, 'unknown_unit', `no unit "${unit}"`);
   return issues;
 }
 

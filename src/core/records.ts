@@ -1,3 +1,4 @@
+import type { DirectoryRecord, DirectorySourceState } from './directory.ts';
 import type { DeviceClass } from './policy.ts';
 
 /** The exception workflow: requested → approved | denied | withdrawn; approved → expired | revoked. */
@@ -30,6 +31,8 @@ export interface ExceptionRequest {
   /** When it was withdrawn, expired or revoked, and by whom (`system` for expiry). */
   endedAt?: string;
   endedBy?: string;
+  /** Why the system ended it, when no person did: the requester left the organisation (the directory says so). */
+  endedBecause?: 'left';
   /** Conditions copied from the rule at approval, e.g. "dedicated tablet only". */
   conditions?: string;
 }
@@ -212,6 +215,9 @@ export interface Collections {
   census_answers: CensusAnswer;
   accounts: AccountState;
   sequences: SequenceRecord;
+  /** Everyone the identity sources know, and where each source stands (src/core/directory.ts). */
+  directory: DirectoryRecord;
+  directory_sources: DirectorySourceState;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: CollectionName[] = [
@@ -225,6 +231,8 @@ export const COLLECTION_NAMES: CollectionName[] = [
   'census_answers',
   'accounts',
   'sequences',
+  'directory',
+  'directory_sources',
 ];
 
 /**
