@@ -19,12 +19,17 @@ export async function directoryReadersFor(config: Config, policy: Policy, log: (
   const readers: DirectoryReader[] = [];
   if (wanted?.csv) readers.push(csvDirectory(resolve(dirname(config.policyFile), wanted.csv), new Set(policy.units.map((u) => u.id))));
   if (wanted?.slack) {
-    if (!config.slack) log('directory.slack is on but Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): Slack members are not read');
+    if (!config.slack)
+      log('directory.slack is on but Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): Slack members are not read');
     else
       try {
-        readers.push(await createSlackDirectory({ token: config.slack.token, ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}) }));
+        readers.push(
+          await createSlackDirectory({ token: config.slack.token, ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}) }),
+        );
       } catch (e) {
-        throw new StartupProblem(`Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`);
+        throw new StartupProblem(
+          `Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`,
+        );
       }
   }
   if (config.entra) {
@@ -32,6 +37,7 @@ export async function directoryReadersFor(config: Config, policy: Policy, log: (
     const groups = [...new Set([...Object.keys(mapping?.units_by_group ?? {}), ...Object.keys(mapping?.roles_by_group ?? {})])];
     // HTTPS_PROXY / NO_PROXY: a government network reaches Microsoft through its proxy.
     readers.push(entraDirectory({ ...config.entra, groups, log, dispatcher: new EnvHttpProxyAgent() }));
-  } else if (wanted?.entra) log('directory.entra is set but AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET are not: Entra ID is not read');
+  } else if (wanted?.entra)
+    log('directory.entra is set but AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET are not: Entra ID is not read');
   return readers;
 }

@@ -34,8 +34,11 @@ function idsOf(record: DirectoryRecord): string[] {
  */
 export async function syncDirectory(snapshots: readonly SourceSnapshot[], at: Date, ctx: CommandContext): Promise<CommandResult> {
   const previous = ctx.store.list('directory');
-  // Leavers' own records, as the policy knew them before they left (their unit, their approvers).
+  // The policy as it was before the sync: leavers' approvers are worked out on it. `listed` holds only
+  // the people the policy file lists (ctx.policy also holds the directory's, under their own ids).
   const before = ctx.policy;
+  const fromDirectory = new Set(previous.map((r) => r.id));
+  const listed = { ...before, people: before.people.filter((p) => !fromDirectory.has(p.id)) };
   const sync = applySnapshots(previous, snapshots, at.toISOString());
   const changes: Change[] = sync.records.map((r) => put('directory', r));
   for (const snap of snapshots)
@@ -51,7 +54,7 @@ export async function syncDirectory(snapshots: readonly SourceSnapshot[], at: Da
   const effects: Effect[] = [];
   for (const id of sync.left) {
     const record = sync.records.find((r) => r.id === id)!;
-    if (listedPersonOf(before, record)) continue; // the policy lists them: what it says wins, until it is edited
+    if (listedPersonOf(listed, record)) continue; // the policy lists them: what it says wins, until it is edited
     for (const personId of idsOf(record))
       for (const request of ctx.store.where('requests', 'person', personId)) {
         const ended = endForLeaver(request, at);
@@ -85,7 +88,11 @@ export async function syncDirectory(snapshots: readonly SourceSnapshot[], at: Da
   );
   const m = ctx.m;
   const blocks = [{ type: 'heading' as const, text: m.t('directory.synced', counts) }];
-  if (closed.length) blocks.push({ type: 'heading', text: m.t('directory.closedForLeavers', { n: closed.length, ids: closed.map((r) => r.id).join(', ') }) });
+  if (closed.length)
+    blocks.push({
+      type: 'heading',
+      text: m.t('directory.closedForLeavers', { n: closed.length, ids: closed.map((r) => r.id).join(', ') }),
+    });
   return { ok: true, reply: reply('ok', blocks), effects, data: done };
 }
 

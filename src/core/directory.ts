@@ -90,7 +90,18 @@ const normEmail = (email: string | undefined) => email?.trim().toLowerCase() || 
 const personIdOf = (p: SourcePerson, source: DirectorySource): string | undefined =>
   normEmail(p.email) ?? (source === 'csv' ? p.key.toLowerCase() : undefined);
 
-const equalJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Two records alike whatever the order of their keys (a stored record may come back with them sorted). */
+const sameRecord = (a: unknown, b: unknown): boolean => sortedJson(a) === sortedJson(b);
+const sortedJson = (v: unknown): string =>
+  Array.isArray(v)
+    ? `[${v.map(sortedJson).join(',')}]`
+    : v && typeof v === 'object'
+      ? `{${Object.entries(v)
+          .filter(([, x]) => x !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([k, x]) => `${JSON.stringify(k)}:${sortedJson(x)}`)
+          .join(',')}}`
+      : JSON.stringify(v);
 
 /**
  * Applies snapshots to the stored records, in the order given. A person a complete snapshot lacks, or
@@ -167,7 +178,7 @@ export function applySnapshots(before: readonly DirectoryRecord[], snapshots: re
       if (!old) result.added.push(record.id);
       else if (old.leftAt) result.returned.push(record.id);
     }
-    if (old && !equalJson(old, record)) {
+    if (old && !sameRecord(old, record)) {
       records.push(record);
       if (!gone && !old.leftAt) result.changed.push(record.id);
     } else if (!old) records.push(record);
@@ -348,7 +359,11 @@ export interface PersonFacts {
 export function personFacts(policy: Policy, records: readonly DirectoryRecord[], ref: string): PersonFacts | undefined {
   const wanted = ref.trim().toLowerCase();
   const listedByRef = policy.people.find(
-    (p) => p.id.toLowerCase() === wanted || p.email?.toLowerCase() === wanted || p.slack?.toLowerCase() === wanted || p.teams?.toLowerCase() === wanted,
+    (p) =>
+      p.id.toLowerCase() === wanted ||
+      p.email?.toLowerCase() === wanted ||
+      p.slack?.toLowerCase() === wanted ||
+      p.teams?.toLowerCase() === wanted,
   );
   const record = records.find(
     (r) =>

@@ -18,7 +18,9 @@ export interface Person {
 export function resolvePerson(policy: Policy, ref: string): Person {
   const idx = policyIndex(policy);
   const entry =
-    idx.peopleById.get(ref) ?? idx.peopleByPlatformId.get(ref) ?? (ref.includes('@') ? idx.peopleByPlatformId.get(ref.toLowerCase()) : undefined);
+    idx.peopleById.get(ref) ??
+    idx.peopleByPlatformId.get(ref) ??
+    (ref.includes('@') ? idx.peopleByPlatformId.get(ref.toLowerCase()) : undefined);
   if (!entry) {
     return { id: ref, name: ref, unit: policy.organization.default_unit, roles: [], locale: policy.organization.locale, listed: false };
   }

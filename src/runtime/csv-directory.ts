@@ -41,7 +41,13 @@ export function csvDirectory(path: string, units: ReadonlySet<string>): Director
 export function parseDirectoryCsv(text: string, path: string, units: ReadonlySet<string>): SourcePerson[] {
   let rows: Record<string, string>[];
   try {
-    rows = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, skip_empty_lines: true, trim: true, to: MAX_ROWS + 1 });
+    rows = parse(text, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      to: MAX_ROWS + 1,
+    });
   } catch (e) {
     throw new Error(`${path} is not CSV the directory can read: ${(e as Error).message}`);
   }
@@ -64,7 +70,8 @@ export function parseDirectoryCsv(text: string, path: string, units: ReadonlySet
     for (const role of roles)
       if (!(ROLES as readonly string[]).includes(role)) problems.push(`line ${line}: no role "${role}" (roles are ${ROLES.join(', ')})`);
     const person: SourcePerson = { key };
-    for (const field of ['email', 'name', 'unit', 'locale', 'slack', 'teams', 'manager'] as const) if (row[field]) person[field] = row[field];
+    for (const field of ['email', 'name', 'unit', 'locale', 'slack', 'teams', 'manager'] as const)
+      if (row[field]) person[field] = row[field];
     if (person.email) person.email = person.email.toLowerCase();
     if (roles.length) person.roles = roles;
     return person;

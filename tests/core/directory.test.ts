@@ -61,7 +61,12 @@ describe('the directory: one person per human across sources', () => {
       slack: 'U0JANE',
       teams: 'e-1',
     });
-    expect(person.from).toMatchObject({ unit: 'entra department "Communications"', name: 'entra', slack: 'slack', teams: 'entra object id' });
+    expect(person.from).toMatchObject({
+      unit: 'entra department "Communications"',
+      name: 'entra',
+      slack: 'slack',
+      teams: 'entra object id',
+    });
   });
 
   it('maps groups to units (a group wins over the department) and to roles; anyone unmapped is in the default unit', () => {
@@ -98,7 +103,11 @@ describe('the directory: one person per human across sources', () => {
       T1,
     );
     // Graph's delta carries only what changed about a user.
-    const delta = applySnapshots(first.records, [entra([{ key: 'e-1', department: 'IT Security' }], { complete: false, removed: ['e-2'] })], T2);
+    const delta = applySnapshots(
+      first.records,
+      [entra([{ key: 'e-1', department: 'IT Security' }], { complete: false, removed: ['e-2'] })],
+      T2,
+    );
     expect(delta).toMatchObject({ added: [], changed: ['a@agency.gov'], left: ['b@agency.gov'], total: 2 });
     const a = delta.records.find((r) => r.id === 'a@agency.gov')!;
     expect(a.sources.entra).toEqual({ key: 'e-1', email: 'a@agency.gov', name: 'A', department: 'IT Security' });
@@ -112,7 +121,15 @@ describe('the directory: one person per human across sources', () => {
       [],
       [
         entra([{ key: 'e-1', email: 'a@agency.gov' }]),
-        { source: 'slack', complete: true, people: [{ key: 'U1', email: 'a@agency.gov' }, { key: 'U2', email: 'z@agency.gov' }], removed: [] },
+        {
+          source: 'slack',
+          complete: true,
+          people: [
+            { key: 'U1', email: 'a@agency.gov' },
+            { key: 'U2', email: 'z@agency.gov' },
+          ],
+          removed: [],
+        },
       ],
       T1,
     );
@@ -128,7 +145,11 @@ describe('the directory: one person per human across sources', () => {
     expect(later.left.sort()).toEqual(['a@agency.gov', 'z@agency.gov']);
     expect(later.total).toBe(0);
     // Back again: a returner, not a new person.
-    const back = applySnapshots(later.records.concat(records.filter((r) => !later.records.some((l) => l.id === r.id))), [entra([{ key: 'e-1', email: 'a@agency.gov' }], { complete: false })], T2);
+    const back = applySnapshots(
+      later.records.concat(records.filter((r) => !later.records.some((l) => l.id === r.id))),
+      [entra([{ key: 'e-1', email: 'a@agency.gov' }], { complete: false })],
+      T2,
+    );
     expect(back.returned).toEqual(['a@agency.gov']);
   });
 });

@@ -103,7 +103,9 @@ export interface FakeUser {
   is_stranger?: boolean;
   /** Enterprise Grid: the org the user belongs to. */
   enterprise_user?: { id: string; enterprise_id: string; enterprise_name: string; is_admin: boolean; is_owner: boolean; teams: string[] };
-  profile: { real_name: string; display_name: string };
+  /** `email` only for a token with `users:read.email`, as Slack gives it. */
+  profile: { real_name: string; display_name: string; email?: string };
+  locale?: string;
 }
 
 export const HOME_TEAM = 'T0TEAM';
