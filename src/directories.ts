@@ -1,12 +1,11 @@
 import { dirname, resolve } from 'node:path';
-import { EnvHttpProxyAgent } from 'undici';
 import { entraDirectory } from '../adapters/entra/graph-directory.ts';
 import { createSlackDirectory } from '../adapters/slack/directory.ts';
 import type { Policy } from './core/policy.ts';
 import type { Config } from './config.ts';
 import { csvDirectory } from './runtime/csv-directory.ts';
 import type { DirectoryReader } from './runtime/directory-sync.ts';
-import { StartupProblem } from './surfaces.ts';
+import { outboundProxy, slackFetch, StartupProblem } from './surfaces.ts';
 
 /**
  * The identity sources the configuration and the policy turn on, in the order they are applied:
@@ -24,7 +23,11 @@ export async function directoryReadersFor(config: Config, policy: Policy, log: (
     else
       try {
         readers.push(
-          await createSlackDirectory({ token: config.slack.token, ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}) }),
+          await createSlackDirectory({
+            token: config.slack.token,
+            ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+            ...slackFetch(),
+          }),
         );
       } catch (e) {
         throw new StartupProblem(
@@ -36,7 +39,8 @@ export async function directoryReadersFor(config: Config, policy: Policy, log: (
     const mapping = wanted?.entra;
     const groups = [...new Set([...Object.keys(mapping?.units_by_group ?? {}), ...Object.keys(mapping?.roles_by_group ?? {})])];
     // HTTPS_PROXY / NO_PROXY: a government network reaches Microsoft through its proxy.
-    readers.push(entraDirectory({ ...config.entra, groups, log, dispatcher: new EnvHttpProxyAgent() }));
+    const proxy = outboundProxy();
+    readers.push(entraDirectory({ ...config.entra, groups, log, ...(proxy ? { dispatcher: proxy } : {}) }));
   } else if (wanted?.entra)
     log('directory.entra is set but AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET are not: Entra ID is not read');
   return readers;

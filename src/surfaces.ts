@@ -1,5 +1,6 @@
+import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 import { createSlackDeliverer } from '../adapters/slack/deliver.ts';
-import { createSlackSurface } from '../adapters/slack/slack-surface.ts';
+import { createSlackSurface, type SlackFetch } from '../adapters/slack/slack-surface.ts';
 import { createTeamsDeliverer } from '../adapters/teams/deliver.ts';
 import { createTeamsSurface } from '../adapters/teams/teams-surface.ts';
 import type { AppWarden, Deliverer } from './app.ts';
@@ -11,7 +12,7 @@ export async function surfacesFor(config: Config, bot: AppWarden, log: (line: st
   const surfaces: Surface[] = [];
   if (config.slack) {
     try {
-      surfaces.push(await createSlackSurface(bot, { ...config.slack, log }));
+      surfaces.push(await createSlackSurface(bot, { ...config.slack, ...slackFetch(), log }));
     } catch (e) {
       throw new StartupProblem(
         `Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`,
@@ -24,6 +25,25 @@ export async function surfacesFor(config: Config, bot: AppWarden, log: (line: st
   return surfaces;
 }
 
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/**
+ * The outbound proxy (HTTPS_PROXY / HTTP_PROXY, except for the hosts NO_PROXY names), as an undici
+ * dispatcher, or none: government networks reach Slack and Microsoft only through their proxy.
+ * (botbuilder's clients read the same variables themselves, through @azure/core-rest-pipeline.)
+ */
+export function outboundProxy(): EnvHttpProxyAgent | undefined {
+  return PROXY_VARIABLES.some((name) => process.env[name]?.trim()) ? new EnvHttpProxyAgent() : undefined;
+}
+
+/** `{ fetch }` for the Slack Web API's clients, going through the outbound proxy when there is one. */
+export function slackFetch(): { fetch?: SlackFetch } {
+  const dispatcher = outboundProxy();
+  if (!dispatcher) return {};
+  // undici's own fetch with its own dispatcher (Node's global fetch bundles another undici).
+  return { fetch: ((url, init) => undiciFetch(url, { ...(init as object), dispatcher })) as SlackFetch };
+}
+
 /** A configuration the platform refused at start: said in one line, not a stack trace. */
 export class StartupProblem extends Error {}
 
@@ -32,7 +52,7 @@ export async function deliverersFor(config: Config, bot: AppWarden, log: (line: 
   const out: Deliverer[] = [];
   if (config.slack) {
     try {
-      out.push(await createSlackDeliverer(bot, config.slack, log));
+      out.push(await createSlackDeliverer(bot, { ...config.slack, ...slackFetch() }, log));
     } catch (e) {
       throw new StartupProblem(
         `Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`,

@@ -128,11 +128,12 @@ export function slackDeliverer(
 /** A Slack deliverer with its own Web API client, for a process with no HTTP receiver (`appwarden remind`). */
 export async function createSlackDeliverer(
   bot: AppWarden,
-  options: { token: string; apiUrl?: string; retryConfig?: webApi.RetryOptions },
+  options: { token: string; apiUrl?: string; retryConfig?: webApi.RetryOptions; fetch?: webApi.FetchFunction },
   log: (line: string) => void,
 ): Promise<Deliverer> {
   const client = new webApi.WebClient(options.token, {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
     timeout: 10_000,
     logLevel: webApi.LogLevel.ERROR,
@@ -148,9 +149,15 @@ export async function createSlackDeliverer(
 }
 
 /** The Web API client deliveries use: no blind retries, a timeout on every call. */
-export function deliveryClient(options: { token: string; apiUrl?: string; timeoutMs?: number }): webApi.WebClient {
+export function deliveryClient(options: {
+  token: string;
+  apiUrl?: string;
+  timeoutMs?: number;
+  fetch?: webApi.FetchFunction;
+}): webApi.WebClient {
   return new webApi.WebClient(options.token, {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     ...DELIVERY_CLIENT,
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
     logLevel: webApi.LogLevel.ERROR,

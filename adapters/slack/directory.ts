@@ -14,9 +14,15 @@ const MAX_PAGES = 2_500;
  * other organisations' members are not people of ours. A Slack that cannot be read fails the read
  * (the client retries 429 and 5xx with back-off first), so a sync never mistakes an outage for leavers.
  */
-export async function createSlackDirectory(options: { token: string; apiUrl?: string; retryConfig?: webApi.RetryOptions }) {
+export async function createSlackDirectory(options: {
+  token: string;
+  apiUrl?: string;
+  retryConfig?: webApi.RetryOptions;
+  fetch?: webApi.FetchFunction;
+}) {
   const client = new webApi.WebClient(options.token, {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     retryConfig: options.retryConfig ?? { retries: 5, factor: 2, minTimeout: 1_000, maxTimeout: 30_000 },
     timeout: 15_000,
     logLevel: webApi.LogLevel.ERROR,

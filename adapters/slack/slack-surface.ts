@@ -12,6 +12,9 @@ import { renderBlocks } from './render.ts';
 import { createMembership, homeOf } from './workspace.ts';
 import { guardWorkspace, type Refusal } from './workspace-guard.ts';
 
+/** How the Web API clients send a request: e.g. through the outbound proxy (src/surfaces.ts). */
+export type SlackFetch = webApi.FetchFunction;
+
 export interface SlackOptions {
   token: string;
   signingSecret: string;
@@ -24,6 +27,8 @@ export interface SlackOptions {
   deliveryTimeoutMs?: number;
   /** How long a slash command may work before its ack goes empty and the answer follows via response_url (default 2 s of Slack's 3). */
   ackBudgetMs?: number;
+  /** How Web API calls go out: through the outbound proxy (HTTPS_PROXY) when there is one. */
+  fetch?: webApi.FetchFunction;
 }
 
 /** `/apps` on Slack: slash command, buttons and forms, all through the command layer. */
@@ -40,6 +45,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     // Answers and forms: retried by the client (they are not posts that could land twice), never waited on forever.
     clientOptions: {
       timeout: 10_000,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
       ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
     },
@@ -52,6 +58,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
   const lookup = new webApi.WebClient(options.token, {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
     ...LOOKUP_CLIENT,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     logLevel: webApi.LogLevel.ERROR,
   });
   const membership = createMembership(home, { lookup, sweep: app.client }, options.log);
@@ -62,6 +69,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
         token: options.token,
         ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
         ...(options.deliveryTimeoutMs ? { timeoutMs: options.deliveryTimeoutMs } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
       options.log,
       membership,

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { DEMO_POLICY_FILE } from '../../src/config.ts';
-import { cli, tempDir } from '../support/cli.ts';
+import { cli, spawnCli, tempDir } from '../support/cli.ts';
+import { startConnectProxy } from '../support/connect-proxy.ts';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
 import { SIGNING_SECRET } from '../support/slack-requests.ts';
 
@@ -90,6 +91,24 @@ describe('appwarden directory', () => {
     expect(synced.stderr).toContain('line 3: "not-an-email" is not an email');
     expect(synced.stderr).toContain('line 3: no role "boss"');
     expect((await cli(['directory', 'show', 'nora@agency.gov'], env)).code).toBe(1);
+  });
+
+  it('reaches Slack through the outbound proxy (HTTP(S)_PROXY), and past it for hosts NO_PROXY names', async () => {
+    const { env } = await setUp();
+    const proxy = await startConnectProxy();
+    try {
+      const through = await spawnCli(['--json', 'directory', 'sync'], { ...env, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url });
+      expect(through.code, through.stderr).toBe(0);
+      expect(JSON.parse(through.stdout)).toMatchObject({ total: 3 });
+      const slackHost = new URL(env.SLACK_API_URL).host;
+      expect(proxy.tunnels.filter((t) => t === slackHost).length).toBeGreaterThan(0);
+      const tunnelled = proxy.tunnels.length;
+      const past = await spawnCli(['directory', 'sync'], { ...env, HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
+      expect(past.code, past.stderr).toBe(0);
+      expect(proxy.tunnels).toHaveLength(tunnelled);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('refuses bad usage', async () => {
