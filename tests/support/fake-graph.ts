@@ -46,6 +46,8 @@ export interface GraphFault {
   message?: string;
   /** Never answer (the socket stays open until the server closes): a timeout for the client. */
   hang?: boolean;
+  /** Not a failure of its own: every access token expires as this request arrives, which then gets Graph's 401. */
+  expireTokens?: boolean;
 }
 
 /** Graph's error codes and messages for the statuses the fake is asked to fail with. */
@@ -112,6 +114,9 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
   let origin = '';
   const authorityBase = () => `${origin}/${tenant}`;
 
+  const expireTokens = () => {
+    for (const token of tokens.keys()) tokens.set(token, 0);
+  };
   const removeUser = (id: string, reason: 'changed' | 'deleted' = 'changed') => {
     version += 1;
     users.delete(id);
@@ -382,6 +387,10 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     const fault = faults.find((f) => f.times > 0 && f.path.test(call.url));
     if (!fault) return false;
     fault.times -= 1;
+    if (fault.expireTokens) {
+      expireTokens();
+      return false;
+    }
     if (fault.hang) {
       hanging.add(res);
       return true;
@@ -452,9 +461,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     /** Every delta token issued so far is forgotten: using one answers 410 syncStateNotFound. */
     expireDeltaTokens: () => deltaTokens.clear(),
     /** Every access token issued so far is expired now (Graph answers 401 InvalidAuthenticationToken). */
-    expireTokens() {
-      for (const token of tokens.keys()) tokens.set(token, 0);
-    },
+    expireTokens,
     /** Calls whose path matches. */
     callsTo: (path: RegExp) => calls.filter((c) => path.test(c.url)),
     close: () =>
