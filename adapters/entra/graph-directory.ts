@@ -93,6 +93,7 @@ export const isLeaver = (user: GraphUser): boolean => user['@removed'] !== undef
 /** People and leavers of one round. A user listed twice (Graph may) counts as last listed. */
 function mergeUsers(people: Map<string, SourcePerson>, removed: Set<string>, users: GraphUser[]) {
   for (const user of users) {
+    if (typeof user?.id !== 'string') continue;
     if (isLeaver(user)) {
       people.delete(user.id);
       removed.add(user.id);
@@ -317,6 +318,10 @@ export function entraDirectory(options: EntraOptions): { read(cursor: string | u
    * MAX_ATTEMPTS, and renewing the token once on a 401.
    */
   async function getPage<T>(url: string): Promise<GraphPage<T>> {
+    if (!onGraph(url))
+      throw new Error(
+        `Microsoft Graph linked to ${where(url)}, off ${graphOrigin}: AppWarden sends its token nowhere else; ${NOTHING_CHANGED}`,
+      );
     let renewToken = false;
     let renewed = false;
     for (let tries = 1; ; ) {
@@ -403,37 +408,51 @@ export function entraDirectory(options: EntraOptions): { read(cursor: string | u
         if (error instanceof SyncStateExpired) throw new Error(`${error.message}; ${NOTHING_CHANGED}`);
         throw error;
       }
-      for (const member of page.value) if (member['@odata.type'] === '#microsoft.graph.user') members.push(member.id);
+      for (const member of page.value)
+        if (member?.['@odata.type'] === '#microsoft.graph.user' && typeof member.id === 'string') members.push(member.id);
       url = page['@odata.nextLink'];
     }
     return members;
   }
 
   const fullSyncUrl = `${graphUrl}/v1.0/users/delta?$select=${USER_SELECT}`;
+  const graphOrigin = new URL(graphUrl).origin;
+  /** Whether a link Graph gave (or a cursor) points at Graph itself: the token goes nowhere else. */
+  const onGraph = (url: string) => URL.canParse(url) && new URL(url).origin === graphOrigin;
+
+  async function fullSync(countPage: (url: string) => void) {
+    try {
+      return { complete: true, ...(await readUsers(fullSyncUrl, countPage)) };
+    } catch (error) {
+      if (error instanceof SyncStateExpired) throw new Error(`${error.message} during a full sync; ${NOTHING_CHANGED}`);
+      throw error;
+    }
+  }
+
+  /** This round's users: a delta round from the cursor, or a full sync when there is none or its state is gone. */
+  async function usersRound(cursor: string | undefined, countPage: (url: string) => void) {
+    if (cursor === undefined) return fullSync(countPage);
+    if (!onGraph(cursor)) {
+      log(`entra: the cursor is not a delta link of ${graphOrigin} (GRAPH_API_URL changed?): reading the whole directory again`);
+      return fullSync(countPage);
+    }
+    try {
+      return { complete: false, ...(await readUsers(cursor, countPage)) };
+    } catch (error) {
+      if (!(error instanceof SyncStateExpired)) throw error;
+      // Delta tokens expire (days to weeks unused); only a full sync sets the state anew.
+      log(`entra: ${error.message}: the delta state expired, reading the whole directory again`);
+      return fullSync(countPage);
+    }
+  }
 
   return {
     async read(cursor) {
-      let countPage = pageBudget();
-      let complete = cursor === undefined;
-      let users: Awaited<ReturnType<typeof readUsers>>;
-      try {
-        users = await readUsers(cursor ?? fullSyncUrl, countPage);
-      } catch (error) {
-        if (!(error instanceof SyncStateExpired)) throw error;
-        // Delta tokens expire (days to weeks unused); only a full sync sets the state anew.
-        log(`entra: ${error.message}: the delta state expired, reading the whole directory again`);
-        countPage = pageBudget();
-        complete = true;
-        try {
-          users = await readUsers(fullSyncUrl, countPage);
-        } catch (again) {
-          if (again instanceof SyncStateExpired) throw new Error(`${again.message} during a full sync; ${NOTHING_CHANGED}`);
-          throw again;
-        }
-      }
+      const countPage = pageBudget();
+      const users = await usersRound(cursor, countPage);
       const groups: Record<string, string[]> = {};
       for (const groupId of new Set(options.groups)) groups[groupId] = await readMembers(groupId, countPage);
-      return { source: 'entra', complete, people: users.people, removed: users.removed, groups, cursor: users.deltaLink };
+      return { source: 'entra', complete: users.complete, people: users.people, removed: users.removed, groups, cursor: users.deltaLink };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { Agent, type Dispatcher } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EntraOptions, entraDirectory, MAX_PAGES_PER_ROUND } from '../../adapters/entra/graph-directory.ts';
 import { type FakeGraph, type GraphUser, startFakeGraph } from '../support/fake-graph.ts';
@@ -136,6 +137,35 @@ describe('entraDirectory: full sync and delta rounds', () => {
     // Nothing changed since: the next round is empty. One token served all three rounds (MSAL's cache).
     expect(await entra.read(second.cursor)).toMatchObject({ complete: false, people: [], removed: [] });
     expect(tokenCalls()).toHaveLength(1);
+  });
+
+  it('a cursor that is not a link of the Graph configured (GRAPH_API_URL changed) starts a full sync', async () => {
+    graph.setUsers(staff(3));
+    const snapshot = await directory().read('https://graph.example.net/v1.0/users/delta?$deltatoken=old');
+    expect(snapshot).toMatchObject({ complete: true, removed: [] });
+    expect(snapshot.people).toHaveLength(3);
+    expect(logs).toEqual([expect.stringMatching(/not a delta link of https:\/\/127\.0\.0\.1:\d+ .*whole directory again/)]);
+  });
+
+  it('every call, MSAL’s included, goes through the dispatcher given (a proxy agent)', async () => {
+    graph.setUsers(staff(150));
+    const dispatched: string[] = [];
+    class CountingAgent extends Agent {
+      override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+        dispatched.push(String(options.path));
+        return super.dispatch(options, handler);
+      }
+    }
+    const agent = new CountingAgent();
+    await directory({ dispatcher: agent }).read(undefined);
+    await agent.close();
+    expect(dispatched).toEqual(graph.calls.map((c) => c.url));
+    expect(dispatched).toEqual([
+      expect.stringMatching(/openid-configuration$/),
+      expect.stringMatching(/oauth2\/v2\.0\/token/),
+      expect.stringMatching(/users\/delta\?\$select/),
+      expect.stringMatching(/users\/delta\?\$skiptoken/),
+    ]);
   });
 
   it('a soft-deleted user (@removed reason changed) is a leaver too', async () => {
