@@ -1,4 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// The fake Microsoft Graph (tests/support/fake-graph.ts) serves HTTPS with a self-signed certificate,
+// as MSAL takes only an https authority. Node reads NODE_EXTRA_CA_CERTS once, at process start, so it
+// is set here, before the forked workers start (they inherit this environment): production code
+// trusts the usual CAs and carries no test hook.
+process.env.NODE_EXTRA_CA_CERTS = fileURLToPath(new URL('./tests/support/tls/localhost-cert.pem', import.meta.url));
 
 export default defineConfig({
   test: {

@@ -34,9 +34,12 @@ const COMMAND_LIBRARIES = [...DATA_LIBRARIES, 'csv-stringify/sync', 'intl-messag
 /** The store port's methods. An adapter that names one is reading or writing the store itself. */
 const STORE_ACCESS =
   /\.store\b|\bstore\s*\.\s*(get|list|listByPerson|commit|count|readAudit|verifyAudit)\b|\{[^}]*\bstore\b[^}]*\}\s*=\s*\w/;
-/** The command layer's work besides `handle`: what adapters called directly before there was one way in. */
+/**
+ * The command layer's work besides `handle`: what adapters called directly before there was one way in.
+ * `displayName` counts only as a call: it is also a property of Microsoft Graph's users (adapters/entra).
+ */
 const COMMAND_ENTRIES =
-  /\b(runCommand|applyTransition|refusalFor|fileRequest|requestForm|censusForm|submitCensusAnswer|attestFromReminder|denyForm|displayName|requestCardView|runTick|queueReminders|queueFailureDigest|describeReminder)\b/;
+  /\b(runCommand|applyTransition|refusalFor|fileRequest|requestForm|censusForm|submitCensusAnswer|attestFromReminder|denyForm|displayName(?=\s*\()|requestCardView|runTick|queueReminders|queueFailureDigest|describeReminder)\b/;
 /**
  * What of the command layer a surface may import: the one way in, the neutral shapes it renders
  * (`shared/`: reply, form, context), what it records of its platform (`delivery/`), and the words
