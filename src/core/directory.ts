@@ -389,7 +389,7 @@ export function personFacts(policy: Policy, records: readonly DirectoryRecord[],
   return {
     id: listed?.id ?? record!.id,
     facts,
-    sources: record ? (Object.keys(record.sources) as DirectorySource[]) : [],
+    sources: record ? DIRECTORY_SOURCES.filter((source) => record.sources[source]) : [],
     ...(record ? { since: record.since } : {}),
     ...(record?.leftAt ? { leftAt: record.leftAt } : {}),
     ...(listed ? { listed: listed.id } : {}),

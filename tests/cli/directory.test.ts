@@ -63,7 +63,7 @@ describe('appwarden directory', () => {
     expect(nora.stdout).toMatch(/unit\s+demo\/comms\s+← csv/);
     expect(nora.stdout).toMatch(/slack\s+U0NORA\s+← slack/);
     expect(nora.stdout).toMatch(/locale\s+ja\s+← csv/);
-    expect(nora.stdout).toMatch(/sources\s+csv, slack/);
+    expect(nora.stdout).toMatch(/sources\s+slack, csv/);
     const pierre = await cli(['directory', 'show', 'pierre'], env);
     expect(pierre.stdout).toMatch(/pierre \(listed in the policy\)/);
     expect(pierre.stdout).toMatch(/unit\s+demo\/comms\s+← policy/);
