@@ -27,6 +27,10 @@ const BENCHES: Record<string, { what: string; quick: string[] }> = {
     what: 'PostgreSQL beside lowdb: commit p99 at 100k records, ack p99 and attests/s with 1 and 2 replicas',
     quick: ['--records', '5000', '--seconds', '3', '--saturate-seconds', '3', '--cell-seconds', '1'],
   },
+  directory: {
+    what: 'a 3,000-person Entra directory: directory sync time and memory, report compliance within platform limits',
+    quick: ['--people', '500'],
+  },
   crash: { what: 'SIGKILL at random under load: nothing acknowledged is lost', quick: ['--kills', '3', '--records', '2000'] },
 };
 
