@@ -96,12 +96,24 @@ export function isNamedApprover(rule: Rule | undefined, person: Person): boolean
   return terms !== undefined && terms !== 'none' && (terms.approvers ?? []).includes(person.id);
 }
 
-/** Whether this person may decide this request: named by every rule, or an approver over the requester's unit. */
+/** Whether a rule lets only the approvers it names decide (`approvers_only`). */
+const namedOnly = (rule: Rule | undefined): boolean => {
+  const terms = rule?.exceptions;
+  return terms !== undefined && terms !== 'none' && terms.approvers_only === true;
+};
+
+/**
+ * Whether this person may decide this request, for every rule it is an exception to: one the rule
+ * names, or — unless the rule takes its named approvers only — an approver over the requester's unit.
+ */
 export function mayDecide(policy: Policy, approver: Person, request: ExceptionRequest): boolean {
   if (isRequester(policy, approver, request)) return false;
   const idx = policyIndex(policy);
   const overUnit = hasRole(approver, 'approver') && isWithinUnit(policy, request.unit, approver.unit);
-  return request.rules.every((ruleId) => overUnit || isNamedApprover(idx.rulesById.get(ruleId), approver));
+  return request.rules.every((ruleId) => {
+    const rule = idx.rulesById.get(ruleId);
+    return isNamedApprover(rule, approver) || (overUnit && !namedOnly(rule));
+  });
 }
 
 /** Someone who decides requests somewhere: an approver or admin by role, or named by a rule. */
@@ -120,7 +132,9 @@ export function approversFor(policy: Policy, request: ExceptionRequest, people: 
  * holding the approver role in its unit or a unit below it — who decide its requests there.
  */
 export function approversOf(policy: Policy, rule: Rule, people: readonly Person[]): Person[] {
-  return people.filter((p) => isNamedApprover(rule, p) || (hasRole(p, 'approver') && isWithinUnit(policy, p.unit, rule.unit)));
+  return people.filter(
+    (p) => isNamedApprover(rule, p) || (!namedOnly(rule) && hasRole(p, 'approver') && isWithinUnit(policy, p.unit, rule.unit)),
+  );
 }
 
 export type Verdict = { approve: true } | { approve: false; reason?: string };

@@ -92,6 +92,8 @@ const exceptionsSchema = z.union(
         .min(1)
         .max(PLATFORM_LIMITS.selectOptions, `at most ${PLATFORM_LIMITS.selectOptions} purposes (the options of one Slack select)`),
       approvers: z.array(id).optional(),
+      /** Only the named approvers decide (OMB M-23-13: the agency head or a designee); left out, unit approvers may too. */
+      approvers_only: z.boolean().optional(),
       max_days: exceptionDays,
       default_days: exceptionDays.optional(),
       /** Conditions every exception carries, e.g. "post only from the dedicated tablet". */
@@ -503,6 +505,8 @@ function crossReferenceIssues(d: Draft): Issue[] {
       terms.approvers?.forEach(
         (a, j) => known(personIds, a) || add(`${at}.exceptions.approvers[${j}]`, 'unknown_approver', `no person "${a}"`),
       );
+      if (terms.approvers_only && !terms.approvers?.length)
+        add(`${at}.exceptions.approvers_only`, 'no_approvers', 'approvers_only needs approvers: name who decides');
       const { default_days, max_days } = terms;
       if (default_days && max_days && default_days > max_days)
         add(`${at}.exceptions.default_days`, 'over_max_days', `default_days ${default_days} is over max_days ${max_days}`);

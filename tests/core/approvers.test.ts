@@ -106,3 +106,58 @@ describe('approversOf: the approvers of a rule as a measure', () => {
     expect(people.filter((x) => isApprover(p, x)).map((x) => x.id)).toEqual(['top', 'aa', 'bb', 'named', 'admin']);
   });
 });
+
+describe('approvers_only: the designees a rule names decide, and nobody else', () => {
+  const designeesOnly = (): Policy => {
+    const base = policy();
+    return {
+      ...base,
+      rules: base.rules.map((r) =>
+        r.id === 'ban' && r.exceptions !== 'none' ? { ...r, exceptions: { ...r.exceptions, approvers_only: true } } : r,
+      ),
+    };
+  };
+  const only = designeesOnly();
+  const everyone = only.people.map((x) => resolvePerson(only, x.id));
+
+  it('a unit approver over the requester is refused; the named designee decides', () => {
+    const r = request('staff', 'org/a', ['ban']);
+    expect(mayDecide(only, resolvePerson(only, 'aa'), r)).toBe(false);
+    expect(mayDecide(only, resolvePerson(only, 'top'), r)).toBe(false);
+    expect(mayDecide(only, resolvePerson(only, 'named'), r)).toBe(true);
+    expect(approversFor(only, r, everyone).map((x) => x.id)).toEqual(['named']);
+    expect(approversOf(only, only.rules.find((x) => x.id === 'ban')!, everyone).map((x) => x.id)).toEqual(['named']);
+  });
+
+  it('without it, named and unit approvers both decide (as before)', () => {
+    const r = request('staff', 'org/a', ['ban']);
+    expect(
+      approversFor(p, r, people)
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(['aa', 'named', 'top']);
+  });
+
+  it('a rule that takes its named approvers only must name some', () => {
+    const r = validatePolicy({
+      organization: { name: 'T', timezone: 'UTC', default_unit: 'org' },
+      units: [{ id: 'org', name: 'Org' }],
+      apps: [{ id: 'tiktok', name: 'TikTok' }],
+      rules: [
+        {
+          id: 'ban',
+          title: 'Ban',
+          source: 'N',
+          unit: 'org',
+          apps: ['tiktok'],
+          effect: 'prohibit',
+          effective: '2020-01-01',
+          exceptions: { purposes: ['research'], max_days: 30, approvers_only: true },
+        },
+      ],
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.issues).toContainEqual(expect.objectContaining({ path: 'rules[0].exceptions.approvers_only', code: 'no_approvers' }));
+  });
+});
