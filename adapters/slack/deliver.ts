@@ -1,11 +1,12 @@
 import { webApi } from '@slack/bolt';
 import type { Effect } from '../../commands/shared/context.ts';
 import { postRef, rememberPost } from '../../commands/delivery/platform-records.ts';
+import { wording } from '../../commands/wording/wording.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
 import { resolvePerson } from '../../src/core/org.ts';
 import { DeliveryError } from '../../src/runtime/outbox.ts';
 import { classifySlackError, DELIVERY_CLIENT } from './delivery-errors.ts';
-import { renderBlocks } from './render.ts';
+import { renderBlocks, type SlackBlock } from './render.ts';
 import { createMembership, homeOf, type Membership } from './workspace.ts';
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
@@ -45,6 +46,7 @@ export function slackDeliverer(
     }
     const known = effect.kind === 'update' ? await postRef(bot, 'slack', effect.subject) : undefined;
     if (known) return { channel: known.channel!, ts: known.ts! };
+    if (effect.kind === 'update' && effect.onlyWhereSent) return undefined; // a copy never sent on Slack
     const name = effect.kind === 'post' ? effect.channel : 'approvals';
     const channel = bot.policy.channels[name]?.slack;
     return channel ? { channel } : undefined; // a channel left out for Slack posts nothing there
@@ -71,7 +73,7 @@ export function slackDeliverer(
     async deliver(effect, key) {
       const to = await target(effect);
       if (!to) return;
-      const content = renderBlocks(effect.message);
+      const content = withMentions(renderBlocks(effect.message), effect, bot);
       if (to.ts)
         return void (await call(`updating the message in ${to.channel}`, () =>
           client.chat.update({ channel: to.channel, ts: to.ts!, ...content }),
@@ -79,7 +81,7 @@ export function slackDeliverer(
       const posted = await call(`posting to ${to.channel}`, () =>
         client.chat.postMessage({ channel: to.channel, ...content, metadata: { event_type: METADATA_TYPE, event_payload: { key } } }),
       );
-      const subject = effect.kind === 'notify' ? undefined : effect.subject;
+      const subject = effect.subject;
       if (subject && posted.ts) await rememberPost(bot, 'slack', subject, { channel: posted.channel ?? to.channel, ts: posted.ts });
     },
     /** Looks for the message by its outbox key in the channel's history since the delivery began (a little before, for clock skew). */
@@ -122,6 +124,32 @@ export function slackDeliverer(
       // channel but need not comply: never counted, never sent a reminder.
       return membership.ours(members.filter((m) => m !== botUserId));
     },
+  };
+}
+
+/** Slack member ids, and only them, become mentions: an id from a policy or an export is never markup. */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+/** Mentions in one post: well inside a section's 3,000 characters. */
+const MAX_MENTIONS = 100;
+
+/**
+ * The approvals post @-mentions the people who may decide it, so Slack notifies them (a line at its
+ * foot, and in the notification text); a post with more than MAX_MENTIONS deciders names the first
+ * ones and says how many more.
+ */
+export function withMentions(content: { blocks: SlackBlock[]; text: string }, effect: Effect, bot: AppWarden) {
+  if (effect.kind !== 'post' || !effect.deciders?.length) return content;
+  const ids = [...new Set(effect.deciders.flatMap((d) => (d.slack && SLACK_USER_ID.test(d.slack) ? [d.slack] : [])))];
+  if (!ids.length) return content;
+  const m = wording(bot.policy.organization.locale);
+  const mentions = ids
+    .slice(0, MAX_MENTIONS)
+    .map((id) => `<@${id}>`)
+    .join(' ');
+  const line = m.t('slack.approversMentioned', { mentions, more: Math.max(0, ids.length - MAX_MENTIONS) });
+  return {
+    blocks: [...content.blocks, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }],
+    text: `${content.text} ${line}`,
   };
 }
 

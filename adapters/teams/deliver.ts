@@ -40,9 +40,13 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
         `no personal chat with ${effect.person} yet: they have not installed AppWarden or written to it in Teams`,
       );
     }
-    await send(reference, (ctx) =>
-      ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(effect.message))] }).then(() => undefined),
-    );
+    let copyId: string | undefined;
+    await send(reference, async (ctx) => {
+      copyId = (await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(effect.message))] }))?.id;
+    });
+    // An approver's own copy of a request: remembered, so the decision updates it too.
+    if (effect.subject && copyId && reference.conversation?.id)
+      await rememberPost(bot, 'teams', effect.subject, { conversation: reference.conversation.id, activity: copyId });
     return;
   }
   // Rendered from the effect alone (never from the store): a request's card, read-only, refreshable by its deciders.
@@ -57,6 +61,7 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
     );
     return;
   }
+  if (effect.kind === 'update' && effect.onlyWhereSent) return; // a copy never sent on Teams
   const channelName = effect.kind === 'post' ? effect.channel : 'approvals';
   const conversation = bot.policy.channels[channelName]?.teams;
   const reference = conversation ? await conversationById(bot, conversation, link.trust) : undefined;

@@ -7,7 +7,7 @@ import { wording } from '../wording/wording.ts';
 import { commitChanges } from '../shared/commit.ts';
 import type { CommandContext, CommandResult, Effect } from '../shared/context.ts';
 import { reply } from '../shared/reply.ts';
-import { decidersOf, displayName, requestCard } from '../requests/request-card.ts';
+import { cardUpdates, displayName } from '../requests/request-card.ts';
 
 /** What a sync did, as `appwarden directory sync --json` prints it. */
 export interface DirectorySyncDone {
@@ -109,5 +109,5 @@ function leaverEffects(r: ExceptionRequest, policy: CommandContext['policy'], ct
         : m.t('directory.exceptionEndedLeaver', { id: r.id, requester, app });
     return { kind: 'notify', person: approver.id, message: reply('info', [{ type: 'heading', text }]) };
   });
-  return [{ kind: 'update', subject: r.id, message: requestCard(r, ctx.policy), deciders: decidersOf(ctx.policy, r) }, ...told];
+  return [...cardUpdates(r, ctx.policy), ...told];
 }

@@ -12,7 +12,7 @@ import type { CommandContext, CommandResult, Effect } from '../shared/context.ts
 import { inputFields, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
-import { decidersOf, displayName, localTime, requestCard } from './request-card.ts';
+import { cardUpdates, displayName, localTime } from './request-card.ts';
 
 type Transition = 'approve' | 'deny' | 'withdraw' | 'revoke';
 
@@ -112,7 +112,7 @@ function confirmation(name: Transition, r: ExceptionRequest, ctx: CommandContext
 
 /** The approvals message loses its buttons; the requester hears of any decision but their own withdrawal. */
 function effectsOf(r: ExceptionRequest, ctx: CommandContext): Effect[] {
-  const effects: Effect[] = [{ kind: 'update', subject: r.id, message: requestCard(r, ctx.policy), deciders: decidersOf(ctx.policy, r) }];
+  const effects: Effect[] = cardUpdates(r, ctx.policy);
   if (r.status === 'withdrawn') return effects;
   const requester = resolvePerson(ctx.policy, r.person);
   const m = wording(requester.locale);

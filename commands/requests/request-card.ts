@@ -6,7 +6,7 @@ import { approversFor } from '../../src/core/exceptions.ts';
 import { resolvePerson, type Person } from '../../src/core/org.ts';
 import type { Policy } from '../../src/core/policy.ts';
 import type { ExceptionRequest } from '../../src/core/records.ts';
-import type { Address } from '../shared/context.ts';
+import type { Address, Effect } from '../shared/context.ts';
 import { reply, type Block, type Reply } from '../shared/reply.ts';
 
 /** Who a person is, in words: their name from the policy, else their id. */
@@ -35,6 +35,47 @@ export function decidersOf(policy: Policy, request: ExceptionRequest): Address[]
   );
 }
 
+/** Approvers sent their own copy of a new request: enough to reach a unit's approvers, bounded for a policy that names hundreds. */
+export const MAX_APPROVER_COPIES = 50;
+
+/** The subject an approver's own copy of a request is remembered under. */
+export const copySubject = (request: string, approver: string) => `${request}:copy:${approver}`;
+
+/**
+ * What tells the approvers of a new request: each who may decide and is reachable gets their own copy,
+ * with its buttons, in their language (at most MAX_APPROVER_COPIES; the channel post names them all).
+ */
+export function approverCopies(request: ExceptionRequest, policy: Policy): { effects: Effect[]; notified: string[] } {
+  const reachable = approversOf(policy, request).filter((p) => p.slack || p.teams);
+  const chosen = reachable.slice(0, MAX_APPROVER_COPIES);
+  return {
+    notified: chosen.map((p) => p.id),
+    effects: chosen.map((p) => ({
+      kind: 'notify',
+      person: p.id,
+      address: { ...(p.slack ? { slack: p.slack } : {}), ...(p.teams ? { teams: p.teams } : {}) },
+      subject: copySubject(request.id, p.id),
+      message: requestCard(request, policy, p.locale),
+    })),
+  };
+}
+
+/** A request's card as it stands now, everywhere it was sent: the approvals post and each approver's copy. */
+export function cardUpdates(request: ExceptionRequest, policy: Policy): Effect[] {
+  return [
+    { kind: 'update', subject: request.id, message: requestCard(request, policy), deciders: decidersOf(policy, request) },
+    ...(request.notified ?? []).map(
+      (approver): Effect => ({
+        kind: 'update',
+        subject: copySubject(request.id, approver),
+        message: requestCard(request, policy, resolvePerson(policy, approver).locale),
+        deciders: decidersOf(policy, request),
+        onlyWhereSent: true,
+      }),
+    ),
+  ];
+}
+
 /** When, in the organisation's time zone: `2026-11-22 14:05 (Europe/Brussels)`. */
 export function localTime(iso: string, timezone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' }).format(
@@ -47,8 +88,8 @@ export function localTime(iso: string, timezone: string): string {
  * The approvals-channel message for a request, in the organisation's language. While it waits it
  * carries Approve and Deny; once decided the buttons are gone and who decided, when and why is shown.
  */
-export function requestCard(request: ExceptionRequest, policy: Policy): Reply {
-  const m = wording(policy.organization.locale);
+export function requestCard(request: ExceptionRequest, policy: Policy, locale = policy.organization.locale): Reply {
+  const m = wording(locale);
   const tz = policy.organization.timezone;
   const app = appById(policy, request.app)?.name ?? request.app;
   const requester = displayName(policy, request.person);

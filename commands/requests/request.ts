@@ -10,7 +10,7 @@ import type { CommandContext, CommandResult, Effect } from '../shared/context.ts
 import { inputFields, objectOf, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
-import { approversOf, decidersOf, requestCard } from './request-card.ts';
+import { approverCopies, approversOf, decidersOf, requestCard } from './request-card.ts';
 
 /** What a person fills in to ask for an exception, as typed (flags or form fields): validated here. */
 export interface RequestInput {
@@ -72,9 +72,11 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   const filed = requestException(ask, ctx.policy, own, now, id);
   const app = options.app;
   if (!filed.ok) return refusal(filed, m, { command: 'request', app: app?.name ?? appText, ...(purpose ? { purpose } : {}) });
-  const req = filed.value.request;
+  const copies = approverCopies(filed.value.request, ctx.policy);
+  const req = copies.notified.length ? { ...filed.value.request, notified: copies.notified } : filed.value.request;
   const effects: Effect[] = [
     { kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy), deciders: decidersOf(ctx.policy, req) },
+    ...copies.effects,
   ];
   await commitChanges(
     ctx,

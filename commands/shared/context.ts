@@ -48,13 +48,19 @@ export type Effect =
    * shown as it is (items queued before the field existed).
    */
   | { kind: 'post'; channel: 'approvals' | 'announcements'; subject?: string; message: Reply; deciders?: Address[] }
-  /** Replace the message posted earlier about `subject` (buttons gone, outcome shown); `deciders` as for a post. */
-  | { kind: 'update'; subject: string; message: Reply; deciders?: Address[] }
+  /**
+   * Replace the message posted earlier about `subject` (buttons gone, outcome shown); `deciders` as for a
+   * post. `onlyWhereSent`: a copy that may not exist on every platform (an approver's own copy of a
+   * request): where it was never sent, nothing is posted in its place.
+   */
+  | { kind: 'update'; subject: string; message: Reply; deciders?: Address[]; onlyWhereSent?: boolean }
   /**
    * A direct message to a person, in their language. `address`: their platform ids as known when it
    * was queued, so someone who has since left the policy still hears about their own request.
+   * `subject`: the message is a copy of a shared one (an approver's copy of a request card), remembered
+   * under this subject so that an `update` of it reaches this copy too.
    */
-  | { kind: 'notify'; person: string; message: Reply; address?: Address };
+  | { kind: 'notify'; person: string; message: Reply; address?: Address; subject?: string };
 
 export interface CommandResult {
   ok: boolean;

@@ -331,5 +331,6 @@ export interface MessageParams {
   'directory.closedForLeavers': { n: number; ids: Text };
   'directory.requestClosedLeaver': { id: Text; requester: Text; app: Text };
   'directory.exceptionEndedLeaver': { id: Text; requester: Text; app: Text };
+  'slack.approversMentioned': { mentions: Text; more: number };
 }
 export type MessageKey = keyof MessageParams;

@@ -35,6 +35,8 @@ export interface ExceptionRequest {
   endedBecause?: 'left';
   /** Conditions copied from the rule at approval, e.g. "dedicated tablet only". */
   conditions?: string;
+  /** The approvers sent their own copy of the request (a direct message with its buttons) when it was filed. */
+  notified?: string[];
 }
 
 export const ATTESTATION_STATEMENTS = ['removed', 'never-installed', 'removed-work-apps'] as const;

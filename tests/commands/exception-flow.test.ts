@@ -32,7 +32,9 @@ describe('exception workflow (France pack)', () => {
     expect(filed.ok).toBe(true);
     const req = filed.data as ExceptionRequest;
     expect(req).toMatchObject({ id: 'EX-1', status: 'requested', purpose: 'public-communications', days: 90, person: staff });
-    expect(filed.effects).toEqual([expect.objectContaining({ kind: 'post', channel: 'approvals', subject: 'EX-1' })]);
+    const copies = (req.notified ?? []).map((a) => expect.objectContaining({ kind: 'notify', person: a, subject: `EX-1:copy:${a}` }));
+    expect(copies.length).toBeGreaterThan(0); // every approver who can be reached gets their own copy
+    expect(filed.effects).toEqual([expect.objectContaining({ kind: 'post', channel: 'approvals', subject: 'EX-1' }), ...copies]);
     expect((await say(staff, 'check twitter')).data).toMatchObject({ verdict: 'exception-pending' });
 
     const auditBefore = await countAudit(store);
@@ -47,8 +49,8 @@ describe('exception workflow (France pack)', () => {
     expect(approved.ok).toBe(true);
     const after = store.get('requests', 'EX-1')!;
     expect(after).toMatchObject({ status: 'approved', decidedBy: approver, expiresAt: '2023-07-01T22:00:00.000Z' });
-    expect(approved.effects.map((e) => e.kind)).toEqual(['update', 'notify']);
-    expect(approved.effects[1]).toMatchObject({ kind: 'notify', person: staff });
+    expect(approved.effects.map((e) => e.kind)).toEqual(['update', ...copies.map(() => 'update'), 'notify']);
+    expect(approved.effects.at(-1)).toMatchObject({ kind: 'notify', person: staff });
 
     const mine = (await say(staff, 'check twitter')).data as Decision;
     expect(mine).toMatchObject({ verdict: 'allowed-by-exception', basis: 'exception', request: { id: 'EX-1' } });

@@ -36,7 +36,10 @@ describe('handle: the one way in', () => {
     expect(checked.form).toBeUndefined();
     const filed = await as(staff, fileTwitter);
     expect(filed.data).toMatchObject({ id: 'EX-1', status: 'requested' });
-    expect(filed.effects).toEqual([expect.objectContaining({ kind: 'post', channel: 'approvals', subject: 'EX-1' })]);
+    expect(filed.effects).toEqual([
+      expect.objectContaining({ kind: 'post', channel: 'approvals', subject: 'EX-1' }),
+      expect.objectContaining({ kind: 'notify', person: approver, subject: `EX-1:copy:${approver}` }),
+    ]);
     expect(store.get('requests', 'EX-1')?.status).toBe('requested');
   });
 
@@ -97,7 +100,7 @@ describe('handle: the one way in', () => {
     expect(own).toMatchObject({ ok: false, code: 'own_request', effects: [] });
     const approved = await as(approver, { kind: 'button', action: 'request.approve', value: 'EX-1' }, 'click-1');
     expect(approved.ok).toBe(true);
-    expect(approved.effects.map((e) => e.kind)).toEqual(['update', 'notify']);
+    expect(approved.effects.map((e) => e.kind)).toEqual(['update', 'update', 'notify']); // the post, Akiko's copy, the requester
     expect(store.get('requests', 'EX-1')).toMatchObject({ status: 'approved', decidedBy: approver });
     const retried = await as(approver, { kind: 'button', action: 'request.approve', value: 'EX-1' }, 'click-1');
     expect(retried.code).toBe('duplicate');

@@ -524,7 +524,11 @@ describe("the terminal says what it queued for the server to deliver, in the per
       'press office',
     ]);
     expect(en.code).toBe(0);
-    expect(en.stderr).toBe('Queued for the server to deliver (appwarden outbox lists it): a post in the approvals channel');
+    expect(en.stderr.split('\n')).toEqual([
+      'Queued for the server to deliver (appwarden outbox lists it): a post in the approvals channel',
+      // Akiko, who may decide, gets her own copy of the request.
+      'Queued for the server to deliver (appwarden outbox lists it): a direct message to akiko',
+    ]);
     const ja = await cli([
       '--policy',
       'policies/jp-2021-line.yaml',
@@ -540,7 +544,10 @@ describe("the terminal says what it queued for the server to deliver, in the per
       '広報',
     ]);
     expect(ja.code).toBe(0);
-    expect(ja.stderr).toBe('サーバーからの配信待ちに登録しました（appwarden outbox で確認できます）：承認チャンネルへの投稿');
+    expect(ja.stderr.split('\n')).toEqual([
+      'サーバーからの配信待ちに登録しました（appwarden outbox で確認できます）：承認チャンネルへの投稿',
+      'サーバーからの配信待ちに登録しました（appwarden outbox で確認できます）：sato.akiko さんへのダイレクトメッセージ',
+    ]);
     for (const r of [en, ja]) expect(r.stderr).not.toMatch(/not sent from the terminal/);
   });
 });

@@ -40,7 +40,7 @@ describe('idempotency', () => {
     const refusals = () => s.fake.calls.filter((c) => c.method.startsWith('respond/action-'));
     await s.fake.until(() => refusals().length === 2, 'two refusals');
     await s.fake.idle();
-    expect(s.fake.of('chat.update')).toHaveLength(1);
+    expect(s.fake.of('chat.update').filter((c) => c.body.channel === 'C0APPROVALS')).toHaveLength(1);
     expect(s.fake.of('chat.postMessage').filter((c) => c.body.channel === 'U0STAFF')).toHaveLength(1);
     expect((await auditActions(s)).filter((a) => a === 'request.approved')).toHaveLength(1);
     const decider = s.store.get('requests', 'EX-1')!.decidedBy === 'akiko' ? 'Akiko Sato' : 'Ken Approver';
@@ -53,7 +53,7 @@ describe('idempotency', () => {
     await s.click('U0APPROVER', 'request.approve', 'EX-1', { actionTs: '9.9' });
     await s.click('U0APPROVER', 'request.approve', 'EX-1', { actionTs: '9.9' });
     await s.fake.idle();
-    expect(s.fake.of('chat.update')).toHaveLength(1);
+    expect(s.fake.of('chat.update').filter((c) => c.body.channel === 'C0APPROVALS')).toHaveLength(1);
     expect(s.fake.calls.filter((c) => c.method.startsWith('respond/action-'))).toHaveLength(0);
   });
 });
@@ -68,7 +68,11 @@ describe('safety', () => {
       () => s.fake.of('chat.postMessage').find((c) => c.body.channel === 'C0APPROVALS'),
       'the approvals post',
     );
-    const sent = `${post.body.blocks}${post.body.text}`;
+    // The one mention is the bot's own, of the approver who may decide, at the foot of the post.
+    const blocks = JSON.parse(String(post.body.blocks));
+    expect(blocks.pop()).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'For <@U0APPROVER>' }] });
+    expect(String(post.body.text).endsWith(' For <@U0APPROVER>')).toBe(true);
+    const sent = `${JSON.stringify(blocks)}${String(post.body.text).replace(/ For <@U0APPROVER>$/, '')}`;
     expect(sent).not.toContain('<!channel>');
     expect(sent).not.toContain('<@U0APPROVER>');
     expect(sent).not.toContain('<http://evil.example|your bank>');
