@@ -147,13 +147,11 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}) {
     const found = findMember(id);
     record(found ? 200 : 404);
     if (!found)
-      return void res
-        .writeHead(404, { 'Content-Type': 'application/json' })
-        .end(
-          JSON.stringify({
-            error: { code: 'MemberNotFoundInConversation', message: 'The member could not be found in the conversation.' },
-          }),
-        );
+      return void res.writeHead(404, { 'Content-Type': 'application/json' }).end(
+        JSON.stringify({
+          error: { code: 'MemberNotFoundInConversation', message: 'The member could not be found in the conversation.' },
+        }),
+      );
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(found));
   };
   /** Opening a personal chat: Teams needs the tenant and exactly one member, and answers the new conversation's id. */
