@@ -20,7 +20,7 @@ import { censusCard } from './census-card.ts';
 import { renderCard } from './card.ts';
 import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
 import { CONNECTOR_CLIENT_OPTIONS, connectorAudience, teamsDeliverer, withoutConnectorRetries } from './deliver.ts';
-import { teamsUserIds } from './member-ids.ts';
+import { teamsUserIds, type UserIdOptions } from './member-ids.ts';
 import { personalChat, type TeamsLink } from './personal-chat.ts';
 import type { Reply } from '../../commands/shared/reply.ts';
 
@@ -34,6 +34,8 @@ export interface TeamsOptions {
   /** Outbound credentials; by default from MicrosoftAppId / MicrosoftAppPassword (tests pass their own). */
   credentialsFactory?: ServiceClientCredentialsFactory;
   log: (line: string) => void;
+  /** How long looking approvers' Teams user ids up in the roster may take (defaults: 5 s a lookup, 10 s a card, 3 s an invoke). */
+  rosterLookups?: UserIdOptions;
 }
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
@@ -65,7 +67,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       await context.sendActivity(bot.contextFor(personOf(context), 'teams').m.t('errors.fault', { ref })).catch(() => undefined);
   };
   // One memory of who could not be found, for the posts and the refreshes alike (each logged once).
-  const userIdsOf = teamsUserIds(bot, trust, options.log);
+  const userIdsOf = teamsUserIds(bot, trust, options.log, options.rosterLookups);
   bot.addDeliverer(teamsDeliverer(bot, link, options.log, userIdsOf));
   const personOf = (context: TurnContext) => teamsIdentity(context, trust);
 

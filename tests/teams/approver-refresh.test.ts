@@ -130,6 +130,19 @@ describe('Teams approvers get the live card: refresh.userIds holds their MRIs', 
     expect(verbs(await refreshAs(person('akiko')))).toEqual(['request.approve', 'Action.ShowCard']);
   });
 
+  it('a roster that never answers is given up on after its timeout: the card still goes out, without her', async () => {
+    t = await startTeamsBot({}, { rosterLookups: { lookupTimeoutMs: 300 } });
+    await t.install('pierre');
+    t.connector.fail({ on: 'members', status: 'hang', times: 1 });
+    const started = Date.now();
+    await t.say('pierre', REQUEST);
+    const card = cardOf((await approvalsPost()).body) as Card;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(card.refresh).toBeUndefined();
+    expect(verbs(card)).toEqual(['request.refresh']);
+    expect(t.logs.some((l) => l.includes('transient: the roster did not answer in 300 ms'))).toBe(true);
+  });
+
   it('65 deciders: the first 60 MRIs refresh, the card says the other 5 use Review, a log line counts them, and one of them gets the buttons', async () => {
     // Akiko, Olivia and 63 more: all in the roster, none has written to the bot.
     const extra = Array.from({ length: 63 }, (_, i) => approver(i + 1, aadOf(i + 1)));
