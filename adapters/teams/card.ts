@@ -13,6 +13,8 @@ export const CARD_VERSION = '1.5';
  */
 export const MAX_CARD_BYTES = 24 * 1024;
 export const utf16Bytes = (value: unknown) => JSON.stringify(value).length * 2;
+/** Teams refreshes a card automatically for at most this many users (`refresh.userIds`). */
+export const MAX_REFRESH_USERS = 60;
 /** The plain-text fallback: whole lines, at most this many characters. */
 const FALLBACK_CHARS = 2000;
 
@@ -44,8 +46,8 @@ const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({
 export interface CardOptions {
   /** Renders a `request.deny` button as a form asking for the reason (Action.ShowCard). */
   denyReasonLabel?: string;
-  /** Universal Actions refresh: these Teams users get a live card on open. */
-  refresh?: { verb: string; data: Record<string, unknown>; userIds: string[] };
+  /** Universal Actions refresh: these Teams users (MRIs, at most 60) get a live card on open. */
+  refresh?: { verb: string; data: Record<string, unknown>; userIds: readonly string[] };
 }
 
 /**
@@ -53,6 +55,9 @@ export interface CardOptions {
  * a list that does not fit loses whole items from its end, counted in its "N more" line.
  */
 export function renderCard(reply: Reply, options: CardOptions = {}): AdaptiveCard {
+  // Teams takes at most 60: who is left out is the caller's to choose and to say, never dropped silently here.
+  if ((options.refresh?.userIds.length ?? 0) > MAX_REFRESH_USERS)
+    throw new RangeError(`a card refreshes for at most ${MAX_REFRESH_USERS} users, not ${options.refresh?.userIds.length}`);
   const fitted = shrinkToFit(reply, (r) => utf16Bytes(build(r, options)) <= MAX_CARD_BYTES);
   const card = build(fitted, options);
   // What no list can be shortened for (a very long text): body elements from the end give way to a "…".
@@ -74,7 +79,7 @@ function build(reply: Reply, options: CardOptions): AdaptiveCard {
       ? {
           refresh: {
             action: { type: 'Action.Execute', verb: options.refresh.verb, data: options.refresh.data },
-            userIds: options.refresh.userIds.slice(0, 60),
+            userIds: [...options.refresh.userIds],
           },
         }
       : {}),

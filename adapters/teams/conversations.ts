@@ -62,6 +62,28 @@ export async function memberOf(bot: AppWarden, person: string, trust: Trust): Pr
   return (await conversationRecord(bot, 'member', person, trust))?.reference as MemberReference | undefined;
 }
 
+/** A member of a team met through the roster (not through their own activity): how to reach them later. */
+export async function rememberMember(bot: AppWarden, person: string, member: MemberReference, trust: Trust): Promise<void> {
+  await rememberConversations(bot, [{ kind: 'member', key: person, person, reference: { ...member } }], trust);
+}
+
+/**
+ * The Teams user id (MRI, `29:…`) the bot already knows for a person: from their personal chat (the
+ * user of its reference, when it is them) or from where it met them in a channel or the roster.
+ */
+export async function knownUserId(bot: AppWarden, person: string, aadObjectId: string, trust: Trust): Promise<string | undefined> {
+  const user = (await personalConversation(bot, person, trust))?.user as { id?: unknown; aadObjectId?: unknown } | undefined;
+  const sameUser = !user?.aadObjectId || String(user.aadObjectId).toLowerCase() === aadObjectId.toLowerCase();
+  if (typeof user?.id === 'string' && user.id && sameUser) return user.id;
+  const member = (await memberOf(bot, person, trust))?.user.id;
+  return typeof member === 'string' && member ? member : undefined;
+}
+
+/** The tenant to record with someone met through the roster: the conversation's, else the one learnt last. */
+export async function tenantFor(bot: AppWarden, activity: Parameters<typeof tenantOf>[0], trust: Trust): Promise<string | undefined> {
+  return tenantOf(activity) ?? ((await latestTenantRecord(bot, trust))?.reference as { tenantId?: string } | undefined)?.tenantId;
+}
+
 /**
  * A conversation by id: its own remembered reference, or — for a channel the bot was added to but where
  * nobody has spoken yet — the service URL of the organisation's tenant, learnt from an authenticated

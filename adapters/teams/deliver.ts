@@ -11,9 +11,11 @@ import type { Effect } from '../../commands/shared/context.ts';
 import { postRef, rememberPost } from '../../commands/delivery/platform-records.ts';
 import type { AppWarden, Deliverer } from '../../src/app.ts';
 import { DeliveryError } from '../../src/runtime/outbox.ts';
+import { wording } from '../../commands/wording/wording.ts';
 import { sharedCard } from './approval-card.ts';
-import { renderCard } from './card.ts';
+import { MAX_REFRESH_USERS, renderCard } from './card.ts';
 import { conversationById } from './conversations.ts';
+import { teamsUserIds, type UserIdsOf } from './member-ids.ts';
 import { personalChat, type TeamsLink } from './personal-chat.ts';
 
 /**
@@ -21,11 +23,22 @@ import { personalChat, type TeamsLink } from './personal-chat.ts';
  * direct messages. Teams offers a bot no way to look back at what it sent, so an item interrupted by a
  * crash is sent again here (the Slack side can check).
  */
-export function teamsDeliverer(bot: AppWarden, link: TeamsLink, log: (line: string) => void): Deliverer {
-  return { platform: 'teams', deliver: (effect) => deliverEffect(effect, bot, link, log) };
+export function teamsDeliverer(
+  bot: AppWarden,
+  link: TeamsLink,
+  log: (line: string) => void,
+  userIdsOf: UserIdsOf = teamsUserIds(bot, link.trust, log),
+): Deliverer {
+  return { platform: 'teams', deliver: (effect) => deliverEffect(effect, bot, link, log, userIdsOf) };
 }
 
-async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, log: (line: string) => void): Promise<void> {
+async function deliverEffect(
+  effect: Effect,
+  bot: AppWarden,
+  link: TeamsLink,
+  log: (line: string) => void,
+  userIdsOf: UserIdsOf,
+): Promise<void> {
   const send = (reference: ConversationReference, logic: (context: TurnContext) => Promise<void>) => sendClassified(link, reference, logic);
   if (effect.kind === 'notify') {
     // Addressed by person id: the chat the bot has with them, even if the policy no longer lists them.
@@ -49,16 +62,31 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
       await rememberPost(bot, 'teams', effect.subject, { conversation: reference.conversation.id, activity: copyId });
     return;
   }
-  // Rendered from the effect alone (never from the store): a request's card, read-only, refreshable by its deciders.
-  const card = sharedCard(effect.subject, effect.message, effect.deciders);
+  // Rendered from the effect alone (never from the store): a request's card, read-only, refreshed for its
+  // deciders' Teams users (found in the conversation it goes to), with Review for anyone else.
+  const cardIn = async (context: TurnContext) => {
+    const deciders = effect.subject ? effect.deciders : undefined;
+    // Deciders with no Teams identity are not on Teams: the card is not theirs to refresh.
+    const onTeams = new Set(deciders?.flatMap((d) => (d.teams ? [d.teams] : [])));
+    const userIds = onTeams.size ? await userIdsOf(context, deciders!, 'delivery') : [];
+    const refreshed = Math.min(userIds.length, MAX_REFRESH_USERS);
+    if (onTeams.size > refreshed)
+      log(
+        `teams: the card about ${effect.subject} refreshes automatically for ${refreshed} of its ${onTeams.size} deciders on Teams; ` +
+          `${onTeams.size - refreshed} left out use its Review action` +
+          (userIds.length > MAX_REFRESH_USERS ? ` (Teams refreshes a card for at most ${MAX_REFRESH_USERS} users)` : ''),
+      );
+    const targets = deciders && { userIds, deciders: onTeams.size };
+    return CardFactory.adaptiveCard(sharedCard(effect.subject, effect.message, targets, wording(bot.policy.organization.locale)));
+  };
   const known = effect.kind === 'update' ? await postRef(bot, 'teams', effect.subject) : undefined;
   if (known) {
     const reference = await conversationById(bot, known.conversation!, link.trust);
     if (!reference)
       throw new DeliveryError('permanent', `cannot reach ${known.conversation} to update the message about ${effect.subject}`);
-    await send(reference, (ctx) =>
-      ctx.updateActivity({ type: 'message', id: known.activity!, attachments: [CardFactory.adaptiveCard(card)] }).then(() => undefined),
-    );
+    await send(reference, async (ctx) => {
+      await ctx.updateActivity({ type: 'message', id: known.activity!, attachments: [await cardIn(ctx)] });
+    });
     return;
   }
   if (effect.kind === 'update' && effect.onlyWhereSent) return; // a copy never sent on Teams
@@ -70,7 +98,7 @@ async function deliverEffect(effect: Effect, bot: AppWarden, link: TeamsLink, lo
     throw new DeliveryError('permanent', `cannot reach ${conversation}: add AppWarden to the team that holds the ${channelName} channel`);
   let activityId: string | undefined;
   await send(reference, async (ctx) => {
-    activityId = (await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id;
+    activityId = (await ctx.sendActivity({ attachments: [await cardIn(ctx)] }))?.id;
   });
   if (effect.subject && activityId) await rememberPost(bot, 'teams', effect.subject, { conversation, activity: activityId });
 }

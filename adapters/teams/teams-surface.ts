@@ -20,6 +20,7 @@ import { censusCard } from './census-card.ts';
 import { renderCard } from './card.ts';
 import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
 import { CONNECTOR_CLIENT_OPTIONS, connectorAudience, teamsDeliverer, withoutConnectorRetries } from './deliver.ts';
+import { teamsUserIds, type UserIdOptions } from './member-ids.ts';
 import { personalChat, type TeamsLink } from './personal-chat.ts';
 import type { Reply } from '../../commands/shared/reply.ts';
 
@@ -33,6 +34,8 @@ export interface TeamsOptions {
   /** Outbound credentials; by default from MicrosoftAppId / MicrosoftAppPassword (tests pass their own). */
   credentialsFactory?: ServiceClientCredentialsFactory;
   log: (line: string) => void;
+  /** How long looking approvers' Teams user ids up in the roster may take (defaults: 5 s a lookup, 10 s a card, 3 s an invoke). */
+  rosterLookups?: UserIdOptions;
 }
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
@@ -63,7 +66,9 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     if (context.activity.type === ActivityTypes.Message)
       await context.sendActivity(bot.contextFor(personOf(context), 'teams').m.t('errors.fault', { ref })).catch(() => undefined);
   };
-  bot.addDeliverer(teamsDeliverer(bot, link, options.log));
+  // One memory of who could not be found, for the posts and the refreshes alike (each logged once).
+  const userIdsOf = teamsUserIds(bot, trust, options.log, options.rosterLookups);
+  bot.addDeliverer(teamsDeliverer(bot, link, options.log, userIdsOf));
   const personOf = (context: TurnContext) => teamsIdentity(context, trust);
 
   const onTurn = async (context: TurnContext): Promise<InvokeBody | undefined> => {
@@ -115,12 +120,12 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const id = String(action?.data?.value ?? '');
     const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:invoke:${context.activity.id}` };
     // The card as this viewer should see it now (after their decision, if they made one): the command layer's to say.
-    const cardFor = async () =>
-      viewerCard(
-        id,
-        await handle({ kind: 'view', view: 'request-card', id }, ctx),
-        wording(bot.policy.organization.locale).t('form.denyReason'),
-      );
+    const cardFor = async () => {
+      const result = await handle({ kind: 'view', view: 'request-card', id }, ctx);
+      const deciders = result.ok ? (result.view?.deciders ?? []) : [];
+      const userIds = deciders.length ? await userIdsOf(context, deciders, 'invoke') : [];
+      return viewerCard(id, result, wording(bot.policy.organization.locale).t('form.denyReason'), userIds);
+    };
     if (action?.verb === 'request.approve' || action?.verb === 'request.deny') {
       // Our card's Input.Text always sends text; anything else is a crafted invoke, refused plainly and changing nothing.
       const reason = action.data?.reason;

@@ -26,6 +26,8 @@ export interface MessageParams {
   'teams.answeredPrivately': {};
   'teams.cannotAnswerPrivately': {};
   'teams.reasonNotText': {};
+  'teams.review': {};
+  'teams.reviewForButtons': { n: number };
   'verdict.allowed': { app: Text; device: Text };
   'verdict.prohibited': { app: Text; device: Text };
   'verdict.restricted': { app: Text; device: Text; data: Text };

@@ -29,17 +29,46 @@ const CONNECTOR_ERRORS: Record<number, { code: string; message: string }> = {
   503: { code: 'ServiceUnavailable', message: 'Service unavailable.' },
 };
 
-/** A scripted failure: the next `times` calls matching `to` (a conversation id, or every one) answer `status`, or never answer. */
+/**
+ * A scripted failure: the next `times` calls matching `to` (a conversation id, or every one) answer
+ * `status`, or never answer. `on`: which calls, messages (sends and updates, the default) or roster lookups.
+ */
 export interface ConnectorFault {
   to?: string;
+  on?: 'activities' | 'members';
   status: number | 'hang';
   times: number;
   retryAfterSeconds?: number;
 }
 
-/** A small Bot Connector on 127.0.0.1: records replies, proactive sends and updates; answers `{ id }`. */
-export async function startFakeConnector() {
+/** A member as the roster answers it (`TeamsChannelAccount`): `id` is the user's MRI (`29:…`). */
+export interface RosterMember {
+  id: string;
+  name?: string;
+  aadObjectId: string;
+  userPrincipalName?: string;
+  tenantId?: string;
+}
+
+export interface FakeConnectorOptions {
+  /** The members every conversation's roster holds (a test may change `roster` later). */
+  roster?: readonly RosterMember[];
+  /** When set, every call must carry exactly this `Authorization` header, else 401 (as Bot Connector refuses a bad token). */
+  authorization?: string;
+}
+
+/**
+ * A small Bot Connector on 127.0.0.1: records replies, proactive sends and updates, answering `{ id }`;
+ * answers roster lookups (`GET /v3/conversations/{id}/members/{userId}`, by Entra object id or MRI)
+ * from its roster, 404 `MemberNotFoundInConversation` for anyone else.
+ */
+export async function startFakeConnector(options: FakeConnectorOptions = {}) {
   const calls: ConnectorCall[] = [];
+  /** Roster lookups answered (found or not), kept apart from `calls`, which are messages. */
+  const lookups: (ConnectorCall & { member: string; status: number })[] = [];
+  const roster = new Map<string, RosterMember>((options.roster ?? []).map((m) => [m.aadObjectId, m]));
+  const findMember = (id: string) =>
+    roster.get(id) ?? [...roster.values()].find((m) => m.aadObjectId.toLowerCase() === id.toLowerCase() || m.id === id);
   const faults: ConnectorFault[] = [];
   /** Calls answered with an error (or never), kept apart from `calls`, which the connector took. */
   const refused: (ConnectorCall & { status: number | 'hang' })[] = [];
@@ -50,7 +79,13 @@ export async function startFakeConnector() {
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
+      if (options.authorization !== undefined && req.headers.authorization !== options.authorization) {
+        res.writeHead(401, { 'Content-Type': 'application/json' });
+        return void res.end(JSON.stringify({ message: 'Authorization has been denied for this request.' }));
+      }
       if (req.method === 'POST' && /^\/v3\/conversations\/?(\?|$)/.test(req.url ?? '')) return createConversation(req, raw, res);
+      const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/?]+)/.exec(req.url ?? '');
+      if (member && req.method === 'GET') return getMember(req, decodeURIComponent(member[1]!), decodeURIComponent(member[2]!), res);
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       if (!m) {
         res.writeHead(404).end();
@@ -58,17 +93,10 @@ export async function startFakeConnector() {
       }
       const body = raw ? JSON.parse(raw) : {};
       const conversation = decodeURIComponent(m[1]!);
-      const fault = faults.find((f) => f.times > 0 && (!f.to || f.to === conversation));
+      const fault = takeFault('activities', conversation);
       if (fault) {
-        fault.times--;
         refused.push({ method: req.method!, conversation, headers: req.headers, body, status: fault.status });
-        if (fault.status === 'hang') return; // never answers; the socket stays open until the server closes
-        res.writeHead(fault.status, {
-          'Content-Type': 'application/json',
-          ...(fault.retryAfterSeconds ? { 'Retry-After': String(fault.retryAfterSeconds) } : {}),
-        });
-        res.end(JSON.stringify({ error: CONNECTOR_ERRORS[fault.status] ?? { code: 'Error', message: `status ${fault.status}` } }));
-        return;
+        return answerFault(fault, res);
       }
       const call = {
         method: req.method!,
@@ -95,6 +123,37 @@ export async function startFakeConnector() {
       res.end(JSON.stringify({ id: m[2] && req.method === 'PUT' ? decodeURIComponent(m[2]) : `activity-${++n}` }));
     });
   });
+  const takeFault = (on: 'activities' | 'members', conversation: string) => {
+    const fault = faults.find((f) => f.times > 0 && (f.on ?? 'activities') === on && (!f.to || f.to === conversation));
+    if (fault) fault.times--;
+    return fault;
+  };
+  const answerFault = (fault: ConnectorFault, res: import('node:http').ServerResponse) => {
+    if (fault.status === 'hang') return; // never answers; the socket stays open until the server closes
+    res.writeHead(fault.status, {
+      'Content-Type': 'application/json',
+      ...(fault.retryAfterSeconds ? { 'Retry-After': String(fault.retryAfterSeconds) } : {}),
+    });
+    res.end(JSON.stringify({ error: CONNECTOR_ERRORS[fault.status] ?? { code: 'Error', message: `status ${fault.status}` } }));
+  };
+  /** One member of a conversation's roster, by Entra object id or MRI, as `TeamsInfo.getMember` asks. */
+  const getMember = (req: IncomingMessage, conversation: string, id: string, res: import('node:http').ServerResponse) => {
+    const fault = takeFault('members', conversation);
+    const record = (status: number) => lookups.push({ method: 'GET', conversation, member: id, headers: req.headers, body: {}, status });
+    if (fault) {
+      record(fault.status === 'hang' ? 0 : fault.status);
+      return answerFault(fault, res);
+    }
+    const found = findMember(id);
+    record(found ? 200 : 404);
+    if (!found)
+      return void res.writeHead(404, { 'Content-Type': 'application/json' }).end(
+        JSON.stringify({
+          error: { code: 'MemberNotFoundInConversation', message: 'The member could not be found in the conversation.' },
+        }),
+      );
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(found));
+  };
   /** Opening a personal chat: Teams needs the tenant and exactly one member, and answers the new conversation's id. */
   const createConversation = (req: IncomingMessage, raw: string, res: import('node:http').ServerResponse) => {
     const body = raw ? JSON.parse(raw) : {};
@@ -115,6 +174,9 @@ export async function startFakeConnector() {
   return {
     url,
     calls,
+    lookups,
+    /** Who the roster holds, by Entra object id: add or delete members. */
+    roster,
     refused,
     oversized,
     /** Script failures: `fail({ status: 503, times: 4 })`, `fail({ to: APPROVALS, status: 403, times: 1 })`, `fail({ status: 'hang', times: 1 })`. */

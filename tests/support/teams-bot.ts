@@ -14,6 +14,7 @@ export const TEAMS = {
   akiko: '7341e0c6-b7ae-42c6-8453-529a84cf084b',
   pierre: '603680f4-d45c-4a7d-aebc-f8ab74766b34',
   sam: '7b2c4b0f-4bc5-4fd9-a9a4-a8d93d5abe6c',
+  olivia: '25a073b5-0fc7-45ec-a89e-5c12da14d1bf',
   /** Japan LINE pack: 井上 咲, reporter for 市川市. */
   inoue: '5b7c3a1e-2f4d-4e8a-9c61-0d2e7f3a9b14',
 };
@@ -22,6 +23,15 @@ export const APPROVALS = '19:approvals@thread.tacv2';
 export const TENANT = 'tenant-1';
 const BOT = { id: '28:appwarden-bot', name: 'AppWarden' };
 let counter = 0;
+/** A person's Teams user id (MRI), as the `from.id` of their activities and in the roster. */
+export const mriOf = (who: keyof typeof TEAMS) => `29:${who}`;
+/** The roster of every conversation, as the fake connector answers lookups: everyone in TEAMS (a test may change it). */
+const ROSTER = (Object.keys(TEAMS) as (keyof typeof TEAMS)[]).map((who) => ({
+  id: mriOf(who),
+  name: who,
+  aadObjectId: TEAMS[who],
+  tenantId: TENANT,
+}));
 
 /** The real CloudAdapter inside the real HTTP app on 127.0.0.1:0, against a fake Bot Connector. `pack`: a file in policies/, or a policy built by the test. */
 export async function startTeamsBot(
@@ -31,7 +41,7 @@ export async function startTeamsBot(
   at = '2026-11-22T09:00:00Z',
   outbox: OutboxOptions = {},
 ) {
-  const connector = await startFakeConnector();
+  const connector = await startFakeConnector({ roster: ROSTER });
   const store = createMemoryStore();
   const clock = testClock(at);
   const logs: string[] = [];
@@ -49,7 +59,7 @@ export async function startTeamsBot(
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
 
   const personal = (who: keyof typeof TEAMS) => ({ id: `a:personal-${who}`, conversationType: 'personal', tenantId: 'tenant-1' });
-  const from = (who: keyof typeof TEAMS) => ({ id: `29:${who}`, name: who, aadObjectId: TEAMS[who] });
+  const from = (who: keyof typeof TEAMS) => ({ id: mriOf(who), name: who, aadObjectId: TEAMS[who] });
   const base = (who: keyof typeof TEAMS, conversation: Record<string, unknown>) => ({
     id: `act-${++counter}`,
     channelId: 'msteams',

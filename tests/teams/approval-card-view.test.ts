@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { outboxItem } from '../../commands/delivery/outbox-item.ts';
 import { put } from '../../src/core/records.ts';
-import { APPROVALS, cardOf, cardText, startTeamsBot, TEAMS, type TeamsBot } from '../support/teams-bot.ts';
+import { APPROVALS, cardOf, cardText, mriOf, startTeamsBot, TEAMS, type TeamsBot } from '../support/teams-bot.ts';
 
 /**
  * The approvals card on Teams: the shared card is rendered from the effect the command layer queued
@@ -37,12 +37,13 @@ describe('the Teams approvals card', () => {
 
     const live = await refresh('akiko');
     expect(verbs(live)).toEqual(['request.approve', 'Action.ShowCard']);
-    expect(live.refresh?.userIds).toEqual([TEAMS.akiko]);
+    // Refreshed for her Teams user id (MRI, as her activities carry it), never her Entra object id.
+    expect(live.refresh?.userIds).toEqual([mriOf('akiko')]);
     for (const who of ['pierre', 'sam'] as const) {
       const readOnly = await refresh(who);
       expect(readOnly.actions, who).toBeUndefined();
       expect(cardText(readOnly), who).toContain('Agency campaign');
-      expect(readOnly.refresh?.userIds, who).toEqual([TEAMS.akiko]); // still refreshed for whoever may decide
+      expect(readOnly.refresh?.userIds, who).toEqual([mriOf('akiko')]); // still refreshed for whoever may decide
     }
     expect(cardText(await refresh('akiko', 'EX-9'))).toContain('EX-9');
     expect((await refresh('akiko', 'EX-9')).actions).toBeUndefined();
@@ -70,8 +71,9 @@ describe('the Teams approvals card', () => {
     const card = cardOf(approvalsCalls('POST')[0]!.body) as Card;
     expect(cardText(card)).toContain('Agency campaign');
     expect(cardText(card)).not.toContain('Changed behind the card');
-    expect(card.actions).toBeUndefined();
-    expect(card.refresh?.userIds).toEqual([TEAMS.akiko]);
+    expect(verbs(card)).toEqual(['request.refresh']); // Review: anyone's own view of it, never Approve / Deny for all
+    expect(card.refresh?.userIds).toEqual([mriOf('akiko')]);
+    expect(t.connector.lookups).toEqual([]); // she wrote to the bot: her MRI was known
 
     // The update after the decision renders its effect too: outcome shown, no buttons, no refresh.
     await t.invoke('akiko', 'request.approve', { value: 'EX-1' });

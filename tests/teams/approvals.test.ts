@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/core/decision.ts';
-import { APPROVALS, cardOf, cardText, startTeamsBot, TEAMS, type TeamsBot } from '../support/teams-bot.ts';
+import { APPROVALS, cardOf, cardText, mriOf, startTeamsBot, TEAMS, type TeamsBot } from '../support/teams-bot.ts';
 
 let t: TeamsBot;
 beforeEach(async () => (t = await startTeamsBot()));
@@ -24,9 +24,10 @@ describe('Teams approvals with Universal Actions', () => {
     const card = cardOf(post.body) as Record<string, any>;
     expect(card.refresh).toEqual({
       action: { type: 'Action.Execute', verb: 'request.refresh', data: { value: 'EX-1' } },
-      userIds: [TEAMS.akiko],
+      userIds: [mriOf('akiko')], // her Teams user id, found in the roster: she never wrote to the bot
     });
-    expect(card.actions ?? []).toEqual([]); // the shared card is read-only; approvers get the live one on refresh
+    // The shared card is read-only: approvers get the live one on refresh, and anyone may ask for their own view.
+    expect(card.actions).toEqual([{ type: 'Action.Execute', title: 'Review', verb: 'request.refresh', data: { value: 'EX-1' } }]);
     expect(cardText(card)).toContain('Agency campaign');
 
     const own = await t.invoke('pierre', 'request.approve', { value: 'EX-1' });

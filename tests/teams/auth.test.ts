@@ -1,7 +1,7 @@
 import { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeIdentityProvider } from '../support/fake-idp.ts';
-import { startTeamsBot, type TeamsBot } from '../support/teams-bot.ts';
+import { APPROVALS, startTeamsBot, TEAMS, type TeamsBot } from '../support/teams-bot.ts';
 
 const APP_ID = '00000000-0000-0000-0000-00000000a99a';
 
@@ -62,5 +62,14 @@ describe('Teams with MicrosoftAppId set', () => {
     const reply = await t.connector.until(() => t.connector.calls[0], 'the reply');
     expect(reply.headers.authorization).toBe('Bearer outbound-test-token');
     expect(JSON.stringify(reply.body)).toContain('Recorded: you have removed TikTok');
+  });
+
+  it('the roster lookup for an approver’s Teams user id carries the bot’s own credentials too', async () => {
+    const token = await idp.token({ aud: APP_ID, serviceUrl: t.connector.url });
+    const request = 'request instagram --purpose public-communications --days 30 --reason "Agency campaign"';
+    expect((await t.say('pierre', request, { Authorization: `Bearer ${token}` })).status).toBe(200);
+    const lookup = await t.connector.until(() => t.connector.lookups[0], 'the roster lookup');
+    expect(lookup).toMatchObject({ member: TEAMS.akiko, status: 200, conversation: APPROVALS });
+    expect(lookup.headers.authorization).toBe('Bearer outbound-test-token');
   });
 });
