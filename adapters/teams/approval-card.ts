@@ -1,4 +1,5 @@
 import type { Result } from '../../commands/entry/handle.ts';
+import type { Address } from '../../commands/shared/context.ts';
 import type { Reply } from '../../commands/shared/reply.ts';
 import type { Wording } from '../../commands/wording/wording.ts';
 import { MAX_REFRESH_USERS, renderCard, type AdaptiveCard } from './card.ts';
@@ -33,7 +34,13 @@ export function viewerCard(id: string, result: Result, denyReasonLabel: string, 
  * A decided request's card has neither. Without deciders (other posts, items queued before deciders
  * were recorded) it is the message as it is.
  */
-export function sharedCard(subject: string | undefined, message: Reply, targets: RefreshTargets | undefined, m: Wording): AdaptiveCard {
+export function sharedCard(
+  subject: string | undefined,
+  message: Reply,
+  targets: RefreshTargets | undefined,
+  m: Wording,
+  mention: readonly Address[] = [],
+): AdaptiveCard {
   if (!subject || !targets) return renderCard(message);
   const blocks = message.blocks.filter((b) => b.type !== 'actions');
   if (!targets.deciders) return renderCard({ ...message, blocks });
@@ -48,8 +55,15 @@ export function sharedCard(subject: string | undefined, message: Reply, targets:
         { type: 'actions', buttons: [{ actionId: REFRESH_VERB, label: m.t('teams.review'), value: subject }] },
       ],
     },
-    refreshFor(subject, targets.userIds),
+    { ...refreshFor(subject, targets.userIds), ...mentionsFor(mention, m) },
   );
+}
+
+/** Teams users to @-mention: at most MAX_MENTIONS, named as the policy names them. */
+const MAX_MENTIONS = 20;
+function mentionsFor(deciders: readonly Address[], m: Wording) {
+  const people = deciders.flatMap((d) => (d.teams && d.name ? [{ id: d.teams, name: d.name }] : [])).slice(0, MAX_MENTIONS);
+  return people.length ? { mentions: { label: m.t('teams.forApprovers'), people } } : {};
 }
 
 /** Universal Actions refresh for the first 60 of `userIds` (Teams' limit); nothing when there are none. */

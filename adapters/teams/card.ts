@@ -48,6 +48,8 @@ export interface CardOptions {
   denyReasonLabel?: string;
   /** Universal Actions refresh: these Teams users (MRIs, at most 60) get a live card on open. */
   refresh?: { verb: string; data: Record<string, unknown>; userIds: readonly string[] };
+  /** People to @-mention at the card's foot (Teams notifies them): their Entra object id and name, after `label`. */
+  mentions?: { label: string; people: readonly { id: string; name: string }[] };
 }
 
 /**
@@ -75,6 +77,7 @@ function build(reply: Reply, options: CardOptions): AdaptiveCard {
     fallbackText: wholeLines(replyText(reply), FALLBACK_CHARS),
     body,
     ...(buttons.length ? { actions: buttons.map((b) => renderButton(b, options)) } : {}),
+    ...mentionsOf(options, body),
     ...(options.refresh
       ? {
           refresh: {
@@ -84,6 +87,23 @@ function build(reply: Reply, options: CardOptions): AdaptiveCard {
         }
       : {}),
   };
+}
+
+/**
+ * Mentions as Teams takes them in a card: `<at>Name</at>` in a TextBlock, and an entity per mention
+ * naming the user by Entra object id. The name is escaped once, and the entity's text is the same.
+ */
+function mentionsOf(options: CardOptions, body: unknown[]): { msteams?: { entities: unknown[] } } {
+  const people = options.mentions?.people ?? [];
+  if (!people.length) return {};
+  const tags = people.map((p) => ({ ...p, tag: `<at>${escapeCardText(p.name).replace(/[<>]/g, '')}</at>` }));
+  body.push({
+    type: 'TextBlock',
+    text: `${escapeCardText(options.mentions!.label)} ${tags.map((t) => t.tag).join(' ')}`,
+    wrap: true,
+    isSubtle: true,
+  });
+  return { msteams: { entities: tags.map((t) => ({ type: 'mention', text: t.tag, mentioned: { id: t.id, name: t.name } })) } };
 }
 
 /** The first whole lines of a text within `max` characters (a first line longer than that, cut after a word). */

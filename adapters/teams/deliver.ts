@@ -48,6 +48,13 @@ async function deliverEffect(
     if (!reference) {
       // Someone with no Teams identity who never wrote to the bot is not on Teams: nothing to do here.
       if (!effect.address?.teams) return;
+      // An approver's copy is a convenience: the shared card (its refresh, its Review) still reaches them.
+      if (effect.subject) {
+        log(
+          `teams: no personal chat with ${effect.person} yet, so their copy of ${effect.subject.split(':')[0]} goes only to the approvals card`,
+        );
+        return;
+      }
       throw new DeliveryError(
         'permanent',
         `no personal chat with ${effect.person} yet: they have not installed AppWarden or written to it in Teams`,
@@ -77,7 +84,9 @@ async function deliverEffect(
           (userIds.length > MAX_REFRESH_USERS ? ` (Teams refreshes a card for at most ${MAX_REFRESH_USERS} users)` : ''),
       );
     const targets = deciders && { userIds, deciders: onTeams.size };
-    return CardFactory.adaptiveCard(sharedCard(effect.subject, effect.message, targets, wording(bot.policy.organization.locale)));
+    // The first post @-mentions who may decide, so Teams notifies them; an update does not notify again.
+    const mention = effect.kind === 'post' ? (deciders ?? []) : [];
+    return CardFactory.adaptiveCard(sharedCard(effect.subject, effect.message, targets, wording(bot.policy.organization.locale), mention));
   };
   const known = effect.kind === 'update' ? await postRef(bot, 'teams', effect.subject) : undefined;
   if (known) {

@@ -31,7 +31,7 @@ export function approversOf(policy: Policy, request: ExceptionRequest): Person[]
 export function decidersOf(policy: Policy, request: ExceptionRequest): Address[] {
   if (request.status !== 'requested') return [];
   return approversOf(policy, request).flatMap((p) =>
-    p.slack || p.teams ? [{ ...(p.slack ? { slack: p.slack } : {}), ...(p.teams ? { teams: p.teams } : {}) }] : [],
+    p.slack || p.teams ? [{ ...(p.slack ? { slack: p.slack } : {}), ...(p.teams ? { teams: p.teams } : {}), name: p.name }] : [],
   );
 }
 

@@ -37,6 +37,8 @@ export const isSystem = (person: Person) => person.id === SYSTEM_ACTOR && !perso
 export interface Address {
   slack?: string;
   teams?: string;
+  /** How to name them where they are mentioned (a decider of a request). */
+  name?: string;
 }
 
 /** What a command wants done beyond answering the asker; the adapter delivers it on its platform. */

@@ -334,5 +334,6 @@ export interface MessageParams {
   'directory.requestClosedLeaver': { id: Text; requester: Text; app: Text };
   'directory.exceptionEndedLeaver': { id: Text; requester: Text; app: Text };
   'slack.approversMentioned': { mentions: Text; more: number };
+  'teams.forApprovers': {};
 }
 export type MessageKey = keyof MessageParams;

@@ -12,7 +12,7 @@ afterEach(async () => t?.stop());
 
 const REQUEST = 'request instagram --purpose public-communications --days 30 --reason "Agency campaign"';
 const FILED = 'request.filed:EX-1:0';
-const AKIKO = { slack: 'U0APPROVER', teams: TEAMS.akiko };
+const AKIKO = { slack: 'U0APPROVER', teams: TEAMS.akiko, name: 'Akiko Sato' };
 const later = (minutes: number) => t.clock.set(new Date(t.clock.now().getTime() + minutes * 60_000).toISOString());
 const approvalsCalls = (method: string) => t.connector.to(APPROVALS).filter((c) => c.method === method);
 type Card = { actions?: { type: string; verb?: string }[]; refresh?: { userIds: string[] }; body: unknown[] };

@@ -29,6 +29,11 @@ describe('Teams approvals with Universal Actions', () => {
     // The shared card is read-only: approvers get the live one on refresh, and anyone may ask for their own view.
     expect(card.actions).toEqual([{ type: 'Action.Execute', title: 'Review', verb: 'request.refresh', data: { value: 'EX-1' } }]);
     expect(cardText(card)).toContain('Agency campaign');
+    // It @-mentions who may decide, by Entra object id, so Teams notifies them.
+    expect(card.msteams).toEqual({
+      entities: [{ type: 'mention', text: '<at>Akiko Sato</at>', mentioned: { id: TEAMS.akiko, name: 'Akiko Sato' } }],
+    });
+    expect(card.body.at(-1)).toMatchObject({ type: 'TextBlock', text: 'For <at>Akiko Sato</at>' });
 
     const own = await t.invoke('pierre', 'request.approve', { value: 'EX-1' });
     expect(own.json()).toEqual({
@@ -104,5 +109,39 @@ describe('Teams approvals with Universal Actions', () => {
     expect((await t.store.operations.get('conversations', 'teams:user:pierre'))?.reference).toMatchObject({
       conversation: { id: t.personalId('pierre') },
     });
+  });
+});
+
+describe("an approver's own copy on Teams", () => {
+  it('an approver with a personal chat gets the request there with its buttons; deciding from it updates the shared card and the copy', async () => {
+    await t.install('akiko');
+    await fileRequest();
+    const copy = await t.connector.until(
+      () => t.connector.to(t.personalId('akiko')).find((c) => c.method === 'POST' && cardText(c.body).includes('EX-1')),
+      "Akiko's copy",
+    );
+    const actions = (cardOf(copy.body) as { actions?: { verb?: string; type: string }[] }).actions ?? [];
+    expect(actions.map((a) => a.verb ?? a.type)).toContain('request.approve');
+    const fromCopy = await t.post({
+      ...t.base('akiko', { id: t.personalId('akiko'), conversationType: 'personal', tenantId: 'tenant-1' }),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'request.approve', data: { value: 'EX-1' } } },
+    });
+    expect(cardText(fromCopy.json().value)).toContain('approved by Akiko Sato');
+    await t.connector.until(() => t.connector.to(APPROVALS).find((c) => c.method === 'PUT'), 'the shared card update');
+    const copyUpdate = await t.connector.until(
+      () => t.connector.to(t.personalId('akiko')).find((c) => c.method === 'PUT'),
+      'the copy updated',
+    );
+    expect(cardText(copyUpdate.body)).toContain('approved by Akiko Sato');
+    expect(copyUpdate.activity).toBe((await t.store.operations.get('messages', 'teams:EX-1:copy:akiko'))?.ref.activity);
+  });
+
+  it('an approver the bot cannot write to yet is left to the shared card, and the delivery does not fail', async () => {
+    await fileRequest();
+    await t.connector.idle();
+    expect(t.logs.some((l) => /no personal chat with akiko yet, so their copy of EX-1 goes only to the approvals card/.test(l))).toBe(true);
+    expect((await t.bot.outbox.report()).failed).toEqual([]);
   });
 });
