@@ -1,6 +1,7 @@
 import { appById } from '../../src/core/catalog.ts';
 import { complianceOf, isSettled as isSettledWith, subjectsOf } from '../../src/core/compliance.ts';
-import { approversOf, expireException } from '../../src/core/exceptions.ts';
+import { approversOf, expireException, expireUnanswered } from '../../src/core/exceptions.ts';
+import { waitingTerms } from '../../src/core/waiting.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
 import { wording, type Wording } from '../wording/wording.ts';
 import { statusOf } from '../../src/core/accounts.ts';
@@ -14,7 +15,7 @@ import type { Outcome, Store, StoreView } from '../../src/core/store.ts';
 import type { Effect } from '../shared/context.ts';
 import { outboxItem } from '../delivery/outbox-item.ts';
 import { reply, type Block, type Reply } from '../shared/reply.ts';
-import { displayName, unitName } from '../requests/request-card.ts';
+import { cardUpdates, copySubject, displayName, localTime, requestCard, unitName } from '../requests/request-card.ts';
 
 /** Names shown in a digest before "and N more"; the CSV report has everyone. */
 const DIGEST_NAMES = 40;
@@ -63,6 +64,8 @@ function dueNow(policy: Policy, store: StoreView, at: Date, audience: readonly s
     approved,
     censuses,
     accountStatus,
+    pending: store.where('requests', 'status', 'requested'),
+    people: listed,
     isRecorded: (key: string) => store.get('outbox', key) !== undefined,
   };
   const due = dueReminders(policy, facts, at);
@@ -75,12 +78,80 @@ function dueNow(policy: Policy, store: StoreView, at: Date, audience: readonly s
     const ended = expireException(store.get('requests', id)!, at);
     if (ended) changes.push(put('requests', ended));
   }
+  changes.push(...waitingChanges(due, policy, store, at, createdAt));
   const counts = Object.fromEntries([...new Set(due.map((r) => r.kind))].map((k) => [k, due.filter((r) => r.kind === k).length]));
   const event = { at: createdAt, actor: 'system', action: 'reminders.due', detail: counts };
   return { result: { reminders: due, effects }, commit: { event, changes } };
 }
 
+/**
+ * What waiting requests' notices change besides their own outbox items: an escalated request names
+ * who it went to (they may decide it now, and their copy is updated with the decision), and one
+ * nobody decided in time expires, its cards updated everywhere they were sent.
+ */
+function waitingChanges(due: readonly Reminder[], policy: Policy, store: StoreView, at: Date, createdAt: string): Change[] {
+  const changes: Change[] = [];
+  const escalated = new Map<string, string[]>();
+  for (const r of due) if (r.kind === 'escalated') escalated.set(r.request, [...(escalated.get(r.request) ?? []), r.person]);
+  for (const [id, people] of escalated) {
+    const request = store.get('requests', id)!;
+    const union = (list: readonly string[] | undefined) => [...new Set([...(list ?? []), ...people])];
+    changes.push(put('requests', { ...request, escalatedTo: union(request.escalatedTo), notified: union(request.notified) }));
+  }
+  for (const r of due) {
+    if (r.kind !== 'unanswered') continue;
+    const ended = expireUnanswered(store.get('requests', r.request)!, at);
+    if (!ended) continue;
+    changes.push(put('requests', ended));
+    cardUpdates(ended, policy).forEach((effect, n) => {
+      const id = `${r.key}:card:${n}`;
+      changes.push({ collection: 'outbox', id, value: outboxItem(id, effect, createdAt) });
+    });
+  }
+  return changes;
+}
+
+/** A waiting request's notice: to an approver (with the request and its buttons), or to the requester. */
+function waitingEffect(
+  r: Extract<Reminder, { kind: 'approval-waiting' | 'escalated' | 'unanswered' }>,
+  policy: Policy,
+  store: StoreView,
+): Effect {
+  const request = store.get('requests', r.request)!;
+  const person = resolvePerson(policy, r.person);
+  const m = wording(person.locale);
+  const app = appById(policy, request.app)?.name ?? request.app;
+  const requester = displayName(policy, request.person);
+  const since = localTime(request.requestedAt, policy.organization.timezone);
+  if (r.kind === 'unanswered') {
+    const days = waitingTerms(policy, request).expireAfterDays ?? 0;
+    const again = `request ${/\s/.test(app) ? `"${app}"` : app} --purpose ${request.purpose}`;
+    return {
+      kind: 'notify',
+      person: r.person,
+      ...(request.contact ? { address: request.contact } : {}),
+      message: reply('stop', [
+        { type: 'heading', text: m.t('reminders.unanswered', { id: request.id, app, days }) },
+        { type: 'note', text: m.t('reminders.askAgain', { command: again }) },
+      ]),
+    };
+  }
+  const card = requestCard(request, policy, person.locale);
+  const text =
+    r.kind === 'escalated'
+      ? m.t('reminders.escalated', { id: request.id, requester, app, since })
+      : m.t('reminders.approvalWaiting', { id: request.id, requester, app, since });
+  return {
+    kind: 'notify',
+    person: r.person,
+    // An escalation is their own copy of the request: the decision updates it.
+    ...(r.kind === 'escalated' ? { subject: copySubject(request.id, r.person) } : {}),
+    message: reply('warn', [{ type: 'heading', text }, ...card.blocks]),
+  };
+}
+
 function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: readonly Person[], at: Date): Effect {
+  if (r.kind === 'approval-waiting' || r.kind === 'escalated' || r.kind === 'unanswered') return waitingEffect(r, policy, store);
   const idx = policyIndex(policy);
   const org = wording(policy.organization.locale);
   const tz = policy.organization.timezone;

@@ -335,5 +335,9 @@ export interface MessageParams {
   'directory.exceptionEndedLeaver': { id: Text; requester: Text; app: Text };
   'slack.approversMentioned': { mentions: Text; more: number };
   'teams.forApprovers': {};
+  'reminders.approvalWaiting': { id: Text; requester: Text; app: Text; since: Text };
+  'reminders.escalated': { id: Text; requester: Text; app: Text; since: Text };
+  'reminders.unanswered': { id: Text; app: Text; days: number };
+  'reminders.askAgain': { command: Text };
 }
 export type MessageKey = keyof MessageParams;

@@ -12,7 +12,7 @@ export const MAX_REASON_LENGTH = 1000;
 
 /** Which statuses may follow which: the whole workflow in one table. */
 const TRANSITIONS: Record<RequestStatus, RequestStatus[]> = {
-  requested: ['approved', 'denied', 'withdrawn'],
+  requested: ['approved', 'denied', 'withdrawn', 'expired'],
   approved: ['expired', 'revoked'],
   denied: [],
   withdrawn: [],
@@ -110,6 +110,8 @@ export function mayDecide(policy: Policy, approver: Person, request: ExceptionRe
   if (isRequester(policy, approver, request)) return false;
   const idx = policyIndex(policy);
   const overUnit = hasRole(approver, 'approver') && isWithinUnit(policy, request.unit, approver.unit);
+  // Escalated to them: they decide it now, whatever the rules say of unit approvers.
+  if (request.status === 'requested' && request.escalatedTo?.includes(approver.id)) return true;
   return request.rules.every((ruleId) => {
     const rule = idx.rulesById.get(ruleId);
     return isNamedApprover(rule, approver) || (overUnit && !namedOnly(rule));
@@ -249,4 +251,10 @@ export function endForLeaver(request: ExceptionRequest, now: Date): ExceptionReq
   if (request.status === 'requested') return { ...request, status: 'withdrawn', ...ended };
   if (isActiveException(request, now)) return { ...request, status: 'revoked', ...ended };
   return undefined;
+}
+
+/** A request nobody decided in time (`expire_after_days`): expired by the system. */
+export function expireUnanswered(request: ExceptionRequest, now: Date): ExceptionRequest | undefined {
+  if (request.status !== 'requested') return undefined;
+  return { ...request, status: 'expired', endedAt: now.toISOString(), endedBy: 'system', endedBecause: 'unanswered' };
 }

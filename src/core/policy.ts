@@ -100,6 +100,13 @@ const exceptionsSchema = z.union(
       conditions: z.string().optional(),
       /** Whether denying a request must give the requester a reason; left out, it must (`required`). */
       deny_reason: z.enum(['required', 'optional']).optional(),
+      /** Remind the approvers of a request still waiting after this many hours. */
+      remind_after_hours: z.number().int().min(1).max(8_760).optional(),
+      /** Then also ask `escalate_to` (default: the approvers of the requester's parent unit). */
+      escalate_after_hours: z.number().int().min(1).max(8_760).optional(),
+      escalate_to: z.array(id).optional(),
+      /** A request nobody decided expires after this many days (the organisation's days); the requester is told. */
+      expire_after_days: z.number().int().min(1).max(365).optional(),
     }),
   ],
   { error: 'expected none, or { purposes, approvers, max_days, … }' },
@@ -505,6 +512,16 @@ function crossReferenceIssues(d: Draft): Issue[] {
       terms.approvers?.forEach(
         (a, j) => known(personIds, a) || add(`${at}.exceptions.approvers[${j}]`, 'unknown_approver', `no person "${a}"`),
       );
+      terms.escalate_to?.forEach(
+        (a, j) => known(personIds, a) || add(`${at}.exceptions.escalate_to[${j}]`, 'unknown_approver', `no person "${a}"`),
+      );
+      const { remind_after_hours: remind, escalate_after_hours: escalate } = terms;
+      if (remind && escalate && escalate < remind)
+        add(
+          `${at}.exceptions.escalate_after_hours`,
+          'escalate_before_remind',
+          `escalate_after_hours ${escalate} is before remind_after_hours ${remind}`,
+        );
       if (terms.approvers_only && !terms.approvers?.length)
         add(`${at}.exceptions.approvers_only`, 'no_approvers', 'approvers_only needs approvers: name who decides');
       const { default_days, max_days } = terms;

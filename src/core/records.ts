@@ -32,11 +32,13 @@ export interface ExceptionRequest {
   endedAt?: string;
   endedBy?: string;
   /** Why the system ended it, when no person did: the requester left the organisation (the directory says so). */
-  endedBecause?: 'left';
+  endedBecause?: 'left' | 'unanswered';
   /** Conditions copied from the rule at approval, e.g. "dedicated tablet only". */
   conditions?: string;
-  /** The approvers sent their own copy of the request (a direct message with its buttons) when it was filed. */
+  /** The approvers sent their own copy of the request (a direct message with its buttons): when filed, and on escalation. */
   notified?: string[];
+  /** Who it was escalated to (after `escalate_after_hours`): they may decide it too. */
+  escalatedTo?: string[];
 }
 
 export const ATTESTATION_STATEMENTS = ['removed', 'never-installed', 'removed-work-apps'] as const;

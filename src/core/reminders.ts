@@ -5,6 +5,7 @@ import type { Person } from './org.ts';
 import type { AccountStatus, OfficialAccount, Policy, Rule } from './policy.ts';
 import type { Census, ExceptionRequest } from './records.ts';
 import { addLocalDays, localDate, localDaysBetween, type LocalDate } from './time.ts';
+import { waitingNotices, type WaitingNotice } from './waiting.ts';
 
 /**
  * Something the scheduler wants said. `key` names it for good: a reminder whose key was already
@@ -25,7 +26,9 @@ export type Reminder =
   | { key: string; kind: 'census'; census: string; unit: string; due: string; daysLeft: number; person: string }
   /** To an official account's owner, once, when a prohibition in force covers the account. */
   | { key: string; kind: 'account-rule'; rule: string; account: string; person: string }
-  | { key: string; kind: 'account-review'; account: string; review: string; person: string };
+  | { key: string; kind: 'account-review'; account: string; review: string; person: string }
+  /** A request waiting for a decision: its approvers reminded, escalated, or it expired (src/core/waiting.ts). */
+  | WaitingNotice;
 
 /** What the scheduler needs to know of the world besides the policy; the caller reads it from the store and platforms. */
 export interface ReminderFacts {
@@ -42,6 +45,9 @@ export interface ReminderFacts {
   censuses?: readonly { census: Census; silent: readonly string[] }[];
   /** An account's status now (the policy file's, or as changed since). */
   accountStatus?(account: OfficialAccount): AccountStatus;
+  /** Requests waiting for a decision, and everyone who might decide them (for reminders and escalation). */
+  pending?: readonly ExceptionRequest[];
+  people?: readonly Person[];
 }
 
 /**
@@ -60,6 +66,7 @@ export function dueReminders(policy: Policy, facts: ReminderFacts, at: Date): Re
   due.push(...expiryReminders(facts, today, at, tz));
   for (const { census, silent } of facts.censuses ?? []) due.push(...censusReminders(policy, census, silent, today, facts));
   due.push(...accountReminders(policy, facts, today, at));
+  due.push(...waitingNotices(policy, facts.pending ?? [], facts.people ?? [], facts.isRecorded, at));
   return due.filter((r) => !facts.isRecorded(r.key));
 }
 
