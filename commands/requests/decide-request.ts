@@ -20,7 +20,8 @@ type Transition = 'approve' | 'deny' | 'withdraw' | 'revoke';
 function transitionCommand(name: Transition, takesReason: boolean): Command {
   return {
     name,
-    flags: takesReason ? { reason: 'string' } : {},
+    // Approving, an approver may grant fewer days than asked and add a condition of their own.
+    flags: takesReason ? { reason: 'string' } : name === 'approve' ? { days: 'string', condition: 'string' } : {},
     run: ({ words, flags }, ctx) => {
       const m = ctx.m;
       if (words.length !== 1)
@@ -28,10 +29,16 @@ function transitionCommand(name: Transition, takesReason: boolean): Command {
           ? refused('unexpected_text', m.t('errors.unexpectedText', { command: name, text: words.slice(1).join(' ') }))
           : refused('missing_id', m.t('errors.missingId', { command: name }));
       const id = requestId(words[0]!);
-      const reasonInput = validate(z.object({ reason: inputFields(ctx.policy, m).reason.optional() }), flags, m);
+      const fields = inputFields(ctx.policy, m);
+      const reasonInput = validate(
+        z.object({ reason: fields.reason.optional(), days: fields.days.optional(), condition: fields.reason.optional() }),
+        flags,
+        m,
+      );
       if (!reasonInput.ok) return refusal(reasonInput, m, { command: name, id });
+      const { reason, days, condition } = reasonInput.value;
       // Whether a denial needs a reason is the rule's to say, and the core's to check: on every path.
-      return applyTransition(name, id, reasonInput.value.reason, ctx);
+      return applyTransition(name, id, reason, ctx, { ...(days ? { days } : {}), ...(condition ? { condition } : {}) });
     },
   };
 }
@@ -42,11 +49,12 @@ export async function applyTransition(
   id: string,
   reason: string | undefined,
   ctx: CommandContext,
+  grant: ApprovalTerms = {},
 ): Promise<CommandResult> {
-  if (!inUnit(ctx)) return asUnitOfWork(ctx, (inside) => applyTransition(name, id, reason, inside));
+  if (!inUnit(ctx)) return asUnitOfWork(ctx, (inside) => applyTransition(name, id, reason, inside, grant));
   const duplicate = duplicateOf(ctx);
   if (duplicate) return duplicate;
-  const prepared = prepareTransition(name, id, reason, ctx);
+  const prepared = prepareTransition(name, id, reason, ctx, grant);
   if (!prepared.ok) return prepared.result;
   const next = prepared.next;
   const effects = effectsOf(next, ctx);
@@ -75,18 +83,25 @@ export function refusalFor(name: Transition, id: string, ctx: CommandContext): C
   return prepared.ok || prepared.result.code === 'reason_missing' ? undefined : prepared.result;
 }
 
+/** What an approver may change of what was asked when approving: fewer days, a condition of their own. */
+export interface ApprovalTerms {
+  days?: number;
+  condition?: string;
+}
+
 function prepareTransition(
   name: Transition,
   id: string,
   reason: string | undefined,
   ctx: CommandContext,
+  grant: ApprovalTerms = {},
 ): { ok: true; next: ExceptionRequest } | { ok: false; result: CommandResult } {
   const current = ctx.store.get('requests', id);
   if (!current) return { ok: false, result: refusal({ code: 'unknown_request' }, ctx.m, { command: name, id }) };
   const now = ctx.now();
   const outcome: Outcome<ExceptionRequest> =
     name === 'approve'
-      ? decideException(current, ctx.person, { approve: true }, ctx.policy, now)
+      ? decideException(current, ctx.person, { approve: true, ...grant }, ctx.policy, now)
       : name === 'deny'
         ? decideException(current, ctx.person, { approve: false, ...(reason ? { reason } : {}) }, ctx.policy, now)
         : name === 'withdraw'
@@ -130,7 +145,10 @@ function effectsOf(r: ExceptionRequest, ctx: CommandContext): Effect[] {
       type: 'heading',
       text: r.decisionReason ? m.t('request.reasonGiven', { reason: r.decisionReason }) : m.t('request.noReasonGiven'),
     });
-  else if (r.conditions) blocks.push({ type: 'heading', text: m.t('explain.conditions', { text: r.conditions }) });
+  else {
+    if (r.askedDays) blocks.push({ type: 'heading', text: m.t('request.shortened', { days: r.days, asked: r.askedDays }) });
+    if (r.conditions) blocks.push({ type: 'heading', text: m.t('explain.conditions', { text: r.conditions }) });
+  }
   return [
     ...effects,
     {

@@ -129,6 +129,8 @@ export function requestCard(request: ExceptionRequest, policy: Policy, locale = 
   });
   if (request.expiresAt && request.status === 'approved')
     blocks.push({ type: 'note', text: `${m.t('labels.expires')}: ${m.day(lastValidDate(request.expiresAt, tz))}` });
+  if (request.askedDays) blocks.push({ type: 'note', text: m.t('request.shortened', { days: request.days, asked: request.askedDays }) });
+  if (request.approverCondition) blocks.push({ type: 'note', text: m.t('explain.conditions', { text: request.approverCondition }) });
   if (request.decisionReason) blocks.push({ type: 'note', text: m.t('request.reasonGiven', { reason: request.decisionReason }) });
   return reply(request.status === 'approved' ? 'ok' : 'stop', blocks, 'public');
 }

@@ -58,6 +58,7 @@ export const REFUSAL_CODES = [
   'purpose_not_allowed',
   'days_too_few',
   'over_max_days',
+  'days_over_asked',
   'reason_missing',
   'reason_too_long',
   'already_decided',
@@ -240,6 +241,8 @@ export function describeRefusal(r: Pick<Refusal, 'code' | 'path' | 'data'>, m: W
       return [m.t('errors.badDays', { value: s('days') || '0' })];
     case 'over_max_days':
       return [m.t('errors.overMaxDays', { days: n('days'), max: n('max') })];
+    case 'days_over_asked':
+      return [m.t('errors.daysOverAsked', { id, days: n('days'), asked: n('asked') })];
     case 'reason_missing':
       return [subject.command === 'deny' || d.for === 'deny' ? m.t('errors.denyReasonRequired', { id }) : m.t('errors.missingReason')];
     case 'reason_too_long':

@@ -339,5 +339,7 @@ export interface MessageParams {
   'reminders.escalated': { id: Text; requester: Text; app: Text; since: Text };
   'reminders.unanswered': { id: Text; app: Text; days: number };
   'reminders.askAgain': { command: Text };
+  'errors.daysOverAsked': { id: Text; asked: number; days: Text };
+  'request.shortened': { days: number; asked: Text };
 }
 export type MessageKey = keyof MessageParams;

@@ -139,7 +139,11 @@ export function approversOf(policy: Policy, rule: Rule, people: readonly Person[
   );
 }
 
-export type Verdict = { approve: true } | { approve: false; reason?: string };
+/**
+ * An approver's decision. Approving, they may grant fewer days than asked (never more) and add a
+ * condition of their own, both shown to the requester.
+ */
+export type Verdict = { approve: true; days?: number; condition?: string } | { approve: false; reason?: string };
 
 export function decideException(
   request: ExceptionRequest,
@@ -167,11 +171,23 @@ export function decideException(
   }
   const changed = ruleChange(policy, request, now);
   if (changed) return refuse('rules_changed', undefined, { rule: changed });
+  const days = verdict.days ?? request.days;
+  if (!Number.isInteger(days) || days < 1) return refuse('days_too_few', 'days', { days: String(days) });
+  if (days > request.days) return refuse('days_over_asked', 'days', { days, asked: request.days });
+  const own = verdict.condition?.trim();
+  if (own && own.length > MAX_REASON_LENGTH) return refuse('reason_too_long', 'condition', { max: MAX_REASON_LENGTH, length: own.length });
   const tz = policy.organization.timezone;
-  // Granted for N days from today: it counts through the end of day N-1 and stops at the start of day N.
-  const expiresAt = startOfLocalDay(addLocalDays(localDate(now, tz), request.days), tz).toISOString();
-  const conditions = conditionsOf(policy, request);
-  return ok({ ...decided, status: 'approved', expiresAt, ...(conditions ? { conditions } : {}) });
+  // Granted for N days from the approval: it counts through the end of day N-1 and stops at the start of day N.
+  const expiresAt = startOfLocalDay(addLocalDays(localDate(now, tz), days), tz).toISOString();
+  const conditions = [conditionsOf(policy, request), own].filter(Boolean).join(' ');
+  return ok({
+    ...decided,
+    status: 'approved',
+    expiresAt,
+    ...(days !== request.days ? { days, askedDays: request.days } : {}),
+    ...(conditions ? { conditions } : {}),
+    ...(own ? { approverCondition: own } : {}),
+  });
 }
 
 /**

@@ -33,8 +33,12 @@ export interface ExceptionRequest {
   endedBy?: string;
   /** Why the system ended it, when no person did: the requester left the organisation (the directory says so). */
   endedBecause?: 'left' | 'unanswered';
-  /** Conditions copied from the rule at approval, e.g. "dedicated tablet only". */
+  /** Conditions copied from the rule at approval, e.g. "dedicated tablet only", and the approver's own. */
   conditions?: string;
+  /** The approver's own condition, as they gave it (also part of `conditions`). */
+  approverCondition?: string;
+  /** The days asked for, when the approver granted fewer (`days` is then what was granted). */
+  askedDays?: number;
   /** The approvers sent their own copy of the request (a direct message with its buttons): when filed, and on escalation. */
   notified?: string[];
   /** Who it was escalated to (after `escalate_after_hours`): they may decide it too. */
