@@ -8,6 +8,7 @@ import { check } from '../checking/check.ts';
 import type { Command } from '../shared/command.ts';
 import type { CommandContext, CommandResult } from '../shared/context.ts';
 import { approve, deny, revoke, withdraw } from '../requests/decide-request.ts';
+import { delegate } from '../requests/delegate.ts';
 import { help } from './help.ts';
 import { asUnitOfWork, duplicateOf } from '../shared/commit.ts';
 import { parseArgs, type ParsedArgs } from './parse.ts';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   deny,
   withdraw,
   revoke,
+  delegate,
   attest,
   status,
   pending,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appById } from '../../src/core/catalog.ts';
-import { decideException, isDenyReasonRequired, revokeException, withdrawException } from '../../src/core/exceptions.ts';
+import { principalsFor } from '../../src/core/delegation.ts';
+import { decideException, isDenyReasonRequired, mayDecide, revokeException, withdrawException } from '../../src/core/exceptions.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
 import { wording } from '../wording/wording.ts';
 import { resolvePerson } from '../../src/core/org.ts';
@@ -12,7 +13,7 @@ import type { CommandContext, CommandResult, Effect } from '../shared/context.ts
 import { inputFields, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
-import { cardUpdates, displayName, localTime } from './request-card.ts';
+import { cardUpdates, deciderName, displayName, localTime } from './request-card.ts';
 
 type Transition = 'approve' | 'deny' | 'withdraw' | 'revoke';
 
@@ -60,7 +61,12 @@ export async function applyTransition(
   const effects = effectsOf(next, ctx);
   await commitChanges(
     ctx,
-    { at: ctx.now(), action: `request.${next.status}`, subject: id, detail: next.decisionReason ? { reason: next.decisionReason } : {} },
+    {
+      at: ctx.now(),
+      action: `request.${next.status}`,
+      subject: id,
+      detail: { ...(next.decisionReason ? { reason: next.decisionReason } : {}), ...(next.decidedFor ? { for: next.decidedFor } : {}) },
+    },
     [put('requests', next)],
     id,
     effects,
@@ -99,11 +105,16 @@ function prepareTransition(
   const current = ctx.store.get('requests', id);
   if (!current) return { ok: false, result: refusal({ code: 'unknown_request' }, ctx.m, { command: name, id }) };
   const now = ctx.now();
+  // A deputy decides for an approver away, as `delegate` set it: the approver's right, their own name.
+  const principal =
+    (name === 'approve' || name === 'deny') && !mayDecide(ctx.policy, ctx.person, current)
+      ? principalsFor(ctx.policy, ctx.store.where('delegations', 'to', ctx.person.id), ctx.person, current, now)[0]
+      : undefined;
   const outcome: Outcome<ExceptionRequest> =
     name === 'approve'
-      ? decideException(current, ctx.person, { approve: true, ...grant }, ctx.policy, now)
+      ? decideException(current, ctx.person, { approve: true, ...grant }, ctx.policy, now, principal)
       : name === 'deny'
-        ? decideException(current, ctx.person, { approve: false, ...(reason ? { reason } : {}) }, ctx.policy, now)
+        ? decideException(current, ctx.person, { approve: false, ...(reason ? { reason } : {}) }, ctx.policy, now, principal)
         : name === 'withdraw'
           ? withdrawException(current, ctx.person, ctx.policy, now)
           : revokeException(current, ctx.person, reason, ctx.policy, now);
@@ -132,7 +143,7 @@ function effectsOf(r: ExceptionRequest, ctx: CommandContext): Effect[] {
   const requester = resolvePerson(ctx.policy, r.person);
   const m = wording(requester.locale);
   const app = appById(ctx.policy, r.app)?.name ?? r.app;
-  const by = displayName(ctx.policy, ctx.person.id);
+  const by = deciderName(ctx.policy, r, m) ?? displayName(ctx.policy, ctx.person.id);
   const headline =
     r.status === 'approved'
       ? m.t('request.youWereApproved', { id: r.id, app, by, until: lastValidDate(r.expiresAt!, ctx.policy.organization.timezone) })

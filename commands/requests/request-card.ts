@@ -35,6 +35,12 @@ export function decidersOf(policy: Policy, request: ExceptionRequest): Address[]
   );
 }
 
+/** Who decided, in words: `Sam Lee for Akiko Sato` when a deputy decided for an approver away; else undefined. */
+export function deciderName(policy: Policy, request: ExceptionRequest, m: ReturnType<typeof wording>): string | undefined {
+  if (!request.decidedBy || !request.decidedFor) return undefined;
+  return m.t('request.byFor', { by: displayName(policy, request.decidedBy), principal: displayName(policy, request.decidedFor) });
+}
+
 /** Approvers sent their own copy of a new request: enough to reach a unit's approvers, bounded for a policy that names hundreds. */
 export const MAX_APPROVER_COPIES = 50;
 
@@ -119,7 +125,7 @@ export function requestCard(request: ExceptionRequest, policy: Policy, locale = 
   // Who acted last: the decider, or whoever withdrew or revoked it (expiry is the system's).
   const ended = request.status === 'withdrawn' || request.status === 'revoked' || request.status === 'expired';
   const actor = ended ? request.endedBy : request.decidedBy;
-  const by = actor && actor !== 'system' ? displayName(policy, actor) : '';
+  const by = (!ended && deciderName(policy, request, m)) || (actor && actor !== 'system' ? displayName(policy, actor) : '');
   const at = ended ? request.endedAt : request.decidedAt;
   blocks.push({
     type: 'note',

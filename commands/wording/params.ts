@@ -341,5 +341,16 @@ export interface MessageParams {
   'reminders.askAgain': { command: Text };
   'errors.daysOverAsked': { id: Text; asked: number; days: Text };
   'request.shortened': { days: number; asked: Text };
+  'request.byFor': { by: Text; principal: Text };
+  'delegate.set': { until: IsoDay; to: Text };
+  'delegate.ended': { to: Text };
+  'delegate.none': {};
+  'delegate.holding': { to: Text; until: IsoDay };
+  'delegate.toldDeputy': { approver: Text; until: IsoDay };
+  'delegate.usage': {};
+  'delegate.offAlone': {};
+  'delegate.unknownPerson': { who: Text };
+  'delegate.notYourself': {};
+  'delegate.tooLong': { max: Text };
 }
 export type MessageKey = keyof MessageParams;

@@ -145,22 +145,28 @@ export function approversOf(policy: Policy, rule: Rule, people: readonly Person[
  */
 export type Verdict = { approve: true; days?: number; condition?: string } | { approve: false; reason?: string };
 
+/**
+ * A decision by `approver`, or — with `principal` — by a deputy deciding for the approver who
+ * delegated to them (src/core/delegation.ts): the principal must be able to decide it, and the
+ * deputy is still never the requester.
+ */
 export function decideException(
   request: ExceptionRequest,
   approver: Person,
   verdict: Verdict,
   policy: Policy,
   now: Date,
+  principal?: Person,
 ): Outcome<ExceptionRequest> {
   if (isRequester(policy, approver, request)) return refuse('own_request');
-  if (!mayDecide(policy, approver, request)) return refuse('not_an_approver');
+  if (!mayDecide(policy, principal ?? approver, request)) return refuse('not_an_approver');
   if (request.status !== 'requested')
     return refuse('already_decided', undefined, {
       status: request.status,
       by: request.decidedBy ?? request.endedBy ?? '',
       at: request.decidedAt ?? request.endedAt ?? '',
     });
-  const decided = { ...request, decidedBy: approver.id, decidedAt: now.toISOString() };
+  const decided = { ...request, decidedBy: approver.id, decidedAt: now.toISOString(), ...(principal ? { decidedFor: principal.id } : {}) };
   if (!verdict.approve) {
     // Checked after who and when: only someone who may deny it now is asked for the reason.
     const reason = verdict.reason?.trim();

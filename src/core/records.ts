@@ -1,3 +1,4 @@
+import type { Delegation } from './delegation.ts';
 import type { DirectoryRecord, DirectorySourceState } from './directory.ts';
 import type { DeviceClass } from './policy.ts';
 
@@ -24,6 +25,8 @@ export interface ExceptionRequest {
   requestedAt: string;
   decidedBy?: string;
   decidedAt?: string;
+  /** When a deputy decided: the approver they decided for (`decidedBy` is the deputy). */
+  decidedFor?: string;
   /** A denial's or revocation's reason, shown to the requester. */
   decisionReason?: string;
   /** Set on approval: the instant the exception stops counting. */
@@ -226,6 +229,8 @@ export interface Collections {
   /** Everyone the identity sources know, and where each source stands (src/core/directory.ts). */
   directory: DirectoryRecord;
   directory_sources: DirectorySourceState;
+  /** Approvers away, and who decides for them until when (src/core/delegation.ts). */
+  delegations: Delegation;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: CollectionName[] = [
@@ -241,6 +246,7 @@ export const COLLECTION_NAMES: CollectionName[] = [
   'sequences',
   'directory',
   'directory_sources',
+  'delegations',
 ];
 
 /**
@@ -252,6 +258,7 @@ export const INDEXED_FIELDS = {
   attestations: ['person', 'rule'],
   outbox: ['status'],
   census_answers: ['census'],
+  delegations: ['to'],
 } as const satisfies { [C in CollectionName]?: readonly (keyof Collections[C] & string)[] };
 export type IndexedCollection = keyof typeof INDEXED_FIELDS;
 export type IndexedField<C extends IndexedCollection> = (typeof INDEXED_FIELDS)[C][number];
