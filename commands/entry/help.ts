@@ -8,6 +8,7 @@ const LINES = [
   'help.request',
   'help.decide',
   'help.withdraw',
+  'help.delegate',
   'help.attest',
   'help.status',
   'help.pending',

@@ -352,5 +352,6 @@ export interface MessageParams {
   'delegate.unknownPerson': { who: Text };
   'delegate.notYourself': {};
   'delegate.tooLong': { max: Text };
+  'help.delegate': {};
 }
 export type MessageKey = keyof MessageParams;
