@@ -13,7 +13,7 @@ import type { CommandContext, CommandResult, Effect } from '../shared/context.ts
 import { inputFields, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
-import { cardUpdates, deciderName, displayName, localTime } from './request-card.ts';
+import { approverCopies, cardUpdates, deciderName, displayName, localTime, stageWhere } from './request-card.ts';
 
 type Transition = 'approve' | 'deny' | 'withdraw' | 'revoke';
 
@@ -57,6 +57,7 @@ export async function applyTransition(
   if (duplicate) return duplicate;
   const prepared = prepareTransition(name, id, reason, ctx, grant);
   if (!prepared.ok) return prepared.result;
+  if (prepared.next.status === 'requested') return stageApproved(prepared.next, ctx);
   const next = prepared.next;
   const effects = effectsOf(next, ctx);
   await commitChanges(
@@ -72,6 +73,50 @@ export async function applyTransition(
     effects,
   );
   return { ok: true, data: next, reply: reply('ok', [{ type: 'heading', text: confirmation(name, next, ctx) }]), effects };
+}
+
+/**
+ * An approval that is not the last the request needs (stages, quorum): recorded; when it completes a
+ * stage, the next stage's approvers are sent their own copies; every card shows where it stands, and
+ * the requester hears which stage it is at.
+ */
+async function stageApproved(partial: ExceptionRequest, ctx: CommandContext): Promise<CommandResult> {
+  const before = ctx.store.get('requests', partial.id)!;
+  const advanced = (partial.stage ?? 0) !== (before.stage ?? 0);
+  const copies = advanced ? approverCopies(partial, ctx.policy) : { effects: [], notified: [] };
+  const fresh = copies.effects.filter((e) => e.kind === 'notify' && !(partial.notified ?? []).includes(e.person));
+  const next = fresh.length ? { ...partial, notified: [...new Set([...(partial.notified ?? []), ...copies.notified])] } : partial;
+  const where = stageWhere(next, ctx.policy, ctx.m);
+  const requester = resolvePerson(ctx.policy, next.person);
+  const told: Effect = {
+    kind: 'notify',
+    person: next.person,
+    ...(next.contact ? { address: next.contact } : {}),
+    message: reply('info', [{ type: 'heading', text: stageWhere(next, ctx.policy, wording(requester.locale)) }]),
+  };
+  const effects: Effect[] = [...cardUpdates(next, ctx.policy), ...fresh, ...(advanced ? [told] : [])];
+  const last = next.approvals!.at(-1)!;
+  await commitChanges(
+    ctx,
+    {
+      at: ctx.now(),
+      action: 'request.stage_approved',
+      subject: next.id,
+      detail: { stage: last.stage + 1, ...(last.for ? { for: last.for } : {}) },
+    },
+    [put('requests', next)],
+    next.id,
+    effects,
+  );
+  return {
+    ok: true,
+    data: next,
+    reply: reply('ok', [
+      { type: 'heading', text: ctx.m.t('request.stageRecorded', { id: next.id }) },
+      { type: 'text', text: where },
+    ]),
+    effects,
+  };
 }
 
 /** Whether denying this request must give a reason (the rule's `deny_reason`): the Deny form asks for one then. */

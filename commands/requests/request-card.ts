@@ -2,7 +2,7 @@ import { policyIndex } from '../../src/core/policy-index.ts';
 import { appById } from '../../src/core/catalog.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
 import { wording } from '../wording/wording.ts';
-import { approversFor } from '../../src/core/exceptions.ts';
+import { approversFor, stagesOf } from '../../src/core/exceptions.ts';
 import { resolvePerson, type Person } from '../../src/core/org.ts';
 import type { Policy } from '../../src/core/policy.ts';
 import type { ExceptionRequest } from '../../src/core/records.ts';
@@ -82,6 +82,14 @@ export function cardUpdates(request: ExceptionRequest, policy: Policy): Effect[]
   ];
 }
 
+/** Where a staged request stands, in words: `Stage 2 of 2: 1 of 2 approvals given.` */
+export function stageWhere(r: ExceptionRequest, policy: Policy, m: ReturnType<typeof wording>): string {
+  const stages = stagesOf(policy, r) ?? [];
+  const index = r.stage ?? 0;
+  const given = (r.approvals ?? []).filter((a) => a.stage === index).length;
+  return m.t('request.stageAt', { stage: index + 1, stages: stages.length, given, needed: stages[index]?.minApprovals ?? 1 });
+}
+
 /** When, in the organisation's time zone: `2026-11-22 14:05 (Europe/Brussels)`. */
 export function localTime(iso: string, timezone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' }).format(
@@ -113,6 +121,7 @@ export function requestCard(request: ExceptionRequest, policy: Policy, locale = 
     { type: 'text', text: `${m.t('labels.reason')}: ${request.reason}` },
   ];
   if (request.status === 'requested') {
+    if (stagesOf(policy, request)) blocks.push({ type: 'note', text: stageWhere(request, policy, m) });
     blocks.push({
       type: 'actions',
       buttons: [

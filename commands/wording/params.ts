@@ -353,5 +353,7 @@ export interface MessageParams {
   'delegate.notYourself': {};
   'delegate.tooLong': { max: Text };
   'help.delegate': {};
+  'request.stageRecorded': { id: Text };
+  'request.stageAt': { stage: Text; stages: Text; given: Text; needed: number };
 }
 export type MessageKey = keyof MessageParams;

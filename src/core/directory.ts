@@ -295,15 +295,19 @@ export function withDirectory(policy: Policy, records: readonly DirectoryRecord[
   const byPlatform = platformIndex(policy);
   const completed = new Map<string, PersonEntry>();
   const others: PersonEntry[] = [];
+  /** Each person's manager as the directory names them (an Entra object id, an email, an id), resolved below. */
+  const managers = new Map<string, string>();
   const taken = new Set(policy.people.flatMap((p) => [p.id, p.slack, p.teams].filter((x): x is string => !!x)));
   for (const record of records) {
     if (record.leftAt) continue;
-    const { entry } = directoryPerson(record, policy);
+    const { entry, manager } = directoryPerson(record, policy);
     const listed = listedMatch(policy, entry, byEmail, byPlatform);
     if (listed) {
       completed.set(listed.id, completeListed(listed, entry, taken));
+      if (manager && !listed.manager) managers.set(listed.id, manager);
       continue;
     }
+    if (manager) managers.set(entry.id, manager);
     if (taken.has(entry.id)) continue; // an email that is some listed person's id or platform id: never theirs
     // A platform id some listed person holds is theirs: the directory's copy is dropped, not shared.
     const own = { ...entry };
@@ -311,7 +315,17 @@ export function withDirectory(policy: Policy, records: readonly DirectoryRecord[
     if (own.teams && taken.has(own.teams)) delete own.teams;
     others.push(own);
   }
-  return { ...policy, people: [...policy.people.map((p) => completed.get(p.id) ?? p), ...others] };
+  const people = [...policy.people.map((p) => completed.get(p.id) ?? p), ...others];
+  if (managers.size) {
+    const byRef = new Map<string, string>();
+    for (const p of people) for (const ref of [p.id, p.email?.toLowerCase(), p.teams]) if (ref) byRef.set(ref, p.id);
+    for (const [i, p] of people.entries()) {
+      const ref = managers.get(p.id);
+      const id = ref ? (byRef.get(ref) ?? byRef.get(ref.toLowerCase())) : undefined;
+      if (id && id !== p.id) people[i] = { ...p, manager: id };
+    }
+  }
+  return { ...policy, people };
 }
 
 /** A listed person completed by the directory: every field the policy sets is kept. */

@@ -108,6 +108,8 @@ const namedOnly = (rule: Rule | undefined): boolean => {
  */
 export function mayDecide(policy: Policy, approver: Person, request: ExceptionRequest): boolean {
   if (isRequester(policy, approver, request)) return false;
+  const stages = stagesOf(policy, request);
+  if (stages) return mayDecideStage(policy, approver, request, stages);
   const idx = policyIndex(policy);
   const overUnit = hasRole(approver, 'approver') && isWithinUnit(policy, request.unit, approver.unit);
   // Escalated to them: they decide it now, whatever the rules say of unit approvers.
@@ -116,6 +118,39 @@ export function mayDecide(policy: Policy, approver: Person, request: ExceptionRe
     const rule = idx.rulesById.get(ruleId);
     return isNamedApprover(rule, approver) || (overUnit && !namedOnly(rule));
   });
+}
+
+/** A stage of a request's approval, as its rule says it: who approves, and how many of them must. */
+export interface ApprovalStage {
+  approvers: 'manager' | string[];
+  minApprovals: number;
+}
+
+/** The approval stages of a request: those of the first of its rules that has any; undefined for none. */
+export function stagesOf(policy: Policy, request: ExceptionRequest): ApprovalStage[] | undefined {
+  const idx = policyIndex(policy);
+  for (const id of request.rules) {
+    const terms = idx.rulesById.get(id)?.exceptions;
+    if (terms && terms !== 'none' && terms.stages?.length)
+      return terms.stages.map((s) => ({ approvers: s.approvers, minApprovals: s.min_approvals ?? 1 }));
+  }
+  return undefined;
+}
+
+/** The person ids a stage asks (the requester's manager, or the named approvers). */
+export function stageApprovers(policy: Policy, request: ExceptionRequest, stage: ApprovalStage): string[] {
+  if (stage.approvers !== 'manager') return stage.approvers;
+  const manager = resolvePerson(policy, request.person).manager;
+  return manager ? [manager] : [];
+}
+
+/** With stages: one the current stage asks who has not approved at it yet (or one it was escalated to). */
+function mayDecideStage(policy: Policy, approver: Person, request: ExceptionRequest, stages: ApprovalStage[]): boolean {
+  const index = request.stage ?? 0;
+  const stage = stages[index];
+  if (!stage || request.status !== 'requested') return false;
+  if ((request.approvals ?? []).some((a) => a.stage === index && (a.by === approver.id || a.for === approver.id))) return false;
+  return stageApprovers(policy, request, stage).includes(approver.id) || (request.escalatedTo?.includes(approver.id) ?? false);
 }
 
 /** Someone who decides requests somewhere: an approver or admin by role, or named by a rule. */
@@ -177,6 +212,28 @@ export function decideException(
   }
   const changed = ruleChange(policy, request, now);
   if (changed) return refuse('rules_changed', undefined, { rule: changed });
+  const stages = stagesOf(policy, request);
+  if (stages) {
+    // One approval at the stage it waits at: the stage is done at its quorum, the request at the last one's.
+    const index = request.stage ?? 0;
+    const approval = { stage: index, by: approver.id, at: now.toISOString(), ...(principal ? { for: principal.id } : {}) };
+    const approvals = [...(request.approvals ?? []), approval];
+    const given = approvals.filter((a) => a.stage === index).length;
+    if (given < stages[index]!.minApprovals) return ok({ ...request, approvals });
+    if (index + 1 < stages.length) return ok({ ...request, approvals, stage: index + 1 });
+    return approveNow({ ...decided, approvals }, verdict, policy, request, now);
+  }
+  return approveNow(decided, verdict, policy, request, now);
+}
+
+/** The approval itself: the days granted (fewer than asked, if the approver says so) from today, the conditions. */
+function approveNow(
+  decided: ExceptionRequest,
+  verdict: Extract<Verdict, { approve: true }>,
+  policy: Policy,
+  request: ExceptionRequest,
+  now: Date,
+): Outcome<ExceptionRequest> {
   const days = verdict.days ?? request.days;
   if (!Number.isInteger(days) || days < 1) return refuse('days_too_few', 'days', { days: String(days) });
   if (days > request.days) return refuse('days_over_asked', 'days', { days, asked: request.days });

@@ -11,6 +11,8 @@ export interface Person {
   locale: Locale;
   slack?: string;
   teams?: string;
+  /** Their manager's person id (the policy's `manager`, or the directory's). */
+  manager?: string;
   listed: boolean;
 }
 
@@ -32,6 +34,7 @@ export function resolvePerson(policy: Policy, ref: string): Person {
     locale: entry.locale ?? policy.organization.locale,
     ...(entry.slack ? { slack: entry.slack } : {}),
     ...(entry.teams ? { teams: entry.teams } : {}),
+    ...(entry.manager ? { manager: entry.manager } : {}),
     listed: true,
   };
 }

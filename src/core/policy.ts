@@ -107,6 +107,17 @@ const exceptionsSchema = z.union(
       escalate_to: z.array(id).optional(),
       /** A request nobody decided expires after this many days (the organisation's days); the requester is told. */
       expire_after_days: z.number().int().min(1).max(365).optional(),
+      /** Decided in order, each by its approvers (`manager`: the requester's), `min_approvals` of them; any deny ends it. */
+      stages: z
+        .array(
+          z.strictObject({
+            approvers: z.union([z.literal('manager'), z.array(id).min(1)], { error: 'approvers is manager or a list of person ids' }),
+            min_approvals: z.number().int().min(1).max(20).optional(),
+          }),
+        )
+        .min(1)
+        .max(5)
+        .optional(),
     }),
   ],
   { error: 'expected none, or { purposes, approvers, max_days, … }' },
@@ -178,6 +189,8 @@ const personSchema = z.strictObject({
   roles: z.array(z.enum(ROLES)).default([]),
   locale: z.enum(LOCALES).optional(),
   email: z.string().optional(),
+  /** Their manager's person id: a `manager` approval stage asks them. */
+  manager: id.optional(),
   ...platformIds,
 });
 
@@ -475,6 +488,7 @@ function crossReferenceIssues(d: Draft): Issue[] {
   const platformOwner = new Map<string, { person: string; platform: string }>();
   for (const { at, v: x } of d.people ?? []) {
     if (x.unit && !known(unitIds, x.unit)) add(`${at}.unit`, 'unknown_unit', `no unit "${x.unit}"`);
+    if (x.manager && !known(personIds, x.manager)) add(`${at}.manager`, 'unknown_person', `no person "${x.manager}"`);
     for (const platform of ['slack', 'teams'] as const) {
       const pid = x[platform];
       if (!pid) continue;
@@ -522,6 +536,20 @@ function crossReferenceIssues(d: Draft): Issue[] {
           'escalate_before_remind',
           `escalate_after_hours ${escalate} is before remind_after_hours ${remind}`,
         );
+      terms.stages?.forEach((stage, j) => {
+        const names = stage.approvers === 'manager' ? [] : stage.approvers;
+        names.forEach(
+          (a, k) => known(personIds, a) || add(`${at}.exceptions.stages[${j}].approvers[${k}]`, 'unknown_approver', `no person "${a}"`),
+        );
+        if (stage.min_approvals && stage.approvers !== 'manager' && stage.min_approvals > names.length)
+          add(
+            `${at}.exceptions.stages[${j}].min_approvals`,
+            'quorum_too_large',
+            `min_approvals ${stage.min_approvals} is more than the ${names.length} approvers named`,
+          );
+        if (stage.min_approvals && stage.min_approvals > 1 && stage.approvers === 'manager')
+          add(`${at}.exceptions.stages[${j}].min_approvals`, 'quorum_too_large', 'a manager stage has one approver: the manager');
+      });
       if (terms.approvers_only && !terms.approvers?.length)
         add(`${at}.exceptions.approvers_only`, 'no_approvers', 'approvers_only needs approvers: name who decides');
       const { default_days, max_days } = terms;

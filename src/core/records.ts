@@ -46,6 +46,9 @@ export interface ExceptionRequest {
   notified?: string[];
   /** Who it was escalated to (after `escalate_after_hours`): they may decide it too. */
   escalatedTo?: string[];
+  /** With approval stages: the stage it waits at (0 first), and every approval given so far. */
+  stage?: number;
+  approvals?: { stage: number; by: string; at: string; for?: string }[];
 }
 
 export const ATTESTATION_STATEMENTS = ['removed', 'never-installed', 'removed-work-apps'] as const;
