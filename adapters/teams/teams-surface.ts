@@ -17,8 +17,9 @@ import { wording } from '../../commands/wording/wording.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { REFRESH_VERB, viewerCard } from './approval-card.ts';
 import { censusCard } from './census-card.ts';
-import { renderCard } from './card.ts';
+import { renderCard, type AdaptiveCard } from './card.ts';
 import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
+import { REQUEST_FORM_VERB, requestFormCard } from './form-card.ts';
 import { CONNECTOR_CLIENT_OPTIONS, connectorAudience, teamsDeliverer, withoutConnectorRetries } from './deliver.ts';
 import { teamsUserIds, type UserIdOptions } from './member-ids.ts';
 import { personalChat, type TeamsLink } from './personal-chat.ts';
@@ -87,9 +88,11 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       .trim()
       .replace(/^apps(\s+|$)/i, '');
     const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:activity:${context.activity.id}` };
-    const result = await handle({ kind: 'text', text: command }, ctx);
+    // `request <app>` alone opens the request form, as a card to fill in where the answer goes.
+    const result = await handle({ kind: 'text', text: command, forms: true }, ctx);
     if (result.code === 'duplicate') return;
-    await answer(context, ctx.person.id, result.reply, ctx.m);
+    const form = result.form?.form === 'request' ? requestFormCard(result.form.request, result.form.view, ctx.m) : undefined;
+    await answer(context, ctx.person.id, result.reply, ctx.m, form);
     // Deliveries follow the answer; a slow connector must not hold the turn's HTTP response.
     void bot.drain();
   };
@@ -99,8 +102,14 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
    * answer (the person's own requests, a report naming people) goes to their personal chat instead,
    * and the channel only hears where it went.
    */
-  const answer = async (context: TurnContext, person: string, reply: Reply, m: ReturnType<typeof bot.contextFor>['m']) => {
-    const card = { attachments: [CardFactory.adaptiveCard(renderCard(reply))] };
+  const answer = async (
+    context: TurnContext,
+    person: string,
+    reply: Reply,
+    m: ReturnType<typeof bot.contextFor>['m'],
+    shown: AdaptiveCard = renderCard(reply),
+  ) => {
+    const card = { attachments: [CardFactory.adaptiveCard(shown)] };
     if (context.activity.conversation?.conversationType === 'personal' || reply.visibility === 'public')
       return void (await context.sendActivity(card));
     const chat = await personalChat(bot, link, person).catch(
@@ -141,6 +150,8 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       );
       if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
       void bot.drain();
+    } else if (action?.verb === REQUEST_FORM_VERB) {
+      return onRequestForm(action.data ?? {}, ctx);
     } else if (action?.verb === 'census.open' || action?.verb === 'census.answer') {
       return onCensus(action.verb, action.data ?? {}, ctx);
     } else if (action?.verb === 'attest.removed' || action?.verb === 'attest.removed-work-apps') {
@@ -168,6 +179,29 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: censusCard(census, unit, view) };
     }
     if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderCard(result.reply) };
+  };
+
+  /**
+   * The request form sent: filed, and answered in place with the confirmation (the approvals post goes
+   * out through the outbox); refused on a field, answered with the form again, each problem on its field.
+   */
+  const onRequestForm = async (data: Record<string, unknown>, ctx: ReturnType<typeof bot.contextFor>): Promise<InvokeBody> => {
+    const { app, ...inputs } = data;
+    // Our card sends text (numbers as numbers, perhaps): anything else is a crafted invoke, refused plainly.
+    if (typeof app !== 'string' || Object.values(inputs).some((v) => v != null && typeof v !== 'string' && typeof v !== 'number'))
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.t('teams.formNotText') };
+    const result = await handle({ kind: 'form', form: 'request', meta: { app }, values: inputsOf(inputs) }, ctx);
+    if (result.form?.form === 'request')
+      return {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.card.adaptive',
+        value: requestFormCard(result.form.request, result.form.view, ctx.m),
+      };
+    if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
+    if (result.code === 'duplicate')
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: ctx.m.t('teams.formAlreadySent') };
+    void bot.drain();
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderCard(result.reply) };
   };
 

@@ -10,6 +10,7 @@ import { applyTransition } from '../requests/decide-request.ts';
 import { censusFormView, denyFormView, requestFormView, type FormView } from '../shared/form.ts';
 import { runCommand } from './run-command.ts';
 import { fileRequest, requestForm, type RequestForm } from '../requests/request.ts';
+import { requestFormAgain } from '../requests/request-form-answer.ts';
 import { denyForm, requestCardView } from '../requests/request-view.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
@@ -150,17 +151,18 @@ async function click(action: ButtonAction, value: string, values: FormValues, ct
 
 async function submit(form: FormName, values: FormValues, meta: Record<string, string | undefined>, ctx: CommandContext): Promise<Result> {
   switch (form) {
-    case 'request':
-      return fileRequest(
-        {
-          app: meta.app ?? '',
-          purpose: one(values.purpose),
-          device: one(values.device),
-          days: one(values.days),
-          reason: one(values.reason),
-        },
-        ctx,
-      );
+    case 'request': {
+      const raw = {
+        app: meta.app ?? '',
+        purpose: one(values.purpose),
+        device: one(values.device),
+        days: one(values.days),
+        reason: one(values.reason),
+      };
+      // Refused on a field: every field's problem at once, and the form again to fix them on.
+      const result = await fileRequest(raw, ctx);
+      return result.ok ? result : requestFormAgain(result, raw, ctx);
+    }
     case 'deny':
       return applyTransition('deny', meta.id ?? '', one(values.reason), ctx);
     case 'census': {

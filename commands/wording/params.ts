@@ -28,6 +28,11 @@ export interface MessageParams {
   'teams.reasonNotText': {};
   'teams.review': {};
   'teams.reviewForButtons': { n: number };
+  'teams.formChoose': { field: Text };
+  'teams.formFillIn': { field: Text };
+  'teams.formNumberRange': { field: Text; min: Text; max: Text };
+  'teams.formNotText': {};
+  'teams.formAlreadySent': {};
   'verdict.allowed': { app: Text; device: Text };
   'verdict.prohibited': { app: Text; device: Text };
   'verdict.restricted': { app: Text; device: Text; data: Text };
