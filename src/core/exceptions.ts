@@ -105,6 +105,8 @@ const namedOnly = (rule: Rule | undefined): boolean => {
 /**
  * Whether this person may decide this request, for every rule it is an exception to: one the rule
  * names, or — unless the rule takes its named approvers only — an approver over the requester's unit.
+ * With `approvers_only`, the named approvers are designees: each decides for the requesters of their
+ * own unit and below (an agency's designee for that agency), and nobody else decides.
  */
 export function mayDecide(policy: Policy, approver: Person, request: ExceptionRequest): boolean {
   if (isRequester(policy, approver, request)) return false;
@@ -116,7 +118,8 @@ export function mayDecide(policy: Policy, approver: Person, request: ExceptionRe
   if (request.status === 'requested' && request.escalatedTo?.includes(approver.id)) return true;
   return request.rules.every((ruleId) => {
     const rule = idx.rulesById.get(ruleId);
-    return isNamedApprover(rule, approver) || (overUnit && !namedOnly(rule));
+    if (namedOnly(rule)) return isNamedApprover(rule, approver) && isWithinUnit(policy, request.unit, approver.unit);
+    return isNamedApprover(rule, approver) || overUnit;
   });
 }
 

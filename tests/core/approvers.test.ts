@@ -120,12 +120,14 @@ describe('approvers_only: the designees a rule names decide, and nobody else', (
   const only = designeesOnly();
   const everyone = only.people.map((x) => resolvePerson(only, x.id));
 
-  it('a unit approver over the requester is refused; the named designee decides', () => {
-    const r = request('staff', 'org/a', ['ban']);
-    expect(mayDecide(only, resolvePerson(only, 'aa'), r)).toBe(false);
+  it("a unit approver over the requester is refused; the named designee decides for their own unit's requesters", () => {
+    const r = request('staff', 'org/b', ['ban']);
+    expect(mayDecide(only, resolvePerson(only, 'bb'), r)).toBe(false);
     expect(mayDecide(only, resolvePerson(only, 'top'), r)).toBe(false);
     expect(mayDecide(only, resolvePerson(only, 'named'), r)).toBe(true);
     expect(approversFor(only, r, everyone).map((x) => x.id)).toEqual(['named']);
+    // A designee of unit B decides nothing for unit A.
+    expect(mayDecide(only, resolvePerson(only, 'named'), request('staff', 'org/a', ['ban']))).toBe(false);
     expect(approversOf(only, only.rules.find((x) => x.id === 'ban')!, everyone).map((x) => x.id)).toEqual(['named']);
   });
 
