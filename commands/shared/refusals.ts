@@ -191,7 +191,13 @@ export function describeRefusal(r: Pick<Refusal, 'code' | 'path' | 'data'>, m: W
     case 'not_admin':
       return [m.t('errors.notAdmin', { command: s('command') || subject.command })];
     case 'not_an_approver':
-      return [m.t('errors.notAnApprover', { id })];
+      return [
+        d.who === 'stage'
+          ? m.t('errors.notThisStage', { id })
+          : d.who === 'designees'
+            ? m.t('errors.notADesignee', { id })
+            : m.t('errors.notAnApprover', { id }),
+      ];
     case 'own_request':
       return [m.t('errors.ownRequest', { id })];
     case 'not_your_request':

@@ -360,5 +360,7 @@ export interface MessageParams {
   'help.delegate': {};
   'request.stageRecorded': { id: Text };
   'request.stageAt': { stage: Text; stages: Text; given: Text; needed: number };
+  'errors.notThisStage': { id: Text };
+  'errors.notADesignee': { id: Text };
 }
 export type MessageKey = keyof MessageParams;

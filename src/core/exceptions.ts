@@ -123,6 +123,13 @@ export function mayDecide(policy: Policy, approver: Person, request: ExceptionRe
   });
 }
 
+/** Who decides a request, as the refusal of anyone else says it: its stage's approvers, the designees, or the usual. */
+export function whoDecides(policy: Policy, request: ExceptionRequest): 'stage' | 'designees' | 'approvers' {
+  if (stagesOf(policy, request)) return 'stage';
+  const idx = policyIndex(policy);
+  return request.rules.some((id) => namedOnly(idx.rulesById.get(id))) ? 'designees' : 'approvers';
+}
+
 /** A stage of a request's approval, as its rule says it: who approves, and how many of them must. */
 export interface ApprovalStage {
   approvers: 'manager' | string[];
@@ -197,7 +204,7 @@ export function decideException(
   principal?: Person,
 ): Outcome<ExceptionRequest> {
   if (isRequester(policy, approver, request)) return refuse('own_request');
-  if (!mayDecide(policy, principal ?? approver, request)) return refuse('not_an_approver');
+  if (!mayDecide(policy, principal ?? approver, request)) return refuse('not_an_approver', undefined, { who: whoDecides(policy, request) });
   if (request.status !== 'requested')
     return refuse('already_decided', undefined, {
       status: request.status,
