@@ -9,6 +9,7 @@ const LINES = [
   'help.decide',
   'help.withdraw',
   'help.delegate',
+  'help.extend',
   'help.attest',
   'help.status',
   'help.pending',

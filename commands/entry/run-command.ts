@@ -9,6 +9,7 @@ import type { Command } from '../shared/command.ts';
 import type { CommandContext, CommandResult } from '../shared/context.ts';
 import { approve, deny, revoke, withdraw } from '../requests/decide-request.ts';
 import { delegate } from '../requests/delegate.ts';
+import { extend } from '../requests/extend.ts';
 import { help } from './help.ts';
 import { asUnitOfWork, duplicateOf } from '../shared/commit.ts';
 import { parseArgs, type ParsedArgs } from './parse.ts';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   withdraw,
   revoke,
   delegate,
+  extend,
   attest,
   status,
   pending,

@@ -120,6 +120,8 @@ export function requestCard(request: ExceptionRequest, policy: Policy, locale = 
     { type: 'fields', fields },
     { type: 'text', text: `${m.t('labels.reason')}: ${request.reason}` },
   ];
+  if (request.extends && request.from)
+    blocks.push({ type: 'note', text: m.t('request.extends', { old: request.extends, until: lastValidDate(request.from, tz) }) });
   if (request.status === 'requested') {
     if (stagesOf(policy, request)) blocks.push({ type: 'note', text: stageWhere(request, policy, m) });
     blocks.push({

@@ -362,5 +362,8 @@ export interface MessageParams {
   'request.stageAt': { stage: Text; stages: Text; given: Text; needed: number };
   'errors.notThisStage': { id: Text };
   'errors.notADesignee': { id: Text };
+  'request.extensionFiled': { id: Text; old: Text; app: Text; days: number; from: IsoDay };
+  'request.extends': { old: Text; until: IsoDay };
+  'help.extend': {};
 }
 export type MessageKey = keyof MessageParams;

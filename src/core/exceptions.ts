@@ -1,7 +1,7 @@
 import { decide, isInForce } from './decide.ts';
 import type { Decision } from './decision.ts';
 import { hasRole, isWithinUnit, resolvePerson, type Person } from './org.ts';
-import type { DeviceClass, Policy, Rule } from './policy.ts';
+import type { DeviceClass, ExceptionTerms, Policy, Rule } from './policy.ts';
 import { policyIndex } from './policy-index.ts';
 import type { ExceptionRequest, RequestStatus } from './records.ts';
 import { effectiveStatus, isActiveException } from './request-status.ts';
@@ -82,6 +82,54 @@ export function requestException(
     requestedAt: now.toISOString(),
   };
   return ok({ request, decision });
+}
+
+/**
+ * An extension of one's own exception, asked before it ends: a new request for the same app, purpose,
+ * device and rules, decided the same way, whose days count on from where the exception ends. Refused
+ * when the exception is not one's own, has ended, or has an extension waiting already; the days are
+ * those the rules allow.
+ */
+export function requestExtension(
+  exception: ExceptionRequest,
+  asker: Person,
+  ask: { days?: number; reason: string },
+  policy: Policy,
+  own: readonly ExceptionRequest[],
+  now: Date,
+  id: string,
+): Outcome<ExceptionRequest> {
+  if (!isRequester(policy, asker, exception)) return refuse('not_your_request');
+  if (!isActiveException(exception, now)) return refuse('not_active', undefined, { status: effectiveStatus(exception, now) });
+  const waiting = own.find((r) => r.extends === exception.id && r.status === 'requested');
+  if (waiting) return refuse('already_requested', undefined, { request: waiting.id, status: waiting.status });
+  const idx = policyIndex(policy);
+  const terms = exception.rules.map((r) => idx.rulesById.get(r)?.exceptions);
+  if (terms.some((t) => !t || t === 'none')) return refuse('no_exceptions', undefined, { rules: exception.rules });
+  const maxDays = Math.min(...terms.map((t) => (t as ExceptionTerms).max_days));
+  const days = ask.days ?? exception.days;
+  if (!Number.isInteger(days) || days < 1) return refuse('days_too_few', 'days');
+  if (days > maxDays) return refuse('over_max_days', 'days', { days, max: maxDays });
+  const reason = ask.reason.trim();
+  if (!reason) return refuse('reason_missing', 'reason');
+  if (reason.length > MAX_REASON_LENGTH) return refuse('reason_too_long', 'reason', { max: MAX_REASON_LENGTH, length: reason.length });
+  const { person, unit, contact, app, rules, device, purpose, expiresAt } = exception;
+  return ok({
+    id,
+    person,
+    unit,
+    ...(contact ? { contact } : {}),
+    app,
+    rules,
+    device,
+    purpose,
+    days,
+    reason,
+    status: 'requested',
+    requestedAt: now.toISOString(),
+    extends: exception.id,
+    ...(expiresAt ? { from: expiresAt } : {}),
+  });
 }
 
 /** Whether this is the requester, however either is known now (a Slack id listed later under a person id). */
@@ -251,7 +299,9 @@ function approveNow(
   if (own && own.length > MAX_REASON_LENGTH) return refuse('reason_too_long', 'condition', { max: MAX_REASON_LENGTH, length: own.length });
   const tz = policy.organization.timezone;
   // Granted for N days from the approval: it counts through the end of day N-1 and stops at the start of day N.
-  const expiresAt = startOfLocalDay(addLocalDays(localDate(now, tz), days), tz).toISOString();
+  // An extension counts on from where the exception it extends ends, if that is still to come.
+  const from = request.from && Date.parse(request.from) > now.getTime() ? new Date(request.from) : now;
+  const expiresAt = startOfLocalDay(addLocalDays(localDate(from, tz), days), tz).toISOString();
   const conditions = [conditionsOf(policy, request), own].filter(Boolean).join(' ');
   return ok({
     ...decided,

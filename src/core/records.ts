@@ -46,6 +46,9 @@ export interface ExceptionRequest {
   notified?: string[];
   /** Who it was escalated to (after `escalate_after_hours`): they may decide it too. */
   escalatedTo?: string[];
+  /** An extension: the exception it extends, and where that one ends (the extension's days count on from there). */
+  extends?: string;
+  from?: string;
   /** With approval stages: the stage it waits at (0 first), and every approval given so far. */
   stage?: number;
   approvals?: { stage: number; by: string; at: string; for?: string }[];
