@@ -55,4 +55,23 @@ describe('approval rules on Teams', () => {
     expect(cardText(last.json().value)).toContain('approved by Olivia Admin');
     expect(t.store.get('requests', 'EX-1')?.approvals?.map((a) => a.by)).toEqual(['sam', 'akiko', 'olivia']);
   });
+
+  it('a deputy decides from the card while the approver is away, and not after --until; fewer days than asked', async () => {
+    t = await startTeamsBot({}, {}, withTerms({}), '2026-12-01T09:00:00Z');
+    await t.install('akiko');
+    await t.say('akiko', 'delegate --to olivia --until 2026-12-10');
+    await file();
+    await t.say('pierre', 'request twitter --purpose public-communications --days 30 --reason "press office"');
+    // Olivia, the deputy, gets the buttons on her own view of the card, and decides for Akiko.
+    const view = (await t.invoke('olivia', 'request.refresh', { value: 'EX-1' })).json().value;
+    expect(view.actions.map((a: { verb?: string; type: string }) => a.verb ?? a.type)).toContain('request.approve');
+    const approved = await t.invoke('olivia', 'request.approve', { value: 'EX-1' });
+    expect(cardText(approved.json().value)).toContain('Olivia Admin for Akiko Sato');
+    t.clock.set('2026-12-11T09:00:00Z');
+    expect((await t.invoke('olivia', 'request.approve', { value: 'EX-2' })).json().value).toMatch(/You can't decide EX-2/);
+    // Akiko, back, grants fewer days than asked.
+    await t.say('akiko', 'approve EX-2 --days 10');
+    await t.connector.until(() => (t.store.get('requests', 'EX-2')?.status === 'approved' ? true : undefined), 'the approval');
+    expect(t.store.get('requests', 'EX-2')).toMatchObject({ days: 10, askedDays: 30, decidedBy: 'akiko' });
+  });
 });
