@@ -36,6 +36,8 @@ export function slackDeliverer(
   log: (line: string) => void,
   membership: Membership,
   botUserId?: string,
+  /** A direct message reached this Slack user: what shows on their Home tab may have changed. */
+  notified: (user: string) => void = () => {},
 ): Deliverer {
   /** Where an effect goes: a channel, a person's DM, or an existing message; undefined when Slack has no part in it. */
   const target = async (effect: Effect): Promise<{ channel: string; ts?: string } | undefined> => {
@@ -83,6 +85,7 @@ export function slackDeliverer(
       );
       const subject = effect.subject;
       if (subject && posted.ts) await rememberPost(bot, 'slack', subject, { channel: posted.channel ?? to.channel, ts: posted.ts });
+      if (effect.kind === 'notify') notified(to.channel);
     },
     /** Looks for the message by its outbox key in the channel's history since the delivery began (a little before, for clock skew). */
     async wasDelivered(effect, key, since) {

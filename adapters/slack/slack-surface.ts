@@ -6,6 +6,7 @@ import type { Wording } from '../../commands/wording/wording.ts';
 import type { AppWarden } from '../../src/app.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { CENSUS_VIEW, censusModal } from './census-modal.ts';
+import { createHome } from './home.ts';
 import { deliveryClient, slackDeliverer } from './deliver.ts';
 import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted, submittedPurpose, submittedValues } from './modals.ts';
 import { renderBlocks } from './render.ts';
@@ -62,6 +63,10 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     logLevel: webApi.LogLevel.ERROR,
   });
   const membership = createMembership(home, { lookup, sweep: app.client }, options.log);
+  const homeTab = createHome(app.client, bot, membership, options.log);
+  app.event('app_home_opened', async ({ event }) => {
+    if (event.tab === 'home') await homeTab.opened(event.user);
+  });
   bot.addDeliverer(
     slackDeliverer(
       bot,
@@ -74,6 +79,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       options.log,
       membership,
       auth.user_id,
+      (user) => void homeTab.changed(user),
     ),
   );
   guardWorkspace(app, home, membership, (refusal, user) => refusalWords(bot, refusal, user), options.log);
@@ -152,8 +158,12 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
               trigger_id: body.trigger_id,
               view: modalOf(result.form, ctx.m, body.channel?.id ?? ''),
             }));
-          if (result.ok && action === 'request.approve') return void (await bot.drain());
+          if (result.ok && action === 'request.approve') {
+            await bot.drain();
+            return void (await homeTab.changed(body.user.id));
+          }
           await tellPrivately(respond, result);
+          if (result.ok) await homeTab.changed(body.user.id);
         },
         (text) => tellPrivately(respond, text),
       );

@@ -1,6 +1,7 @@
 import type { SourceSnapshot } from '../../src/core/directory.ts';
 import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
 import { syncDirectory } from '../directory/sync.ts';
+import { homeView } from '../requests/home.ts';
 import { attestFromReminder } from '../compliance/attest.ts';
 import { CENSUS_USE_SLOTS, censusForm, submitCensusAnswer, type RawUse } from '../survey/census.ts';
 import { AppWardenError } from '../../src/core/result.ts';
@@ -54,6 +55,8 @@ export type Interaction =
   | { kind: 'form'; form: FormName; values: FormValues; meta: Record<string, string | undefined> }
   /** A shared message as the asker should see it now: a request's approvals card (Teams refreshes it per viewer). */
   | { kind: 'view'; view: 'request-card'; id: string }
+  /** A person's own page (Slack's Home tab): their requests, their deadlines, and what waits for them. */
+  | { kind: 'view'; view: 'home' }
   /** One job of a scheduler tick at `at`, asked by the system; `audience`: platform ids the platforms say must comply. */
   | { kind: 'tick'; job: TickJob; at: Date; audience?: readonly string[] }
   /** What the identity sources said, read by the wiring at `at`: applied as one sync, by the system. */
@@ -100,7 +103,7 @@ async function handleIn(interaction: Interaction, ctx: CommandContext): Promise<
     case 'form':
       return submit(interaction.form, interaction.values, interaction.meta, ctx);
     case 'view':
-      return requestCardOf(interaction.id, ctx);
+      return interaction.view === 'home' ? { ok: true, reply: homeView(ctx), effects: [] } : requestCardOf(interaction.id, ctx);
     case 'tick':
       // Only the wiring builds a tick, with the system's context: anything else is a fault, not a refusal.
       if (!isSystem(ctx.person)) throw new AppWardenError('entry.tick_not_system', `a ${interaction.job} tick asked by ${ctx.person.id}`);

@@ -365,5 +365,14 @@ export interface MessageParams {
   'request.extensionFiled': { id: Text; old: Text; app: Text; days: number; from: IsoDay };
   'request.extends': { old: Text; until: IsoDay };
   'help.extend': {};
+  'home.title': { org: Text };
+  'home.yourRequests': {};
+  'home.noRequests': {};
+  'home.deadlines': {};
+  'home.noDeadlines': {};
+  'home.deadlineLine': { title: Text; date: IsoDay };
+  'home.waiting': { n: number };
+  'home.moreWaiting': { n: Text };
+  'home.seeAll': { command: Text };
 }
 export type MessageKey = keyof MessageParams;
