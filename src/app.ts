@@ -1,8 +1,8 @@
 import { handle } from '../commands/entry/handle.ts';
 import { systemPerson, type CommandContext, type CommandResult } from '../commands/shared/context.ts';
 import { wording } from '../commands/wording/wording.ts';
-import { DIRECTORY_SOURCES, withDirectory } from './core/directory.ts';
-import { resolvePerson, resolvePlatformUser } from './core/org.ts';
+import { DIRECTORY_SOURCES, localeOf, withDirectory } from './core/directory.ts';
+import { resolvePerson, resolvePlatformUser, type Person } from './core/org.ts';
 import type { Policy } from './core/policy.ts';
 import type { Change, OutboxItem } from './core/records.ts';
 import type { AuditEvent, Outcome, Store, Transacted, Work } from './core/store.ts';
@@ -21,9 +21,10 @@ export interface AppWarden {
   readonly now: () => Date;
   /**
    * A command context. On `slack` and `teams` the ref is that platform's user id and is matched only
-   * against it; elsewhere (the terminal, tests) it is a person id or any platform id.
+   * against it; elsewhere (the terminal, tests) it is a person id or any platform id. `localeHint`:
+   * the language the platform says the person uses (`ja-JP`), for someone whose own is not known.
    */
-  contextFor(personRef: string, surface: string): CommandContext;
+  contextFor(personRef: string, surface: string, localeHint?: string): CommandContext;
   /** The context of what the clock does (scheduler ticks): the system actor, in the organisation's language. */
   systemContext(): CommandContext;
   run(text: string, personRef: string, surface: string): Promise<CommandResult>;
@@ -58,10 +59,11 @@ export function createAppWarden(options: {
   const now = options.now ?? (() => new Date());
   const outbox = createOutbox(options.store, () => deliverers, now, log, options.outbox);
   const store = noticingOutbox(options.store, policyNow, (ids) => outbox.notice(ids));
-  const contextFor = (personRef: string, surface: string): CommandContext => {
+  const contextFor = (personRef: string, surface: string, localeHint?: string): CommandContext => {
     const policy = policyNow();
-    const person =
+    const found =
       surface === 'slack' || surface === 'teams' ? resolvePlatformUser(policy, surface, personRef) : resolvePerson(policy, personRef);
+    const person = withPlatformLocale(found, policy, localeHint);
     return { policy, store, now, person, m: wording(person.locale), surface };
   };
   return {
@@ -143,6 +145,17 @@ function noticingOutbox(base: Store, policyNow: () => Policy, notice: (ids: stri
       return base.chainCheck;
     },
   };
+}
+
+/**
+ * A person whose language neither the policy nor the directory gives speaks what their platform says
+ * they do, when we have that language; everyone else keeps their own.
+ */
+function withPlatformLocale(person: Person, policy: Policy, hint: string | undefined): Person {
+  const hinted = localeOf(hint);
+  if (!hinted || hinted === person.locale) return person;
+  const entry = policy.people.find((p) => p.id === person.id);
+  return entry?.locale ? person : { ...person, locale: hinted };
 }
 
 /** A message to a person, with where to reach them as known now (kept as given for someone the policy no longer lists). */

@@ -20,7 +20,7 @@ export function createHome(client: webApi.WebClient, bot: AppWarden, membership:
   const opened = new BoundedCache<string, true>(REMEMBERED, REMEMBERED_MS);
   const publish = async (user: string) => {
     if ((await membership.standing(user)) !== 'ours') return; // nobody else's page is built
-    const result = await handle({ kind: 'view', view: 'home' }, bot.contextFor(user, 'slack'));
+    const result = await handle({ kind: 'view', view: 'home' }, bot.contextFor(user, 'slack', membership.locale(user)));
     // Through apiCall: renderBlocks gives Block Kit within Slack's limits, loosely typed as it is for messages.
     const blocks = renderBlocks(result.reply).blocks.slice(0, HOME_BLOCKS);
     await client.apiCall('views.publish', { user_id: user, view: { type: 'home', blocks } });

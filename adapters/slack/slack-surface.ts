@@ -84,7 +84,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
   );
   guardWorkspace(app, home, membership, (refusal, user) => refusalWords(bot, refusal, user), options.log);
   const ctxFor = (user: string, key?: string): CommandContext => ({
-    ...bot.contextFor(user, 'slack'),
+    ...bot.contextFor(user, 'slack', membership.locale(user)),
     ...(key ? { idempotencyKey: key } : {}),
   });
   /** Faults are caught here, once: logged with a reference, answered with a short apology. */

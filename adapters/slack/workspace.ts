@@ -38,6 +38,8 @@ export interface Membership {
   standing(user: string): Promise<Standing>;
   /** Of a channel's members, the organisation's people (anyone Slack cannot vouch for just now is left out). */
   ours(members: readonly string[]): Promise<string[]>;
+  /** The language Slack says a user uses (`ja-JP`), if their record was looked up lately. */
+  locale(user: string): string | undefined;
 }
 
 /** How long Slack's word on a user holds (a deactivation or a new guest shows within this). */
@@ -66,6 +68,7 @@ export function createMembership(
   now: () => number = Date.now,
 ): Membership {
   const remembered = new BoundedCache<string, 'ours' | 'foreign'>(MAX_REMEMBERED, TTL_MS, now);
+  const locales = new BoundedCache<string, string>(MAX_REMEMBERED, TTL_MS, now);
   /** The last users.list sweep, for the channel members it covered: held for TTL_MS, replaced whole. */
   let sweep: { at: number; covered: Set<string>; ours: Set<string> } | undefined;
   /** How many people the last sweep listed: the cost of the next one. */
@@ -82,9 +85,10 @@ export function createMembership(
 
   const lookUp = async (client: webApi.WebClient, user: string, failed: (why: string) => void): Promise<Standing> => {
     try {
-      const res = await client.users.info({ user });
+      const res = await client.users.info({ user, include_locale: true });
       const standing = res.user ? standingOf(res.user, home) : 'foreign';
       remembered.set(user, standing);
+      if (res.user?.locale) locales.set(user, res.user.locale);
       return standing;
     } catch (e) {
       const error = e as { code?: string; data?: { error?: string } };
@@ -110,6 +114,7 @@ export function createMembership(
   };
 
   return {
+    locale: (user) => locales.get(user),
     async standing(user) {
       const standing = known(user);
       if (standing) return standing;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadPack } from '../support/bot.ts';
 import { startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 import { SIGNING_SECRET, slackSignature } from '../support/slack-requests.ts';
 
@@ -70,5 +71,22 @@ describe('the Slack Home tab', () => {
     await openHome('U0STRANGER');
     await s.fake.idle(300);
     expect(homes('U0STRANGER')).toEqual([]);
+  });
+});
+
+describe("the platform's language", () => {
+  it('someone whose language the policy does not give is answered in the one Slack says they use', async () => {
+    s = await startSlackBot('demo.yaml', '2026-12-01T09:00:00Z');
+    s.fake.addUsers({ id: 'U0HANAKO', locale: 'ja-JP' });
+    const answered = await s.command('U0HANAKO', 'check tiktok');
+    expect(JSON.stringify(answered.answer ?? s.responses())).toContain('TikTokは業務用端末での利用が禁止されています');
+  });
+
+  it('a person whose language the policy gives keeps it, whatever Slack says', async () => {
+    const policy = loadPack('demo.yaml');
+    s = await startSlackBot({ ...policy, people: policy.people.map((p) => (p.id === 'pierre' ? { ...p, locale: 'en' as const } : p)) });
+    s.fake.addUsers({ id: 'U0STAFF', locale: 'ja-JP' });
+    const pierre = await s.command('U0STAFF', 'check tiktok');
+    expect(JSON.stringify(pierre.answer ?? s.responses())).toContain('TikTok is prohibited');
   });
 });

@@ -277,7 +277,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
           });
         case 'users.info': {
           const id = String(body.user ?? '');
-          const user = users.get(id) ?? (options.anyoneIsMember && /^[UW][A-Z0-9]+$/.test(id) ? userOf({ id }) : undefined);
+          const found = users.get(id) ?? (options.anyoneIsMember && /^[UW][A-Z0-9]+$/.test(id) ? userOf({ id }) : undefined);
+          // Slack gives a user's locale only when asked for it (include_locale).
+          const { locale, ...rest } = found ?? ({} as FakeUser);
+          const user = found && (String(body.include_locale) === 'true' && locale ? { ...rest, locale } : rest);
           return answer(user ? { ok: true, user } : { ok: false, error: 'user_not_found' });
         }
         case 'users.list': {
