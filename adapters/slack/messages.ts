@@ -200,10 +200,10 @@ export function registerMessagesAndShortcuts(app: App, deps: MessageDeps): void 
     if (!refusal) return args.next();
     logRefusal('shortcut', body.user.id, refusal);
     const { text: words, close } = deps.refusalWords(refusal, body.user.id);
-    const { ack, respond } = args as unknown as {
-      ack?: () => Promise<void>;
-      respond?: (m: Record<string, unknown>) => Promise<unknown>;
-    };
+    const { ack, respond } = args as Partial<{
+      ack: () => Promise<void>;
+      respond: (m: Record<string, unknown>) => Promise<unknown>;
+    }>;
     await ack?.();
     if (body.type === 'message_action')
       return void (await respond?.({ response_type: 'ephemeral', text: escapeMrkdwn(words) }).catch(() => undefined));
