@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/cli.ts';
+import { startConnectProxy } from '../support/connect-proxy.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
 import { startFakeSocketMode } from '../support/fake-socket-mode.ts';
 import { startServer } from '../support/server-process.ts';
@@ -28,6 +29,34 @@ describe('npm start with SLACK_APP_TOKEN (Socket Mode)', () => {
     expect(String(ack.payload?.text)).toContain('Recorded: you have removed TikTok');
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
+    await socket.close();
+    await fake.close();
+  });
+
+  it('goes out through the outbound proxy: apps.connections.open and the socket itself', async () => {
+    const fake = await startFakeSlack();
+    const socket = await startFakeSocketMode(fake);
+    const proxy = await startConnectProxy();
+    const s = startServer({
+      PORT: '0',
+      DATA_DIR: await tempDir(),
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_APP_TOKEN: 'xapp-1-A0APP-1-test',
+      SLACK_API_URL: fake.apiUrl,
+      HTTP_PROXY: proxy.url,
+      HTTPS_PROXY: proxy.url,
+    });
+    await s.listening;
+    const ack = await socket.send(
+      'slash_commands',
+      Object.fromEntries(new URLSearchParams(slashCommand(fake.url, 'U0STAFF', 'check tiktok'))),
+    );
+    expect(String(ack.payload?.text)).toContain('TikTok');
+    expect(proxy.tunnels).toContain(new URL(fake.url).host);
+    expect(proxy.tunnels).toContain(new URL(socket.url).host);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    await proxy.close();
     await socket.close();
     await fake.close();
   });

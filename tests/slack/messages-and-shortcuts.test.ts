@@ -35,6 +35,12 @@ const postsTo = (channel: string) => s.fake.of('chat.postMessage').filter((c) =>
 const text = (c: { body: Record<string, unknown> }) => `${c.body.text} ${c.body.blocks ?? ''}`;
 
 describe('direct messages to the bot', () => {
+  it('answers the Events API URL check Slack makes when the request URL is set', async () => {
+    const res = await postEvent(s.endpoint, { token: 'legacy', challenge: 'ch-123', type: 'url_verification' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('ch-123');
+  });
+
   it('"check tiktok" in the DM is answered in the DM', async () => {
     expect((await send(dm('check tiktok'))).status).toBe(200);
     const answer = await s.fake.until(() => postsTo('D0STAFF')[0], 'the answer in the DM');
