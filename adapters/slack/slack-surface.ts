@@ -34,6 +34,8 @@ export interface SlackOptions {
    * dropped socket waits as long, each further one longer. Tests shorten it.
    */
   socketPingTimeoutMs?: number;
+  /** Socket Mode: how long the first connection may take before the start is given up (default 30 s). */
+  socketStartTimeoutMs?: number;
   /** Web API base URL, e.g. a proxy or a test's fake (`http://127.0.0.1:4000/api/`). */
   apiUrl?: string;
   /** Overrides for the Web API client's retries (tests shorten the back-off). */
@@ -332,10 +334,22 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
   app.error(async (error) => options.log(`slack: ${error.code ?? 'error'}: ${error.message}`));
 
   if (socket) {
+    // The client retries a Slack it cannot reach for as long as it takes; at start that would be a
+    // silent wait, so a connection that has not come up in time is a start-up problem, said once.
+    const waitMs = options.socketStartTimeoutMs ?? SOCKET_START_MS;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await app.start();
+      await Promise.race([
+        app.start(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no connection within ${Math.round(waitMs / 1000)} s`)), waitMs);
+        }),
+      ]);
     } catch (e) {
+      await app.stop().catch(() => undefined);
       throw new SocketModeStartError((e as { data?: { error?: string } }).data?.error ?? (e as Error).message);
+    } finally {
+      clearTimeout(timer);
     }
     return { name: 'slack', mode: 'Socket Mode', mount() {}, close: async () => void (await app.stop()) };
   }
@@ -347,6 +361,8 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     close: async () => undefined,
   };
 }
+
+const SOCKET_START_MS = 30_000;
 
 /** Socket Mode could not connect at start: `apps.connections.open` refused the app-level token, or Slack could not be reached. */
 export class SocketModeStartError extends Error {}

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSlackSurface, SocketModeStartError } from '../../adapters/slack/slack-surface.ts';
+import { createAppWarden } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
+import { createMemoryStore } from '../../storage/memory/memory-store.ts';
+import { loadPack } from '../support/bot.ts';
+import { startFakeSlack } from '../support/fake-slack.ts';
 import { ACK_WITHIN_MS } from '../support/fake-socket-mode.ts';
 import { APP_TOKEN, startSocketBot, type SocketBot } from '../support/slack-socket-bot.ts';
 
@@ -103,5 +108,23 @@ describe('Socket Mode configuration', () => {
     expect(read.ok ? [] : read.problems).toEqual([
       'SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Socket Mode needs both (the bot token starts with xoxb-)',
     ]);
+  });
+});
+
+describe('Socket Mode at start', () => {
+  it('gives up with one reason when Slack does not answer apps.connections.open in time', async () => {
+    const fake = await startFakeSlack();
+    fake.hang('apps.connections.open', 1);
+    const bot = createAppWarden({ policy: loadPack('demo.yaml'), store: createMemoryStore(), log: () => undefined });
+    const started = createSlackSurface(bot, {
+      token: 'xoxb-test',
+      appToken: APP_TOKEN,
+      apiUrl: fake.apiUrl,
+      socketStartTimeoutMs: 500,
+      log: () => undefined,
+    });
+    await expect(started).rejects.toBeInstanceOf(SocketModeStartError);
+    await expect(started).rejects.toThrow('no connection within 1 s');
+    await fake.close();
   });
 });
