@@ -184,7 +184,7 @@ export function registerMessagesAndShortcuts(app: App, deps: MessageDeps): void 
       logRefusal(said.kind === 'dm' ? 'direct message' : 'mention', said.user, refusal);
       const words = escapeMrkdwn(deps.refusalWords(refusal, said.user).text);
       await (said.kind === 'dm'
-        ? args.client.chat.postMessage({ channel: said.channel, text: words })
+        ? args.client.chat.postMessage({ channel: said.channel, text: words, ...threadOf(said) })
         : args.client.chat.postEphemeral({ channel: said.channel, user: said.user, text: words, ...threadOf(said) })
       ).catch((e: Error) => log(`slack: could not answer ${said.user}'s ${said.kind}: ${e.message}`));
       return;
@@ -220,7 +220,7 @@ export function registerMessagesAndShortcuts(app: App, deps: MessageDeps): void 
       .catch((e: Error) => log(`slack: could not answer ${body.user.id}'s shortcut: ${e.message}`));
   });
 
-  /** A message's answer: in the DM for a DM; for a mention, privately when the reply is private, else in its thread. */
+  /** A message's answer: in the DM for a DM (in its thread, if it was said in one); for a mention, privately when the reply is private, else in its thread. */
   const answer = async (client: webApi.WebClient, said: Said, key: string) => {
     const ctx = ctxFor(said.user, key);
     const result = await handle({ kind: 'text', text: said.text }, ctx);
@@ -235,7 +235,7 @@ export function registerMessagesAndShortcuts(app: App, deps: MessageDeps): void 
   };
   const tell = (client: webApi.WebClient, said: Said, privately: boolean, message: { text: string; blocks?: unknown[] }) =>
     said.kind === 'dm'
-      ? client.chat.postMessage({ channel: said.channel, ...message } as webApi.ChatPostMessageArguments)
+      ? client.chat.postMessage({ channel: said.channel, ...message, ...threadOf(said) } as webApi.ChatPostMessageArguments)
       : privately
         ? client.chat.postEphemeral({
             channel: said.channel,
@@ -308,5 +308,5 @@ export function registerMessagesAndShortcuts(app: App, deps: MessageDeps): void 
   });
 }
 
-/** An ephemeral answer to something said in a thread appears in that thread. */
+/** An answer to something said in a thread (of a DM, or of a channel for an ephemeral one) goes in that thread. */
 const threadOf = (said: Said) => (said.thread ? { thread_ts: said.thread } : {});

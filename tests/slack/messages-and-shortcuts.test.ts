@@ -48,6 +48,12 @@ describe('direct messages to the bot', () => {
     expect(s.fake.of('chat.postEphemeral')).toEqual([]);
   });
 
+  it('a message in a thread of the DM is answered in that thread', async () => {
+    await send(dm('status', { thread_ts: '1790000000.000001' }));
+    const answer = await s.fake.until(() => postsTo('D0STAFF')[0], 'the answer');
+    expect(answer.body.thread_ts).toBe('1790000000.000001');
+  });
+
   it('ignores the bot’s own messages, other bots, edits and other subtypes', async () => {
     await send(dm('check tiktok', { user: 'UBOT', bot_id: 'BBOT' }));
     await send(dm('check tiktok', { bot_id: 'BOTHER' }));
