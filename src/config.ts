@@ -24,8 +24,11 @@ export interface Config {
   policyFile: string;
   /** True when no POLICY_FILE was given and ./policy.yaml does not exist. */
   demoPolicy: boolean;
-  /** On when both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
-  slack?: { token: string; signingSecret: string; apiUrl?: string };
+  /**
+   * On when SLACK_BOT_TOKEN is set with SLACK_SIGNING_SECRET (events over HTTP, `/slack/events`) or with
+   * SLACK_APP_TOKEN (Socket Mode: the bot connects out to Slack, so no public URL and no signing secret).
+   */
+  slack?: SlackConfig;
   /** Bot Framework settings by their standard names (MicrosoftAppId…). */
   teams: Record<string, string>;
   /**
@@ -38,6 +41,10 @@ export interface Config {
   /** Microsoft Entra ID, read through Microsoft Graph: on when AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are set. */
   entra?: EntraConfig;
 }
+
+export type SlackConfig =
+  | { mode: 'http'; token: string; signingSecret: string; apiUrl?: string }
+  | { mode: 'socket'; token: string; appToken: string; apiUrl?: string };
 
 export interface EntraConfig {
   tenantId: string;
@@ -212,18 +219,33 @@ function readTeams(env: NodeJS.ProcessEnv, problems: string[]): Record<string, s
 function readSlack(env: NodeJS.ProcessEnv, problems: string[]): Config['slack'] {
   const token = env.SLACK_BOT_TOKEN?.trim();
   const signingSecret = env.SLACK_SIGNING_SECRET?.trim();
-  if (!token && !signingSecret) {
+  const appToken = env.SLACK_APP_TOKEN?.trim();
+  if (!token && !signingSecret && !appToken) {
     if (env.SLACK_API_URL) problems.push('SLACK_API_URL is set but Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET too');
     return undefined;
   }
-  if (!token) problems.push('SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not: Slack needs both (the bot token starts with xoxb-)');
-  if (!signingSecret)
-    problems.push('SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack needs both (Basic Information → Signing Secret)');
+  if (!token)
+    problems.push(
+      appToken
+        ? 'SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Socket Mode needs both (the bot token starts with xoxb-)'
+        : 'SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not: Slack needs both (the bot token starts with xoxb-)',
+    );
+  // Socket Mode (SLACK_APP_TOKEN): Slack's events come over the bot's own connection, so nothing is signed.
+  if (!signingSecret && !appToken)
+    problems.push(
+      'SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack needs both (Basic Information → Signing Secret), or SLACK_APP_TOKEN for Socket Mode',
+    );
   if (token && !token.startsWith('xoxb-')) problems.push('SLACK_BOT_TOKEN must be a bot token (xoxb-…), from OAuth & Permissions');
+  if (appToken && !appToken.startsWith('xapp-'))
+    problems.push(
+      'SLACK_APP_TOKEN must be an app-level token (xapp-…) with the connections:write scope, from Basic Information → App-Level Tokens',
+    );
   let apiUrl = env.SLACK_API_URL?.trim();
   if (apiUrl) {
     if (!URL.canParse(apiUrl)) problems.push(`SLACK_API_URL must be a URL such as https://slack.com/api/, not "${apiUrl}"`);
     else if (!apiUrl.endsWith('/')) apiUrl += '/';
   }
-  return token && signingSecret ? { token, signingSecret, ...(apiUrl ? { apiUrl } : {}) } : undefined;
+  const api = apiUrl ? { apiUrl } : {};
+  if (token && appToken) return { mode: 'socket', token, appToken, ...api };
+  return token && signingSecret ? { mode: 'http', token, signingSecret, ...api } : undefined;
 }

@@ -1,6 +1,6 @@
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 import { createSlackDeliverer } from '../adapters/slack/deliver.ts';
-import { createSlackSurface, type SlackFetch } from '../adapters/slack/slack-surface.ts';
+import { createSlackSurface, SocketModeStartError, type SlackFetch } from '../adapters/slack/slack-surface.ts';
 import { createTeamsDeliverer } from '../adapters/teams/deliver.ts';
 import { createTeamsSurface } from '../adapters/teams/teams-surface.ts';
 import type { AppWarden, Deliverer } from './app.ts';
@@ -11,9 +11,22 @@ import type { Surface } from './http-app.ts';
 export async function surfacesFor(config: Config, bot: AppWarden, log: (line: string) => void): Promise<Surface[]> {
   const surfaces: Surface[] = [];
   if (config.slack) {
+    const slack = config.slack;
+    const proxy = slack.mode === 'socket' ? outboundProxy() : undefined;
     try {
-      surfaces.push(await createSlackSurface(bot, { ...config.slack, ...slackFetch(), log }));
+      surfaces.push(
+        await createSlackSurface(bot, {
+          token: slack.token,
+          ...(slack.mode === 'http' ? { signingSecret: slack.signingSecret } : { appToken: slack.appToken }),
+          ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}),
+          ...(proxy ? { socketDispatcher: proxy } : {}),
+          ...slackFetch(),
+          log,
+        }),
+      );
     } catch (e) {
+      if (e instanceof SocketModeStartError)
+        throw new StartupProblem(`Slack Socket Mode could not connect (apps.connections.open with SLACK_APP_TOKEN): ${e.message}`);
       throw new StartupProblem(
         `Slack refused the bot token (auth.test): ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`,
       );

@@ -7,6 +7,8 @@ import { fit } from './mrkdwn.ts';
 
 export const REQUEST_VIEW = 'request.submit';
 export const DENY_VIEW = 'request.deny.submit';
+/** The first step of a request begun with no app known (the global shortcut): which app. */
+export const REQUEST_APP_VIEW = 'request.app';
 
 export const plain = (text: string, max = 75): types.PlainTextElement => ({ type: 'plain_text', text: fit(text, max) });
 
@@ -90,6 +92,27 @@ export function requestModal(form: RequestForm, view: FormView, m: Wording): typ
     ...blocks,
   ]);
 }
+
+/**
+ * Which app a request is for, asked first when nothing names one yet (the "Request an exception"
+ * shortcut): its submission is answered with the request form for that app, whose purposes and days
+ * depend on the app's rules.
+ */
+export function requestAppModal(m: Wording): types.ModalView {
+  return modal(REQUEST_APP_VIEW, {}, m.t('form.requestTitle'), m.t('form.next'), m, [
+    { type: 'section', text: plain(m.t('form.appIntro'), 3000) },
+    {
+      type: 'input',
+      block_id: 'app',
+      label: plain(m.t('form.app'), 2000),
+      hint: plain(m.t('form.appHint'), 150),
+      element: { type: 'plain_text_input', action_id: 'value', max_length: APP_NAME_MAX },
+    },
+  ]);
+}
+
+/** The longest app name the form takes (the catalog's names are far shorter). */
+export const APP_NAME_MAX = 200;
 
 /** A neutral form field as a Slack input block (its problem comes back in the ack, not here). */
 export function inputOf(f: FormField): types.InputBlock {

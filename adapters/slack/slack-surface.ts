@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { App, ExpressReceiver, LogLevel, webApi } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, webApi, type Logger } from '@slack/bolt';
+import type { Dispatcher } from 'undici';
 import type { CommandContext } from '../../commands/shared/context.ts';
 import { bareRequestApp, handle, type ButtonAction, type Form, type Result } from '../../commands/entry/handle.ts';
 import type { Wording } from '../../commands/wording/wording.ts';
@@ -9,6 +10,7 @@ import { CENSUS_VIEW, censusModal } from './census-modal.ts';
 import { createHome } from './home.ts';
 import { deliveryClient, slackDeliverer } from './deliver.ts';
 import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted, submittedPurpose, submittedValues } from './modals.ts';
+import { registerMessagesAndShortcuts } from './messages.ts';
 import { renderBlocks } from './render.ts';
 import { createMembership, homeOf } from './workspace.ts';
 import { guardWorkspace, type Refusal } from './workspace-guard.ts';
@@ -18,7 +20,23 @@ export type SlackFetch = webApi.FetchFunction;
 
 export interface SlackOptions {
   token: string;
-  signingSecret: string;
+  /** Events over HTTP (`/slack/events`): every request is signed with it. */
+  signingSecret?: string;
+  /**
+   * Socket Mode: an app-level token (`xapp-…`, scope connections:write). The bot connects out to the
+   * URL `apps.connections.open` gives and Slack's events come over that socket: nothing is served on
+   * `/slack/events` and no signing secret is needed.
+   */
+  appToken?: string;
+  /** Socket Mode: how the socket goes out (the outbound proxy, when there is one). */
+  socketDispatcher?: Dispatcher;
+  /**
+   * Socket Mode: how long a ping may wait for its pong (default 5 s); the first reconnection after a
+   * dropped socket waits as long, each further one longer. Tests shorten it.
+   */
+  socketPingTimeoutMs?: number;
+  /** Socket Mode: how long the first connection may take before the start is given up (default 30 s). */
+  socketStartTimeoutMs?: number;
   /** Web API base URL, e.g. a proxy or a test's fake (`http://127.0.0.1:4000/api/`). */
   apiUrl?: string;
   /** Overrides for the Web API client's retries (tests shorten the back-off). */
@@ -33,8 +51,29 @@ export interface SlackOptions {
 }
 
 /** `/apps` on Slack: slash command, buttons and forms, all through the command layer. */
-export async function createSlackSurface(bot: AppWarden, options: SlackOptions): Promise<Surface> {
-  const receiver = new ExpressReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
+export async function createSlackSurface(bot: AppWarden, options: SlackOptions): Promise<Surface & { close(): Promise<void> }> {
+  const socket = options.appToken
+    ? new SocketModeReceiver({
+        appToken: options.appToken,
+        logger: socketLogger(options.log),
+        ...(options.socketDispatcher ? { dispatcher: options.socketDispatcher } : {}),
+        ...(options.socketPingTimeoutMs ? { clientPingTimeout: options.socketPingTimeoutMs } : {}),
+        // apps.connections.open: at the same Web API as every other call (a proxy, a test's fake).
+        installerOptions: {
+          clientOptions: {
+            ...(options.fetch ? { fetch: options.fetch } : {}),
+            ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+            ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+          },
+        },
+      })
+    : undefined;
+  if (!socket && !options.signingSecret)
+    throw new Error('Slack over HTTP needs the signing secret (or an app-level token for Socket Mode)');
+  const http = socket
+    ? undefined
+    : new ExpressReceiver({ signingSecret: options.signingSecret!, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
+  const receiver = socket ?? http!;
   const app = new App({
     token: options.token,
     receiver,
@@ -82,7 +121,6 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       (user) => void homeTab.changed(user),
     ),
   );
-  guardWorkspace(app, home, membership, (refusal, user) => refusalWords(bot, refusal, user), options.log);
   const ctxFor = (user: string, key?: string): CommandContext => ({
     ...bot.contextFor(user, 'slack', membership.locale(user)),
     ...(key ? { idempotencyKey: key } : {}),
@@ -97,6 +135,22 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       await tell(bot.contextFor(user, 'slack').m.t('errors.fault', { ref })).catch(() => undefined);
     }
   };
+
+  // Messages to the bot, mentions and shortcuts check who is asking themselves (to answer a refusal where
+  // it was asked), so they come before the workspace guard; everything else passes its gate.
+  registerMessagesAndShortcuts(app, {
+    bot,
+    home,
+    membership,
+    botUser: auth.user_id ?? '',
+    ctxFor,
+    guarded,
+    refusalWords: (refusal, user) => refusalWords(bot, refusal, user),
+    modalOf,
+    uploadPrivately,
+    log: options.log,
+  });
+  guardWorkspace(app, home, membership, (refusal, user) => refusalWords(bot, refusal, user), options.log);
 
   app.command('/apps', async ({ command, ack, respond, client, context }) => {
     const bare = bareRequestApp(command.text);
@@ -289,11 +343,51 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
 
   app.error(async (error) => options.log(`slack: ${error.code ?? 'error'}: ${error.message}`));
 
+  if (socket) {
+    // The client retries a Slack it cannot reach for as long as it takes; at start that would be a
+    // silent wait, so a connection that has not come up in time is a start-up problem, said once.
+    const waitMs = options.socketStartTimeoutMs ?? SOCKET_START_MS;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        app.start(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no connection within ${Math.round(waitMs / 1000)} s`)), waitMs);
+        }),
+      ]);
+    } catch (e) {
+      await app.stop().catch(() => undefined);
+      throw new SocketModeStartError((e as { data?: { error?: string } }).data?.error ?? (e as Error).message);
+    } finally {
+      clearTimeout(timer);
+    }
+    return { name: 'slack', mode: 'Socket Mode', mount() {}, close: async () => void (await app.stop()) };
+  }
   return {
     name: 'slack',
     mount(express) {
-      express.use(receiver.router);
+      express.use(http!.router);
     },
+    close: async () => undefined,
+  };
+}
+
+const SOCKET_START_MS = 30_000;
+
+/** Socket Mode could not connect at start: `apps.connections.open` refused the app-level token, or Slack could not be reached. */
+export class SocketModeStartError extends Error {}
+
+/** The Socket Mode client's own lines (a dropped socket, a reconnection that failed) in the server's log; its chatter left out. */
+function socketLogger(log: (line: string) => void): Logger {
+  let level = LogLevel.WARN;
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...msg: unknown[]) => log(`slack: socket mode: ${msg.join(' ')}`),
+    error: (...msg: unknown[]) => log(`slack: socket mode: ${msg.join(' ')}`),
+    setLevel: (l: LogLevel) => void (level = l),
+    getLevel: () => level,
+    setName: () => undefined,
   };
 }
 

@@ -309,6 +309,10 @@ export interface MessageParams {
   'form.reasonHint': {};
   'form.denyReason': {};
   'form.denyIntro': { id: Text; requester: Text; app: Text };
+  'form.app': {};
+  'form.appHint': {};
+  'form.appIntro': {};
+  'form.next': {};
   'cli.queued': { what: Text };
   'cli.notify': { person: Text };
   'cli.post': { channel: Text };

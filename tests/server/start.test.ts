@@ -45,7 +45,7 @@ describe('npm start', () => {
     const s = startServer({ PORT: '0', DATA_DIR: await tempDir(), SLACK_BOT_TOKEN: 'xoxb-test' });
     expect(await s.exited).toBe(2);
     expect(s.err().trim()).toBe(
-      'appwarden: SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack needs both (Basic Information → Signing Secret)',
+      'appwarden: SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack needs both (Basic Information → Signing Secret), or SLACK_APP_TOKEN for Socket Mode',
     );
   });
 

@@ -173,8 +173,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     { id: 'USLACKBOT', name: 'slackbot', real_name: 'Slackbot' },
   );
   /** What was posted, by channel (a DM to U123 lands in D-U123), newest last, with its metadata. */
-  const history = new Map<string, { ts: string; metadata?: unknown }[]>();
+  const history = new Map<string, { ts: string; metadata?: unknown; thread_ts?: string }[]>();
   let members: string[] = [];
+  /** Channels whose members a test named: an ephemeral message there reaches only one of them. */
+  const channelMembers = new Map<string, Set<string>>();
+  /** The WebSocket URL apps.connections.open hands out (a fake Socket Mode server), if any. */
+  let socketUrl: string | undefined;
   /** Files uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
   const uploads = new Map<string, string>();
   let serverUrl = '';
@@ -254,7 +258,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         res.writeHead(400, { 'Content-Type': 'text/plain' });
         return res.end(refused.error);
       }
-      const refused = MESSAGE_METHODS.has(method) ? messageProblem(body) : undefined;
+      const refused = MESSAGE_METHODS.has(method) ? (messageProblem(body) ?? threadProblem(body)) : undefined;
       if (refused) return (rejected.push({ method, ...refused }), answer({ ok: false, ...refused }));
       const problem = blockKitProblem(body);
       if (problem)
@@ -332,8 +336,22 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         }
         case 'chat.update':
           return answer({ ok: true, channel: body.channel, ts: body.ts });
-        case 'chat.postEphemeral':
+        case 'chat.postEphemeral': {
+          // Slack shows an ephemeral message to one person who is in the channel, or to no one.
+          const user = users.get(String(body.user ?? ''));
+          if (!body.channel) return answer({ ok: false, error: 'channel_not_found' });
+          if (!user || user.deleted) return answer({ ok: false, error: 'user_not_found' });
+          const inChannel = channelMembers.get(String(body.channel));
+          if (inChannel && !inChannel.has(user.id)) return answer({ ok: false, error: 'user_not_in_channel' });
           return answer({ ok: true, message_ts: `${++ts}.000200` });
+        }
+        case 'apps.connections.open': {
+          // Socket Mode: only an app-level token opens a connection; Slack answers a bot token `not_allowed_token_type`.
+          const bearer = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+          if (!bearer.startsWith('xapp-')) return answer({ ok: false, error: bearer ? 'not_allowed_token_type' : 'not_authed' });
+          if (!socketUrl) return answer({ ok: false, error: 'socket_mode_not_enabled' });
+          return answer({ ok: true, url: socketUrl });
+        }
         case 'views.open':
           return answer({ ok: true, view: { id: `V${++ts}` } });
         default:
@@ -341,9 +359,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
       }
     });
   });
+  /** A reply names its thread by the parent message's `ts`, in Slack's seconds.micros form. */
+  function threadProblem(body: Record<string, unknown>): { error: string; detail: string } | undefined {
+    if (body.thread_ts === undefined) return undefined;
+    if (!/^\d{9,10}\.\d{6}$/.test(String(body.thread_ts))) return { error: 'invalid_thread_ts', detail: `thread_ts ${body.thread_ts}` };
+    return undefined;
+  }
   function record(body: Record<string, unknown>) {
     const channel = dmOf(String(body.channel));
-    const posted = { ts: `${++ts}.000100`, metadata: typeof body.metadata === 'string' ? JSON.parse(body.metadata) : body.metadata };
+    const posted = {
+      ts: `${++ts}.000100`,
+      metadata: typeof body.metadata === 'string' ? JSON.parse(body.metadata) : body.metadata,
+      ...(body.thread_ts ? { thread_ts: String(body.thread_ts) } : {}),
+    };
     history.set(channel, [...(history.get(channel) ?? []), posted]);
     return { channel, posted };
   }
@@ -373,6 +401,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
       members = ids;
       for (const id of ids) if (!users.has(id)) addUsers({ id });
     },
+    /** Name a channel's members: chat.postEphemeral there is refused (`user_not_in_channel`) for anyone else. */
+    setChannelMembers: (channel: string, ids: string[]) => void channelMembers.set(channel, new Set(ids)),
+    /** Where apps.connections.open sends a Socket Mode client (a fake Socket Mode server's ws:// URL). */
+    setSocketUrl: (url: string | undefined) => void (socketUrl = url),
     /** Put people in the directory: `{ id }` is a member of our workspace; give `team_id`, `is_stranger`, `deleted`, `is_bot`… for anyone else. */
     addUsers,
     users,

@@ -143,3 +143,74 @@ export function viewSubmission(
   };
   return form({ payload: JSON.stringify(payload) });
 }
+
+/** POST an Events API callback as Slack does: JSON, signed like every request. */
+export async function postEvent(url: string, body: Record<string, unknown>, o: SendOptions = {}) {
+  const raw = JSON.stringify(body);
+  const ts = o.timestamp ?? Math.floor(Date.now() / 1000);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Slack-Request-Timestamp': String(ts),
+      'X-Slack-Signature': o.signature ?? slackSignature(raw, ts, o.secret),
+      ...(o.retryNum !== undefined ? { 'X-Slack-Retry-Num': String(o.retryNum), 'X-Slack-Retry-Reason': 'http_timeout' } : {}),
+    },
+    body: raw,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/** An event_callback wrapping `event` (a `message`, an `app_mention`), from the home workspace unless `from` says otherwise. */
+export function eventCallback(
+  event: Record<string, unknown>,
+  eventId = `Ev${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+  from: From = {},
+) {
+  return {
+    token: 'legacy',
+    team_id: from.team ?? 'T0TEAM',
+    ...(from.enterprise ? { enterprise_id: from.enterprise } : {}),
+    api_app_id: 'A0APP',
+    event: { event_ts: event.ts, ...event },
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: from.team ?? 'T0TEAM', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  };
+}
+
+/** A shortcut payload: global (`shortcut`) or on a message (`message_action`, with the message and where it is). */
+export function shortcut(
+  fakeUrl: string,
+  user: string,
+  callbackId: string,
+  o: { message?: { text: string; ts?: string; user?: string }; channel?: string } & From = {},
+) {
+  const trigger = `trig-${Math.random().toString(36).slice(2)}`;
+  const payload = o.message
+    ? {
+        type: 'message_action',
+        ...interactionFrom(user, o),
+        callback_id: callbackId,
+        trigger_id: trigger,
+        action_ts: `${Date.now() / 1000}`,
+        message_ts: o.message.ts ?? '1790000000.000100',
+        response_url: `${fakeUrl}/respond/shortcut-${user}`,
+        channel: { id: o.channel ?? 'C0GENERAL', name: 'general' },
+        message: { type: 'message', user: o.message.user ?? 'U0STAFF2', ts: o.message.ts ?? '1790000000.000100', text: o.message.text },
+        api_app_id: 'A0APP',
+        token: 'legacy',
+      }
+    : {
+        type: 'shortcut',
+        ...interactionFrom(user, o),
+        callback_id: callbackId,
+        trigger_id: trigger,
+        action_ts: `${Date.now() / 1000}`,
+        api_app_id: 'A0APP',
+        token: 'legacy',
+      };
+  return form({ payload: JSON.stringify(payload) });
+}
