@@ -1,8 +1,9 @@
 import { handle } from '../commands/entry/handle.ts';
 import { systemPerson, type CommandContext, type CommandResult } from '../commands/shared/context.ts';
 import { wording } from '../commands/wording/wording.ts';
-import { DIRECTORY_SOURCES, withDirectory } from './core/directory.ts';
-import { resolvePerson, resolvePlatformUser } from './core/org.ts';
+import { DIRECTORY_SOURCES, localeOf, withDirectory } from './core/directory.ts';
+import { resolvePerson, resolvePlatformUser, type Person } from './core/org.ts';
+import { policyIndex } from './core/policy-index.ts';
 import type { Policy } from './core/policy.ts';
 import type { Change, OutboxItem } from './core/records.ts';
 import type { AuditEvent, Outcome, Store, Transacted, Work } from './core/store.ts';
@@ -21,9 +22,11 @@ export interface AppWarden {
   readonly now: () => Date;
   /**
    * A command context. On `slack` and `teams` the ref is that platform's user id and is matched only
-   * against it; elsewhere (the terminal, tests) it is a person id or any platform id.
+   * against it; elsewhere (the terminal, tests) it is a person id or any platform id. `localeHint`:
+   * the language the platform says the person uses (a BCP 47 tag, Teams' `activity.locale`), used
+   * only for someone whose policy entry names no locale, and only if the catalogues have it.
    */
-  contextFor(personRef: string, surface: string): CommandContext;
+  contextFor(personRef: string, surface: string, localeHint?: string): CommandContext;
   /** The context of what the clock does (scheduler ticks): the system actor, in the organisation's language. */
   systemContext(): CommandContext;
   run(text: string, personRef: string, surface: string): Promise<CommandResult>;
@@ -58,10 +61,11 @@ export function createAppWarden(options: {
   const now = options.now ?? (() => new Date());
   const outbox = createOutbox(options.store, () => deliverers, now, log, options.outbox);
   const store = noticingOutbox(options.store, policyNow, (ids) => outbox.notice(ids));
-  const contextFor = (personRef: string, surface: string): CommandContext => {
+  const contextFor = (personRef: string, surface: string, localeHint?: string): CommandContext => {
     const policy = policyNow();
-    const person =
+    const resolved =
       surface === 'slack' || surface === 'teams' ? resolvePlatformUser(policy, surface, personRef) : resolvePerson(policy, personRef);
+    const person = withLocaleHint(policy, resolved, localeHint);
     return { policy, store, now, person, m: wording(person.locale), surface };
   };
   return {
@@ -90,6 +94,18 @@ export function createAppWarden(options: {
     outbox,
     drain: () => outbox.drain(),
   };
+}
+
+/**
+ * The person in the platform's language when nobody said theirs: a locale in their policy (or
+ * directory) entry always wins; else a hint the catalogues have (`ja-JP` → `ja`) replaces the
+ * organisation's default. An unknown tag changes nothing.
+ */
+function withLocaleHint(policy: Policy, person: Person, hint: string | undefined): Person {
+  const hinted = localeOf(hint);
+  if (!hinted || hinted === person.locale) return person;
+  const entry = person.listed ? policyIndex(policy).peopleById.get(person.id) : undefined;
+  return entry?.locale ? person : { ...person, locale: hinted };
 }
 
 /**

@@ -18,7 +18,7 @@ import type { Surface } from '../../src/http-app.ts';
 import { REFRESH_VERB, viewerCard } from './approval-card.ts';
 import { censusCard } from './census-card.ts';
 import { renderCard, type AdaptiveCard } from './card.ts';
-import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
+import { channelOf, forgetConversation, knownConversation, rememberConversation, tenantOf, type Trust } from './conversations.ts';
 import { REQUEST_FORM_VERB, requestFormCard } from './form-card.ts';
 import { CONNECTOR_CLIENT_OPTIONS, connectorAudience, teamsDeliverer, withoutConnectorRetries } from './deliver.ts';
 import { teamsUserIds, type UserIdOptions } from './member-ids.ts';
@@ -65,20 +65,56 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const ref = randomUUID().slice(0, 8);
     options.log(`teams: fault ${ref}: ${error.stack ?? error}`);
     if (context.activity.type === ActivityTypes.Message)
-      await context.sendActivity(bot.contextFor(personOf(context), 'teams').m.t('errors.fault', { ref })).catch(() => undefined);
+      await context.sendActivity(contextOf(context, personOf(context)).m.t('errors.fault', { ref })).catch(() => undefined);
   };
   // One memory of who could not be found, for the posts and the refreshes alike (each logged once).
   const userIdsOf = teamsUserIds(bot, trust, options.log, options.rosterLookups);
   bot.addDeliverer(teamsDeliverer(bot, link, options.log, userIdsOf));
   const personOf = (context: TurnContext) => teamsIdentity(context, trust);
+  /** The command context of who sent this activity, in the language Teams says they use when the policy names none. */
+  const contextOf = (context: TurnContext, person: string) => bot.contextFor(person, 'teams', localeOf(context.activity));
+  /** Conversations being welcomed now: Teams sends an install as two activities (installationUpdate, conversationUpdate). */
+  const welcoming = new Set<string>();
 
   const onTurn = async (context: TurnContext): Promise<InvokeBody | undefined> => {
     const person = personOf(context);
-    await rememberConversation(bot, context, person && bot.contextFor(person, 'teams').person.id, trust);
+    const personId = person && bot.contextFor(person, 'teams').person.id;
+    const change = lifecycleOf(context.activity);
+    if (change?.event === 'removed') return void (await forgetConversation(bot, context, personId));
+    const conversation = channelOf(context.activity.conversation?.id ?? '');
+    const fresh =
+      change?.event === 'added' && !welcoming.has(conversation) && !(await knownConversation(bot, conversation, trust).catch(() => true));
+    if (fresh) welcoming.add(conversation);
+    try {
+      await rememberConversation(bot, context, personId, trust);
+      if (fresh) await welcome(context, change.scope, person);
+    } finally {
+      if (fresh) welcoming.delete(conversation);
+    }
     const a = context.activity;
     if (a.type === ActivityTypes.Message && typeof a.text === 'string') return void (await onMessage(context, person));
     if (a.type === ActivityTypes.Invoke && a.name === 'adaptiveCard/action') return onCardAction(context, person);
     return undefined;
+  };
+
+  /**
+   * The first message after an install: what the bot does and how to start. In a personal chat in the
+   * installer's language; in a team's channel (or a group chat), once, in the organisation's.
+   */
+  const welcome = async (context: TurnContext, scope: Scope, person: string) => {
+    const m = scope === 'personal' ? contextOf(context, person).m : wording(bot.policy.organization.locale);
+    const reply = {
+      visibility: 'public',
+      tone: 'info',
+      blocks: [
+        { type: 'heading', text: m.t('teams.welcomeTitle') },
+        { type: 'text', text: m.t('teams.welcomeWhat', { org: bot.policy.organization.name }) },
+        { type: 'text', text: m.t('teams.welcomeStart') },
+        { type: 'list', items: [m.t('teams.welcomeCheck'), m.t('teams.welcomeRequest'), m.t('teams.welcomeHelp')] },
+        ...(scope === 'personal' ? [] : [{ type: 'note' as const, text: m.t('teams.welcomeShared') }]),
+      ],
+    } satisfies Reply;
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(reply))] });
   };
 
   const onMessage = async (context: TurnContext, person: string) => {
@@ -87,7 +123,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       .replace(/<at>[^<]*<\/at>/g, '')
       .trim()
       .replace(/^apps(\s+|$)/i, '');
-    const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:activity:${context.activity.id}` };
+    const ctx = { ...contextOf(context, person), idempotencyKey: `teams:activity:${context.activity.id}` };
     // `request <app>` alone opens the request form, as a card to fill in where the answer goes.
     const result = await handle({ kind: 'text', text: command, forms: true }, ctx);
     if (result.code === 'duplicate') return;
@@ -127,7 +163,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
   const onCardAction = async (context: TurnContext, person: string): Promise<InvokeBody> => {
     const action = (context.activity.value as { action?: { verb?: string; data?: { value?: string; reason?: unknown } } })?.action;
     const id = String(action?.data?.value ?? '');
-    const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:invoke:${context.activity.id}` };
+    const ctx = { ...contextOf(context, person), idempotencyKey: `teams:invoke:${context.activity.id}` };
     // The card as this viewer should see it now (after their decision, if they made one): the command layer's to say.
     const cardFor = async () => {
       const result = await handle({ kind: 'view', view: 'request-card', id }, ctx);
@@ -271,6 +307,30 @@ class AuthenticatedCloudAdapter extends CloudAdapter {
     return this.processActivity(identity, activity, logic);
   }
 }
+
+type Scope = 'personal' | 'shared';
+
+/**
+ * The app added to or removed from a conversation: `installationUpdate` (`add`, `remove`; an upgrade is
+ * neither) or a `conversationUpdate` naming the bot among the members added or removed.
+ */
+function lifecycleOf(a: Activity): { event: 'added' | 'removed'; scope: Scope } | undefined {
+  const scope: Scope = a.conversation?.conversationType === 'personal' ? 'personal' : 'shared';
+  const isBot = (members: { id?: string }[] | undefined) => !!a.recipient?.id && !!members?.some((m) => m.id === a.recipient.id);
+  if (a.type === ActivityTypes.InstallationUpdate) {
+    if (a.action === 'add') return { event: 'added', scope };
+    if (a.action === 'remove') return { event: 'removed', scope };
+    return undefined;
+  }
+  if (a.type === ActivityTypes.ConversationUpdate) {
+    if (isBot(a.membersRemoved)) return { event: 'removed', scope };
+    if (isBot(a.membersAdded)) return { event: 'added', scope };
+  }
+  return undefined;
+}
+
+/** The language Teams says the sender uses (`ja-JP`): a hint for whoever the policy names no locale for. */
+const localeOf = (a: Partial<Activity>) => (typeof a.locale === 'string' && a.locale ? a.locale : undefined);
 
 /**
  * The Teams identity of the sender: their Entra object id, which Teams puts in every activity it
