@@ -127,7 +127,12 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     // `request <app>` alone opens the request form, as a card to fill in where the answer goes.
     const result = await handle({ kind: 'text', text: command, forms: true }, ctx);
     if (result.code === 'duplicate') return;
-    const form = result.form?.form === 'request' ? requestFormCard(result.form.request, result.form.view, ctx.m) : undefined;
+    const form =
+      result.form?.form === 'request'
+        ? requestFormCard(result.form.request, result.form.view, ctx.m)
+        : isPending(command, result)
+          ? await pendingCard(result, ctx)
+          : undefined;
     await answer(context, ctx.person.id, result.reply, ctx.m, form);
     // Deliveries follow the answer; a slow connector must not hold the turn's HTTP response.
     void bot.drain();
@@ -160,8 +165,39 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(pointer))] });
   };
 
+  /**
+   * `pending` as a card to act on: each waiting request's line with the buttons the command layer's own
+   * card of it gives this viewer (Approve; Deny asking for the reason), as Action.Execute. A click
+   * answers with the list again, the decision's outcome on top. The first PENDING_BUTTONS get buttons;
+   * the rest are listed, as `pending` lists them.
+   */
+  const pendingCard = async (result: Result, ctx: ReturnType<typeof bot.contextFor>, outcome?: Reply): Promise<AdaptiveCard> => {
+    const { idempotencyKey: _, ...view } = ctx;
+    const waiting = (result.data as { id: string }[]).slice(0, PENDING_BUTTONS);
+    const list = result.reply.blocks.find((b) => b.type === 'list');
+    const items = list?.type === 'list' ? list.items : [];
+    const blocks: Reply['blocks'] = [...(outcome?.blocks.filter((b) => b.type !== 'actions') ?? [])];
+    for (const b of result.reply.blocks) if (b.type !== 'list') blocks.push(b);
+    for (const [i, request] of waiting.entries()) {
+      const card = await handle({ kind: 'view', view: 'request-card', id: request.id }, view);
+      const buttons = card.ok ? card.reply.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])) : [];
+      blocks.push(
+        { type: 'text', text: `• ${items[i] ?? request.id}` },
+        ...(buttons.length ? [{ type: 'actions' as const, buttons }] : []),
+      );
+    }
+    const more = list?.type === 'list' ? list.more : undefined;
+    // The rest as `pending` lists them (the renderer cuts it to fit, in whole items, counting the rest).
+    if (items.length > waiting.length || more) blocks.push({ type: 'list', items: items.slice(waiting.length), ...(more ? { more } : {}) });
+    return renderCard(
+      { ...result.reply, tone: outcome?.tone ?? result.reply.tone, blocks },
+      { denyReasonLabel: ctx.m.t('form.denyReason'), actionData: { list: 'pending' }, inlineActions: true },
+    );
+  };
+
   const onCardAction = async (context: TurnContext, person: string): Promise<InvokeBody> => {
-    const action = (context.activity.value as { action?: { verb?: string; data?: { value?: string; reason?: unknown } } })?.action;
+    const action = (context.activity.value as { action?: { verb?: string; data?: { value?: string; reason?: unknown; list?: unknown } } })
+      ?.action;
     const id = String(action?.data?.value ?? '');
     const ctx = { ...contextOf(context, person), idempotencyKey: `teams:invoke:${context.activity.id}` };
     // The card as this viewer should see it now (after their decision, if they made one): the command layer's to say.
@@ -186,6 +222,23 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       );
       if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
       void bot.drain();
+      // Clicked on the `pending` card: the list again, without what was just decided.
+      if (action.data?.list === 'pending') {
+        const { idempotencyKey: _, ...view } = ctx;
+        const list = await handle({ kind: 'text', text: 'pending' }, view);
+        if (isPending('pending', list))
+          return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: await pendingCard(list, view, result.reply) };
+      }
+    } else if (action?.verb === 'request.open') {
+      // "Request an exception" on a check's answer: the request form, in place.
+      const result = await handle({ kind: 'button', action: 'request.open', value: id }, ctx);
+      if (result.form?.form === 'request')
+        return {
+          statusCode: 200,
+          type: 'application/vnd.microsoft.card.adaptive',
+          value: requestFormCard(result.form.request, result.form.view, ctx.m),
+        };
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
     } else if (action?.verb === REQUEST_FORM_VERB) {
       return onRequestForm(action.data ?? {}, ctx);
     } else if (action?.verb === 'census.open' || action?.verb === 'census.answer') {
@@ -309,6 +362,13 @@ class AuthenticatedCloudAdapter extends CloudAdapter {
 }
 
 type Scope = 'personal' | 'shared';
+
+/** How many of the `pending` card's requests carry their buttons (each row's actions cost size). */
+const PENDING_BUTTONS = 10;
+
+/** The answer to `pending`: the requests waiting for the asker, as data. */
+const isPending = (command: string, result: Result): boolean =>
+  result.ok && /^pending\s*$/i.test(command) && Array.isArray(result.data) && result.data.every((r) => typeof r?.id === 'string');
 
 /**
  * The app added to or removed from a conversation: `installationUpdate` (`add`, `remove`; an upgrade is
