@@ -20,7 +20,7 @@ import { censusCard } from './census-card.ts';
 import { renderCard, type AdaptiveCard } from './card.ts';
 import { channelOf, forgetConversation, knownConversation, rememberConversation, tenantOf, type Trust } from './conversations.ts';
 import { REQUEST_FORM_VERB, requestFormCard } from './form-card.ts';
-import { CONNECTOR_CLIENT_OPTIONS, connectorAudience, teamsDeliverer, withoutConnectorRetries } from './deliver.ts';
+import { CONNECTOR_CLIENT_OPTIONS, classifyConnectorError, connectorAudience, teamsDeliverer, withoutConnectorRetries } from './deliver.ts';
 import { teamsUserIds, type UserIdOptions } from './member-ids.ts';
 import { personalChat, type TeamsLink } from './personal-chat.ts';
 import type { Reply } from '../../commands/shared/reply.ts';
@@ -87,7 +87,11 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     if (fresh) welcoming.add(conversation);
     try {
       await rememberConversation(bot, context, personId, trust);
-      if (fresh) await welcome(context, change.scope, person);
+      // A welcome that does not go out is logged, not retried: the conversation is known now, and the bot works without it.
+      if (fresh)
+        await welcome(context, change.scope, person).catch((e: unknown) =>
+          options.log(`teams: could not welcome ${conversation}: ${classifyConnectorError(e, 'the welcome').reason}`),
+        );
     } finally {
       if (fresh) welcoming.delete(conversation);
     }

@@ -72,6 +72,15 @@ describe('the Teams app installed and removed', () => {
     expect(welcomes(GENERAL)).toHaveLength(2);
   });
 
+  it('a welcome the connector refuses is logged, and the install still counts: the chat is remembered', async () => {
+    t = await startTeamsBot();
+    t.connector.fail({ to: t.personalId('akiko'), status: 403, times: 1 });
+    const res = await t.lifecycle('akiko', { type: 'installationUpdate', action: 'add' });
+    expect(res.status).toBe(200);
+    expect(t.logs.join('\n')).toMatch(/could not welcome a:personal-akiko: the welcome: HTTP 403/);
+    expect(await t.store.operations.get('conversations', 'teams:user:akiko')).toBeDefined();
+  });
+
   it('removal forgets the personal chat: a later notice is not sent to the old conversation', async () => {
     t = await startTeamsBot();
     await t.install('pierre');
