@@ -48,6 +48,10 @@ export interface CardOptions {
   denyReasonLabel?: string;
   /** Universal Actions refresh: these Teams users (MRIs, at most 60) get a live card on open. */
   refresh?: { verb: string; data: Record<string, unknown>; userIds: readonly string[] };
+  /** Each row of buttons beside what it is about (an ActionSet in place), even when there is only one. */
+  inlineActions?: boolean;
+  /** Data every Action.Execute on the card also sends (what the card is, so its answer can redraw it). */
+  actionData?: Record<string, unknown>;
   /** People to @-mention at the card's foot (Teams notifies them): their Entra object id and name, after `label`. */
   mentions?: { label: string; people: readonly { id: string; name: string }[] };
 }
@@ -68,8 +72,14 @@ export function renderCard(reply: Reply, options: CardOptions = {}): AdaptiveCar
 }
 
 function build(reply: Reply, options: CardOptions): AdaptiveCard {
-  const body = reply.blocks.flatMap((b, i) => renderBlock(b, i === 0 ? reply.tone : undefined));
-  const buttons = reply.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []));
+  // One row of buttons is the card's own actions; several (one per item of a list) stay where they are.
+  const inline = options.inlineActions || reply.blocks.filter((b) => b.type === 'actions').length > 1;
+  const body = reply.blocks.flatMap((b, i) =>
+    inline && b.type === 'actions'
+      ? [{ type: 'ActionSet', actions: b.buttons.map((button) => renderButton(button, options)) }]
+      : renderBlock(b, i === 0 ? reply.tone : undefined),
+  );
+  const buttons = inline ? [] : reply.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []));
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -159,7 +169,7 @@ function renderButton(b: Button, options: CardOptions): Record<string, unknown> 
     type: 'Action.Execute',
     title: b.label,
     verb: b.actionId,
-    data,
+    data: { ...options.actionData, ...data },
     ...(b.style === 'primary' ? { style: 'positive' } : b.style === 'danger' ? { style: 'destructive' } : {}),
   });
   if (b.actionId === 'request.deny' && options.denyReasonLabel) {

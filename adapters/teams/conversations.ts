@@ -1,6 +1,7 @@
 import { TurnContext, type ConversationReference } from 'botbuilder';
 import {
   conversationRecord,
+  forgetConversations,
   latestTenantRecord,
   rememberConversations,
   type LearntConversation,
@@ -32,6 +33,29 @@ export async function rememberConversation(bot: AppWarden, context: TurnContext,
     });
   if (tenantId) learnt.push({ kind: 'tenant', key: tenantId, reference: { serviceUrl: a.serviceUrl, bot: a.recipient, tenantId } });
   await rememberConversations(bot, learnt, trust);
+}
+
+/** Whether the bot already knows this conversation (it was added before, or someone wrote in it). */
+export async function knownConversation(bot: AppWarden, id: string, trust: Trust): Promise<boolean> {
+  return !!(await conversationRecord(bot, 'conversation', channelOf(id), trust));
+}
+
+/** A channel thread's id names the channel plus a message (`;messageid=`): the conversation is the channel. */
+export const channelOf = (id: string) => id.split(';messageid=')[0]!;
+
+/**
+ * The app was removed from this conversation: forget how to reach it — a personal chat and the
+ * person it reached, or a team's channel (and the team, by its id) — so nothing is sent there again.
+ */
+export async function forgetConversation(bot: AppWarden, context: TurnContext, person: string | undefined): Promise<void> {
+  const a = context.activity;
+  const id = a.conversation?.id ? channelOf(a.conversation.id) : undefined;
+  const team = (a.channelData as { team?: { id?: unknown } } | undefined)?.team?.id;
+  await forgetConversations(bot, [
+    ...(id ? [{ kind: 'conversation' as const, key: id }] : []),
+    ...(typeof team === 'string' && team && team !== id ? [{ kind: 'conversation' as const, key: team }] : []),
+    ...(person && a.conversation?.conversationType === 'personal' ? [{ kind: 'personal' as const, key: person }] : []),
+  ]);
 }
 
 /** A personal chat opened by the bot (to answer privately, or to tell a requester met only in a channel). */

@@ -41,10 +41,14 @@ async function deliverEffect(
 ): Promise<void> {
   const send = (reference: ConversationReference, logic: (context: TurnContext) => Promise<void>) => sendClassified(link, reference, logic);
   if (effect.kind === 'notify') {
-    // Addressed by person id: the chat the bot has with them, even if the policy no longer lists them.
-    const reference = await personalChat(bot, link, effect.person).catch((e: unknown) => {
-      throw classifyConnectorError(e, `opening a personal chat with ${effect.person}`);
-    });
+    // Addressed by person id: the chat the bot has with them, even if the policy no longer lists them;
+    // else one opened now, finding them in a team's roster by their Entra object id (not for an approver's
+    // copy, a convenience: the shared card, its refresh and its Review already reach them).
+    const reference = await personalChat(bot, link, effect.person, effect.subject ? undefined : effect.address?.teams).catch(
+      (e: unknown) => {
+        throw classifyConnectorError(e, `opening a personal chat with ${effect.person}`);
+      },
+    );
     if (!reference) {
       // Someone with no Teams identity who never wrote to the bot is not on Teams: nothing to do here.
       if (!effect.address?.teams) return;
@@ -57,7 +61,7 @@ async function deliverEffect(
       }
       throw new DeliveryError(
         'permanent',
-        `no personal chat with ${effect.person} yet: they have not installed AppWarden or written to it in Teams`,
+        `no personal chat with ${effect.person} yet: they have not installed AppWarden or written to it in Teams, and no team AppWarden posts to has them in its roster`,
       );
     }
     let copyId: string | undefined;

@@ -84,10 +84,10 @@ export function teamsUserIds(bot: AppWarden, trust: Trust, log: (line: string) =
   };
 }
 
-type Lookup = { id: string } | { error: string; notFound: boolean };
+export type Lookup = { id: string } | { error: string; notFound: boolean };
 
 /** One member from the Bot Connector's roster, within `timeoutMs`, its failure classed and never thrown. */
-async function lookUp(context: TurnContext, aadObjectId: string, timeoutMs: number): Promise<Lookup> {
+export async function lookUp(context: TurnContext, aadObjectId: string, timeoutMs: number): Promise<Lookup> {
   const client = context.turnState.get<ConnectorClient | undefined>(context.adapter.ConnectorClientKey);
   // A channel thread's id names the channel plus a message; the roster is the channel's.
   const conversation = context.activity.conversation?.id?.split(';messageid=')[0];

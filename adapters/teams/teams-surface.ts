@@ -18,9 +18,9 @@ import type { Surface } from '../../src/http-app.ts';
 import { REFRESH_VERB, viewerCard } from './approval-card.ts';
 import { censusCard } from './census-card.ts';
 import { renderCard, type AdaptiveCard } from './card.ts';
-import { rememberConversation, tenantOf, type Trust } from './conversations.ts';
+import { channelOf, forgetConversation, knownConversation, rememberConversation, tenantOf, type Trust } from './conversations.ts';
 import { REQUEST_FORM_VERB, requestFormCard } from './form-card.ts';
-import { CONNECTOR_CLIENT_OPTIONS, connectorAudience, teamsDeliverer, withoutConnectorRetries } from './deliver.ts';
+import { CONNECTOR_CLIENT_OPTIONS, classifyConnectorError, connectorAudience, teamsDeliverer, withoutConnectorRetries } from './deliver.ts';
 import { teamsUserIds, type UserIdOptions } from './member-ids.ts';
 import { personalChat, type TeamsLink } from './personal-chat.ts';
 import type { Reply } from '../../commands/shared/reply.ts';
@@ -65,20 +65,60 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     const ref = randomUUID().slice(0, 8);
     options.log(`teams: fault ${ref}: ${error.stack ?? error}`);
     if (context.activity.type === ActivityTypes.Message)
-      await context.sendActivity(bot.contextFor(personOf(context), 'teams').m.t('errors.fault', { ref })).catch(() => undefined);
+      await context.sendActivity(contextOf(context, personOf(context)).m.t('errors.fault', { ref })).catch(() => undefined);
   };
   // One memory of who could not be found, for the posts and the refreshes alike (each logged once).
   const userIdsOf = teamsUserIds(bot, trust, options.log, options.rosterLookups);
   bot.addDeliverer(teamsDeliverer(bot, link, options.log, userIdsOf));
   const personOf = (context: TurnContext) => teamsIdentity(context, trust);
+  /** The command context of who sent this activity, in the language Teams says they use when the policy names none. */
+  const contextOf = (context: TurnContext, person: string) => bot.contextFor(person, 'teams', localeOf(context.activity));
+  /** Conversations being welcomed now: Teams sends an install as two activities (installationUpdate, conversationUpdate). */
+  const welcoming = new Set<string>();
 
   const onTurn = async (context: TurnContext): Promise<InvokeBody | undefined> => {
     const person = personOf(context);
-    await rememberConversation(bot, context, person && bot.contextFor(person, 'teams').person.id, trust);
+    const personId = person && bot.contextFor(person, 'teams').person.id;
+    const change = lifecycleOf(context.activity);
+    if (change?.event === 'removed') return void (await forgetConversation(bot, context, personId));
+    const conversation = channelOf(context.activity.conversation?.id ?? '');
+    const fresh =
+      change?.event === 'added' && !welcoming.has(conversation) && !(await knownConversation(bot, conversation, trust).catch(() => true));
+    if (fresh) welcoming.add(conversation);
+    try {
+      await rememberConversation(bot, context, personId, trust);
+      // A welcome that does not go out is logged, not retried: the conversation is known now, and the bot works without it.
+      if (fresh)
+        await welcome(context, change.scope, person).catch((e: unknown) =>
+          options.log(`teams: could not welcome ${conversation}: ${classifyConnectorError(e, 'the welcome').reason}`),
+        );
+    } finally {
+      if (fresh) welcoming.delete(conversation);
+    }
     const a = context.activity;
     if (a.type === ActivityTypes.Message && typeof a.text === 'string') return void (await onMessage(context, person));
     if (a.type === ActivityTypes.Invoke && a.name === 'adaptiveCard/action') return onCardAction(context, person);
     return undefined;
+  };
+
+  /**
+   * The first message after an install: what the bot does and how to start. In a personal chat in the
+   * installer's language; in a team's channel (or a group chat), once, in the organisation's.
+   */
+  const welcome = async (context: TurnContext, scope: Scope, person: string) => {
+    const m = scope === 'personal' ? contextOf(context, person).m : wording(bot.policy.organization.locale);
+    const reply = {
+      visibility: 'public',
+      tone: 'info',
+      blocks: [
+        { type: 'heading', text: m.t('teams.welcomeTitle') },
+        { type: 'text', text: m.t('teams.welcomeWhat', { org: bot.policy.organization.name }) },
+        { type: 'text', text: m.t('teams.welcomeStart') },
+        { type: 'list', items: [m.t('teams.welcomeCheck'), m.t('teams.welcomeRequest'), m.t('teams.welcomeHelp')] },
+        ...(scope === 'personal' ? [] : [{ type: 'note' as const, text: m.t('teams.welcomeShared') }]),
+      ],
+    } satisfies Reply;
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(reply))] });
   };
 
   const onMessage = async (context: TurnContext, person: string) => {
@@ -87,11 +127,16 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       .replace(/<at>[^<]*<\/at>/g, '')
       .trim()
       .replace(/^apps(\s+|$)/i, '');
-    const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:activity:${context.activity.id}` };
+    const ctx = { ...contextOf(context, person), idempotencyKey: `teams:activity:${context.activity.id}` };
     // `request <app>` alone opens the request form, as a card to fill in where the answer goes.
     const result = await handle({ kind: 'text', text: command, forms: true }, ctx);
     if (result.code === 'duplicate') return;
-    const form = result.form?.form === 'request' ? requestFormCard(result.form.request, result.form.view, ctx.m) : undefined;
+    const form =
+      result.form?.form === 'request'
+        ? requestFormCard(result.form.request, result.form.view, ctx.m)
+        : isPending(command, result)
+          ? await pendingCard(result, ctx)
+          : undefined;
     await answer(context, ctx.person.id, result.reply, ctx.m, form);
     // Deliveries follow the answer; a slow connector must not hold the turn's HTTP response.
     void bot.drain();
@@ -124,10 +169,41 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard(pointer))] });
   };
 
+  /**
+   * `pending` as a card to act on: each waiting request's line with the buttons the command layer's own
+   * card of it gives this viewer (Approve; Deny asking for the reason), as Action.Execute. A click
+   * answers with the list again, the decision's outcome on top. The first PENDING_BUTTONS get buttons;
+   * the rest are listed, as `pending` lists them.
+   */
+  const pendingCard = async (result: Result, ctx: ReturnType<typeof bot.contextFor>, outcome?: Reply): Promise<AdaptiveCard> => {
+    const { idempotencyKey: _, ...view } = ctx;
+    const waiting = (result.data as { id: string }[]).slice(0, PENDING_BUTTONS);
+    const list = result.reply.blocks.find((b) => b.type === 'list');
+    const items = list?.type === 'list' ? list.items : [];
+    const blocks: Reply['blocks'] = [...(outcome?.blocks.filter((b) => b.type !== 'actions') ?? [])];
+    for (const b of result.reply.blocks) if (b.type !== 'list') blocks.push(b);
+    for (const [i, request] of waiting.entries()) {
+      const card = await handle({ kind: 'view', view: 'request-card', id: request.id }, view);
+      const buttons = card.ok ? card.reply.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])) : [];
+      blocks.push(
+        { type: 'text', text: `• ${items[i] ?? request.id}` },
+        ...(buttons.length ? [{ type: 'actions' as const, buttons }] : []),
+      );
+    }
+    const more = list?.type === 'list' ? list.more : undefined;
+    // The rest as `pending` lists them (the renderer cuts it to fit, in whole items, counting the rest).
+    if (items.length > waiting.length || more) blocks.push({ type: 'list', items: items.slice(waiting.length), ...(more ? { more } : {}) });
+    return renderCard(
+      { ...result.reply, tone: outcome?.tone ?? result.reply.tone, blocks },
+      { denyReasonLabel: ctx.m.t('form.denyReason'), actionData: { list: 'pending' }, inlineActions: true },
+    );
+  };
+
   const onCardAction = async (context: TurnContext, person: string): Promise<InvokeBody> => {
-    const action = (context.activity.value as { action?: { verb?: string; data?: { value?: string; reason?: unknown } } })?.action;
+    const action = (context.activity.value as { action?: { verb?: string; data?: { value?: string; reason?: unknown; list?: unknown } } })
+      ?.action;
     const id = String(action?.data?.value ?? '');
-    const ctx = { ...bot.contextFor(person, 'teams'), idempotencyKey: `teams:invoke:${context.activity.id}` };
+    const ctx = { ...contextOf(context, person), idempotencyKey: `teams:invoke:${context.activity.id}` };
     // The card as this viewer should see it now (after their decision, if they made one): the command layer's to say.
     const cardFor = async () => {
       const result = await handle({ kind: 'view', view: 'request-card', id }, ctx);
@@ -150,6 +226,23 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
       );
       if (!result.ok) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
       void bot.drain();
+      // Clicked on the `pending` card: the list again, without what was just decided.
+      if (action.data?.list === 'pending') {
+        const { idempotencyKey: _, ...view } = ctx;
+        const list = await handle({ kind: 'text', text: 'pending' }, view);
+        if (isPending('pending', list))
+          return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: await pendingCard(list, view, result.reply) };
+      }
+    } else if (action?.verb === 'request.open') {
+      // "Request an exception" on a check's answer: the request form, in place.
+      const result = await handle({ kind: 'button', action: 'request.open', value: id }, ctx);
+      if (result.form?.form === 'request')
+        return {
+          statusCode: 200,
+          type: 'application/vnd.microsoft.card.adaptive',
+          value: requestFormCard(result.form.request, result.form.view, ctx.m),
+        };
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: renderCardText(result.reply) };
     } else if (action?.verb === REQUEST_FORM_VERB) {
       return onRequestForm(action.data ?? {}, ctx);
     } else if (action?.verb === 'census.open' || action?.verb === 'census.answer') {
@@ -271,6 +364,37 @@ class AuthenticatedCloudAdapter extends CloudAdapter {
     return this.processActivity(identity, activity, logic);
   }
 }
+
+type Scope = 'personal' | 'shared';
+
+/** How many of the `pending` card's requests carry their buttons (each row's actions cost size). */
+const PENDING_BUTTONS = 10;
+
+/** The answer to `pending`: the requests waiting for the asker, as data. */
+const isPending = (command: string, result: Result): boolean =>
+  result.ok && /^pending\s*$/i.test(command) && Array.isArray(result.data) && result.data.every((r) => typeof r?.id === 'string');
+
+/**
+ * The app added to or removed from a conversation: `installationUpdate` (`add`, `remove`; an upgrade is
+ * neither) or a `conversationUpdate` naming the bot among the members added or removed.
+ */
+function lifecycleOf(a: Activity): { event: 'added' | 'removed'; scope: Scope } | undefined {
+  const scope: Scope = a.conversation?.conversationType === 'personal' ? 'personal' : 'shared';
+  const isBot = (members: { id?: string }[] | undefined) => !!a.recipient?.id && !!members?.some((m) => m.id === a.recipient.id);
+  if (a.type === ActivityTypes.InstallationUpdate) {
+    if (a.action === 'add') return { event: 'added', scope };
+    if (a.action === 'remove') return { event: 'removed', scope };
+    return undefined;
+  }
+  if (a.type === ActivityTypes.ConversationUpdate) {
+    if (isBot(a.membersRemoved)) return { event: 'removed', scope };
+    if (isBot(a.membersAdded)) return { event: 'added', scope };
+  }
+  return undefined;
+}
+
+/** The language Teams says the sender uses (`ja-JP`): a hint for whoever the policy names no locale for. */
+const localeOf = (a: Partial<Activity>) => (typeof a.locale === 'string' && a.locale ? a.locale : undefined);
 
 /**
  * The Teams identity of the sender: their Entra object id, which Teams puts in every activity it

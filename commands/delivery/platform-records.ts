@@ -79,6 +79,18 @@ export async function rememberConversations(bot: RecordsHandle, learnt: readonly
   }
 }
 
+/**
+ * Forget Teams references: the app was removed from a personal chat or a team, so what reached it
+ * reaches nothing now. A later message to the person opens a new chat (or is not sent) rather than
+ * going to the old one. Forgetting what was never remembered does nothing.
+ */
+export async function forgetConversations(
+  bot: RecordsHandle,
+  forgotten: readonly Pick<LearntConversation, 'kind' | 'key'>[],
+): Promise<void> {
+  for (const f of forgotten) await bot.store.operations.delete('conversations', conversationId(f.kind, f.key));
+}
+
 /** A remembered Teams reference, only if it was learnt the way the running mode trusts. */
 export async function conversationRecord(
   bot: Pick<RecordsHandle, 'store'>,

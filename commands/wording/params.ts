@@ -33,6 +33,13 @@ export interface MessageParams {
   'teams.formNumberRange': { field: Text; min: Text; max: Text };
   'teams.formNotText': {};
   'teams.formAlreadySent': {};
+  'teams.welcomeTitle': {};
+  'teams.welcomeWhat': { org: Text };
+  'teams.welcomeStart': {};
+  'teams.welcomeCheck': {};
+  'teams.welcomeRequest': {};
+  'teams.welcomeHelp': {};
+  'teams.welcomeShared': {};
   'verdict.allowed': { app: Text; device: Text };
   'verdict.prohibited': { app: Text; device: Text };
   'verdict.restricted': { app: Text; device: Text; data: Text };

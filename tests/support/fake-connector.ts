@@ -31,11 +31,11 @@ const CONNECTOR_ERRORS: Record<number, { code: string; message: string }> = {
 
 /**
  * A scripted failure: the next `times` calls matching `to` (a conversation id, or every one) answer
- * `status`, or never answer. `on`: which calls, messages (sends and updates, the default) or roster lookups.
+ * `status`, or never answer. `on`: which calls, messages (sends and updates, the default), roster lookups or chats created (`POST /v3/conversations`).
  */
 export interface ConnectorFault {
   to?: string;
-  on?: 'activities' | 'members';
+  on?: 'activities' | 'members' | 'conversations';
   status: number | 'hang';
   times: number;
   retryAfterSeconds?: number;
@@ -123,7 +123,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}) {
       res.end(JSON.stringify({ id: m[2] && req.method === 'PUT' ? decodeURIComponent(m[2]) : `activity-${++n}` }));
     });
   });
-  const takeFault = (on: 'activities' | 'members', conversation: string) => {
+  const takeFault = (on: 'activities' | 'members' | 'conversations', conversation: string) => {
     const fault = faults.find((f) => f.times > 0 && (f.on ?? 'activities') === on && (!f.to || f.to === conversation));
     if (fault) fault.times--;
     return fault;
@@ -154,19 +154,43 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}) {
       );
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(found));
   };
-  /** Opening a personal chat: Teams needs the tenant and exactly one member, and answers the new conversation's id. */
+  /**
+   * Opening a personal chat (`POST /v3/conversations`), as the Bot Connector answers Teams bots: the
+   * tenant (`tenantId` or `channelData.tenant.id`) and exactly one member are required, else 400 with
+   * the connector's own error (`BadSyntax` "Could not parse tenant id", `BadArgument` for the members);
+   * a member the roster does not hold cannot be reached (403). The new chat's id is `a:`-style.
+   */
   const createConversation = (req: IncomingMessage, raw: string, res: import('node:http').ServerResponse) => {
     const body = raw ? JSON.parse(raw) : {};
-    calls.push({ method: 'CREATE', conversation: '', headers: req.headers, body });
-    const tenant = body.tenantId ?? body.channelData?.tenant?.id;
-    if (!tenant || !Array.isArray(body.members) || body.members.length !== 1 || !body.members[0]?.id) {
-      res
-        .writeHead(400, { 'Content-Type': 'application/json' })
-        .end(JSON.stringify({ error: { code: 'BadArgument', message: 'Tenant id and one member are required' } }));
-      return;
+    const call = { method: 'CREATE', conversation: '', headers: req.headers, body };
+    const refuse = (status: number, code: string, message: string) => {
+      refused.push({ ...call, status });
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code, message } }));
+    };
+    const fault = takeFault('conversations', '');
+    if (fault) {
+      refused.push({ ...call, status: fault.status });
+      return answerFault(fault, res);
     }
-    res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: `a:personal-created-${++n}`, serviceUrl: url }));
+    const tenant = body.tenantId ?? body.channelData?.tenant?.id;
+    if (typeof tenant !== 'string' || !tenant) return refuse(400, 'BadSyntax', 'Could not parse tenant id');
+    if (
+      !Array.isArray(body.members) ||
+      !body.members.length ||
+      !body.members.every((m: { id?: unknown }) => typeof m?.id === 'string' && m.id)
+    )
+      return refuse(400, 'BadArgument', 'Conversation creation requires a member with an id.');
+    if (body.members.length !== 1 || body.isGroup === true)
+      return refuse(400, 'BadArgument', 'A bot can only create a one-to-one conversation with a single member.');
+    if (roster.size && !findMember(body.members[0].id))
+      return refuse(403, 'BotNotInConversationRoster', 'The bot is not part of the conversation roster.');
+    calls.push(call);
+    // The same person's chat is the same conversation, however often it is created (as Teams does).
+    const id = created.get(body.members[0].id) ?? `a:personal-created-${++n}`;
+    created.set(body.members[0].id, id);
+    res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id, serviceUrl: url }));
   };
+  const created = new Map<string, string>();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let last = Date.now();

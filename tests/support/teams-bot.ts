@@ -92,7 +92,23 @@ export async function startTeamsBot(
     base,
     clock,
     personalId: (who: keyof typeof TEAMS) => personal(who).id,
-    install: (who: keyof typeof TEAMS) => post({ ...base(who, personal(who)), type: 'conversationUpdate', membersAdded: [BOT] }),
+    /**
+     * The app installed in a person's personal chat (`conversationUpdate` with the bot added): the bot
+     * answers with its welcome, which is checked and then left out of `connector.calls`, so a test that
+     * installs only to be known to the bot sees what follows. lifecycle.test.ts sends the raw activities.
+     */
+    install: async (who: keyof typeof TEAMS) => {
+      const before = connector.calls.length;
+      const res = await post({ ...base(who, personal(who)), type: 'conversationUpdate', membersAdded: [BOT] });
+      const welcome = connector.calls.findIndex((c, i) => i >= before && c.conversation === personal(who).id);
+      if (welcome < 0 || !JSON.stringify(connector.calls[welcome]!.body).includes('check <app>'))
+        throw new Error(`installing for ${who} was not answered with the welcome: ${JSON.stringify(connector.calls.slice(before))}`);
+      connector.calls.splice(welcome, 1);
+      return res;
+    },
+    /** The raw activities of the app's lifecycle in a personal chat, for lifecycle tests. */
+    lifecycle: (who: keyof typeof TEAMS, activity: Record<string, unknown>) => post({ ...base(who, personal(who)), ...activity }),
+    botAccount: BOT,
     say: (who: keyof typeof TEAMS, text: string, headers?: Record<string, string>) =>
       post({ ...base(who, personal(who)), type: 'message', text }, headers),
     sayInChannel: (who: keyof typeof TEAMS, channel: string, text: string) =>

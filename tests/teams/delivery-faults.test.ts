@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/store.ts';
-import { APPROVALS, cardOf, cardText, startTeamsBot, type TeamsBot } from '../support/teams-bot.ts';
+import { APPROVALS, TEAMS, cardOf, cardText, startTeamsBot, type TeamsBot } from '../support/teams-bot.ts';
 
 let t: TeamsBot;
 afterEach(async () => t?.stop());
@@ -102,8 +102,9 @@ describe('Teams deliveries under connector faults', () => {
     expect(t.store.get('outbox', APPROVALS_ITEM)?.status).toBe('sent');
   });
 
-  it('a person with a Teams id and no chat yet: the notice fails once with that reason instead of being marked sent', async () => {
+  it('a person with a Teams id, no chat yet and in no roster: the notice fails once with that reason instead of being marked sent', async () => {
     await start();
+    t.connector.roster.delete(TEAMS.olivia); // a roster member would be reached in a chat the bot opens (lifecycle.test.ts)
     await t.say('pierre', REQUEST);
     await t.say('akiko', 'approve EX-1'); // pierre has a chat; now a notice to olivia, who has none
     await t.bot.store.commit({ at: t.clock.now().toISOString(), actor: 'system', action: 'test.notice' }, [
