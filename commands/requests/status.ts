@@ -9,6 +9,8 @@ import { pageNumber, pageOf, reply, type Block, type ListBudget } from '../share
 
 /** Two lists share one message: each gets half of what a message holds. `status --page N` turns both. */
 const HALF: ListBudget = { items: 20, chars: 2_000 };
+/** Buttons in one row of a message (Slack takes 25 elements an actions block; a few are plenty). */
+const ATTEST_BUTTONS = 5;
 
 export const status: Command = {
   name: 'status',
@@ -62,6 +64,22 @@ export const status: Command = {
     else if (page === 1) blocks.push({ type: 'text', text: m.t('status.noRequests') });
     if (due.shown.length || due.left) blocks.push({ type: 'list', items: due.shown, ...more(due.left) });
     else if (page === 1) blocks.push({ type: 'text', text: m.t('status.noDeadlines') });
+    // What can be done from here: attest to each rule still owed (a surface shows them as buttons).
+    const owed = [
+      ...new Map(
+        ctx.policy.apps
+          .flatMap((app) => rulesToAttest(ctx.policy, ctx.person, app.id, now))
+          .filter((r) => r.deadline && attestationOf(r, ctx.person, own) === undefined)
+          .map((r) => [r.id, r] as const),
+      ).values(),
+    ].slice(0, ATTEST_BUTTONS);
+    // One row per rule: a button's action id is unique within its row.
+    if (page === 1)
+      for (const r of owed)
+        blocks.push({
+          type: 'actions',
+          buttons: [{ actionId: 'attest.removed', label: m.t('status.attestButton', { rule: r.id }), value: r.id }],
+        });
     return { ok: true, reply: reply('info', blocks), effects: [], data: { requests, attested: [...attested] } };
   },
 };

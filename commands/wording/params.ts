@@ -385,5 +385,6 @@ export interface MessageParams {
   'home.waiting': { n: number };
   'home.moreWaiting': { n: Text };
   'home.seeAll': { command: Text };
+  'status.attestButton': { rule: Text };
 }
 export type MessageKey = keyof MessageParams;

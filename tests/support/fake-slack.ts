@@ -32,11 +32,13 @@ export function blockKitProblem(body: Record<string, unknown>): string | undefin
     }
     if (b.type === 'actions') {
       if (b.elements.length > 25) return 'over 25 elements';
+      // Block Kit: an action_id is unique among the action_ids of its block (rows may repeat one).
+      const actions = new Set<string>();
       for (const e of b.elements) {
         if (e.text.text.length > 75) return 'button text over 75';
         if ((e.value ?? '').length > 2000) return 'button value over 2000';
-        if (ids.has(`a:${e.action_id}`)) return `duplicate action_id ${e.action_id}`;
-        ids.add(`a:${e.action_id}`);
+        if (actions.has(e.action_id)) return `duplicate action_id ${e.action_id}`;
+        actions.add(e.action_id);
       }
     }
     if (b.type === 'input') {
