@@ -87,3 +87,22 @@ describe('pending on Teams: a card to act on', () => {
     expect(res.json()).toMatchObject({ type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard' } });
   });
 });
+
+describe('status on Teams', () => {
+  it('is a card with the attest buttons for what is still owed, and a click records it', async () => {
+    const t = await startTeamsBot({}, {}, 'demo.yaml', '2026-12-01T09:00:00Z');
+    try {
+      await t.install('pierre');
+      await t.say('pierre', 'status');
+      const card = await t.connector.until(
+        () => t.connector.to(t.personalId('pierre')).find((c) => JSON.stringify(c.body).includes('attest.removed')),
+        'the status card',
+      );
+      expect(JSON.stringify(card.body)).toContain('Action.Execute');
+      await t.invoke('pierre', 'attest.removed', { value: 'demo-tiktok' });
+      expect(t.store.list('attestations').map((a) => a.rule)).toContain('demo-tiktok');
+    } finally {
+      await t.stop();
+    }
+  });
+});
