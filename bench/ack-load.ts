@@ -23,7 +23,17 @@ import { SIGNING_SECRET } from '../tests/support/slack-requests.ts';
 import type { LoadReport } from './load-generator.ts';
 import { assertVerifies, preloadDataDir } from './lib/preload.ts';
 import { npmStartCommand } from '../tests/support/npm-start.ts';
-import { cpuDuring, rssMb, runForJson, sampleRss, settled, startListening, syncLatency, type Running } from './lib/processes.ts';
+import {
+  benchServerEnv,
+  cpuDuring,
+  rssMb,
+  runForJson,
+  sampleRss,
+  settled,
+  startListening,
+  syncLatency,
+  type Running,
+} from './lib/processes.ts';
 import { printTable, verdict, writeResult } from './lib/report.ts';
 
 const { values: flags } = parseArgs({
@@ -78,15 +88,11 @@ console.log(
 );
 try {
   for (const target of ['bare Bolt', 'bare Bolt + fdatasync', 'AppWarden'] as const) {
-    const env = {
-      POLICY_FILE: 'policies/demo.yaml',
-      PORT: '0',
-      SLACK_BOT_TOKEN: 'xoxb-bench',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      DATA_DIR: dataDir,
-      ...(target === 'bare Bolt + fdatasync' ? { SYNC_FILE: join(base, 'bare-journal.jsonl') } : {}),
-    };
+    const env = benchServerEnv(
+      fake.apiUrl,
+      dataDir,
+      target === 'bare Bolt + fdatasync' ? { SYNC_FILE: join(base, 'bare-journal.jsonl') } : {},
+    );
     const extraArgs = target === 'AppWarden' && flags['node-args'] ? flags['node-args'].split(' ') : [];
     const [script, nodeArgs] =
       target !== 'AppWarden'

@@ -23,7 +23,7 @@ import type { Store } from '../src/core/store.ts';
 import { openLowdbStore, openLowdbStoreReadOnly, verifyAuditFile } from '../storage/lowdb/index.ts';
 import type { LoadReport } from './load-generator.ts';
 import { preloadDataDir } from './lib/preload.ts';
-import { spawnForJson, startListening, type Running } from './lib/processes.ts';
+import { benchServerEnv, spawnForJson, startListening, type Running } from './lib/processes.ts';
 import { random } from './lib/policy-gen.ts';
 import { printTable, verdict, writeResult } from './lib/report.ts';
 
@@ -110,14 +110,7 @@ const answersFile = join(base, 'answers.jsonl');
 await preloadDataDir(dataDir, { entries: Number(flags.records), snapshotAt: Math.max(1, Number(flags.records) - 4700) });
 const fake = await startFakeSlack({ anyoneIsMember: true }); // the load drives made-up users
 const port = await freePort();
-const env = {
-  POLICY_FILE: 'policies/demo.yaml',
-  PORT: String(port),
-  SLACK_BOT_TOKEN: 'xoxb-bench',
-  SLACK_SIGNING_SECRET: SIGNING_SECRET,
-  SLACK_API_URL: fake.apiUrl,
-  DATA_DIR: dataDir,
-};
+const env = benchServerEnv(fake.apiUrl, dataDir, { PORT: String(port) });
 const rounds: { round: number; upMs: number; startMs: number; midSnapshot: boolean; confirmedSoFar: number; lostSoFar: number }[] = [];
 const allLost = new Set<string>();
 let generator: ReturnType<typeof spawnForJson<LoadReport>> | undefined;

@@ -31,7 +31,7 @@ import { SIGNING_SECRET } from '../tests/support/slack-requests.ts';
 import { measureAttests } from './lib/attest-cells.ts';
 import type { LoadReport } from './load-generator.ts';
 import { preloadDataDir } from './lib/preload.ts';
-import { cpuDuring, runForJson, settled, startListening, storeSettled, type Running } from './lib/processes.ts';
+import { benchServerEnv, cpuDuring, runForJson, settled, startListening, storeSettled, type Running } from './lib/processes.ts';
 import { printTable, summarize, writeResult } from './lib/report.ts';
 
 const { values: flags } = parseArgs({
@@ -127,15 +127,7 @@ try {
     ['PostgreSQL, 1 replica', 1],
     ['PostgreSQL, 2 replicas', 2],
   ] as const) {
-    const env = {
-      POLICY_FILE: 'policies/demo.yaml',
-      PORT: '0',
-      SLACK_BOT_TOKEN: 'xoxb-bench',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      DATA_DIR: dataDir,
-      ...(target.startsWith('PostgreSQL') ? { DATABASE_URL: database.url } : {}),
-    };
+    const env = benchServerEnv(fake.apiUrl, dataDir, target.startsWith('PostgreSQL') ? { DATABASE_URL: database.url } : {});
     if (target.startsWith('PostgreSQL')) await quiesce(database.url);
     const servers: Running[] = [];
     for (let n = 0; n < replicas; n++) {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { SIGNING_SECRET } from '../../tests/support/slack-requests.ts';
 import { REPO_ROOT, summarize, type Summary } from './report.ts';
 
 export interface Running {
@@ -199,4 +200,17 @@ export async function settled(port: number, timeoutMs = 120_000): Promise<number
 /** The same for a store opened in-process: until its background chain check (if any) has finished. */
 export async function storeSettled(store: { readonly chainCheck?: { state: string } }): Promise<void> {
   while (store.chainCheck?.state === 'running') await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** What a benchmark's server is started with: the demo pack, Slack against the fake, the data directory given. */
+export function benchServerEnv(slackApiUrl: string, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    POLICY_FILE: 'policies/demo.yaml',
+    PORT: '0',
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slackApiUrl,
+    DATA_DIR: dataDir,
+    ...extra,
+  };
 }

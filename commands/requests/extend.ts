@@ -1,14 +1,12 @@
 import { appById } from '../../src/core/catalog.ts';
 import { requestExtension } from '../../src/core/exceptions.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
-import { put } from '../../src/core/records.ts';
 import { requestId, type Command } from '../shared/command.ts';
-import { commitChanges, nextNumber } from '../shared/commit.ts';
-import type { Effect } from '../shared/context.ts';
+import { nextNumber } from '../shared/commit.ts';
 import { inputFields, objectOf, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
-import { approverCopies, approversOf, decidersOf, requestCard } from './request-card.ts';
+import { stageNewRequest } from './request.ts';
 
 /**
  * `extend <id> [--days N] --reason "…"`: the requester asks, before their exception ends, for more
@@ -46,20 +44,7 @@ export const extend: Command = {
       id,
     );
     if (!asked.ok) return refusal(asked, m, { command: 'extend', id: old });
-    const copies = approverCopies(asked.value, ctx.policy);
-    const req = copies.notified.length ? { ...asked.value, notified: copies.notified } : asked.value;
-    const effects: Effect[] = [
-      { kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy), deciders: decidersOf(ctx.policy, req) },
-      ...copies.effects,
-    ];
-    await commitChanges(
-      ctx,
-      { at: now, action: 'request.filed', subject: req.id, detail: { extends: old, days: req.days } },
-      [put('requests', req)],
-      req.id,
-      effects,
-    );
-    const approvers = approversOf(ctx.policy, req).map((p) => p.name);
+    const { req, effects, approversNote } = await stageNewRequest(asked.value, { extends: old, days: asked.value.days }, ctx);
     return {
       ok: true,
       data: req,
@@ -74,7 +59,7 @@ export const extend: Command = {
             from: lastValidDate(exception.expiresAt!, ctx.policy.organization.timezone),
           }),
         },
-        { type: 'note', text: approvers.length ? m.t('request.approversAre', { names: approvers }) : m.t('request.noApprover') },
+        approversNote,
       ]),
       effects,
     };

@@ -1,12 +1,11 @@
-import { appById } from '../../src/core/catalog.ts';
 import { isSettled, isSubject, rulesWithDeadlines } from '../../src/core/compliance.ts';
 import { principalsFor } from '../../src/core/delegation.ts';
 import { mayDecide } from '../../src/core/exceptions.ts';
-import { lastValidDate } from '../../src/core/explain.ts';
 import { effectiveStatus } from '../../src/core/request-status.ts';
 import type { CommandContext } from '../shared/context.ts';
 import { reply, type Block, type Reply } from '../shared/reply.ts';
-import { displayName } from './request-card.ts';
+import { pendingLine } from './pending.ts';
+import { ownRequests, requestLine } from './status.ts';
 
 /** A home holds this many of each list; `status` and `pending` have them all. */
 const SHOWN = 10;
@@ -19,27 +18,15 @@ const SHOWN = 10;
 export function homeView(ctx: CommandContext): Reply {
   const m = ctx.m;
   const now = ctx.now();
-  const tz = ctx.policy.organization.timezone;
   const blocks: Block[] = [{ type: 'heading', text: m.t('home.title', { org: ctx.policy.organization.name }) }];
 
-  const own = ctx.store
-    .listByPerson('requests', ctx.person.id)
-    .map((r) => ({ ...r, status: effectiveStatus(r, now) }))
-    .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+  const own = ownRequests(ctx, now);
   blocks.push({ type: 'heading', text: m.t('home.yourRequests') });
   if (!own.length) blocks.push({ type: 'text', text: m.t('home.noRequests') });
   else
     blocks.push({
       type: 'list',
-      items: own.slice(0, SHOWN).map((r) => {
-        const line = m.t('status.requestLine', {
-          id: r.id,
-          app: appById(ctx.policy, r.app)?.name ?? r.app,
-          status: m.statusWord(r.status),
-          purpose: r.purpose,
-        });
-        return r.status === 'approved' && r.expiresAt ? `${line} · ${m.t('status.until', { date: lastValidDate(r.expiresAt, tz) })}` : line;
-      }),
+      items: own.slice(0, SHOWN).map((r) => requestLine(r, ctx)),
       ...(own.length > SHOWN
         ? { more: { count: own.length - SHOWN, hint: m.t('lists.more', { how: m.t('home.seeAll', { command: 'status' }) }) } }
         : {}),
@@ -73,17 +60,7 @@ export function homeView(ctx: CommandContext): Reply {
   if (waiting.length) {
     blocks.push({ type: 'heading', text: m.t('home.waiting', { n: waiting.length }) });
     for (const r of waiting.slice(0, SHOWN)) {
-      blocks.push({
-        type: 'text',
-        text: m.t('pending.line', {
-          id: r.id,
-          requester: displayName(ctx.policy, r.person),
-          app: appById(ctx.policy, r.app)?.name ?? r.app,
-          purpose: r.purpose,
-          days: r.days,
-          reason: r.reason,
-        }),
-      });
+      blocks.push({ type: 'text', text: pendingLine(r, ctx) });
       blocks.push({
         type: 'actions',
         buttons: [

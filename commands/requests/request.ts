@@ -2,14 +2,14 @@ import { decide } from '../../src/core/decide.ts';
 import type { Decision } from '../../src/core/decision.ts';
 import { requestException } from '../../src/core/exceptions.ts';
 import type { DeviceClass } from '../../src/core/policy.ts';
-import { put } from '../../src/core/records.ts';
+import { put, type ExceptionRequest } from '../../src/core/records.ts';
 import type { Refusal } from '../../src/core/result.ts';
 import type { Command } from '../shared/command.ts';
 import { asUnitOfWork, commitChanges, duplicateOf, inUnit, nextNumber } from '../shared/commit.ts';
 import type { CommandContext, CommandResult, Effect } from '../shared/context.ts';
 import { inputFields, objectOf, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
-import { reply } from '../shared/reply.ts';
+import { reply, type Block } from '../shared/reply.ts';
 import { approverCopies, approversOf, decidersOf, requestCard } from './request-card.ts';
 
 /** What a person fills in to ask for an exception, as typed (flags or form fields): validated here. */
@@ -72,25 +72,12 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   const filed = requestException(ask, ctx.policy, own, now, id);
   const app = options.app;
   if (!filed.ok) return refusal(filed, m, { command: 'request', app: app?.name ?? appText, ...(purpose ? { purpose } : {}) });
-  const copies = approverCopies(filed.value.request, ctx.policy);
-  const req = copies.notified.length ? { ...filed.value.request, notified: copies.notified } : filed.value.request;
-  const effects: Effect[] = [
-    { kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy), deciders: decidersOf(ctx.policy, req) },
-    ...copies.effects,
-  ];
-  await commitChanges(
+  const { app: appId, purpose: asked, days: granted, device: on } = filed.value.request;
+  const { req, effects, approversNote } = await stageNewRequest(
+    filed.value.request,
+    { app: appId, purpose: asked, days: granted, device: on },
     ctx,
-    {
-      at: now,
-      action: 'request.filed',
-      subject: req.id,
-      detail: { app: req.app, purpose: req.purpose, days: req.days, device: req.device },
-    },
-    [put('requests', req)],
-    req.id,
-    effects,
   );
-  const approvers = approversOf(ctx.policy, req).map((p) => p.name);
   return {
     ok: true,
     data: req,
@@ -105,10 +92,32 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
           days: req.days,
         }),
       },
-      { type: 'note', text: approvers.length ? m.t('request.approversAre', { names: approvers }) : m.t('request.noApprover') },
+      approversNote,
     ]),
     effects,
   };
+}
+
+/**
+ * A new request (or extension) on its way to its approvers, staged in the unit of work with its audit
+ * entry: the approvals post, each approver's own copy (recorded on the request), and the note naming
+ * who will decide, for the requester's answer.
+ */
+export async function stageNewRequest(filed: ExceptionRequest, detail: Record<string, unknown>, ctx: CommandContext) {
+  const copies = approverCopies(filed, ctx.policy);
+  const req = copies.notified.length ? { ...filed, notified: copies.notified } : filed;
+  const effects: Effect[] = [
+    { kind: 'post', channel: 'approvals', subject: req.id, message: requestCard(req, ctx.policy), deciders: decidersOf(ctx.policy, req) },
+    ...copies.effects,
+  ];
+  await commitChanges(ctx, { at: ctx.now(), action: 'request.filed', subject: req.id, detail }, [put('requests', req)], req.id, effects);
+  const approvers = approversOf(ctx.policy, req).map((p) => p.name);
+  const m = ctx.m;
+  const approversNote: Block = {
+    type: 'note',
+    text: approvers.length ? m.t('request.approversAre', { names: approvers }) : m.t('request.noApprover'),
+  };
+  return { req, effects, approversNote };
 }
 
 /**

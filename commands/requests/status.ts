@@ -3,7 +3,9 @@ import { rulesToAttest } from '../../src/core/attestations.ts';
 import { attestationOf } from '../../src/core/compliance.ts';
 import { effectiveStatus } from '../../src/core/request-status.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
+import type { ExceptionRequest } from '../../src/core/records.ts';
 import type { Command } from '../shared/command.ts';
+import type { CommandContext } from '../shared/context.ts';
 import { refused } from '../shared/refusals.ts';
 import { pageNumber, pageOf, reply, type Block, type ListBudget } from '../shared/reply.ts';
 
@@ -11,6 +13,28 @@ import { pageNumber, pageOf, reply, type Block, type ListBudget } from '../share
 const HALF: ListBudget = { items: 20, chars: 2_000 };
 /** Buttons in one row of a message (Slack takes 25 elements an actions block; a few are plenty). */
 const ATTEST_BUTTONS = 5;
+
+/** The asker's own requests, newest first, each with its status as it stands at `now`. */
+export function ownRequests(ctx: CommandContext, now: Date): ExceptionRequest[] {
+  return ctx.store
+    .listByPerson('requests', ctx.person.id)
+    .map((r) => ({ ...r, status: effectiveStatus(r, now) }))
+    .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+}
+
+/** One of them in words: `EX-3 · Instagram · approved · public-communications · until the end of 30 December`. */
+export function requestLine(r: ExceptionRequest, ctx: CommandContext): string {
+  const m = ctx.m;
+  const line = m.t('status.requestLine', {
+    id: r.id,
+    app: appById(ctx.policy, r.app)?.name ?? r.app,
+    status: m.statusWord(r.status),
+    purpose: r.purpose,
+  });
+  return r.status === 'approved' && r.expiresAt
+    ? `${line} · ${m.t('status.until', { date: lastValidDate(r.expiresAt, ctx.policy.organization.timezone) })}`
+    : line;
+}
 
 export const status: Command = {
   name: 'status',
@@ -21,20 +45,8 @@ export const status: Command = {
     const page = pageNumber(flags.page);
     if (page === undefined) return refused('invalid_input', m.t('lists.badPage', { value: String(flags.page) }));
     const now = ctx.now();
-    const tz = ctx.policy.organization.timezone;
-    const requests = ctx.store
-      .listByPerson('requests', ctx.person.id)
-      .map((r) => ({ ...r, status: effectiveStatus(r, now) }))
-      .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
-    const lines = requests.map((r) => {
-      const line = m.t('status.requestLine', {
-        id: r.id,
-        app: appById(ctx.policy, r.app)?.name ?? r.app,
-        status: m.statusWord(r.status),
-        purpose: r.purpose,
-      });
-      return r.status === 'approved' && r.expiresAt ? `${line} · ${m.t('status.until', { date: lastValidDate(r.expiresAt, tz) })}` : line;
-    });
+    const requests = ownRequests(ctx, now);
+    const lines = requests.map((r) => requestLine(r, ctx));
     const own = ctx.store.listByPerson('attestations', ctx.person.id);
     const attested = new Set(own.map((a) => a.rule));
     const deadlines = ctx.policy.apps.flatMap((app) =>

@@ -161,11 +161,11 @@ export function applySnapshots(before: readonly DirectoryRecord[], snapshots: re
     }
   }
 
-  const before_ = new Map(before.map((r) => [r.id, r] as const));
+  const previousById = new Map(before.map((r) => [r.id, r] as const));
   const records: DirectoryRecord[] = [];
   const result: DirectorySync = { records, added: [], changed: [], left: [], returned: [], total: 0, perSource: {} };
   for (const record of byId.values()) {
-    const old = before_.get(record.id);
+    const old = previousById.get(record.id);
     const gone = Object.keys(record.sources).length === 0 || entraLeft.has(record.id);
     if (gone) {
       if (old && !old.leftAt) {

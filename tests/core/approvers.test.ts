@@ -141,22 +141,15 @@ describe('approvers_only: the designees a rule names decide, and nobody else', (
   });
 
   it('a rule that takes its named approvers only must name some', () => {
+    // The test policy again, its `ban` rule taking named approvers only but naming none.
+    const base = policy();
     const r = validatePolicy({
-      organization: { name: 'T', timezone: 'UTC', default_unit: 'org' },
-      units: [{ id: 'org', name: 'Org' }],
-      apps: [{ id: 'tiktok', name: 'TikTok' }],
-      rules: [
-        {
-          id: 'ban',
-          title: 'Ban',
-          source: 'N',
-          unit: 'org',
-          apps: ['tiktok'],
-          effect: 'prohibit',
-          effective: '2020-01-01',
-          exceptions: { purposes: ['research'], max_days: 30, approvers_only: true },
-        },
-      ],
+      ...base,
+      rules: base.rules.map((x) =>
+        x.id === 'ban' && x.exceptions !== 'none'
+          ? { ...x, exceptions: { purposes: ['research'], max_days: 30, approvers_only: true } }
+          : x,
+      ),
     });
     expect(r.ok).toBe(false);
     if (!r.ok)

@@ -10,7 +10,7 @@ import { loadPack } from '../support/bot.ts';
 const AT = new Date('2026-12-01T09:00:00Z');
 
 /** An agency of 3,000 staff in 40 departments, as Entra lists them; the two demo units take half of them. */
-export function staff(n = 3000): SourcePerson[] {
+function staff(n = 3000): SourcePerson[] {
   return Array.from({ length: n }, (_, i) => ({
     key: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     email: `person.${i}@agency.gov`,

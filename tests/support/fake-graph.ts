@@ -288,6 +288,10 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     return Number.isInteger(n) && n >= 1 && n <= 999 ? n : { invalid: top };
   };
 
+  /** Graph's answer to a `$top` outside 1–999. */
+  const badPageSize = (res: ServerResponse, call: GraphCall, given: string) =>
+    graphError(res, call, 400, 'Request_UnsupportedQuery', `Invalid page size specified: '${given}'. Must be between 1 and 999 inclusive.`);
+
   const usersDelta = (res: ServerResponse, call: GraphCall, query: URLSearchParams) => {
     const skip = query.get('$skiptoken');
     const delta = query.get('$deltatoken');
@@ -297,14 +301,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
       return page(res, call, at.listing, at.offset, 'users');
     }
     const top = topOf(query);
-    if (typeof top !== 'number')
-      return graphError(
-        res,
-        call,
-        400,
-        'Request_UnsupportedQuery',
-        `Invalid page size specified: '${top.invalid}'. Must be between 1 and 999 inclusive.`,
-      );
+    if (typeof top !== 'number') return badPageSize(res, call, top.invalid);
     let select = (query.get('$select') ?? '').split(',').filter(Boolean);
     let since: number | undefined;
     if (delta !== null) {
@@ -333,14 +330,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
         `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`,
       );
     const top = topOf(query);
-    if (typeof top !== 'number')
-      return graphError(
-        res,
-        call,
-        400,
-        'Request_UnsupportedQuery',
-        `Invalid page size specified: '${top.invalid}'. Must be between 1 and 999 inclusive.`,
-      );
+    if (typeof top !== 'number') return badPageSize(res, call, top.invalid);
     const items = [
       ...group.users.map((id) => ({ '@odata.type': '#microsoft.graph.user', id })),
       ...group.groups.map((id) => ({ '@odata.type': '#microsoft.graph.group', id })),
