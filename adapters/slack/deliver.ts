@@ -36,7 +36,7 @@ export function slackDeliverer(
   log: (line: string) => void,
   membership: Membership,
   botUserId?: string,
-  /** A direct message reached this Slack user: what shows on their Home tab may have changed. */
+  /** Something of this Slack user's changed (a direct message, their copy of a request): so may their Home tab. */
   notified: (user: string) => void = () => {},
 ): Deliverer {
   /** Where an effect goes: a channel, a person's DM, or an existing message; undefined when Slack has no part in it. */
@@ -76,10 +76,13 @@ export function slackDeliverer(
       const to = await target(effect);
       if (!to) return;
       const content = withMentions(renderBlocks(effect.message), effect, bot);
-      if (to.ts)
-        return void (await call(`updating the message in ${to.channel}`, () =>
-          client.chat.update({ channel: to.channel, ts: to.ts!, ...content }),
-        ));
+      if (to.ts) {
+        await call(`updating the message in ${to.channel}`, () => client.chat.update({ channel: to.channel, ts: to.ts!, ...content }));
+        // Their copy of a request changed (decided, by them or another): so does their page.
+        const owner = effect.kind === 'update' && effect.for ? slackUserOf(bot, effect.for) : undefined;
+        if (owner) notified(owner);
+        return;
+      }
       const posted = await call(`posting to ${to.channel}`, () =>
         client.chat.postMessage({ channel: to.channel, ...content, metadata: { event_type: METADATA_TYPE, event_payload: { key } } }),
       );

@@ -77,6 +77,7 @@ export function cardUpdates(request: ExceptionRequest, policy: Policy): Effect[]
         message: requestCard(request, policy, resolvePerson(policy, approver).locale),
         deciders: decidersOf(policy, request),
         onlyWhereSent: true,
+        for: approver,
       }),
     ),
   ];

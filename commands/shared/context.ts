@@ -53,9 +53,9 @@ export type Effect =
   /**
    * Replace the message posted earlier about `subject` (buttons gone, outcome shown); `deciders` as for a
    * post. `onlyWhereSent`: a copy that may not exist on every platform (an approver's own copy of a
-   * request): where it was never sent, nothing is posted in its place.
+   * request): where it was never sent, nothing is posted in its place. `for`: the person whose copy it is.
    */
-  | { kind: 'update'; subject: string; message: Reply; deciders?: Address[]; onlyWhereSent?: boolean }
+  | { kind: 'update'; subject: string; message: Reply; deciders?: Address[]; onlyWhereSent?: boolean; for?: string }
   /**
    * A direct message to a person, in their language. `address`: their platform ids as known when it
    * was queued, so someone who has since left the policy still hears about their own request.

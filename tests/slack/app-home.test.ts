@@ -65,6 +65,21 @@ describe('the Slack Home tab', () => {
     expect(s.store.get('requests', 'EX-1')?.status).toBe('approved');
   });
 
+  it("another approver's decision refreshes an approver's home: the request leaves their queue", async () => {
+    const policy = loadPack('demo.yaml');
+    s = await startSlackBot(
+      { ...policy, people: [...policy.people, { id: 'bruno', name: 'Bruno Costa', unit: 'demo', roles: ['approver'], slack: 'U0BRUNO' }] },
+      '2026-12-01T09:00:00Z',
+    );
+    await s.command(PIERRE, 'request instagram --purpose public-communications --days 30 --reason "press office"');
+    await s.fake.until(() => s.fake.of('chat.postMessage').find((c) => c.body.channel === 'U0BRUNO'), "Bruno's copy");
+    await openHome('U0BRUNO');
+    expect(homeText(await s.fake.until(() => homes('U0BRUNO')[0], "Bruno's home"))).toContain('request.approve');
+    await s.click(AKIKO, 'request.approve', 'EX-1');
+    const after = await s.fake.until(() => homes('U0BRUNO')[1], "Bruno's home refreshed");
+    expect(homeText(after)).not.toContain('request.approve');
+  });
+
   it('nobody outside the organisation gets a page', async () => {
     s = await startSlackBot('demo.yaml', '2026-12-01T09:00:00Z');
     s.fake.addUsers({ id: 'U0STRANGER', team_id: 'T0OTHER', is_stranger: true });
