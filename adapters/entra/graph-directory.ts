@@ -6,7 +6,7 @@ import {
   type NetworkResponse,
 } from '@azure/msal-node';
 import { type Dispatcher, fetch } from 'undici';
-import type { SourcePerson, SourceSnapshot } from '../../src/core/directory.ts';
+import type { ClearableField, SourcePerson, SourceSnapshot } from '../../src/core/directory.ts';
 
 export interface EntraOptions {
   tenantId: string;
@@ -29,8 +29,11 @@ export interface EntraOptions {
   dispatcher?: Dispatcher;
 }
 
-/** The user properties read: what a SourcePerson needs, and accountEnabled to tell leavers. */
-const USER_SELECT = 'id,displayName,mail,userPrincipalName,department,preferredLanguage,accountEnabled';
+/**
+ * The user properties read: what a SourcePerson needs, accountEnabled to tell leavers, and the manager
+ * (a navigation property: delta answers it as `manager@delta`, for approval stages).
+ */
+const USER_SELECT = 'id,displayName,mail,userPrincipalName,department,preferredLanguage,accountEnabled,manager';
 const MAX_ATTEMPTS = 5;
 const BACKOFF_CAP_MS = 30_000;
 /** A round that pages further than this is refused: 2,000 pages are 200,000 users at Graph's page size. */
@@ -47,6 +50,8 @@ interface GraphUser {
   department?: string | null;
   preferredLanguage?: string | null;
   accountEnabled?: boolean | null;
+  /** The manager link as delta tracks it: the manager's object id, or an entry `@removed` when they were unassigned. */
+  'manager@delta'?: { id?: string; '@removed'?: { reason?: string } }[];
   '@removed'?: { reason?: string };
 }
 interface GraphMember {
@@ -75,23 +80,43 @@ class GraphRefused extends Error {
   }
 }
 
-/** A Graph user as the directory's person: only the properties present (a delta round sends only the changed ones). */
-export function toPerson(user: GraphUser): SourcePerson {
+/**
+ * A Graph user as the directory's person: only the properties present (a delta round sends only the
+ * changed ones), and in a delta round those it sent empty (null) as cleared.
+ */
+export function toPerson(user: GraphUser, delta = false): SourcePerson {
   const email = user.mail ?? user.userPrincipalName;
+  const manager = managerOf(user);
+  const cleared: ClearableField[] = [];
+  const emptied = (field: ClearableField, value: unknown) => (value === null || value === '') && cleared.push(field);
+  emptied('name', user.displayName);
+  emptied('department', user.department);
+  emptied('locale', user.preferredLanguage);
+  if (manager === null) cleared.push('manager');
   return {
     key: user.id,
     ...(email ? { email: email.toLowerCase() } : {}),
     ...(user.displayName ? { name: user.displayName } : {}),
     ...(user.department ? { department: user.department } : {}),
     ...(user.preferredLanguage ? { locale: user.preferredLanguage } : {}),
+    ...(manager ? { manager } : {}),
+    ...(delta && cleared.length ? { cleared } : {}),
   };
+}
+
+/** The manager `manager@delta` names: their object id, `null` when it names none (removed), `undefined` when absent (unchanged). */
+export function managerOf(user: GraphUser): string | null | undefined {
+  const links = user['manager@delta'];
+  if (!Array.isArray(links)) return undefined;
+  const current = links.filter((l) => l?.['@removed'] === undefined && typeof l?.id === 'string').at(-1);
+  return current?.id ?? null;
 }
 
 /** Deleted (soft or hard: any `@removed` reason) or disabled: no longer someone the policy applies to. */
 export const isLeaver = (user: GraphUser): boolean => user['@removed'] !== undefined || user.accountEnabled === false;
 
 /** People and leavers of one round. A user listed twice (Graph may) counts as last listed. */
-function mergeUsers(people: Map<string, SourcePerson>, removed: Set<string>, users: GraphUser[]) {
+function mergeUsers(people: Map<string, SourcePerson>, removed: Set<string>, users: GraphUser[], delta: boolean) {
   for (const user of users) {
     if (typeof user?.id !== 'string') continue;
     if (isLeaver(user)) {
@@ -99,9 +124,18 @@ function mergeUsers(people: Map<string, SourcePerson>, removed: Set<string>, use
       removed.add(user.id);
     } else {
       removed.delete(user.id);
-      people.set(user.id, { ...people.get(user.id), ...toPerson(user) });
+      people.set(user.id, laterWins(people.get(user.id), toPerson(user, delta)));
     }
   }
+}
+
+/** One user listed twice in a round (Graph sends a manager change as its own object): what the later one says wins, emptied fields included. */
+function laterWins(earlier: SourcePerson | undefined, later: SourcePerson): SourcePerson {
+  if (!earlier) return later;
+  const { cleared: clearedBefore = [], ...merged } = { ...earlier, ...later, cleared: earlier.cleared };
+  for (const field of later.cleared ?? []) delete merged[field];
+  const cleared = [...new Set([...clearedBefore.filter((f) => merged[f] === undefined), ...(later.cleared ?? [])])];
+  return cleared.length ? { ...merged, cleared } : merged;
 }
 
 /** 1 s, 2 s, 4 s… for attempt 1, 2, 3…, capped. */
@@ -370,13 +404,13 @@ export function entraDirectory(options: EntraOptions): { source: 'entra'; read(c
   };
 
   /** Every page of a users delta listing from `firstUrl`, and the deltaLink that ends it. */
-  async function readUsers(firstUrl: string, countPage: (url: string) => void) {
+  async function readUsers(firstUrl: string, countPage: (url: string) => void, delta: boolean) {
     const people = new Map<string, SourcePerson>();
     const removed = new Set<string>();
     for (let url = firstUrl; ; ) {
       countPage(url);
       const page = await getPage<GraphUser>(url);
-      mergeUsers(people, removed, page.value);
+      mergeUsers(people, removed, page.value, delta);
       const next = page['@odata.nextLink'];
       if (next) {
         url = next;
@@ -422,7 +456,7 @@ export function entraDirectory(options: EntraOptions): { source: 'entra'; read(c
 
   async function fullSync(countPage: (url: string) => void) {
     try {
-      return { complete: true, ...(await readUsers(fullSyncUrl, countPage)) };
+      return { complete: true, ...(await readUsers(fullSyncUrl, countPage, false)) };
     } catch (error) {
       if (error instanceof SyncStateExpired) throw new Error(`${error.message} during a full sync; ${NOTHING_CHANGED}`);
       throw error;
@@ -437,7 +471,7 @@ export function entraDirectory(options: EntraOptions): { source: 'entra'; read(c
       return fullSync(countPage);
     }
     try {
-      return { complete: false, ...(await readUsers(cursor, countPage)) };
+      return { complete: false, ...(await readUsers(cursor, countPage, true)) };
     } catch (error) {
       if (!(error instanceof SyncStateExpired)) throw error;
       // Delta tokens expire (days to weeks unused); only a full sync sets the state anew.

@@ -30,7 +30,11 @@ export interface SourcePerson {
   teams?: string;
   /** The manager as the source names them: an Entra object id, a CSV email or id. */
   manager?: string;
+  /** A delta only: the fields the source emptied since the last read (a department removed, a manager unassigned). */
+  cleared?: ClearableField[];
 }
+
+export type ClearableField = 'name' | 'department' | 'locale' | 'manager';
 
 /** What one read of a source found. */
 export interface SourceSnapshot {
@@ -123,8 +127,8 @@ export function applySnapshots(before: readonly DirectoryRecord[], snapshots: re
     for (const person of snap.people) {
       const known = keyIndex.get(person.key);
       const previous = known ? byId.get(known)!.sources[snap.source] : undefined;
-      // A delta may carry only the fields that changed: the rest stay as they were.
-      const merged: SourcePerson = snap.complete || !previous ? person : { ...previous, ...definedOnly(person) };
+      // A delta may carry only the fields that changed: the rest stay as they were, less what it emptied.
+      const merged = snap.complete || !previous ? withoutCleared(person) : mergeDelta(previous, person);
       const id = personIdOf(merged, snap.source) ?? known;
       if (!id) continue; // no email to join on (a Slack member without one): not a person we can know
       if (known && known !== id) delete byId.get(known)!.sources[snap.source]; // their email changed: they move
@@ -191,6 +195,17 @@ export function applySnapshots(before: readonly DirectoryRecord[], snapshots: re
 
 function definedOnly(p: SourcePerson): Partial<SourcePerson> {
   return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Partial<SourcePerson>;
+}
+
+/** What is stored of a source's person: never the `cleared` list, which only says what a delta removed. */
+function withoutCleared({ cleared: _, ...person }: SourcePerson): SourcePerson {
+  return person;
+}
+
+function mergeDelta(previous: SourcePerson, change: SourcePerson): SourcePerson {
+  const merged = { ...previous, ...definedOnly(withoutCleared(change)) };
+  for (const field of change.cleared ?? []) delete merged[field];
+  return merged;
 }
 
 /** Where a fact about a person came from: `policy`, a source and the field it read, or the default. */
@@ -297,11 +312,15 @@ export function withDirectory(policy: Policy, records: readonly DirectoryRecord[
   const others: PersonEntry[] = [];
   /** Each person's manager as the directory names them (an Entra object id, an email, an id), resolved below. */
   const managers = new Map<string, string>();
+  /** Entra object id → person id: an Entra manager is named by object id, whoever's Teams id that became. */
+  const personOfEntraKey = new Map<string, string>();
   const taken = new Set(policy.people.flatMap((p) => [p.id, p.slack, p.teams].filter((x): x is string => !!x)));
   for (const record of records) {
     if (record.leftAt) continue;
     const { entry, manager } = directoryPerson(record, policy);
     const listed = listedMatch(policy, entry, byEmail, byPlatform);
+    const entraKey = record.sources.entra?.key;
+    if (entraKey) personOfEntraKey.set(entraKey, listed?.id ?? entry.id);
     if (listed) {
       completed.set(listed.id, completeListed(listed, entry, taken));
       if (manager && !listed.manager) managers.set(listed.id, manager);
@@ -319,6 +338,7 @@ export function withDirectory(policy: Policy, records: readonly DirectoryRecord[
   if (managers.size) {
     const byRef = new Map<string, string>();
     for (const p of people) for (const ref of [p.id, p.email?.toLowerCase(), p.teams]) if (ref) byRef.set(ref, p.id);
+    for (const [key, id] of personOfEntraKey) byRef.set(key, id);
     for (const [i, p] of people.entries()) {
       const ref = managers.get(p.id);
       const id = ref ? (byRef.get(ref) ?? byRef.get(ref.toLowerCase())) : undefined;
@@ -399,7 +419,12 @@ export function personFacts(policy: Policy, records: readonly DirectoryRecord[],
       facts.push({ field, value: Array.isArray(value) ? value.join(', ') : String(value), from: found.from[field] ?? 'directory' });
     }
   }
-  if (found?.manager) facts.push({ field: 'manager', value: found.manager, from: found.from.manager ?? 'directory' });
+  if (listed?.manager) facts.push({ field: 'manager', value: listed.manager, from: 'policy' });
+  else if (found?.manager) {
+    // As the engine resolves it: the manager's person id, or the source's own reference when it names nobody of ours.
+    const resolved = withDirectory(policy, records).people.find((p) => p.id === (listed?.id ?? record!.id))?.manager;
+    facts.push({ field: 'manager', value: resolved ?? `${found.manager} (not a person of ours)`, from: found.from.manager ?? 'directory' });
+  }
   return {
     id: listed?.id ?? record!.id,
     facts,

@@ -1,6 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EntraOptions, entraDirectory, MAX_PAGES_PER_ROUND } from '../../adapters/entra/graph-directory.ts';
+import { applySnapshots } from '../../src/core/directory.ts';
 import { type FakeGraph, type GraphUser, startFakeGraph } from '../support/fake-graph.ts';
 
 const staff = (n: number): GraphUser[] =>
@@ -90,7 +91,7 @@ describe('entraDirectory: full sync and delta rounds', () => {
 
     expect(deltaCalls()).toHaveLength(3);
     expect(deltaCalls()[0]?.url).toBe(
-      '/v1.0/users/delta?$select=id,displayName,mail,userPrincipalName,department,preferredLanguage,accountEnabled',
+      '/v1.0/users/delta?$select=id,displayName,mail,userPrincipalName,department,preferredLanguage,accountEnabled,manager',
     );
     expect(snapshot).toMatchObject({ source: 'entra', complete: true, removed: [], groups: {} });
     expect(snapshot.people).toHaveLength(250);
@@ -189,6 +190,85 @@ describe('entraDirectory: full sync and delta rounds', () => {
     expect(again.cursor).toMatch(/\$deltatoken=/);
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatch(/410 syncStateNotFound.*whole directory again/);
+  });
+});
+
+describe('entraDirectory: managers, and properties emptied', () => {
+  it('a full sync reads each manager from manager@delta; a delta round names a new one, an unassigned one, and an emptied department', async () => {
+    graph.setUsers(staff(4).map((u, i) => (i === 0 ? u : { ...u, manager: 'user-0' })));
+    const entra = directory();
+    const first = await entra.read(undefined);
+    expect(first.people.map((p) => [p.key, p.manager])).toEqual([
+      ['user-0', undefined],
+      ['user-1', 'user-0'],
+      ['user-2', 'user-0'],
+      ['user-3', 'user-0'],
+    ]);
+    expect(first.people.some((p) => p.cleared)).toBe(false);
+
+    graph.updateUser('user-1', { manager: 'user-3' });
+    graph.updateUser('user-2', { manager: null });
+    graph.updateUser('user-3', { department: null });
+    const second = await entra.read(first.cursor);
+    expect(second.people).toEqual([
+      { key: 'user-1', manager: 'user-3' },
+      { key: 'user-2', cleared: ['manager'] },
+      { key: 'user-3', cleared: ['department'] },
+    ]);
+
+    // Stored, the delta keeps what it did not mention and drops what it emptied.
+    const at = '2026-12-03T09:00:00Z';
+    const records = applySnapshots(applySnapshots([], [first], at).records, [second], at).records;
+    const entraOf = (key: string) => records.find((r) => r.sources.entra?.key === key)?.sources.entra;
+    expect(entraOf('user-1')).toMatchObject({ manager: 'user-3', department: 'Sales' });
+    expect(entraOf('user-2')).toEqual({
+      key: 'user-2',
+      email: 'person.2@example.com',
+      name: 'Person 2',
+      department: 'Engineering',
+      locale: 'en-GB',
+    });
+    expect(entraOf('user-3')).toEqual({
+      key: 'user-3',
+      email: 'person.3@example.com',
+      name: 'Person 3',
+      locale: 'en-GB',
+      manager: 'user-0',
+    });
+  });
+
+  it('a user listed twice in one round (a manager change sent as its own object): the later listing wins', async () => {
+    graph.setUsers(staff(2).map((u, i) => (i ? { ...u, manager: 'user-0' } : u)));
+    const first = await directory().read(undefined);
+    graph.setPageSize(1);
+    graph.sendManagerChangesApart();
+    graph.updateUser('user-1', { department: 'Legal', manager: null });
+    graph.updateUser('user-0', { manager: 'user-1' });
+    const second = await directory().read(first.cursor);
+    expect(
+      deltaCalls()
+        .slice(-3)
+        .map((c) => c.status),
+    ).toEqual([200, 200, 200]); // three objects, a page each
+    expect(second.people).toEqual([
+      { key: 'user-1', department: 'Legal', cleared: ['manager'] },
+      { key: 'user-0', manager: 'user-1' },
+    ]);
+  });
+
+  it('Graph refuses a $select of a property users do not have (the fake checks what is selected)', async () => {
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: graph.clientId,
+      client_secret: graph.clientSecret,
+      scope: `${graph.graphUrl}/.default`,
+    });
+    const token = await (await fetch(`${graph.authorityHost}/${graph.tenant}/oauth2/v2.0/token`, { method: 'POST', body: form })).json();
+    const refused = await fetch(`${graph.graphUrl}/v1.0/users/delta?$select=id,managerId`, {
+      headers: { Authorization: `Bearer ${token.access_token}` },
+    });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toContain("'managerId'");
   });
 });
 

@@ -35,7 +35,7 @@ const staff = (n: number): GraphUser[] =>
     accountEnabled: true,
   }));
 
-async function setUp(users: GraphUser[]) {
+async function setUp(users: GraphUser[], adjust: (policy: { rules: { id: string; exceptions: unknown }[] }) => void = () => {}) {
   graph = await startFakeGraph({ tenant: 'agency-tenant', clientId: 'app-1', clientSecret: 's3cret-value', pageSize: 100 });
   graph.setUsers(users);
   graph.setGroup(GROUP_APPROVERS, ['e-1']);
@@ -55,6 +55,7 @@ async function setUp(users: GraphUser[]) {
       roles_by_group: { [GROUP_APPROVERS]: ['approver'] },
     },
   };
+  adjust(policy);
   await writeFile(join(dir, 'policy.yaml'), stringify(policy));
   users.push({
     id: 'e-pierre',
@@ -120,6 +121,30 @@ describe('directory sync from Entra ID and Slack', () => {
     expect((await cli(['directory', 'show', 'person.7@agency.gov'], env)).stdout).toMatch(/left 20/);
   });
 
+  it('managers come from Entra: shown resolved to people of ours, asked by a manager stage, and unassigned by a delta', async () => {
+    const users = staff(6).map((u, i) => (i === 5 ? { ...u, manager: 'e-pierre' } : u));
+    const { env } = await setUp(users, (policy) => {
+      const rule = policy.rules.find((r) => r.id === 'demo-recreational')!;
+      rule.exceptions = { ...(rule.exceptions as object), stages: [{ approvers: 'manager' }] };
+    });
+    graph!.updateUser('e-pierre', { manager: 'e-1' });
+    expect((await sync(env)).code).toBe(0);
+    // Pierre is listed with his own Teams id: his Entra object id still names him as a manager.
+    expect((await cli(['directory', 'show', 'person.5@agency.gov'], env)).stdout).toMatch(/manager\s+pierre\s+← entra/);
+    expect((await cli(['directory', 'show', 'pierre'], env)).stdout).toMatch(/manager\s+person\.1@agency\.gov\s+← entra/);
+
+    const filed = await cli(
+      ['--as', 'pierre', 'request', 'instagram', '--purpose', 'public-communications', '--reason', 'press office'],
+      env,
+    );
+    expect(filed.code, filed.stderr).toBe(0);
+    expect((await stored(env)).requests[0]).toMatchObject({ person: 'pierre', notified: ['person.1@agency.gov'] });
+
+    graph!.updateUser('e-5', { manager: null });
+    expect((await sync(env)).done).toMatchObject({ changed: 1 });
+    expect((await cli(['directory', 'show', 'person.5@agency.gov'], env)).stdout).not.toMatch(/manager/);
+  });
+
   it('an expired delta token: a full resync, and nobody is mistaken for a leaver', async () => {
     const { env } = await setUp(staff(120));
     await sync(env);
@@ -157,6 +182,7 @@ async function stored(env: Record<string, string>) {
   try {
     return {
       seq: store.seq,
+      requests: store.list('requests'),
       directory_sources: Object.fromEntries(store.list('directory_sources').map((s) => [s.id, s])) as Record<string, { cursor?: string }>,
     };
   } finally {

@@ -19,7 +19,22 @@ export interface GraphUser {
   preferredLanguage?: string | null;
   accountEnabled?: boolean;
   jobTitle?: string | null;
+  /** The manager's object id: a navigation property, which delta answers as `manager@delta` when selected. */
+  manager?: string | null;
 }
+
+/** The user properties the fake knows: selecting another is Graph's 400. */
+const USER_PROPERTIES = new Set([
+  'id',
+  'displayName',
+  'mail',
+  'userPrincipalName',
+  'department',
+  'preferredLanguage',
+  'accountEnabled',
+  'jobTitle',
+  'manager',
+]);
 
 /** What a user listing gives without `$select` (Graph's default set, of the properties the fake holds). */
 const DEFAULT_USER_PROPERTIES = ['displayName', 'mail', 'userPrincipalName', 'preferredLanguage', 'jobTitle'];
@@ -110,6 +125,9 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
   const deltaTokens = new Map<string, { version: number; select: string[] }>();
   const skipTokens = new Map<string, { listing: Listing; offset: number }>();
   const groups = new Map<string, { users: string[]; groups: string[] }>();
+  /** The manager a user had before theirs was unassigned: a delta names them `@removed`. */
+  const formerManager = new Map<string, string>();
+  let managerChangesApart = false;
 
   let origin = '';
   const authorityBase = () => `${origin}/${tenant}`;
@@ -136,6 +154,17 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     const picked: Record<string, unknown> = { id: user.id };
     for (const key of select) {
       if (key === 'id' || (since !== undefined && (marks.get(key) ?? 0) <= since)) continue;
+      if (key === 'manager') {
+        const link = (id: string, removed?: boolean) => ({
+          '@odata.type': '#microsoft.graph.user',
+          id,
+          ...(removed ? { '@removed': { reason: 'deleted' } } : {}),
+        });
+        const former = formerManager.get(user.id);
+        if (user.manager) picked['manager@delta'] = [link(user.manager)];
+        else if (since !== undefined && former) picked['manager@delta'] = [link(former, true)];
+        continue;
+      }
       picked[key] = properties[key] ?? null;
     }
     return picked;
@@ -144,9 +173,14 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
   /** A full sync: every user now. A delta round since `since`: changed users with their changed properties, and leavers. */
   const usersFor = (select: string[], since?: number): Record<string, unknown>[] => {
     if (since === undefined) return [...users.values()].map((u) => project(u, select));
-    const changed = [...users.values()]
+    let changed = [...users.values()]
       .filter((u) => [...(changedAt.get(u.id)?.values() ?? [])].some((v) => v > since))
       .map((u) => project(u, select, since));
+    if (managerChangesApart) {
+      // As Graph may: the link change as an object of its own, after the property changes.
+      const links = changed.filter((u) => u['manager@delta']).map((u) => ({ id: u.id, 'manager@delta': u['manager@delta'] }));
+      changed = [...changed.map(({ 'manager@delta': _, ...u }) => u).filter((u) => Object.keys(u).length > 1), ...links];
+    }
     const gone = [...removedAt].filter(([, r]) => r.version > since).map(([id, r]) => ({ id, '@removed': { reason: r.reason } }));
     return [...changed, ...gone];
   };
@@ -310,6 +344,15 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
       since = state.version;
       select = state.select;
     }
+    const unknown = select.find((key) => !USER_PROPERTIES.has(key));
+    if (unknown)
+      return graphError(
+        res,
+        call,
+        400,
+        'Request_BadRequest',
+        `Could not find a property named '${unknown}' on type 'microsoft.graph.user'.`,
+      );
     if (select.length === 0) select = DEFAULT_USER_PROPERTIES;
     const listing: Listing = { items: usersFor(select, since), pageSize: top, delta: { version, select }, basePath: '/v1.0/users/delta?' };
     page(res, call, listing, 0, 'users');
@@ -432,6 +475,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
       const user = users.get(id);
       if (!user) throw new Error(`fake graph: no user ${id}`);
       version += 1;
+      if ('manager' in patch && user.manager) formerManager.set(id, user.manager);
       users.set(id, { ...user, ...patch });
       for (const key of Object.keys(patch)) changedAt.get(id)?.set(key, version);
     },
@@ -440,6 +484,10 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     /** A group's members: user ids, and nested groups (which Graph lists with `@odata.type` group). */
     setGroup(id: string, userIds: string[], nestedGroupIds: string[] = []) {
       groups.set(id, { users: userIds, groups: nestedGroupIds });
+    },
+    /** Delta rounds send each manager change as a separate object for the same user, after the property changes. */
+    sendManagerChangesApart(apart = true) {
+      managerChangesApart = apart;
     },
     setPageSize(size: number) {
       pageSize = size;
