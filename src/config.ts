@@ -40,6 +40,15 @@ export interface Config {
   teamsTenants: string[];
   /** Microsoft Entra ID, read through Microsoft Graph: on when AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are set. */
   entra?: EntraConfig;
+  /** Jamf Pro, for device inventory: on when JAMF_URL, JAMF_CLIENT_ID and JAMF_CLIENT_SECRET are set. */
+  jamf?: JamfConfig;
+}
+
+export interface JamfConfig {
+  /** JAMF_URL: the Jamf Pro server, e.g. https://agency.jamfcloud.com. */
+  url: string;
+  clientId: string;
+  clientSecret: string;
 }
 
 export type SlackConfig =
@@ -102,6 +111,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
   const teamsMode = readTeamsMode(env, teams, !!slack, teamsTenants, problems);
   const host = readHost(env, teamsMode, problems);
   const entra = readEntra(env, problems);
+  const jamf = readJamf(env, problems);
   return problems.length
     ? { ok: false, problems }
     : {
@@ -119,6 +129,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
           teamsTenants,
           ...(slack ? { slack } : {}),
           ...(entra ? { entra } : {}),
+          ...(jamf ? { jamf } : {}),
         },
       };
 }
@@ -141,6 +152,24 @@ function readEntra(env: NodeJS.ProcessEnv, problems: string[]): EntraConfig | un
     return undefined;
   }
   return { tenantId: tenantId!, clientId: clientId!, clientSecret: clientSecret!, authorityHost, graphUrl };
+}
+
+const JAMF_KEYS = ['JAMF_URL', 'JAMF_CLIENT_ID', 'JAMF_CLIENT_SECRET'] as const;
+
+function readJamf(env: NodeJS.ProcessEnv, problems: string[]): JamfConfig | undefined {
+  const [url, clientId, clientSecret] = JAMF_KEYS.map((k) => env[k]?.trim());
+  if (!url && !clientId && !clientSecret) return undefined;
+  const missing = JAMF_KEYS.filter((k) => !env[k]?.trim());
+  if (missing.length) {
+    problems.push(`${JAMF_KEYS.join(', ')} go together (a Jamf Pro API client); missing: ${missing.join(', ')}`);
+    return undefined;
+  }
+  const base = url!.replace(/\/+$/, '');
+  if (!URL.canParse(base) || new URL(base).protocol !== 'https:') {
+    problems.push(`JAMF_URL must be an https:// URL such as https://agency.jamfcloud.com, not "${base}"`);
+    return undefined;
+  }
+  return { url: base, clientId: clientId!, clientSecret: clientSecret! };
 }
 
 function readDatabaseUrl(env: NodeJS.ProcessEnv, problems: string[]): string | undefined {

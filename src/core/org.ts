@@ -13,6 +13,8 @@ export interface Person {
   teams?: string;
   /** Their manager's person id (the policy's `manager`, or the directory's). */
   manager?: string;
+  /** Lowercased: how their devices are found in the MDM. */
+  email?: string;
   listed: boolean;
 }
 
@@ -35,6 +37,7 @@ export function resolvePerson(policy: Policy, ref: string): Person {
     ...(entry.slack ? { slack: entry.slack } : {}),
     ...(entry.teams ? { teams: entry.teams } : {}),
     ...(entry.manager ? { manager: entry.manager } : {}),
+    ...(entry.email ? { email: entry.email.toLowerCase() } : {}),
     listed: true,
   };
 }

@@ -233,6 +233,19 @@ const directorySchema = z.strictObject({
 });
 export type DirectoryConfig = z.infer<typeof directorySchema>;
 
+/** `inventory:` evidence of removal from the organisation's MDM (DESIGN.md, "Device inventory"). */
+const inventorySchema = z.strictObject({
+  /** The server syncs this often; 0: only `appwarden inventory sync`. */
+  every_minutes: z.number().int().min(0).max(10_080).default(240),
+  /** A device not synced for longer is not evidence. */
+  stale_after_days: z.number().int().min(1).max(365).default(7),
+  /** Intune through Microsoft Graph, with the AZURE_* credentials. */
+  intune: z.boolean().default(false),
+  /** Jamf Pro, with JAMF_URL, JAMF_CLIENT_ID, JAMF_CLIENT_SECRET. */
+  jamf: z.boolean().default(false),
+});
+export type InventoryConfig = z.infer<typeof inventorySchema>;
+
 export const policySchema = z.strictObject({
   organization: organizationSchema,
   units: z.array(unitSchema).min(1),
@@ -249,6 +262,7 @@ export const policySchema = z.strictObject({
   rules: z.array(ruleSchema).default([]),
   accounts: z.array(accountSchema).default([]),
   directory: directorySchema.optional(),
+  inventory: inventorySchema.optional(),
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -387,6 +401,7 @@ interface Draft {
   rules?: Part<DraftRule>[];
   accounts?: Part<OfficialAccount>[];
   directory?: Partial<DirectoryConfig>;
+  inventory?: Partial<InventoryConfig>;
 }
 
 const WHOLE: ReadonlySet<string> = new Set();
@@ -402,6 +417,7 @@ function draftOf(p: Policy): Draft {
     rules: parts('rules', p.rules),
     accounts: parts('accounts', p.accounts),
     ...(p.directory ? { directory: p.directory } : {}),
+    ...(p.inventory ? { inventory: p.inventory } : {}),
   };
 }
 
@@ -429,6 +445,7 @@ function salvage(input: unknown): Draft {
     rules,
     accounts: list('accounts', accountSchema, accountSchema.shape),
     directory: salvageEntry(directorySchema, directorySchema.shape, doc.directory ?? {}, 'directory').v,
+    inventory: salvageEntry(inventorySchema, inventorySchema.shape, doc.inventory ?? {}, 'inventory').v,
   };
 }
 
