@@ -6,6 +6,8 @@ import type { Command } from '../shared/command.ts';
 import { decisionReply } from './decision-reply.ts';
 import { inputFields, objectOf, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
+import { devicesOf } from '../../src/core/inventory.ts';
+import { inventoryView, stillHasLine } from '../compliance/inventory-evidence.ts';
 
 export const check: Command = {
   name: 'check',
@@ -38,6 +40,22 @@ export const check: Command = {
         type: 'text',
         text: ctx.m.t('accounts.inCheck', { items: bound.map((a) => accountItem(a, ctx)) }),
       });
+    }
+    // Their own device still carrying it is the most useful thing to tell them: say which.
+    const inventory = decision.app && decision.verdict !== 'allowed' ? inventoryView(ctx.policy, ctx.store) : undefined;
+    const mine = inventory ? devicesOf(ctx.person, inventory.index) : [];
+    const still = mine.flatMap((device) => {
+      const found = device.apps.find((a) => a.app === decision.app?.id);
+      return found ? [{ device, status: 'installed' as const, found }] : [];
+    });
+    if (still.length) {
+      const at = reply.blocks.findIndex((b) => b.type === 'note' || b.type === 'actions');
+      const tz = ctx.policy.organization.timezone;
+      reply.blocks.splice(
+        at < 0 ? reply.blocks.length : at,
+        0,
+        ...still.map((e) => ({ type: 'text' as const, text: stillHasLine(e, ctx.m, tz) })),
+      );
     }
     return { ok: true, reply, effects: [], data: decision };
   },

@@ -1,6 +1,8 @@
 import type { SourceSnapshot } from '../../src/core/directory.ts';
 import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
 import { syncDirectory } from '../directory/sync.ts';
+import { syncInventory } from '../inventory/sync.ts';
+import type { InventorySnapshot } from '../../src/core/inventory.ts';
 import { homeView } from '../requests/home.ts';
 import { attestFromReminder } from '../compliance/attest.ts';
 import { CENSUS_USE_SLOTS, censusForm, submitCensusAnswer, type RawUse } from '../survey/census.ts';
@@ -24,6 +26,8 @@ export type { RequestForm } from '../requests/request.ts';
 /** What a directory sync did; what a source read gives. */
 export type { DirectorySyncDone } from '../directory/sync.ts';
 export type { SourcePerson, SourceSnapshot } from '../../src/core/directory.ts';
+/** What an inventory sync did. */
+export type { InventorySyncDone } from '../inventory/sync.ts';
 /** What a tick did, and which jobs there are. */
 export type { TickDone, TickJob } from '../reminders/tick.ts';
 
@@ -60,7 +64,9 @@ export type Interaction =
   /** One job of a scheduler tick at `at`, asked by the system; `audience`: platform ids the platforms say must comply. */
   | { kind: 'tick'; job: TickJob; at: Date; audience?: readonly string[] }
   /** What the identity sources said, read by the wiring at `at`: applied as one sync, by the system. */
-  | { kind: 'directory'; snapshots: readonly SourceSnapshot[]; at: Date };
+  | { kind: 'directory'; snapshots: readonly SourceSnapshot[]; at: Date }
+  /** What the MDMs reported, read by the wiring at `at`: applied as one sync, by the system. */
+  | { kind: 'inventory'; snapshots: readonly InventorySnapshot[]; at: Date };
 
 /** A form to show, as the command layer describes it; each surface renders it (Slack: a modal; Teams: a card). */
 export type Form =
@@ -111,6 +117,9 @@ async function handleIn(interaction: Interaction, ctx: CommandContext): Promise<
     case 'directory':
       if (!isSystem(ctx.person)) throw new AppWardenError('entry.sync_not_system', `a directory sync asked by ${ctx.person.id}`);
       return syncDirectory(interaction.snapshots, interaction.at, ctx);
+    case 'inventory':
+      if (!isSystem(ctx.person)) throw new AppWardenError('entry.sync_not_system', `an inventory sync asked by ${ctx.person.id}`);
+      return syncInventory(interaction.snapshots, interaction.at, ctx);
   }
 }
 

@@ -15,6 +15,7 @@ import type { Outcome, Store, StoreView } from '../../src/core/store.ts';
 import type { Effect } from '../shared/context.ts';
 import { outboxItem } from '../delivery/outbox-item.ts';
 import { reply, type Block, type Reply } from '../shared/reply.ts';
+import { inventoryView, sourcesLine, stillHasLine, verifiedLine } from '../compliance/inventory-evidence.ts';
 import { cardUpdates, copySubject, displayName, localTime, requestCard, unitName } from '../requests/request-card.ts';
 
 /** Names shown in a digest before "and N more"; the CSV report has everyone. */
@@ -223,8 +224,27 @@ function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: reado
     );
     const names = subjects.filter((s) => s.state === 'open').map((s) => s.person.name);
     const excepted = subjects.filter((s) => s.state === 'excepted').map((s) => s.person.name);
+    // With an inventory the digest leads with what the devices show, and its age.
+    const inventory = inventoryView(policy, store);
+    const verified: Block[] = inventory
+      ? [
+          {
+            type: 'text',
+            text: verifiedLine(
+              subjects.map((s) => ({
+                evidence: inventory.evidence(rule, s.person, s.attestation, at),
+                attested: s.attestation ? 'yes' : 'no',
+              })),
+              inventory,
+              org,
+            ),
+          },
+          { type: 'note', text: sourcesLine(inventory, org, tz, at) },
+        ]
+      : [];
     const blocks: Block[] = [
       { type: 'heading', text: org.t('reminders.digestTitle', { rule: rule.id, date: r.deadline }) },
+      ...verified,
       {
         type: 'text',
         text: org.t('report.counts', { attested: subjects.filter((s) => s.state === 'attested').length, total: subjects.length }),
@@ -247,6 +267,13 @@ function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: reado
         ? m.t('reminders.directOverdue', { title: rule.title, date: r.deadline })
         : m.t('reminders.direct', { title: rule.title, date: r.deadline });
   const message = attestable(rule, policy, m, headline, r.kind === 'announce' ? 'public' : 'private', r.daysLeft < 0 ? 'stop' : 'warn');
+  if (r.kind === 'direct') {
+    // Overdue, and a device of theirs still has it: the reminder says which, so they know where to look.
+    const inventory = inventoryView(policy, store);
+    const person = resolvePerson(policy, r.person);
+    const still = inventory?.evidence(rule, person, undefined, at).devices.filter((d) => d.status === 'installed') ?? [];
+    if (still.length) message.blocks.splice(1, 0, ...still.map((d) => ({ type: 'text' as const, text: stillHasLine(d, m, tz) })));
+  }
   return r.kind === 'announce'
     ? { kind: 'post', channel: 'announcements', subject: r.key, message }
     : { kind: 'notify', person: r.person, message };

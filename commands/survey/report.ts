@@ -15,6 +15,8 @@ import { describeRefusal, refused } from '../shared/refusals.ts';
 import { pageNumber, pageOf, reply, type Block, type ListBudget } from '../shared/reply.ts';
 import { displayName, localTime, unitName } from '../requests/request-card.ts';
 import { toCsv } from '../shared/csv.ts';
+import type { Evidence } from '../../src/core/inventory.ts';
+import { deviceLine, inventoryView, sourcesLine, verifiedLine, type InventoryView } from '../compliance/inventory-evidence.ts';
 
 /** An approver reports on their own unit and below; an admin on everyone. */
 const visibleTo = (ctx: CommandContext) => (unit: string) =>
@@ -70,7 +72,10 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: nu
       .filter((s) => visible(s.person.unit))
       .map((s) => ({ rule, ...s })),
   );
-  const rows = subjects.map(({ rule, person: p, attestation: a, exception: x }) => ({
+  // With an inventory, each person's devices the rule covers are evidence beside their word.
+  const inventory = inventoryView(ctx.policy, ctx.store);
+  const evidence = subjects.map(({ rule, person, attestation }) => inventory?.evidence(rule, person, attestation, now));
+  const rows = subjects.map(({ rule, person: p, attestation: a, exception: x }, i) => ({
     rule: rule.id,
     person: p.id,
     name: p.name,
@@ -80,30 +85,59 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: nu
     attested_at: a?.at ?? '',
     statement: a?.statement ?? '',
     exception: x?.id ?? '',
+    ...(inventory ? inventoryColumns(evidence[i]!) : {}),
   }));
   if (format === 'csv')
-    return csvResult('compliance.csv', rows, [
-      'rule',
-      'person',
-      'name',
-      'unit',
-      'attested',
-      'attested_on',
-      'attested_at',
-      'statement',
-      'exception',
-    ]);
+    return csvResult(
+      'compliance.csv',
+      rows.map((r) => (r.devices ? { ...r, devices: r.devices.map(deviceCell).join('; ') } : r)),
+      [
+        'rule',
+        'person',
+        'name',
+        'unit',
+        'attested',
+        'attested_on',
+        'attested_at',
+        'statement',
+        'exception',
+        ...(inventory ? ['verified', 'devices'] : []),
+      ],
+    );
   const byRule = groupBy(
-    rows.map((r, i) => ({ ...r, state: subjects[i]!.state })),
+    rows.map((r, i) => ({ ...r, state: subjects[i]!.state, evidence: evidence[i] })),
     (r) => r.rule,
   );
   const reply_ =
-    rules.length > 1 ? complianceOfRules(rules, byRule, page, ctx) : complianceOfRule(rules[0]!, byRule.get(rules[0]!.id) ?? [], page, ctx);
-  return 'ok' in reply_ ? reply_ : { ok: true, reply: reply('info', reply_.blocks), effects: [], data: rows };
+    rules.length > 1
+      ? complianceOfRules(rules, byRule, page, ctx, inventory)
+      : complianceOfRule(rules[0]!, byRule.get(rules[0]!.id) ?? [], page, ctx, inventory);
+  if ('ok' in reply_) return reply_;
+  if (inventory) reply_.blocks.splice(1, 0, { type: 'note', text: sourcesLine(inventory, m, tz, now) });
+  return { ok: true, reply: reply('info', reply_.blocks), effects: [], data: rows };
 }
 
-/** A row of the report with how the person stands (src/core/compliance.ts): attested, excepted or open. */
-type Row = { rule: string; name: string; unit: string; attested: string; exception: string; state: Settlement };
+/** The report's device evidence for one person and rule: `verified` and, per device, what it showed. */
+function inventoryColumns(e: Evidence) {
+  return {
+    verified: e.status,
+    devices: e.devices.map((d) => ({
+      source: d.device.source,
+      name: d.device.name,
+      owner: d.device.owner,
+      last_sync: d.device.lastSync ?? '',
+      status: d.status,
+      version: d.found?.version ?? '',
+    })),
+  };
+}
+
+/** A device in one CSV cell: `iPhone de Pierre [intune, corporate]: installed 34.1, last sync 2026-12-02T09:14:00Z`. */
+const deviceCell = (d: ReturnType<typeof inventoryColumns>['devices'][number]) =>
+  `${d.name} [${d.source}, ${d.owner}]: ${d.status}${d.version ? ` ${d.version}` : ''}, last sync ${d.last_sync || 'never'}`;
+
+/** A row of the report with how the person stands (src/core/compliance.ts): attested, excepted or open; and what their devices show. */
+type Row = { rule: string; name: string; unit: string; attested: string; exception: string; state: Settlement; evidence?: Evidence };
 const isAttested = (r: Row) => r.state === 'attested';
 const isMissing = (r: Row) => r.state === 'open';
 const isExcepted = (r: Row) => r.state === 'excepted';
@@ -114,17 +148,19 @@ function complianceOfRules(
   byRule: Map<string, Row[]>,
   page: number,
   ctx: CommandContext,
+  inventory?: InventoryView,
 ): { blocks: Block[] } | CommandResult {
   const m = ctx.m;
   const lines = rules.map((rule) => {
     const mine = byRule.get(rule.id) ?? [];
-    return m.t('lists.ruleCounts', {
+    const counts = m.t('lists.ruleCounts', {
       rule: rule.id,
       attested: mine.filter(isAttested).length,
       total: mine.length,
       missing: mine.filter(isMissing).length,
       excepted: mine.filter(isExcepted).length,
     });
+    return inventory ? `${counts} ${verifiedLine(mine, inventory, m)}` : counts;
   });
   const { shown, left, pages } = pageOf(lines, page);
   if (page > pages) return pastLast(m, pages, 'report compliance');
@@ -147,8 +183,15 @@ function complianceOfRules(
 }
 
 /** One rule: how many have attested, then per unit (most missing first), then who has not, by name. */
-function complianceOfRule(rule: Rule, rows: Row[], page: number, ctx: CommandContext): { blocks: Block[] } | CommandResult {
+function complianceOfRule(
+  rule: Rule,
+  rows: Row[],
+  page: number,
+  ctx: CommandContext,
+  inventory?: InventoryView,
+): { blocks: Block[] } | CommandResult {
   const m = ctx.m;
+  const tz = ctx.policy.organization.timezone;
   const order = new Map(ctx.policy.units.map((u, i) => [u.id, i]));
   const units = [...groupBy(rows, (r) => r.unit)]
     .map(([unit, mine]) => ({ unit, attested: mine.filter(isAttested).length, total: mine.length, missing: mine.filter(isMissing).length }))
@@ -164,7 +207,19 @@ function complianceOfRule(rule: Rule, rows: Row[], page: number, ctx: CommandCon
   );
   const namePage = pageOf(missing, page, NAMES);
   const exceptedPage = pageOf(excepted, page, EXCEPTED);
-  const pages = Math.max(unitPage.pages, namePage.pages, exceptedPage.pages);
+  // Who still has the app on a device, and where: the names an auditor asks for first.
+  const installed = rows.flatMap((r) =>
+    r.evidence?.status === 'installed'
+      ? [
+          `${r.name}: ${r.evidence.devices
+            .filter((d) => d.status === 'installed')
+            .map((d) => deviceLine(d, m, tz))
+            .join('; ')}`,
+        ]
+      : [],
+  );
+  const installedPage = pageOf(installed, page, EXCEPTED);
+  const pages = Math.max(unitPage.pages, namePage.pages, exceptedPage.pages, installedPage.pages);
   const command = `report compliance ${rule.id}`;
   if (page > pages) return pastLast(m, pages, command);
   const more = (left: number) =>
@@ -179,6 +234,7 @@ function complianceOfRule(rule: Rule, rows: Row[], page: number, ctx: CommandCon
   return {
     blocks: [
       { type: 'heading', text: m.t('report.complianceTitle', { rule: rule.id }) },
+      ...(inventory ? [{ type: 'text' as const, text: verifiedLine(rows, inventory, m) }] : []),
       { type: 'text', text: m.t('report.counts', { attested: rows.filter(isAttested).length, total: rows.length }) },
       ...(pages > 1 ? [{ type: 'note' as const, text: m.t('lists.page', { page, pages }) }] : []),
       ...section(m.t('lists.byUnit'), unitPage),
@@ -188,6 +244,7 @@ function complianceOfRule(rule: Rule, rows: Row[], page: number, ctx: CommandCon
           ? [{ type: 'text' as const, text: m.t('report.allAttested') }]
           : []),
       ...section(m.t('lists.excepted', { n: excepted.length }), exceptedPage),
+      ...section(m.t('inventory.stillInstalled', { n: installed.length }), installedPage),
     ],
   };
 }

@@ -386,5 +386,17 @@ export interface MessageParams {
   'home.moreWaiting': { n: Text };
   'home.seeAll': { command: Text };
   'status.attestButton': { rule: Text };
+  'inventory.synced': { sources: Text; devices: number; carrying: Text; flagged: number };
+  'inventory.contradicted': { app: Text; attestedOn: Text; source: Text; reported: Text; device: Text; lastSync: Text };
+  'inventory.whatToDo': { app: Text };
+  'inventory.notReadYet': {};
+  'inventory.asOf': { sources: Text };
+  'inventory.source': { source: Text; time: Text };
+  'inventory.sourceOld': { source: Text; time: Text };
+  'inventory.neverSynced': {};
+  'inventory.deviceLine': { device: Text; source: Text; status: Text; app: Text; lastSync: Text };
+  'inventory.verified': { clean: Text; installed: Text; devices: number; attestedWithoutDevice: Text; stale: Text; days: Text };
+  'inventory.stillInstalled': { n: Text };
+  'inventory.stillHas': { source: Text; app: Text; device: Text; lastSync: Text };
 }
 export type MessageKey = keyof MessageParams;

@@ -58,6 +58,24 @@ export interface InventorySourceState {
   devices: number;
 }
 
+/** An attestation an inventory contradicted on one device: told to the person once. */
+export interface InventoryFlag {
+  /** `${attestation id}:${device id}`. */
+  id: string;
+  person: string;
+  rule: string;
+  attestation: string;
+  device: string;
+  deviceName: string;
+  source: InventorySource;
+  app: string;
+  reported: string;
+  version?: string;
+  /** When the device last reported the app. */
+  lastSync: string;
+  at: string;
+}
+
 /** An app the inventory looks for: a policy app some removal rule prohibits. */
 export interface WatchedApp {
   id: string;
@@ -211,4 +229,111 @@ export function devicesOf(person: Pick<Person, 'id' | 'email'>, index: ReadonlyM
 export interface InventoryReader {
   source: InventorySource;
   read(match: (reported: ReportedApp) => string | undefined, watched: readonly WatchedApp[]): Promise<InventorySnapshot>;
+}
+
+/** What a sync changes in the stored devices, and its counts (what the audit entry says). */
+export interface InventorySync {
+  /** Devices new or changed since the last read. */
+  put: InventoryDevice[];
+  /** Ids of devices a source no longer has. */
+  removed: string[];
+  /** Devices in all now, and those carrying a watched app. */
+  total: number;
+  carrying: number;
+}
+
+/** Two device records alike, whatever the order of their keys. */
+const sameDevice = (a: InventoryDevice, b: InventoryDevice) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+const canonical = (d: InventoryDevice) => ({
+  ...d,
+  users: [...d.users].sort(),
+  apps: [...d.apps].sort((x, y) => `${x.app}${x.reported}${x.version}`.localeCompare(`${y.app}${y.reported}${y.version}`)),
+});
+
+/** Each snapshot replaces what its source reported before: its devices now, and none of those it dropped. */
+export function applyInventory(before: readonly InventoryDevice[], snapshots: readonly InventorySnapshot[]): InventorySync {
+  const now = new Map(before.map((d) => [d.id, d]));
+  const result: InventorySync = { put: [], removed: [], total: 0, carrying: 0 };
+  for (const snap of snapshots) {
+    const seen = new Set<string>();
+    for (const device of snap.devices) {
+      if (device.source !== snap.source || seen.has(device.id)) continue;
+      seen.add(device.id);
+      const old = now.get(device.id);
+      if (!old || !sameDevice(old, device)) result.put.push(device);
+      now.set(device.id, device);
+    }
+    for (const [id, d] of now)
+      if (d.source === snap.source && !seen.has(id)) {
+        now.delete(id);
+        result.removed.push(id);
+      }
+  }
+  result.total = now.size;
+  for (const d of now.values()) if (d.apps.length) result.carrying++;
+  return result;
+}
+
+/**
+ * The attestations the devices contradict, not flagged before: someone said the app is gone, and a
+ * device of theirs the rule covers reported it after they said so. One flag per attestation and device.
+ */
+export function newContradictions(
+  policy: Policy,
+  attested: readonly { attestation: Attestation; person: Pick<Person, 'id' | 'email'> }[],
+  index: ReadonlyMap<string, readonly InventoryDevice[]>,
+  flagged: (id: string) => boolean,
+  at: Date,
+): InventoryFlag[] {
+  const rules = new Map(policy.rules.map((r) => [r.id, r]));
+  const flags: InventoryFlag[] = [];
+  for (const { attestation, person } of attested) {
+    const rule = rules.get(attestation.rule);
+    if (!rule) continue;
+    for (const device of devicesOf(person, index)) {
+      if (!coversDevice(rule, device) || !device.lastSync || Date.parse(device.lastSync) <= Date.parse(attestation.at)) continue;
+      const found = foundOn(rule, policy, device);
+      const id = `${attestation.id}:${device.id}`;
+      if (!found || flagged(id)) continue;
+      flags.push({
+        id,
+        person: person.id,
+        rule: rule.id,
+        attestation: attestation.id,
+        device: device.id,
+        deviceName: device.name,
+        source: device.source,
+        app: found.app,
+        reported: found.reported,
+        ...(found.version ? { version: found.version } : {}),
+        lastSync: device.lastSync,
+        at: at.toISOString(),
+      });
+    }
+  }
+  return flags;
+}
+
+/** Verified figures for a rule's subjects: what reports and digests lead with. */
+export interface VerifiedFigures {
+  clean: number;
+  installed: number;
+  /** Devices the installed people have it on. */
+  installedDevices: number;
+  stale: number;
+  /** Attested, with no corporate device to check it against. */
+  attestedWithoutDevice: number;
+}
+
+export function verifiedFigures(subjects: readonly { evidence: Evidence; attested: boolean }[]): VerifiedFigures {
+  const figures: VerifiedFigures = { clean: 0, installed: 0, installedDevices: 0, stale: 0, attestedWithoutDevice: 0 };
+  for (const { evidence, attested } of subjects) {
+    if (evidence.status === 'absent') figures.clean++;
+    else if (evidence.status === 'installed') {
+      figures.installed++;
+      figures.installedDevices += evidence.devices.filter((d) => d.status === 'installed').length;
+    } else if (evidence.status === 'stale') figures.stale++;
+    else if (attested) figures.attestedWithoutDevice++;
+  }
+  return figures;
 }

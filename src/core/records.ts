@@ -1,5 +1,6 @@
 import type { Delegation } from './delegation.ts';
 import type { DirectoryRecord, DirectorySourceState } from './directory.ts';
+import type { InventoryDevice, InventoryFlag, InventorySourceState } from './inventory.ts';
 import type { DeviceClass } from './policy.ts';
 
 /** The exception workflow: requested → approved | denied | withdrawn; approved → expired | revoked. */
@@ -237,6 +238,11 @@ export interface Collections {
   directory_sources: DirectorySourceState;
   /** Approvers away, and who decides for them until when (src/core/delegation.ts). */
   delegations: Delegation;
+  /** Managed devices as the MDMs last reported them, and where each MDM stands (src/core/inventory.ts). */
+  devices: InventoryDevice;
+  inventory_sources: InventorySourceState;
+  /** Attestations an inventory contradicted, each told to the person once. */
+  inventory_flags: InventoryFlag;
 }
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: CollectionName[] = [
@@ -253,6 +259,9 @@ export const COLLECTION_NAMES: CollectionName[] = [
   'directory',
   'directory_sources',
   'delegations',
+  'devices',
+  'inventory_sources',
+  'inventory_flags',
 ];
 
 /**
@@ -265,6 +274,7 @@ export const INDEXED_FIELDS = {
   outbox: ['status'],
   census_answers: ['census'],
   delegations: ['to'],
+  inventory_flags: ['person'],
 } as const satisfies { [C in CollectionName]?: readonly (keyof Collections[C] & string)[] };
 export type IndexedCollection = keyof typeof INDEXED_FIELDS;
 export type IndexedField<C extends IndexedCollection> = (typeof INDEXED_FIELDS)[C][number];
