@@ -63,7 +63,9 @@ export async function syncInventory(snapshots: readonly InventorySnapshot[], at:
     at,
   );
   changes.push(...flags.map((f) => put('inventory_flags', f)));
-  const effects: Effect[] = flags.map((f) => contradictionNotice(f, ctx));
+  // One attestation per rule, but one app on one device: the person hears of it once.
+  const notices = new Map(flags.map((f) => [`${f.person}\n${f.device}\n${f.app}`, f]));
+  const effects: Effect[] = [...notices.values()].map((f) => contradictionNotice(f, ctx));
 
   const done: InventorySyncDone = {
     devices: sync.total,
