@@ -6,6 +6,7 @@ import {
   type NetworkResponse,
 } from '@azure/msal-node';
 import { type Dispatcher, fetch } from 'undici';
+import { requestPacer } from './request-pacer.ts';
 
 /** How AppWarden reaches Microsoft Graph: the app registration, the endpoints, and the limits of waiting. */
 export interface GraphClientOptions {
@@ -22,6 +23,8 @@ export interface GraphClientOptions {
   maxWaitMs?: number;
   /** Injected so tests never sleep for real; default setTimeout. */
   sleep?: (ms: number) => Promise<void>;
+  /** The clock the request pacing reads, in ms; default Date.now. */
+  now?: () => number;
   log?: (line: string) => void;
   /** An undici dispatcher (the caller passes a proxy agent); default undici's global one. */
   dispatcher?: Dispatcher;
@@ -219,7 +222,7 @@ export function classify<T>(status: number, body: unknown, retryAfter: string | 
 /**
  * Microsoft Graph for one reader, app-only: a client credentials token from MSAL (renewed past its
  * cache once when Graph refuses it), pages fetched with throttling and outages waited out within
- * limits (Retry-After, else back-off), and the token sent to
+ * limits (Retry-After, else back-off), requests paced under Intune's limit, and the token sent to
  * Graph's origin only. Every failure is an error whose message says what to fix and that
  * `nothingChanged`; a permanent refusal is a GraphRefused, a lost delta state a SyncStateExpired.
  */
@@ -228,6 +231,7 @@ export function graphClient(options: GraphClientOptions, reader: GraphReader): G
   const maxWaitMs = options.maxWaitMs ?? 60_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const log = options.log ?? (() => {});
+  const pace = requestPacer({ now: options.now ?? Date.now, sleep });
   const authorityHost = options.authorityHost.replace(/\/+$/, '');
   const graphUrl = options.graphUrl.replace(/\/+$/, '');
   const graphOrigin = new URL(graphUrl).origin;
@@ -278,6 +282,7 @@ export function graphClient(options: GraphClientOptions, reader: GraphReader): G
 
   /** One GET, as an outcome: network failures and timeouts are outcomes too (retried). */
   async function attempt<T>(url: string, token: string, sent: { requests: number }): Promise<Outcome<T>> {
+    await pace();
     sent.requests += 1;
     try {
       const response = await fetch(url, {
