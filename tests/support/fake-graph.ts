@@ -4,6 +4,9 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { type FakeIntuneOptions, fakeIntune, type ListingTools } from './fake-intune.ts';
+
+export type { IntuneDetectedApp, IntuneDevice } from './fake-intune.ts';
 
 /** The self-signed certificate the fake serves (CN and SAN 127.0.0.1); vitest.config.ts makes the workers trust it. */
 export const TEST_CERT_PATH = fileURLToPath(new URL('./tls/localhost-cert.pem', import.meta.url));
@@ -88,6 +91,8 @@ export interface FakeGraphOptions {
   pageSize?: number;
   /** `expires_in` of the access tokens issued. */
   tokenLifetimeSeconds?: number;
+  /** Intune's page sizes, its request limit, and the clock the limit is measured on. */
+  intune?: FakeIntuneOptions;
 }
 
 /** One listing as started: what it returns, page by page, and the delta state its last page hands out. */
@@ -96,14 +101,15 @@ interface Listing {
   pageSize: number;
   /** Users listings only: the change version the round started at, and the properties selected. */
   delta?: { version: number; select: string[] };
-  /** Group members listings: the path its next links continue. */
+  /** The path (and query) its next links continue, ending in `?` or `&`: its skip tokens are good there only. */
   basePath: string;
 }
 
 /**
  * Microsoft Graph and the Entra token endpoint over HTTPS on 127.0.0.1: client-credentials tokens,
  * `users/delta` with paging and delta rounds (changed properties only, `@removed` for leavers),
- * `groups/{id}/members`, and scripted faults (429, 5xx, 403, 410, hangs, expired tokens). Records every call.
+ * `groups/{id}/members`, Intune's detected apps and managed devices with its request limit
+ * (fake-intune.ts), and scripted faults (429, 5xx, 403, 410, hangs, expired tokens). Records every call.
  */
 export async function startFakeGraph(options: FakeGraphOptions = {}) {
   const tenant = options.tenant ?? 'tenant-1';
@@ -116,6 +122,8 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
   const faults: (GraphFault & { times: number })[] = [];
   const hanging = new Set<ServerResponse>();
   const tokens = new Map<string, number>();
+  /** Which client each access token was issued to: Intune's limit is per client. */
+  const tokenClients = new Map<string, string>();
 
   // Change tracking: a version counter; each user's properties carry the version they last changed at.
   let version = 0;
@@ -277,6 +285,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
       );
     const token = randomBytes(24).toString('base64url');
     tokens.set(token, Date.now() + tokenLifetimeSeconds * 1000);
+    tokenClients.set(token, form.client_id);
     send(res, call, 200, {
       token_type: 'Bearer',
       expires_in: tokenLifetimeSeconds,
@@ -314,10 +323,10 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     send(res, call, 200, body);
   };
 
-  /** `$top`: Graph takes 1 to 999. `undefined` when valid; the page size to use otherwise. */
-  const topOf = (query: URLSearchParams): number | { invalid: string } => {
+  /** `$top`: Graph takes 1 to 999. The page size to use, or what was given when it is not valid. */
+  const topOf = (query: URLSearchParams, fallback = pageSize): number | { invalid: string } => {
     const top = query.get('$top');
-    if (top === null) return pageSize;
+    if (top === null) return fallback;
     const n = Number(top);
     return Number.isInteger(n) && n >= 1 && n <= 999 ? n : { invalid: top };
   };
@@ -387,6 +396,21 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     );
   };
 
+  const listingTools: ListingTools = {
+    first(res, call, query, items, { pageSize: fallback, basePath, context }) {
+      const top = topOf(query, fallback);
+      if (typeof top !== 'number') return badPageSize(res, call, top.invalid);
+      page(res, call, { items, pageSize: top, basePath }, 0, context);
+    },
+    next(res, call, skip, basePath, context) {
+      const at = skipTokens.get(skip);
+      if (!at || at.listing.basePath !== basePath) return graphError(res, call, 400, 'BadRequest', 'Invalid skip token.');
+      page(res, call, at.listing, at.offset, context);
+    },
+    graphError,
+  };
+  const intune = fakeIntune(listingTools, options.intune);
+
   const route = (req: IncomingMessage, res: ServerResponse, call: GraphCall) => {
     const url = new URL(req.url ?? '/', origin);
     const path = url.pathname;
@@ -410,6 +434,8 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
           'WWW-Authenticate': `Bearer realm="", authorization_uri="${authorityBase()}/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
         });
       if (req.method === 'GET' && path === '/v1.0/users/delta') return usersDelta(res, call, url.searchParams);
+      const client = tokenClients.get(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '') ?? '';
+      if (req.method === 'GET' && intune.route(res, call, path, url.searchParams, client)) return;
       const members = /^\/v1\.0\/groups\/([^/]+)\/members$/.exec(path);
       if (req.method === 'GET' && members) return groupMembers(res, call, decodeURIComponent(members[1] ?? ''), url.searchParams);
     }
@@ -492,6 +518,14 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     setPageSize(size: number) {
       pageSize = size;
     },
+    /** Intune: replaces every managed device. */
+    setManagedDevices: intune.setManagedDevices,
+    /** Intune: replaces every detected app record (one per app and version, with the devices carrying it). */
+    setDetectedApps: intune.setDetectedApps,
+    /** Intune's pages without `$top`: detectedApps (default 50), and both managedDevices listings (default 100). */
+    setIntunePageSizes: intune.setPageSizes,
+    /** Intune requests refused with 429 for going over its limit. */
+    intuneThrottled: intune.throttled,
     /** Scripts a failure for the next `times` (default 1) matching requests. */
     fail(fault: GraphFault) {
       faults.push({ ...fault, times: fault.times ?? 1 });
