@@ -15,6 +15,8 @@ import { createScheduler } from './runtime/scheduler.ts';
 import { createDirectorySync } from './runtime/directory-sync.ts';
 import { personFacts } from './core/directory.ts';
 import { directoryReadersFor } from './directories.ts';
+import { inventoryReadersFor } from './inventories.ts';
+import { createInventorySync } from './runtime/inventory-sync.ts';
 import { deliverersFor, StartupProblem } from './surfaces.ts';
 
 const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--json] <command text>
@@ -25,6 +27,7 @@ const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--js
        appwarden outbox [--data DIR] [--json]  deliveries waiting or failed, with the platforms' reasons
        appwarden directory sync [--json]       read Entra ID, Slack and the CSV export now; prints added, changed, left, total
        appwarden directory show PERSON|EMAIL   what is known of someone, and where each fact came from
+       appwarden inventory sync [--json]       read Intune and Jamf Pro now; prints devices, those carrying a prohibited app, attestations contradicted
 Commands are the chat commands: appwarden help`;
 
 /** Commands that only read: `check`, `status`, … never commit. */
@@ -90,6 +93,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
   const directory = w0 === 'directory' ? w1 : undefined;
   if (w0 === 'directory' && !((directory === 'sync' && !w2) || (directory === 'show' && w2 && !wRest.length)))
     return (io.err(`directory takes sync, or show PERSON|EMAIL\n${USAGE}`), 2);
+  const inventory = w0 === 'inventory';
+  if (inventory && !(w1 === 'sync' && !w2)) return (io.err(`inventory takes sync\n${USAGE}`), 2);
   // Reading commands open DATA_DIR without the lock, so they work while the server runs (and create nothing).
   // On PostgreSQL every command works while servers run.
   const readOnly = outbox || directory === 'show' || (!at && READ_ONLY_COMMANDS.has((w0 ?? 'help').toLowerCase()));
@@ -111,6 +116,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
         return (io.err('No directory is configured: set AZURE_TENANT_ID…, or directory.slack or directory.csv in the policy'), 2);
       for (const d of await deliverersFor(config.config, app, io.err)) app.addDeliverer(d);
       const synced = await createDirectorySync(app, readers, () => {}).sync(new Date());
+      if (!synced.ok) return (io.err(synced.problem), 1);
+      await app.drain();
+      if (args.json) io.out(JSON.stringify(synced.done, null, 2));
+      else io.out(synced.text);
+      return 0;
+    }
+    if (inventory) {
+      const readers = inventoryReadersFor(config.config, app.filePolicy, io.err);
+      if (!readers.length)
+        return (
+          io.err('No device inventory is configured: set inventory.intune or inventory.jamf in the policy, with their credentials'), 2
+        );
+      for (const d of await deliverersFor(config.config, app, io.err)) app.addDeliverer(d);
+      const synced = await createInventorySync(app, readers, () => {}).sync(new Date());
       if (!synced.ok) return (io.err(synced.problem), 1);
       await app.drain();
       if (args.json) io.out(JSON.stringify(synced.done, null, 2));

@@ -9,6 +9,8 @@ import { describeStorage, openConfiguredStore } from './storage.ts';
 import { createScheduler } from './runtime/scheduler.ts';
 import { createDirectorySync, type DirectoryReader } from './runtime/directory-sync.ts';
 import { directoryReadersFor } from './directories.ts';
+import { inventoryReadersFor } from './inventories.ts';
+import { createInventorySync } from './runtime/inventory-sync.ts';
 import { StartupProblem, surfacesFor } from './surfaces.ts';
 
 /** How long a stop waits for deliveries in flight. */
@@ -77,10 +79,12 @@ async function main(): Promise<void> {
     throw e;
   }
   const directory = createDirectorySync(bot, readers, log);
+  const inventory = createInventorySync(bot, inventoryReadersFor(config, bot.filePolicy, log), log);
   const server: Server = createServer(buildHttpApp(bot, surfaces));
   const scheduler = createScheduler(bot, log);
   let every: NodeJS.Timeout | undefined;
   let syncEvery: NodeJS.Timeout | undefined;
+  let inventoryEvery: NodeJS.Timeout | undefined;
   const poll = setInterval(() => {
     bot.outbox.rescan();
     void bot.drain().catch((e: Error) => log(`outbox: ${e.message}`));
@@ -99,6 +103,7 @@ async function main(): Promise<void> {
     log(`${signal}: finishing requests in flight, then stopping`);
     clearInterval(every);
     clearInterval(syncEvery);
+    clearInterval(inventoryEvery);
     clearInterval(poll);
     clearInterval(watchStorage);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -109,6 +114,7 @@ async function main(): Promise<void> {
     const delivered = (async () => {
       await scheduler.idle();
       await directory.idle();
+      await inventory.idle();
       await bot.drain().catch(() => undefined);
     })();
     if (
@@ -174,6 +180,19 @@ async function main(): Promise<void> {
     sync();
     syncEvery = setInterval(sync, minutes * 60_000);
     log(`directory: ${readers.map((r) => r.source).join(', ')}, read every ${minutes} min`);
+  }
+  // The device inventory: read once the directory's first read is done (people are joined to devices
+  // by email), then every `inventory.every_minutes` (0: only `appwarden inventory sync`).
+  const inventoryMinutes = bot.filePolicy.inventory?.every_minutes ?? 240;
+  if (inventory.readers.length && inventoryMinutes > 0) {
+    const sync = () =>
+      void inventory.sync(new Date()).then(
+        (done) => done.ok && log(`inventory: ${done.text}`),
+        (e: Error) => log(`inventory sync failed, nothing was changed: ${e.message}`),
+      );
+    void directory.idle().then(sync);
+    inventoryEvery = setInterval(sync, inventoryMinutes * 60_000);
+    log(`inventory: ${inventory.readers.map((r) => r.source).join(', ')}, read every ${inventoryMinutes} min`);
   }
 }
 

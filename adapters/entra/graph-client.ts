@@ -181,6 +181,8 @@ function msalNetworkClient(dispatcher: Dispatcher | undefined, timeoutMs: number
       ...(options?.headers ? { headers: options.headers } : {}),
       ...(options?.body !== undefined ? { body: options.body } : {}),
       ...(dispatcher ? { dispatcher } : {}),
+      // A redirect would carry the client secret (or the token) to wherever it points: never followed.
+      redirect: 'manual',
       signal: AbortSignal.timeout(Math.min(timeout ?? timeoutMs, timeoutMs)),
     });
     const text = await response.text();
@@ -288,6 +290,7 @@ export function graphClient(options: GraphClientOptions, reader: GraphReader): G
       const response = await fetch(url, {
         headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
         ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+        redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
       const body = parseJson(await response.text());

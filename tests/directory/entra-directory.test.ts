@@ -374,6 +374,19 @@ describe('entraDirectory: tokens and permissions', () => {
     expect(await failure(directory({ groups: ['group-a'] }).read(undefined))).toMatch(/application permission GroupMember\.Read\.All/);
   });
 
+  it('a redirect is never followed: the token goes to Graph only, and the read fails saying so', async () => {
+    const elsewhere = await startFakeGraph();
+    try {
+      graph.setUsers(staff(3));
+      graph.fail({ path: /users\/delta/, status: 307, headers: { Location: `${elsewhere.graphUrl}/v1.0/users/delta` } });
+      const message = await failure(directory().read(undefined));
+      expect(message).toMatch(/Microsoft Graph refused GET .*\/v1\.0\/users\/delta \(307/);
+      expect(elsewhere.calls).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('a wrong client secret fails with Entra’s reason and without the secret', async () => {
     const message = await failure(directory({ clientSecret: 'wrong-secret-value' }).read(undefined));
     expect(message).toMatch(

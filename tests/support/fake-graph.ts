@@ -60,6 +60,8 @@ export interface GraphFault {
   status?: number;
   /** Seconds, sent as `Retry-After`. */
   retryAfter?: number;
+  /** Further headers, e.g. a redirect's `Location`. */
+  headers?: Record<string, string>;
   code?: string;
   message?: string;
   /** Never answer (the socket stays open until the server closes): a timeout for the client. */
@@ -455,14 +457,10 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
       return true;
     }
     const status = fault.status ?? 503;
-    graphError(
-      res,
-      call,
-      status,
-      fault.code,
-      fault.message,
-      fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) },
-    );
+    graphError(res, call, status, fault.code, fault.message, {
+      ...(fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) }),
+      ...fault.headers,
+    });
     return true;
   };
 
