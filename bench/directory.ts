@@ -8,8 +8,6 @@
  *
  *   npx tsx bench/directory.ts [--people 3000] [--page 100]
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +20,8 @@ import { DEMO_POLICY_FILE } from '../src/config.ts';
 import { loadPolicyFile } from '../src/runtime/policy-file.ts';
 import { openLowdbStoreReadOnly } from '../storage/lowdb/index.ts';
 import { startFakeGraph, TEST_CERT_PATH, type GraphUser } from '../tests/support/fake-graph.ts';
-import { printTable, REPO_ROOT, verdict, writeResult } from './lib/report.ts';
+import { printTable, verdict, writeResult } from './lib/report.ts';
+import { timedCli } from './lib/timed-cli.ts';
 
 const { values: flags } = parseArgs({ options: { people: { type: 'string', default: '3000' }, page: { type: 'string', default: '100' } } });
 const PEOPLE = Number(flags.people);
@@ -52,37 +51,6 @@ graph.setGroup(
   staff.slice(0, 20).map((u) => u.id),
 );
 const base = await mkdtemp(join(tmpdir(), 'appwarden-directory-'));
-
-/** Runs the CLI to its end in its own process, sampling its memory; its output, seconds and peak RSS. */
-function timedCli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string; seconds: number; peakMb: number }>((resolve) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/appwarden.js'), ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    let peakKb = 0;
-    // VmHWM is the kernel's own high-water mark of the process's resident memory.
-    const sample = setInterval(() => {
-      const status = (() => {
-        try {
-          return readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        } catch {
-          return '';
-        }
-      })();
-      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-    }, 10);
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    child.on('close', (code) => {
-      clearInterval(sample);
-      resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000, peakMb: peakKb / 1024 });
-    });
-  });
-}
 
 try {
   const policy = parse(await readFile(DEMO_POLICY_FILE, 'utf8'));

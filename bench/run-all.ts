@@ -31,6 +31,10 @@ const BENCHES: Record<string, { what: string; quick: string[] }> = {
     what: 'a 3,000-person Entra directory: directory sync time and memory, report compliance within platform limits',
     quick: ['--people', '500'],
   },
+  inventory: {
+    what: 'Intune inventory for 3,000 people and 5,000 devices: sync time, requests against the Intune limit, memory',
+    quick: ['--people', '500', '--devices', '800'],
+  },
   crash: { what: 'SIGKILL at random under load: nothing acknowledged is lost', quick: ['--kills', '3', '--records', '2000'] },
 };
 
