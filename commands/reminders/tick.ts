@@ -1,11 +1,12 @@
 import type { Reminder } from '../../src/core/reminders.ts';
 import type { CommandContext, CommandResult } from '../shared/context.ts';
 import { reply } from '../shared/reply.ts';
+import { queueAuditHead } from './audit-head.ts';
 import { queueFailureDigest } from './outbox-digest.ts';
 import { describeReminder, queueReminders } from './remind.ts';
 
-/** The clock-driven work: reminders due by the policy, and the daily digest of failed deliveries. */
-export type TickJob = 'reminders' | 'failure-digest';
+/** The clock-driven work: reminders due by the policy, the daily digest of failed deliveries, the daily audit head. */
+export type TickJob = 'reminders' | 'failure-digest' | 'audit-head';
 
 /** What a tick did, as data: the outbox keys it queued, and for the reminders job each reminder. */
 export interface TickDone {
@@ -26,8 +27,8 @@ export async function runTick(
   audience: readonly string[],
   ctx: CommandContext,
 ): Promise<CommandResult & { tick: TickDone }> {
-  if (job === 'failure-digest') {
-    const digest = await queueFailureDigest(ctx, at);
+  if (job === 'failure-digest' || job === 'audit-head') {
+    const digest = job === 'failure-digest' ? await queueFailureDigest(ctx, at) : await queueAuditHead(ctx, at);
     return {
       ok: true,
       reply: reply('info', []),

@@ -398,5 +398,7 @@ export interface MessageParams {
   'inventory.verified': { clean: Text; installed: Text; devices: number; attestedWithoutDevice: Text; stale: Text; days: Text };
   'inventory.stillInstalled': { n: Text };
   'inventory.stillHas': { source: Text; app: Text; device: Text; lastSync: Text };
+  'audit.headPost': { seq: Text; hash: Text };
+  'audit.headHow': {};
 }
 export type MessageKey = keyof MessageParams;

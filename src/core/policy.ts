@@ -178,6 +178,8 @@ const organizationSchema = z.strictObject({
   locale: z.enum(LOCALES).default('en'),
   default_unit: id,
   unknown_apps: z.enum(['allow', 'review']).default('allow'),
+  /** Post the audit log's head (seq and hash) to the approvals channel once a day: an anchor kept elsewhere. */
+  post_audit_head: z.boolean().default(false),
 });
 
 const unitSchema = z.strictObject({ id, name: text, parent: id.optional() });

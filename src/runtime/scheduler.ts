@@ -4,7 +4,7 @@ import type { Reminder } from '../core/reminders.ts';
 import type { AppWarden } from '../app.ts';
 
 /** A tick's jobs, in the order they run. */
-const JOBS: readonly TickJob[] = ['reminders', 'failure-digest'];
+const JOBS: readonly TickJob[] = ['reminders', 'failure-digest', 'audit-head'];
 
 export interface TickResult {
   queued: Reminder[];
