@@ -6,8 +6,9 @@ import { resolvePerson, resolvePlatformUser, type Person } from './core/org.ts';
 import type { Policy } from './core/policy.ts';
 import type { Change, OutboxItem } from './core/records.ts';
 import type { AuditEvent, Outcome, Store, Transacted, Work } from './core/store.ts';
-import { createOutbox, type Deliverer, type Outbox, type OutboxOptions } from './runtime/outbox.ts';
+import { createOutbox, type Deliverer, type Outbox, type OutboxObserver, type OutboxOptions } from './runtime/outbox.ts';
 import { effectOf, withEffect } from '../commands/delivery/outbox-item.ts';
+import { noteRequester } from './observability/request-context.ts';
 
 export type { Deliverer } from './runtime/outbox.ts';
 
@@ -38,12 +39,22 @@ export interface AppWarden {
   readonly outbox: Outbox;
 }
 
+/** What the wiring watches (src/observability: metrics and the log); told after the fact, it never changes what is done. */
+export interface Observer {
+  /** An interaction went through `handle`: its name (a bounded set, see interactionName), where from, how it ended. */
+  handled(done: { command: string; surface: string; outcome: 'ok' | 'refused' | 'error'; seconds: number }): void;
+  /** A unit of work's change became durable, `seconds` after it was staged. */
+  committed(seconds: number): void;
+  outbox?: OutboxObserver;
+}
+
 export function createAppWarden(options: {
   policy: Policy;
   store: Store;
   now?: () => Date;
-  log?: (line: string) => void;
+  log?: (line: string, error?: unknown) => void;
   outbox?: OutboxOptions;
+  observer?: Observer;
 }): AppWarden {
   let filePolicy = options.policy;
   // The policy the engine sees: the file's, with everyone the directory brings (src/core/directory.ts),
@@ -57,14 +68,21 @@ export function createAppWarden(options: {
   const deliverers: Deliverer[] = [];
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = options.now ?? (() => new Date());
-  const outbox = createOutbox(options.store, () => deliverers, now, log, options.outbox);
-  const store = noticingOutbox(options.store, policyNow, (ids) => outbox.notice(ids));
+  const observer = options.observer;
+  const base = observer ? timedCommits(options.store, observer.committed) : options.store;
+  const outbox = createOutbox(base, () => deliverers, now, log, {
+    ...options.outbox,
+    ...(observer?.outbox ? { observe: observer.outbox } : {}),
+  });
+  const store = noticingOutbox(base, policyNow, (ids) => outbox.notice(ids));
+  const observing = (surface: string) => (observer ? { observe: observeOn(observer, surface) } : {});
   const contextFor = (personRef: string, surface: string, localeHint?: string): CommandContext => {
     const policy = policyNow();
-    const found =
-      surface === 'slack' || surface === 'teams' ? resolvePlatformUser(policy, surface, personRef) : resolvePerson(policy, personRef);
+    const platform = surface === 'slack' || surface === 'teams';
+    const found = platform ? resolvePlatformUser(policy, surface, personRef) : resolvePerson(policy, personRef);
     const person = withPlatformLocale(found, policy, localeHint);
-    return { policy, store, now, person, m: wording(person.locale), surface };
+    if (platform) noteRequester(person.id, surface);
+    return { policy, store, now, person, m: wording(person.locale), surface, ...observing(surface) };
   };
   return {
     get policy() {
@@ -79,7 +97,7 @@ export function createAppWarden(options: {
     systemContext: () => {
       const policy = policyNow();
       const person = systemPerson(policy);
-      return { policy, store, now, person, m: wording(person.locale), surface: 'scheduler' };
+      return { policy, store, now, person, m: wording(person.locale), surface: 'scheduler', ...observing('scheduler') };
     },
     run: (text, personRef, surface) => handle({ kind: 'text', text }, contextFor(personRef, surface)),
     reloadPolicy(next) {
@@ -144,6 +162,61 @@ function noticingOutbox(base: Store, policyNow: () => Policy, notice: (ids: stri
     get chainCheck() {
       return base.chainCheck;
     },
+  };
+}
+
+/**
+ * The store with its commits timed, from the last run of the work (a conflict runs it again) to the
+ * entry durable. A proxy rather than a copy of the port: everything else reaches the store itself,
+ * getters included (`failure`, `seq`), with the store as `this`.
+ */
+function timedCommits(base: Store, committed: (seconds: number) => void): Store {
+  const transact = <T>(work: Work<T>): Promise<Transacted<T>> => {
+    let staged = 0;
+    const stage = (outcome: Outcome<T>) => {
+      if (outcome.commit) staged = performance.now();
+      return outcome;
+    };
+    return base
+      .transact<T>((tx) => {
+        const outcome = work(tx);
+        return outcome instanceof Promise ? outcome.then(stage) : stage(outcome);
+      })
+      .then((done) => {
+        if (done.entry && staged) committed((performance.now() - staged) / 1000);
+        return done;
+      });
+  };
+  const commit = (event: AuditEvent, changes: Change[]) => {
+    const staged = performance.now();
+    return base.commit(event, changes).then((entry) => {
+      committed((performance.now() - staged) / 1000);
+      return entry;
+    });
+  };
+  return new Proxy(base, {
+    get(target, key) {
+      if (key === 'transact') return transact;
+      if (key === 'commit') return commit;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Times each interaction through `handle` and tells the observer how it ended; the result passes through untouched. */
+function observeOn(observer: Observer, surface: string) {
+  return async <T extends CommandResult>(command: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const result = await work();
+      observer.handled({ command, surface, outcome: result.ok ? 'ok' : 'refused', seconds: seconds() });
+      return result;
+    } catch (e) {
+      observer.handled({ command, surface, outcome: 'error', seconds: seconds() });
+      throw e;
+    }
   };
 }
 

@@ -42,7 +42,17 @@ export interface Config {
   entra?: EntraConfig;
   /** Jamf Pro, for device inventory: on when JAMF_URL, JAMF_CLIENT_ID and JAMF_CLIENT_SECRET are set. */
   jamf?: JamfConfig;
+  /** LOG_LEVEL: the least severe level the JSON log writes (default info). */
+  logLevel: LogLevel;
+  /**
+   * METRICS_TOKEN: the bearer token `/metrics` asks for. Without it `/metrics` answers only when the
+   * server listens on loopback (HOST=127.0.0.1): the metrics name people's activity and the platforms' health.
+   */
+  metricsToken?: string;
 }
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface JamfConfig {
   /** JAMF_URL: the Jamf Pro server, e.g. https://agency.jamfcloud.com. */
@@ -112,6 +122,8 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
   const host = readHost(env, teamsMode, problems);
   const entra = readEntra(env, problems);
   const jamf = readJamf(env, problems);
+  const logLevel = readLogLevel(env, problems);
+  const metricsToken = readMetricsToken(env, problems);
   return problems.length
     ? { ok: false, problems }
     : {
@@ -130,9 +142,30 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
           ...(slack ? { slack } : {}),
           ...(entra ? { entra } : {}),
           ...(jamf ? { jamf } : {}),
+          logLevel,
+          ...(metricsToken ? { metricsToken } : {}),
         },
       };
 }
+
+function readLogLevel(env: NodeJS.ProcessEnv, problems: string[]): LogLevel {
+  const level = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
+  problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${env.LOG_LEVEL}"`);
+  return 'info';
+}
+
+/** A bearer token is sent in a header: printable, no spaces, and long enough not to be guessed. */
+function readMetricsToken(env: NodeJS.ProcessEnv, problems: string[]): string | undefined {
+  const token = env.METRICS_TOKEN?.trim();
+  if (!token) return undefined;
+  if (!/^[A-Za-z0-9._~+/=-]{16,}$/.test(token))
+    problems.push('METRICS_TOKEN must be at least 16 characters of letters, digits and ._~+/=- (e.g. openssl rand -hex 32)');
+  return token;
+}
+
+/** Whether HOST is a loopback address: what is served there is reachable from this machine only. */
+export const isLoopbackHost = (host: string) => LOOPBACK.test(host);
 
 const ENTRA_KEYS = ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] as const;
 

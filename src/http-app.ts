@@ -1,5 +1,8 @@
 import express, { type Express } from 'express';
 import type { AppWarden } from './app.ts';
+import { metricsEndpoint, requestIds, type MetricsAccess } from './observability/http.ts';
+import type { Log } from './observability/log.ts';
+import type { Metrics } from './observability/metrics.ts';
 
 export interface Surface {
   name: string;
@@ -9,10 +12,18 @@ export interface Surface {
   mount(app: Express): void;
 }
 
-/** One HTTP server for every surface: `/slack/events`, `/api/messages`, `/healthz`. */
-export function buildHttpApp(bot: AppWarden, surfaces: Surface[]): Express {
+/** The server's log and metrics; `/metrics` is served when metrics are given. */
+export interface Observability {
+  log?: Log;
+  metrics?: { metrics: Metrics; access: MetricsAccess };
+}
+
+/** One HTTP server for every surface: `/slack/events`, `/api/messages`, `/healthz`, `/metrics`. */
+export function buildHttpApp(bot: AppWarden, surfaces: Surface[], observability: Observability = {}): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestIds({ ...(observability.log ? { log: observability.log } : {}), metrics: observability.metrics?.metrics }));
+  if (observability.metrics) app.get('/metrics', metricsEndpoint(observability.metrics.metrics, observability.metrics.access));
   app.get('/healthz', (_req, res) => {
     const failure = bot.store.failure ?? bot.store.unavailable;
     if (failure) return void res.status(503).json({ ok: false, problem: failure.message });

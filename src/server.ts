@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { createAppWarden } from './app.ts';
-import { readConfig, type Config } from './config.ts';
+import { isLoopbackHost, readConfig, type Config } from './config.ts';
 import { formatIssues } from './core/policy-text.ts';
 import { AppWardenError } from './core/result.ts';
 import { buildHttpApp, type Surface } from './http-app.ts';
@@ -12,6 +12,8 @@ import { directoryReadersFor } from './directories.ts';
 import { inventoryReadersFor } from './inventories.ts';
 import { createInventorySync } from './runtime/inventory-sync.ts';
 import { StartupProblem, surfacesFor } from './surfaces.ts';
+import { createLog } from './observability/log.ts';
+import { createMetrics, observerOf } from './observability/metrics.ts';
 
 /** How long a stop waits for deliveries in flight. */
 const STOP_GRACE_MS = 5_000;
@@ -21,7 +23,6 @@ const STOP_GRACE_MS = 5_000;
  */
 const OUTBOX_POLL_MS = 5_000;
 
-const log = (line: string) => process.stdout.write(`${line}\n`);
 const refuse = (lines: string[]) => {
   for (const line of lines) process.stderr.write(`appwarden: ${line}\n`);
   process.exit(2);
@@ -35,6 +36,9 @@ async function main(): Promise<void> {
   const read = readConfig(process.env);
   if (!read.ok) return refuse(read.problems);
   const config: Config = read.config;
+  // JSON lines on stdout; a person at a terminal reads them pretty-printed.
+  const log = createLog({ level: config.logLevel, pretty: process.stdout.isTTY === true });
+  const metrics = createMetrics();
 
   const loaded = await loadPolicyFile(config.policyFile);
   if (!loaded.ok) return refuse([`${config.policyFile}: ${loaded.issues.length} problem(s)`, ...formatIssues(loaded.issues).split('\n')]);
@@ -50,7 +54,14 @@ async function main(): Promise<void> {
   const lease = config.outboxLeaseMs
     ? { leaseMs: config.outboxLeaseMs, callTimeoutMs: Math.min(30_000, config.outboxLeaseMs / 2) }
     : undefined;
-  const bot = createAppWarden({ policy: loaded.value, store, ...(lease ? { outbox: lease } : {}) });
+  const bot = createAppWarden({
+    policy: loaded.value,
+    store,
+    log,
+    observer: observerOf(metrics, log),
+    ...(lease ? { outbox: lease } : {}),
+  });
+  metrics.watch(bot);
   await store.commit(
     {
       at: new Date().toISOString(),
@@ -80,20 +91,26 @@ async function main(): Promise<void> {
   }
   const directory = createDirectorySync(bot, readers, log);
   const inventory = createInventorySync(bot, inventoryReadersFor(config, bot.filePolicy, log), log);
-  const server: Server = createServer(buildHttpApp(bot, surfaces));
+  const listensOnLoopback = isLoopbackHost(config.host);
+  const server: Server = createServer(
+    buildHttpApp(bot, surfaces, {
+      log,
+      metrics: { metrics, access: { ...(config.metricsToken ? { token: config.metricsToken } : {}), listensOnLoopback } },
+    }),
+  );
   const scheduler = createScheduler(bot, log);
   let every: NodeJS.Timeout | undefined;
   let syncEvery: NodeJS.Timeout | undefined;
   let inventoryEvery: NodeJS.Timeout | undefined;
   const poll = setInterval(() => {
     bot.outbox.rescan();
-    void bot.drain().catch((e: Error) => log(`outbox: ${e.message}`));
+    void bot.drain().catch((e: Error) => log.fault(`outbox: ${e.message}`, e));
   }, OUTBOX_POLL_MS);
   let stopping = false;
   // A store that can no longer write holds state it could not save: stop, so a restart reloads what is on disk.
   const watchStorage = setInterval(() => {
     if (store.failure && !stopping) {
-      log(`storage failed: ${store.failure.message}; stopping`);
+      log.error(`storage failed: ${store.failure.message}; stopping`);
       void stop('storage failure', 1);
     }
   }, 1000);
@@ -121,7 +138,7 @@ async function main(): Promise<void> {
       (await Promise.race([delivered.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), STOP_GRACE_MS).unref())])) ===
       false
     )
-      log(`${bot.outbox.pendingCount} deliveries not finished in ${STOP_GRACE_MS / 1000} s; they resume at the next start`);
+      log.warn(`${bot.outbox.pendingCount} deliveries not finished in ${STOP_GRACE_MS / 1000} s; they resume at the next start`);
     await store.close();
     log(config.databaseUrl ? 'stopped' : 'stopped; data directory released');
     process.exit(code);
@@ -132,7 +149,7 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => {
     void (async () => {
       const next = await loadPolicyFile(config.policyFile);
-      if (!next.ok) return log(`SIGHUP: ${config.policyFile} refused, the running policy stays:\n${formatIssues(next.issues)}`);
+      if (!next.ok) return log.warn(`SIGHUP: ${config.policyFile} refused, the running policy stays:\n${formatIssues(next.issues)}`);
       await store.commit(
         {
           at: new Date().toISOString(),
@@ -145,7 +162,7 @@ async function main(): Promise<void> {
       );
       bot.reloadPolicy(next.value);
       log(`SIGHUP: policy reloaded from ${config.policyFile} (${next.value.rules.length} rules)`);
-    })().catch((e: Error) => log(`SIGHUP: reload failed, the running policy stays: ${e.message}`));
+    })().catch((e: Error) => log.fault(`SIGHUP: reload failed, the running policy stays: ${e.message}`, e));
   });
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -157,25 +174,34 @@ async function main(): Promise<void> {
     typeof address === 'object' && address
       ? `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
       : `${config.host}:${config.port}`;
-  log(
+  log.info(
     `AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://${bound} — ${surfaces.map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name)).join(', ')}; data in ${describeStorage(config)}`,
   );
   if (config.teamsMode === 'emulator')
     log(
       `Teams emulator endpoint: http://${bound}/api/messages, on this machine only. Try it with the Bot Framework Emulator, or from a terminal: npx appwarden check TikTok`,
     );
+  if (!config.metricsToken && !listensOnLoopback)
+    log.warn(`/metrics answers nobody: the server listens on ${config.host}, beyond loopback, so it needs METRICS_TOKEN`);
 
   // The scheduler ticks every minute (and once now, to catch up on anything missed while down).
-  const tick = () => void scheduler.tick(new Date()).catch((e: Error) => log(`scheduler: ${e.message}`));
+  const tick = () => void scheduler.tick(new Date()).catch((e: Error) => log.fault(`scheduler: ${e.message}`, e));
   tick();
   every = setInterval(tick, 60_000);
   // The directory: read now and every `directory.every_minutes` (0: only `appwarden directory sync`).
   const minutes = bot.filePolicy.directory?.every_minutes ?? 60;
   if (readers.length && minutes > 0) {
+    const sources = readers.map((r) => r.source);
     const sync = () =>
       void directory.sync(new Date()).then(
-        (done) => done.ok && log(`directory: ${done.text}`),
-        (e: Error) => log(`directory sync failed, nothing was changed: ${e.message}`),
+        (done) => {
+          metrics.synced('directory', sources, done.ok);
+          if (done.ok) log.info(`directory: ${done.text}`);
+        },
+        (e: Error) => {
+          metrics.synced('directory', sources, false);
+          log.fault(`directory sync failed, nothing was changed: ${e.message}`, e);
+        },
       );
     sync();
     syncEvery = setInterval(sync, minutes * 60_000);
@@ -185,10 +211,17 @@ async function main(): Promise<void> {
   // by email), then every `inventory.every_minutes` (0: only `appwarden inventory sync`).
   const inventoryMinutes = bot.filePolicy.inventory?.every_minutes ?? 240;
   if (inventory.readers.length && inventoryMinutes > 0) {
+    const sources = inventory.readers.map((r) => r.source);
     const sync = () =>
       void inventory.sync(new Date()).then(
-        (done) => done.ok && log(`inventory: ${done.text}`),
-        (e: Error) => log(`inventory sync failed, nothing was changed: ${e.message}`),
+        (done) => {
+          metrics.synced('inventory', sources, done.ok);
+          if (done.ok) log.info(`inventory: ${done.text}`);
+        },
+        (e: Error) => {
+          metrics.synced('inventory', sources, false);
+          log.fault(`inventory sync failed, nothing was changed: ${e.message}`, e);
+        },
       );
     void directory.idle().then(sync);
     inventoryEvery = setInterval(sync, inventoryMinutes * 60_000);

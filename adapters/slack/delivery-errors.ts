@@ -24,28 +24,38 @@ export function classifySlackError(e: unknown, what: string): DeliveryError {
     data?: { error?: string };
     statusCode?: number;
     retryAfter?: number;
-    original?: { code?: string; message?: string };
+    original?: { code?: string; message?: string; cause?: { code?: string } };
     message?: string;
   };
   const say = (detail: string) => `${what}: ${detail}`.slice(0, 500);
   switch (err.code) {
     case webApi.ErrorCode.PlatformError: {
       const code = err.data?.error ?? 'unknown_error';
-      if (TRANSIENT.has(code)) return new DeliveryError('transient', say(code));
-      if (MAYBE_LANDED.has(code)) return new DeliveryError('unknown', say(code));
-      return new DeliveryError('permanent', say(code));
+      if (TRANSIENT.has(code)) return new DeliveryError('transient', say(code), undefined, e);
+      if (MAYBE_LANDED.has(code)) return new DeliveryError('unknown', say(code), undefined, e);
+      return new DeliveryError('permanent', say(code), undefined, e);
     }
     case webApi.ErrorCode.RateLimitedError:
-      return new DeliveryError('transient', say(`rate limited for ${err.retryAfter ?? '?'} s`), (err.retryAfter ?? 30) * 1000);
+      return new DeliveryError('transient', say(`rate limited for ${err.retryAfter ?? '?'} s`), (err.retryAfter ?? 30) * 1000, e);
     case webApi.ErrorCode.HTTPError:
       // A 5xx may come after Slack took the post; a 4xx is a request Slack will not take.
-      return new DeliveryError(err.statusCode && err.statusCode >= 500 ? 'unknown' : 'permanent', say(`HTTP ${err.statusCode}`));
+      return new DeliveryError(
+        err.statusCode && err.statusCode >= 500 ? 'unknown' : 'permanent',
+        say(`HTTP ${err.statusCode}`),
+        undefined,
+        e,
+      );
     case webApi.ErrorCode.RequestError: {
-      const cause = err.original?.code ?? err.original?.message ?? 'network error';
+      // The client's fetch says `fetch failed` and keeps the socket's code (ECONNREFUSED…) in its cause.
+      const cause = err.original?.code ?? err.original?.cause?.code ?? err.original?.message ?? 'network error';
       // Refused or unresolved: it never reached Slack. A reset or a timeout may have come after the write.
-      return new DeliveryError(/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH/.test(cause) ? 'transient' : 'unknown', say(cause));
+      const outcome = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH/.test(cause) ? 'transient' : 'unknown';
+      return new DeliveryError(outcome, say(cause), undefined, e);
     }
     default:
-      return new DeliveryError('unknown', say(err.message ?? String(e)));
+      return new DeliveryError('unknown', say(err.message ?? String(e)), undefined, e);
   }
 }
+
+/** A fault in one line, for the log: the Slack client's messages name the cause (`A request error occurred: connect ECONNREFUSED …`). */
+export const faultText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

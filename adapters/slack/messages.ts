@@ -5,6 +5,7 @@ import type { CommandContext } from '../../commands/shared/context.ts';
 import type { Wording } from '../../commands/wording/wording.ts';
 import type { AppWarden } from '../../src/app.ts';
 import { BoundedCache } from './bounded-cache.ts';
+import { faultText } from './delivery-errors.ts';
 import { plain, REQUEST_APP_VIEW, requestAppModal, submitted } from './modals.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
 import { renderBlocks } from './render.ts';
@@ -121,7 +122,7 @@ export interface MessageDeps {
   refusalWords: (refusal: Refusal, user: string) => { text: string; close: string };
   modalOf: (form: Form, m: Wording, channel: string) => ReturnType<typeof requestAppModal>;
   uploadPrivately: (client: webApi.WebClient, user: string, file: { name: string; content: string }) => Promise<void>;
-  log: (line: string) => void;
+  log: (line: string, error?: unknown) => void;
 }
 
 type Shortcut = {
@@ -284,7 +285,7 @@ export function registerMessagesAndShortcuts(app: App, deps: MessageDeps): void 
       );
     } catch (e) {
       const ref = randomUUID().slice(0, 8);
-      log(`slack: fault ${ref} for ${user}: ${(e as Error).stack ?? e}`);
+      log(`slack: fault ${ref} for ${user}: ${faultText(e)}`, e);
       return void (await ack({ response_action: 'errors', errors: { app: ctx.m.t('errors.fault', { ref }).slice(0, 150) } }));
     }
     if (result.form) return void (await ack({ response_action: 'update', view: deps.modalOf(result.form, ctx.m, '') }));

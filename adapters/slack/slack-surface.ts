@@ -9,6 +9,7 @@ import type { Surface } from '../../src/http-app.ts';
 import { CENSUS_VIEW, censusModal } from './census-modal.ts';
 import { createHome } from './home.ts';
 import { deliveryClient, slackDeliverer } from './deliver.ts';
+import { faultText } from './delivery-errors.ts';
 import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted, submittedPurpose, submittedValues } from './modals.ts';
 import { registerMessagesAndShortcuts } from './messages.ts';
 import { renderBlocks } from './render.ts';
@@ -41,7 +42,8 @@ export interface SlackOptions {
   apiUrl?: string;
   /** Overrides for the Web API client's retries (tests shorten the back-off). */
   retryConfig?: webApi.RetryOptions;
-  log: (line: string) => void;
+  /** A line, and the error it is about: the log says the error's stack only where it helps (see src/observability/log.ts). */
+  log: (line: string, error?: unknown) => void;
   /** How long a delivery's Web API call may take before it counts as possibly landed (default 10 s). */
   deliveryTimeoutMs?: number;
   /** How long a slash command may work before its ack goes empty and the answer follows via response_url (default 2 s of Slack's 3). */
@@ -131,7 +133,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       await work();
     } catch (e) {
       const ref = randomUUID().slice(0, 8);
-      options.log(`slack: fault ${ref} for ${user}: ${(e as Error).stack ?? e}`);
+      options.log(`slack: fault ${ref} for ${user}: ${faultText(e)}`, e);
       await tell(bot.contextFor(user, 'slack').m.t('errors.fault', { ref })).catch(() => undefined);
     }
   };
@@ -243,7 +245,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
       return await work();
     } catch (e) {
       const ref = randomUUID().slice(0, 8);
-      options.log(`slack: fault ${ref} for ${user}: ${(e as Error).stack ?? e}`);
+      options.log(`slack: fault ${ref} for ${user}: ${faultText(e)}`, e);
       await ack({
         response_action: 'errors',
         errors: { [field]: bot.contextFor(user, 'slack').m.t('errors.fault', { ref }).slice(0, 150) },

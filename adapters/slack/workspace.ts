@@ -96,7 +96,8 @@ export function createMembership(
         remembered.set(user, 'foreign'); // Slack will not show us this user: not one of ours
         return 'foreign';
       }
-      failed(error.data?.error ?? error.code ?? (e as Error).message);
+      // A platform error's own code; a network fault's message, which names its cause (ECONNREFUSED, a timeout).
+      failed(error.data?.error ?? (e as Error).message ?? error.code);
       return 'unknown';
     }
   };

@@ -159,12 +159,13 @@ export function classifyConnectorError(e: unknown, what: string): DeliveryError 
   );
   const retryAfter = Number(err.response?.headers?.get?.('retry-after'));
   if (status === 429 || status === 412 || status === 503)
-    return new DeliveryError('transient', reason, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
-  if (status && status >= 500) return new DeliveryError('unknown', reason);
-  if (status && status >= 400) return new DeliveryError('permanent', reason); // 403 not in the conversation, 404 gone, 400/413 refused
+    return new DeliveryError('transient', reason, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined, e);
+  if (status && status >= 500) return new DeliveryError('unknown', reason, undefined, e);
+  // 403 not in the conversation, 404 gone, 400/413 refused
+  if (status && status >= 400) return new DeliveryError('permanent', reason, undefined, e);
   if (err.code === 'ECONNREFUSED' || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(err.message ?? ''))
-    return new DeliveryError('transient', reason);
-  return new DeliveryError('unknown', reason);
+    return new DeliveryError('transient', reason, undefined, e);
+  return new DeliveryError('unknown', reason, undefined, e);
 }
 
 /** The connector client's own retries are off: a post whose answer was lost must not be sent blindly again; the outbox retries. */

@@ -34,7 +34,8 @@ export interface TeamsOptions {
   tenants?: readonly string[];
   /** Outbound credentials; by default from MicrosoftAppId / MicrosoftAppPassword (tests pass their own). */
   credentialsFactory?: ServiceClientCredentialsFactory;
-  log: (line: string) => void;
+  /** A line, and the error it is about: the log says the error's stack only where it helps. */
+  log: (line: string, error?: unknown) => void;
   /** How long looking approvers' Teams user ids up in the roster may take (defaults: 5 s a lookup, 10 s a card, 3 s an invoke). */
   rosterLookups?: UserIdOptions;
 }
@@ -63,7 +64,7 @@ export function createTeamsSurface(bot: AppWarden, options: TeamsOptions): Surfa
   const link: TeamsLink = { adapter, appId, trust, audience: connectorAudience(options.auth) };
   adapter.onTurnError = async (context, error) => {
     const ref = randomUUID().slice(0, 8);
-    options.log(`teams: fault ${ref}: ${error.stack ?? error}`);
+    options.log(`teams: fault ${ref}: ${error instanceof Error ? error.message : String(error)}`, error);
     if (context.activity.type === ActivityTypes.Message)
       await context.sendActivity(contextOf(context, personOf(context)).m.t('errors.fault', { ref })).catch(() => undefined);
   };

@@ -11,7 +11,7 @@ import { isSystem, type Address, type CommandContext, type CommandResult } from 
 import { runTick, type TickDone, type TickJob } from '../reminders/tick.ts';
 import { applyTransition } from '../requests/decide-request.ts';
 import { censusFormView, denyFormView, requestFormView, type FormView } from '../shared/form.ts';
-import { runCommand } from './run-command.ts';
+import { commandNameOf, runCommand } from './run-command.ts';
 import { fileRequest, requestForm, type RequestForm } from '../requests/request.ts';
 import { requestFormAgain } from '../requests/request-form-answer.ts';
 import { denyForm, requestCardView } from '../requests/request-view.ts';
@@ -94,9 +94,36 @@ export interface Result extends CommandResult {
 }
 
 /** The one way into the command layer, from every surface: each interaction is one unit of work (asUnitOfWork). */
-export const handle = (interaction: Interaction, ctx: CommandContext): Promise<Result> =>
+export const handle = (interaction: Interaction, ctx: CommandContext): Promise<Result> => {
   // A tick's jobs are units of work of their own (each reads what is recorded and records what is due).
-  interaction.kind === 'tick' ? handleIn(interaction, ctx) : asUnitOfWork(ctx, (unit) => handleIn(interaction, unit));
+  const work = () => (interaction.kind === 'tick' ? handleIn(interaction, ctx) : asUnitOfWork(ctx, (unit) => handleIn(interaction, unit)));
+  return ctx.observe ? ctx.observe(interactionName(interaction), work) : work();
+};
+
+const FORM_NAMES: readonly string[] = ['request', 'deny', 'census'] satisfies FormName[];
+const known = (name: string, names: readonly string[]) => (names.includes(name) ? name : 'unknown');
+
+/**
+ * What an interaction is, for counting: a command's name, `button:<action>`, `form:<form>`,
+ * `view:<view>`, `tick:<job>`, `sync:<what>`. A bounded set: never anything someone typed.
+ */
+export function interactionName(interaction: Interaction): string {
+  switch (interaction.kind) {
+    case 'text':
+      return interaction.forms && bareRequestApp(interaction.text) !== undefined ? 'request' : commandNameOf(interaction.text);
+    case 'button':
+      return `button:${known(interaction.action, BUTTON_ACTIONS)}`;
+    case 'form':
+      return `form:${known(interaction.form, FORM_NAMES)}`;
+    case 'view':
+      return `view:${interaction.view === 'home' ? 'home' : 'request-card'}`;
+    case 'tick':
+      return `tick:${interaction.job}`;
+    case 'directory':
+    case 'inventory':
+      return `sync:${interaction.kind}`;
+  }
+}
 
 async function handleIn(interaction: Interaction, ctx: CommandContext): Promise<Result> {
   switch (interaction.kind) {

@@ -49,6 +49,17 @@ const MAX_TEXT = 20_000;
 
 export type { CommandContext, CommandResult } from '../shared/context.ts';
 
+/** The longest command name, and then some: a longer first word is no command, and is not normalised to find out. */
+const MAX_COMMAND_WORD = 32;
+
+/** The command a text names, for counting: one of COMMANDS, `help` for nothing, else `unknown` (never the word itself). */
+export function commandNameOf(text: string): string {
+  const first = /\S+/.exec(text)?.[0];
+  if (!first) return 'help';
+  if (first.length > MAX_COMMAND_WORD) return 'unknown';
+  return byName.get(first.normalize('NFKC').toLowerCase())?.name ?? 'unknown';
+}
+
 /**
  * The same words on every surface: `check tiktok --device personal`. Empty text is `help`. A delivery
  * whose idempotency key is already stored was handled before: it answers `duplicate` and does nothing.

@@ -21,6 +21,11 @@ export interface CommandContext {
    * same key changes nothing the second time; the key is stored in the same commit as the change.
    */
   idempotencyKey?: string;
+  /**
+   * Wraps each interaction that enters through `handle`, by its name (see interactionName): the wiring
+   * counts and times them for its metrics. It returns what `work` returns, untouched.
+   */
+  observe?: <T extends CommandResult>(name: string, work: () => Promise<T>) => Promise<T>;
 }
 
 /** The actor of what the clock does (ticks): audited as `system`, listed nowhere, holding no role. */

@@ -23,8 +23,10 @@ export class DeliveryError extends Error {
     readonly reason: string,
     /** The platform's own `Retry-After`, when it gave one. */
     readonly retryAfterMs?: number,
+    /** What the platform's client threw: its stack is logged at debug. */
+    cause?: unknown,
   ) {
-    super(reason);
+    super(reason, cause === undefined ? undefined : { cause });
   }
 }
 
@@ -58,6 +60,14 @@ export interface OutboxOptions {
    * could outlast it, so it ends only when the owner has stopped working (died, or stalled that long).
    */
   leaseMs?: number;
+  /** Told of each platform's attempt and of each item finished (for metrics); never changes what is done. */
+  observe?: OutboxObserver;
+}
+
+export interface OutboxObserver {
+  attempted(platform: string, outcome: 'delivered' | 'retry' | 'failed'): void;
+  /** The item as recorded when it finished: `sent` (with `sentAt`) or `failed`. */
+  finished(item: OutboxItem): void;
 }
 
 const CONCURRENCY = 16;
@@ -112,7 +122,7 @@ export function createOutbox(
   store: Store,
   deliverers: () => readonly Deliverer[],
   now: () => Date,
-  log: (line: string) => void,
+  log: (line: string, error?: unknown) => void,
   options: OutboxOptions = {},
 ) {
   const callTimeoutMs = options.callTimeoutMs ?? 30_000;
@@ -211,6 +221,7 @@ export function createOutbox(
         await attempt(d, effect, id, since, retry, hold);
         done.add(d.platform);
         changed = true;
+        options.observe?.attempted(d.platform, 'delivered');
       } catch (e) {
         if (e instanceof NotHeld) return false; // taken over by another process: it resumes from the progress written
         const f = classify(e);
@@ -221,7 +232,8 @@ export function createOutbox(
               ? f.reason
               : `gave up after ${retry.attempts + 1} tries over ${Math.round((at.getTime() - since.getTime()) / 3600_000)} h: ${f.reason}`;
           failures.push({ platform: d.platform, reason, at: at.toISOString() });
-          log(`${d.platform}: ${id} failed for good: ${reason}`);
+          log(`${d.platform}: ${id} failed for good: ${reason}`, e);
+          options.observe?.attempted(d.platform, 'failed');
           changed = true;
         } else {
           retry.attempts++;
@@ -231,7 +243,9 @@ export function createOutbox(
           retry.notBefore = at.getTime() + wait;
           log(
             `${d.platform}: could not deliver ${id} (${f.outcome}; try ${retry.attempts}, next in ${Math.round(wait / 1000)} s): ${f.reason}`,
+            e,
           );
+          options.observe?.attempted(d.platform, 'retry');
         }
       }
     }
@@ -262,12 +276,15 @@ export function createOutbox(
       ...(failures.length ? { failures } : {}),
       ...(status === 'sent' ? { sentAt: at.toISOString() } : {}),
     });
-    const { result: committed } = await store.transact((tx) => {
+    const { result: recorded } = await store.transact((tx) => {
       const current = tx.get('outbox', id);
       // Finished by another process meanwhile (one that took it over): there is nothing left to record.
-      if (!current || !isOpen(current)) return { result: false };
-      return { result: true, commit: { event, changes: [{ collection: 'outbox' as const, id, value: finish(current) }] } };
+      if (!current || !isOpen(current)) return { result: undefined };
+      const value = finish(current);
+      return { result: value, commit: { event, changes: [{ collection: 'outbox' as const, id, value }] } };
     });
+    const committed = recorded !== undefined;
+    if (recorded) options.observe?.finished(recorded);
     // Kept, held until it expires, rather than deleted: a process whose view has not caught up with this
     // entry yet still sees the item open, and must find it taken, not free to deliver again.
     const until = new Date(at.getTime() + FINISHED_HELD_MS);

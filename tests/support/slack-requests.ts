@@ -13,6 +13,8 @@ export interface SendOptions {
   secret?: string;
   signature?: string;
   retryNum?: number;
+  /** Further headers, e.g. a proxy's X-Request-Id. */
+  headers?: Record<string, string>;
 }
 
 /** POST a form body to Bolt exactly as Slack would: the content type with no charset. */
@@ -25,10 +27,11 @@ export async function postToSlackEndpoint(url: string, body: string, o: SendOpti
       'X-Slack-Request-Timestamp': String(ts),
       'X-Slack-Signature': o.signature ?? slackSignature(body, ts, o.secret),
       ...(o.retryNum !== undefined ? { 'X-Slack-Retry-Num': String(o.retryNum), 'X-Slack-Retry-Reason': 'http_timeout' } : {}),
+      ...o.headers,
     },
     body,
   });
-  return { status: res.status, text: await res.text() };
+  return { status: res.status, text: await res.text(), headers: res.headers };
 }
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
