@@ -101,6 +101,8 @@ export async function buildCli() {
       banner: { js: REQUIRE },
       outdir: temporary,
       outExtension: { '.js': '.mjs' },
+      // Beside each chunk, for `node --enable-source-maps`: a fault's stack then names the TypeScript lines.
+      sourcemap: true,
       metafile: true,
       logLevel: 'silent',
     });
@@ -121,11 +123,14 @@ export async function buildCli() {
 }
 
 /**
- * The files whose change makes the build stale: the sources, this script, and for a bundled package
- * its package.json (rewritten by every install of another version; a stat per file is the cost).
+ * The files whose change makes the build stale: the sources, this script and the settings esbuild
+ * reads, and for a bundled package its package.json (rewritten by every install of another version).
  */
 function stampedFiles(inputs) {
-  const files = new Set([relative(ROOT, fileURLToPath(import.meta.url))]);
+  const files = new Set([
+    relative(ROOT, fileURLToPath(import.meta.url)),
+    ...['package.json', 'tsconfig.json'].filter((f) => existsSync(join(ROOT, f))),
+  ]);
   for (const input of inputs) {
     if (input.includes(':')) continue; // a plugin's module, made from files listed besides it
     const at = input.lastIndexOf('node_modules/');
