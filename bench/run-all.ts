@@ -14,6 +14,7 @@ import { REPO_ROOT } from './lib/report.ts';
 /** In order of cost; `quick` are the flags of a short run. */
 const BENCHES: Record<string, { what: string; quick: string[] }> = {
   decide: { what: 'decisions per second, 1 rule and 500 rules', quick: ['--seconds', '0.5'] },
+  'cli-latency': { what: 'appwarden check and report compliance from start to exit, beside node -e 0', quick: ['--runs', '5'] },
   compaction: { what: 'how long a snapshot blocks the event loop', quick: [] },
   'write-cost': {
     what: 'attest p99 and throughput from 1k to 100k records (--max 1000000 for 1M)',

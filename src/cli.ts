@@ -4,20 +4,17 @@ import { replyText } from '../commands/shared/reply.ts';
 import { parseCliArgs } from '../adapters/cli/args.ts';
 import { describeUndelivered, inertForTerminal, renderForTerminal } from '../adapters/cli/render.ts';
 import { verifyAuditFile } from '../storage/lowdb/index.ts';
-import { importDataDir } from '../storage/postgres/import-data-dir.ts';
 import { createAppWarden, type AppWarden } from './app.ts';
 import { readConfig } from './config.ts';
 import { formatIssues } from './core/policy-text.ts';
 import { AppWardenError } from './core/result.ts';
 import { loadPolicyFile } from './runtime/policy-file.ts';
 import { openConfiguredStore } from './storage.ts';
-import { createScheduler } from './runtime/scheduler.ts';
-import { createDirectorySync } from './runtime/directory-sync.ts';
 import { personFacts } from './core/directory.ts';
-import { directoryReadersFor } from './directories.ts';
-import { inventoryReadersFor } from './inventories.ts';
-import { createInventorySync } from './runtime/inventory-sync.ts';
-import { deliverersFor, StartupProblem } from './surfaces.ts';
+import { StartupProblem } from './startup-problem.ts';
+
+// What only some commands use is imported by them (`import()` below), so that `check` loads neither
+// the chat platforms' SDKs, nor the directory and MDM clients, nor `pg`: most of a run's time was loading.
 
 const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--json] <command text>
        appwarden policy validate FILE
@@ -111,6 +108,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
     if (outbox) return (printOutbox(await app.outbox.report(), args.json, io), 0);
     if (directory === 'show') return showPerson(app, w2!, args.json, io);
     if (directory === 'sync') {
+      const [{ directoryReadersFor }, { deliverersFor }, { createDirectorySync }] = await Promise.all([
+        import('./directories.ts'),
+        import('./surfaces.ts'),
+        import('./runtime/directory-sync.ts'),
+      ]);
       const readers = await directoryReadersFor(config.config, app.filePolicy, io.err);
       if (!readers.length)
         return (io.err('No directory is configured: set AZURE_TENANT_ID…, or directory.slack or directory.csv in the policy'), 2);
@@ -123,6 +125,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
       return 0;
     }
     if (inventory) {
+      const [{ inventoryReadersFor }, { deliverersFor }, { createInventorySync }] = await Promise.all([
+        import('./inventories.ts'),
+        import('./surfaces.ts'),
+        import('./runtime/inventory-sync.ts'),
+      ]);
       const readers = inventoryReadersFor(config.config, app.filePolicy, io.err);
       if (!readers.length)
         return (
@@ -137,6 +144,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
       return 0;
     }
     if (at) {
+      const [{ deliverersFor }, { createScheduler }] = await Promise.all([import('./surfaces.ts'), import('./runtime/scheduler.ts')]);
       for (const d of await deliverersFor(config.config, app, io.err)) app.addDeliverer(d);
       if (!app.deliverers.length)
         io.err('No chat platform is configured (SLACK_BOT_TOKEN…, MicrosoftAppId…): reminders are queued for the server to deliver.');
@@ -207,6 +215,7 @@ async function migrateCommand(words: string[], io: Out): Promise<number> {
     return (io.err(`migrate takes --from DATA_DIR --to postgres://…\n${USAGE}`), 2);
   if (!/^postgres(ql)?:\/\//.test(to)) return (io.err(`--to must be a PostgreSQL URL (postgres://…), not "${to}"`), 2);
   try {
+    const { importDataDir } = await import('../storage/postgres/import-data-dir.ts');
     const moved = await importDataDir({ from, to, log: io.err });
     io.out(
       `moved ${moved.entries} audit entries and ${moved.operational} operational records from ${from}; ` +

@@ -1,13 +1,20 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The pack used when no POLICY_FILE is given and there is no ./policy.yaml. Found beside `src/`, which
- * is where the sources and the bundle (`dist/server.mjs`) both sit one level below the checkout.
+ * The pack used when no POLICY_FILE is given and there is no ./policy.yaml: `policies/` of the
+ * checkout, the nearest one above this module, which is one level below it in the sources and the
+ * server's bundle (`dist/server.mjs`) and deeper in the CLI's build (`dist/cli/<build>/`).
  */
-export const DEMO_POLICY_FILE = fileURLToPath(new URL('../policies/demo.yaml', import.meta.url));
+export const DEMO_POLICY_FILE = demoPolicyFile(dirname(fileURLToPath(import.meta.url)));
+
+function demoPolicyFile(here: string): string {
+  for (let dir = dirname(here); dir !== dirname(dir); dir = dirname(dir))
+    if (existsSync(join(dir, 'policies/demo.yaml'))) return join(dir, 'policies/demo.yaml');
+  return join(dirname(here), 'policies/demo.yaml');
+}
 
 export interface Config {
   port: number;

@@ -1,8 +1,7 @@
 import type { Config } from './config.ts';
 import type { Store } from './core/store.ts';
 import { openLowdbStore, openLowdbStoreReadOnly } from '../storage/lowdb/index.ts';
-import { openPostgresStore } from '../storage/postgres/index.ts';
-import { redactedUrl } from '../storage/postgres/connection.ts';
+import { redactedUrl } from '../storage/postgres/redacted-url.ts';
 
 /**
  * Who opens the store: the server (listens for other replicas; the embedded store checks its whole
@@ -12,12 +11,16 @@ import { redactedUrl } from '../storage/postgres/connection.ts';
 export type StoreUse = 'server' | 'command' | 'read';
 
 /** The store the configuration names: PostgreSQL when DATABASE_URL is set, else the embedded one in DATA_DIR. */
-export function openConfiguredStore(
+export async function openConfiguredStore(
   config: Pick<Config, 'dataDir' | 'databaseUrl'>,
   use: StoreUse,
   log: (line: string) => void,
 ): Promise<Store> {
-  if (config.databaseUrl) return openPostgresStore({ url: config.databaseUrl, log, listen: use === 'server' });
+  // Loaded only when named: `pg` is not the embedded store's to pay for.
+  if (config.databaseUrl) {
+    const { openPostgresStore } = await import('../storage/postgres/index.ts');
+    return openPostgresStore({ url: config.databaseUrl, log, listen: use === 'server' });
+  }
   if (use === 'read') return openLowdbStoreReadOnly({ dir: config.dataDir, log });
   return openLowdbStore({ dir: config.dataDir, log, checkChain: use === 'server' });
 }

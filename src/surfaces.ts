@@ -1,17 +1,21 @@
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
-import { createSlackDeliverer } from '../adapters/slack/deliver.ts';
-import { createSlackSurface, SocketModeStartError, type SlackFetch } from '../adapters/slack/slack-surface.ts';
-import { createTeamsDeliverer } from '../adapters/teams/deliver.ts';
-import { createTeamsSurface } from '../adapters/teams/teams-surface.ts';
+import type { SlackFetch } from '../adapters/slack/slack-surface.ts';
 import type { AppWarden, Deliverer } from './app.ts';
 import type { Config } from './config.ts';
 import type { Surface } from './http-app.ts';
+import { StartupProblem } from './startup-problem.ts';
+
+export { StartupProblem };
+
+// Each platform's SDK is loaded only when the configuration turns the platform on: @slack/bolt and
+// botbuilder take longer to load than a command takes to answer.
 
 /** The chat surfaces the configuration turns on. */
 export async function surfacesFor(config: Config, bot: AppWarden, log: (line: string) => void): Promise<Surface[]> {
   const surfaces: Surface[] = [];
   if (config.slack) {
     const slack = config.slack;
+    const { createSlackSurface, SocketModeStartError } = await import('../adapters/slack/slack-surface.ts');
     const proxy = slack.mode === 'socket' ? outboundProxy() : undefined;
     try {
       surfaces.push(
@@ -34,7 +38,10 @@ export async function surfacesFor(config: Config, bot: AppWarden, log: (line: st
   }
   // Bot Framework: authenticated with a MicrosoftAppId; else the emulator endpoint, only when asked for
   // (or nothing else is configured), and then the server listens on loopback only (see config.ts).
-  if (config.teamsMode !== 'off') surfaces.push(createTeamsSurface(bot, { auth: config.teams, tenants: config.teamsTenants, log }));
+  if (config.teamsMode !== 'off') {
+    const { createTeamsSurface } = await import('../adapters/teams/teams-surface.ts');
+    surfaces.push(createTeamsSurface(bot, { auth: config.teams, tenants: config.teamsTenants, log }));
+  }
   return surfaces;
 }
 
@@ -57,13 +64,11 @@ export function slackFetch(): { fetch?: SlackFetch } {
   return { fetch: ((url, init) => undiciFetch(url, { ...(init as object), dispatcher })) as SlackFetch };
 }
 
-/** A configuration the platform refused at start: said in one line, not a stack trace. */
-export class StartupProblem extends Error {}
-
 /** Delivery only, for a process that serves no HTTP (`appwarden remind`): the platforms the configuration names. */
 export async function deliverersFor(config: Config, bot: AppWarden, log: (line: string) => void): Promise<Deliverer[]> {
   const out: Deliverer[] = [];
   if (config.slack) {
+    const { createSlackDeliverer } = await import('../adapters/slack/deliver.ts');
     try {
       out.push(await createSlackDeliverer(bot, { ...config.slack, ...slackFetch() }, log));
     } catch (e) {
@@ -72,6 +77,9 @@ export async function deliverersFor(config: Config, bot: AppWarden, log: (line: 
       );
     }
   }
-  if (config.teamsMode === 'authenticated') out.push(createTeamsDeliverer(bot, config.teams, log));
+  if (config.teamsMode === 'authenticated') {
+    const { createTeamsDeliverer } = await import('../adapters/teams/deliver.ts');
+    out.push(createTeamsDeliverer(bot, config.teams, log));
+  }
   return out;
 }

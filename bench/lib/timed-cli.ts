@@ -13,9 +13,14 @@ export interface TimedRun {
 
 /** Runs the CLI to its end in its own process, sampling its memory; its output, seconds and peak RSS. */
 export function timedCli(args: string[], env: Record<string, string>): Promise<TimedRun> {
+  return timedNode([join(REPO_ROOT, 'bin/appwarden.js'), ...args], env);
+}
+
+/** The same for any `node …` (`['-e', '0']`: the floor a CLI run cannot go below). */
+export function timedNode(nodeArgs: string[], env: Record<string, string>): Promise<TimedRun> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/appwarden.js'), ...args], {
+    const child = spawn(process.execPath, nodeArgs, {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     });

@@ -1,5 +1,5 @@
 import { format, parseISO } from 'date-fns';
-import { enGB } from 'date-fns/locale';
+import { enGB } from 'date-fns/locale/en-GB';
 import type { Locale } from '../../src/core/policy.ts';
 import en from './en.json' with { type: 'json' };
 import ja from './ja.json' with { type: 'json' };

@@ -1,21 +1,12 @@
 import pg from 'pg';
 import { describeCause } from '../storage-errors.ts';
 
+export { redactedUrl } from './redacted-url.ts';
+
 /** Limits on every connection: no call waits forever, no transaction is left open by a stuck process. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 export const STATEMENT_TIMEOUT_MS = 15_000;
 export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
-
-/** The URL as it may be printed: without its password. */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the DATABASE_URL given';
-  }
-}
 
 /** A pool for DATABASE_URL, with the limits above. Its idle clients' errors are reported, never thrown. */
 export function createPool(url: string, max: number, onIdleError: (error: Error) => void): pg.Pool {

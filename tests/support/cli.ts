@@ -15,11 +15,15 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
-/** The real `appwarden` binary in a child process. */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** The real `appwarden` binary in a child process (of this checkout, or of a copy of it at `root`). */
+export function spawnCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  root = ROOT,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/appwarden.js'), ...args], {
-      cwd: ROOT,
+    const child = spawn(process.execPath, [join(root, 'bin/appwarden.js'), ...args], {
+      cwd: root,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     });
     let stdout = '';
