@@ -19,6 +19,10 @@ import { StartupProblem } from './startup-problem.ts';
 const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--json] <command text>
        appwarden policy validate FILE
        appwarden audit verify [--data DIR]       the hash chain, in DATA_DIR or DATABASE_URL's database
+       appwarden audit head                    the chain's head: seq and SHA-256 (keep it elsewhere)
+       appwarden audit export [--from DATE] [--to DATE] [--format jsonl|csv]   entries for an auditor, and the chain's verification
+       appwarden backup FILE                   a consistent copy of the record, while the server runs
+       appwarden restore FILE --data DIR       into a new, empty data directory; refuses a backup that does not verify
        appwarden migrate --from DATA_DIR --to POSTGRES-URL   move the embedded store into an empty PostgreSQL database
        appwarden remind [--at ISO-INSTANT]     one scheduler tick: queue what is due, deliver it
        appwarden outbox [--data DIR] [--json]  deliveries waiting or failed, with the platforms' reasons
@@ -72,6 +76,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
         `audit log FAILED verification at entry ${result.seq} (line ${result.line}): ${result.problem}${result.detail ? ` — ${result.detail}` : ''}`,
       );
     return result.ok ? 0 : 1;
+  }
+
+  if ((w0 === 'audit' && (w1 === 'head' || w1 === 'export')) || w0 === 'backup' || w0 === 'restore') {
+    try {
+      return await recordCommand(args.words, args.json, config.config, io);
+    } catch (e) {
+      if (e instanceof AppWardenError) return (io.err(e.message), e.code === 'storage.corrupt' ? 1 : 2);
+      throw e;
+    }
   }
 
   const loaded = await loadPolicyFile(policyFile);
@@ -200,6 +213,94 @@ async function verifyDatabase(config: Parameters<typeof openConfiguredStore>[0],
 }
 
 /** `appwarden migrate --from DATA_DIR --to URL`: all or nothing, checked on both sides. */
+/** The value after `--name` among the words, or undefined; `false` when the flag is there without a value. */
+function wordFlag(words: readonly string[], name: string): string | false | undefined {
+  const i = words.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const value = words[i + 1];
+  return value === undefined || value.startsWith('--') ? false : value;
+}
+
+/** A date or an instant as the operator typed it (`2026-12-01`, `2026-12-01T09:00:00+01:00`). */
+function instantOf(value: string | false | undefined): Date | undefined | null {
+  if (value === undefined) return undefined;
+  const at = value === false ? Number.NaN : Date.parse(value);
+  return Number.isNaN(at) ? null : new Date(at);
+}
+
+/**
+ * The record itself, for operators: `audit head`, `audit export`, `backup FILE`, `restore FILE`.
+ * Each reads the store without its lock (so it works while the server runs); restore writes a new
+ * data directory and nothing else.
+ */
+async function recordCommand(
+  words: readonly string[],
+  json: boolean,
+  config: Parameters<typeof openConfiguredStore>[0],
+  io: Out,
+): Promise<number> {
+  const [w0, w1] = words;
+  if (w0 === 'restore') {
+    const file = w1;
+    if (!file || words.length !== 2) return (io.err(`restore takes FILE (and --data DIR: a new, empty data directory)\n${USAGE}`), 2);
+    if (config.databaseUrl)
+      return (
+        io.err('restore writes a data directory: unset DATABASE_URL, restore with --data DIR, then appwarden migrate --from DIR --to URL'),
+        2
+      );
+    const { restoreBackup } = await import('../storage/lowdb/restore-backup.ts');
+    const done = await restoreBackup(file, config.dataDir);
+    if (json) io.out(JSON.stringify({ restored: config.dataDir, entries: done.entries, head: done.head, created: done.created }, null, 2));
+    else io.out(`restored ${done.entries} entries into ${config.dataDir}; chain verified, head ${done.head.seq} ${done.head.hash}`);
+    return 0;
+  }
+  if (w0 === 'backup' && (!w1 || words.length !== 2)) return (io.err(`backup takes FILE\n${USAGE}`), 2);
+  const exportFlags = { from: instantOf(wordFlag(words, 'from')), to: instantOf(wordFlag(words, 'to')), format: wordFlag(words, 'format') };
+  if (w1 === 'export') {
+    const known = new Set(['--from', '--to', '--format']);
+    const stray = words.slice(2).filter((w, i, all) => !known.has(w) && !known.has(all[i - 1] ?? ''));
+    if (
+      stray.length ||
+      exportFlags.from === null ||
+      exportFlags.to === null ||
+      (exportFlags.format !== undefined && exportFlags.format !== 'jsonl' && exportFlags.format !== 'csv')
+    )
+      return (io.err(`audit export takes [--from DATE] [--to DATE] [--format jsonl|csv]\n${USAGE}`), 2);
+  } else if (w0 === 'audit' && words.length !== 2) return (io.err(`audit head takes no words of its own\n${USAGE}`), 2);
+  const store = await openConfiguredStore(config, 'read', io.err);
+  try {
+    if (w0 === 'backup') {
+      const { writeBackup } = await import('../storage/backup-file.ts');
+      const done = await writeBackup(store, w1!, new Date());
+      if (json) io.out(JSON.stringify(done, null, 2));
+      else io.out(`backup written to ${done.file}: ${done.entries} entries, chain verified, head ${done.head.seq} ${done.head.hash}`);
+      return 0;
+    }
+    const { auditHead, exportAudit } = await import('./runtime/audit-export.ts');
+    if (w1 === 'head') {
+      const head = await auditHead(store);
+      io.out(json ? JSON.stringify(head, null, 2) : `${head.seq} ${head.hash}${head.at ? ` ${head.at}` : ''}`);
+      return 0;
+    }
+    const format = exportFlags.format === 'csv' ? 'csv' : 'jsonl';
+    const summary = await exportAudit(
+      store,
+      { format, ...(exportFlags.from ? { from: exportFlags.from } : {}), ...(exportFlags.to ? { to: exportFlags.to } : {}) },
+      (text) => io.out(text.replace(/\n$/, '')),
+    );
+    const v = summary.verification;
+    io.err(
+      `${summary.exported} entries exported${summary.firstSeq ? ` (${summary.firstSeq}–${summary.lastSeq})` : ''}; ` +
+        (v.ok
+          ? `the whole chain verifies (${v.entries} entries), head ${summary.head.seq} ${summary.head.hash}`
+          : `the chain FAILED verification at entry ${v.seq} (line ${v.line}): ${v.problem}`),
+    );
+    return v.ok ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
 async function migrateCommand(words: string[], io: Out): Promise<number> {
   const from = words[words.indexOf('--from') + 1];
   const to = words[words.indexOf('--to') + 1];
