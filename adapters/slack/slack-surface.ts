@@ -52,6 +52,9 @@ export interface SlackOptions {
   fetch?: webApi.FetchFunction;
 }
 
+/** Retries of an answer or a form: two more tries, within about three seconds. */
+const ANSWER_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 };
+
 /** `/apps` on Slack: slash command, buttons and forms, all through the command layer. */
 export async function createSlackSurface(bot: AppWarden, options: SlackOptions): Promise<Surface & { close(): Promise<void> }> {
   const socket = options.appToken
@@ -84,12 +87,14 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     // building an Error with a stack trace) a conversation on every request.
     convoStore: false,
     logLevel: LogLevel.ERROR,
-    // Answers and forms: retried by the client (they are not posts that could land twice), never waited on forever.
+    // Answers and forms: retried by the client (they are not posts that could land twice), never waited on
+    // forever. Within seconds, not the client's default of ten tries over half an hour: a form's trigger
+    // expires in 3 s, and someone waiting for an answer is told it failed rather than left waiting.
     clientOptions: {
       timeout: 10_000,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
-      ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+      retryConfig: options.retryConfig ?? ANSWER_RETRIES,
     },
   });
   await app.init();
