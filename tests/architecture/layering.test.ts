@@ -29,7 +29,7 @@ const isRelative = (spec: string) => spec.startsWith('.');
 /** A chat platform's SDK: its types and clients stay inside `adapters/` (STYLE.md point 4). */
 const SDK = /^(@slack\/|botbuilder|botframework-|@microsoft\/teams)/;
 /** Libraries that only compute on data: what the core and the commands may use. */
-const DATA_LIBRARIES = ['zod', 'yaml', 'date-fns', 'date-fns/locale', '@date-fns/tz', 'fastest-levenshtein', 'unhomoglyph'];
+const DATA_LIBRARIES = ['zod', 'yaml', 'js-yaml', 'date-fns', 'date-fns/locale', '@date-fns/tz', 'fastest-levenshtein', 'unhomoglyph'];
 const COMMAND_LIBRARIES = [...DATA_LIBRARIES, 'csv-stringify/sync', 'intl-messageformat'];
 /** The store port's methods. An adapter that names one is reading or writing the store itself. */
 const STORE_ACCESS =
