@@ -2,11 +2,12 @@
 // every file with a problem. Whatever the quick one reads, the careful one reads alike; whatever it
 // declines, or whatever fails validation, gets the careful reader's answer, line and column included.
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parseEvents } from 'js-yaml';
+import { Lexer, stringify } from 'yaml';
 import { generatedPolicy } from '../../bench/lib/policy-gen.ts';
 import { POLICY_LIMITS } from '../../src/core/policy.ts';
 import { formatIssues, parsePolicyText, parsePolicyTextCarefully, readYaml } from '../../src/core/policy-text.ts';
-import { QUICK_DEPTH, quickRead } from '../../src/core/quick-yaml.ts';
+import { QUICK_DEPTH, quickRead, tokenBound } from '../../src/core/quick-yaml.ts';
 import { packFiles, readPack } from './helpers.ts';
 
 const ORG = 'organization: { name: Quick, timezone: Europe/Brussels, default_unit: org }\nunits: [ { id: org, name: Organisation } ]\n';
@@ -25,11 +26,17 @@ function carefulValue(text: string): unknown {
   return r.value.value;
 }
 
-/** Both ways, for a document the quick reader reads: the same data, to the key and the type. */
+/**
+ * Both ways, for a document the quick reader reads: the same data, to the key and the type. And the
+ * bound the quick reader counts tokens by is never under the careful reader's count.
+ */
 function readsAlike(text: string): unknown {
   const quick = quickRead(text);
   if (!quick.ok) throw new Error(`declined: ${quick.declined}`);
   expect(quick.value).toStrictEqual(carefulValue(text));
+  let tokens = 0;
+  for (const _ of new Lexer().lex(text)) tokens++;
+  expect(tokenBound(text, parseEvents(text, {}))).toBeGreaterThanOrEqual(tokens);
   return quick.value;
 }
 
