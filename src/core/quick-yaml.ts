@@ -145,7 +145,12 @@ function construct(text: string, events: readonly Event[]): QuickRead {
 
 const UNRESOLVED = Symbol('unresolved');
 
+/** The first characters a core-schema null, boolean, integer or float can have (an empty scalar is null). */
+const MAY_RESOLVE = new Set([...'~nNtTfF0123456789+-.'].map((c) => c.charCodeAt(0)));
+
 function resolvePlain(source: string): unknown {
+  // Most scalars are words: no need to try every tag's pattern on them.
+  if (source && !MAY_RESOLVE.has(source.charCodeAt(0))) return source;
   const tag = SCALAR_TAGS.find((t) => t.test!.test(source));
   if (!tag) return source;
   let failed = false;
