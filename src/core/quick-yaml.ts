@@ -43,7 +43,7 @@ export function quickRead(text: string): QuickRead {
 }
 
 /** Characters the `yaml` lexer may make a token of their own (indicators, flow punctuation, quotes, comments). */
-const OWN_TOKEN = new Set([...'-?:,[]{}#&*!|>\'"%@`.'].map((c) => c.charCodeAt(0)));
+const OWN_TOKEN = asciiTable('-?:,[]{}#&*!|>\'"%@`.');
 
 /**
  * At least as many tokens as the `yaml` lexer makes of plain YAML: a token per run of spaces, per
@@ -59,7 +59,7 @@ export function tokenBound(text: string, events: readonly Event[]): number {
     const space = c === 32 || c === 9;
     if (space && !inSpaces) bound++;
     else if (c === 10 || c === 13) bound += 3;
-    else if (OWN_TOKEN.has(c)) bound++;
+    else if (OWN_TOKEN[c] === 1) bound++;
     inSpaces = space;
   }
   for (const e of events) if (e.type === EVENT_ID.SCALAR || e.type === EVENT_ID.DOCUMENT) bound += 2;
@@ -145,12 +145,19 @@ function construct(text: string, events: readonly Event[]): QuickRead {
 
 const UNRESOLVED = Symbol('unresolved');
 
+/** 1 at the codes of `chars` (ASCII): a lookup per character of a 2 MiB file. */
+function asciiTable(chars: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const c of chars) table[c.charCodeAt(0)] = 1;
+  return table;
+}
+
 /** The first characters a core-schema null, boolean, integer or float can have (an empty scalar is null). */
-const MAY_RESOLVE = new Set([...'~nNtTfF0123456789+-.'].map((c) => c.charCodeAt(0)));
+const MAY_RESOLVE = asciiTable('~nNtTfF0123456789+-.');
 
 function resolvePlain(source: string): unknown {
   // Most scalars are words: no need to try every tag's pattern on them.
-  if (source && !MAY_RESOLVE.has(source.charCodeAt(0))) return source;
+  if (source && MAY_RESOLVE[source.charCodeAt(0)] !== 1) return source;
   const tag = SCALAR_TAGS.find((t) => t.test!.test(source));
   if (!tag) return source;
   let failed = false;
