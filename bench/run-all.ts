@@ -36,6 +36,10 @@ const BENCHES: Record<string, { what: string; quick: string[] }> = {
     what: 'Intune inventory for 3,000 people and 5,000 devices: sync time, requests against the Intune limit, memory',
     quick: ['--people', '500', '--devices', '800'],
   },
+  scale: {
+    what: 'report compliance at 3,000 and 30,000 people, policy validate up to 50,000 apps, server start-up at 100k and 1M records',
+    quick: ['--people', '3000', '--apps', '1000', '--records', '20000'],
+  },
   crash: { what: 'SIGKILL at random under load: nothing acknowledged is lost', quick: ['--kills', '3', '--records', '2000'] },
 };
 

@@ -1,5 +1,5 @@
 import { appById } from '../../src/core/catalog.ts';
-import { applySnapshots, listedPersonOf, type DirectoryRecord, type SourceSnapshot } from '../../src/core/directory.ts';
+import { applySnapshots, listedPeople, listedPersonOf, type DirectoryRecord, type SourceSnapshot } from '../../src/core/directory.ts';
 import { approversFor, endForLeaver } from '../../src/core/exceptions.ts';
 import { resolvePerson } from '../../src/core/org.ts';
 import { put, type Change, type ExceptionRequest } from '../../src/core/records.ts';
@@ -52,9 +52,11 @@ export async function syncDirectory(snapshots: readonly SourceSnapshot[], at: Da
     );
   const closed: ExceptionRequest[] = [];
   const effects: Effect[] = [];
+  const listedIndex = listedPeople(listed);
+  const changed = new Map(sync.records.map((r) => [r.id, r]));
   for (const id of sync.left) {
-    const record = sync.records.find((r) => r.id === id)!;
-    if (listedPersonOf(listed, record)) continue; // the policy lists them: what it says wins, until it is edited
+    const record = changed.get(id)!;
+    if (listedPersonOf(listed, record, listedIndex)) continue; // the policy lists them: what it says wins, until it is edited
     for (const personId of idsOf(record))
       for (const request of ctx.store.where('requests', 'person', personId)) {
         const ended = endForLeaver(request, at);

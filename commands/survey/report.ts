@@ -7,7 +7,7 @@ import { policyIndex } from '../../src/core/policy-index.ts';
 import type { Rule } from '../../src/core/policy.ts';
 import { effectiveStatus } from '../../src/core/request-status.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
-import { localDate } from '../../src/core/time.ts';
+import { localDateIn } from '../../src/core/time.ts';
 import type { Command } from '../shared/command.ts';
 import type { CommandContext, CommandResult } from '../shared/context.ts';
 import { inputFields, validate } from '../entry/inputs.ts';
@@ -75,13 +75,14 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: nu
   // With an inventory, each person's devices the rule covers are evidence beside their word.
   const inventory = inventoryView(ctx.policy, ctx.store);
   const evidence = subjects.map(({ rule, person, attestation }) => inventory?.evidence(rule, person, attestation, now));
+  const dateOf = localDateIn(tz);
   const rows = subjects.map(({ rule, person: p, attestation: a, exception: x }, i) => ({
     rule: rule.id,
     person: p.id,
     name: p.name,
     unit: p.unit,
     attested: a ? 'yes' : 'no',
-    attested_on: a ? localDate(new Date(a.at), tz) : '',
+    attested_on: a ? dateOf(new Date(a.at)) : '',
     attested_at: a?.at ?? '',
     statement: a?.statement ?? '',
     exception: x?.id ?? '',
@@ -269,7 +270,8 @@ function exceptions(format: 'text' | 'csv', page: number, ctx: CommandContext): 
   const visible = visibleTo(ctx);
   const now = ctx.now();
   const tz = ctx.policy.organization.timezone;
-  const on = (iso: string | undefined) => (iso ? localDate(new Date(iso), tz) : '');
+  const dateOf = localDateIn(tz);
+  const on = (iso: string | undefined) => (iso ? dateOf(new Date(iso)) : '');
   // An approved exception past its expiry is reported as expired, whether or not the scheduler has marked it yet.
   const decided = ctx.store
     .list('requests')

@@ -1,4 +1,5 @@
 import { LOCALES, type DirectoryConfig, type Locale, type PersonEntry, type Policy, type Role } from './policy.ts';
+import { policyIndex } from './policy-index.ts';
 
 /**
  * The directory: everyone the policy governs beyond the people it lists, as the organisation's
@@ -228,7 +229,8 @@ export function localeOf(tag: string | undefined): Locale | undefined {
 export function directoryPerson(record: DirectoryRecord, policy: Policy): DirectoryPerson {
   const { entra, slack, csv } = record.sources;
   const mapping: DirectoryConfig['entra'] = policy.directory?.entra;
-  const units = new Set(policy.units.map((u) => u.id));
+  // The policy's own index, not a set of its units per record: a sync or a join calls this for everyone.
+  const units = policyIndex(policy).unitsById;
   const from: DirectoryPerson['from'] = {};
   const pick = <T>(field: keyof DirectoryPerson['from'], ...candidates: [T | undefined, Provenance][]): T | undefined => {
     for (const [value, where] of candidates)
@@ -273,29 +275,41 @@ export function directoryPerson(record: DirectoryRecord, policy: Policy): Direct
   };
 }
 
-/** The person the policy lists who is this directory record's human, if any. */
-export function listedPersonOf(policy: Policy, record: DirectoryRecord): PersonEntry | undefined {
-  const { entry } = directoryPerson(record, policy);
-  const byEmail = new Map(policy.people.flatMap((p) => (p.email ? [[p.email.toLowerCase(), p] as const] : [])));
-  const byPlatform = platformIndex(policy);
-  return listedMatch(policy, entry, byEmail, byPlatform);
+/** The people the policy lists, by email, by platform id and by id: built once for a join over many records. */
+export interface ListedPeople {
+  byEmail: ReadonlyMap<string, PersonEntry>;
+  byPlatform: ReadonlyMap<string, PersonEntry>;
+  byId: ReadonlyMap<string, PersonEntry>;
 }
 
-const platformIndex = (policy: Policy) =>
-  new Map(
-    policy.people.flatMap((p) => [
-      ...(p.slack ? [[`slack:${p.slack}`, p] as const] : []),
-      ...(p.teams ? [[`teams:${p.teams}`, p] as const] : []),
-    ]),
-  );
+export function listedPeople(policy: Policy): ListedPeople {
+  const byId = new Map<string, PersonEntry>();
+  // The first person of an id, as a search from the top would find.
+  for (const p of policy.people) if (!byId.has(p.id)) byId.set(p.id, p);
+  return {
+    byEmail: new Map(policy.people.flatMap((p) => (p.email ? [[p.email.toLowerCase(), p] as const] : []))),
+    byPlatform: new Map(
+      policy.people.flatMap((p) => [
+        ...(p.slack ? [[`slack:${p.slack}`, p] as const] : []),
+        ...(p.teams ? [[`teams:${p.teams}`, p] as const] : []),
+      ]),
+    ),
+    byId,
+  };
+}
 
-/** The policy person a directory person is, if the policy lists them: by email, else a platform id. */
-function listedMatch(policy: Policy, person: PersonEntry, byEmail: Map<string, PersonEntry>, byPlatform: Map<string, PersonEntry>) {
+/** The person the policy lists who is this directory record's human, if any; pass `listed` when asking for many records. */
+export function listedPersonOf(policy: Policy, record: DirectoryRecord, listed = listedPeople(policy)): PersonEntry | undefined {
+  return listedMatch(directoryPerson(record, policy).entry, listed);
+}
+
+/** The policy person a directory person is, if the policy lists them: by email, else a platform id, else their id. */
+function listedMatch(person: PersonEntry, listed: ListedPeople) {
   return (
-    (person.email ? byEmail.get(person.email) : undefined) ??
-    (person.slack ? byPlatform.get(`slack:${person.slack}`) : undefined) ??
-    (person.teams ? byPlatform.get(`teams:${person.teams}`) : undefined) ??
-    policy.people.find((p) => p.id === person.id)
+    (person.email ? listed.byEmail.get(person.email) : undefined) ??
+    (person.slack ? listed.byPlatform.get(`slack:${person.slack}`) : undefined) ??
+    (person.teams ? listed.byPlatform.get(`teams:${person.teams}`) : undefined) ??
+    listed.byId.get(person.id)
   );
 }
 
@@ -306,8 +320,7 @@ function listedMatch(policy: Policy, person: PersonEntry, byEmail: Map<string, P
  */
 export function withDirectory(policy: Policy, records: readonly DirectoryRecord[]): Policy {
   if (!records.length) return policy;
-  const byEmail = new Map(policy.people.flatMap((p) => (p.email ? [[p.email.toLowerCase(), p] as const] : [])));
-  const byPlatform = platformIndex(policy);
+  const listedIndex = listedPeople(policy);
   const completed = new Map<string, PersonEntry>();
   const others: PersonEntry[] = [];
   /** Each person's manager as the directory names them (an Entra object id, an email, an id), resolved below. */
@@ -318,7 +331,7 @@ export function withDirectory(policy: Policy, records: readonly DirectoryRecord[
   for (const record of records) {
     if (record.leftAt) continue;
     const { entry, manager } = directoryPerson(record, policy);
-    const listed = listedMatch(policy, entry, byEmail, byPlatform);
+    const listed = listedMatch(entry, listedIndex);
     const entraKey = record.sources.entra?.key;
     if (entraKey) personOfEntraKey.set(entraKey, listed?.id ?? entry.id);
     if (listed) {
@@ -399,13 +412,14 @@ export function personFacts(policy: Policy, records: readonly DirectoryRecord[],
       p.slack?.toLowerCase() === wanted ||
       p.teams?.toLowerCase() === wanted,
   );
+  const listedIndex = listedPeople(policy);
   const record = records.find(
     (r) =>
       r.id === wanted ||
       Object.values(r.sources).some((s) => s?.key.toLowerCase() === wanted) ||
-      (listedByRef !== undefined && listedPersonOf(policy, r)?.id === listedByRef.id),
+      (listedByRef !== undefined && listedPersonOf(policy, r, listedIndex)?.id === listedByRef.id),
   );
-  const listed = listedByRef ?? (record ? listedPersonOf(policy, record) : undefined);
+  const listed = listedByRef ?? (record ? listedPersonOf(policy, record, listedIndex) : undefined);
   if (!record && !listed) return undefined;
   const found = record ? directoryPerson(record, policy) : undefined;
   const facts: PersonFact[] = [];

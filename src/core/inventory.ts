@@ -1,5 +1,6 @@
 import { findApp } from './catalog.ts';
 import type { Person } from './org.ts';
+import { policyIndex } from './policy-index.ts';
 import type { App, DeviceClass, Policy, Rule } from './policy.ts';
 import type { Attestation } from './records.ts';
 
@@ -158,8 +159,9 @@ export const coversDevice = (rule: Rule, device: InventoryDevice): boolean => !r
 
 /** The rule's apps among those a device carries. */
 function foundOn(rule: Rule, policy: Policy, device: InventoryDevice): DetectedApp | undefined {
+  const apps = policyIndex(policy).appsById;
   return device.apps.find((a) => {
-    const app = policy.apps.find((x) => x.id === a.app);
+    const app = apps.get(a.app);
     return app !== undefined && appliesToApp(rule, app);
   });
 }

@@ -14,6 +14,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import { POLICY_LIMITS, validatePolicy, type Policy } from './policy.ts';
+import { quickRead } from './quick-yaml.ts';
 import type { Issue, Result } from './result.ts';
 
 const L = POLICY_LIMITS;
@@ -31,8 +32,24 @@ const YAML_PROBLEMS_SHOWN = 100;
 /**
  * Parse a policy document (YAML, of which JSON is a subset) and validate it. Every problem, by path;
  * never throws. A document over POLICY_LIMITS is refused before the costly step it would make costly.
+ *
+ * Most files are valid, so each is first read the quick way (quick-yaml.ts) and validated; a file
+ * the quick reader declines, or whose policy has problems, is read again the careful way, whose
+ * problems have their line and column. The answer is the careful reader's whenever there is a problem.
  */
 export function parsePolicyText(text: string): Result<Policy> {
+  if (utf8Length(text) <= L.bytes) {
+    const quick = quickRead(text);
+    if (quick.ok) {
+      const checked = validatePolicy(quick.value);
+      if (checked.ok) return checked;
+    }
+  }
+  return parsePolicyTextCarefully(text);
+}
+
+/** `parsePolicyText` by the careful reader alone: the `yaml` library's documents, every node with its position. */
+export function parsePolicyTextCarefully(text: string): Result<Policy> {
   const bytes = utf8Length(text);
   if (bytes > L.bytes)
     return refuse('policy.too_large', [{ path: '', code: 'too_large', message: `the file is ${bytes} bytes, at most ${L.bytes}` }]);
@@ -59,10 +76,10 @@ export function parsePolicyText(text: string): Result<Policy> {
 }
 
 /** The document as read, and the problems that leave it readable all the same (duplicate keys). */
-type Read = { value: unknown; problems: Issue[] };
+export type Read = { value: unknown; problems: Issue[] };
 
-/** The document as plain data, or why not: syntax, tags, nesting, keys, anchors and aliases. */
-function readYaml(text: string): Result<Read> {
+/** The document as plain data, or why not: syntax, tags, nesting, keys, anchors and aliases. The careful reader. */
+export function readYaml(text: string): Result<Read> {
   const lines = new LineCounter();
   const at = (offset: number) => {
     const { line, col } = lines.linePos(offset);

@@ -47,6 +47,38 @@ export function localDate(instant: Date, timezone: string): LocalDate {
   return format(new TZDate(instant.getTime(), timezone), 'yyyy-MM-dd');
 }
 
+/**
+ * `localDate` in one zone, for many instants (a report's every attestation): Intl's formatter, made
+ * once, says a date in a fifth of the time a TZDate and `format` take. The same dates: instants
+ * outside four-digit years, invalid ones and zones Intl refuses go to `localDate`.
+ */
+export function localDateIn(timezone: string): (instant: Date) => LocalDate {
+  let formatter: Intl.DateTimeFormat | undefined;
+  try {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  } catch {
+    formatter = undefined;
+  }
+  return (instant) => {
+    const ms = instant.getTime();
+    if (formatter && ms >= FOUR_DIGIT_YEARS.from && ms < FOUR_DIGIT_YEARS.until) {
+      let year = '';
+      let month = '';
+      let day = '';
+      for (const part of formatter.formatToParts(ms)) {
+        if (part.type === 'year') year = part.value;
+        else if (part.type === 'month') month = part.value;
+        else if (part.type === 'day') day = part.value;
+      }
+      if (year.length === 4 && month.length === 2 && day.length === 2) return `${year}-${month}-${day}`;
+    }
+    return localDate(instant, timezone);
+  };
+}
+
+/** Instants whose local year has four digits in every zone (a day inside each end). */
+const FOUR_DIGIT_YEARS = { from: Date.UTC(1000, 0, 2), until: Date.UTC(9999, 11, 31) };
+
 export function addLocalDays(date: LocalDate, days: number): LocalDate {
   return format(addDays(parseISO(date), days), 'yyyy-MM-dd');
 }
