@@ -32,7 +32,16 @@ const SDK = /^(@slack\/|botbuilder|botframework-|@microsoft\/teams)/;
  * Libraries that only compute on data: what the core and the commands may use. A date-fns locale is
  * imported by its own module, never `date-fns/locale` (every locale: a third of a second to load).
  */
-const DATA_LIBRARIES = ['zod', 'yaml', 'js-yaml', 'date-fns', 'date-fns/locale/en-GB', '@date-fns/tz', 'fastest-levenshtein', 'unhomoglyph'];
+const DATA_LIBRARIES = [
+  'zod',
+  'yaml',
+  'js-yaml',
+  'date-fns',
+  'date-fns/locale/en-GB',
+  '@date-fns/tz',
+  'fastest-levenshtein',
+  'unhomoglyph',
+];
 const COMMAND_LIBRARIES = [...DATA_LIBRARIES, 'csv-stringify/sync', 'intl-messageformat'];
 /** The store port's methods. An adapter that names one is reading or writing the store itself. */
 const STORE_ACCESS =
