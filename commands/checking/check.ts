@@ -6,7 +6,6 @@ import type { Command } from '../shared/command.ts';
 import { decisionReply } from './decision-reply.ts';
 import { inputFields, objectOf, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
-import { devicesOf } from '../../src/core/inventory.ts';
 import { inventoryView, stillHasLine } from '../compliance/inventory-evidence.ts';
 
 export const check: Command = {
@@ -43,7 +42,7 @@ export const check: Command = {
     }
     // Their own device still carrying it is the most useful thing to tell them: say which.
     const inventory = decision.app && decision.verdict !== 'allowed' ? inventoryView(ctx.policy, ctx.store) : undefined;
-    const mine = inventory ? devicesOf(ctx.person, inventory.index) : [];
+    const mine = inventory?.devicesOf(ctx.person) ?? [];
     const still = mine.flatMap((device) => {
       const found = device.apps.find((a) => a.app === decision.app?.id);
       return found ? [{ device, status: 'installed' as const, found }] : [];

@@ -1,4 +1,5 @@
 import {
+  addressesOf,
   devicesByAddress,
   devicesOf,
   evidenceFor,
@@ -19,29 +20,44 @@ import { localTime } from '../requests/request-card.ts';
 /** The MDMs by name, as an admin knows them. */
 export const SOURCE_NAMES = { intune: 'Intune', jamf: 'Jamf Pro' } as const;
 
-/** What the stored inventory offers a report or a reply: devices by their users' addresses, and each source's age. */
+/** What the stored inventory offers a report or a reply: each person's devices, and each source's age. */
 export interface InventoryView {
   sources: InventorySourceState[];
   staleAfterDays: number;
   everyMinutes: number;
-  index: Map<string, InventoryDevice[]>;
+  /** A person's devices (by their email, and their id when it is one). */
+  devicesOf(person: Pick<Person, 'id' | 'email'>): InventoryDevice[];
   /** A person's evidence for a rule (their devices the rule covers). */
   evidence(rule: Rule, person: Pick<Person, 'id' | 'email'>, attestation: Attestation | undefined, at: Date): Evidence;
 }
 
-/** The inventory, when the policy turns it on (`inventory.intune` or `inventory.jamf`); `undefined` otherwise. */
+/** Asked about more people than this, the view indexes the devices by address once instead of scanning them per person. */
+const SCANS_BEFORE_INDEX = 3;
+
+/**
+ * The inventory, when the policy turns it on (`inventory.intune` or `inventory.jamf`); `undefined`
+ * otherwise. Made once per reply, report or tick: one person (a check) costs a scan of the devices,
+ * many (a report, a tick's reminders) one index.
+ */
 export function inventoryView(policy: Policy, store: StoreView): InventoryView | undefined {
   const config = policy.inventory;
   if (!config || !(config.intune || config.jamf)) return undefined;
   const sources = INVENTORY_SOURCES.flatMap((s) => store.get('inventory_sources', s) ?? []);
-  const index = devicesByAddress(sources.length ? store.list('devices') : []);
+  const devices = sources.length ? store.list('devices') : [];
+  let index: Map<string, InventoryDevice[]> | undefined;
+  let scans = 0;
+  const mine = (person: Pick<Person, 'id' | 'email'>): InventoryDevice[] => {
+    if (!index && ++scans > SCANS_BEFORE_INDEX) index = devicesByAddress(devices);
+    if (index) return devicesOf(person, index);
+    const addresses = addressesOf(person);
+    return addresses.length ? devices.filter((d) => d.users.some((u) => addresses.includes(u))) : [];
+  };
   return {
     sources,
     staleAfterDays: config.stale_after_days,
     everyMinutes: config.every_minutes,
-    index,
-    evidence: (rule, person, attestation, at) =>
-      evidenceFor(rule, policy, devicesOf(person, index), attestation, config.stale_after_days, at),
+    devicesOf: mine,
+    evidence: (rule, person, attestation, at) => evidenceFor(rule, policy, mine(person), attestation, config.stale_after_days, at),
   };
 }
 

@@ -15,7 +15,7 @@ import type { Outcome, Store, StoreView } from '../../src/core/store.ts';
 import type { Effect } from '../shared/context.ts';
 import { outboxItem } from '../delivery/outbox-item.ts';
 import { reply, type Block, type Reply } from '../shared/reply.ts';
-import { inventoryView, sourcesLine, stillHasLine, verifiedLine } from '../compliance/inventory-evidence.ts';
+import { inventoryView, sourcesLine, stillHasLine, verifiedLine, type InventoryView } from '../compliance/inventory-evidence.ts';
 import { cardUpdates, copySubject, displayName, localTime, requestCard, unitName } from '../requests/request-card.ts';
 
 /** Names shown in a digest before "and N more"; the CSV report has everyone. */
@@ -73,7 +73,9 @@ function dueNow(policy: Policy, store: StoreView, at: Date, audience: readonly s
   if (!due.length) return { result: { reminders: due, effects: [] } };
 
   const createdAt = at.toISOString();
-  const effects = due.map((r) => effectOf(r, policy, store, everyone, at));
+  // One view of the devices for the whole tick: a deadline's reminders can reach thousands of people.
+  const inventory = inventoryView(policy, store);
+  const effects = due.map((r) => effectOf(r, policy, store, everyone, at, inventory));
   const changes: Change[] = due.map((r, i) => ({ collection: 'outbox', id: r.key, value: outboxItem(r.key, effects[i]!, createdAt) }));
   for (const id of new Set(due.flatMap((r) => (r.kind === 'expired' ? [r.request] : [])))) {
     const ended = expireException(store.get('requests', id)!, at);
@@ -151,7 +153,14 @@ function waitingEffect(
   };
 }
 
-function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: readonly Person[], at: Date): Effect {
+function effectOf(
+  r: Reminder,
+  policy: Policy,
+  store: StoreView,
+  everyone: readonly Person[],
+  at: Date,
+  inventory: InventoryView | undefined,
+): Effect {
   if (r.kind === 'approval-waiting' || r.kind === 'escalated' || r.kind === 'unanswered') return waitingEffect(r, policy, store);
   const idx = policyIndex(policy);
   const org = wording(policy.organization.locale);
@@ -225,7 +234,6 @@ function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: reado
     const names = subjects.filter((s) => s.state === 'open').map((s) => s.person.name);
     const excepted = subjects.filter((s) => s.state === 'excepted').map((s) => s.person.name);
     // With an inventory the digest leads with what the devices show, and its age.
-    const inventory = inventoryView(policy, store);
     const verified: Block[] = inventory
       ? [
           {
@@ -269,7 +277,6 @@ function effectOf(r: Reminder, policy: Policy, store: StoreView, everyone: reado
   const message = attestable(rule, policy, m, headline, r.kind === 'announce' ? 'public' : 'private', r.daysLeft < 0 ? 'stop' : 'warn');
   if (r.kind === 'direct') {
     // Overdue, and a device of theirs still has it: the reminder says which, so they know where to look.
-    const inventory = inventoryView(policy, store);
     const person = resolvePerson(policy, r.person);
     const still = inventory?.evidence(rule, person, undefined, at).devices.filter((d) => d.status === 'installed') ?? [];
     if (still.length) message.blocks.splice(1, 0, ...still.map((d) => ({ type: 'text' as const, text: stillHasLine(d, m, tz) })));
