@@ -6,6 +6,9 @@ import {
   type NetworkResponse,
 } from '@azure/msal-node';
 import { type Dispatcher, fetch } from 'undici';
+import { backoffMs, networkCause, parseJson, retryAfterMs, where } from '../http/outbound-calls.ts';
+
+export { backoffMs, retryAfterMs, where };
 import { requestPacer } from './request-pacer.ts';
 
 /** How AppWarden reaches Microsoft Graph: the app registration, the endpoints, and the limits of waiting. */
@@ -66,7 +69,6 @@ export interface GraphClient {
 }
 
 const MAX_ATTEMPTS = 5;
-const BACKOFF_CAP_MS = 30_000;
 /** Statuses that say "not now": Graph throttling, and its front doors being busy or unreachable. */
 const RETRIED_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -82,26 +84,6 @@ export class GraphRefused extends Error {
   }
 }
 
-/** 1 s, 2 s, 4 s… for attempt 1, 2, 3…, capped. */
-export const backoffMs = (attempt: number): number => Math.min(1000 * 2 ** (attempt - 1), BACKOFF_CAP_MS);
-
-/** Retry-After in seconds (all Graph sends), as milliseconds; `undefined` when absent or not a number. */
-export function retryAfterMs(header: string | null): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds * 1000) : undefined;
-}
-
-/** A URL as messages show it: no query (skip and delta tokens are long and say nothing to a reader). */
-export const where = (url: string): string => {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return 'an unparseable URL';
-  }
-};
-
 /** Graph's `{ error: { code, message } }`, or what there is of it. */
 function graphErrorOf(body: unknown): GraphError {
   const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
@@ -111,26 +93,11 @@ function graphErrorOf(body: unknown): GraphError {
   };
 }
 
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
 /** Which application permission a Graph path needs (what a 403 is missing). */
 function permissionFor(url: string): string {
   const path = new URL(url).pathname;
   if (path.includes('/deviceManagement/')) return 'DeviceManagementManagedDevices.Read.All';
   return path.includes('/groups/') ? 'GroupMember.Read.All' : 'User.Read.All';
-}
-
-/** Why a network call failed, in a few words: its timeout, or the cause undici names. */
-function networkCause(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
 }
 
 /** Entra's AADSTS codes a misconfiguration shows as, with what to check. */

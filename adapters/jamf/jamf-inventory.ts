@@ -1,4 +1,7 @@
 import { type Dispatcher, fetch } from 'undici';
+import { backoffMs, networkCause, parseJson, retryAfterMs, where } from '../http/outbound-calls.ts';
+
+export { backoffMs, retryAfterMs };
 import type { InventoryDevice, InventoryReader } from '../../src/core/inventory.ts';
 import { AppWardenError } from '../../src/core/result.ts';
 import { type JamfMobileDevice, text, toDevice } from './jamf-device.ts';
@@ -32,7 +35,6 @@ export const MAX_PAGE_SIZE = 2_000;
 /** A read that pages further than this is refused: 1,000 pages are 500,000 devices at the default page size. */
 export const MAX_PAGES_PER_READ = 1_000;
 const MAX_ATTEMPTS = 5;
-const BACKOFF_CAP_MS = 30_000;
 /** Statuses that say "not now": throttling, and Jamf Cloud's front doors being busy or unreachable. */
 const RETRIED_STATUSES = new Set([429, 502, 503, 504]);
 /** A token is renewed this long before it expires (at most half its life), so that no call starts on a dying one. */
@@ -46,29 +48,6 @@ interface JamfPage {
   results: JamfMobileDevice[];
 }
 
-/** 1 s, 2 s, 4 s… for attempt 1, 2, 3…, capped. */
-export const backoffMs = (attempt: number): number => Math.min(1000 * 2 ** (attempt - 1), BACKOFF_CAP_MS);
-
-/** Retry-After as milliseconds from `now`: seconds, or an HTTP date; `undefined` when absent or unreadable. */
-export function retryAfterMs(header: string | null, now: number): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.ceil(seconds * 1000) : undefined;
-  const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
-
-/** A URL as messages show it: no query. */
-const where = (url: string): string => (URL.canParse(url) ? `${new URL(url).origin}${new URL(url).pathname}` : 'an unparseable URL');
-
-const parseJson = (body: string): unknown => {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-};
-
 /** Jamf's `{ httpStatus, errors: [{ code, description }] }`, as `CODE: description`; the token endpoint's OAuth `{ error }` too. */
 function jamfSaid(body: unknown): string {
   const { errors, error } = (body ?? {}) as { errors?: { code?: unknown; description?: unknown }[]; error?: unknown };
@@ -76,13 +55,6 @@ function jamfSaid(body: unknown): string {
   const code = text(first?.code) ?? text(error) ?? 'no error code';
   const description = text(first?.description);
   return description ? `${code}: ${description}` : code;
-}
-
-/** Why a network call failed, in a few words: its timeout, or the cause undici names. */
-function networkCause(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
 }
 
 interface Answer {
