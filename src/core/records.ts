@@ -274,7 +274,6 @@ export const INDEXED_FIELDS = {
   outbox: ['status'],
   census_answers: ['census'],
   delegations: ['to'],
-  inventory_flags: ['person'],
 } as const satisfies { [C in CollectionName]?: readonly (keyof Collections[C] & string)[] };
 export type IndexedCollection = keyof typeof INDEXED_FIELDS;
 export type IndexedField<C extends IndexedCollection> = (typeof INDEXED_FIELDS)[C][number];
