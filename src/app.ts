@@ -150,6 +150,7 @@ function noticingOutbox(base: Store, policyNow: () => Policy, notice: (ids: stri
       base
         .transact(() => ({ result: undefined, commit: { event, changes: addressedChanges(changes) } }))
         .then((done) => noticed(done).entry!),
+    erase: (erasure, event) => base.erase(erasure, event),
     readAudit: (fromSeq) => base.readAudit(fromSeq),
     verifyAudit: () => base.verifyAudit(),
     close: () => base.close(),

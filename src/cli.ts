@@ -23,6 +23,7 @@ const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--js
        appwarden audit export [--from DATE] [--to DATE] [--format jsonl|csv]   entries for an auditor, and the chain's verification
        appwarden backup FILE                   a consistent copy of the record, while the server runs
        appwarden restore FILE --data DIR       into a new, empty data directory; refuses a backup that does not verify
+       appwarden erase PERSON --reason "…"    remove a leaver's personal data everywhere it is kept; the chain still verifies
        appwarden migrate --from DATA_DIR --to POSTGRES-URL   move the embedded store into an empty PostgreSQL database
        appwarden remind [--at ISO-INSTANT]     one scheduler tick: queue what is due, deliver it
        appwarden outbox [--data DIR] [--json]  deliveries waiting or failed, with the platforms' reasons
@@ -89,6 +90,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
 
   const loaded = await loadPolicyFile(policyFile);
   if (!loaded.ok) return (io.err(`${policyFile}: ${loaded.issues.length} problem(s)\n${formatIssues(loaded.issues)}`), 2);
+
+  if (w0 === 'erase') return eraseCommand(args.words, args.json, config.config, loaded.value, io);
 
   let at: Date | undefined;
   if (w0 === 'remind') {
@@ -296,6 +299,53 @@ async function recordCommand(
           : `the chain FAILED verification at entry ${v.seq} (line ${v.line}): ${v.problem}`),
     );
     return v.ok ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `appwarden erase PERSON --reason "…"`: needs the store's lock (stop the server) or PostgreSQL. */
+async function eraseCommand(
+  words: readonly string[],
+  json: boolean,
+  config: Parameters<typeof openConfiguredStore>[0],
+  policy: Parameters<typeof createAppWarden>[0]['policy'],
+  io: Out,
+): Promise<number> {
+  const reason = wordFlag(words, 'reason');
+  const person = words[1];
+  if (!person || person.startsWith('--') || typeof reason !== 'string' || words.length !== 4 || words[2] !== '--reason')
+    return (io.err(`erase takes PERSON --reason "why"\n${USAGE}`), 2);
+  let store;
+  try {
+    store = await openConfiguredStore(config, 'command', io.err);
+  } catch (e) {
+    if (!(e instanceof AppWardenError)) throw e;
+    const running = e.code === 'storage.locked' ? ' Erasure rewrites the data directory: stop the server, erase, start it again.' : '';
+    return (io.err(`${e.message}${running}`), 2);
+  }
+  try {
+    const { erasePerson } = await import('./runtime/erase-person.ts');
+    const operator = `${userInfo().username}@${hostname()}`;
+    const outcome = await erasePerson(store, policy, { ref: person, reason, operator, at: new Date() });
+    if (!outcome.ok) return (io.err(outcome.problem), 1);
+    const { done, pseudonym } = outcome;
+    if (json)
+      io.out(
+        JSON.stringify(
+          { pseudonym, seq: done.entry.seq, values: done.values, operational: done.operational, unsealed: done.unsealed },
+          null,
+          2,
+        ),
+      );
+    else
+      io.out(
+        `erased: ${done.values} personal value(s) of ${person} now read "${pseudonym}" or "[erased]", and ${done.operational} ` +
+          `operational record(s) naming them are gone (entry ${done.entry.seq}, person.erased). The audit chain still verifies.` +
+          (done.unsealed ? ` ${done.unsealed} entries written before personal values were kept apart could not be changed.` : '') +
+          ' Backups taken before now still hold their data: replace them with a new backup.',
+      );
+    return 0;
   } finally {
     await store.close();
   }

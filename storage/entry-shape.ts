@@ -1,7 +1,8 @@
 import { COLLECTION_NAMES } from '../src/core/records.ts';
 import { isPlainObject } from './canonical-json.ts';
+import { REF_PATTERN } from './personal-seal.ts';
 
-const ENTRY_KEYS = new Set(['at', 'actor', 'action', 'subject', 'detail', 'seq', 'changes', 'prev', 'hash']);
+const ENTRY_KEYS = new Set(['at', 'actor', 'action', 'subject', 'detail', 'seq', 'changes', 'prev', 'hash', 'personal']);
 const CHANGE_KEYS = new Set(['collection', 'id', 'value']);
 const COLLECTIONS: ReadonlySet<string> = new Set(COLLECTION_NAMES);
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -22,6 +23,12 @@ export function entryShapeProblem(value: unknown): string | undefined {
   if (!Number.isSafeInteger(value.seq) || (value.seq as number) < 1) return 'seq: must be a positive integer';
   for (const key of ['prev', 'hash'] as const) {
     if (typeof value[key] !== 'string' || !SHA256_HEX.test(value[key])) return `${key}: must be a SHA-256 hex digest`;
+  }
+  if ('personal' in value) {
+    if (!isPlainObject(value.personal)) return 'personal: must be an object';
+    for (const [ref, member] of Object.entries(value.personal)) {
+      if (!REF_PATTERN.test(ref) || typeof member !== 'string') return `personal.${ref}: must be a sealed value`;
+    }
   }
   if (!Array.isArray(value.changes)) return 'changes: must be an array';
   for (const [index, change] of value.changes.entries()) {

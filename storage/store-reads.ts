@@ -35,7 +35,7 @@ export abstract class RecordReads implements StoreView {
 
 /** The Store port's reads, the same for every store: straight from the in-memory state. */
 export abstract class StoreReads extends RecordReads {
-  protected abstract readonly state: StoreState;
+  protected abstract state: StoreState;
 
   protected get records(): RecordIndex {
     return this.state.records;

@@ -108,6 +108,23 @@ export abstract class UnitOfWorkStore extends StoreReads {
     return applied.then((a) => a.durable);
   }
 
+  /**
+   * Runs `work` alone: after every unit of work that has begun, and before any that begins meanwhile
+   * (an erasure, which rewrites what those read).
+   */
+  protected exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = (this.#turn ?? Promise.resolve()).then(work);
+    const turn: Promise<void> = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#turn = turn;
+    void turn.then(() => {
+      if (this.#turn === turn) this.#turn = undefined;
+    });
+    return run;
+  }
+
   commit(event: AuditEvent, changes: Change[]): Promise<AuditEntry> {
     return this.transact(() => ({ result: undefined, commit: { event, changes } })).then((done) => done.entry!);
   }

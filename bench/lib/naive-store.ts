@@ -57,6 +57,10 @@ export class NaiveLowdbStore extends UnitOfWorkStore implements Store {
 
   async *readAudit(): AsyncIterable<AuditEntry> {}
 
+  erase(): Promise<never> {
+    return Promise.reject(new Error('the naive store of the benchmarks does not erase'));
+  }
+
   async verifyAudit(): Promise<AuditVerification> {
     return { ok: true, entries: this.state.head.seq };
   }

@@ -50,6 +50,7 @@ function unitStore(base: Store, tx: Transaction): Store {
     operations: base.operations,
     transact: nested,
     commit: nested,
+    erase: nested,
     readAudit: (fromSeq) => base.readAudit(fromSeq),
     verifyAudit: () => base.verifyAudit(),
     close: nested,

@@ -1,3 +1,4 @@
+import type { PersonalErasure } from './personal-data.ts';
 import type {
   Change,
   CollectionName,
@@ -182,5 +183,20 @@ export interface Store extends StoreView {
    * the log is damaged before the state the store runs on. Undefined for a store that runs none.
    */
   readonly chainCheck?: ChainCheck;
+  /**
+   * Replaces personal values of the entries so far as `erasure` says — kept beside the hashed entries,
+   * so the chain still proves every entry — and commits `event` after them, its `detail.values` set to
+   * how many it replaced; the state becomes the replay of what is left, and operational records the
+   * erasure names are deleted. Runs after the units of work before it, and holds later ones until done.
+   */
+  erase(erasure: PersonalErasure, event: AuditEvent): Promise<Erased>;
   close(): Promise<void>;
+}
+
+/** What an erasure did. `unsealed`: entries stored before personal values were kept apart, which it cannot change. */
+export interface Erased {
+  entry: AuditEntry;
+  values: number;
+  operational: number;
+  unsealed: number;
 }

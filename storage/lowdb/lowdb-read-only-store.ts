@@ -1,5 +1,5 @@
 import type { Change } from '../../src/core/records.ts';
-import type { AuditEntry, AuditEvent, AuditVerification, OperationalState, Store } from '../../src/core/store.ts';
+import type { AuditEntry, AuditEvent, AuditVerification, Erased, OperationalState, Store } from '../../src/core/store.ts';
 import { storageError } from '../storage-errors.ts';
 import type { StoreState } from '../store-state.ts';
 import { UnitOfWorkStore } from '../unit-of-work.ts';
@@ -32,6 +32,11 @@ export class LowdbReadOnlyStore extends UnitOfWorkStore implements Store {
 
   protected commitAt(_seq: number, _event: AuditEvent, _changes: Change[]): Promise<AuditEntry> {
     const message = `the store for ${this.dir} was opened read-only; nothing was committed`;
+    return Promise.reject(storageError('storage.read_only', message));
+  }
+
+  erase(): Promise<Erased> {
+    const message = `the store for ${this.dir} was opened read-only; nothing was erased`;
     return Promise.reject(storageError('storage.read_only', message));
   }
 

@@ -1,7 +1,9 @@
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { PersonalErasure } from '../../src/core/personal-data.ts';
 import type { Change } from '../../src/core/records.ts';
-import type { AuditEntry, AuditEvent, AuditVerification, ChainCheck, Store } from '../../src/core/store.ts';
+import type { AuditEntry, AuditEvent, AuditVerification, ChainCheck, Erased, Store } from '../../src/core/store.ts';
 import { entryLine } from '../audit-chain.ts';
+import { ErasureRun } from '../erasure-run.ts';
 import { describeCause, storageError, storeClosed } from '../storage-errors.ts';
 import type { StoreState } from '../store-state.ts';
 import { UnitOfWorkStore } from '../unit-of-work.ts';
@@ -9,10 +11,12 @@ import { BackgroundChainCheck } from './chain-check.ts';
 import { Compactor, type SnapshotPlan } from './compactor.ts';
 import type { DataDirLock } from './data-dir-lock.ts';
 import { dataFiles } from './data-dir.ts';
+import { eraseInLog } from './erase-in-log.ts';
 import { GroupCommitWriter, type AppendSink } from './group-commit.ts';
 import type { OperationsJournal } from './operations-journal.ts';
 import { readAuditEntries } from './read-audit.ts';
-import { writeSnapshot } from './snapshot.ts';
+import { replayLog } from './replay-log.ts';
+import { emptySnapshot, writeSnapshot } from './snapshot.ts';
 import { snapshotToCheck, verifyAuditLog } from './verify-audit-file.ts';
 
 /** What `openLowdbStore` hands over once the directory is locked and the state loaded. */
@@ -23,6 +27,8 @@ export interface LowdbStoreParts {
   auditEnd: number;
   /** Where appended lines go: the audit file, made durable. */
   sink: AppendSink;
+  /** The same for the file an erasure puts in the log's place. */
+  sinkFor: (audit: FileHandle) => AppendSink;
   entriesSinceSnapshot: number;
   lock: DataDirLock;
   /** Operational state, journaled in DIR/operations.jsonl (see OperationsJournal). */
@@ -45,14 +51,15 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
   /** Apart from the audited record: its write failures do not fail the store's commits, nor these them. */
   readonly operations: OperationsJournal;
   readonly dir: string;
-  protected readonly state: StoreState;
-  readonly #audit: FileHandle;
+  protected state: StoreState;
+  #audit: FileHandle;
   readonly #auditPath: string;
   readonly #snapshotPath: string;
-  readonly #writer: GroupCommitWriter;
-  readonly #compactor: Compactor;
+  #writer: GroupCommitWriter;
+  #compactor: Compactor;
   readonly #lock: DataDirLock;
   readonly #chainCheck: BackgroundChainCheck | undefined;
+  readonly #parts: LowdbStoreParts;
   #closing: Promise<void> | undefined;
 
   constructor(parts: LowdbStoreParts) {
@@ -62,25 +69,12 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
     this.#audit = parts.audit;
     this.#lock = parts.lock;
     this.operations = parts.operations;
+    this.#parts = parts;
     const files = dataFiles(parts.dir);
     this.#auditPath = files.audit;
     this.#snapshotPath = files.snapshot;
-    this.#writer = new GroupCommitWriter(parts.sink, parts.auditEnd, (cause, waiting) =>
-      storageError(
-        'storage.write_failed',
-        `could not write ${files.audit} (${describeCause(cause)}): ${waiting} commit(s) are not durable. ` +
-          'Their changes are visible in memory but may not be on disk, so this store refuses further ' +
-          'commits; restart to reload the state from disk',
-        { cause },
-      ),
-    );
-    this.#compactor = new Compactor({
-      every: parts.compactEvery,
-      sinceLast: parts.entriesSinceSnapshot,
-      plan: () => this.#planSnapshot(),
-      write: (snapshot) => writeSnapshot(files.snapshot, snapshot),
-      log: parts.log,
-    });
+    this.#writer = this.#writerFor(parts.sink, parts.auditEnd);
+    this.#compactor = this.#compactorFrom(parts.entriesSinceSnapshot);
     // Opening verified the entries after the snapshot; this checks the ones before it too, meanwhile.
     this.#chainCheck = parts.checkChain
       ? new BackgroundChainCheck({ path: files.audit, end: parts.auditEnd, head: parts.state.head, log: parts.log })
@@ -157,6 +151,60 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
     await this.#writer.settled();
     await this.#compactor.idle();
     await this.#audit.close();
+  }
+
+  #writerFor(sink: AppendSink, end: number): GroupCommitWriter {
+    return new GroupCommitWriter(sink, end, (cause, waiting) =>
+      storageError(
+        'storage.write_failed',
+        `could not write ${this.#auditPath} (${describeCause(cause)}): ${waiting} commit(s) are not durable. ` +
+          'Their changes are visible in memory but may not be on disk, so this store refuses further ' +
+          'commits; restart to reload the state from disk',
+        { cause },
+      ),
+    );
+  }
+
+  #compactorFrom(sinceLast: number): Compactor {
+    return new Compactor({
+      every: this.#parts.compactEvery,
+      sinceLast,
+      plan: () => this.#planSnapshot(),
+      write: (snapshot) => writeSnapshot(this.#snapshotPath, snapshot),
+      log: this.#parts.log,
+    });
+  }
+
+  /**
+   * Rewrites audit.jsonl with the erased values marked (see `eraseInLog`) and the erasing entry last,
+   * then runs on the replay of the new log, snapshots it at once (the old state.json held the values)
+   * and drops the operational records the erasure names. Commits wait meanwhile.
+   */
+  erase(erasure: PersonalErasure, event: AuditEvent): Promise<Erased> {
+    return this.exclusive(async () => {
+      if (this.#closing) throw storeClosed(this.dir);
+      await this.#writer.settled();
+      if (this.#writer.failure) throw this.#writer.failure;
+      await this.#compactor.idle();
+      await this.#chainCheck?.stop();
+      const run = new ErasureRun(erasure, this.state.head.seq + 1);
+      let entry: AuditEntry | undefined;
+      const end = await eraseInLog(this.#auditPath, this.#snapshotPath, this.#writer.durableOffset, run, () => {
+        entry = this.state.prepare(run.event(event), []);
+        return entryLine(entry);
+      });
+      // From here on the log on disk is the new one: this process must run on it, or not at all.
+      const audit = await open(this.#auditPath, 'a+');
+      await this.#audit.close().catch(() => undefined);
+      this.#audit = audit;
+      this.#writer = this.#writerFor(this.#parts.sinkFor(audit), end);
+      this.state = (await replayLog({ handle: audit, path: this.#auditPath, size: end }, emptySnapshot())).state;
+      const { seq, hash } = this.state.head;
+      await writeSnapshot(this.#snapshotPath, { format: 1, seq, offset: end, hash, collections: this.state.records.toArrays() });
+      this.#compactor = this.#compactorFrom(0);
+      const operational = await this.operations.erase((record) => erasure.dropsOperational(record));
+      return { entry: entry!, values: run.values, operational, unsealed: run.unsealed };
+    });
   }
 
   /** The state as of the last appended entry, and how to know when that entry is on disk. */

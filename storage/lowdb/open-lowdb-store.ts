@@ -67,9 +67,9 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
         throw error;
       },
     );
-    const sink = (options.sink ?? fileSink)(loaded.audit);
+    const sinkFor = options.sink ?? fileSink;
     const checkChain = options.checkChain ?? true;
-    return new LowdbStore({ dir, ...loaded, sink, lock, operations, compactEvery, checkChain, log });
+    return new LowdbStore({ dir, ...loaded, sink: sinkFor(loaded.audit), sinkFor, lock, operations, compactEvery, checkChain, log });
   } catch (error) {
     await lock.release();
     throw error;

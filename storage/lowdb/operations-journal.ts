@@ -147,6 +147,22 @@ export class OperationsJournal implements OperationalState {
     return this.#write(kind, id, null);
   }
 
+  /**
+   * Deletes every record for which `drops` holds and rewrites the journal at once, so no line of them
+   * is left in the file (an erasure's). Answers how many records it deleted.
+   */
+  async erase(drops: (record: unknown) => boolean): Promise<number> {
+    const gone = [...this.#memory.entries()].filter(({ record }) => drops(record));
+    await Promise.all(gone.map(({ kind, record }) => this.delete(kind, record.id)));
+    await this.#compacting;
+    const refusal = this.#refusal();
+    if (refusal) throw refusal;
+    this.#compact();
+    await this.#compacting;
+    if (this.failure) throw this.failure;
+    return gone.length;
+  }
+
   /** Settles once no compaction is under way (at once if none is). */
   async compacted(): Promise<void> {
     await this.#compacting;

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../src/core/store.ts';
+import { entryFromLine } from '../audit-chain.ts';
 import { storageError } from '../storage-errors.ts';
 import { decodeLine, openIfExists, readAuditLines } from './audit-lines.ts';
 
@@ -30,7 +31,7 @@ export async function* readAuditEntries(path: string, end: number, fromSeq = 1):
 function parseEntry(text: string | null): AuditEntry | undefined {
   if (text === null) return undefined;
   try {
-    return JSON.parse(text) as AuditEntry;
+    return entryFromLine(text);
   } catch {
     return undefined;
   }

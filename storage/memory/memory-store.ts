@@ -1,6 +1,8 @@
+import type { PersonalErasure } from '../../src/core/personal-data.ts';
 import type { Change } from '../../src/core/records.ts';
-import type { AuditEntry, AuditEvent, AuditVerification, ChainCheck, Store } from '../../src/core/store.ts';
-import { entryLine, verifyChain } from '../audit-chain.ts';
+import type { AuditEntry, AuditEvent, AuditVerification, ChainCheck, Erased, Store } from '../../src/core/store.ts';
+import { entryFromLine, entryLine, ERASING_ACTIONS, verifyChain } from '../audit-chain.ts';
+import { ErasureRun } from '../erasure-run.ts';
 import { MemoryOperations } from '../operational/memory-operations.ts';
 import { storeClosed } from '../storage-errors.ts';
 import { StoreState } from '../store-state.ts';
@@ -11,7 +13,7 @@ import { UnitOfWorkStore } from '../unit-of-work.ts';
  * n is the next free place, so a replica that has not caught up loses the race and runs its work again.
  */
 export class MemoryDatabase {
-  readonly entries: AuditEntry[] = [];
+  entries: AuditEntry[] = [];
   /** Operational state, one for all replicas (as a table of the database would be). */
   readonly operations = new MemoryOperations();
 
@@ -30,7 +32,7 @@ export class MemoryDatabase {
  * only when it catches up (on a lost race, or `catchUp()`), as a replica of a database would.
  */
 export class MemoryStore extends UnitOfWorkStore implements Store {
-  protected readonly state = new StoreState();
+  protected state = new StoreState();
   readonly #database: MemoryDatabase;
   #closed = false;
 
@@ -56,9 +58,34 @@ export class MemoryStore extends UnitOfWorkStore implements Store {
     }
   }
 
-  /** Applies what the other replicas committed since this one last looked. */
+  /** Applies what the other replicas committed since this one last looked; after an erasure, replays it all. */
   async catchUp(): Promise<void> {
-    for (const entry of this.#database.entries.slice(this.state.head.seq)) this.state.replay(entry);
+    const fresh = this.#database.entries.slice(this.state.head.seq);
+    if (fresh.some((entry) => ERASING_ACTIONS.has(entry.action))) return this.#replayAll();
+    for (const entry of fresh) this.state.replay(entry);
+  }
+
+  #replayAll(): void {
+    const state = new StoreState();
+    for (const entry of this.#database.entries) state.replay(entry);
+    this.state = state;
+  }
+
+  /** Rewrites the shared log's personal values, as a database store does, and replays it. */
+  erase(erasure: PersonalErasure, event: AuditEvent): Promise<Erased> {
+    return this.exclusive(async () => {
+      if (this.#closed) throw storeClosed('memory');
+      await this.catchUp();
+      const run = new ErasureRun(erasure, this.state.head.seq + 1);
+      const lines = this.#database.entries.map(entryLine);
+      for (const line of lines) run.collect(line);
+      const rewritten = lines.map((line) => entryFromLine(run.rewrite(line)));
+      const entry = this.state.prepare(run.event(event), []);
+      this.#database.entries = [...rewritten, entry];
+      this.#replayAll();
+      const operational = await this.#database.operations.erase((record) => erasure.dropsOperational(record));
+      return { entry, values: run.values, operational, unsealed: run.unsealed };
+    });
   }
 
   async *readAudit(fromSeq = 1): AsyncIterable<AuditEntry> {

@@ -94,6 +94,19 @@ export class MemoryOperations implements OperationalState {
     return left;
   }
 
+  /** Deletes every record for which `drops` holds (an erasure's); answers how many. */
+  async erase(drops: (record: unknown) => boolean): Promise<number> {
+    let dropped = 0;
+    for (const records of this.#kinds.values()) {
+      for (const [id, kept] of records) {
+        if (!drops(kept.record)) continue;
+        records.delete(id);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
   /** Every record with its kind and expiry: what a compacted journal holds. */
   *entries(): Iterable<{ kind: OperationalKind; record: OperationalRecords[OperationalKind]; expiresAt: number }> {
     for (const [kind, records] of this.#kinds)

@@ -51,6 +51,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX appwarden_operations_expiry ON appwarden_operations (expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'erasure: the personal values beside an entry may change, nothing else',
+    sql: `
+      -- An erasure marks personal values kept beside an entry (its "personal" member, which the hash
+      -- leaves out) as erased. Every other byte of a row stays as written; rows are never deleted.
+      DROP TRIGGER appwarden_audit_append_only ON appwarden_audit;
+      CREATE TRIGGER appwarden_audit_append_only BEFORE DELETE OR TRUNCATE ON appwarden_audit
+        FOR EACH STATEMENT EXECUTE FUNCTION appwarden_audit_append_only();
+      CREATE FUNCTION appwarden_audit_personal_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.seq <> OLD.seq OR (NEW.line::jsonb - 'personal') IS DISTINCT FROM (OLD.line::jsonb - 'personal') THEN
+          RAISE EXCEPTION 'appwarden_audit is append-only: UPDATE of entry % refused (only an erasure of its personal values may change it)', OLD.seq;
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER appwarden_audit_personal_only BEFORE UPDATE ON appwarden_audit
+        FOR EACH ROW EXECUTE FUNCTION appwarden_audit_personal_only();
+    `,
+  },
 ];
 
 /** Any fixed 64-bit number: the advisory lock every starting replica takes before looking at the schema. */

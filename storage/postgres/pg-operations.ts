@@ -61,6 +61,14 @@ export class PostgresOperations implements OperationalState {
     return rowCount === 1;
   }
 
+  /** Deletes, in the caller's transaction, every row whose record `drops` holds for; answers how many. */
+  async eraseIn(client: pg.PoolClient, drops: (record: unknown) => boolean): Promise<number> {
+    const { rows } = await client.query<{ kind: string; id: string; record: unknown }>('SELECT kind, id, record FROM appwarden_operations');
+    const gone = rows.filter((row) => drops(row.record));
+    for (const row of gone) await client.query('DELETE FROM appwarden_operations WHERE kind = $1 AND id = $2', [row.kind, row.id]);
+    return gone.length;
+  }
+
   async delete(kind: OperationalKind, id: string): Promise<void> {
     await this.#db.query('DELETE FROM appwarden_operations WHERE kind = $1 AND id = $2', [kind, id]);
   }

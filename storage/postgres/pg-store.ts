@@ -1,9 +1,11 @@
 import type pg from 'pg';
+import type { PersonalErasure } from '../../src/core/personal-data.ts';
 import type { Change } from '../../src/core/records.ts';
-import type { AuditEntry, AuditEvent, AuditVerification, ChainCheck, Store, Transacted, Work } from '../../src/core/store.ts';
-import { ChainVerifier, checkEntryLine, entryLine } from '../audit-chain.ts';
+import type { AuditEntry, AuditEvent, AuditVerification, ChainCheck, Erased, Store, Transacted, Work } from '../../src/core/store.ts';
+import { ChainVerifier, checkEntryLine, entryFromLine, entryLine, ERASING_ACTIONS } from '../audit-chain.ts';
+import { ErasureRun } from '../erasure-run.ts';
 import { storageError, storeClosed } from '../storage-errors.ts';
-import type { StoreState } from '../store-state.ts';
+import { StoreState } from '../store-state.ts';
 import { UnitOfWorkStore } from '../unit-of-work.ts';
 import { auditRows } from './audit-rows.ts';
 import { describeDbError, isConnectionError, isUniqueViolation } from './connection.ts';
@@ -38,7 +40,7 @@ export interface PostgresStoreParts {
  */
 export class PostgresStore extends UnitOfWorkStore implements Store {
   readonly operations: PostgresOperations;
-  protected readonly state: StoreState;
+  protected state: StoreState;
   protected override readonly appliesAtOnce = false;
   readonly #pool: pg.Pool;
   readonly #where: string;
@@ -129,7 +131,72 @@ export class PostgresStore extends UnitOfWorkStore implements Store {
   }
 
   async #readNewEntries(db: Queryable): Promise<void> {
-    for await (const { seq, line } of auditRows((text, params) => this.#query(db, text, params), this.seq)) this.#accept(seq, line);
+    let erasing = false;
+    for await (const { seq, line } of auditRows((text, params) => this.#query(db, text, params), this.seq)) {
+      this.#accept(seq, line);
+      erasing ||= ERASING_ACTIONS.has((JSON.parse(line) as AuditEntry).action);
+    }
+    // Another replica erased personal values of entries this one has applied: run on the log as it is now.
+    if (erasing) await this.#replayAll(db);
+  }
+
+  /** Replays the whole log into a new state (after an erasure rewrote values of applied entries). */
+  async #replayAll(db: Queryable): Promise<void> {
+    const state = new StoreState();
+    for await (const { seq, line } of auditRows((text, params) => this.#query(db, text, params), 0)) {
+      const check = checkEntryLine(line, state.head);
+      if (!check.ok || check.entry.seq !== seq) {
+        this.#failure ??= storageError(
+          'storage.corrupt',
+          `appwarden_audit row ${seq} in ${this.#where} does not verify after an erasure; run \`appwarden audit verify\``,
+        );
+        throw this.#failure;
+      }
+      state.replay(check.entry);
+    }
+    if (state.head.seq >= this.state.head.seq) this.state = state;
+  }
+
+  /**
+   * In one transaction holding the write lock: the erasure's two passes over every row, an UPDATE of
+   * each row whose personal values change (migration 2 allows no other change), the erasing entry, and
+   * the operational rows it names deleted. Then VACUUM FULL, so no dead row version keeps the values in
+   * the tables' files, and this replica replays the log; the others do when they read the erasing entry.
+   */
+  erase(erasure: PersonalErasure, event: AuditEvent): Promise<Erased> {
+    return this.exclusive(async () => {
+      if (this.#closed) throw storeClosed(this.#where);
+      if (this.#failure) throw this.#failure;
+      const client = await this.#connect();
+      let broken: Error | undefined;
+      let done: Erased;
+      try {
+        const rows = () => auditRows((text, params) => this.#query(client, text, params), 0);
+        await this.#query(client, 'BEGIN');
+        await this.#query(client, 'SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+        await this.#readNewEntries(client);
+        const run = new ErasureRun(erasure, this.seq + 1);
+        for await (const { line } of rows()) run.collect(line);
+        for await (const { seq, line } of rows()) {
+          const rewritten = run.rewrite(line);
+          if (rewritten !== line) await this.#query(client, 'UPDATE appwarden_audit SET line = $2 WHERE seq = $1', [seq, rewritten]);
+        }
+        const entry = this.state.prepare(run.event(event), []);
+        await this.#query(client, 'INSERT INTO appwarden_audit (seq, line) VALUES ($1, $2)', [entry.seq, entryLine(entry)]);
+        const operational = await this.operations.eraseIn(client, (record) => erasure.dropsOperational(record));
+        await this.#query(client, 'COMMIT');
+        done = { entry, values: run.values, operational, unsealed: run.unsealed };
+      } catch (error) {
+        if (isConnectionError(error)) broken = error as Error;
+        if (!broken) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+      await this.#query(this.#pool, 'VACUUM FULL appwarden_audit, appwarden_operations');
+      await this.#replayAll(this.#pool);
+      return done;
+    });
   }
 
   /** Applies an entry read from the database if it is the next one; an entry that does not chain stops the store. */
@@ -261,7 +328,7 @@ export class PostgresStore extends UnitOfWorkStore implements Store {
   }
 
   async *readAudit(fromSeq = 1): AsyncIterable<AuditEntry> {
-    for await (const { line } of this.#lines(fromSeq)) yield JSON.parse(line) as AuditEntry;
+    for await (const { line } of this.#lines(fromSeq)) yield entryFromLine(line);
   }
 
   /** The whole chain as stored now, row by row in seq order: an edited, deleted or reordered row is named. */

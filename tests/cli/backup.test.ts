@@ -41,7 +41,7 @@ describe('backup and restore from the terminal', () => {
     const { dir, env } = await withRecord();
     const file = join(dir, 'b');
     await cli(['backup', file], env);
-    await writeFile(file, (await readFile(file, 'utf8')).replace('"press office"', '"press officer"'));
+    await writeFile(file, (await readFile(file, 'utf8')).replace(':press office"', ':press officer"'));
     const restore = await cli(['restore', file], { DATA_DIR: join(dir, 'restored') });
     expect(restore.code).toBe(1);
     expect(restore.stderr).toMatch(

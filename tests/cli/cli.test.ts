@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { entryFromLine } from '../../storage/audit-chain.ts';
 import { openLowdbStore } from '../../storage/lowdb/index.ts';
 import { cli, spawnCli, tempDir } from '../support/cli.ts';
 
@@ -174,7 +175,7 @@ describe('appwarden maintenance commands', () => {
       code: 0,
       stdout: 'audit log verified: 1 entries, chain intact',
     });
-    const entry = JSON.parse((await readFile(join(data, 'audit.jsonl'), 'utf8')).trim());
+    const entry = entryFromLine((await readFile(join(data, 'audit.jsonl'), 'utf8')).trim());
     expect(entry.detail).toMatchObject({ surface: 'cli', operator: expect.stringMatching(/.+@.+/) });
     expect(entry.actor).toBe('julien.moreau');
   });

@@ -55,7 +55,7 @@ describe('backup and restore', () => {
     await writeBackup(store, backup, new Date());
     await store.close();
     const lines = (await readFile(backup, 'utf8')).split('\n');
-    lines[3] = lines[3]!.replace('"pierre"', '"mallory"');
+    lines[3] = lines[3]!.replace(':pierre"', ':mallory"'); // pierre's name, kept beside the hashed entry
     await writeFile(backup, lines.join('\n'));
     const target = join(await dirs.make(), 'restored');
     await expect(restoreBackup(backup, target)).rejects.toThrow(/does not verify at entry 3 \(line 4 of the file\): changed/);

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { COLLECTION_NAMES, put } from '../../src/core/records.ts';
 import { openLowdbStore } from '../../storage/lowdb/index.ts';
 import type { Store, Transaction } from '../../src/core/store.ts';
+import { entryFromLine, entryLine } from '../../storage/audit-chain.ts';
 import { event, idempotencyKey, readAll, request, tempDirs } from './helpers.ts';
 import {
   auditFileLines,
@@ -65,12 +66,12 @@ describe('LowdbStore: reopening', () => {
     const lines = await auditFileLines(dir);
     await writeAuditFileLines(
       dir,
-      lines.map((line, i) => (i === 1 ? line.replace('"K-2"', '"K-X"') : line)),
+      lines.map((line, i) => (i === 1 ? line.replace(':K-2"', ':K-X"') : line)),
     );
 
     const third = await openWithLog(dir);
     expect(third.store.list('keys').map((key) => key.id)).toEqual(['K-1', 'K-2', 'K-3', 'K-4', 'K-5', 'K-6', 'K-7', 'K-8']);
-    expect(await third.store.verifyAudit()).toEqual({ ok: false, entries: 1, seq: 2, line: 2, problem: 'changed' });
+    expect(await third.store.verifyAudit()).toMatchObject({ ok: false, entries: 1, seq: 2, line: 2, problem: 'changed' });
     await third.store.close();
   });
 
@@ -110,7 +111,8 @@ describe('LowdbStore: reopening', () => {
     const entry = await store.commit(event(), [put('keys', idempotencyKey('K-1'))]);
     const lines = await auditFileLines(dir);
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? '')).toEqual(entry);
+    expect(lines[0]).toBe(entryLine(entry));
+    expect(entryFromLine(lines[0] ?? '')).toEqual(entry);
     await store.close();
   });
 });
