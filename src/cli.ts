@@ -24,6 +24,7 @@ const USAGE = `usage: appwarden [--policy FILE] [--data DIR] [--as PERSON] [--js
        appwarden backup FILE                   a consistent copy of the record, while the server runs
        appwarden restore FILE --data DIR       into a new, empty data directory; refuses a backup that does not verify
        appwarden erase PERSON --reason "…"    remove a leaver's personal data everywhere it is kept; the chain still verifies
+       appwarden retention apply               what the policy's retention: says is due now (the server runs it daily)
        appwarden migrate --from DATA_DIR --to POSTGRES-URL   move the embedded store into an empty PostgreSQL database
        appwarden remind [--at ISO-INSTANT]     one scheduler tick: queue what is due, deliver it
        appwarden outbox [--data DIR] [--json]  deliveries waiting or failed, with the platforms' reasons
@@ -91,7 +92,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
   const loaded = await loadPolicyFile(policyFile);
   if (!loaded.ok) return (io.err(`${policyFile}: ${loaded.issues.length} problem(s)\n${formatIssues(loaded.issues)}`), 2);
 
-  if (w0 === 'erase') return eraseCommand(args.words, args.json, config.config, loaded.value, io);
+  if (w0 === 'erase' || w0 === 'retention') return eraseCommand(args.words, args.json, config.config, loaded.value, io);
 
   let at: Date | undefined;
   if (w0 === 'remind') {
@@ -312,9 +313,12 @@ async function eraseCommand(
   policy: Parameters<typeof createAppWarden>[0]['policy'],
   io: Out,
 ): Promise<number> {
+  const retention = words[0] === 'retention';
   const reason = wordFlag(words, 'reason');
   const person = words[1];
-  if (!person || person.startsWith('--') || typeof reason !== 'string' || words.length !== 4 || words[2] !== '--reason')
+  if (retention && (words[1] !== 'apply' || words.length !== 2)) return (io.err(`retention takes apply\n${USAGE}`), 2);
+  if (retention && !policy.retention) return (io.err('the policy has no retention: section; nothing is due'), 1);
+  if (!retention && (!person || person.startsWith('--') || typeof reason !== 'string' || words.length !== 4 || words[2] !== '--reason'))
     return (io.err(`erase takes PERSON --reason "why"\n${USAGE}`), 2);
   let store;
   try {
@@ -325,15 +329,21 @@ async function eraseCommand(
     return (io.err(`${e.message}${running}`), 2);
   }
   try {
+    if (retention) {
+      const { applyRetention, describeRetention } = await import('./runtime/retention.ts');
+      const done = (await applyRetention(store, policy, new Date()))!;
+      io.out(json ? JSON.stringify(done, null, 2) : describeRetention(done));
+      return done.problems.length ? 1 : 0;
+    }
     const { erasePerson } = await import('./runtime/erase-person.ts');
     const operator = `${userInfo().username}@${hostname()}`;
-    const outcome = await erasePerson(store, policy, { ref: person, reason, operator, at: new Date() });
+    const outcome = await erasePerson(store, policy, { ref: person!, reason: reason as string, operator, at: new Date() });
     if (!outcome.ok) return (io.err(outcome.problem), 1);
     const { done, pseudonym } = outcome;
     if (json)
       io.out(
         JSON.stringify(
-          { pseudonym, seq: done.entry.seq, values: done.values, operational: done.operational, unsealed: done.unsealed },
+          { pseudonym, seq: done.entry?.seq, values: done.values, operational: done.operational, unsealed: done.unsealed },
           null,
           2,
         ),
@@ -341,7 +351,7 @@ async function eraseCommand(
     else
       io.out(
         `erased: ${done.values} personal value(s) of ${person} now read "${pseudonym}" or "[erased]", and ${done.operational} ` +
-          `operational record(s) naming them are gone (entry ${done.entry.seq}, person.erased). The audit chain still verifies.` +
+          `operational record(s) naming them are gone (entry ${done.entry?.seq}, person.erased). The audit chain still verifies.` +
           (done.unsealed ? ` ${done.unsealed} entries written before personal values were kept apart could not be changed.` : '') +
           ' Backups taken before now still hold their data: replace them with a new backup.',
       );

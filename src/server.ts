@@ -11,6 +11,7 @@ import { createDirectorySync, type DirectoryReader } from './runtime/directory-s
 import { directoryReadersFor } from './directories.ts';
 import { inventoryReadersFor } from './inventories.ts';
 import { createInventorySync } from './runtime/inventory-sync.ts';
+import { applyRetention, describeRetention } from './runtime/retention.ts';
 import { StartupProblem, surfacesFor } from './surfaces.ts';
 import { createLog } from './observability/log.ts';
 import { createMetrics, observerOf } from './observability/metrics.ts';
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
   let every: NodeJS.Timeout | undefined;
   let syncEvery: NodeJS.Timeout | undefined;
   let inventoryEvery: NodeJS.Timeout | undefined;
+  let retentionEvery: NodeJS.Timeout | undefined;
+  let retaining: Promise<void> = Promise.resolve();
   const poll = setInterval(() => {
     bot.outbox.rescan();
     void bot.drain().catch((e: Error) => log.fault(`outbox: ${e.message}`, e));
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
     clearInterval(every);
     clearInterval(syncEvery);
     clearInterval(inventoryEvery);
+    clearInterval(retentionEvery);
     clearInterval(poll);
     clearInterval(watchStorage);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -132,6 +136,7 @@ async function main(): Promise<void> {
       await scheduler.idle();
       await directory.idle();
       await inventory.idle();
+      await retaining;
       await bot.drain().catch(() => undefined);
     })();
     if (
@@ -226,6 +231,19 @@ async function main(): Promise<void> {
     void directory.idle().then(sync);
     inventoryEvery = setInterval(sync, inventoryMinutes * 60_000);
     log(`inventory: ${inventory.readers.map((r) => r.source).join(', ')}, read every ${inventoryMinutes} min`);
+  }
+  // Retention: once the directory's first read says who has left, then daily. Commits wait while it rewrites.
+  if (bot.filePolicy.retention) {
+    const retain = () => {
+      retaining = retaining.then(() =>
+        applyRetention(bot.store, bot.filePolicy, new Date()).then(
+          (done) => done && log.info(describeRetention(done)),
+          (e: Error) => log.fault(`retention failed, nothing was erased: ${e.message}`, e),
+        ),
+      );
+    };
+    void directory.idle().then(retain);
+    retentionEvery = setInterval(retain, 86_400_000);
   }
 }
 

@@ -43,6 +43,11 @@ export class ErasureRun {
     return canonicalJson({ ...stored, personal });
   }
 
+  /** Whether to stop here, changing nothing: the erasure asked for no entry when nothing is erased. */
+  get isIdle(): boolean {
+    return this.values === 0 && this.#erasure.onlyIfAny === true;
+  }
+
   /** The erasing entry's event: the caller's, with how many values it erased. */
   event(event: AuditEvent): AuditEvent {
     return { ...event, detail: { ...event.detail, values: this.values, ...(this.unsealed ? { unsealed: this.unsealed } : {}) } };

@@ -145,6 +145,8 @@ export interface PersonalErasure {
   dropsOperational(record: unknown): boolean;
   /** Only entries for which this holds are offered (all of them without it). */
   appliesTo?(entry: { at: string }): boolean;
+  /** Change nothing and commit no entry when no value is to be erased (a daily retention run). */
+  onlyIfAny?: boolean;
 }
 
 /** The erasure of one person: their identifiers, their free text, and every operational record that names them. */
@@ -181,6 +183,7 @@ export function freeTextRetention(before: string): PersonalErasure & { appliesTo
     erase: () => ({ value: freeTextErasure, isTheirs: () => true }),
     dropsOperational: () => false,
     appliesTo: (entry) => entry.at < before,
+    onlyIfAny: true,
   };
 }
 

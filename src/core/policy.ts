@@ -235,6 +235,17 @@ const directorySchema = z.strictObject({
 });
 export type DirectoryConfig = z.infer<typeof directorySchema>;
 
+/**
+ * `retention:` how long personal data is kept (README, "Personal data"). Free text: reasons, decision
+ * reasons, an approver's conditions, device names, in entries older than this. Leavers: a person the
+ * directory says left this long ago is erased as `appwarden erase` does. Unset: kept until erased.
+ */
+const retentionSchema = z.strictObject({
+  free_text_days: z.number().int().min(1).max(36_500).optional(),
+  leavers_days: z.number().int().min(0).max(36_500).optional(),
+});
+export type RetentionConfig = z.infer<typeof retentionSchema>;
+
 /** `inventory:` evidence of removal from the organisation's MDM (DESIGN.md, "Device inventory"). */
 const inventorySchema = z.strictObject({
   /** The server syncs this often; 0: only `appwarden inventory sync`. */
@@ -265,6 +276,7 @@ export const policySchema = z.strictObject({
   accounts: z.array(accountSchema).default([]),
   directory: directorySchema.optional(),
   inventory: inventorySchema.optional(),
+  retention: retentionSchema.optional(),
 });
 
 export type Policy = z.infer<typeof policySchema>;

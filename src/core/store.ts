@@ -195,7 +195,8 @@ export interface Store extends StoreView {
 
 /** What an erasure did. `unsealed`: entries stored before personal values were kept apart, which it cannot change. */
 export interface Erased {
-  entry: AuditEntry;
+  /** The erasing entry; none when the erasure asked for none if nothing was erased (`onlyIfAny`). */
+  entry?: AuditEntry;
   values: number;
   operational: number;
   unsealed: number;

@@ -14,7 +14,14 @@ const BATCH = 1000;
  * is removed first: its records hold the erased values, and a crash before the caller writes the new
  * one leaves a log with no snapshot, which opening replays whole. Answers the new log's length.
  */
-export async function eraseInLog(path: string, snapshotPath: string, end: number, run: ErasureRun, last: () => string): Promise<number> {
+export async function eraseInLog(
+  path: string,
+  snapshotPath: string,
+  end: number,
+  run: ErasureRun,
+  last: () => string,
+  beforeReplace: () => Promise<void>,
+): Promise<number | undefined> {
   const lines = async function* () {
     const handle = await open(path, 'r');
     try {
@@ -43,6 +50,11 @@ export async function eraseInLog(path: string, snapshotPath: string, end: number
       batch.push(`${run.rewrite(text)}\n`);
       if (batch.length >= BATCH) await flush();
     }
+    if (run.isIdle) {
+      await out.close();
+      await rm(temp, { force: true });
+      return undefined;
+    }
     batch.push(`${last()}\n`);
     await flush();
     await out.sync();
@@ -52,6 +64,7 @@ export async function eraseInLog(path: string, snapshotPath: string, end: number
     throw error;
   }
   await out.close();
+  await beforeReplace();
   await rm(snapshotPath, { force: true });
   await fsyncDir(dirname(path));
   await rename(temp, path);

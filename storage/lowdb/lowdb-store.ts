@@ -186,13 +186,21 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
       await this.#writer.settled();
       if (this.#writer.failure) throw this.#writer.failure;
       await this.#compactor.idle();
-      await this.#chainCheck?.stop();
       const run = new ErasureRun(erasure, this.state.head.seq + 1);
       let entry: AuditEntry | undefined;
-      const end = await eraseInLog(this.#auditPath, this.#snapshotPath, this.#writer.durableOffset, run, () => {
-        entry = this.state.prepare(run.event(event), []);
-        return entryLine(entry);
-      });
+      const end = await eraseInLog(
+        this.#auditPath,
+        this.#snapshotPath,
+        this.#writer.durableOffset,
+        run,
+        () => {
+          entry = this.state.prepare(run.event(event), []);
+          return entryLine(entry);
+        },
+        // It reads the log by offsets, which the new file no longer keeps.
+        async () => this.#chainCheck?.stop(),
+      );
+      if (end === undefined) return { values: 0, operational: 0, unsealed: run.unsealed };
       // From here on the log on disk is the new one: this process must run on it, or not at all.
       const audit = await open(this.#auditPath, 'a+');
       await this.#audit.close().catch(() => undefined);
@@ -203,7 +211,7 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
       await writeSnapshot(this.#snapshotPath, { format: 1, seq, offset: end, hash, collections: this.state.records.toArrays() });
       this.#compactor = this.#compactorFrom(0);
       const operational = await this.operations.erase((record) => erasure.dropsOperational(record));
-      return { entry: entry!, values: run.values, operational, unsealed: run.unsealed };
+      return { entry, values: run.values, operational, unsealed: run.unsealed };
     });
   }
 

@@ -80,6 +80,7 @@ export class MemoryStore extends UnitOfWorkStore implements Store {
       const lines = this.#database.entries.map(entryLine);
       for (const line of lines) run.collect(line);
       const rewritten = lines.map((line) => entryFromLine(run.rewrite(line)));
+      if (run.isIdle) return { values: 0, operational: 0, unsealed: run.unsealed };
       const entry = this.state.prepare(run.event(event), []);
       this.#database.entries = [...rewritten, entry];
       this.#replayAll();

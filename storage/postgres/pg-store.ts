@@ -181,6 +181,10 @@ export class PostgresStore extends UnitOfWorkStore implements Store {
           const rewritten = run.rewrite(line);
           if (rewritten !== line) await this.#query(client, 'UPDATE appwarden_audit SET line = $2 WHERE seq = $1', [seq, rewritten]);
         }
+        if (run.isIdle) {
+          await this.#query(client, 'ROLLBACK');
+          return { values: 0, operational: 0, unsealed: run.unsealed };
+        }
         const entry = this.state.prepare(run.event(event), []);
         await this.#query(client, 'INSERT INTO appwarden_audit (seq, line) VALUES ($1, $2)', [entry.seq, entryLine(entry)]);
         const operational = await this.operations.eraseIn(client, (record) => erasure.dropsOperational(record));
