@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { entryFromLine } from '../../storage/audit-chain.ts';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -153,7 +154,7 @@ describe.skipIf(!postgresAvailable())('several replicas on one PostgreSQL databa
     expect(acknowledged.length).toBeGreaterThan(0);
     const filed = new Set(
       (await sql<{ line: string }>(url, 'SELECT line FROM appwarden_audit ORDER BY seq'))
-        .map((r) => JSON.parse(r.line))
+        .map((r) => entryFromLine(r.line))
         .filter((e) => e.action === 'request.filed')
         .map((e) => e.subject),
     );
