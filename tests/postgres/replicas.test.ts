@@ -156,7 +156,7 @@ describe.skipIf(!postgresAvailable())('several replicas on one PostgreSQL databa
       (await sql<{ line: string }>(url, 'SELECT line FROM appwarden_audit ORDER BY seq'))
         .map((r) => entryFromLine(r.line))
         .filter((e) => e.action === 'request.filed')
-        .map((e) => e.subject),
+        .map((e) => e.subject ?? ''),
     );
     for (const id of acknowledged) expect(filed.has(id), `${id} was acknowledged`).toBe(true);
     const held = await sql<{ id: string; owner: string }>(
