@@ -40,6 +40,10 @@ const BENCHES: Record<string, { what: string; quick: string[] }> = {
     what: 'report compliance at 3,000 and 30,000 people, policy validate up to 50,000 apps, server start-up at 100k and 1M records',
     quick: ['--people', '3000', '--apps', '1000', '--records', '20000'],
   },
+  erasure: {
+    what: 'sealing personal values: chain and check µs per entry beside the clear form; erasing one person in a 100k-entry log',
+    quick: ['--entries', '5000'],
+  },
   crash: { what: 'SIGKILL at random under load: nothing acknowledged is lost', quick: ['--kills', '3', '--records', '2000'] },
 };
 

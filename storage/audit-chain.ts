@@ -52,10 +52,13 @@ export function chainEntry(prev: string, seq: number, event: AuditEvent, changes
   return entry;
 }
 
-/** The plain entry of a stored line, not verified beyond its personal values (for readers of a verified log). */
+/**
+ * The plain entry of a stored line, for readers of a log the store verified when it read it: not
+ * checked against the chain, nor its values against their digests (`checkEntryLine` and `audit verify` do).
+ */
 export function entryFromLine(text: string): AuditEntry {
   const stored = JSON.parse(text) as StoredEntry;
-  const unsealed = unsealEntry(stored);
+  const unsealed = unsealEntry(stored, false);
   if (!unsealed.ok) throw new Error(`audit entry ${String(stored?.seq)}: ${unsealed.problem}`);
   storedLines.set(unsealed.entry, text);
   return unsealed.entry;

@@ -21,6 +21,8 @@ export async function eraseInLog(
   run: ErasureRun,
   last: () => string,
   beforeReplace: () => Promise<void>,
+  /** Each line of the new log, in order, the erasing entry's last: the caller replays them. */
+  written: (line: string) => void,
 ): Promise<number | undefined> {
   const lines = async function* () {
     const handle = await open(path, 'r');
@@ -47,7 +49,9 @@ export async function eraseInLog(
       bytes += Buffer.byteLength(text);
     };
     for await (const text of lines()) {
-      batch.push(`${run.rewrite(text)}\n`);
+      const line = run.rewrite(text);
+      written(line);
+      batch.push(`${line}\n`);
       if (batch.length >= BATCH) await flush();
     }
     if (run.isIdle) {
@@ -55,7 +59,9 @@ export async function eraseInLog(
       await rm(temp, { force: true });
       return undefined;
     }
-    batch.push(`${last()}\n`);
+    const erasing = last();
+    written(erasing);
+    batch.push(`${erasing}\n`);
     await flush();
     await out.sync();
   } catch (error) {

@@ -2,10 +2,10 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { PersonalErasure } from '../../src/core/personal-data.ts';
 import type { Change } from '../../src/core/records.ts';
 import type { AuditEntry, AuditEvent, AuditVerification, ChainCheck, Erased, Store } from '../../src/core/store.ts';
-import { entryLine } from '../audit-chain.ts';
+import { entryFromLine, entryLine } from '../audit-chain.ts';
 import { ErasureRun } from '../erasure-run.ts';
 import { describeCause, storageError, storeClosed } from '../storage-errors.ts';
-import type { StoreState } from '../store-state.ts';
+import { StoreState } from '../store-state.ts';
 import { UnitOfWorkStore } from '../unit-of-work.ts';
 import { BackgroundChainCheck } from './chain-check.ts';
 import { Compactor, type SnapshotPlan } from './compactor.ts';
@@ -15,8 +15,7 @@ import { eraseInLog } from './erase-in-log.ts';
 import { GroupCommitWriter, type AppendSink } from './group-commit.ts';
 import type { OperationsJournal } from './operations-journal.ts';
 import { readAuditEntries } from './read-audit.ts';
-import { replayLog } from './replay-log.ts';
-import { emptySnapshot, writeSnapshot } from './snapshot.ts';
+import { writeSnapshot } from './snapshot.ts';
 import { snapshotToCheck, verifyAuditLog } from './verify-audit-file.ts';
 
 /** What `openLowdbStore` hands over once the directory is locked and the state loaded. */
@@ -187,6 +186,8 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
       if (this.#writer.failure) throw this.#writer.failure;
       await this.#compactor.idle();
       const run = new ErasureRun(erasure, this.state.head.seq + 1);
+      // The state of the new log, replayed as it is written (each line was verified when first read).
+      const replayed = new StoreState();
       let entry: AuditEntry | undefined;
       const end = await eraseInLog(
         this.#auditPath,
@@ -199,6 +200,7 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
         },
         // It reads the log by offsets, which the new file no longer keeps.
         async () => this.#chainCheck?.stop(),
+        (line) => replayed.replay(entryFromLine(line)),
       );
       if (end === undefined) return { values: 0, operational: 0, unsealed: run.unsealed };
       // From here on the log on disk is the new one: this process must run on it, or not at all.
@@ -206,7 +208,7 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
       await this.#audit.close().catch(() => undefined);
       this.#audit = audit;
       this.#writer = this.#writerFor(this.#parts.sinkFor(audit), end);
-      this.state = (await replayLog({ handle: audit, path: this.#auditPath, size: end }, emptySnapshot())).state;
+      this.state = replayed;
       const { seq, hash } = this.state.head;
       await writeSnapshot(this.#snapshotPath, { format: 1, seq, offset: end, hash, collections: this.state.records.toArrays() });
       this.#compactor = this.#compactorFrom(0);
