@@ -8,8 +8,9 @@ import type { CollectionName } from './records.ts';
  */
 
 /**
- * Keys whose values are never personal: states, kinds, policy names (apps, rules, units, purposes) and
- * instants. Anything else a person could have typed or be named by, so it is sealed.
+ * Keys whose values are never personal: states, kinds, policy names (apps, rules, units) and instants.
+ * Anything else a person could have typed or be named by, so it is sealed (`purpose` too: a census use's
+ * purpose is typed text, though a request's is a policy id).
  */
 const CLEAR_KEYS: ReadonlySet<string> = new Set([
   'action',
@@ -24,7 +25,6 @@ const CLEAR_KEYS: ReadonlySet<string> = new Set([
   'os',
   'owner',
   'platform',
-  'purpose',
   'rule',
   'rules',
   'since',
