@@ -1,53 +1,12 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { DEMO_POLICY_FILE } from '../../src/config.ts';
-import { cli, tempDir } from '../support/cli.ts';
-
-const CSV_HEADER = 'id,name,email,unit,roles,locale,slack,teams,manager\n';
-const NORA_ROW = ',Nora Quist,Nora.Quist@agency.gov,demo/comms,,,U0NORA,,akiko@agency.gov\n';
-const OMAR_ROW = ',Omar Farah,omar@agency.gov,demo/it,approver,,,,\n';
-const NORAS_REASON = 'Quist family bakery account for the spring festival';
-/** Everything that could identify Nora, as it would be grepped for in the data directory's bytes. */
-const TRACES = ['Nora', 'Quist', 'nora.quist@agency.gov', 'U0NORA', 'spring festival'];
-
-/** Every file under the data directory, whole, as bytes read as Latin-1 (so nothing is lost to decoding). */
-async function allBytes(dir: string): Promise<string> {
-  const names = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = names.filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));
-  return (await Promise.all(files.map((f) => readFile(f, 'latin1')))).join('\n');
-}
-
-/** The demo pack with an HR export holding Nora and Omar; Nora files a request, attests, and is answered. */
-async function setUp(retention?: Record<string, number>) {
-  const dir = await tempDir();
-  const policy = parse(readFileSync(DEMO_POLICY_FILE, 'utf8'));
-  policy.directory = { every_minutes: 0, csv: 'people.csv' };
-  if (retention) policy.retention = retention;
-  await writeFile(join(dir, 'policy.yaml'), stringify(policy));
-  await writeFile(join(dir, 'people.csv'), CSV_HEADER + NORA_ROW + OMAR_ROW);
-  const env = { POLICY_FILE: join(dir, 'policy.yaml'), DATA_DIR: join(dir, 'data') };
-  const run = async (...args: string[]) => {
-    const done = await cli(args, env);
-    expect(done.code, `${args.join(' ')}: ${done.stderr}`).toBe(0);
-    return done;
-  };
-  await run('directory', 'sync');
-  await run('--as', 'nora.quist@agency.gov', 'request', 'instagram', '--purpose', 'public-communications', '--reason', NORAS_REASON);
-  await run('--as', 'nora.quist@agency.gov', 'attest', 'tiktok');
-  await run('--as', 'akiko', 'approve', 'EX-1');
-  await run('--as', 'omar@agency.gov', 'attest', 'tiktok');
-  // Nora leaves: the export no longer has her.
-  await writeFile(join(dir, 'people.csv'), CSV_HEADER + OMAR_ROW);
-  await run('directory', 'sync');
-  return { dir, env, data: join(dir, 'data') };
-}
+import { cli } from '../support/cli.ts';
+import { allBytes, setUpLeaver, TRACES } from '../support/leaver.ts';
 
 describe('appwarden erase', () => {
   it('leaves no byte of a leaver in any file of the data directory, and the chain still verifies', { timeout: 60_000 }, async () => {
-    const { env, data } = await setUp();
+    const { env, data } = await setUpLeaver();
     const before = await allBytes(data);
     for (const trace of TRACES) expect(before.toLowerCase()).toContain(trace.toLowerCase());
 
@@ -82,7 +41,7 @@ describe('appwarden erase', () => {
   it('refuses, changing nothing, someone still in the directory or listed in the policy, someone unknown, or no reason', {
     timeout: 60_000,
   }, async () => {
-    const { env } = await setUp();
+    const { env } = await setUpLeaver();
     const head = (await cli(['audit', 'head'], env)).stdout;
     const refused = async (args: string[], code: number, message: RegExp) => {
       const done = await cli(args, env);
@@ -101,7 +60,7 @@ describe('appwarden erase', () => {
   });
 
   it('a value erased by hand, not by an audited erasure, fails verification', { timeout: 60_000 }, async () => {
-    const { env, data } = await setUp();
+    const { env, data } = await setUpLeaver();
     await cli(['erase', 'nora.quist@agency.gov', '--reason', 'GDPR art. 17'], env);
     const path = join(data, 'audit.jsonl');
     const lines = (await readFile(path, 'utf8')).split('\n');
@@ -127,7 +86,7 @@ describe('appwarden erase', () => {
   it('retention apply erases whoever left longer ago than leavers_days, and commits nothing when no free text is old enough', {
     timeout: 60_000,
   }, async () => {
-    const { env, data } = await setUp({ leavers_days: 0, free_text_days: 30 });
+    const { env, data } = await setUpLeaver({ leavers_days: 0, free_text_days: 30 });
     const head = Number((await cli(['audit', 'head'], env)).stdout.split(' ')[0]);
     const applied = await cli(['retention', 'apply'], env);
     expect(applied.code, applied.stderr).toBe(0);
@@ -141,7 +100,7 @@ describe('appwarden erase', () => {
   });
 
   it('retention apply without a retention: section says so', async () => {
-    const { env } = await setUp();
+    const { env } = await setUpLeaver();
     expect(await cli(['retention', 'apply'], env)).toMatchObject({
       code: 1,
       stderr: 'the policy has no retention: section; nothing is due',
