@@ -1,4 +1,4 @@
-import { freeTextRetention } from '../core/personal-data.ts';
+import { ERASED_TEXT, freeTextRetention, freeTextsOf } from '../core/personal-data.ts';
 import type { Policy } from '../core/policy.ts';
 import type { Store } from '../core/store.ts';
 import { erasePerson } from './erase-person.ts';
@@ -36,6 +36,8 @@ export async function applyRetention(store: Store, policy: Policy, now: Date): P
   }
   if (retention.free_text_days !== undefined) {
     const before = new Date(now.getTime() - retention.free_text_days * DAY_MS).toISOString();
+    // Looked for first, without holding commits: most days there is nothing new to drop.
+    if (!(await anyFreeTextBefore(store, before))) return done;
     const erased = await store.erase(freeTextRetention(before), {
       at: now.toISOString(),
       actor: 'system',
@@ -46,6 +48,17 @@ export async function applyRetention(store: Store, policy: Policy, now: Date): P
     done.freeText = erased.values;
   }
   return done;
+}
+
+/** Whether an entry older than `before` still holds free text; entries are read oldest first, so it stops at the first newer one. */
+async function anyFreeTextBefore(store: Store, before: string): Promise<boolean> {
+  for await (const entry of store.readAudit()) {
+    if (entry.at >= before) return false;
+    const texts = new Set<string>();
+    freeTextsOf({ detail: entry.detail, changes: entry.changes }, texts);
+    if ([...texts].some((text) => text !== ERASED_TEXT)) return true;
+  }
+  return false;
 }
 
 /** One line for operators. */
