@@ -1,7 +1,9 @@
 import { format, parseISO } from 'date-fns';
 import { enGB } from 'date-fns/locale/en-GB';
+import { fr as frLocale } from 'date-fns/locale/fr';
 import type { Locale } from '../../src/core/policy.ts';
 import en from './en.json' with { type: 'json' };
+import fr from './fr.json' with { type: 'json' };
 import ja from './ja.json' with { type: 'json' };
 
 /** What a locale needs besides its catalogue: how it writes a calendar day (date-fns, as before ICU). */
@@ -16,4 +18,5 @@ export interface LocaleWords {
 export const LOCALE_WORDS: Record<Locale, LocaleWords> = {
   en: { catalogue: en, day: (d) => format(parseISO(d), 'd MMMM yyyy', { locale: enGB }) },
   ja: { catalogue: ja, day: (d) => format(parseISO(d), 'yyyy年M月d日') },
+  fr: { catalogue: fr, day: (d) => format(parseISO(d), 'EEEE d MMMM yyyy', { locale: frLocale }) },
 };

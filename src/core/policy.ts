@@ -6,7 +6,7 @@ import { isAsciiKey, keySkeletons, MAX_NAME_LENGTH, nameKey, nameLength } from '
 
 export const DEVICE_CLASSES = ['corporate', 'personal-with-work-apps', 'personal'] as const;
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
-export const LOCALES = ['en', 'ja'] as const;
+export const LOCALES = ['en', 'ja', 'fr'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const ROLES = ['approver', 'admin', 'reporter'] as const;
 export type Role = (typeof ROLES)[number];
