@@ -67,7 +67,9 @@ function ruleInFull(rule: Rule, page: number, ctx: CommandContext): CommandResul
     rule.devices ? m.t('policy.devices', { devices: rule.devices.map((d) => m.device(d)) }) : m.t('policy.allDevices'),
     ...(rule.data ? [m.t('policy.data', { data: rule.data })] : []),
     m.t('policy.effective', { date: rule.effective }),
-    ...(rule.deadline ? [m.t('explain.deadline', { date: rule.deadline, tz: ctx.policy.organization.timezone })] : []),
+    ...(rule.deadline
+      ? [m.t('explain.deadline', { date: rule.deadline, tz: m.zone(ctx.policy.organization.timezone, rule.deadline) })]
+      : []),
     ...(rule.consequence ? [m.t('explain.consequence', { text: rule.consequence })] : []),
     ...(rule.review ? [m.t('explain.review', { date: rule.review })] : []),
     ...(rule.lifted ? [m.t('policy.lifted', { date: rule.lifted })] : []),

@@ -58,7 +58,8 @@ function reasonWords(r: Reason, m: Wording): string {
     case 'no-rule':
       return m.t('explain.noRule');
     case 'deadline': {
-      const { date, timezone: tz, data } = r;
+      const { date, data } = r;
+      const tz = m.zone(r.timezone, date);
       if (data) return r.passed ? m.t('explain.dataDeadlinePassed', { date, tz, data }) : m.t('explain.dataDeadline', { date, tz, data });
       return r.passed ? m.t('explain.deadlinePassed', { date, tz }) : m.t('explain.deadline', { date, tz });
     }

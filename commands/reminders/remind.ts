@@ -270,7 +270,12 @@ function effectOf(
   const m = r.kind === 'direct' ? wording(resolvePerson(policy, r.person).locale) : org;
   const headline =
     r.kind === 'announce'
-      ? m.t(r.daysLeft < 0 ? 'reminders.overdue' : 'reminders.announce', { title: rule.title, daysLeft: r.daysLeft, date: r.deadline, tz })
+      ? m.t(r.daysLeft < 0 ? 'reminders.overdue' : 'reminders.announce', {
+          title: rule.title,
+          daysLeft: r.daysLeft,
+          date: r.deadline,
+          tz: m.zone(tz, r.deadline),
+        })
       : r.daysLeft < 0
         ? m.t('reminders.directOverdue', { title: rule.title, date: r.deadline })
         : m.t('reminders.direct', { title: rule.title, date: r.deadline });

@@ -109,6 +109,7 @@ export interface MessageParams {
   'request.youWereDenied': { id: Text; app: Text; by: Text };
   'request.reasonGiven': { reason: Text };
   'request.noReasonGiven': {};
+  'request.expiresNote': { until: IsoDay };
   'request.decidedLine': { status: Text; at: Text };
   'request.withdrawn': { id: Text };
   'request.revoked': { id: Text; requester: Text };

@@ -127,7 +127,9 @@ describe('a data-use rule (rules[].data) never asks to remove the app or to atte
     expect(r.text).toMatch(
       /^LINE is prohibited on a work device for personal-data: it may stay installed, but must not be used for that\./,
     );
-    expect(r.text).toMatch(/Since the end of 1 October 2026 \(Europe\/Brussels time\), it must not be used for personal-data\./);
+    expect(r.text).toMatch(
+      /Since the end of Thursday 1 October 2026 \(Central European Summer Time\), it must not be used for personal-data\./,
+    );
     expect(r.text).toMatch(/Do not use LINE for personal-data\. Nothing needs to be removed, and there is nothing to attest\.$/);
     expect(r.text).not.toMatch(/attest LINE|Once it is removed|remove it by/);
     const restricted = await say('pierre', 'check LINE');
@@ -149,7 +151,7 @@ describe('a data-use rule (rules[].data) never asks to remove the app or to atte
     const { say } = botWith('jp-2021-line.yaml', JP_AT, closed);
     const r = await say('suzuki.kenta', 'check LINE --data personal-data');
     expect(r.text).toMatch(/^LINEを業務用端末でpersonal-dataの取り扱いに使うことは禁止されています（アプリを入れておくことはできます）。/);
-    expect(r.text).toMatch(/2021年3月19日中（Asia\/Tokyo基準）の期限を過ぎたため、personal-dataの取り扱いには使えません。/);
+    expect(r.text).toMatch(/2021年3月19日（金）中（日本標準時）の期限を過ぎたため、personal-dataの取り扱いには使えません。/);
     expect(r.text).toMatch(/LINEをpersonal-dataの取り扱いに使わないでください。アプリを削除する必要はなく、削除の報告も不要です。$/);
     expect(r.text).not.toMatch(/attest LINE|削除してください|利用が禁止されています/);
     expect((await say('suzuki.kenta', 'attest LINE')).text).toBe('LINEの削除を求めるルールはないため、報告は不要です。');
