@@ -10,6 +10,12 @@ export interface MessageParams {
   'device.corporate': {};
   'device.personal-with-work-apps': {};
   'device.personal': {};
+  'dataClass.personal-data': {};
+  'dataClass.public': {};
+  'purpose.public-communications': {};
+  'purpose.law-enforcement': {};
+  'purpose.national-security': {};
+  'purpose.security-research': {};
   'requestStatus.requested': {};
   'requestStatus.approved': {};
   'requestStatus.denied': {};
