@@ -1,5 +1,5 @@
 // `npm run teams:package`: the zip a Teams admin uploads (manifest with this deployment's ids, its
-// Japanese strings, and the two icons).
+// Japanese and French strings, and the two icons).
 //   npm run teams:package -- [out.zip] [--developer-name N] [--website-url URL] [--privacy-url URL] [--terms-url URL]
 // or the same from TEAMS_DEVELOPER_NAME, TEAMS_WEBSITE_URL, TEAMS_PRIVACY_URL, TEAMS_TERMS_URL.
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
@@ -27,7 +27,7 @@ export const EXAMPLE_DEVELOPER: Developer = {
 };
 
 /** The manifest's string files besides the English in manifest.json (its `localizationInfo`). */
-const LANGUAGE_FILES = ['ja.json'];
+const LANGUAGE_FILES = ['ja.json', 'fr.json'];
 
 type Values = { MicrosoftAppId: string; version: string } & Developer;
 

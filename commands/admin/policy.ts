@@ -1,3 +1,4 @@
+import { policyWords } from '../wording/policy-words.ts';
 import { accountsCoveredBy } from '../../src/core/accounts.ts';
 import { appById } from '../../src/core/catalog.ts';
 import { accountItem } from '../compliance/accounts.ts';
@@ -33,7 +34,9 @@ export const policy: Command = {
     const tz = ctx.policy.organization.timezone;
     const now = ctx.now();
     const inForce = ctx.policy.rules.filter((r) => isInForce(r, now, tz));
-    const lines = inForce.map((r) => m.t('policy.line', { id: r.id, title: summary(r.title, TITLE_IN_LIST), effect: r.effect }));
+    const lines = inForce.map((r) =>
+      m.t('policy.line', { id: r.id, title: summary(policyWords(ctx.policy, m).text(r.title), TITLE_IN_LIST), effect: r.effect }),
+    );
     const { shown, left, pages } = pageOf(lines, page);
     if (page > pages) return refused('invalid_input', m.t('lists.pastLastPage', { pages, command: `policy --page ${pages}` }));
     const blocks: Block[] = [{ type: 'heading', text: m.t('policy.title', { org: ctx.policy.organization.name }) }];
@@ -56,19 +59,22 @@ export const policy: Command = {
 /** One rule in full; a rule with many exception purposes lists them a page at a time (`policy <rule> --page 2`). */
 function ruleInFull(rule: Rule, page: number, ctx: CommandContext): CommandResult {
   const m = ctx.m;
+  const p = policyWords(ctx.policy, m);
   const unit = unitName(ctx.policy, rule.unit);
   const apps = (rule.apps ?? []).map((a) => appById(ctx.policy, a)?.name ?? a);
   const purposes = rule.exceptions === 'none' ? [] : rule.exceptions.purposes;
   const many = purposes.length > PURPOSES_INLINE;
   const items = [
-    m.t('policy.source', { text: rule.source }),
+    m.t('policy.source', { text: p.text(rule.source) }),
     m.t('policy.targets', { targets: [...apps, ...(rule.categories ?? []).map((category) => m.t('policy.category', { category }))] }),
     m.t('policy.units', { unit }),
     rule.devices ? m.t('policy.devices', { devices: rule.devices.map((d) => m.device(d)) }) : m.t('policy.allDevices'),
-    ...(rule.data ? [m.t('policy.data', { data: rule.data })] : []),
+    ...(rule.data ? [m.t('policy.data', { data: rule.data.map(p.dataClass) })] : []),
     m.t('policy.effective', { date: rule.effective }),
-    ...(rule.deadline ? [m.t('explain.deadline', { date: rule.deadline, tz: ctx.policy.organization.timezone })] : []),
-    ...(rule.consequence ? [m.t('explain.consequence', { text: rule.consequence })] : []),
+    ...(rule.deadline
+      ? [m.t('explain.deadline', { date: rule.deadline, tz: m.zone(ctx.policy.organization.timezone, rule.deadline) })]
+      : []),
+    ...(rule.consequence ? [m.t('explain.consequence', { text: p.text(rule.consequence) })] : []),
     ...(rule.review ? [m.t('explain.review', { date: rule.review })] : []),
     ...(rule.lifted ? [m.t('policy.lifted', { date: rule.lifted })] : []),
     rule.exceptions === 'none'
@@ -81,7 +87,7 @@ function ruleInFull(rule: Rule, page: number, ctx: CommandContext): CommandResul
   if (page > pages) return refused('invalid_input', m.t('lists.pastLastPage', { pages, command: `policy ${rule.id} --page ${pages}` }));
   const bound = accountsCoveredBy(rule, ctx.policy);
   const blocks: Block[] = [
-    { type: 'heading', text: m.t('policy.line', { id: rule.id, title: rule.title, effect: rule.effect }) },
+    { type: 'heading', text: m.t('policy.line', { id: rule.id, title: p.text(rule.title), effect: rule.effect }) },
     ...(page === 1 ? [{ type: 'list' as const, items }] : [{ type: 'note' as const, text: m.t('lists.page', { page, pages }) }]),
     ...(many
       ? [

@@ -15,7 +15,7 @@ const TONES: Record<Verdict, Tone> = {
 
 /** A Decision as a private reply: verdict first, then why, then the next step (with a button when it is a request). */
 export function decisionReply(decision: Decision, ctx: Pick<CommandContext, 'policy' | 'person' | 'm'>): Reply {
-  const x = describeDecision(decision, ctx.policy.organization, wording(ctx.person.locale));
+  const x = describeDecision(decision, ctx.policy.organization, wording(ctx.person.locale), ctx.policy);
   const blocks: Block[] = [{ type: 'heading', text: x.headline }];
   if (x.reasons.length) blocks.push({ type: 'list', items: x.reasons });
   if (x.next) blocks.push({ type: 'note', text: x.next });

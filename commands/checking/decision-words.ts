@@ -1,5 +1,7 @@
 import type { Decision } from '../../src/core/decision.ts';
 import { explain, type Headline, type NextStep, type Reason } from '../../src/core/explain.ts';
+import type { Policy } from '../../src/core/policy.ts';
+import { policyWords, type PolicyWords } from '../wording/policy-words.ts';
 import type { Wording } from '../wording/wording.ts';
 
 /** A Decision in the person's words: the verdict in one sentence, why, and what they can do now. */
@@ -9,23 +11,33 @@ export interface DecisionWords {
   next?: string;
 }
 
-export function describeDecision(decision: Decision, organization: { name: string; timezone: string }, m: Wording): DecisionWords {
+/** Without the policy, what it supplies (titles, sources, data classes) is shown as written. */
+const AS_WRITTEN: PolicyWords = { text: (t) => t, dataClass: (id) => id, purpose: (id) => id };
+
+/** `policy`: its texts and labels in the person's language (`title: { en, ja, fr }`, `labels`, built-in labels). */
+export function describeDecision(
+  decision: Decision,
+  organization: { name: string; timezone: string },
+  m: Wording,
+  policy?: Policy,
+): DecisionWords {
   const x = explain(decision, organization);
+  const p = policy ? policyWords(policy, m) : AS_WRITTEN;
   return {
-    headline: headlineWords(x.headline, m),
-    reasons: x.reasons.map((r) => reasonWords(r, m)),
-    ...(x.next ? { next: nextWords(x.next, m) } : {}),
+    headline: headlineWords(x.headline, m, p),
+    reasons: x.reasons.map((r) => reasonWords(r, m, p)),
+    ...(x.next ? { next: nextWords(x.next, m, p) } : {}),
   };
 }
 
-function headlineWords(h: Headline, m: Wording): string {
+function headlineWords(h: Headline, m: Wording, p: PolicyWords): string {
   switch (h.code) {
     case 'unknown-app':
       return m.t('verdict.unknown-app', { typed: h.typed });
     case 'prohibited-for-data':
-      return m.t('explain.prohibitedForData', { app: h.app, device: m.device(h.device), data: h.data });
+      return m.t('explain.prohibitedForData', { app: h.app, device: m.device(h.device), data: h.data.map(p.dataClass) });
     case 'restricted':
-      return m.t('verdict.restricted', { app: h.app, device: m.device(h.device), data: h.data });
+      return m.t('verdict.restricted', { app: h.app, device: m.device(h.device), data: h.data.map(p.dataClass) });
     case 'allowed-by-exception':
       return m.t('verdict.allowed-by-exception', { app: h.app, device: m.device(h.device), until: h.until });
     default:
@@ -33,7 +45,7 @@ function headlineWords(h: Headline, m: Wording): string {
   }
 }
 
-function reasonWords(r: Reason, m: Wording): string {
+function reasonWords(r: Reason, m: Wording, p: PolicyWords): string {
   switch (r.code) {
     case 'unknown-allow':
       return m.t('explain.unknownAllow', { org: r.org });
@@ -42,13 +54,13 @@ function reasonWords(r: Reason, m: Wording): string {
     case 'did-you-mean':
       return m.t('explain.didYouMean', { names: r.names });
     case 'allow-rule':
-      return m.t('explain.allowRule', { title: r.title, source: r.source });
+      return m.t('explain.allowRule', { title: p.text(r.title), source: p.text(r.source) });
     case 'rule-cited':
-      return m.t('explain.ruleCited', { title: r.title, source: r.source, effective: r.effective });
+      return m.t('explain.ruleCited', { title: p.text(r.title), source: p.text(r.source), effective: r.effective });
     case 'via-category':
       return m.t('explain.viaCategory', { category: r.category });
     case 'restricted-data':
-      return m.t('explain.restrictedData', { data: r.data });
+      return m.t('explain.restrictedData', { data: r.data.map(p.dataClass) });
     case 'review':
       return m.t('explain.review', { date: r.date });
     case 'unknown-data':
@@ -58,16 +70,18 @@ function reasonWords(r: Reason, m: Wording): string {
     case 'no-rule':
       return m.t('explain.noRule');
     case 'deadline': {
-      const { date, timezone: tz, data } = r;
+      const { date } = r;
+      const data = r.data?.map(p.dataClass);
+      const tz = m.zone(r.timezone, date);
       if (data) return r.passed ? m.t('explain.dataDeadlinePassed', { date, tz, data }) : m.t('explain.dataDeadline', { date, tz, data });
       return r.passed ? m.t('explain.deadlinePassed', { date, tz }) : m.t('explain.deadline', { date, tz });
     }
     case 'consequence':
-      return m.t('explain.consequence', { text: r.text });
+      return m.t('explain.consequence', { text: p.text(r.text) });
     case 'own-exception':
       return m.t('explain.ownException', { id: r.id, purpose: r.purpose });
     case 'conditions':
-      return m.t('explain.conditions', { text: r.text });
+      return m.t('explain.conditions', { text: p.text(r.text) });
     case 'pending':
       return m.t('explain.pending', { id: r.id, when: r.filedOn });
     case 'exception-possible':
@@ -87,7 +101,7 @@ function reasonWords(r: Reason, m: Wording): string {
   }
 }
 
-function nextWords(n: NextStep, m: Wording): string {
+function nextWords(n: NextStep, m: Wording, p: PolicyWords): string {
   switch (n.code) {
     case 'wait':
       return m.t('next.wait');
@@ -96,7 +110,7 @@ function nextWords(n: NextStep, m: Wording): string {
     case 'attest':
       return m.t('next.attest', { app: n.app });
     case 'not-for-data':
-      return m.t('next.notForData', { app: n.app, data: n.data });
+      return m.t('next.notForData', { app: n.app, data: n.data.map(p.dataClass) });
     case 'check':
       return m.t('next.check', { name: n.name });
   }

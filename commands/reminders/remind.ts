@@ -1,3 +1,4 @@
+import { policyWords } from '../wording/policy-words.ts';
 import { appById } from '../../src/core/catalog.ts';
 import { complianceOf, isSettled as isSettledWith, subjectsOf } from '../../src/core/compliance.ts';
 import { approversOf, expireException, expireUnanswered } from '../../src/core/exceptions.ts';
@@ -215,8 +216,8 @@ function effectOf(
       kind: 'notify',
       person: r.person,
       message: reply('info', [
-        { type: 'heading', text: m.t('reminders.review', { title: rule.title, date: r.review }) },
-        { type: 'note', text: m.t('policy.source', { text: rule.source }) },
+        { type: 'heading', text: m.t('reminders.review', { title: policyWords(policy, m).text(rule.title), date: r.review }) },
+        { type: 'note', text: m.t('policy.source', { text: policyWords(policy, m).text(rule.source) }) },
       ]),
     };
   }
@@ -262,7 +263,9 @@ function effectOf(
         text: org.t('reminders.notYet', { names: names.slice(0, DIGEST_NAMES), more: Math.max(0, names.length - DIGEST_NAMES) }),
       },
       ...(excepted.length ? [{ type: 'text' as const, text: org.t('report.excepted', { names: excepted }) }] : []),
-      ...(rule.consequence ? [{ type: 'text' as const, text: org.t('explain.consequence', { text: rule.consequence }) }] : []),
+      ...(rule.consequence
+        ? [{ type: 'text' as const, text: org.t('explain.consequence', { text: policyWords(policy, org).text(rule.consequence) }) }]
+        : []),
       { type: 'note', text: org.t('reminders.fullList', { rule: rule.id }) },
     ];
     return { kind: 'post', channel: 'approvals', subject: r.key, message: reply('stop', blocks, 'public') };
@@ -270,10 +273,15 @@ function effectOf(
   const m = r.kind === 'direct' ? wording(resolvePerson(policy, r.person).locale) : org;
   const headline =
     r.kind === 'announce'
-      ? m.t(r.daysLeft < 0 ? 'reminders.overdue' : 'reminders.announce', { title: rule.title, daysLeft: r.daysLeft, date: r.deadline, tz })
+      ? m.t(r.daysLeft < 0 ? 'reminders.overdue' : 'reminders.announce', {
+          title: policyWords(policy, m).text(rule.title),
+          daysLeft: r.daysLeft,
+          date: r.deadline,
+          tz: m.zone(tz, r.deadline),
+        })
       : r.daysLeft < 0
-        ? m.t('reminders.directOverdue', { title: rule.title, date: r.deadline })
-        : m.t('reminders.direct', { title: rule.title, date: r.deadline });
+        ? m.t('reminders.directOverdue', { title: policyWords(policy, m).text(rule.title), date: r.deadline })
+        : m.t('reminders.direct', { title: policyWords(policy, m).text(rule.title), date: r.deadline });
   const message = attestable(rule, policy, m, headline, r.kind === 'announce' ? 'public' : 'private', r.daysLeft < 0 ? 'stop' : 'warn');
   if (r.kind === 'direct') {
     // Overdue, and a device of theirs still has it: the reminder says which, so they know where to look.
@@ -294,8 +302,10 @@ function attestable(rule: Rule, policy: Policy, m: Wording, headline: string, vi
     tone,
     [
       { type: 'heading', text: headline },
-      { type: 'note', text: m.t('policy.source', { text: rule.source }) },
-      ...(rule.consequence ? [{ type: 'text' as const, text: m.t('explain.consequence', { text: rule.consequence }) }] : []),
+      { type: 'note', text: m.t('policy.source', { text: policyWords(policy, m).text(rule.source) }) },
+      ...(rule.consequence
+        ? [{ type: 'text' as const, text: m.t('explain.consequence', { text: policyWords(policy, m).text(rule.consequence) }) }]
+        : []),
       { type: 'note', text: m.t('reminders.howToAttest', { apps: typed }) },
       {
         type: 'actions',

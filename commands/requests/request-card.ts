@@ -129,7 +129,7 @@ export function requestCard(request: ExceptionRequest, policy: Policy, locale = 
   const blocks: Block[] = [
     { type: 'heading', text: m.t('request.posted', { id: request.id, requester, app }) },
     { type: 'fields', fields },
-    { type: 'text', text: `${m.t('labels.reason')}: ${request.reason}` },
+    { type: 'text', text: m.t('request.reasonGiven', { reason: request.reason }) },
   ];
   if (request.extends && request.from)
     blocks.push({ type: 'note', text: m.t('request.extends', { old: request.extends, until: lastValidDate(request.from, tz) }) });
@@ -156,7 +156,7 @@ export function requestCard(request: ExceptionRequest, policy: Policy, locale = 
       : m.t('request.decidedLine', { status: m.statusWord(request.status), at: at ? localTime(at, tz) : '' }),
   });
   if (request.expiresAt && request.status === 'approved')
-    blocks.push({ type: 'note', text: `${m.t('labels.expires')}: ${m.day(lastValidDate(request.expiresAt, tz))}` });
+    blocks.push({ type: 'note', text: m.t('request.expiresNote', { until: lastValidDate(request.expiresAt, tz) }) });
   if (request.askedDays) blocks.push({ type: 'note', text: m.t('request.shortened', { days: request.days, asked: request.askedDays }) });
   if (request.approverCondition) blocks.push({ type: 'note', text: m.t('explain.conditions', { text: request.approverCondition }) });
   if (request.decisionReason) blocks.push({ type: 'note', text: m.t('request.reasonGiven', { reason: request.decisionReason }) });

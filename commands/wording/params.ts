@@ -10,6 +10,12 @@ export interface MessageParams {
   'device.corporate': {};
   'device.personal-with-work-apps': {};
   'device.personal': {};
+  'dataClass.personal-data': {};
+  'dataClass.public': {};
+  'purpose.public-communications': {};
+  'purpose.law-enforcement': {};
+  'purpose.national-security': {};
+  'purpose.security-research': {};
   'requestStatus.requested': {};
   'requestStatus.approved': {};
   'requestStatus.denied': {};
@@ -109,6 +115,7 @@ export interface MessageParams {
   'request.youWereDenied': { id: Text; app: Text; by: Text };
   'request.reasonGiven': { reason: Text };
   'request.noReasonGiven': {};
+  'request.expiresNote': { until: IsoDay };
   'request.decidedLine': { status: Text; at: Text };
   'request.withdrawn': { id: Text };
   'request.revoked': { id: Text; requester: Text };

@@ -14,8 +14,10 @@ export interface Wording {
   readonly locale: Locale;
   /** The catalogue's message `key`, its named parameters filled in; a list parameter is joined the locale's way. */
   t<K extends MessageKey>(key: K, ...params: ParamsOf<K>): string;
-  /** A calendar date `YYYY-MM-DD` in words. */
+  /** A calendar date `YYYY-MM-DD` in words, with its weekday. */
   day(date: string): string;
+  /** An IANA time zone by its long name in this language (`Europe/Paris` → heure normale d’Europe centrale), as on `date`. */
+  zone(timeZone: string, date?: string): string;
   /** Items joined the locale's way: `a, b` (`list.separator`), or as alternatives, `a or b` (`list.or`). */
   list(items: readonly string[], as?: 'and' | 'or'): string;
   device(device: DeviceClass): string;
@@ -90,6 +92,9 @@ class LocaleWording implements Wording {
   day(date: string): string {
     return this.words.day(date);
   }
+  zone(timeZone: string, date?: string): string {
+    return zoneName(this.locale, timeZone, date);
+  }
   list(items: readonly string[], as: 'and' | 'or' = 'and'): string {
     return items.join(as === 'or' ? this.t('list.or') : this.t('list.separator'));
   }
@@ -102,6 +107,21 @@ class LocaleWording implements Wording {
 }
 
 const isList = (value: unknown): value is readonly string[] => Array.isArray(value);
+
+/**
+ * The zone's long name in `locale` (CLDR, through Intl): standard or summer time as in force at noon UTC on
+ * `date`, the day a deadline falls on. A zone Intl does not name (or cannot parse) is shown as its id.
+ */
+function zoneName(locale: Locale, timeZone: string, date?: string): string {
+  const at = date ? new Date(`${date}T12:00:00Z`) : new Date(0);
+  try {
+    const parts = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(at);
+    const name = parts.find((p) => p.type === 'timeZoneName')?.value;
+    return name && !/^GMT[+-]/.test(name) ? name : timeZone;
+  } catch {
+    return timeZone;
+  }
+}
 
 const cache = new Map<Locale, LocaleWording>();
 

@@ -6,7 +6,7 @@ import { isAsciiKey, keySkeletons, MAX_NAME_LENGTH, nameKey, nameLength } from '
 
 export const DEVICE_CLASSES = ['corporate', 'personal-with-work-apps', 'personal'] as const;
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
-export const LOCALES = ['en', 'ja'] as const;
+export const LOCALES = ['en', 'ja', 'fr'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const ROLES = ['approver', 'admin', 'reporter'] as const;
 export type Role = (typeof ROLES)[number];
@@ -123,9 +123,31 @@ const exceptionsSchema = z.union(
   { error: 'expected none, or { purposes, approvers, max_days, … }' },
 );
 
+/** A text the policy gives per language (`{ en: …, ja: …, fr: … }`), at least one of them. */
+const byLocale = z
+  .strictObject(Object.fromEntries(LOCALES.map((l) => [l, text.optional()])) as Record<Locale, z.ZodOptional<typeof text>>)
+  .refine((o) => Object.values(o).some(Boolean), 'give the text in at least one language (en, ja, fr)');
+export type ByLocale = Partial<Record<Locale, string>>;
+/** A label: one text for every language, or one per language. */
+const label = z.union([text, byLocale]);
+
+/**
+ * A rule's texts in every language it gives them (what `title: { en, ja, fr }` was read as); its plain
+ * `title`, `source`, `consequence` and `exceptions.conditions` hold the organisation's language.
+ */
+const ruleTexts = z
+  .strictObject({
+    title: byLocale.optional(),
+    source: byLocale.optional(),
+    consequence: byLocale.optional(),
+    conditions: byLocale.optional(),
+  })
+  .optional();
+
 const ruleSchema = z.strictObject({
   id,
   title: text,
+  texts: ruleTexts,
   source: text,
   unit: id,
   apps: z.array(id).optional(),
@@ -271,6 +293,8 @@ export const policySchema = z.strictObject({
     .default({}),
   categories: z.array(categorySchema).default([]),
   data_classes: z.array(id).default([]),
+  /** Labels of data classes and purposes by id, in one language or per language; built-in ones cover the packs' ids. */
+  labels: z.strictObject({ data_classes: z.record(id, label).optional(), purposes: z.record(id, label).optional() }).optional(),
   apps: z.array(appSchema).default([]),
   rules: z.array(ruleSchema).default([]),
   accounts: z.array(accountSchema).default([]),
@@ -294,14 +318,50 @@ export type Category = Policy['categories'][number];
  * cross-references together: the references are checked on whatever has the right shape, entry by
  * entry and field by field, so that a mistake in one rule hides nothing wrong in another.
  */
-export function validatePolicy(input: unknown): Result<Policy> {
-  const tooMany = sizeIssues(input);
+export function validatePolicy(document: unknown): Result<Policy> {
+  const tooMany = sizeIssues(document);
   if (tooMany.length) return { ok: false, code: 'policy.too_large', issues: tooMany };
+  const input = withTextsByLocale(document);
   const parsed = policySchema.safeParse(input, { error: unknownKeyMessage });
   const shape = parsed.success ? [] : parsed.error.issues.flatMap((i) => shapeIssues(i, []));
   const references = crossReferenceIssues(parsed.success ? draftOf(parsed.data) : salvage(input));
   if (parsed.success && !references.length) return { ok: true, value: parsed.data };
   return { ok: false, code: 'policy.invalid', issues: inDocumentOrder(input, [...shape, ...references]) };
+}
+
+const LOCALIZED_RULE_TEXTS = ['title', 'source', 'consequence'] as const;
+const isByLocale = (v: unknown): v is Record<string, unknown> =>
+  isRecord(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => (LOCALES as readonly string[]).includes(k));
+
+/**
+ * A rule's `title: { en, ja, fr }` (and source, consequence, exceptions.conditions) read as the text in
+ * the organisation's language (else English, else the first given) in `title`, and every language in
+ * `texts.title`: the rest of AppWarden reads one string, the wording layer picks the person's.
+ */
+function withTextsByLocale(document: unknown): unknown {
+  if (!isRecord(document) || !Array.isArray(document.rules)) return document;
+  const org = isRecord(document.organization) && typeof document.organization.locale === 'string' ? document.organization.locale : 'en';
+  const pick = (m: Record<string, unknown>) => {
+    const given = Object.values(m).find((v) => typeof v === 'string');
+    return typeof m[org] === 'string' ? m[org] : typeof m.en === 'string' ? m.en : given;
+  };
+  const rules = document.rules.map((rule: unknown) => {
+    if (!isRecord(rule)) return rule;
+    const texts: Record<string, unknown> = {};
+    const out: Record<string, unknown> = { ...rule };
+    for (const key of LOCALIZED_RULE_TEXTS)
+      if (isByLocale(rule[key])) {
+        texts[key] = rule[key];
+        out[key] = pick(rule[key]) ?? rule[key];
+      }
+    const exceptions = rule.exceptions;
+    if (isRecord(exceptions) && isByLocale(exceptions.conditions)) {
+      texts.conditions = exceptions.conditions;
+      out.exceptions = { ...exceptions, conditions: pick(exceptions.conditions) ?? exceptions.conditions };
+    }
+    return Object.keys(texts).length && !('texts' in rule) ? { ...out, texts } : out;
+  });
+  return { ...document, rules };
 }
 
 /**

@@ -38,6 +38,8 @@ const DATA_LIBRARIES = [
   'js-yaml',
   'date-fns',
   'date-fns/locale/en-GB',
+  'date-fns/locale/fr',
+  'date-fns/locale/ja',
   '@date-fns/tz',
   'fastest-levenshtein',
   'unhomoglyph',

@@ -17,7 +17,7 @@ describe('appwarden CLI, as a new user tries it', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/TikTok is prohibited on a personal device with work apps/);
     expect(human.stdout).toMatch(/European Commission/);
-    expect(human.stdout).toMatch(/15 March 2023 \(Europe\/Brussels time\)/);
+    expect(human.stdout).toMatch(/Wednesday 15 March 2023 \(Central European Standard Time\)/);
     expect(human.stdout).toMatch(/lose access to Commission work apps/);
     expect(human.stdout).toMatch(/No exceptions are possible/);
     const json = await cli(['--policy', EC, '--data', data, '--json', 'check', 'TikTok', '--device', 'personal-with-work-apps']);
@@ -31,7 +31,7 @@ describe('appwarden CLI, as a new user tries it', () => {
     expect(decision.rules[0].source).toMatch(/European Commission/);
   });
 
-  it('France: request, refused to the requester, approved by the approver, allowed-by-exception for the requester only', async () => {
+  it('France, in French: request, refused to the requester, approved by the approver, allowed-by-exception for the requester only', async () => {
     const data = await tempDir();
     const as = (who: string, ...words: string[]) => cli(['--policy', FR, '--data', data, '--as', who, ...words]);
     const candy = await as('julien.moreau', '--json', 'check', 'Candy Crush');
@@ -51,19 +51,19 @@ describe('appwarden CLI, as a new user tries it', () => {
       'Ministry announcements',
     );
     expect(filed.code).toBe(0);
-    expect(filed.stdout).toMatch(/Request EX-1 filed/);
+    expect(filed.stdout).toMatch(/Demande EX-1 enregistrée/);
     const pending = await as('julien.moreau', '--json', 'check', 'twitter');
     expect(JSON.parse(pending.stdout).verdict).toBe('exception-pending');
 
     const own = await as('julien.moreau', 'approve', 'EX-1');
     expect(own.code).toBe(1);
-    expect(own.stderr).toMatch(/can't decide your own request EX-1/);
+    expect(own.stderr).toMatch(/ne pouvez pas statuer sur votre propre demande EX-1/);
     const approved = await as('helene.lefebvre', 'approve', 'EX-1');
     expect(approved.code).toBe(0);
-    expect(approved.stdout).toMatch(/You approved EX-1/);
+    expect(approved.stdout).toMatch(/Vous avez approuvé EX-1/);
 
     const mine = await as('julien.moreau', 'check', 'twitter');
-    expect(mine.stdout).toMatch(/allowed on a work device by your exception, until the end of/);
+    expect(mine.stdout).toMatch(/autorisée sur un appareil professionnel au titre de votre dérogation, jusqu’au/);
     const theirs = await as('camille.bernard', '--json', 'check', 'twitter');
     expect(JSON.parse(theirs.stdout).verdict).toBe('prohibited');
   });
@@ -135,7 +135,7 @@ describe('appwarden CLI, as a new user tries it', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`${data}.* is in use by process ${process.pid}`));
       const read = await cli(['--policy', FR, '--data', data, '--as', 'camille.bernard', 'check', 'twitter']);
-      expect(read).toMatchObject({ code: 0, stdout: expect.stringMatching(/prohibited/) });
+      expect(read).toMatchObject({ code: 0, stdout: expect.stringMatching(/interdite/) });
     } finally {
       await holder.close();
     }

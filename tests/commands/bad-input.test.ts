@@ -65,7 +65,7 @@ describe('bad input, in English (France pack)', () => {
     ['bad report format', 'report exceptions --format pdf', /“pdf” is not a format\. Use: text or csv/, 'helene.lefebvre'],
   ];
   it.each(cases)('%s', async (_name, text, message, person = 'julien.moreau') => {
-    const { say, store } = botOn('fr-2023-recreational.yaml', AT);
+    const { say, store } = botOn('fr-2023-recreational.yaml', AT, undefined, 'en');
     const r = await say(person, text);
     expect(r.ok).toBe(false);
     expect(r.reply.visibility).toBe('private');
@@ -97,7 +97,7 @@ describe('bad input, in Japanese (Japan LINE pack, locale ja)', () => {
 
 describe('the text grammar', () => {
   it("keeps apostrophes inside words (McDonald's, it's)", async () => {
-    const { say, store } = botOn('fr-2023-recreational.yaml', AT);
+    const { say, store } = botOn('fr-2023-recreational.yaml', AT, undefined, 'en');
     expect((await say('julien.moreau', "check McDonald's")).text).toMatch(/I don't know an app called “McDonald's”/);
     const quoted = await say('julien.moreau', `request twitter --purpose public-communications --reason "it's for the ministry's account"`);
     expect(quoted.ok).toBe(true);
@@ -105,7 +105,7 @@ describe('the text grammar', () => {
   });
 
   it('does not take object prototype names for flags', async () => {
-    const { say } = botOn('fr-2023-recreational.yaml', AT);
+    const { say } = botOn('fr-2023-recreational.yaml', AT, undefined, 'en');
     expect((await say('julien.moreau', 'check tiktok --constructor foo')).text).toMatch(/“--constructor” is not an option of check/);
     expect((await say('julien.moreau', 'status --__proto__')).text).toMatch(
       /^“--__proto__” is not an option of status\. Its options: --page\.$/,
@@ -113,7 +113,7 @@ describe('the text grammar', () => {
   });
 
   it('answers an absurd number of days in the person’s language', async () => {
-    const { say } = botOn('fr-2023-recreational.yaml', AT);
+    const { say } = botOn('fr-2023-recreational.yaml', AT, undefined, 'en');
     const text = (await say('julien.moreau', 'request twitter --purpose public-communications --days 999999999999999999999 --reason x'))
       .text;
     expect(text).toMatch(/^--days 9{21} is more than any exception allows: at most 3650 days, and each rule sets its own maximum\.$/);

@@ -16,7 +16,7 @@ describe('report exceptions --format csv: the organisation’s dates, the instan
     );
     clock.set('2026-11-23T08:15:00Z');
     const approved = await say('akiko', 'approve EX-1');
-    expect(approved.text).toContain('until the end of 22 December 2026');
+    expect(approved.text).toContain('until the end of Tuesday 22 December 2026');
     expect((await say('sam', 'request instagram --purpose public-communications --reason "Just because"')).ok).toBe(true);
     clock.set('2026-11-23T10:00:00Z');
     expect((await say('akiko', 'deny EX-2 --reason "Use the agency account"')).ok).toBe(true);
@@ -74,7 +74,7 @@ describe('report exceptions --format csv: the organisation’s dates, the instan
     });
     // The text report still lists what was granted, with the same last day.
     expect((await say('akiko', 'report exceptions')).text).toMatch(
-      /EX-1 · Pierre Martin · Instagram · public-communications · approved · until the end of 22 December 2026$/,
+      /EX-1 · Pierre Martin · Instagram · public-communications · approved · until the end of Tuesday 22 December 2026$/,
     );
   });
 

@@ -12,7 +12,7 @@ const colleague = 'camille.bernard';
 
 describe('exception workflow (France pack)', () => {
   it('Candy Crush is prohibited through the recreational category, with an exception possible for public communications', async () => {
-    const { say } = botOn('fr-2023-recreational.yaml', AT);
+    const { say } = botOn('fr-2023-recreational.yaml', AT, undefined, 'en');
     const r = await say(staff, 'check "Candy Crush"');
     const d = r.data as Decision;
     expect(d.verdict).toBe('prohibited');
@@ -24,7 +24,7 @@ describe('exception workflow (France pack)', () => {
   });
 
   it('request → refused to the requester → refused to a non-approver → approved → allowed-by-exception for the requester only', async () => {
-    const { say, store } = botOn('fr-2023-recreational.yaml', AT);
+    const { say, store } = botOn('fr-2023-recreational.yaml', AT, undefined, 'en');
     const filed = await say(
       staff,
       'request twitter --purpose public-communications --days 90 --reason "Posting the ministry\'s announcements"',
@@ -54,7 +54,7 @@ describe('exception workflow (France pack)', () => {
 
     const mine = (await say(staff, 'check twitter')).data as Decision;
     expect(mine).toMatchObject({ verdict: 'allowed-by-exception', basis: 'exception', request: { id: 'EX-1' } });
-    expect((await say(staff, 'check twitter')).text).toMatch(/until the end of 1 July 2023/);
+    expect((await say(staff, 'check twitter')).text).toMatch(/until the end of Saturday 1 July 2023/);
     expect(((await say(colleague, 'check twitter')).data as Decision).verdict).toBe('prohibited');
 
     const again = await say(approver, 'approve EX-1');
@@ -63,7 +63,7 @@ describe('exception workflow (France pack)', () => {
   });
 
   it('a denial carries its reason to the requester', async () => {
-    const { say } = botOn('fr-2023-recreational.yaml', AT);
+    const { say } = botOn('fr-2023-recreational.yaml', AT, undefined, 'en');
     await say(staff, 'request instagram --purpose public-communications --reason "Campaign"');
     const denied = await say(approver, 'deny EX-1 --reason "Use the ministry account instead"');
     expect(denied.ok).toBe(true);
@@ -73,7 +73,7 @@ describe('exception workflow (France pack)', () => {
   });
 
   it('the requester can withdraw a waiting request, and only they can', async () => {
-    const { say, store } = botOn('fr-2023-recreational.yaml', AT);
+    const { say, store } = botOn('fr-2023-recreational.yaml', AT, undefined, 'en');
     await say(staff, 'request instagram --purpose public-communications --reason "Campaign"');
     expect(await say(colleague, 'withdraw EX-1')).toMatchObject({ ok: false, code: 'not_your_request' });
     expect(await say(staff, 'withdraw EX-1')).toMatchObject({ ok: true });
@@ -82,7 +82,7 @@ describe('exception workflow (France pack)', () => {
   });
 
   it('an approved exception stops counting when it expires, and can be revoked before that', async () => {
-    const { say, clock } = botOn('fr-2023-recreational.yaml', AT);
+    const { say, clock } = botOn('fr-2023-recreational.yaml', AT, undefined, 'en');
     await say(staff, 'request twitter --purpose public-communications --days 10 --reason "Launch week"');
     await say(approver, 'approve EX-1');
     clock.set('2023-04-12T21:59:00Z'); // 23:59 in Paris on day 9
@@ -97,7 +97,7 @@ describe('exception workflow (France pack)', () => {
   });
 
   it('pending lists what an approver may decide; staff may not use it', async () => {
-    const { say } = botOn('fr-2023-recreational.yaml', AT);
+    const { say } = botOn('fr-2023-recreational.yaml', AT, undefined, 'en');
     await say(staff, 'request twitter --purpose public-communications --reason "Posting"');
     expect((await say(approver, 'pending')).text).toMatch(/EX-1 · Julien Moreau · X \(Twitter\)/);
     expect(await say(staff, 'pending')).toMatchObject({ ok: false, code: 'not_permitted' });

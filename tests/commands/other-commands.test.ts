@@ -13,9 +13,9 @@ describe('attest', () => {
       { id: 'AT-1', person: 'ec-staff', rule: 'ec-2023-tiktok', app: 'tiktok', at: '2023-03-01T09:00:00.000Z', statement: 'removed' },
     ]);
     const second = await say('ec-staff', 'attest tiktok --statement never-installed');
-    expect(second.text).toMatch(/already attested for ec-2023-tiktok on 1 March 2023/);
+    expect(second.text).toMatch(/already attested for ec-2023-tiktok on Wednesday 1 March 2023/);
     expect(store.count('attestations')).toBe(1);
-    expect((await say('ec-staff', 'status')).text).toMatch(/remove by the end of 15 March 2023 — you attested ✓/);
+    expect((await say('ec-staff', 'status')).text).toMatch(/remove by the end of Wednesday 15 March 2023 — you attested ✓/);
   });
 
   it('refuses an app no rule asks to remove', async () => {
@@ -60,7 +60,7 @@ describe('policy, report, help', () => {
     const { say } = botOn('ec-2023-tiktok.yaml', '2023-03-01T09:00:00Z');
     expect((await say('ec-staff', 'policy')).text).toMatch(/ec-2023-tiktok: TikTok banned/);
     const full = (await say('ec-staff', 'policy ec-2023-tiktok')).text;
-    expect(full).toMatch(/Deadline: remove it by the end of 15 March 2023 \(Europe\/Brussels time\)/);
+    expect(full).toMatch(/Deadline: remove it by the end of Wednesday 15 March 2023 \(Central European Standard Time\)/);
     expect(full).toMatch(/No exceptions are possible/);
   });
 

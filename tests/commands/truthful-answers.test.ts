@@ -125,13 +125,15 @@ describe('a data-use rule (rules[].data) never asks to remove the app or to atte
     const r = await say('pierre', 'check LINE --data personal-data');
     expect(r.ok).toBe(true);
     expect(r.text).toMatch(
-      /^LINE is prohibited on a work device for personal-data: it may stay installed, but must not be used for that\./,
+      /^LINE is prohibited on a work device for personal data: it may stay installed, but must not be used for that\./,
     );
-    expect(r.text).toMatch(/Since the end of 1 October 2026 \(Europe\/Brussels time\), it must not be used for personal-data\./);
-    expect(r.text).toMatch(/Do not use LINE for personal-data\. Nothing needs to be removed, and there is nothing to attest\.$/);
+    expect(r.text).toMatch(
+      /Since the end of Thursday 1 October 2026 \(Central European Summer Time\), it must not be used for personal data\./,
+    );
+    expect(r.text).toMatch(/Do not use LINE for personal data\. Nothing needs to be removed, and there is nothing to attest\.$/);
     expect(r.text).not.toMatch(/attest LINE|Once it is removed|remove it by/);
     const restricted = await say('pierre', 'check LINE');
-    expect(restricted.text).toMatch(/^LINE is restricted on a work device: allowed, but not for personal-data\./);
+    expect(restricted.text).toMatch(/^LINE is restricted on a work device: allowed, but not for personal data\./);
     expect(restricted.text).not.toMatch(/attest LINE|Once it is removed|remove it by/);
     // And what the answer points to agrees: there is nothing to attest.
     expect((await say('pierre', 'attest LINE')).text).toBe('No rule asks you to remove LINE, so there is nothing to attest.');
@@ -140,7 +142,7 @@ describe('a data-use rule (rules[].data) never asks to remove the app or to atte
   it('English (demo), with its exception open: it points to a request, never to attest', async () => {
     const { say } = botOn('demo.yaml', DEMO_AT);
     const r = await say('pierre', 'check LINE --data personal-data');
-    expect(r.text).toMatch(/^LINE is prohibited on a work device for personal-data: it may stay installed/);
+    expect(r.text).toMatch(/^LINE is prohibited on a work device for personal data: it may stay installed/);
     expect(r.text).toMatch(/To ask for an exception: request LINE --purpose public-communications --reason "…"$/);
     expect(r.text).not.toMatch(/attest/);
   });
@@ -148,9 +150,9 @@ describe('a data-use rule (rules[].data) never asks to remove the app or to atte
   it('Japanese (jp-2021-line)', async () => {
     const { say } = botWith('jp-2021-line.yaml', JP_AT, closed);
     const r = await say('suzuki.kenta', 'check LINE --data personal-data');
-    expect(r.text).toMatch(/^LINEを業務用端末でpersonal-dataの取り扱いに使うことは禁止されています（アプリを入れておくことはできます）。/);
-    expect(r.text).toMatch(/2021年3月19日中（Asia\/Tokyo基準）の期限を過ぎたため、personal-dataの取り扱いには使えません。/);
-    expect(r.text).toMatch(/LINEをpersonal-dataの取り扱いに使わないでください。アプリを削除する必要はなく、削除の報告も不要です。$/);
+    expect(r.text).toMatch(/^LINEは、業務用端末では個人情報を取り扱う業務には使用できません（アプリを入れておくことはできます）。/);
+    expect(r.text).toMatch(/2021年3月19日（金）中（日本標準時）の期限を過ぎたため、個人情報を取り扱う業務には使用できません。/);
+    expect(r.text).toMatch(/個人情報を取り扱う業務にはLINEを使用しないでください。アプリを削除する必要はなく、削除の報告も不要です。$/);
     expect(r.text).not.toMatch(/attest LINE|削除してください|利用が禁止されています/);
     expect((await say('suzuki.kenta', 'attest LINE')).text).toBe('LINEの削除を求めるルールはないため、報告は不要です。');
   });

@@ -26,7 +26,7 @@ describe('fr-2023-recreational', () => {
     expect(d.verdict).toBe('prohibited');
     expect(d.rules).toHaveLength(1);
     expect(d.rules[0]).toMatchObject({ id: 'fr-2023-recreational', via: { category: 'recreational' }, effective: '2023-03-24' });
-    expect(d.rules[0]?.source).toMatch(/Guerini.*24 March 2023/);
+    expect(d.rules[0]?.source).toMatch(/Guerini.*24 mars 2023/); // the organisation's language (locale: fr)
     expect(d.consequence).toMatch(/ANSSI/);
     expect(d.deadline).toBeUndefined();
     expect(d.exception).toEqual({
@@ -80,7 +80,7 @@ describe('fr-2023-recreational', () => {
     const approved = unwrap(decideException(filed, person(fr, 'helene.lefebvre'), { approve: true }, fr, new Date('2023-04-03T10:00:00Z')));
     // 90 days from 3 April (Paris): counts through 1 July, stops at midnight on 2 July (CEST, UTC+2).
     expect(approved.expiresAt).toBe('2023-07-01T22:00:00.000Z');
-    expect(approved.conditions).toMatch(/official accounts/);
+    expect(approved.conditions).toMatch(/comptes officiels/);
 
     const mine = decideFor(fr, { app: 'Candy Crush', person: 'julien.moreau', at }, [approved]);
     expect(mine).toMatchObject({ verdict: 'allowed-by-exception', basis: 'exception' });

@@ -22,7 +22,7 @@ describe('deadlines that chase themselves, on Slack', () => {
     expect(week.queued.map((r) => r.key)).toEqual(['announce:demo-tiktok:2026-12-15:7']);
     const post = await s.fake.until(() => s.fake.of('chat.postMessage').find((c) => c.body.channel === 'C0ANNOUNCE'), 'the announcement');
     expect(String(post.body.blocks)).toContain(
-      '7 days left: TikTok banned on corporate devices and personal devices with work apps. Remove it by the end of 15 December 2026 (Europe/Brussels time).',
+      '7 days left: TikTok banned on corporate devices and personal devices with work apps. Remove it by the end of Tuesday 15 December 2026 (Central European Standard Time).',
     );
     const buttons = blocksOf(post).find((b) => b.type === 'actions')!.elements!;
     expect(buttons.map((b) => [b.action_id, b.value])).toEqual([
@@ -68,7 +68,7 @@ describe('deadlines that chase themselves, on Slack', () => {
       'the overdue digest',
     );
     const text = String(digest.body.blocks);
-    expect(text).toContain('demo-tiktok: the deadline of 15 December 2026 has passed.');
+    expect(text).toContain('demo-tiktok: the deadline of Tuesday 15 December 2026 has passed.');
     expect(text).toContain('2 of 5 people have attested.');
     expect(text).toContain('Not yet attested: Akiko Sato, Olivia Admin, Sam Lee.');
     expect(text).toContain('Work apps are blocked on devices that still have TikTok.');
@@ -89,7 +89,7 @@ describe('deadlines that chase themselves, on Slack', () => {
     await s.fake.idle();
     const pierre = dmsFor('U0STAFF').filter((t) => /ends|ended/.test(t));
     expect(pierre).toHaveLength(3);
-    expect(pierre[0]).toContain('Exception EX-1 for Instagram ends in 7 days: its last day is 11 November 2026.');
+    expect(pierre[0]).toContain('Exception EX-1 for Instagram ends in 7 days: its last day is Wednesday 11 November 2026.');
     expect(pierre[1]).toContain('ends tomorrow');
     expect(pierre[2]).toContain('Exception EX-1 for Instagram has ended; the rule applies again.');
     expect(dmsFor('U0APPROVER').filter((t) => /ends|ended/.test(t))).toHaveLength(3);

@@ -16,7 +16,7 @@ describe('/apps over signed HTTP', () => {
     expect(res.answer?.response_type).toBe('ephemeral');
     const text = JSON.stringify(res.answer?.blocks);
     expect(text).toContain(':no_entry: *TikTok is prohibited on a work device.*');
-    expect(text).toContain('Deadline: remove it by the end of 15 December 2026 (Europe/Brussels time).');
+    expect(text).toContain('Deadline: remove it by the end of Tuesday 15 December 2026 (Central European Standard Time).');
     expect(text).toContain('Work apps are blocked on devices that still have TikTok.');
     expect(text).toContain('attest TikTok');
   });

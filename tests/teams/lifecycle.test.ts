@@ -162,8 +162,12 @@ describe('the language Teams gives', () => {
     const pierre = await t.connector.until(() => t.connector.to(t.personalId('pierre'))[0], 'the answer to pierre');
     expect(cardText(cardOf(pierre.body))).toContain('may I use this app here?');
     // A language the catalogues do not have changes nothing.
-    await t.post({ ...t.base('sam', personalOf('sam')), type: 'message', text: 'help', locale: 'fr-FR' });
+    await t.post({ ...t.base('sam', personalOf('sam')), type: 'message', text: 'help', locale: 'de-DE' });
     const second = await t.connector.until(() => t.connector.to(t.personalId('sam'))[1], 'the second answer');
     expect(cardText(cardOf(second.body))).toContain('may I use this app here?');
+    // French is one it has.
+    await t.post({ ...t.base('sam', personalOf('sam')), type: 'message', text: 'help', locale: 'fr-FR' });
+    const third = await t.connector.until(() => t.connector.to(t.personalId('sam'))[2], 'the third answer');
+    expect(cardText(cardOf(third.body))).toContain('puis-je utiliser cette application ici');
   });
 });

@@ -14,7 +14,7 @@ describe('Teams messages', () => {
     const card = cardOf(reply.body) as { version: string; fallbackText: string };
     expect(card.version).toBe('1.5');
     expect(cardText(card)).toContain('TikTok is prohibited on a work device.');
-    expect(card.fallbackText).toContain('Deadline: remove it by the end of 15 December 2026 (Europe/Brussels time).');
+    expect(card.fallbackText).toContain('Deadline: remove it by the end of Tuesday 15 December 2026 (Central European Standard Time).');
   });
 
   it('<at>AppWarden</at> check line in a channel works, mention stripped, answered in a personal chat; a leading "apps" is optional', async () => {

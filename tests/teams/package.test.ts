@@ -18,7 +18,7 @@ describe('Teams app package', () => {
     const out = join(await tempDir(), 'appwarden-teams.zip');
     await packageTeamsApp(APP_ID, out);
     const files = unzipSync(await readFile(out));
-    expect(Object.keys(files).sort()).toEqual(['color.png', 'ja.json', 'manifest.json', 'outline.png']);
+    expect(Object.keys(files).sort()).toEqual(['color.png', 'fr.json', 'ja.json', 'manifest.json', 'outline.png']);
     const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']));
 
     const version = manifest.manifestVersion as string;
@@ -35,10 +35,13 @@ describe('Teams app package', () => {
     expect(ajv.errors ?? [], JSON.stringify(ajv.errors)).toEqual([]);
     expect(valid).toBe(true);
 
-    // The Japanese strings, in the localization schema's format, named by localizationInfo.
+    // The Japanese and French strings, in the localization schema's format, named by localizationInfo.
     expect(manifest.localizationInfo).toEqual({
       defaultLanguageTag: 'en-us',
-      additionalLanguages: [{ languageTag: 'ja-jp', file: 'ja.json' }],
+      additionalLanguages: [
+        { languageTag: 'ja-jp', file: 'ja.json' },
+        { languageTag: 'fr-fr', file: 'fr.json' },
+      ],
     });
     const ja = JSON.parse(new TextDecoder().decode(files['ja.json']));
     const localization = JSON.parse(
@@ -54,6 +57,10 @@ describe('Teams app package', () => {
     expect(ja['description.short']).toMatch(/アプリ/);
     const commands = manifest.bots[0].commandLists[0].commands.length;
     for (let i = 0; i < commands; i++) expect(ja[`bots[0].commandLists[0].commands[${i}].description`]).toBeTruthy();
+    const fr = JSON.parse(new TextDecoder().decode(files['fr.json']));
+    expect(plain.validate(localization, fr), JSON.stringify(plain.errors)).toBe(true);
+    expect(fr['description.short']).toMatch(/application/);
+    for (let i = 0; i < commands; i++) expect(fr[`bots[0].commandLists[0].commands[${i}].description`]).toBeTruthy();
 
     expect(manifest.id).toBe(APP_ID);
     expect(manifest.bots[0].botId).toBe(APP_ID);

@@ -71,8 +71,8 @@ describe('rendering', () => {
       'TikTokは業務用端末での利用が禁止されています。',
     );
     expect(en.t('explain.restrictedData', { data: ['personal-data', 'public'] })).toBe('Not to be used for: personal-data, public.');
-    expect(ja.t('explain.restrictedData', { data: ['個人情報', '公開'] })).toBe('次の情報の取り扱いには使えません：個人情報、公開');
-    expect(en.t('explain.review', { date: '2023-09-01' })).toBe('The measure is due for review on 1 September 2023.');
+    expect(ja.t('explain.restrictedData', { data: ['個人情報', '公開'] })).toBe('次の情報を取り扱う業務には使用できません：個人情報、公開');
+    expect(en.t('explain.review', { date: '2023-09-01' })).toBe('The measure is due for review on Friday 1 September 2023.');
     expect(ja.t('explain.review', { date: '2023-09-01' })).toMatch(/2023年9月1日/);
     expect(en.t('outbox.digestTitle', { n: 1 })).toBe('1 message could not be delivered');
     expect(en.t('outbox.digestTitle', { n: 1000 })).toBe('1000 messages could not be delivered');

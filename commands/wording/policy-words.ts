@@ -1,0 +1,48 @@
+import type { ByLocale, Locale, Policy } from '../../src/core/policy.ts';
+import { LOCALE_WORDS } from './locales.ts';
+import type { Wording } from './wording.ts';
+
+/** What the policy supplies, in the person's language: rule texts given per language, and labels of ids. */
+export interface PolicyWords {
+  /** A rule's title, source, consequence or conditions as the policy gives it in this language (else as written). */
+  text(written: string): string;
+  /** A data class's label (`personal-data` → personal data / 個人情報 / données personnelles), else its id. */
+  dataClass(id: string): string;
+  purpose(id: string): string;
+}
+
+/** The text for `locale`, else the organisation's language, else English, else any given. */
+function pick(texts: ByLocale, locale: Locale, org: Locale): string | undefined {
+  return texts[locale] ?? texts[org] ?? texts.en ?? Object.values(texts).find(Boolean);
+}
+
+/** Every rule text the policy gives per language, by each of its versions (the one a Decision carries is one). */
+const byVersion = new WeakMap<Policy, Map<string, ByLocale>>();
+function versionsOf(policy: Policy): Map<string, ByLocale> {
+  let found = byVersion.get(policy);
+  if (!found) {
+    found = new Map();
+    for (const rule of policy.rules)
+      for (const texts of Object.values(rule.texts ?? {}))
+        if (texts) for (const version of Object.values(texts)) if (version) found.set(version, texts);
+    byVersion.set(policy, found);
+  }
+  return found;
+}
+
+/** The built-in label of an id, if the catalogue has one (`dataClass.personal-data`, `purpose.public-communications`). */
+const builtIn = (locale: Locale, key: string): string | undefined => LOCALE_WORDS[locale].catalogue[key];
+
+export function policyWords(policy: Policy, m: Wording): PolicyWords {
+  const org = policy.organization.locale;
+  const label = (given: string | ByLocale | undefined, key: string, id: string) =>
+    (typeof given === 'string' ? given : given && pick(given, m.locale, org)) ?? builtIn(m.locale, key) ?? id;
+  return {
+    text: (written) => {
+      const texts = versionsOf(policy).get(written);
+      return (texts && pick(texts, m.locale, org)) ?? written;
+    },
+    dataClass: (id) => label(policy.labels?.data_classes?.[id], `dataClass.${id}`, id),
+    purpose: (id) => label(policy.labels?.purposes?.[id], `purpose.${id}`, id),
+  };
+}
