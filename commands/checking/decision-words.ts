@@ -12,7 +12,7 @@ export interface DecisionWords {
 }
 
 /** Without the policy, what it supplies (titles, sources, data classes) is shown as written. */
-const AS_WRITTEN: PolicyWords = { text: (t) => t, dataClass: (id) => id, purpose: (id) => id };
+const AS_WRITTEN: PolicyWords = { text: (t) => t, dataClass: (id) => id, purpose: (id) => id, purposeToType: (id) => id };
 
 /** `policy`: its texts and labels in the person's language (`title: { en, ja, fr }`, `labels`, built-in labels). */
 export function describeDecision(
@@ -79,19 +79,19 @@ function reasonWords(r: Reason, m: Wording, p: PolicyWords): string {
     case 'consequence':
       return m.t('explain.consequence', { text: p.text(r.text) });
     case 'own-exception':
-      return m.t('explain.ownException', { id: r.id, purpose: r.purpose });
+      return m.t('explain.ownException', { id: r.id, purpose: p.purpose(r.purpose) });
     case 'conditions':
       return m.t('explain.conditions', { text: p.text(r.text) });
     case 'pending':
       return m.t('explain.pending', { id: r.id, when: r.filedOn });
     case 'exception-possible':
-      return m.t('explain.exceptionPossible', { purposes: r.purposes, maxDays: r.maxDays });
+      return m.t('explain.exceptionPossible', { purposes: r.purposes.map(p.purposeToType), maxDays: r.maxDays });
     case 'exception-none':
       return m.t('explain.exceptionNone');
     case 'exception-no-common-purpose':
       return m.t('explain.exceptionNoCommonPurpose');
     case 'exception-wrong-purpose':
-      return m.t('explain.exceptionWrongPurpose', { purpose: r.purpose });
+      return m.t('explain.exceptionWrongPurpose', { purpose: p.purpose(r.purpose) });
     case 'other-devices':
       return m.t('explain.otherDevices', {
         items: r.devices.map((o) =>

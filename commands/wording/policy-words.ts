@@ -9,6 +9,8 @@ export interface PolicyWords {
   /** A data class's label (`personal-data` → personal data / 個人情報 / données personnelles), else its id. */
   dataClass(id: string): string;
   purpose(id: string): string;
+  /** A purpose as offered to someone who must type it: its label with the id to type (`public communications (public-communications)`). */
+  purposeToType(id: string): string;
 }
 
 /** The text for `locale`, else the organisation's language, else English, else any given. */
@@ -44,5 +46,9 @@ export function policyWords(policy: Policy, m: Wording): PolicyWords {
     },
     dataClass: (id) => label(policy.labels?.data_classes?.[id], `dataClass.${id}`, id),
     purpose: (id) => label(policy.labels?.purposes?.[id], `purpose.${id}`, id),
+    purposeToType: (id) => {
+      const shown = label(policy.labels?.purposes?.[id], `purpose.${id}`, id);
+      return shown === id ? id : `${shown} (${id})`;
+    },
   };
 }

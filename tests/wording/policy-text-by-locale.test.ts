@@ -27,9 +27,8 @@ describe('the France pack in French', () => {
     expect(text).toContain('Interdiction des applications récréatives sur les téléphones professionnels des agents.');
     expect(text).toMatch(/Fondement\u202f: Déclaration de Stanislas Guerini.*24 mars 2023.*en vigueur depuis le vendredi 24 mars 2023\./);
     expect(text).toMatch(/À défaut\u202f: Le respect de la mesure est contrôlé par l’ANSSI/);
-    expect(text).toMatch(
-      /Une dérogation peut être demandée pour\u202f: communication publique|Une dérogation peut être demandée pour\u202f: public-communications/,
-    );
+    // The purpose by its label, with the id to type after --purpose.
+    expect(text).toMatch(/Une dérogation peut être demandée pour\u202f: communication publique \(public-communications\)/);
     expect(text).not.toMatch(/Recreational apps banned|Statement by|Compliance is monitored/);
   });
 
