@@ -56,7 +56,15 @@ export interface Config {
    * server listens on loopback (HOST=127.0.0.1): the metrics name people's activity and the platforms' health.
    */
   metricsToken?: string;
+  /** How `/admin` is served: see readWeb. */
+  web: WebAccess;
 }
+
+/**
+ * `/admin`: signed in through the organisation's identity provider (OIDC_*), or, with none configured,
+ * a demo admin on loopback only; never unauthenticated on a public address (`why` says so at start).
+ */
+export type WebAccess = { mode: 'demo'; secureCookies: boolean } | { mode: 'off'; why: string };
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -131,6 +139,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
   const jamf = readJamf(env, problems);
   const logLevel = readLogLevel(env, problems);
   const metricsToken = readMetricsToken(env, problems);
+  const web = readWeb(env, host, problems);
   return problems.length
     ? { ok: false, problems }
     : {
@@ -151,6 +160,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
           ...(jamf ? { jamf } : {}),
           logLevel,
           ...(metricsToken ? { metricsToken } : {}),
+          web,
         },
       };
 }
@@ -169,6 +179,26 @@ function readMetricsToken(env: NodeJS.ProcessEnv, problems: string[]): string | 
   if (!/^[A-Za-z0-9._~+/=-]{16,}$/.test(token))
     problems.push('METRICS_TOKEN must be at least 16 characters of letters, digits and ._~+/=- (e.g. openssl rand -hex 32)');
   return token;
+}
+
+const OIDC_KEYS = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'PUBLIC_URL'] as const;
+
+function readWeb(env: NodeJS.ProcessEnv, host: string, problems: string[]): WebAccess {
+  const given = OIDC_KEYS.filter((k) => env[k]?.trim());
+  const publicUrl = env.PUBLIC_URL?.trim();
+  if (publicUrl && !URL.canParse(publicUrl))
+    problems.push(`PUBLIC_URL must be a URL such as https://appwarden.example.org, not "${publicUrl}"`);
+  if (given.length && given.length < OIDC_KEYS.length)
+    problems.push(
+      `${OIDC_KEYS.join(', ')} go together (sign-in to /admin); missing: ${OIDC_KEYS.filter((k) => !env[k]?.trim()).join(', ')}`,
+    );
+  if (given.length === OIDC_KEYS.length) return { mode: 'off', why: 'OIDC sign-in is not built yet, so /admin is not served' };
+  if (!isLoopbackHost(host))
+    return {
+      mode: 'off',
+      why: `/admin is not served: the server listens on ${host}, beyond loopback, and no identity provider is configured (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, PUBLIC_URL)`,
+    };
+  return { mode: 'demo', secureCookies: !!publicUrl && URL.canParse(publicUrl) && new URL(publicUrl).protocol === 'https:' };
 }
 
 /** Whether HOST is a loopback address: what is served there is reachable from this machine only. */

@@ -42,7 +42,23 @@ export async function surfacesFor(config: Config, bot: AppWarden, log: (line: st
     const { createTeamsSurface } = await import('../adapters/teams/teams-surface.ts');
     surfaces.push(createTeamsSurface(bot, { auth: config.teams, tenants: config.teamsTenants, log }));
   }
+  const web = webSurfaceOf(config, bot);
+  if (web.ok) {
+    const { createWebSurface } = await import('../adapters/web/web-surface.ts');
+    surfaces.push(createWebSurface(bot, { demoPerson: web.demoPerson, secureCookies: web.secureCookies, log }));
+  }
   return surfaces;
+}
+
+/** Whether `/admin` is served, as whom in demo mode, and if not, why (for the start-up log). */
+export function webSurfaceOf(
+  config: Config,
+  bot: AppWarden,
+): { ok: true; demoPerson: string; secureCookies: boolean } | { ok: false; why: string } {
+  if (config.web.mode === 'off') return { ok: false, why: config.web.why };
+  const admin = bot.policy.people.find((p) => p.roles?.includes('admin'));
+  if (!admin) return { ok: false, why: '/admin is not served: loopback demo mode signs in as an admin, and the policy lists none' };
+  return { ok: true, demoPerson: admin.id, secureCookies: config.web.secureCookies };
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
