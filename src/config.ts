@@ -181,16 +181,16 @@ function readMetricsToken(env: NodeJS.ProcessEnv, problems: string[]): string | 
   return token;
 }
 
-const OIDC_KEYS = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'PUBLIC_URL'] as const;
+const OIDC_KEYS = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
 
 function readWeb(env: NodeJS.ProcessEnv, host: string, problems: string[]): WebAccess {
   const given = OIDC_KEYS.filter((k) => env[k]?.trim());
   const publicUrl = env.PUBLIC_URL?.trim();
-  if (publicUrl && !URL.canParse(publicUrl))
-    problems.push(`PUBLIC_URL must be a URL such as https://appwarden.example.org, not "${publicUrl}"`);
-  if (given.length && given.length < OIDC_KEYS.length)
+  const parsed = publicUrl && URL.canParse(publicUrl) ? new URL(publicUrl) : undefined;
+  if (publicUrl && !parsed) problems.push(`PUBLIC_URL must be a URL such as https://appwarden.example.org, not "${publicUrl}"`);
+  if (given.length && (given.length < OIDC_KEYS.length || !publicUrl))
     problems.push(
-      `${OIDC_KEYS.join(', ')} go together (sign-in to /admin); missing: ${OIDC_KEYS.filter((k) => !env[k]?.trim()).join(', ')}`,
+      `${OIDC_KEYS.join(', ')} and PUBLIC_URL go together (sign-in to /admin); missing: ${[...OIDC_KEYS.filter((k) => !env[k]?.trim()), ...(publicUrl ? [] : ['PUBLIC_URL'])].join(', ')}`,
     );
   if (given.length === OIDC_KEYS.length) return { mode: 'off', why: 'OIDC sign-in is not built yet, so /admin is not served' };
   if (!isLoopbackHost(host))
@@ -198,7 +198,7 @@ function readWeb(env: NodeJS.ProcessEnv, host: string, problems: string[]): WebA
       mode: 'off',
       why: `/admin is not served: the server listens on ${host}, beyond loopback, and no identity provider is configured (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, PUBLIC_URL)`,
     };
-  return { mode: 'demo', secureCookies: !!publicUrl && URL.canParse(publicUrl) && new URL(publicUrl).protocol === 'https:' };
+  return { mode: 'demo', secureCookies: parsed?.protocol === 'https:' };
 }
 
 /** Whether HOST is a loopback address: what is served there is reachable from this machine only. */
