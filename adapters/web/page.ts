@@ -6,6 +6,7 @@ const NAV = [
   ['/admin', 'web.nav.home'],
   ['/admin/compliance', 'web.nav.compliance'],
   ['/admin/exceptions', 'web.nav.exceptions'],
+  ['/admin/census', 'web.nav.census'],
 ] as const;
 
 /** One page: the shell every page shares, its styles from /admin/assets (no inline style or script: see the CSP). */

@@ -133,6 +133,32 @@ ${result.ok ? html`<p><a href="/admin/compliance.csv" download>${ctx.m.t('web.do
         }),
       );
 
+      // A census by its id (a GET form asks for it): the same roll-up and CSV as `report census ID`.
+      app.get(
+        ['/admin/census/:id.csv', '/admin/census', '/admin/census/:id'],
+        guarded(async (req, res) => {
+          const asked = (req.params.id as string | undefined) ?? (typeof req.query.id === 'string' ? req.query.id.trim() : '');
+          if (asked && !RULE_ID.test(asked)) return void res.status(404).type('text/plain').send('not found');
+          const ctx = ctxFor(sessionOf(req, res), req);
+          const lang = localeOf(req);
+          const ask = html`<form method="get" action="/admin/census"><input type="hidden" name="lang" value="${lang}">
+<label>${ctx.m.t('web.censusId')} <input name="id" value="${asked}" maxlength="100"></label> <button type="submit">${ctx.m.t('web.show')}</button></form>`;
+          if (!asked) return send(res, req, ctx, ctx.m.t('web.nav.census'), ask);
+          const csv = req.path.endsWith('.csv');
+          const result = await run({ kind: 'text', text: `report census ${asked}${csv ? ' --format csv' : ''}` }, ctx);
+          const file = fileOf(result);
+          if (csv && result.ok && file) return void res.type('text/csv').attachment(file.name).send(file.content);
+          send(
+            res,
+            req,
+            ctx,
+            ctx.m.t('web.nav.census'),
+            html`${ask}${renderReply(result.reply)}${result.ok ? html`<p><a href="/admin/census/${asked}.csv" download>${ctx.m.t('web.downloadCsv')}</a></p>` : ''}`,
+            result.ok ? 200 : 403,
+          );
+        }),
+      );
+
       app.get(
         '/admin/exceptions',
         guarded(async (req, res) => {

@@ -407,5 +407,8 @@ export interface MessageParams {
   'web.downloadCsv': {};
   'web.denyReason': {};
   'web.back': {};
+  'web.nav.census': {};
+  'web.censusId': {};
+  'web.show': {};
 }
 export type MessageKey = keyof MessageParams;

@@ -82,6 +82,42 @@ describe('who /admin is served to', () => {
   });
 });
 
+describe('the compliance page of one rule', () => {
+  it('downloads the CSV of `report compliance RULE --format csv`', async () => {
+    const s = await serve({ HOST: '127.0.0.1' });
+    try {
+      const csv = await (await fetch(`${s.url}/admin/compliance/demo-tiktok.csv`)).text();
+      const file = (await s.bot.run('report compliance demo-tiktok --format csv', 'olivia', 'web')).reply.blocks.find(
+        (b) => b.type === 'file',
+      );
+      expect(csv).toBe(file && 'content' in file ? file.content : undefined);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('the census page', () => {
+  it("shows what `report census ID` says, and its CSV is the report's CSV", async () => {
+    const s = await serve({ HOST: '127.0.0.1' });
+    try {
+      const started = await s.bot.run('census start line --due 2026-12-20 --units all', 'olivia', 'test');
+      const id = /\b([A-Z]+-\d+|[A-Z0-9-]{3,})\b/.exec(JSON.stringify(started.data ?? {}))?.[1] ?? '';
+      const chat = await s.bot.run(`report census ${id}`, 'olivia', 'web');
+      expect(chat.ok, JSON.stringify(chat.reply)).toBe(true);
+      const page = await (await fetch(`${s.url}/admin/census/${id}`)).text();
+      for (const block of chat.reply.blocks)
+        if (block.type === 'heading' || block.type === 'text') expect(page).toContain(escapeHtml(block.text));
+      const csv = await (await fetch(`${s.url}/admin/census/${id}.csv`)).text();
+      const file = (await s.bot.run(`report census ${id} --format csv`, 'olivia', 'web')).reply.blocks.find((b) => b.type === 'file');
+      expect(csv).toBe(file && 'content' in file ? file.content : undefined);
+      expect((await fetch(`${s.url}/admin/census?id=${encodeURIComponent('<x>')}`)).status).toBe(404);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('HTML of the web view', () => {
   it('escapes every interpolated value; JSON blocks cannot close their element', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
