@@ -64,7 +64,10 @@ export interface Config {
  * `/admin`: signed in through the organisation's identity provider (OIDC_*), or, with none configured,
  * a demo admin on loopback only; never unauthenticated on a public address (`why` says so at start).
  */
-export type WebAccess = { mode: 'demo'; secureCookies: boolean } | { mode: 'off'; why: string };
+export type WebAccess =
+  | { mode: 'demo'; secureCookies: boolean }
+  | { mode: 'oidc'; issuer: string; clientId: string; clientSecret: string; publicUrl: string; secureCookies: boolean }
+  | { mode: 'off'; why: string };
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -192,7 +195,21 @@ function readWeb(env: NodeJS.ProcessEnv, host: string, problems: string[]): WebA
     problems.push(
       `${OIDC_KEYS.join(', ')} and PUBLIC_URL go together (sign-in to /admin); missing: ${[...OIDC_KEYS.filter((k) => !env[k]?.trim()), ...(publicUrl ? [] : ['PUBLIC_URL'])].join(', ')}`,
     );
-  if (given.length === OIDC_KEYS.length) return { mode: 'off', why: 'OIDC sign-in is not built yet, so /admin is not served' };
+  if (given.length === OIDC_KEYS.length && parsed) {
+    const issuer = env.OIDC_ISSUER!.trim();
+    const at = URL.canParse(issuer) ? new URL(issuer) : undefined;
+    // Plain http only for an issuer on this machine (a local proxy, a test's provider).
+    if (!at || (at.protocol !== 'https:' && !(at.protocol === 'http:' && isLoopbackHost(at.hostname.replace(/^\[|\]$/g, '')))))
+      problems.push(`OIDC_ISSUER must be an https:// URL such as https://login.microsoftonline.com/TENANT/v2.0, not "${issuer}"`);
+    return {
+      mode: 'oidc',
+      issuer,
+      clientId: env.OIDC_CLIENT_ID!.trim(),
+      clientSecret: env.OIDC_CLIENT_SECRET!.trim(),
+      publicUrl: parsed.href.replace(/\/+$/, ''),
+      secureCookies: parsed.protocol === 'https:',
+    };
+  }
   if (!isLoopbackHost(host))
     return {
       mode: 'off',

@@ -180,7 +180,10 @@ async function main(): Promise<void> {
       ? `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
       : `${config.host}:${config.port}`;
   log.info(
-    `AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://${bound} — ${surfaces.map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name)).join(', ')}; data in ${describeStorage(config)}`,
+    `AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://${bound} — ${surfaces
+      .filter((s) => s.kind !== 'web')
+      .map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name))
+      .join(', ')}; data in ${describeStorage(config)}`,
   );
   if (config.teamsMode === 'emulator')
     log(

@@ -18,17 +18,30 @@ const SESSION_HOURS = 8;
 export function createSessions(key: Buffer = randomBytes(32)) {
   const sign = (text: string) => createHmac('sha256', key).update(text).digest('base64url');
   const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  /** A value in a cookie, signed; `purpose` keeps a sign-in's cookie from passing for a session's. */
+  const seal = (purpose: string, value: object) => {
+    const body = Buffer.from(JSON.stringify(value)).toString('base64url');
+    return `${body}.${sign(`${purpose}:${body}`)}`;
+  };
+  const unseal = <T>(purpose: string, cookie: string | undefined): T | undefined => {
+    const [body, mac] = (cookie ?? '').split('.');
+    if (!body || !mac || !same(mac, sign(`${purpose}:${body}`))) return undefined;
+    return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as T;
+  };
   return {
     issue(person: string, now: number): { session: Session; cookie: string } {
       const session = { person, sid: randomBytes(16).toString('base64url'), expires: now + SESSION_HOURS * 3_600_000 };
-      const body = Buffer.from(JSON.stringify(session)).toString('base64url');
-      return { session, cookie: `${body}.${sign(body)}` };
+      return { session, cookie: seal('session', session) };
     },
     read(cookie: string | undefined, now: number): Session | undefined {
-      const [body, mac] = (cookie ?? '').split('.');
-      if (!body || !mac || !same(mac, sign(body))) return undefined;
-      const session = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Session;
-      return session.expires > now ? session : undefined;
+      const session = unseal<Session>('session', cookie);
+      return session && session.expires > now ? session : undefined;
+    },
+    /** A sign-in in progress (PKCE verifier, state, nonce): for ten minutes, until the provider sends the browser back. */
+    sealSignIn: <T extends object>(pending: T, now: number) => seal('sign-in', { ...pending, expires: now + 600_000 }),
+    openSignIn<T extends object>(cookie: string | undefined, now: number): T | undefined {
+      const pending = unseal<T & { expires: number }>('sign-in', cookie);
+      return pending && pending.expires > now ? pending : undefined;
     },
     /** The CSRF token of a session: bound to it, so a token from another session (or none) is refused. */
     csrfToken: (session: Session) => sign(`csrf:${session.sid}`),
@@ -45,6 +58,12 @@ export function cookieValue(header: string | undefined, name: string): string | 
   }
   return undefined;
 }
+
+export const SIGN_IN_COOKIE = 'appwarden_sign_in';
+
+/** Set-Cookie for a sign-in in progress: Lax, so it comes back with the provider's top-level redirect. */
+export const signInCookie = (value: string, secure: boolean) =>
+  `${SIGN_IN_COOKIE}=${encodeURIComponent(value)}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age=600${secure ? '; Secure' : ''}`;
 
 /** Set-Cookie for a session: HttpOnly, SameSite=Lax, Secure when the public URL is https. */
 export const sessionCookie = (value: string, secure: boolean) =>
