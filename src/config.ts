@@ -56,7 +56,18 @@ export interface Config {
    * server listens on loopback (HOST=127.0.0.1): the metrics name people's activity and the platforms' health.
    */
   metricsToken?: string;
+  /** How `/admin` is served: see readWeb. */
+  web: WebAccess;
 }
+
+/**
+ * `/admin`: signed in through the organisation's identity provider (OIDC_*), or, with none configured,
+ * a demo admin on loopback only; never unauthenticated on a public address (`why` says so at start).
+ */
+export type WebAccess =
+  | { mode: 'demo'; secureCookies: boolean }
+  | { mode: 'oidc'; issuer: string; clientId: string; clientSecret: string; publicUrl: string; secureCookies: boolean }
+  | { mode: 'off'; why: string };
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -131,6 +142,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
   const jamf = readJamf(env, problems);
   const logLevel = readLogLevel(env, problems);
   const metricsToken = readMetricsToken(env, problems);
+  const web = readWeb(env, host, problems);
   return problems.length
     ? { ok: false, problems }
     : {
@@ -151,6 +163,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: { policyFile?: str
           ...(jamf ? { jamf } : {}),
           logLevel,
           ...(metricsToken ? { metricsToken } : {}),
+          web,
         },
       };
 }
@@ -169,6 +182,40 @@ function readMetricsToken(env: NodeJS.ProcessEnv, problems: string[]): string | 
   if (!/^[A-Za-z0-9._~+/=-]{16,}$/.test(token))
     problems.push('METRICS_TOKEN must be at least 16 characters of letters, digits and ._~+/=- (e.g. openssl rand -hex 32)');
   return token;
+}
+
+const OIDC_KEYS = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+
+function readWeb(env: NodeJS.ProcessEnv, host: string, problems: string[]): WebAccess {
+  const given = OIDC_KEYS.filter((k) => env[k]?.trim());
+  const publicUrl = env.PUBLIC_URL?.trim();
+  const parsed = publicUrl && URL.canParse(publicUrl) ? new URL(publicUrl) : undefined;
+  if (publicUrl && !parsed) problems.push(`PUBLIC_URL must be a URL such as https://appwarden.example.org, not "${publicUrl}"`);
+  if (given.length && (given.length < OIDC_KEYS.length || !publicUrl))
+    problems.push(
+      `${OIDC_KEYS.join(', ')} and PUBLIC_URL go together (sign-in to /admin); missing: ${[...OIDC_KEYS.filter((k) => !env[k]?.trim()), ...(publicUrl ? [] : ['PUBLIC_URL'])].join(', ')}`,
+    );
+  if (given.length === OIDC_KEYS.length && parsed) {
+    const issuer = env.OIDC_ISSUER!.trim();
+    const at = URL.canParse(issuer) ? new URL(issuer) : undefined;
+    // Plain http only for an issuer on this machine (a local proxy, a test's provider).
+    if (!at || (at.protocol !== 'https:' && !(at.protocol === 'http:' && isLoopbackHost(at.hostname.replace(/^\[|\]$/g, '')))))
+      problems.push(`OIDC_ISSUER must be an https:// URL such as https://login.microsoftonline.com/TENANT/v2.0, not "${issuer}"`);
+    return {
+      mode: 'oidc',
+      issuer,
+      clientId: env.OIDC_CLIENT_ID!.trim(),
+      clientSecret: env.OIDC_CLIENT_SECRET!.trim(),
+      publicUrl: parsed.href.replace(/\/+$/, ''),
+      secureCookies: parsed.protocol === 'https:',
+    };
+  }
+  if (!isLoopbackHost(host))
+    return {
+      mode: 'off',
+      why: `/admin is not served: the server listens on ${host}, beyond loopback, and no identity provider is configured (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, PUBLIC_URL)`,
+    };
+  return { mode: 'demo', secureCookies: parsed?.protocol === 'https:' };
 }
 
 /** Whether HOST is a loopback address: what is served there is reachable from this machine only. */

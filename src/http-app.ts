@@ -8,6 +8,8 @@ export interface Surface {
   name: string;
   /** How it runs, for the start-up line (e.g. "local emulator mode"). */
   mode?: string;
+  /** `web`: pages for people (/admin), not a chat platform; /healthz and the start line name the chat surfaces. */
+  kind?: 'chat' | 'web';
   /** Mounts the surface's routes on the shared express app. */
   mount(app: Express): void;
 }
@@ -34,7 +36,7 @@ export function buildHttpApp(bot: AppWarden, surfaces: Surface[], observability:
     res.json({
       ok: true,
       organization: bot.policy.organization.name,
-      surfaces: surfaces.map((s) => s.name),
+      surfaces: surfaces.filter((s) => s.kind !== 'web').map((s) => s.name),
       outbox: { waiting, failed },
       ...(chain ? { auditChain: chain } : {}),
     });

@@ -12,7 +12,7 @@ import { directoryReadersFor } from './directories.ts';
 import { inventoryReadersFor } from './inventories.ts';
 import { createInventorySync } from './runtime/inventory-sync.ts';
 import { applyRetention, describeRetention } from './runtime/retention.ts';
-import { StartupProblem, surfacesFor } from './surfaces.ts';
+import { StartupProblem, surfacesFor, webSurfaceOf } from './surfaces.ts';
 import { createLog } from './observability/log.ts';
 import { createMetrics, observerOf } from './observability/metrics.ts';
 
@@ -180,12 +180,21 @@ async function main(): Promise<void> {
       ? `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
       : `${config.host}:${config.port}`;
   log.info(
-    `AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://${bound} — ${surfaces.map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name)).join(', ')}; data in ${describeStorage(config)}`,
+    `AppWarden for ${loaded.value.organization.name}${config.demoPolicy ? ' (demo policy pack)' : ''}: listening on http://${bound} — ${surfaces
+      .filter((s) => s.kind !== 'web')
+      .map((s) => (s.mode ? `${s.name} (${s.mode})` : s.name))
+      .join(', ')}; data in ${describeStorage(config)}`,
   );
   if (config.teamsMode === 'emulator')
     log(
       `Teams emulator endpoint: http://${bound}/api/messages, on this machine only. Try it with the Bot Framework Emulator, or from a terminal: npx appwarden check TikTok`,
     );
+  const web = webSurfaceOf(config, bot);
+  if (web.ok)
+    log(
+      `/admin: http://${bound}/admin, on this machine only, signed in as the demo admin ${web.demoPerson} (no identity provider is configured)`,
+    );
+  else log(web.why);
   if (!config.metricsToken && !listensOnLoopback)
     log.warn(`/metrics answers nobody: the server listens on ${config.host}, beyond loopback, so it needs METRICS_TOKEN`);
 

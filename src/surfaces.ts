@@ -42,7 +42,32 @@ export async function surfacesFor(config: Config, bot: AppWarden, log: (line: st
     const { createTeamsSurface } = await import('../adapters/teams/teams-surface.ts');
     surfaces.push(createTeamsSurface(bot, { auth: config.teams, tenants: config.teamsTenants, log }));
   }
+  const web = webSurfaceOf(config, bot);
+  if (web.ok) {
+    const { createWebSurface } = await import('../adapters/web/web-surface.ts');
+    const secureCookies = config.web.mode !== 'off' && config.web.secureCookies;
+    if (config.web.mode === 'oidc') {
+      const { createOidcSignIn } = await import('../adapters/web/oidc-sign-in.ts');
+      const { issuer, clientId, clientSecret, publicUrl } = config.web;
+      const oidc = await createOidcSignIn({ issuer, clientId, clientSecret, publicUrl }).catch((e: Error) => {
+        throw new StartupProblem(`OIDC_ISSUER ${issuer}: its discovery document could not be read (${e.message})`);
+      });
+      surfaces.push(createWebSurface(bot, { signIn: { kind: 'oidc', oidc }, secureCookies, log }));
+    } else surfaces.push(createWebSurface(bot, { signIn: { kind: 'demo', person: web.demoPerson! }, secureCookies, log }));
+  }
   return surfaces;
+}
+
+/** Whether `/admin` is served, as whom in demo mode, and if not, why (for the start-up log). */
+export function webSurfaceOf(
+  config: Config,
+  bot: AppWarden,
+): { ok: true; demoPerson?: string; secureCookies: boolean } | { ok: false; why: string } {
+  if (config.web.mode === 'off') return { ok: false, why: config.web.why };
+  if (config.web.mode === 'oidc') return { ok: true, secureCookies: config.web.secureCookies };
+  const admin = bot.policy.people.find((p) => p.roles?.includes('admin'));
+  if (!admin) return { ok: false, why: '/admin is not served: loopback demo mode signs in as an admin, and the policy lists none' };
+  return { ok: true, demoPerson: admin.id, secureCookies: config.web.secureCookies };
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];

@@ -407,5 +407,15 @@ export interface MessageParams {
   'inventory.stillHas': { source: Text; app: Text; device: Text; lastSync: Text };
   'audit.headPost': { seq: Text; hash: Text };
   'audit.headHow': {};
+  'web.nav.home': {};
+  'web.nav.compliance': {};
+  'web.nav.exceptions': {};
+  'web.signedInAs': { name: Text };
+  'web.downloadCsv': {};
+  'web.denyReason': {};
+  'web.back': {};
+  'web.nav.census': {};
+  'web.censusId': {};
+  'web.show': {};
 }
 export type MessageKey = keyof MessageParams;

@@ -1,0 +1,38 @@
+import type { Wording } from '../../commands/wording/wording.ts';
+import { html, type Html } from './html.ts';
+
+/** The links of every page's header. */
+const NAV = [
+  ['/admin', 'web.nav.home'],
+  ['/admin/compliance', 'web.nav.compliance'],
+  ['/admin/exceptions', 'web.nav.exceptions'],
+  ['/admin/census', 'web.nav.census'],
+] as const;
+
+/** One page: the shell every page shares, its styles from /admin/assets (no inline style or script: see the CSP). */
+export function page(m: Wording, locale: string, title: string, signedInAs: string, body: Html): string {
+  const other = locale === 'ja' ? 'en' : 'ja';
+  return `<!doctype html>${
+    html`<html lang="${locale}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · AppWarden</title>
+<link rel="stylesheet" href="/admin/assets/admin.css"></head>
+<body><header><nav>${NAV.map(([href, key]) => html`<a href="${href}?lang=${locale}">${m.t(key)}</a>`)}</nav>
+<p class="who">${m.t('web.signedInAs', { name: signedInAs })} · <a href="?lang=${other}">${other === 'ja' ? '日本語' : 'English'}</a></p></header>
+<main><h1>${title}</h1>${body}</main></body></html>`.__html
+  }`;
+}
+
+/** Small, readable on a phone: one column, tables that scroll sideways rather than overflow. */
+export const ADMIN_CSS = `
+*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1b1f24;background:#f6f7f9}
+header{background:#1f3a5f;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem}
+header a{color:#fff;margin-right:1rem}main{max-width:60rem;margin:0 auto;padding:1rem}
+h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:1.5rem}.note{color:#57606a;font-size:.9rem}
+.reply{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;margin:1rem 0;overflow-x:auto}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem}form.action{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+button{font:inherit;padding:.35rem .9rem;border-radius:6px;border:1px solid #8c959f;background:#fff}
+button.primary{background:#1f883d;color:#fff;border-color:#1f883d}button.danger{background:#cf222e;color:#fff;border-color:#cf222e}
+input{font:inherit;padding:.3rem}ul{padding-left:1.2rem}
+@media (max-width:40rem){header{flex-direction:column}main{padding:.5rem}}
+`;

@@ -1,0 +1,294 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Request, type Response } from 'express';
+import { handle, type Interaction, type Result } from '../../commands/entry/handle.ts';
+import type { CommandContext } from '../../commands/shared/context.ts';
+import type { Block } from '../../commands/shared/reply.ts';
+import type { AppWarden } from '../../src/app.ts';
+import type { Surface } from '../../src/http-app.ts';
+import { html, type Html } from './html.ts';
+import { ADMIN_CSS, page } from './page.ts';
+import { renderReply } from './render-reply.ts';
+import type { OidcSignIn, PendingSignIn, SignedIn } from './oidc-sign-in.ts';
+import { cookieValue, createSessions, SESSION_COOKIE, SIGN_IN_COOKIE, sessionCookie, signInCookie, type Session } from './session.ts';
+
+export interface WebOptions {
+  /**
+   * `demo`: loopback only, everyone who reaches the server is signed in as this person (an admin of the
+   * policy). `oidc`: people sign in with the organisation's identity provider.
+   */
+  signIn: { kind: 'demo'; person: string } | { kind: 'oidc'; oidc: OidcSignIn };
+  /** Cookies marked Secure: PUBLIC_URL is https. */
+  secureCookies: boolean;
+  log: (line: string, error?: unknown) => void;
+}
+
+/** No inline script or style anywhere: what a page runs and how it looks come from /admin/assets only. */
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/** A rule id as the policy writes them: anything else in a URL is not a rule. */
+const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** `/admin`: server-rendered pages of the command layer's replies, every one entered through `handle`. */
+export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
+  const sessions = createSessions();
+  const localeOf = (req: Request) => {
+    const asked = typeof req.query.lang === 'string' ? req.query.lang : req.acceptsLanguages('en', 'ja') || undefined;
+    return asked === 'ja' ? 'ja' : 'en';
+  };
+  const ctxFor = (session: Session, req: Request): CommandContext => bot.contextFor(session.person, 'web', localeOf(req));
+  const run = (interaction: Interaction, ctx: CommandContext): Promise<Result> => handle(interaction, ctx);
+  const fileOf = (result: Result) => result.reply.blocks.find((b): b is Extract<Block, { type: 'file' }> => b.type === 'file');
+
+  const signIn = options.signIn;
+  /** The signed-in session; in demo mode a new one for the demo admin, set on the response; else none. */
+  const sessionOf = (req: Request, res: Response): Session | undefined => {
+    const found = sessions.read(cookieValue(req.headers.cookie, SESSION_COOKIE), Date.now());
+    if (found || signIn.kind !== 'demo') return found;
+    const issued = sessions.issue(signIn.person, Date.now());
+    res.append('Set-Cookie', sessionCookie(issued.cookie, options.secureCookies));
+    return issued.session;
+  };
+  /** A page for the signed-in: anyone else is sent to sign in first. */
+  const signedIn =
+    (work: (req: Request, res: Response, session: Session) => Promise<void>) =>
+    (req: Request, res: Response): Promise<void> => {
+      const session = sessionOf(req, res);
+      if (!session) return Promise.resolve(void res.redirect(303, '/admin/login'));
+      return work(req, res, session);
+    };
+  /** The person of the policy (or directory) the provider's claims name: platform ids first, then email. */
+  const personOf = (who: SignedIn): string | undefined => {
+    for (const ref of [who.slack, who.teams, who.email]) {
+      if (!ref) continue;
+      const person = bot.contextFor(ref, 'web').person;
+      if (person.listed) return person.id;
+    }
+    return undefined;
+  };
+  const send = (res: Response, req: Request, ctx: CommandContext, title: string, body: Html, status = 200) => {
+    res
+      .status(status)
+      .type('html')
+      .send(page(ctx.m, localeOf(req), title, ctx.person.name, body));
+  };
+  /** Faults are caught here, once: logged with a reference, answered with a short apology. */
+  const guarded = (work: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+    try {
+      await work(req, res);
+    } catch (e) {
+      const ref = randomUUID().slice(0, 8);
+      options.log(`web: fault ${ref} on ${req.method} ${req.path}: ${(e as Error).message}`, e);
+      if (!res.headersSent) res.status(500).type('text/plain').send(`Something went wrong (reference ${ref}).`);
+    }
+  };
+
+  /** A page for the signed-in, its faults caught. */
+  const forSignedIn = (work: (req: Request, res: Response, session: Session) => Promise<void>) => guarded(signedIn(work));
+  const notFound = (res: Response) => void res.status(404).type('text/plain').send('not found');
+  /** A CSV the command layer made (its `file` block), or the refusal as a page. */
+  const sendCsv = (req: Request, res: Response, ctx: CommandContext, title: string, result: Result) => {
+    const file = fileOf(result);
+    if (!result.ok || !file) return send(res, req, ctx, title, renderReply(result.reply), 403);
+    res.type('text/csv').attachment(file.name).send(file.content);
+  };
+  const csvLink = (href: string, ctx: CommandContext) => html`<p><a href="${href}" download>${ctx.m.t('web.downloadCsv')}</a></p>`;
+
+  return {
+    name: 'web',
+    kind: 'web',
+    mode:
+      signIn.kind === 'demo'
+        ? `/admin, loopback demo mode: everyone is signed in as ${signIn.person}`
+        : '/admin, sign-in with the identity provider (OIDC)',
+    mount(app: Express) {
+      app.use('/admin', (_req, res, next) => {
+        res.set({
+          'Content-Security-Policy': CSP,
+          'X-Content-Type-Options': 'nosniff',
+          'Referrer-Policy': 'same-origin',
+          'Cache-Control': 'no-store',
+        });
+        next();
+      });
+      app.get('/admin/assets/admin.css', (_req, res) => void res.type('text/css').send(ADMIN_CSS));
+
+      if (signIn.kind === 'oidc') {
+        app.get(
+          '/admin/login',
+          guarded(async (_req, res) => {
+            const { url, pending } = await signIn.oidc.start();
+            res.append('Set-Cookie', signInCookie(sessions.sealSignIn(pending, Date.now()), options.secureCookies));
+            res.redirect(303, url);
+          }),
+        );
+        app.get(
+          '/admin/callback',
+          guarded(async (req, res) => {
+            const pending = sessions.openSignIn<PendingSignIn>(cookieValue(req.headers.cookie, SIGN_IN_COOKIE), Date.now());
+            if (!pending) return void res.status(400).type('text/plain').send('sign-in expired or not started here: open /admin again');
+            const who = await signIn.oidc.finish(req.originalUrl, pending).catch((e: Error) => {
+              options.log(`web: sign-in refused: ${e.message}`);
+              return undefined;
+            });
+            if (!who) return void res.status(403).type('text/plain').send('sign-in failed');
+            const person = personOf(who);
+            if (!person)
+              return void res.status(403).type('text/plain').send('you are not a person of this organisation’s policy or directory');
+            const issued = sessions.issue(person, Date.now());
+            res.append('Set-Cookie', sessionCookie(issued.cookie, options.secureCookies));
+            res.append('Set-Cookie', signInCookie('', options.secureCookies).replace('Max-Age=600', 'Max-Age=0'));
+            res.redirect(303, '/admin');
+          }),
+        );
+      }
+
+      app.get(
+        '/admin',
+        forSignedIn(async (req, res, session) => {
+          const ctx = ctxFor(session, req);
+          const status = await run({ kind: 'text', text: 'status' }, ctx);
+          send(res, req, ctx, ctx.m.t('web.nav.home'), renderReply(status.reply));
+        }),
+      );
+
+      // A person's own page. Nobody opens another's: there is no command that shows someone else's status.
+      app.get(
+        '/admin/people/:id',
+        forSignedIn(async (req, res, session) => {
+          if (req.params.id !== session.person) return notFound(res);
+          const ctx = ctxFor(session, req);
+          const status = await run({ kind: 'text', text: 'status' }, ctx);
+          send(res, req, ctx, ctx.m.t('web.nav.home'), renderReply(status.reply));
+        }),
+      );
+
+      app.get(
+        '/admin/compliance',
+        forSignedIn(async (req, res, session) => {
+          const ctx = ctxFor(session, req);
+          const result = await run({ kind: 'text', text: 'report compliance' }, ctx);
+          const rules = [...new Set(((result.data as { rule: string }[] | undefined) ?? []).map((r) => r.rule))];
+          send(
+            res,
+            req,
+            ctx,
+            ctx.m.t('web.nav.compliance'),
+            html`${renderReply(result.reply)}
+<ul>${rules.map((r) => html`<li><a href="/admin/compliance/${r}?lang=${localeOf(req)}">${r}</a></li>`)}</ul>
+${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}`,
+            result.ok ? 200 : 403,
+          );
+        }),
+      );
+
+      app.get(
+        ['/admin/compliance.csv', '/admin/compliance/:rule.csv'],
+        forSignedIn(async (req, res, session) => {
+          const rule = req.params.rule as string | undefined;
+          if (rule !== undefined && !RULE_ID.test(rule)) return notFound(res);
+          const ctx = ctxFor(session, req);
+          const result = await run({ kind: 'text', text: `report compliance ${rule ?? ''} --format csv` }, ctx);
+          sendCsv(req, res, ctx, ctx.m.t('web.nav.compliance'), result);
+        }),
+      );
+
+      app.get(
+        '/admin/compliance/:rule',
+        forSignedIn(async (req, res, session) => {
+          const rule = req.params.rule as string;
+          if (!RULE_ID.test(rule)) return notFound(res);
+          const ctx = ctxFor(session, req);
+          const result = await run({ kind: 'text', text: `report compliance ${rule}` }, ctx);
+          send(
+            res,
+            req,
+            ctx,
+            ctx.m.t('web.nav.compliance'),
+            html`${renderReply(result.reply)}${result.ok ? csvLink(`/admin/compliance/${rule}.csv`, ctx) : ''}`,
+            result.ok ? 200 : 403,
+          );
+        }),
+      );
+
+      // A census by its id (a GET form asks for it): the same roll-up and CSV as `report census ID`.
+      app.get(
+        ['/admin/census/:id.csv', '/admin/census', '/admin/census/:id'],
+        forSignedIn(async (req, res, session) => {
+          const asked = (req.params.id as string | undefined) ?? (typeof req.query.id === 'string' ? req.query.id.trim() : '');
+          if (asked && !RULE_ID.test(asked)) return notFound(res);
+          const ctx = ctxFor(session, req);
+          const lang = localeOf(req);
+          const ask = html`<form method="get" action="/admin/census"><input type="hidden" name="lang" value="${lang}">
+<label>${ctx.m.t('web.censusId')} <input name="id" value="${asked}" maxlength="100"></label> <button type="submit">${ctx.m.t('web.show')}</button></form>`;
+          if (!asked) return send(res, req, ctx, ctx.m.t('web.nav.census'), ask);
+          if (req.path.endsWith('.csv'))
+            return sendCsv(
+              req,
+              res,
+              ctx,
+              ctx.m.t('web.nav.census'),
+              await run({ kind: 'text', text: `report census ${asked} --format csv` }, ctx),
+            );
+          const result = await run({ kind: 'text', text: `report census ${asked}` }, ctx);
+          send(
+            res,
+            req,
+            ctx,
+            ctx.m.t('web.nav.census'),
+            html`${ask}${renderReply(result.reply)}${result.ok ? csvLink(`/admin/census/${asked}.csv`, ctx) : ''}`,
+            result.ok ? 200 : 403,
+          );
+        }),
+      );
+
+      app.get(
+        '/admin/exceptions',
+        forSignedIn(async (req, res, session) => {
+          const ctx = ctxFor(session, req);
+          const granted = await run({ kind: 'text', text: 'report exceptions' }, ctx);
+          const waiting = await run({ kind: 'text', text: 'pending' }, ctx);
+          // Each waiting request as its approvals card shows it to this person: Approve / Deny only where they may decide.
+          const ids = waiting.ok ? ((waiting.data as { id: string }[] | undefined) ?? []).map((r) => r.id) : [];
+          const cards = await Promise.all(ids.map((id) => run({ kind: 'view', view: 'request-card', id }, ctx)));
+          const forms = { csrf: sessions.csrfToken(session), reasonLabel: ctx.m.t('web.denyReason') };
+          send(
+            res,
+            req,
+            ctx,
+            ctx.m.t('web.nav.exceptions'),
+            html`${renderReply(waiting.reply)}${cards.map((c) => renderReply(c.reply, forms))}${renderReply(granted.reply)}`,
+            waiting.ok ? 200 : 403,
+          );
+        }),
+      );
+
+      // A decision from the web is the click of a chat button: the same interaction, through handle.
+      app.post(
+        '/admin/actions',
+        express.urlencoded({ extended: false, limit: '16kb' }),
+        guarded(async (req, res) => {
+          const session = sessions.read(cookieValue(req.headers.cookie, SESSION_COOKIE), Date.now());
+          const body = (req.body ?? {}) as Record<string, unknown>;
+          if (!session || !sessions.isCsrfToken(session, body.csrf)) return void res.status(403).type('text/plain').send('forbidden');
+          const ctx = ctxFor(session, req);
+          const value = typeof body.value === 'string' ? body.value : '';
+          const reason = typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim() : undefined;
+          let result: Result;
+          if (body.action === 'request.approve') result = await run({ kind: 'button', action: 'request.approve', value }, ctx);
+          else if (body.action === 'request.deny')
+            result = await run({ kind: 'form', form: 'deny', values: { reason }, meta: { id: value } }, ctx);
+          else return void res.status(400).type('text/plain').send('unknown action');
+          await bot.drain();
+          send(
+            res,
+            req,
+            ctx,
+            ctx.m.t('web.nav.exceptions'),
+            html`${renderReply(result.reply)}<p><a href="/admin/exceptions?lang=${localeOf(req)}">${ctx.m.t('web.back')}</a></p>`,
+            result.ok ? 200 : 403,
+          );
+        }),
+      );
+    },
+  };
+}

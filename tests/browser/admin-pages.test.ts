@@ -1,0 +1,123 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serveWithOidc, serveWithoutIdp } from '../support/admin-server.ts';
+import { packPath } from '../support/bot.ts';
+import { hasChromium, launchChromium } from '../support/chromium.ts';
+import { spawnCli, tempDir } from '../support/cli.ts';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
+import { startServer } from '../support/server-process.ts';
+import { postToSlackEndpoint, SIGNING_SECRET, slashCommand } from '../support/slack-requests.ts';
+
+let browser: Browser;
+let fake: FakeSlack | undefined;
+afterEach(async () => fake?.close());
+
+/** The demo pack with its admin, Olivia, also an approver of the whole agency: she decides Pierre's requests. */
+async function policyWithAdminApprover(dir: string): Promise<string> {
+  const text = (await readFile(packPath('demo.yaml'), 'utf8')).replace(
+    /unit: demo\/it\n(\s+)roles: \[admin, reporter\]/,
+    'unit: demo\n$1roles: [admin, approver, reporter]',
+  );
+  const file = join(dir, 'policy.yaml');
+  await writeFile(file, text);
+  return file;
+}
+
+describe.skipIf(!hasChromium)('/admin in headless Chromium', { timeout: 90_000 }, () => {
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => browser?.close());
+
+  it('signs in through the OIDC provider and shows the signed-in person', async () => {
+    const { idp, url } = await serveWithOidc();
+    idp.signInAs({ sub: 'slack-olivia', 'https://slack.com/user_id': 'U0ADMIN' });
+    const page = await browser.newPage();
+    await page.goto(`${url}/admin`);
+    expect(page.url()).toBe(`${url}/admin`);
+    expect(await page.textContent('.who')).toContain('Signed in as Olivia Admin');
+    expect(idp.tokenRequests).toHaveLength(1);
+    await page.close();
+  });
+
+  it('a staff member cannot open another person’s page', async () => {
+    const { idp, url } = await serveWithOidc();
+    idp.signInAs({ sub: 'slack-pierre', 'https://slack.com/user_id': 'U0STAFF' });
+    const page = await browser.newPage();
+    expect((await page.goto(`${url}/admin/people/pierre`))!.status()).toBe(200);
+    expect((await page.goto(`${url}/admin/people/sam`))!.status()).toBe(404);
+    expect((await page.goto(`${url}/admin/compliance`))!.status()).toBe(403);
+    await page.close();
+  });
+
+  it('/admin is not served for a non-loopback HOST without an identity provider', async () => {
+    const { url } = await serveWithoutIdp('0.0.0.0');
+    const page = await browser.newPage();
+    expect((await page.goto(`${url}/admin`))!.status()).toBe(404);
+    expect((await page.goto(`${url}/admin/compliance`))!.status()).toBe(404);
+    await page.close();
+  });
+
+  it('downloads the compliance CSV, equal to `report compliance --format csv`', async () => {
+    const data = await tempDir();
+    const s = startServer({ PORT: '0', DATA_DIR: data });
+    const port = await s.listening;
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/admin/compliance`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[download]')]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    await page.close();
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    const chat = await spawnCli(['--as', 'olivia', 'report', 'compliance', '--format', 'csv'], { DATA_DIR: data });
+    expect(csv.trim()).toBe(chat.stdout.trim());
+  });
+
+  it('approving from the web updates the Slack post and DMs the requester; a form without its CSRF token gets 403', async () => {
+    fake = await startFakeSlack();
+    const data = await tempDir();
+    const s = startServer({
+      PORT: '0',
+      DATA_DIR: data,
+      POLICY_FILE: await policyWithAdminApprover(data),
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+    });
+    const port = await s.listening;
+    const filed = await postToSlackEndpoint(
+      `http://127.0.0.1:${port}/slack/events`,
+      slashCommand(fake.url, 'U0STAFF', 'request instagram --purpose public-communications --reason "posting"'),
+    );
+    expect(filed.text).toContain('EX-1');
+    await fake.until(() => fake!.history('C0APPROVALS')[0], 'the approvals post');
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/admin/exceptions`);
+
+    // The token taken out of the form, as a forged cross-site form would lack it.
+    await page.evaluate(() => document.querySelectorAll('input[name="csrf"]').forEach((i) => i.remove()));
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/admin/actions')),
+      page.click('form.action:has(input[value="request.approve"]) button'),
+    ]);
+    expect(refused.status()).toBe(403);
+    expect(fake.of('chat.update')).toEqual([]);
+
+    await page.goto(`http://127.0.0.1:${port}/admin/exceptions`);
+    const [approved] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/admin/actions')),
+      page.click('form.action:has(input[value="request.approve"]) button'),
+    ]);
+    expect(approved.status()).toBe(200);
+    const update = await fake.until(() => fake!.of('chat.update')[0], 'the updated approvals message');
+    expect(update.body).toMatchObject({ channel: 'C0APPROVALS' });
+    expect(String(update.body.blocks)).toContain('Olivia Admin');
+    const dm = await fake.until(() => fake!.of('chat.postMessage').find((c) => c.body.channel === 'U0STAFF'), 'the DM to the requester');
+    expect(String(dm.body.blocks)).toContain('approved');
+    await page.close();
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { serveWithOidc } from '../support/admin-server.ts';
+
+/** A browser: follows redirects between the server and the provider, keeps the server's cookies. */
+function browser(appUrl: string) {
+  const cookies = new Map<string, string>();
+  const visit = async (start: string, init: RequestInit = {}) => {
+    let at = new URL(start, appUrl);
+    for (let hops = 0; hops < 10; hops++) {
+      const mine = at.origin === new URL(appUrl).origin;
+      const res = await fetch(at, {
+        ...init,
+        redirect: 'manual',
+        headers: { ...(init.headers as object), ...(mine ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}) },
+      });
+      if (mine)
+        for (const set of res.headers.getSetCookie()) {
+          const [pair] = set.split(';');
+          const [k, v] = pair!.split('=');
+          if (/Max-Age=0/.test(set)) cookies.delete(k!);
+          else cookies.set(k!, v!);
+        }
+      const next = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || !next) return { res, url: at.href, text: await res.text() };
+      at = new URL(next, at);
+      init = {};
+    }
+    throw new Error('too many redirects');
+  };
+  return { visit, cookies };
+}
+
+describe('/admin signed in with the identity provider (OIDC, authorization code + PKCE)', () => {
+  it('sends a newcomer to the provider and back, signed in as the person the claims name', async () => {
+    const { idp, url } = await serveWithOidc();
+    idp.signInAs({ sub: 'slack-olivia', 'https://slack.com/user_id': 'U0ADMIN', email: 'olivia@demo.example' });
+    const b = browser(url);
+    const home = await b.visit('/admin/compliance');
+    expect(home.res.status).toBe(200);
+    expect(home.text).toContain('Signed in as Olivia Admin');
+    expect(b.cookies.has('appwarden_session')).toBe(true);
+    // PKCE: the token request carried a verifier, checked by the provider against the challenge.
+    expect(idp.tokenRequests[0]!.get('code_verifier')).toMatch(/^[\w-]{43,}$/);
+    const compliance = await b.visit('/admin/compliance/demo-tiktok');
+    expect(compliance.text).toContain('0 of 4 people have attested.');
+  });
+
+  it('a staff member sees their own page, not another person’s, and no reports', async () => {
+    const { idp, url } = await serveWithOidc();
+    idp.signInAs({ sub: 'slack-pierre', 'https://slack.com/user_id': 'U0STAFF' });
+    const b = browser(url);
+    const own = await b.visit('/admin/people/pierre');
+    expect(own.res.status).toBe(200);
+    expect(own.text).toContain('Signed in as Pierre Martin');
+    expect((await b.visit('/admin/people/sam')).res.status).toBe(404);
+    expect((await b.visit('/admin/people/olivia')).res.status).toBe(404);
+    expect((await b.visit('/admin/compliance/demo-tiktok')).res.status).toBe(403);
+    expect((await b.visit('/admin/compliance.csv')).res.status).toBe(403);
+    expect((await b.visit('/admin/exceptions')).res.status).toBe(403);
+  });
+
+  it('someone the policy does not know is refused, and no session is set', async () => {
+    const { idp, url } = await serveWithOidc();
+    idp.signInAs({ sub: 'stranger', email: 'stranger@elsewhere.example' });
+    const b = browser(url);
+    const visit = await b.visit('/admin');
+    expect(visit.res.status).toBe(403);
+    expect(b.cookies.has('appwarden_session')).toBe(false);
+  });
+
+  it('a callback whose state does not match the sign-in started here is refused', async () => {
+    const { idp, url } = await serveWithOidc();
+    idp.signInAs({ sub: 'slack-olivia', 'https://slack.com/user_id': 'U0ADMIN' });
+    const b = browser(url);
+    const start = await fetch(`${url}/admin/login`, { redirect: 'manual' });
+    const cookie = start.headers.getSetCookie()[0]!.split(';')[0]!;
+    const authorize = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+    const back = new URL(authorize.headers.get('location')!);
+    back.searchParams.set('state', 'forged');
+    const res = await fetch(back, { headers: { cookie }, redirect: 'manual' });
+    expect(res.status).toBe(403);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('appwarden_session='))).toBe(false);
+    // Without the sign-in cookie at all (another browser's callback): refused too.
+    expect((await fetch(back, { redirect: 'manual' })).status).toBe(400);
+    expect(b.cookies.size).toBe(0);
+  });
+});
