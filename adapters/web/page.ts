@@ -1,4 +1,5 @@
 import type { Wording } from '../../commands/wording/wording.ts';
+import { LOCALES, type Locale } from '../../src/core/policy.ts';
 import { html, type Html } from './html.ts';
 
 /** The links of every page's header. */
@@ -9,16 +10,19 @@ const NAV = [
   ['/admin/census', 'web.nav.census'],
 ] as const;
 
+/** Each language by its own name, for the switch between them. */
+const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', ja: '日本語', fr: 'Français' };
+
 /** One page: the shell every page shares, its styles from /admin/assets (no inline style or script: see the CSP). */
 export function page(m: Wording, locale: string, title: string, signedInAs: string, body: Html): string {
-  const other = locale === 'ja' ? 'en' : 'ja';
+  const others = LOCALES.filter((l) => l !== locale);
   return `<!doctype html>${
     html`<html lang="${locale}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · AppWarden</title>
 <link rel="stylesheet" href="/admin/assets/admin.css"></head>
 <body><header><nav>${NAV.map(([href, key]) => html`<a href="${href}?lang=${locale}">${m.t(key)}</a>`)}</nav>
-<p class="who">${m.t('web.signedInAs', { name: signedInAs })} · <a href="?lang=${other}">${other === 'ja' ? '日本語' : 'English'}</a></p></header>
+<p class="who">${m.t('web.signedInAs', { name: signedInAs })}${others.map((l) => html` · <a href="?lang=${l}" lang="${l}">${LANGUAGE_NAMES[l]}</a>`)}</p></header>
 <main><h1>${title}</h1>${body}</main></body></html>`.__html
   }`;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LOCALES } from '../../src/core/policy.ts';
 import express, { type Express, type Request, type Response } from 'express';
 import { handle, type Interaction, type Result } from '../../commands/entry/handle.ts';
 import type { CommandContext } from '../../commands/shared/context.ts';
@@ -32,8 +33,8 @@ const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
   const sessions = createSessions();
   const localeOf = (req: Request) => {
-    const asked = typeof req.query.lang === 'string' ? req.query.lang : req.acceptsLanguages('en', 'ja') || undefined;
-    return asked === 'ja' ? 'ja' : 'en';
+    const asked = typeof req.query.lang === 'string' ? req.query.lang : req.acceptsLanguages(...LOCALES) || undefined;
+    return LOCALES.find((locale) => locale === asked) ?? 'en';
   };
   const ctxFor = (session: Session, req: Request): CommandContext => bot.contextFor(session.person, 'web', localeOf(req));
   const run = (interaction: Interaction, ctx: CommandContext): Promise<Result> => handle(interaction, ctx);
