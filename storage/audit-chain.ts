@@ -64,11 +64,6 @@ export function entryFromLine(text: string): AuditEntry {
   return unsealed.entry;
 }
 
-/** Remembers that `entry` is stored as `text` (a line an erasure rewrote). */
-export function rememberLine(entry: AuditEntry, text: string): void {
-  storedLines.set(entry, text);
-}
-
 /** Where the chain stands: the last entry's seq and hash (0 and GENESIS before the first). */
 export interface ChainHead {
   seq: number;

@@ -143,24 +143,16 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
         );
       }
 
-      app.get(
-        '/admin',
-        forSignedIn(async (req, res, session) => {
-          const ctx = ctxFor(session, req);
-          const status = await run({ kind: 'text', text: 'status' }, ctx);
-          send(res, req, ctx, ctx.m.t('web.nav.home'), renderReply(status.reply));
-        }),
-      );
-
+      const ownStatus = async (req: Request, res: Response, session: Session) => {
+        const ctx = ctxFor(session, req);
+        const status = await run({ kind: 'text', text: 'status' }, ctx);
+        send(res, req, ctx, ctx.m.t('web.nav.home'), renderReply(status.reply));
+      };
+      app.get('/admin', forSignedIn(ownStatus));
       // A person's own page. Nobody opens another's: there is no command that shows someone else's status.
       app.get(
         '/admin/people/:id',
-        forSignedIn(async (req, res, session) => {
-          if (req.params.id !== session.person) return notFound(res);
-          const ctx = ctxFor(session, req);
-          const status = await run({ kind: 'text', text: 'status' }, ctx);
-          send(res, req, ctx, ctx.m.t('web.nav.home'), renderReply(status.reply));
-        }),
+        forSignedIn(async (req, res, session) => (req.params.id === session.person ? ownStatus(req, res, session) : notFound(res))),
       );
 
       app.get(

@@ -187,7 +187,7 @@ export function freeTextRetention(before: string): PersonalErasure & { appliesTo
   };
 }
 
-/** Every string a person is known by: their id, and what the directory, the policy and their requests hold. */
+/** Every string a person is known by: their id, and what the directory and their requests hold (someone listed in the policy is not erased). */
 export function identifiersOf(
   id: string,
   record:
@@ -197,10 +197,9 @@ export function identifiersOf(
         sources: Record<string, { key: string; email?: string; name?: string; slack?: string; teams?: string } | undefined>;
       }
     | undefined,
-  listed: { id: string; name?: string; email?: string; slack?: string; teams?: string } | undefined,
   requests: readonly { contact?: { slack?: string; teams?: string } }[],
 ): string[] {
-  const all = [id, record?.id, record?.email, listed?.id, listed?.name, listed?.email, listed?.slack, listed?.teams];
+  const all = [id, record?.id, record?.email];
   for (const source of Object.values(record?.sources ?? {}))
     all.push(source?.key, source?.email, source?.name, source?.slack, source?.teams);
   for (const request of requests) all.push(request.contact?.slack, request.contact?.teams);

@@ -266,7 +266,6 @@ const retentionSchema = z.strictObject({
   free_text_days: z.number().int().min(1).max(36_500).optional(),
   leavers_days: z.number().int().min(0).max(36_500).optional(),
 });
-export type RetentionConfig = z.infer<typeof retentionSchema>;
 
 /** `inventory:` evidence of removal from the organisation's MDM (DESIGN.md, "Device inventory"). */
 const inventorySchema = z.strictObject({

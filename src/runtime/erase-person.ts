@@ -48,7 +48,7 @@ export async function erasePerson(store: Store, policy: Policy, asked: ErasureAs
       problem: `No one is known as "${asked.ref}": not in the directory, and no request or attestation of theirs; nothing was erased`,
     };
   const pseudonym = `erased-${randomBytes(4).toString('hex')}`;
-  const identifiers = identifiersOf(id, record, undefined, requests);
+  const identifiers = identifiersOf(id, record, requests);
   const done = await store.erase(personErasure({ identifiers, pseudonym }), {
     at: asked.at.toISOString(),
     actor: 'system',

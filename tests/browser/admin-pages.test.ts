@@ -1,29 +1,16 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serveWithOidc, serveWithoutIdp } from '../support/admin-server.ts';
-import { packPath } from '../support/bot.ts';
 import { hasChromium, launchChromium } from '../support/chromium.ts';
 import { spawnCli, tempDir } from '../support/cli.ts';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
+import { serverWithFiledRequest } from '../support/filed-request-server.ts';
 import { startServer } from '../support/server-process.ts';
-import { postToSlackEndpoint, SIGNING_SECRET, slashCommand } from '../support/slack-requests.ts';
 
 let browser: Browser;
 let fake: FakeSlack | undefined;
 afterEach(async () => fake?.close());
-
-/** The demo pack with its admin, Olivia, also an approver of the whole agency: she decides Pierre's requests. */
-async function policyWithAdminApprover(dir: string): Promise<string> {
-  const text = (await readFile(packPath('demo.yaml'), 'utf8')).replace(
-    /unit: demo\/it\n(\s+)roles: \[admin, reporter\]/,
-    'unit: demo\n$1roles: [admin, approver, reporter]',
-  );
-  const file = join(dir, 'policy.yaml');
-  await writeFile(file, text);
-  return file;
-}
 
 describe.skipIf(!hasChromium)('/admin in headless Chromium', { timeout: 90_000 }, () => {
   beforeAll(async () => {
@@ -77,24 +64,9 @@ describe.skipIf(!hasChromium)('/admin in headless Chromium', { timeout: 90_000 }
 
   it('approving from the web updates the Slack post and DMs the requester; a form without its CSRF token gets 403', async () => {
     fake = await startFakeSlack();
-    const data = await tempDir();
-    const s = startServer({
-      PORT: '0',
-      DATA_DIR: data,
-      POLICY_FILE: await policyWithAdminApprover(data),
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-    });
-    const port = await s.listening;
-    const filed = await postToSlackEndpoint(
-      `http://127.0.0.1:${port}/slack/events`,
-      slashCommand(fake.url, 'U0STAFF', 'request instagram --purpose public-communications --reason "posting"'),
-    );
-    expect(filed.text).toContain('EX-1');
-    await fake.until(() => fake!.history('C0APPROVALS')[0], 'the approvals post');
+    const { server: s, base } = await serverWithFiledRequest(fake, 'posting');
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/admin/exceptions`);
+    await page.goto(`${base}/admin/exceptions`);
 
     // The token taken out of the form, as a forged cross-site form would lack it.
     await page.evaluate(() => document.querySelectorAll('input[name="csrf"]').forEach((i) => i.remove()));
@@ -105,7 +77,7 @@ describe.skipIf(!hasChromium)('/admin in headless Chromium', { timeout: 90_000 }
     expect(refused.status()).toBe(403);
     expect(fake.of('chat.update')).toEqual([]);
 
-    await page.goto(`http://127.0.0.1:${port}/admin/exceptions`);
+    await page.goto(`${base}/admin/exceptions`);
     const [approved] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/admin/actions')),
       page.click('form.action:has(input[value="request.approve"]) button'),

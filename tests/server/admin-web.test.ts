@@ -1,26 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnCli, tempDir } from '../support/cli.ts';
-import { packPath } from '../support/bot.ts';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
+import { serverWithFiledRequest } from '../support/filed-request-server.ts';
 import { startServer } from '../support/server-process.ts';
-import { postToSlackEndpoint, SIGNING_SECRET, slashCommand } from '../support/slack-requests.ts';
 
 let fake: FakeSlack | undefined;
 afterEach(async () => fake?.close());
-
-/** The demo pack with its admin, Olivia, also an approver of the whole agency: she decides Pierre's requests. */
-async function policyWithAdminApprover(dir: string): Promise<string> {
-  const text = (await readFile(packPath('demo.yaml'), 'utf8')).replace(
-    /unit: demo\/it\n(\s+)roles: \[admin, reporter\]/,
-    'unit: demo\n$1roles: [admin, approver, reporter]',
-  );
-  expect(text).toContain('roles: [admin, approver, reporter]');
-  const file = join(dir, 'policy.yaml');
-  await writeFile(file, text);
-  return file;
-}
 
 /** A browser's visit: the session cookie the server set, sent back on each request. */
 function browser(base: string) {
@@ -87,25 +72,9 @@ describe('a decision from /admin', () => {
     timeout: 60_000,
   }, async () => {
     fake = await startFakeSlack();
-    const data = await tempDir();
-    const policy = await policyWithAdminApprover(data);
-    const s = startServer({
-      PORT: '0',
-      DATA_DIR: data,
-      POLICY_FILE: policy,
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-    });
-    const port = await s.listening;
-    const filed = await postToSlackEndpoint(
-      `http://127.0.0.1:${port}/slack/events`,
-      slashCommand(fake.url, 'U0STAFF', 'request instagram --purpose public-communications --reason "<b>posting</b> & more"'),
-    );
-    expect(filed.text).toContain('EX-1');
-    await fake.until(() => fake!.history('C0APPROVALS')[0], 'the approvals post');
+    const { server: s, base } = await serverWithFiledRequest(fake, '<b>posting</b> & more');
 
-    const b = browser(`http://127.0.0.1:${port}`);
+    const b = browser(base);
     const exceptions = await (await b.get('/admin/exceptions')).text();
     expect(exceptions).toContain('EX-1');
     // What the requester typed is text on the page, never markup.
