@@ -26,7 +26,7 @@ import { createAppWarden } from '../src/app.ts';
 import { compilePolicy } from '../src/core/compiled-policy.ts';
 import type { DirectoryRecord } from '../src/core/directory.ts';
 import type { InventoryDevice } from '../src/core/inventory.ts';
-import { POLICY_LIMITS, validatePolicy, type Policy } from '../src/core/policy.ts';
+import { POLICY_LIMITS, validatePolicy, type Policy } from '../src/core/policy-schema.ts';
 import { parsePolicyTextCarefully } from '../src/core/policy-text.ts';
 import { quickRead } from '../src/core/quick-yaml.ts';
 import { put, type Change } from '../src/core/records.ts';

@@ -3,6 +3,7 @@
 // changed since: loading the sources through tsx cost more than a second a run. Should the build fail,
 // the sources run through tsx as before. APPWARDEN_LAUNCH_TRACE=1 says on stderr which it was.
 import module from 'node:module';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildCli, firstLine, freshBuild, ROOT } from './build-cli.js';
 
@@ -23,11 +24,15 @@ else
   }
 
 let main;
-if (entry) ({ main } = await import(pathToFileURL(entry).href));
-else {
+let launch = {};
+if (entry) {
+  ({ main } = await import(pathToFileURL(entry).href));
+  // Inside the build: a new build (new sources, maybe a new schema) starts with no policy validated.
+  launch = { policyCacheDir: join(dirname(entry), 'policies') };
+} else {
   trace('tsx');
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import('../src/cli.ts'));
 }
-process.exitCode = await main(process.argv.slice(2), process.env);
+process.exitCode = await main(process.argv.slice(2), process.env, undefined, launch);

@@ -5,10 +5,13 @@
  * own, loaded only by the commands that need it. The TypeScript stays the truth: `dist/cli/stamp.json`
  * names the current build and every file it was made from, with its mtime and size, and a run whose
  * files differ from those builds again (`freshBuild`, a stat per file: a few milliseconds).
+ * `dist/cli/current` names it too, for `bin/appwarden`, which starts the build's start-up snapshot
+ * (`cli.blob`, see src/cli-snapshot.ts) where there is one.
  *
  *   node bin/build-cli.js               # build now (npm install runs it, as `prepare`)
  *   node bin/build-cli.js --if-possible # the same, but a failure only warns (the CLI then builds on first use)
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'dist/cli');
 const STAMP = join(OUT, 'stamp.json');
+const CURRENT = join(OUT, 'current');
 /**
  * An older build is removed once two newer ones exist and it is ten minutes old: a process started on it
  * may still load its chunks, and runs started together each make one. A temporary directory that old
@@ -57,69 +61,116 @@ const zodEnglishOnly = {
 /** Bundled CommonJS (yaml) requires Node's own modules: an ES module has no `require` of its own. */
 const REQUIRE = "import { createRequire as __appwardenRequire } from 'node:module'; const require = __appwardenRequire(import.meta.url);";
 
-/** The entry module of the current build, or undefined when there is none or a source has changed since. */
-export function freshBuild() {
+/**
+ * The entry module of the current build, or undefined when there is none or a source has changed since.
+ * `root` is the checkout's: the snapshot (src/cli-snapshot.ts) asks from inside the build.
+ */
+export function freshBuild(root = ROOT) {
+  const out = join(root, 'dist/cli');
   let stamp;
   try {
-    stamp = JSON.parse(readFileSync(STAMP, 'utf8'));
+    stamp = JSON.parse(readFileSync(join(out, 'stamp.json'), 'utf8'));
   } catch {
     return undefined;
   }
   for (const [file, [mtimeMs, size]] of Object.entries(stamp.inputs)) {
     let now;
     try {
-      now = statSync(join(ROOT, file));
+      now = statSync(join(root, file));
     } catch {
       return undefined;
     }
     if (now.mtimeMs !== mtimeMs || now.size !== size) return undefined;
   }
-  const entry = join(OUT, stamp.build, 'cli.mjs');
+  const entry = join(out, stamp.build, 'cli.mjs');
   return existsSync(entry) ? entry : undefined;
 }
 
 /**
  * Builds into a directory of its own and renames it into place, then points the stamp at it (written
  * aside and renamed too): runs started together each build whole, and the last stamp written wins.
- * Returns the new build's entry module.
+ * Beside the ES modules, the start-up snapshot that `bin/appwarden` starts (src/cli-snapshot.ts); a Node
+ * that cannot make one still has the modules. Returns the new build's entry module.
  */
 export async function buildCli() {
   const { build } = await import('esbuild');
   const started = Date.now();
   const name = `b-${started.toString(36)}-${process.pid}`;
   const temporary = join(OUT, `.tmp-${name}`);
+  const entry = join(OUT, name, 'cli.mjs');
+  const common = { absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'node20', metafile: true, logLevel: 'silent' };
   try {
-    const result = await build({
-      absWorkingDir: ROOT,
+    const modules = await build({
+      ...common,
       entryPoints: ['src/cli.ts'],
-      bundle: true,
       splitting: true,
       format: 'esm',
-      platform: 'node',
-      target: 'node20',
       plugins: [externalPackages, zodEnglishOnly],
       banner: { js: REQUIRE },
       outdir: temporary,
       outExtension: { '.js': '.mjs' },
       // Beside each chunk, for `node --enable-source-maps`: a fault's stack then names the TypeScript lines.
       sourcemap: true,
-      metafile: true,
-      logLevel: 'silent',
+    });
+    const snapshot = await build({
+      ...common,
+      entryPoints: ['src/cli-snapshot.ts'],
+      format: 'cjs',
+      plugins: [externalPackages, zodEnglishOnly],
+      // import() of a package left out becomes a require(): a snapshot has no ES-module loader.
+      supported: { 'dynamic-import': false },
+      // Each module's URL is the entry's beside it, as in the ES-module build, whose chunks share a folder.
+      define: { 'import.meta.url': JSON.stringify(pathToFileURL(entry).href) },
+      // The script's own require loads only Node's modules while the snapshot is made; this one also
+      // loads packages, when a command needs one.
+      banner: { js: '(function (require) {' },
+      footer: { js: `})(require('node:module').createRequire(${JSON.stringify(join(ROOT, 'package.json'))}));` },
+      outfile: join(temporary, 'snapshot.cjs'),
     });
     const inputs = {};
-    for (const file of stampedFiles(Object.keys(result.metafile.inputs))) {
+    const read = [...Object.keys(modules.metafile.inputs), ...Object.keys(snapshot.metafile.inputs)];
+    for (const file of stampedFiles(read)) {
       const { mtimeMs, size } = statSync(join(ROOT, file));
       // Changed while being built: esbuild may have read either version, so the next run builds again.
       inputs[file] = mtimeMs >= started && mtimeMs <= Date.now() ? [-1, -1] : [mtimeMs, size];
     }
     renameSync(temporary, join(OUT, name));
+    makeSnapshot(join(OUT, name));
     writeFileSync(`${STAMP}.${name}`, `${JSON.stringify({ build: name, inputs })}\n`);
     renameSync(`${STAMP}.${name}`, STAMP);
+    // What bin/appwarden reads (a shell reads a short file quickly, not the stamp's JSON).
+    writeFileSync(`${CURRENT}.${name}`, `${name}\n`);
+    renameSync(`${CURRENT}.${name}`, CURRENT);
   } finally {
     rmSync(temporary, { recursive: true, force: true });
   }
   prune(name);
-  return join(OUT, name, 'cli.mjs');
+  return entry;
+}
+
+/**
+ * `node --build-snapshot` of the build's snapshot.cjs into its cli.blob, by this Node (a snapshot starts
+ * only in the Node that made it). Without one, bin/appwarden runs bin/appwarden.js: slower, same answers.
+ */
+function makeSnapshot(dir) {
+  const blob = join(dir, 'cli.blob');
+  try {
+    execFileSync(process.execPath, ['--no-warnings', '--snapshot-blob', `${blob}.tmp`, '--build-snapshot', join(dir, 'snapshot.cjs')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 120_000,
+    });
+    renameSync(`${blob}.tmp`, blob);
+  } catch (e) {
+    rmSync(`${blob}.tmp`, { force: true });
+    if (process.env.APPWARDEN_LAUNCH_TRACE === '1')
+      process.stderr.write(
+        `appwarden launch: no start-up snapshot (${
+          String(e.stderr ?? e.message)
+            .trim()
+            .split('\n')[0]
+        })\n`,
+      );
+  }
 }
 
 /**
@@ -156,13 +207,14 @@ function prune(current) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const ifPossible = process.argv.includes('--if-possible');
-  try {
-    const entry = await buildCli();
-    console.log(`built the CLI: ${relative(ROOT, entry)}`);
-  } catch (e) {
-    console.error(`appwarden: could not build the CLI (${firstLine(e)})${ifPossible ? '; it will try again on first use' : ''}`);
-    if (!ifPossible) process.exitCode = 1;
-  }
+  // Not a top-level await: src/cli-snapshot.ts bundles this file as a script.
+  buildCli().then(
+    (entry) => console.log(`built the CLI: ${relative(ROOT, entry)}`),
+    (e) => {
+      console.error(`appwarden: could not build the CLI (${firstLine(e)})${ifPossible ? '; it will try again on first use' : ''}`);
+      if (!ifPossible) process.exitCode = 1;
+    },
+  );
 }
 
 /** An error in one line: esbuild's first message, else the error's own. */

@@ -6,8 +6,7 @@ import { describeUndelivered, inertForTerminal, renderForTerminal } from '../ada
 import { verifyAuditFile } from '../storage/lowdb/index.ts';
 import { createAppWarden, type AppWarden } from './app.ts';
 import { readConfig } from './config.ts';
-import { formatIssues } from './core/policy-text.ts';
-import { AppWardenError } from './core/result.ts';
+import { AppWardenError, formatIssues } from './core/result.ts';
 import { loadPolicyFile } from './runtime/policy-file.ts';
 import { openConfiguredStore } from './storage.ts';
 import { personFacts } from './core/directory.ts';
@@ -39,8 +38,11 @@ const READ_ONLY_COMMANDS = new Set(['check', 'status', 'pending', 'policy', 'rep
 type Out = { out: (s: string) => void; err: (s: string) => void };
 const console_: Out = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
 
+/** How the binary runs this: the built CLI keeps the policies it validated in `policyCacheDir` (policy-cache.ts). */
+export type Launch = { policyCacheDir?: string };
+
 /** Exit codes: 0 done, 1 refused (nothing changed), 2 bad usage, configuration or policy file, 70 a fault. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out = console_): Promise<number> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out = console_, launch: Launch = {}): Promise<number> {
   // Everything printed may hold text someone typed (a reason, a name in the policy): never escapes.
   const io: Out = { out: (s) => terminal.out(inertForTerminal(s)), err: (s) => terminal.err(inertForTerminal(s)) };
   const parsed = parseCliArgs(argv);
@@ -89,7 +91,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, terminal: Out
     }
   }
 
-  const loaded = await loadPolicyFile(policyFile);
+  const loaded = await loadPolicyFile(policyFile, launch.policyCacheDir ? { cacheDir: launch.policyCacheDir } : {});
   if (!loaded.ok) return (io.err(`${policyFile}: ${loaded.issues.length} problem(s)\n${formatIssues(loaded.issues)}`), 2);
 
   if (w0 === 'erase' || w0 === 'retention') return eraseCommand(args.words, args.json, config.config, loaded.value, io);

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createAppWarden } from './app.ts';
 import { isLoopbackHost, readConfig, type Config } from './config.ts';
-import { formatIssues } from './core/policy-text.ts';
-import { AppWardenError } from './core/result.ts';
+import { AppWardenError, formatIssues } from './core/result.ts';
 import { buildHttpApp, type Surface } from './http-app.ts';
 import { loadPolicyFile } from './runtime/policy-file.ts';
 import { describeStorage, openConfiguredStore } from './storage.ts';

@@ -1,4 +1,4 @@
-import { validatePolicy, type Policy } from '../../src/core/policy.ts';
+import { validatePolicy, type Policy } from '../../src/core/policy-schema.ts';
 import { random } from '../../tests/support/random.ts';
 
 export { random };

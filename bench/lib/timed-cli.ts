@@ -11,16 +11,20 @@ export interface TimedRun {
   peakMb: number;
 }
 
-/** Runs the CLI to its end in its own process, sampling its memory; its output, seconds and peak RSS. */
+/** Runs the CLI as a person types it (`bin/appwarden`, the package's binary) to its end; its output, seconds and peak RSS. */
 export function timedCli(args: string[], env: Record<string, string>): Promise<TimedRun> {
-  return timedNode([join(REPO_ROOT, 'bin/appwarden.js'), ...args], env);
+  return timed(join(REPO_ROOT, 'bin/appwarden'), args, env);
 }
 
 /** The same for any `node …` (`['-e', '0']`: the floor a CLI run cannot go below). */
 export function timedNode(nodeArgs: string[], env: Record<string, string>): Promise<TimedRun> {
+  return timed(process.execPath, nodeArgs, env);
+}
+
+function timed(command: string, args: string[], env: Record<string, string>): Promise<TimedRun> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, nodeArgs, {
+    const child = spawn(command, args, {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     });

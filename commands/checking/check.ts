@@ -4,7 +4,7 @@ import { policyIndex } from '../../src/core/policy-index.ts';
 import { accountItem } from '../compliance/accounts.ts';
 import type { Command } from '../shared/command.ts';
 import { decisionReply } from './decision-reply.ts';
-import { inputFields, objectOf, validate } from '../entry/inputs.ts';
+import { inputFields, objectOf, optional, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { inventoryView, stillHasLine } from '../compliance/inventory-evidence.ts';
 
@@ -16,7 +16,7 @@ export const check: Command = {
     if (!app) return refused('missing_app', ctx.m.t('errors.missingApp', { command: 'check' }));
     const f = inputFields(ctx.policy, ctx.m);
     const input = validate(
-      objectOf(f, 'check', () => ({ device: f.device, data: f.data, purpose: f.purpose.optional() })),
+      objectOf(f, 'check', () => ({ device: f.device, data: f.data, purpose: optional(f.purpose) })),
       flags,
       ctx.m,
     );

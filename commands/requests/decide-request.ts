@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { appById } from '../../src/core/catalog.ts';
 import { principalsFor } from '../../src/core/delegation.ts';
 import { decideException, isDenyReasonRequired, mayDecide, revokeException, withdrawException } from '../../src/core/exceptions.ts';
@@ -10,7 +10,7 @@ import type { Outcome } from '../../src/core/result.ts';
 import { requestId, type Command } from '../shared/command.ts';
 import { asUnitOfWork, commitChanges, duplicateOf, inUnit } from '../shared/commit.ts';
 import type { CommandContext, CommandResult, Effect } from '../shared/context.ts';
-import { inputFields, validate } from '../entry/inputs.ts';
+import { inputFields, optional, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
 import { approverCopies, cardUpdates, deciderName, displayName, localTime, stageWhere } from './request-card.ts';
@@ -32,7 +32,7 @@ function transitionCommand(name: Transition, takesReason: boolean): Command {
       const id = requestId(words[0]!);
       const fields = inputFields(ctx.policy, m);
       const reasonInput = validate(
-        z.object({ reason: fields.reason.optional(), days: fields.days.optional(), condition: fields.reason.optional() }),
+        z.object({ reason: optional(fields.reason), days: optional(fields.days), condition: optional(fields.reason) }),
         flags,
         m,
       );

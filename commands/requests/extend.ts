@@ -3,7 +3,7 @@ import { requestExtension } from '../../src/core/exceptions.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
 import { requestId, type Command } from '../shared/command.ts';
 import { nextNumber } from '../shared/commit.ts';
-import { inputFields, objectOf, validate } from '../entry/inputs.ts';
+import { inputFields, objectOf, optional, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
 import { stageNewRequest } from './request.ts';
@@ -25,7 +25,7 @@ export const extend: Command = {
     const old = requestId(words[0]!);
     const f = inputFields(ctx.policy, m);
     const input = validate(
-      objectOf(f, 'extend', () => ({ days: f.days.optional(), reason: f.reason.optional() })),
+      objectOf(f, 'extend', () => ({ days: optional(f.days), reason: optional(f.reason) })),
       flags,
       m,
     );

@@ -1,7 +1,7 @@
 import { requestException } from '../../src/core/exceptions.ts';
 import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
 import type { CommandContext, CommandResult } from '../shared/context.ts';
-import { inputFields, objectOf, validate } from '../entry/inputs.ts';
+import { inputFields, objectOf, optional, validate } from '../entry/inputs.ts';
 import { requestFormView, type FormView } from '../shared/form.ts';
 import { describeRefusal } from '../shared/refusals.ts';
 import { replyText } from '../shared/reply.ts';
@@ -63,7 +63,7 @@ function fieldProblems(raw: RequestInput, device: DeviceClass, form: RequestForm
     requestException({ person: ctx.person, app: form.app, device, ...ask }, ctx.policy, own, ctx.now(), 'EX-0');
 
   const purpose = validate(
-    objectOf(f, 'request.purpose', () => ({ purpose: f.purpose.optional() })),
+    objectOf(f, 'request.purpose', () => ({ purpose: optional(f.purpose) })),
     { purpose: raw.purpose },
     m,
   );
@@ -76,7 +76,7 @@ function fieldProblems(raw: RequestInput, device: DeviceClass, form: RequestForm
   }
 
   const days = validate(
-    objectOf(f, 'request.days', () => ({ days: f.days.optional() })),
+    objectOf(f, 'request.days', () => ({ days: optional(f.days) })),
     { days: raw.days },
     m,
   );
@@ -88,7 +88,7 @@ function fieldProblems(raw: RequestInput, device: DeviceClass, form: RequestForm
   }
 
   const reason = validate(
-    objectOf(f, 'request.reason', () => ({ reason: f.reason.optional() })),
+    objectOf(f, 'request.reason', () => ({ reason: optional(f.reason) })),
     { reason: raw.reason },
     m,
   );

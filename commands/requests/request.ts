@@ -7,7 +7,7 @@ import type { Refusal } from '../../src/core/result.ts';
 import type { Command } from '../shared/command.ts';
 import { asUnitOfWork, commitChanges, duplicateOf, inUnit, nextNumber } from '../shared/commit.ts';
 import type { CommandContext, CommandResult, Effect } from '../shared/context.ts';
-import { inputFields, objectOf, validate } from '../entry/inputs.ts';
+import { inputFields, objectOf, optional, validate } from '../entry/inputs.ts';
 import { refusal, refused } from '../shared/refusals.ts';
 import { reply, type Block } from '../shared/reply.ts';
 import { approverCopies, approversOf, decidersOf, requestCard } from './request-card.ts';
@@ -54,7 +54,7 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   if (closed) return refusal(closed, m, { command: 'request', app: options.app?.name ?? appText });
 
   const input = validate(
-    objectOf(f, 'request', () => ({ purpose: f.purpose.optional(), days: f.days.optional(), reason: f.reason.optional() })),
+    objectOf(f, 'request', () => ({ purpose: optional(f.purpose), days: optional(f.days), reason: optional(f.reason) })),
     {
       purpose: raw.purpose,
       days: raw.days,

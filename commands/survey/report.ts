@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { appById } from '../../src/core/catalog.ts';
 import { answerVersions, isCurrentAnswer, rollUp } from '../../src/core/census.ts';
 import { complianceOf, rulesWithDeadlines, type Settlement } from '../../src/core/compliance.ts';

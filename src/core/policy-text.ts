@@ -13,9 +13,11 @@ import {
   type Node,
   type YAMLError,
 } from 'yaml';
-import { POLICY_LIMITS, validatePolicy, type Policy } from './policy.ts';
+import { POLICY_LIMITS, validatePolicy, type Policy } from './policy-schema.ts';
 import { quickRead } from './quick-yaml.ts';
 import type { Issue, Result } from './result.ts';
+
+export { formatIssues } from './result.ts';
 
 const L = POLICY_LIMITS;
 
@@ -226,9 +228,4 @@ function utf8Length(text: string): number {
     bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3; // a surrogate pair: 4
   }
   return bytes;
-}
-
-/** One line per problem, as zod's prettifyError writes them: `✖ message → at rules[2].deadline`. */
-export function formatIssues(issues: readonly { path: string; message: string }[]): string {
-  return issues.map((i) => `✖ ${i.message}${i.path ? ` → at ${i.path}` : ''}`).join('\n');
 }

@@ -10,6 +10,11 @@ export interface Issue {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; code: string; issues: Issue[] };
 
+/** One line per problem, as zod's prettifyError writes them: `✖ message → at rules[2].deadline`. */
+export function formatIssues(issues: readonly { path: string; message: string }[]): string {
+  return issues.map((i) => `✖ ${i.message}${i.path ? ` → at ${i.path}` : ''}`).join('\n');
+}
+
 export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
 
 /** A fault: something that should not happen. Carries a stable `area.snake_case` code. */

@@ -2,15 +2,18 @@ import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { POLICY_LIMITS, type Policy } from '../core/policy.ts';
 import { policyIndex } from '../core/policy-index.ts';
-import { parsePolicyText } from '../core/policy-text.ts';
 import type { Result } from '../core/result.ts';
+import { cachedPolicy, rememberPolicy } from './policy-cache.ts';
 
 /**
  * Read, parse and validate a policy file, and build its lookup tables, so that a policy handed back is
  * ready to serve. Never throws: whatever goes wrong (no file, too big, bad YAML, bad policy, a fault
  * while building) comes back as problems, and a running server keeps the policy it has.
+ *
+ * With `cacheDir`, a file whose bytes were validated before is not parsed again (policy-cache.ts). The
+ * YAML reader and the schema are imported only when a file is parsed: most of what a CLI run loaded.
  */
-export async function loadPolicyFile(file: string): Promise<Result<Policy> & { sha256?: string }> {
+export async function loadPolicyFile(file: string, options: { cacheDir?: string } = {}): Promise<Result<Policy> & { sha256?: string }> {
   const problem = (code: string, message: string): Result<Policy> => ({
     ok: false,
     code: `policy.${code}`,
@@ -31,11 +34,18 @@ export async function loadPolicyFile(file: string): Promise<Result<Policy> & { s
   } catch {
     return problem('unreadable', 'cannot read the policy file: not UTF-8 text');
   }
+  // The hash of the bytes parsed, for the audit log: not of a second read that may see a newer file.
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
   try {
+    const cached = options.cacheDir && (await cachedPolicy(options.cacheDir, sha256));
+    if (cached) return (policyIndex(cached), { ok: true, value: cached, sha256 });
+    const { parsePolicyText } = await import('../core/policy-text.ts');
     const result = parsePolicyText(text);
-    if (result.ok) policyIndex(result.value);
-    // The hash of the bytes parsed, for the audit log: not of a second read that may see a newer file.
-    return { ...result, sha256: createHash('sha256').update(bytes).digest('hex') };
+    if (result.ok) {
+      policyIndex(result.value);
+      if (options.cacheDir) await rememberPolicy(options.cacheDir, sha256, result.value);
+    }
+    return { ...result, sha256 };
   } catch (e) {
     // A fault, not the file's; still no reason to stop a server that has a policy already.
     return problem('fault', `could not load the policy: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);

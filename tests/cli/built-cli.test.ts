@@ -1,8 +1,8 @@
-import { cp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ROOT, spawnCli, tempDir } from '../support/cli.ts';
+import { ROOT, spawnCli, spawnLauncher, tempDir } from '../support/cli.ts';
 import { postgresAvailable, testDatabases } from '../support/postgres.ts';
 
 const TRACE = { APPWARDEN_LAUNCH_TRACE: '1' };
@@ -44,6 +44,57 @@ describe('bin/appwarden.js runs the built CLI', () => {
   });
 });
 
+const SNAPSHOT = /appwarden launch: snapshot of dist\/cli\/(b-[^/]+)\/cli\.mjs/;
+
+describe('bin/appwarden starts the build from its start-up snapshot', () => {
+  it.each([
+    ['check tiktok', ['check', 'tiktok']],
+    ['report compliance, an option before the command', ['--as', 'olivia', 'report', 'compliance']],
+    ['check with a flag', ['check', 'LINE', '--data', 'personal-data']],
+    ['a policy problem', ['--policy', 'package.json', 'check', 'tiktok']],
+    ['help', ['help']],
+  ])('%s: the same answer, exit code and messages as the modules give', async (_, args) => {
+    const data = await tempDir();
+    await spawnCli(['help'], { DATA_DIR: data }); // builds, if a source changed since the last build
+    const fromModules = await spawnCli(args, { DATA_DIR: data });
+    const fromSnapshot = await spawnLauncher(args, { DATA_DIR: data, ...TRACE });
+    const build = /dist\/cli\/(b-[^/]+)\//.exec((await spawnCli(['help'], { DATA_DIR: data, ...TRACE })).stderr)?.[1];
+    expect(SNAPSHOT.exec(fromSnapshot.stderr)?.[1]).toBe(build);
+    expect(fromSnapshot.stdout).toBe(fromModules.stdout);
+    expect(fromSnapshot.stderr.replace(/^appwarden launch: .*\n/m, '')).toBe(fromModules.stderr);
+    expect(fromSnapshot.code).toBe(fromModules.code);
+    await rm(data, { recursive: true, force: true });
+  });
+
+  it('changes the record from the snapshot: an attestation, then the status that shows it', async () => {
+    const data = await tempDir();
+    const attest = await spawnLauncher(['--as', 'pierre', 'attest', 'tiktok'], { DATA_DIR: data, ...TRACE });
+    expect(attest.code, attest.stderr).toBe(0);
+    expect(attest.stderr).toMatch(SNAPSHOT);
+    const status = await spawnLauncher(['--as', 'pierre', 'status'], { DATA_DIR: data });
+    expect(status.stdout).toBe((await spawnCli(['--as', 'pierre', 'status'], { DATA_DIR: data })).stdout);
+    expect(status.stdout).toMatch(/TikTok/);
+    expect((await spawnCli(['audit', 'verify'], { DATA_DIR: data })).stdout).toMatch(/audit log verified: \d+ entries, chain intact/);
+    await rm(data, { recursive: true, force: true });
+  });
+
+  it('runs bin/appwarden.js instead when the Node on PATH is newer than the snapshot', async () => {
+    const data = await tempDir();
+    await spawnCli(['help'], { DATA_DIR: data });
+    // A Node installed after the build: a snapshot starts only in the Node that made it.
+    const bin = await tempDir('appwarden-path-');
+    await writeFile(join(bin, 'node'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} "$@"\n`);
+    await chmod(join(bin, 'node'), 0o755);
+    const newerNode = await spawnLauncher(['check', 'tiktok'], { DATA_DIR: data, ...TRACE, PATH: `${bin}:${process.env.PATH}` });
+    expect(newerNode.code).toBe(0);
+    expect(newerNode.stdout).toMatch(/TikTok is prohibited on a work device/);
+    expect(newerNode.stderr).toMatch(/appwarden launch: built dist\/cli\/b-/);
+    expect(newerNode.stderr).not.toMatch(SNAPSHOT);
+    await rm(bin, { recursive: true, force: true });
+    await rm(data, { recursive: true, force: true });
+  });
+});
+
 describe.skipIf(!postgresAvailable())('bin/appwarden.js on PostgreSQL', () => {
   const databases = testDatabases();
   it('loads pg from the build when DATABASE_URL names the store, and still no chat SDK', async () => {
@@ -53,6 +104,15 @@ describe.skipIf(!postgresAvailable())('bin/appwarden.js on PostgreSQL', () => {
       run.loaded.filter((url) => NOT_FOR_EVERY_COMMAND.test(url)).map((url) => NOT_FOR_EVERY_COMMAND.exec(url)?.[1]),
     );
     expect([...packages]).toEqual(['pg/']);
+  });
+
+  it('the snapshot loads pg when a command needs it', async () => {
+    const url = await databases.make();
+    const attest = await spawnLauncher(['--as', 'pierre', 'attest', 'tiktok'], { DATABASE_URL: url, ...TRACE });
+    expect(attest.code, attest.stderr).toBe(0);
+    expect(attest.stderr).toMatch(SNAPSHOT);
+    const status = await spawnLauncher(['--as', 'pierre', 'status'], { DATABASE_URL: url });
+    expect(status.stdout).toBe((await spawnCli(['--as', 'pierre', 'status'], { DATABASE_URL: url })).stdout);
   });
 });
 
@@ -78,17 +138,33 @@ describe('the build follows the sources', () => {
     expect(first.map((run) => LAUNCH.exec(run.stderr)?.[2])).toContain(build);
     expect(fresh.stdout).toBe(first[0]!.stdout);
     expect(LAUNCH.exec((await check()).stderr)?.slice(1)).toEqual(['built', build]);
+    const snapshot = await spawnLauncher(['check', 'tiktok'], env, copy);
+    expect(SNAPSHOT.exec(snapshot.stderr)?.[1]).toBe(build);
+    expect(snapshot.stdout).toBe(fresh.stdout);
 
     const catalogue = join(copy, 'commands/wording/en.json');
     await writeFile(
       catalogue,
       (await readFile(catalogue, 'utf8')).replace('"{app} is prohibited on {device}."', '"{app} is banned on {device}."'),
     );
-    const changed = await check();
+    // The launcher's snapshot is of the build before the change: it hands over to bin/appwarden.js, which rebuilds.
+    const changed = await spawnLauncher(['check', 'tiktok'], env, copy);
     expect(changed.stdout).toMatch(/TikTok is banned on a work device/);
+    expect(changed.stderr).toMatch(
+      new RegExp(`appwarden launch: snapshot of dist/cli/${build}/cli.mjs, no longer the current build: handing over to bin/appwarden.js`),
+    );
     const [, howNow, buildNow] = LAUNCH.exec(changed.stderr) ?? [];
     expect(howNow).toBe('rebuilt');
     expect(buildNow).not.toBe(build);
+    // …and the next run starts from the new build's snapshot.
+    const next = await spawnLauncher(['check', 'tiktok'], env, copy);
+    expect(SNAPSHOT.exec(next.stderr)?.[1]).toBe(buildNow);
+    expect(next.stdout).toBe(changed.stdout);
+    // A build without a snapshot (a Node that could not make one): the launcher runs the modules.
+    await rm(join(copy, 'dist/cli', buildNow!, 'cli.blob'));
+    const noSnapshot = await spawnLauncher(['check', 'tiktok'], env, copy);
+    expect(LAUNCH.exec(noSnapshot.stderr)?.slice(1)).toEqual(['built', buildNow]);
+    expect(noSnapshot.stdout).toBe(changed.stdout);
 
     // dist/cli a file: nowhere to build.
     await rm(join(copy, 'dist/cli'), { recursive: true });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { replyText } from '../../commands/shared/reply.ts';
 import { createAppWarden } from '../../src/app.ts';
-import { validatePolicy, type Policy } from '../../src/core/policy.ts';
+import { validatePolicy, type Policy } from '../../src/core/policy-schema.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { loadPack, testClock } from '../support/bot.ts';
 

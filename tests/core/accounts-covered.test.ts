@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountsCoveredBy } from '../../src/core/accounts.ts';
-import { validatePolicy, type Policy } from '../../src/core/policy.ts';
+import { validatePolicy, type Policy } from '../../src/core/policy-schema.ts';
 
 function policy(): Policy {
   const r = validatePolicy({

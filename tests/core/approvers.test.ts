@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { approversFor, approversOf, isApprover, isNamedApprover, mayDecide } from '../../src/core/exceptions.ts';
 import { resolvePerson } from '../../src/core/org.ts';
-import { validatePolicy, type Policy } from '../../src/core/policy.ts';
+import { validatePolicy, type Policy } from '../../src/core/policy-schema.ts';
 import type { ExceptionRequest } from '../../src/core/records.ts';
 
 function policy(): Policy {

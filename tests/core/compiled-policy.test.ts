@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compiledPolicy, compilePolicy } from '../../src/core/compiled-policy.ts';
 import { findApp } from '../../src/core/catalog.ts';
 import { decide } from '../../src/core/decide.ts';
-import { validatePolicy } from '../../src/core/policy.ts';
+import { validatePolicy } from '../../src/core/policy-schema.ts';
 import { policyIndex } from '../../src/core/policy-index.ts';
 import { suggestApps } from '../../src/core/suggestions.ts';
 

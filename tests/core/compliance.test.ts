@@ -10,7 +10,7 @@ import {
   type Settlement,
 } from '../../src/core/compliance.ts';
 import { resolvePerson } from '../../src/core/org.ts';
-import { validatePolicy, type Policy } from '../../src/core/policy.ts';
+import { validatePolicy, type Policy } from '../../src/core/policy-schema.ts';
 import type { Attestation, ExceptionRequest } from '../../src/core/records.ts';
 
 function policy(): Policy {

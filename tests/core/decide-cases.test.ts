@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { decide } from '../../src/core/decide.ts';
 import { VERDICTS } from '../../src/core/decision.ts';
 import { resolvePerson } from '../../src/core/org.ts';
-import { DEVICE_CLASSES, validatePolicy, type Policy } from '../../src/core/policy.ts';
+import { DEVICE_CLASSES, validatePolicy, type Policy } from '../../src/core/policy-schema.ts';
 import { formatIssues, parsePolicyText } from '../../src/core/policy-text.ts';
 import { REQUEST_STATUSES, type ExceptionRequest } from '../../src/core/records.ts';
 

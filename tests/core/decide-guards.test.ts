@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.ts';
-import { validatePolicy, type DeviceClass, type Policy } from '../../src/core/policy.ts';
+import { validatePolicy, type DeviceClass, type Policy } from '../../src/core/policy-schema.ts';
 import type { ExceptionRequest } from '../../src/core/records.ts';
 
 const policy = (() => {

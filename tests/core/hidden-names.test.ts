@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findApp } from '../../src/core/catalog.ts';
 import { decide } from '../../src/core/decide.ts';
 import { BoundedMap, MAX_NAME_LENGTH, nameKey, nameLength } from '../../src/core/names.ts';
-import { policySchema, validatePolicy, type Policy } from '../../src/core/policy.ts';
+import { policySchema, validatePolicy, type Policy } from '../../src/core/policy-schema.ts';
 import { botOn, loadPack } from '../support/bot.ts';
 
 // Issue 11, item 7: names that hide. Invisible characters inside a name, or letters from another

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePerson } from '../../src/core/org.ts';
-import { validatePolicy, type Policy } from '../../src/core/policy.ts';
+import { validatePolicy, type Policy } from '../../src/core/policy-schema.ts';
 import type { Census, ExceptionRequest } from '../../src/core/records.ts';
 import { dueReminders } from '../../src/core/reminders.ts';
 import { localDate } from '../../src/core/time.ts';

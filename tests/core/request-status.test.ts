@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expireException, revokeException } from '../../src/core/exceptions.ts';
 import { resolvePerson } from '../../src/core/org.ts';
-import { validatePolicy } from '../../src/core/policy.ts';
+import { validatePolicy } from '../../src/core/policy-schema.ts';
 import type { ExceptionRequest, RequestStatus } from '../../src/core/records.ts';
 import { effectiveStatus, isActiveException, isExpired } from '../../src/core/request-status.ts';
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { distance } from 'fastest-levenshtein';
 import { describe, expect, it } from 'vitest';
 import { nameKey } from '../../src/core/names.ts';
-import { validatePolicy, type Policy } from '../../src/core/policy.ts';
+import { validatePolicy, type Policy } from '../../src/core/policy-schema.ts';
 import { parsePolicyText } from '../../src/core/policy-text.ts';
 import { suggestApps } from '../../src/core/suggestions.ts';
 import { random } from '../support/random.ts';

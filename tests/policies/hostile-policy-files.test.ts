@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decideException, requestException } from '../../src/core/exceptions.ts';
 import { unitChain } from '../../src/core/org.ts';
-import { POLICY_LIMITS, validatePolicy } from '../../src/core/policy.ts';
+import { POLICY_LIMITS, validatePolicy } from '../../src/core/policy-schema.ts';
 import { formatIssues, parsePolicyText } from '../../src/core/policy-text.ts';
 import { loadPolicyFile } from '../../src/runtime/policy-file.ts';
 import { cli, spawnCli, tempDir } from '../support/cli.ts';

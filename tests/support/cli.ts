@@ -21,11 +21,24 @@ export function spawnCli(
   env: NodeJS.ProcessEnv = {},
   root = ROOT,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [join(root, 'bin/appwarden.js'), ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    });
+  return spawned(process.execPath, [join(root, 'bin/appwarden.js'), ...args], env, root);
+}
+
+/**
+ * `bin/appwarden` as a person types it: the shell launcher, which starts the build's start-up snapshot
+ * where it can. PATH is the test's unless `env` names one.
+ */
+export function spawnLauncher(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  root = ROOT,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return spawned(join(root, 'bin/appwarden'), args, env, root);
+}
+
+function spawned(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolvePromise) => {
+    const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));

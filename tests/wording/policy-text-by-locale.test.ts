@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { policyWords } from '../../commands/wording/policy-words.ts';
 import { wording } from '../../commands/wording/wording.ts';
 import { createAppWarden } from '../../src/app.ts';
-import { type Policy, validatePolicy } from '../../src/core/policy.ts';
+import { type Policy, validatePolicy } from '../../src/core/policy-schema.ts';
 import { parsePolicyText } from '../../src/core/policy-text.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { replyText } from '../../commands/shared/reply.ts';
