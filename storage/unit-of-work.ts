@@ -1,4 +1,4 @@
-import { SEQUENCE_NAMES, type Change, type SequenceName } from '../src/core/records.ts';
+import { SEQUENCE_NAMES, type Change, type CollectionName, type Collections, type SequenceName } from '../src/core/records.ts';
 import type { AuditEntry, AuditEvent, Outcome, Transacted, Transaction, Work } from '../src/core/store.ts';
 import type { RecordIndex } from './record-index.ts';
 import { lastDrawn, RecordReads, StoreReads } from './store-reads.ts';
@@ -12,11 +12,19 @@ class TransactionView extends RecordReads implements Transaction {
   readonly seq: number;
   protected readonly records: RecordIndex;
   readonly #drawn = new Map<SequenceName, number>();
+  /** Whether the work looked for a record by its id and found none: another writer may have made it since. */
+  missed = false;
 
   constructor(records: RecordIndex, seq: number) {
     super();
     this.records = records;
     this.seq = seq;
+  }
+
+  override get<C extends CollectionName>(collection: C, id: string): Collections[C] | undefined {
+    const found = super.get(collection, id);
+    if (found === undefined) this.missed = true;
+    return found;
   }
 
   next(sequence: SequenceName): number {
@@ -68,6 +76,16 @@ export abstract class UnitOfWorkStore extends StoreReads {
   protected readonly appliesAtOnce: boolean = true;
 
   /**
+   * Whether other writers have committed what this process has not read yet. Asked only when a unit
+   * that changes nothing looked for a record and found none (an Approve click on one replica for a
+   * request filed on another a moment before): then the unit catches up and runs again rather than
+   * answer "no such request". A store alone is never behind.
+   */
+  protected behindOthers(): Promise<boolean> | false {
+    return false;
+  }
+
+  /**
    * Runs a unit again after it lost the race: by default, catch up and run it. A shared database's
    * store may hold the other writers back meanwhile, so that the second run cannot lose again.
    */
@@ -89,7 +107,9 @@ export abstract class UnitOfWorkStore extends StoreReads {
       return Promise.reject(error);
     }
     let tried = false;
-    if (!isPromise(outcome) && this.appliesAtOnce) {
+    // A store that may be behind others is asked in #settle, which can await the answer.
+    const askIfBehind = !isPromise(outcome) && !outcome.commit && tx.missed && this.behindOthers() !== false;
+    if (!isPromise(outcome) && this.appliesAtOnce && !askIfBehind) {
       const committed = this.#commit(tx, outcome);
       if (committed !== 'conflict') return committed.then(appliedAtOnce);
       tried = true;
@@ -138,6 +158,9 @@ export abstract class UnitOfWorkStore extends StoreReads {
   ): Promise<{ durable: Promise<Transacted<T>> }> {
     const attemptOnce = async (view: TransactionView, running: Outcome<T> | Promise<Outcome<T>>, attempt: number) => {
       const decided = await running;
+      // Found nothing, changed nothing, and others wrote since: run it again on what they wrote.
+      if (attempt === 1 && !decided.commit && view.missed && (await this.behindOthers()))
+        return { decided, committed: 'conflict' as const };
       const committed = attempt === 1 && tried ? 'conflict' : this.#commit(view, decided, attempt);
       if (committed === 'conflict') return { decided, committed };
       // An embedded store has applied it: its durability is the caller's to wait for, not the turn's.

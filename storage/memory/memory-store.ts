@@ -59,6 +59,10 @@ export class MemoryStore extends UnitOfWorkStore implements Store {
   }
 
   /** Applies what the other replicas committed since this one last looked; after an erasure, replays it all. */
+  protected override behindOthers(): Promise<boolean> {
+    return Promise.resolve(this.#database.entries.length > this.state.head.seq);
+  }
+
   async catchUp(): Promise<void> {
     const fresh = this.#database.entries.slice(this.state.head.seq);
     if (fresh.some((entry) => ERASING_ACTIONS.has(entry.action))) return this.#replayAll();

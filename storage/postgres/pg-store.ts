@@ -218,6 +218,14 @@ export class PostgresStore extends UnitOfWorkStore implements Store {
     this.state.replay(check.entry);
   }
 
+  /** The database's newest entry is past this replica's (a NOTIFY may still be on its way). */
+  protected override async behindOthers(): Promise<boolean> {
+    const [head] = (await this.#query(this.#pool, 'SELECT coalesce(max(seq), 0)::bigint AS seq FROM appwarden_audit')) as { seq: string }[];
+    const seq = Number(head?.seq ?? 0);
+    if (seq > this.#known) this.#known = seq;
+    return seq > this.seq;
+  }
+
   /** Retries hold the write lock exclusively: catch up, run the work again and commit with no writer in between. */
   protected override async retry<R>(run: () => Promise<R>): Promise<R> {
     const client = await this.#connect();

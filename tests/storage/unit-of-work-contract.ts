@@ -202,6 +202,16 @@ export function unitOfWorkContract(
       expect((await readAll(b)).map((e) => `${e.seq} ${e.action}`)).toEqual(['1 request.filed', '2 policy.loaded', '3 request.approved']);
     });
 
+    it('a unit that finds no record by its id runs again once caught up when the other replica wrote since; a missing one is missing', async () => {
+      const [a, b] = await replicas();
+      await a.commit(event(), [put('requests', request('EX-1'))]);
+      expect(b.get('requests', 'EX-1')).toBeUndefined(); // b has not caught up: an Approve click there, a moment after the filing
+      const status = (id: string) => (tx: Transaction) => ({ result: tx.get('requests', id)?.status ?? 'no such request' });
+      expect(await b.transact(status('EX-1'))).toEqual({ result: 'requested', attempts: 2 });
+      expect(await b.transact(status('EX-9'))).toEqual({ result: 'no such request', attempts: 1 });
+      expect(await a.transact(status('EX-9'))).toEqual({ result: 'no such request', attempts: 1 });
+    });
+
     it('sequences hold across replicas: numbers drawn on both are never drawn twice', async () => {
       const [a, b] = await replicas();
       const ids = [];
