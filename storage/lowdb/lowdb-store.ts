@@ -57,7 +57,7 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
   #writer: GroupCommitWriter;
   #compactor: Compactor;
   readonly #lock: DataDirLock;
-  readonly #chainCheck: BackgroundChainCheck | undefined;
+  #chainCheck: BackgroundChainCheck | undefined;
   readonly #parts: LowdbStoreParts;
   #closing: Promise<void> | undefined;
 
@@ -212,6 +212,9 @@ export class LowdbStore extends UnitOfWorkStore implements Store {
       const { seq, hash } = this.state.head;
       await writeSnapshot(this.#snapshotPath, { format: 1, seq, offset: end, hash, collections: this.state.records.toArrays() });
       this.#compactor = this.#compactorFrom(0);
+      // The check stopped for the rewrite checks the new log, as one does after a start.
+      if (this.#chainCheck)
+        this.#chainCheck = new BackgroundChainCheck({ path: this.#auditPath, end, head: this.state.head, log: this.#parts.log });
       const operational = await this.operations.erase((record) => erasure.dropsOperational(record));
       return { entry, values: run.values, operational, unsealed: run.unsealed };
     });

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { personErasure } from '../../src/core/personal-data.ts';
 import { put } from '../../src/core/records.ts';
 import { chainEntry, entryLine, GENESIS } from '../../storage/audit-chain.ts';
 import { emptySnapshot, writeSnapshot } from '../../storage/lowdb/snapshot.ts';
@@ -50,6 +51,23 @@ async function longLogSnapshotted(n: number): Promise<string> {
 }
 
 describe('LowdbStore: the whole chain checked in the background after opening', () => {
+  it('an erasure stops the check to rewrite the log, then checks the new log whole', async () => {
+    const dir = await storeWithSnapshotAt8();
+    const { store, logged } = await openWithLog(dir, { checkChain: true });
+    await store.commit(event('request.filed', { actor: 'nora@agency.gov', detail: { reason: 'Nora Quist, for the festival' } }), []);
+    const erased = await store.erase(personErasure({ identifiers: ['nora@agency.gov', 'Nora Quist'], pseudonym: 'erased-1a2b' }), {
+      at: '2026-04-01T09:00:00.000Z',
+      actor: 'system',
+      action: 'person.erased',
+      subject: 'erased-1a2b',
+      detail: { reason: 'art. 17' },
+    });
+    expect(erased.entry?.seq).toBe(12);
+    expect(await store.chainChecked()).toEqual({ state: 'ok', entries: 12 });
+    expect(logged.at(-1)).toMatch(/the whole audit chain checked in the background: 12 entries, intact/);
+    await store.close();
+  });
+
   it('runs once open, ends ok with every entry, and logs the result once', async () => {
     const dir = await storeWithSnapshotAt8();
     const { store, logged } = await openWithLog(dir, { checkChain: true });
