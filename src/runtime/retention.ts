@@ -50,10 +50,18 @@ export async function applyRetention(store: Store, policy: Policy, now: Date): P
   return done;
 }
 
-/** Whether an entry older than `before` still holds free text; entries are read oldest first, so it stops at the first newer one. */
+/**
+ * Entries are read oldest first, but replicas' clocks differ a little: an entry may be dated before
+ * the one written ahead of it. The look stops this long past `before`, not at the first newer entry.
+ */
+const CLOCK_SLACK_MS = DAY_MS;
+
+/** Whether an entry older than `before` still holds free text. */
 async function anyFreeTextBefore(store: Store, before: string): Promise<boolean> {
+  const stop = new Date(Date.parse(before) + CLOCK_SLACK_MS).toISOString();
   for await (const entry of store.readAudit()) {
-    if (entry.at >= before) return false;
+    if (entry.at >= stop) return false;
+    if (entry.at >= before) continue;
     const texts = new Set<string>();
     freeTextsOf({ detail: entry.detail, changes: entry.changes }, texts);
     if ([...texts].some((text) => text !== ERASED_TEXT)) return true;
