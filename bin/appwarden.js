@@ -5,7 +5,7 @@
 import module from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildCli, firstLine, freshBuild, ROOT } from './build-cli.js';
+import { buildCli, firstLine, freshBuild, makeSnapshot, ROOT, snapshotTried } from './build-cli.js';
 
 // Node 22.1 and later keep the compiled code of the modules on disk between runs (most of a run's time
 // after loading is compiling); Node 20 has no such cache, and this is a no-op there.
@@ -13,8 +13,15 @@ module.enableCompileCache?.();
 
 const trace = process.env.APPWARDEN_LAUNCH_TRACE === '1' ? (line) => process.stderr.write(`appwarden launch: ${line}\n`) : () => {};
 let entry = freshBuild();
-if (entry) trace(`built ${entry.slice(ROOT.length)}`);
-else
+if (entry) {
+  trace(`built ${entry.slice(ROOT.length)}`);
+  // Made by another Node (a snapshot starts only in the Node that made it): make one for this Node, once.
+  if (!snapshotTried(entry)) {
+    const started = performance.now();
+    const made = makeSnapshot(dirname(entry));
+    trace(`${made ? 'made' : 'could not make'} the start-up snapshot for this Node in ${Math.round(performance.now() - started)} ms`);
+  }
+} else
   try {
     const started = performance.now();
     entry = await buildCli();

@@ -6,3 +6,9 @@ export function freshBuild(root?: string): string | undefined;
 export function buildCli(): Promise<string>;
 /** An error in one line. */
 export function firstLine(e: unknown): string;
+/** Makes the start-up snapshot of a build's directory for this Node; whether it could. */
+export function makeSnapshot(dir: string): boolean;
+/** Whether the build of `entry` has a snapshot for this Node, or has tried to make one. */
+export function snapshotTried(entry: string): boolean;
+/** This Node's identity as bin/appwarden compares it: the binary's size and mtime in seconds. */
+export function nodeIdentity(file?: string): string;

@@ -149,19 +149,34 @@ export async function buildCli() {
 }
 
 /**
- * `node --build-snapshot` of the build's snapshot.cjs into its cli.blob, by this Node (a snapshot starts
- * only in the Node that made it). Without one, bin/appwarden runs bin/appwarden.js: slower, same answers.
+ * Which Node a snapshot is for, as `bin/appwarden` can tell without starting one: the size and mtime
+ * (in seconds) of the binary, the same whatever the link that names it. A snapshot starts only in the
+ * Node that made it.
  */
-function makeSnapshot(dir) {
+export function nodeIdentity(file = process.execPath) {
+  const { size, mtimeMs } = statSync(file);
+  return `${size}:${Math.floor(mtimeMs / 1000)}`;
+}
+
+/**
+ * `node --build-snapshot` of the build's snapshot.cjs into its cli.blob, by this Node, and beside it
+ * cli.node, this Node's identity (`none <identity>` when it could not make one: it is not tried again).
+ * Without one, bin/appwarden runs bin/appwarden.js: slower, same answers. Returns whether it made one.
+ */
+export function makeSnapshot(dir) {
   const blob = join(dir, 'cli.blob');
+  const identity = nodeIdentity();
+  let made = false;
   try {
     execFileSync(process.execPath, ['--no-warnings', '--snapshot-blob', `${blob}.tmp`, '--build-snapshot', join(dir, 'snapshot.cjs')], {
       stdio: ['ignore', 'ignore', 'pipe'],
       timeout: 120_000,
     });
     renameSync(`${blob}.tmp`, blob);
+    made = true;
   } catch (e) {
     rmSync(`${blob}.tmp`, { force: true });
+    rmSync(blob, { force: true });
     if (process.env.APPWARDEN_LAUNCH_TRACE === '1')
       process.stderr.write(
         `appwarden launch: no start-up snapshot (${
@@ -170,6 +185,19 @@ function makeSnapshot(dir) {
             .split('\n')[0]
         })\n`,
       );
+  }
+  writeFileSync(`${join(dir, 'cli.node')}.${process.pid}`, `${made ? '' : 'none '}${identity}\n`);
+  renameSync(`${join(dir, 'cli.node')}.${process.pid}`, join(dir, 'cli.node'));
+  return made;
+}
+
+/** Whether the build of `entry` has a snapshot for this Node, or has tried to make one. */
+export function snapshotTried(entry) {
+  try {
+    const [made] = readFileSync(join(entry, '../cli.node'), 'utf8').split('\n');
+    return made === nodeIdentity() || made === `none ${nodeIdentity()}`;
+  } catch {
+    return false;
   }
 }
 

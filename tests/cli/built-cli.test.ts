@@ -78,19 +78,34 @@ describe('bin/appwarden starts the build from its start-up snapshot', () => {
     await rm(data, { recursive: true, force: true });
   });
 
-  it('runs bin/appwarden.js instead when the Node on PATH is newer than the snapshot', async () => {
+  it('runs bin/appwarden.js instead when the Node on PATH is not the one that made the snapshot', async () => {
     const data = await tempDir();
     await spawnCli(['help'], { DATA_DIR: data });
-    // A Node installed after the build: a snapshot starts only in the Node that made it.
+    // Another binary first on PATH (here a wrapper of this one): a snapshot starts only in the Node that made it.
     const bin = await tempDir('appwarden-path-');
     await writeFile(join(bin, 'node'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} "$@"\n`);
     await chmod(join(bin, 'node'), 0o755);
-    const newerNode = await spawnLauncher(['check', 'tiktok'], { DATA_DIR: data, ...TRACE, PATH: `${bin}:${process.env.PATH}` });
-    expect(newerNode.code).toBe(0);
-    expect(newerNode.stdout).toMatch(/TikTok is prohibited on a work device/);
-    expect(newerNode.stderr).toMatch(/appwarden launch: built dist\/cli\/b-/);
-    expect(newerNode.stderr).not.toMatch(SNAPSHOT);
+    const otherNode = await spawnLauncher(['check', 'tiktok'], { DATA_DIR: data, ...TRACE, PATH: `${bin}:${process.env.PATH}` });
+    expect(otherNode.code).toBe(0);
+    expect(otherNode.stdout).toMatch(/TikTok is prohibited on a work device/);
+    expect(otherNode.stderr).toMatch(/appwarden launch: built dist\/cli\/b-/);
+    expect(otherNode.stderr).not.toMatch(SNAPSHOT);
     await rm(bin, { recursive: true, force: true });
+    await rm(data, { recursive: true, force: true });
+  });
+
+  it('a build whose snapshot another Node made gets one of this Node on its next run', async () => {
+    const data = await tempDir();
+    const trace = (await spawnCli(['help'], { DATA_DIR: data, ...TRACE })).stderr;
+    const build = /dist\/cli\/(b-[^/]+)\//.exec(trace)?.[1];
+    const identity = join(ROOT, 'dist/cli', build!, 'cli.node');
+    const ours = await readFile(identity, 'utf8');
+    await writeFile(identity, '1234:5678\n'); // as Node 24 would leave it, after a run of Node 20
+    expect((await spawnLauncher(['check', 'tiktok'], { DATA_DIR: data, ...TRACE })).stderr).toMatch(
+      /appwarden launch: made the start-up snapshot for this Node in \d+ ms/,
+    );
+    expect(await readFile(identity, 'utf8')).toBe(ours);
+    expect((await spawnLauncher(['check', 'tiktok'], { DATA_DIR: data, ...TRACE })).stderr).toMatch(SNAPSHOT);
     await rm(data, { recursive: true, force: true });
   });
 });
