@@ -419,7 +419,7 @@ function censusReport(id: string, format: 'text' | 'csv', page: number, ctx: Com
               unit: unitName(ctx.policy, u.unit),
               revision: v.revision,
               by: displayName(ctx.policy, v.answeredBy),
-              at: localTime(v.answeredAt, tz),
+              at: localTime(v.answeredAt, tz, m),
               usesApp: v.usesApp,
               uses: v.uses,
               personal: v.personalData,

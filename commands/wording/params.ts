@@ -417,5 +417,6 @@ export interface MessageParams {
   'web.nav.census': {};
   'web.censusId': {};
   'web.show': {};
+  'time.local': { time: Text; zone: Text };
 }
 export type MessageKey = keyof MessageParams;

@@ -324,11 +324,13 @@ describe('withdraw after approval points to revoke, without nested brackets', ()
     const r = await say('pierre', 'withdraw EX-1');
     expect(r.ok).toBe(false);
     expect(r.text).toBe(
-      'EX-1 was approved by Akiko Sato, 2026-10-05 10:00 (Europe/Brussels), so it can no longer be withdrawn. To end the exception early, ask an approver: revoke EX-1',
+      'EX-1 was approved by Akiko Sato, 2026-10-05 10:00 (Central European Summer Time), so it can no longer be withdrawn. To end the exception early, ask an approver: revoke EX-1',
     );
     expect(r.text).not.toMatch(nested);
     // A second decision on it is told who decided, without nested brackets either.
-    expect((await say('akiko', 'approve EX-1')).text).toBe('EX-1 was already approved by Akiko Sato, 2026-10-05 10:00 (Europe/Brussels).');
+    expect((await say('akiko', 'approve EX-1')).text).toBe(
+      'EX-1 was already approved by Akiko Sato, 2026-10-05 10:00 (Central European Summer Time).',
+    );
   });
 
   it('Japanese (jp-2021-line)', async () => {
@@ -337,7 +339,7 @@ describe('withdraw after approval points to revoke, without nested brackets', ()
     await say('sato.akiko', 'approve EX-1');
     const r = await say('suzuki.kenta', 'withdraw EX-1');
     expect(r.text).toBe(
-      'EX-1は2021-03-22 10:00 (Asia/Tokyo)に佐藤 明子さんが承認済みのため、取り下げできません。例外承認を早めに終わらせるには、承認者に取り消しを依頼してください：revoke EX-1',
+      'EX-1は2021-03-22 10:00（日本標準時）に佐藤 明子さんが承認済みのため、取り下げできません。例外承認を早めに終わらせるには、承認者に取り消しを依頼してください：revoke EX-1',
     );
     expect(r.text).not.toMatch(nested);
     expect((await say('sato.akiko', 'approve EX-1')).text).not.toMatch(nested);
