@@ -109,7 +109,7 @@ function fittedRequestCard(request: RequestForm, view: FormView, m: Wording): Ad
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: CARD_VERSION,
-    fallbackText: `${view.title}: ${view.intro}`,
+    fallbackText: `${view.title}${m.t('labels.separator')}${view.intro}`,
     body: [
       note(view.title, { weight: 'Bolder', size: 'Medium' }),
       note(view.intro, {}),

@@ -71,7 +71,7 @@ export function sourcesLine(view: InventoryView, m: Wording, timezone: string, a
       time: localTime(s.syncedAt, timezone, m),
     }),
   );
-  return m.t('inventory.asOf', { sources: parts.join('; ') });
+  return m.t('inventory.asOf', { sources: m.list(parts, 'groups') });
 }
 
 /** One device of someone's, as a line says it: "“iPhone de Pierre” (Intune): TikTok 34.1, last reported 2026-12-02 09:14". */

@@ -100,7 +100,7 @@ export async function syncInventory(snapshots: readonly InventorySnapshot[], at:
         type: 'heading',
         text: m.t('inventory.synced', {
           devices: done.devices,
-          sources: snapshots.map((s) => SOURCE_NAMES[s.source]).join(', '),
+          sources: snapshots.map((s) => SOURCE_NAMES[s.source]),
           carrying: done.carrying,
           flagged: done.flagged,
         }),

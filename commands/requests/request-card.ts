@@ -128,11 +128,11 @@ export function requestCard(request: ExceptionRequest, policy: Policy, locale = 
     { label: m.t('labels.device'), value: m.device(request.device) },
     { label: m.t('labels.purpose'), value: request.purpose },
     { label: m.t('labels.days'), value: String(request.days) },
-    { label: m.t('labels.rule'), value: request.rules.join(', ') },
+    { label: m.t('labels.rule'), value: m.list(request.rules) },
   ];
   const blocks: Block[] = [
     { type: 'heading', text: m.t('request.posted', { id: request.id, requester, app }) },
-    { type: 'fields', fields },
+    { type: 'fields', fields, separator: m.t('labels.separator') },
     { type: 'text', text: m.t('request.reasonGiven', { reason: request.reason }) },
   ];
   if (request.extends && request.from)

@@ -38,7 +38,7 @@ export function requestFormView(form: RequestForm, m: Wording): FormView {
   const purposes = form.purposes.map((p) => ({ value: p, label: p }));
   return {
     title: m.t('form.requestTitle'),
-    intro: m.t('form.intro', { app: form.appName, rules: form.rules.join(', ') }),
+    intro: m.t('form.intro', { app: form.appName, rules: form.rules }),
     submit: m.t('form.send'),
     fields: [
       {

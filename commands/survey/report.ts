@@ -212,10 +212,10 @@ function complianceOfRule(
   const installed = rows.flatMap((r) =>
     r.evidence?.status === 'installed'
       ? [
-          `${r.name}: ${r.evidence.devices
-            .filter((d) => d.status === 'installed')
-            .map((d) => deviceLine(d, m, tz))
-            .join('; ')}`,
+          `${r.name}${m.t('labels.separator')}${m.list(
+            r.evidence.devices.filter((d) => d.status === 'installed').map((d) => deviceLine(d, m, tz)),
+            'groups',
+          )}`,
         ]
       : [],
   );

@@ -418,5 +418,7 @@ export interface MessageParams {
   'web.censusId': {};
   'web.show': {};
   'time.local': { time: Text; zone: Text };
+  'labels.separator': {};
+  'list.groups': {};
 }
 export type MessageKey = keyof MessageParams;

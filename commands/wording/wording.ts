@@ -21,8 +21,11 @@ export interface Wording {
    * as on `date` (a calendar day `YYYY-MM-DD`) or at an instant.
    */
   zone(timeZone: string, date?: string | Date): string;
-  /** Items joined the locale's way: `a, b` (`list.separator`), or as alternatives, `a or b` (`list.or`). */
-  list(items: readonly string[], as?: 'and' | 'or'): string;
+  /**
+   * Items joined the locale's way: `a, b` (`list.separator`); as alternatives, `a or b` (`list.or`); or as
+   * groups whose items hold commas themselves, `a, b; c` (`list.groups`).
+   */
+  list(items: readonly string[], as?: 'and' | 'or' | 'groups'): string;
   device(device: DeviceClass): string;
   statusWord(status: RequestStatus): string;
 }
@@ -98,8 +101,8 @@ class LocaleWording implements Wording {
   zone(timeZone: string, date?: string | Date): string {
     return zoneName(this.locale, timeZone, date);
   }
-  list(items: readonly string[], as: 'and' | 'or' = 'and'): string {
-    return items.join(as === 'or' ? this.t('list.or') : this.t('list.separator'));
+  list(items: readonly string[], as: 'and' | 'or' | 'groups' = 'and'): string {
+    return items.join(this.t(as === 'or' ? 'list.or' : as === 'groups' ? 'list.groups' : 'list.separator'));
   }
   device(device: DeviceClass): string {
     return this.t(`device.${device}`);

@@ -10,6 +10,7 @@ import { createAppWarden } from '../../src/app.ts';
 import { LOCALES, type Locale, type Policy } from '../../src/core/policy.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { loadPack, testClock } from '../support/bot.ts';
+import { ASCII_COLON_AFTER_JAPANESE, FRENCH_MARK_WITHOUT_NBSP } from '../support/punctuation.ts';
 
 const AT = '2026-10-05T08:00:00Z';
 const VALIDATOR_TEXT = /Invalid input|expected (string|number)|received (undefined|Infinity|NaN)|Too (big|small)/;
@@ -153,6 +154,33 @@ describe('Japanese replies', () => {
       for (const [run] of rest.matchAll(/[A-Za-z][A-Za-z,'’]*(?: [A-Za-z][A-Za-z,'’]*){3,}/g))
         if (!ja.includes(run)) found.push(`${said} → “${run}”`);
     }
+    expect(found).toEqual([]);
+  });
+});
+
+describe('every reply punctuates as its language does', () => {
+  /** A reply's own words, URLs and what the person typed aside (a command they may copy keeps its ASCII). */
+  const punctuated = (text: string, said: string, policy: Policy) => ownWords(text, said, policy).replace(/https?:\/\/\S+/g, ' ');
+
+  it('Japanese: no ASCII colon after Japanese text (「理由：」, never 「理由: 」)', async () => {
+    const { policy, replies } = await runAll('ja');
+    const found = replies.flatMap(({ said, text }) =>
+      punctuated(text, said, policy)
+        .split('\n')
+        .filter((line) => ASCII_COLON_AFTER_JAPANESE.test(line))
+        .map((line) => `${said} → ${line}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('French: a narrow no-break space before every colon, semicolon, question and exclamation mark', async () => {
+    const { policy, replies } = await runAll('fr');
+    const found = replies.flatMap(({ said, text }) =>
+      punctuated(text, said, policy)
+        .split('\n')
+        .filter((line) => FRENCH_MARK_WITHOUT_NBSP.test(line))
+        .map((line) => `${said} → ${line}`),
+    );
     expect(found).toEqual([]);
   });
 });
