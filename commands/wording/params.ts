@@ -16,6 +16,14 @@ export interface MessageParams {
   'purpose.law-enforcement': {};
   'purpose.national-security': {};
   'purpose.security-research': {};
+  'purpose.toType': { label: Text; id: Text };
+  'category.recreational': {};
+  'category.social-media': {};
+  'category.streaming': {};
+  'category.game': {};
+  'category.dating': {};
+  'category.messaging': {};
+  'category.bytedance': {};
   'requestStatus.requested': {};
   'requestStatus.approved': {};
   'requestStatus.denied': {};

@@ -9,6 +9,11 @@ export interface PolicyWords {
   /** A data class's label (`personal-data` → personal data / 個人情報 / données personnelles), else its id. */
   dataClass(id: string): string;
   purpose(id: string): string;
+  /**
+   * An app category's label (`recreational` → recreational apps / 娯楽アプリ / applications récréatives):
+   * the policy's `labels.categories`, else the built-in label, else the name its `categories:` list gives, else its id.
+   */
+  category(id: string): string;
   /** A purpose as offered to someone who must type it: its label with the id to type (`public communications (public-communications)`). */
   purposeToType(id: string): string;
 }
@@ -46,9 +51,11 @@ export function policyWords(policy: Policy, m: Wording): PolicyWords {
     },
     dataClass: (id) => label(policy.labels?.data_classes?.[id], `dataClass.${id}`, id),
     purpose: (id) => label(policy.labels?.purposes?.[id], `purpose.${id}`, id),
+    category: (id) =>
+      label(policy.labels?.categories?.[id], `category.${id}`, '') || policy.categories.find((c) => c.id === id)?.name || id,
     purposeToType: (id) => {
       const shown = label(policy.labels?.purposes?.[id], `purpose.${id}`, id);
-      return shown === id ? id : `${shown} (${id})`;
+      return shown === id ? id : m.t('purpose.toType', { label: shown, id });
     },
   };
 }

@@ -72,6 +72,111 @@ describe('data classes and purposes by their labels', () => {
   });
 });
 
+describe('app categories by their labels (issue 22: no bare `recreational`)', () => {
+  it('built in for every category the shipped packs use, in each language', () => {
+    const ids = new Set(
+      [
+        'demo.yaml',
+        'ec-2023-tiktok.yaml',
+        'fr-2023-recreational.yaml',
+        'jp-2020-tiktok-accounts.yaml',
+        'jp-2021-line.yaml',
+        'us-omb-m-23-13.yaml',
+      ]
+        .map(loadPack)
+        .flatMap((p) => [
+          ...p.categories.map((c) => c.id),
+          ...p.apps.flatMap((a) => a.categories),
+          ...p.rules.flatMap((r) => r.categories ?? []),
+        ]),
+    );
+    expect(ids.size).toBeGreaterThanOrEqual(7);
+    const demo = loadPack('demo.yaml');
+    for (const id of ids)
+      for (const locale of ['en', 'ja', 'fr'] as const)
+        expect(policyWords(demo, wording(locale)).category(id), `${locale} ${id}`).not.toBe(id);
+    expect(policyWords(demo, wording('en')).category('recreational')).toBe('recreational apps');
+    expect(policyWords(demo, wording('ja')).category('recreational')).toBe('娯楽アプリ');
+    expect(policyWords(demo, wording('fr')).category('recreational')).toBe('applications récréatives');
+    expect(policyWords(demo, wording('ja')).category('social-media')).toBe('SNS');
+    expect(policyWords(demo, wording('fr')).category('social-media')).toBe('réseaux sociaux');
+  });
+
+  it('the policy’s labels first, then the built-in one, then the name its categories list gives, then the id', () => {
+    const demo = loadPack('demo.yaml');
+    const own: Policy = {
+      ...demo,
+      categories: [...demo.categories, { id: 'ai-assistants', name: 'AI assistants' }, { id: 'bare' }],
+      labels: { categories: { recreational: { fr: 'loisirs', ja: '娯楽系' }, game: 'jeux vidéo' } },
+    };
+    expect(policyWords(own, wording('fr')).category('recreational')).toBe('loisirs');
+    expect(policyWords(own, wording('ja')).category('recreational')).toBe('娯楽系');
+    // As for data classes: a label the policy gives in other languages only is still the policy's (any given).
+    expect(policyWords(own, wording('en')).category('recreational')).toBe('loisirs');
+    expect(policyWords(own, wording('en')).category('social-media')).toBe('social media');
+    expect(policyWords(own, wording('ja')).category('game')).toBe('jeux vidéo');
+    expect(policyWords(own, wording('ja')).category('ai-assistants')).toBe('AI assistants');
+    expect(policyWords(own, wording('ja')).category('bare')).toBe('bare');
+  });
+
+  it('labels.categories is part of the policy file, one text or one per language', () => {
+    const text = `
+organization: { name: Org, timezone: Europe/Paris, locale: fr, default_unit: org }
+units: [{ id: org, name: Org }]
+apps: [{ id: tiktok, name: TikTok, categories: [social-media] }]
+labels: { categories: { social-media: { fr: médias sociaux, en: social networks }, other: autre } }
+`;
+    const r = parsePolicyText(text);
+    expect(r.ok).toBe(true);
+    if (r.ok)
+      expect(r.value.labels?.categories).toEqual({ 'social-media': { fr: 'médias sociaux', en: 'social networks' }, other: 'autre' });
+    expect(parsePolicyText(text.replace('other: autre', 'other: { de: andere }')).ok).toBe(false);
+  });
+
+  it.each([
+    [
+      'fr',
+      'camille.bernard',
+      'fr-2023-recreational.yaml',
+      '2023-04-03T08:00:00Z',
+      'check Candy Crush',
+      'la catégorie «\u202fapplications récréatives\u202f»',
+    ],
+    [
+      'fr',
+      'camille.bernard',
+      'fr-2023-recreational.yaml',
+      '2023-04-03T08:00:00Z',
+      'policy fr-2023-recreational',
+      'S’applique à\u202f: la catégorie «\u202fapplications récréatives\u202f»',
+    ],
+    ['ja', 'pierre', 'demo.yaml', '2026-10-05T08:00:00Z', 'check Candy Crush', 'このアプリは「娯楽アプリ」カテゴリに該当するため'],
+    ['ja', 'pierre', 'demo.yaml', '2026-10-05T08:00:00Z', 'policy demo-recreational', '対象：カテゴリ「娯楽アプリ」'],
+    [
+      'en',
+      'pierre',
+      'demo.yaml',
+      '2026-10-05T08:00:00Z',
+      'check Candy Crush',
+      'It applies because the app is in the “recreational apps” category.',
+    ],
+    ['en', 'pierre', 'demo.yaml', '2026-10-05T08:00:00Z', 'policy demo-recreational', 'Applies to: the “recreational apps” category'],
+  ] as const)('%s, %s: %s names the category by its label', async (locale, person, pack, at, command, shown) => {
+    const policy = structuredClone(loadPack(pack));
+    for (const p of policy.people) p.locale = locale;
+    const text = await botFor(policy, at)(person, command);
+    expect(text).toContain(shown);
+    expect(text).not.toMatch(/[«“「]\s?recreational\s?[»”」]|category recreational|catégorie recreational/);
+  });
+
+  it('policy <rule> offers the exception purposes by their label, with the id to type', async () => {
+    const policy = structuredClone(loadPack('demo.yaml'));
+    for (const p of policy.people) p.locale = 'ja';
+    const text = await botFor(policy, '2026-10-05T08:00:00Z')('pierre', 'policy demo-recreational');
+    expect(text).toContain('次の目的であれば例外を申請できます（最長90日）：広報（public-communications）');
+  });
+});
+
 describe('the per-language form in a policy file', () => {
   const base = (rule: string) => `
 organization: { name: Org, timezone: Europe/Paris, locale: fr, default_unit: org }
