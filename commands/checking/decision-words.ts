@@ -18,6 +18,7 @@ const AS_WRITTEN: PolicyWords = {
   purpose: (id) => id,
   category: (id) => id,
   purposeToType: (id) => id,
+  dataClassToType: (id) => id,
 };
 
 /** `policy`: its texts and labels in the person's language (`title: { en, ja, fr }`, `labels`, built-in labels). */

@@ -1,3 +1,4 @@
+import { policyWords } from '../wording/policy-words.ts';
 import { z } from 'zod';
 import { MAX_REASON_LENGTH } from '../../src/core/exceptions.ts';
 import type { Wording } from '../wording/wording.ts';
@@ -43,6 +44,7 @@ const shown = (v: unknown) => {
  */
 function buildFields(policy: Policy, m: Wording) {
   const { dataClasses, purposes } = vocabulary(policy);
+  const words = policyWords(policy, m);
   const oneOf = (known: string[], message: (v: string, known: string[]) => string) =>
     z.preprocess(
       typed,
@@ -56,10 +58,10 @@ function buildFields(policy: Policy, m: Wording) {
       z.enum(DEVICE_CLASSES, { error: (iss) => m.t('errors.badDevice', { value: shown(iss.input) }) }).default('corporate'),
     ),
     data: oneOf(dataClasses, (value, known) =>
-      known.length ? m.t('errors.badData', { value, known }) : m.t('errors.noDataClasses', { value }),
+      known.length ? m.t('errors.badData', { value, known: known.map(words.dataClassToType) }) : m.t('errors.noDataClasses', { value }),
     ).optional(),
     purpose: oneOf(purposes, (value, known) =>
-      known.length ? m.t('errors.badPurpose', { value, known }) : m.t('errors.noPurposes', { value }),
+      known.length ? m.t('errors.badPurpose', { value, known: known.map(words.purposeToType) }) : m.t('errors.noPurposes', { value }),
     ),
     days: z.preprocess(
       typed,

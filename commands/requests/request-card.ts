@@ -1,3 +1,4 @@
+import { policyWords } from '../wording/policy-words.ts';
 import { policyIndex } from '../../src/core/policy-index.ts';
 import { appById } from '../../src/core/catalog.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
@@ -126,7 +127,7 @@ export function requestCard(request: ExceptionRequest, policy: Policy, locale = 
     { label: m.t('labels.requester'), value: requester },
     { label: m.t('labels.app'), value: app },
     { label: m.t('labels.device'), value: m.device(request.device) },
-    { label: m.t('labels.purpose'), value: request.purpose },
+    { label: m.t('labels.purpose'), value: policyWords(policy, m).purpose(request.purpose) },
     { label: m.t('labels.days'), value: String(request.days) },
     { label: m.t('labels.rule'), value: m.list(request.rules) },
   ];

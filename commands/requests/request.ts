@@ -1,3 +1,4 @@
+import { policyWords } from '../wording/policy-words.ts';
 import { decide } from '../../src/core/decide.ts';
 import type { Decision } from '../../src/core/decision.ts';
 import { requestException } from '../../src/core/exceptions.ts';
@@ -65,7 +66,13 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   if (!input.ok) return refusal(input, m, { command: 'request', app: appText });
   const { purpose, days, reason } = input.value;
   if (!purpose && options.exception.possible)
-    return { ...refused('missing_purpose', m.t('errors.missingPurpose', { purposes: options.exception.purposes })), field: 'purpose' };
+    return {
+      ...refused(
+        'missing_purpose',
+        m.t('errors.missingPurpose', { purposes: options.exception.purposes.map(policyWords(ctx.policy, m).purposeToType) }),
+      ),
+      field: 'purpose',
+    };
 
   const id = `EX-${nextNumber(ctx, 'requests')}`;
   const ask = { person: ctx.person, app: appText, device, purpose: purpose ?? '', reason: reason ?? '', ...(days ? { days } : {}) };
@@ -88,7 +95,7 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
           id: req.id,
           app: app?.name ?? req.app,
           device: m.device(req.device),
-          purpose: req.purpose,
+          purpose: policyWords(ctx.policy, m).purpose(req.purpose),
           days: req.days,
         }),
       },

@@ -1,3 +1,4 @@
+import { policyWords } from '../wording/policy-words.ts';
 import { z } from 'zod';
 import { appById } from '../../src/core/catalog.ts';
 import { answerVersions, isCurrentAnswer, rollUp } from '../../src/core/census.ts';
@@ -310,7 +311,7 @@ function exceptions(format: 'text' | 'csv', page: number, ctx: CommandContext): 
       id: r.id,
       person: resolvePerson(ctx.policy, r.person).name,
       app: appById(ctx.policy, r.app)?.name ?? r.app,
-      purpose: r.purpose,
+      purpose: policyWords(ctx.policy, m).purpose(r.purpose),
       status: m.statusWord(r.status),
       until: lastValidDate(r.expiresAt!, tz),
     }),

@@ -16,6 +16,8 @@ export interface PolicyWords {
   category(id: string): string;
   /** A purpose as offered to someone who must type it: its label with the id to type (`public communications (public-communications)`). */
   purposeToType(id: string): string;
+  /** A data class as offered to someone who must type it: `personal data (personal-data)`. */
+  dataClassToType(id: string): string;
 }
 
 /** The text for `locale`, else the organisation's language, else English, else any given. */
@@ -44,6 +46,7 @@ export function policyWords(policy: Policy, m: Wording): PolicyWords {
   const org = policy.organization.locale;
   const label = (given: string | ByLocale | undefined, key: string, id: string) =>
     (typeof given === 'string' ? given : given && pick(given, m.locale, org)) ?? builtIn(m.locale, key) ?? id;
+  const toType = (shown: string, id: string) => (shown === id ? id : m.t('labels.withId', { label: shown, id }));
   return {
     text: (written) => {
       const texts = versionsOf(policy).get(written);
@@ -53,9 +56,7 @@ export function policyWords(policy: Policy, m: Wording): PolicyWords {
     purpose: (id) => label(policy.labels?.purposes?.[id], `purpose.${id}`, id),
     category: (id) =>
       label(policy.labels?.categories?.[id], `category.${id}`, '') || policy.categories.find((c) => c.id === id)?.name || id,
-    purposeToType: (id) => {
-      const shown = label(policy.labels?.purposes?.[id], `purpose.${id}`, id);
-      return shown === id ? id : m.t('purpose.toType', { label: shown, id });
-    },
+    purposeToType: (id) => toType(label(policy.labels?.purposes?.[id], `purpose.${id}`, id), id),
+    dataClassToType: (id) => toType(label(policy.labels?.data_classes?.[id], `dataClass.${id}`, id), id),
   };
 }
