@@ -110,6 +110,10 @@ async function runAll(locale: Locale) {
   for (const [person, text] of SCRIPT) {
     const result = await bot.run(text, person, 'test');
     replies.push({ said: `${person}: ${text}`, text: replyText(result.reply) });
+    // What the command sends to people, each in their language: notifications, approvers' copies of cards.
+    for (const e of result.effects)
+      if (e.kind === 'notify' || (e.kind === 'update' && e.for))
+        replies.push({ said: `${person}: ${text} (sent to ${e.kind === 'notify' ? e.person : e.for})`, text: replyText(e.message) });
   }
   return { policy, replies };
 }
@@ -133,6 +137,7 @@ describe.each([...LOCALES])('the whole command set in %s', (locale) => {
         .map((f) => ({ l, f })),
     );
     expect(foreign.length).toBeGreaterThan(300);
+    expect(replies.filter((r) => r.said.includes('(sent to ')).length).toBeGreaterThanOrEqual(10);
     const found: string[] = [];
     for (const { said, text } of replies) {
       expect(text.trim(), said).not.toBe('');

@@ -55,10 +55,22 @@ describe('the punctuation checks (used on every reply too)', () => {
 });
 
 describe.each([
-  ['en', 'Requested by: Pierre Martin', 'Exception to: demo-recreational, demo-tiktok', 'Reason: use the web form'],
-  ['ja', '申請者：Pierre Martin', '対象ルール：demo-recreational、demo-tiktok', '理由：use the web form'],
-  ['fr', 'Demandeur\u202f: Pierre Martin', 'Dérogation à\u202f: demo-recreational, demo-tiktok', 'Motif\u202f: use the web form'],
-] as const)('the approvals card in %s', (locale, requester, rule, reason) => {
+  [
+    'en',
+    'Requested by: Pierre Martin',
+    'Exception to: demo-recreational, demo-tiktok',
+    'Reason: use the web form',
+    'Purpose: public communications',
+  ],
+  ['ja', '申請者：Pierre Martin', '対象ルール：demo-recreational、demo-tiktok', '理由：use the web form', '目的：広報'],
+  [
+    'fr',
+    'Demandeur\u202f: Pierre Martin',
+    'Dérogation à\u202f: demo-recreational, demo-tiktok',
+    'Justification\u202f: use the web form',
+    'Motif\u202f: communication publique',
+  ],
+] as const)('the approvals card in %s', (locale, requester, rule, reason, purpose) => {
   const card = requestCard(REQUEST, demo, locale as Locale);
 
   it('in plain text (the terminal, notifications, screen readers): each field joined the language’s way', () => {
@@ -66,6 +78,8 @@ describe.each([
     expect(lines).toContain(requester);
     expect(lines).toContain(rule);
     expect(lines).toContain(reason);
+    // The purpose by its label, and not under the same word as the reason.
+    expect(lines).toContain(purpose);
     expect(renderForTerminal(card)).toContain(requester);
   });
 
