@@ -56,7 +56,7 @@ export function submittedPurpose(values: StateValues, policy: Policy): string | 
  */
 function purposeInput(form: RequestForm, m: Wording): types.InputBlock {
   if (form.purposes.length <= SELECT.options) {
-    const options = form.purposes.map((p) => option(purposeValue(p), p));
+    const options = form.purposes.map((p) => option(purposeValue(p), form.purposeLabels?.[p] ?? p));
     return {
       type: 'input',
       block_id: 'purpose',

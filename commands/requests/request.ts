@@ -151,6 +151,8 @@ export interface RequestForm {
   appName: string;
   device: DeviceClass;
   purposes: string[];
+  /** Each purpose by its label in the person's language (`public-communications` → 広報); one left out shows as its id. */
+  purposeLabels?: Readonly<Record<string, string>>;
   defaultDays: number;
   maxDays: number;
   /** The rules the exception would be to. */
@@ -172,8 +174,19 @@ export function requestForm(
   if (closed || !app || !decision.exception.possible)
     return { ok: false, result: refusal(closed ?? { code: 'no_exceptions' }, m, { command: 'request', app: app?.name ?? appText }) };
   const x = decision.exception;
+  const words = policyWords(ctx.policy, m);
+  const purposeLabels = Object.fromEntries(x.purposes.map((p) => [p, words.purpose(p)]));
   return {
     ok: true,
-    form: { app: app.id, appName: app.name, device, purposes: x.purposes, defaultDays: x.defaultDays, maxDays: x.maxDays, rules: x.rules },
+    form: {
+      app: app.id,
+      appName: app.name,
+      device,
+      purposes: x.purposes,
+      purposeLabels,
+      defaultDays: x.defaultDays,
+      maxDays: x.maxDays,
+      rules: x.rules,
+    },
   };
 }

@@ -35,7 +35,7 @@ export interface FormView {
 
 /** The request form: only the purposes the rule allows, days defaulted and capped by the rule. */
 export function requestFormView(form: RequestForm, m: Wording): FormView {
-  const purposes = form.purposes.map((p) => ({ value: p, label: p }));
+  const purposes = form.purposes.map((p) => ({ value: p, label: form.purposeLabels?.[p] ?? p }));
   return {
     title: m.t('form.requestTitle'),
     intro: m.t('form.intro', { app: form.appName, rules: form.rules }),

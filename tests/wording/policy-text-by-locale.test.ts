@@ -2,6 +2,9 @@
 // conditions may be given per locale beside a plain string; data classes and purposes have labels
 // (built in for the packs' ids, overridable in the policy). The France pack reads in French.
 import { describe, expect, it } from 'vitest';
+import { requestModal } from '../../adapters/slack/modals.ts';
+import { requestForm } from '../../commands/requests/request.ts';
+import { requestFormView } from '../../commands/shared/form.ts';
 import { policyWords } from '../../commands/wording/policy-words.ts';
 import { wording } from '../../commands/wording/wording.ts';
 import { createAppWarden } from '../../src/app.ts';
@@ -208,5 +211,25 @@ ${rule}
     expect(de.ok).toBe(false);
     if (!de.ok) expect(JSON.stringify(de.issues)).toMatch(/rules\[0\]\.title|rules.0.title/);
     expect(validatePolicy({ organization: {}, units: [], rules: [{ title: {} }] }).ok).toBe(false);
+  });
+});
+
+describe('the request form offers purposes by their label, and sends the id', () => {
+  it.each([
+    ['ja', '広報'],
+    ['fr', 'communication publique'],
+    ['en', 'public communications'],
+  ] as const)('%s: Slack’s dropdown and the form every surface renders', (locale, label) => {
+    const policy = structuredClone(loadPack('demo.yaml'));
+    for (const p of policy.people) p.locale = locale;
+    const bot = createAppWarden({ policy, store: createMemoryStore(), now: testClock('2026-10-05T08:00:00Z').now, log: () => {} });
+    const ctx = bot.contextFor('pierre', 'test');
+    const made = requestForm('Candy Crush', 'corporate', ctx);
+    expect(made.ok).toBe(true);
+    if (!made.ok) return;
+    const view = requestFormView(made.form, ctx.m);
+    expect(view.fields.find((f) => f.id === 'purpose')?.options).toEqual([{ value: 'public-communications', label }]);
+    const modal = JSON.stringify(requestModal(made.form, view, ctx.m));
+    expect(modal).toContain(`{"text":{"type":"plain_text","text":"${label}"},"value":"public-communications"}`);
   });
 });
