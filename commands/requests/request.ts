@@ -78,7 +78,13 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   const ask = { person: ctx.person, app: appText, device, purpose: purpose ?? '', reason: reason ?? '', ...(days ? { days } : {}) };
   const filed = requestException(ask, ctx.policy, own, now, id);
   const app = options.app;
-  if (!filed.ok) return refusal(filed, m, { command: 'request', app: app?.name ?? appText, ...(purpose ? { purpose } : {}) });
+  if (!filed.ok)
+    return refusal(filed, m, {
+      command: 'request',
+      app: app?.name ?? appText,
+      ...(purpose ? { purpose } : {}),
+      words: policyWords(ctx.policy, m),
+    });
   const { app: appId, purpose: asked, days: granted, device: on } = filed.value.request;
   const { req, effects, approversNote } = await stageNewRequest(
     filed.value.request,

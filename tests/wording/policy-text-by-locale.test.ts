@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { requestModal } from '../../adapters/slack/modals.ts';
 import { requestForm } from '../../commands/requests/request.ts';
 import { requestFormView } from '../../commands/shared/form.ts';
+import { describeRefusal } from '../../commands/shared/refusals.ts';
 import { policyWords } from '../../commands/wording/policy-words.ts';
 import { wording } from '../../commands/wording/wording.ts';
 import { createAppWarden } from '../../src/app.ts';
@@ -231,5 +232,28 @@ describe('the request form offers purposes by their label, and sends the id', ()
     expect(view.fields.find((f) => f.id === 'purpose')?.options).toEqual([{ value: 'public-communications', label }]);
     const modal = JSON.stringify(requestModal(made.form, view, ctx.m));
     expect(modal).toContain(`{"text":{"type":"plain_text","text":"${label}"},"value":"public-communications"}`);
+  });
+});
+
+describe('a refusal that names purposes names them by label, with the id to type', () => {
+  it.each([
+    ['ja', '広報（public-communications）'],
+    ['fr', 'communication publique (public-communications)'],
+  ] as const)('%s: request without --purpose', async (locale, offered) => {
+    const policy = structuredClone(loadPack('demo.yaml'));
+    for (const p of policy.people) p.locale = locale;
+    const text = await botFor(policy, '2026-10-05T08:00:00Z')('pierre', 'request Candy Crush --reason "x"');
+    expect(text).toContain(offered);
+  });
+
+  it('a purpose the rule does not allow: the allowed ones by label (describeRefusal with the policy’s words)', () => {
+    const m = wording('ja');
+    const words = policyWords(loadPack('demo.yaml'), m);
+    const [line] = describeRefusal(
+      { code: 'purpose_not_allowed', data: { purpose: 'security-research', purposes: ['public-communications'] } },
+      m,
+      { command: 'request', purpose: 'security-research', words },
+    );
+    expect(line).toContain('広報（public-communications）');
   });
 });
