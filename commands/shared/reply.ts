@@ -27,7 +27,7 @@ export type Block =
   | { type: 'heading'; text: string }
   | { type: 'text'; text: string }
   | { type: 'list'; items: string[]; more?: More }
-  /** Labelled values; in plain text each is `label`, `separator` (the catalogue's `labels.separator`: `: `, `：`, ` : `), `value`. */
+  /** Labelled values; in plain text each is `label`, `separator`, `value` (the catalogue's `labels.separator`: `: `, `：`, French `\u202f: `). */
   | { type: 'fields'; fields: { label: string; value: string }[]; separator: string }
   | { type: 'note'; text: string }
   | { type: 'actions'; buttons: Button[] }
