@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { requestModal } from '../../adapters/slack/modals.ts';
 import { requestForm } from '../../commands/requests/request.ts';
-import { requestFormView } from '../../commands/shared/form.ts';
+import { purposesToType, requestFormView } from '../../commands/shared/form.ts';
 import { describeRefusal } from '../../commands/shared/refusals.ts';
 import { policyWords } from '../../commands/wording/policy-words.ts';
 import { wording } from '../../commands/wording/wording.ts';
@@ -217,10 +217,10 @@ ${rule}
 
 describe('the request form offers purposes by their label, and sends the id', () => {
   it.each([
-    ['ja', '広報'],
-    ['fr', 'communication publique'],
-    ['en', 'public communications'],
-  ] as const)('%s: Slack’s dropdown and the form every surface renders', (locale, label) => {
+    ['ja', '広報', '広報（public-communications）'],
+    ['fr', 'communication publique', 'communication publique (public-communications)'],
+    ['en', 'public communications', 'public communications (public-communications)'],
+  ] as const)('%s: Slack’s dropdown and the form every surface renders', (locale, label, toType) => {
     const policy = structuredClone(loadPack('demo.yaml'));
     for (const p of policy.people) p.locale = locale;
     const bot = createAppWarden({ policy, store: createMemoryStore(), now: testClock('2026-10-05T08:00:00Z').now, log: () => {} });
@@ -232,6 +232,8 @@ describe('the request form offers purposes by their label, and sends the id', ()
     expect(view.fields.find((f) => f.id === 'purpose')?.options).toEqual([{ value: 'public-communications', label }]);
     const modal = JSON.stringify(requestModal(made.form, view, ctx.m));
     expect(modal).toContain(`{"text":{"type":"plain_text","text":"${label}"},"value":"public-communications"}`);
+    // Past Slack's 100 options or Teams' card size the purpose is typed: the hint offers label and id.
+    expect(purposesToType(made.form, made.form.purposes, ctx.m)).toEqual([toType]);
   });
 });
 
