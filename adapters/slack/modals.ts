@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FormField, FormView, RequestForm } from '../../commands/entry/handle.ts';
+import { purposesToType } from '../../commands/shared/form.ts';
 import type { Wording } from '../../commands/wording/wording.ts';
 import { vocabulary, type Policy } from '../../src/core/policy.ts';
 import type { types } from '@slack/bolt';
@@ -56,7 +57,7 @@ export function submittedPurpose(values: StateValues, policy: Policy): string | 
  */
 function purposeInput(form: RequestForm, m: Wording): types.InputBlock {
   if (form.purposes.length <= SELECT.options) {
-    const options = form.purposes.map((p) => option(purposeValue(p), p));
+    const options = form.purposes.map((p) => option(purposeValue(p), form.purposeLabels?.[p] ?? p));
     return {
       type: 'input',
       block_id: 'purpose',
@@ -68,8 +69,13 @@ function purposeInput(form: RequestForm, m: Wording): types.InputBlock {
   let shown = form.purposes.length;
   while (
     shown > 0 &&
-    Array.from(m.t('lists.purposeHint', { shown: form.purposes.slice(0, shown), more: form.purposes.length - shown, command })).length >
-      SELECT.hint
+    Array.from(
+      m.t('lists.purposeHint', {
+        shown: purposesToType(form, form.purposes.slice(0, shown), m),
+        more: form.purposes.length - shown,
+        command,
+      }),
+    ).length > SELECT.hint
   )
     shown--;
   return {
@@ -77,7 +83,11 @@ function purposeInput(form: RequestForm, m: Wording): types.InputBlock {
     block_id: 'purpose',
     label: plain(m.t('form.purpose')),
     hint: plain(
-      m.t('lists.purposeHint', { shown: form.purposes.slice(0, shown), more: form.purposes.length - shown, command }),
+      m.t('lists.purposeHint', {
+        shown: purposesToType(form, form.purposes.slice(0, shown), m),
+        more: form.purposes.length - shown,
+        command,
+      }),
       SELECT.hint,
     ),
     element: { type: 'plain_text_input', action_id: 'value', max_length: 3000 },

@@ -1,4 +1,5 @@
 import type { FormField, FormView, RequestForm } from '../../commands/entry/handle.ts';
+import { purposesToType } from '../../commands/shared/form.ts';
 import type { Wording } from '../../commands/wording/wording.ts';
 import { CARD_VERSION, escapeCardText, MAX_CARD_BYTES, utf16Bytes, type AdaptiveCard } from './card.ts';
 
@@ -109,7 +110,7 @@ function fittedRequestCard(request: RequestForm, view: FormView, m: Wording): Ad
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: CARD_VERSION,
-    fallbackText: `${view.title}: ${view.intro}`,
+    fallbackText: `${view.title}${m.t('labels.separator')}${view.intro}`,
     body: [
       note(view.title, { weight: 'Bolder', size: 'Medium' }),
       note(view.intro, {}),
@@ -132,7 +133,11 @@ function fittedRequestCard(request: RequestForm, view: FormView, m: Wording): Ad
           ...f,
           kind: 'text',
           maxLength: 1000,
-          hint: m.t('lists.purposeHint', { shown: request.purposes.slice(0, shown), more: request.purposes.length - shown, command }),
+          hint: m.t('lists.purposeHint', {
+            shown: purposesToType(request, request.purposes.slice(0, shown), m),
+            more: request.purposes.length - shown,
+            command,
+          }),
         },
         { required: requiredWords(m) },
       ),

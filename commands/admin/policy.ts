@@ -66,7 +66,9 @@ function ruleInFull(rule: Rule, page: number, ctx: CommandContext): CommandResul
   const many = purposes.length > PURPOSES_INLINE;
   const items = [
     m.t('policy.source', { text: p.text(rule.source) }),
-    m.t('policy.targets', { targets: [...apps, ...(rule.categories ?? []).map((category) => m.t('policy.category', { category }))] }),
+    m.t('policy.targets', {
+      targets: [...apps, ...(rule.categories ?? []).map((category) => m.t('policy.category', { category: p.category(category) }))],
+    }),
     m.t('policy.units', { unit }),
     rule.devices ? m.t('policy.devices', { devices: rule.devices.map((d) => m.device(d)) }) : m.t('policy.allDevices'),
     ...(rule.data ? [m.t('policy.data', { data: rule.data.map(p.dataClass) })] : []),
@@ -81,7 +83,7 @@ function ruleInFull(rule: Rule, page: number, ctx: CommandContext): CommandResul
       ? m.t('explain.exceptionNone')
       : many
         ? m.t('lists.purposesBelow', { n: purposes.length, maxDays: rule.exceptions.max_days })
-        : m.t('explain.exceptionPossible', { purposes: rule.exceptions.purposes, maxDays: rule.exceptions.max_days }),
+        : m.t('explain.exceptionPossible', { purposes: rule.exceptions.purposes.map(p.purposeToType), maxDays: rule.exceptions.max_days }),
   ];
   const { shown, left, pages } = pageOf(many ? purposes : [], page, PURPOSES);
   if (page > pages) return refused('invalid_input', m.t('lists.pastLastPage', { pages, command: `policy ${rule.id} --page ${pages}` }));

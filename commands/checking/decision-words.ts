@@ -12,7 +12,14 @@ export interface DecisionWords {
 }
 
 /** Without the policy, what it supplies (titles, sources, data classes) is shown as written. */
-const AS_WRITTEN: PolicyWords = { text: (t) => t, dataClass: (id) => id, purpose: (id) => id, purposeToType: (id) => id };
+const AS_WRITTEN: PolicyWords = {
+  text: (t) => t,
+  dataClass: (id) => id,
+  purpose: (id) => id,
+  category: (id) => id,
+  purposeToType: (id) => id,
+  dataClassToType: (id) => id,
+};
 
 /** `policy`: its texts and labels in the person's language (`title: { en, ja, fr }`, `labels`, built-in labels). */
 export function describeDecision(
@@ -58,7 +65,7 @@ function reasonWords(r: Reason, m: Wording, p: PolicyWords): string {
     case 'rule-cited':
       return m.t('explain.ruleCited', { title: p.text(r.title), source: p.text(r.source), effective: r.effective });
     case 'via-category':
-      return m.t('explain.viaCategory', { category: r.category });
+      return m.t('explain.viaCategory', { category: p.category(r.category) });
     case 'restricted-data':
       return m.t('explain.restrictedData', { data: r.data.map(p.dataClass) });
     case 'review':

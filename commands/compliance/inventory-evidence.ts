@@ -61,17 +61,17 @@ export function inventoryView(policy: Policy, store: StoreView): InventoryView |
   };
 }
 
-/** "Intune as of 2026-12-03 09:00 (Europe/Paris)", and a warning when it is older than two sync periods. */
+/** "Intune as of 2026-12-03 09:00 (Central European Standard Time)", and a warning when it is older than two sync periods. */
 export function sourcesLine(view: InventoryView, m: Wording, timezone: string, at: Date): string {
   if (!view.sources.length) return m.t('inventory.notReadYet');
   const overdueMs = view.everyMinutes > 0 ? 2 * view.everyMinutes * 60_000 : Number.POSITIVE_INFINITY;
   const parts = view.sources.map((s) =>
     m.t(at.getTime() - Date.parse(s.syncedAt) > overdueMs ? 'inventory.sourceOld' : 'inventory.source', {
       source: SOURCE_NAMES[s.id],
-      time: localTime(s.syncedAt, timezone),
+      time: localTime(s.syncedAt, timezone, m),
     }),
   );
-  return m.t('inventory.asOf', { sources: parts.join('; ') });
+  return m.t('inventory.asOf', { sources: m.list(parts, 'groups') });
 }
 
 /** One device of someone's, as a line says it: "“iPhone de Pierre” (Intune): TikTok 34.1, last reported 2026-12-02 09:14". */
@@ -81,7 +81,7 @@ export function deviceLine(e: DeviceEvidence, m: Wording, timezone: string): str
     source: SOURCE_NAMES[e.device.source],
     status: e.status,
     app: e.found ? `${e.found.reported}${e.found.version ? ` ${e.found.version}` : ''}` : '',
-    lastSync: e.device.lastSync ? localTime(e.device.lastSync, timezone) : m.t('inventory.neverSynced'),
+    lastSync: e.device.lastSync ? localTime(e.device.lastSync, timezone, m) : m.t('inventory.neverSynced'),
   });
 }
 
@@ -91,7 +91,7 @@ export function stillHasLine(e: DeviceEvidence, m: Wording, timezone: string): s
     source: SOURCE_NAMES[e.device.source],
     app: e.found ? `${e.found.reported}${e.found.version ? ` ${e.found.version}` : ''}` : '',
     device: e.device.name,
-    lastSync: e.device.lastSync ? localTime(e.device.lastSync, timezone) : m.t('inventory.neverSynced'),
+    lastSync: e.device.lastSync ? localTime(e.device.lastSync, timezone, m) : m.t('inventory.neverSynced'),
   });
 }
 

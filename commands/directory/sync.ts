@@ -93,7 +93,7 @@ export async function syncDirectory(snapshots: readonly SourceSnapshot[], at: Da
   if (closed.length)
     blocks.push({
       type: 'heading',
-      text: m.t('directory.closedForLeavers', { n: closed.length, ids: closed.map((r) => r.id).join(', ') }),
+      text: m.t('directory.closedForLeavers', { n: closed.length, ids: closed.map((r) => r.id) }),
     });
   return { ok: true, reply: reply('ok', blocks), effects, data: done };
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { policyWords } from '../wording/policy-words.ts';
 import { MAX_REASON_LENGTH } from '../../src/core/exceptions.ts';
 import type { Wording } from '../wording/wording.ts';
 import { DEVICE_CLASSES, vocabulary, type Policy } from '../../src/core/policy.ts';
@@ -48,6 +49,7 @@ const shown = (v: unknown) => {
  */
 function buildFields(policy: Policy, m: Wording) {
   const { dataClasses, purposes } = vocabulary(policy);
+  const words = policyWords(policy, m);
   const asTyped = <T extends z.ZodMiniType>(schema: T) => z.pipe(z.transform(typed), schema);
   const oneOf = (known: string[], message: (v: string, known: string[]) => string) =>
     asTyped(
@@ -62,11 +64,11 @@ function buildFields(policy: Policy, m: Wording) {
     ),
     data: z.optional(
       oneOf(dataClasses, (value, known) =>
-        known.length ? m.t('errors.badData', { value, known }) : m.t('errors.noDataClasses', { value }),
+        known.length ? m.t('errors.badData', { value, known: known.map(words.dataClassToType) }) : m.t('errors.noDataClasses', { value }),
       ),
     ),
     purpose: oneOf(purposes, (value, known) =>
-      known.length ? m.t('errors.badPurpose', { value, known }) : m.t('errors.noPurposes', { value }),
+      known.length ? m.t('errors.badPurpose', { value, known: known.map(words.purposeToType) }) : m.t('errors.noPurposes', { value }),
     ),
     days: asTyped(
       z.pipe(

@@ -100,7 +100,7 @@ export async function syncInventory(snapshots: readonly InventorySnapshot[], at:
         type: 'heading',
         text: m.t('inventory.synced', {
           devices: done.devices,
-          sources: snapshots.map((s) => SOURCE_NAMES[s.source]).join(', '),
+          sources: snapshots.map((s) => SOURCE_NAMES[s.source]),
           carrying: done.carrying,
           flagged: done.flagged,
         }),
@@ -131,7 +131,7 @@ function contradictionNotice(f: InventoryFlag, ctx: CommandContext): Effect {
           source: SOURCE_NAMES[f.source],
           reported: `${f.reported}${f.version ? ` ${f.version}` : ''}`,
           device: f.deviceName,
-          lastSync: localTime(f.lastSync, tz),
+          lastSync: localTime(f.lastSync, tz, m),
         }),
       },
       { type: 'note', text: m.t('inventory.whatToDo', { app: /\s/.test(app) ? `"${app}"` : app }) },

@@ -126,7 +126,7 @@ function waitingEffect(
   const m = wording(person.locale);
   const app = appById(policy, request.app)?.name ?? request.app;
   const requester = displayName(policy, request.person);
-  const since = localTime(request.requestedAt, policy.organization.timezone);
+  const since = localTime(request.requestedAt, policy.organization.timezone, m);
   if (r.kind === 'unanswered') {
     const days = waitingTerms(policy, request).expireAfterDays ?? 0;
     const again = `request ${/\s/.test(app) ? `"${app}"` : app} --purpose ${request.purpose}`;

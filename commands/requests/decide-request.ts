@@ -166,7 +166,7 @@ function prepareTransition(
   if (outcome.ok) return { ok: true, next: outcome.value };
   const d = outcome.data ?? {};
   const by = typeof d.by === 'string' && d.by && d.by !== 'system' ? displayName(ctx.policy, d.by) : '';
-  const at = typeof d.at === 'string' && d.at ? localTime(d.at, ctx.policy.organization.timezone) : '';
+  const at = typeof d.at === 'string' && d.at ? localTime(d.at, ctx.policy.organization.timezone, ctx.m) : '';
   return { ok: false, result: refusal({ ...outcome, data: { ...d, by, at } }, ctx.m, { command: name, id }) };
 }
 

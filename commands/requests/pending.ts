@@ -1,3 +1,4 @@
+import { policyWords } from '../wording/policy-words.ts';
 import { appById } from '../../src/core/catalog.ts';
 import { mayDecide } from '../../src/core/exceptions.ts';
 import { effectiveStatus } from '../../src/core/request-status.ts';
@@ -14,7 +15,7 @@ export function pendingLine(r: ExceptionRequest, ctx: CommandContext): string {
     id: r.id,
     requester: displayName(ctx.policy, r.person),
     app: appById(ctx.policy, r.app)?.name ?? r.app,
-    purpose: r.purpose,
+    purpose: policyWords(ctx.policy, ctx.m).purpose(r.purpose),
     days: r.days,
     reason: r.reason,
   });

@@ -1,7 +1,8 @@
+import { policyWords } from '../wording/policy-words.ts';
 import { policyIndex } from '../../src/core/policy-index.ts';
 import { appById } from '../../src/core/catalog.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
-import { wording } from '../wording/wording.ts';
+import { wording, type Wording } from '../wording/wording.ts';
 import { approversFor, stagesOf } from '../../src/core/exceptions.ts';
 import { resolvePerson, type Person } from '../../src/core/org.ts';
 import type { Policy } from '../../src/core/policy.ts';
@@ -91,9 +92,13 @@ export function stageWhere(r: ExceptionRequest, policy: Policy, m: ReturnType<ty
   return m.t('request.stageAt', { stage: index + 1, stages: stages.length, given, needed: stages[index]?.minApprovals ?? 1 });
 }
 
-/** When, in the organisation's time zone: `2026-11-22 14:05 (Europe/Brussels)`. */
-export function localTime(iso: string, timezone: string): string {
-  return `${timeFormatter(timezone).format(new Date(iso)).replace(',', '')} (${timezone})`;
+/**
+ * When, in the organisation's time zone, the zone named in the reader's language as it stood at that
+ * instant (`time.local`): `2026-11-22 14:05 (Central European Standard Time)`, 「2026-11-22 14:05（中央ヨーロッパ標準時）」.
+ */
+export function localTime(iso: string, timezone: string, m: Wording): string {
+  const at = new Date(iso);
+  return m.t('time.local', { time: timeFormatter(timezone).format(at).replace(',', ''), zone: m.zone(timezone, at) });
 }
 
 /** Made once per zone: a report says the time of every device it lists, and making a formatter costs 20 times formatting. */
@@ -122,13 +127,13 @@ export function requestCard(request: ExceptionRequest, policy: Policy, locale = 
     { label: m.t('labels.requester'), value: requester },
     { label: m.t('labels.app'), value: app },
     { label: m.t('labels.device'), value: m.device(request.device) },
-    { label: m.t('labels.purpose'), value: request.purpose },
+    { label: m.t('labels.purpose'), value: policyWords(policy, m).purpose(request.purpose) },
     { label: m.t('labels.days'), value: String(request.days) },
-    { label: m.t('labels.rule'), value: request.rules.join(', ') },
+    { label: m.t('labels.rule'), value: m.list(request.rules) },
   ];
   const blocks: Block[] = [
     { type: 'heading', text: m.t('request.posted', { id: request.id, requester, app }) },
-    { type: 'fields', fields },
+    { type: 'fields', fields, separator: m.t('labels.separator') },
     { type: 'text', text: m.t('request.reasonGiven', { reason: request.reason }) },
   ];
   if (request.extends && request.from)
@@ -152,8 +157,8 @@ export function requestCard(request: ExceptionRequest, policy: Policy, locale = 
   blocks.push({
     type: 'note',
     text: by
-      ? m.t('request.decidedLineBy', { status: m.statusWord(request.status), by, at: at ? localTime(at, tz) : '' })
-      : m.t('request.decidedLine', { status: m.statusWord(request.status), at: at ? localTime(at, tz) : '' }),
+      ? m.t('request.decidedLineBy', { status: m.statusWord(request.status), by, at: at ? localTime(at, tz, m) : '' })
+      : m.t('request.decidedLine', { status: m.statusWord(request.status), at: at ? localTime(at, tz, m) : '' }),
   });
   if (request.expiresAt && request.status === 'approved')
     blocks.push({ type: 'note', text: m.t('request.expiresNote', { until: lastValidDate(request.expiresAt, tz) }) });

@@ -1,3 +1,4 @@
+import { policyWords } from '../wording/policy-words.ts';
 import { requestException } from '../../src/core/exceptions.ts';
 import { DEVICE_CLASSES, type DeviceClass } from '../../src/core/policy.ts';
 import type { CommandContext, CommandResult } from '../shared/context.ts';
@@ -68,7 +69,8 @@ function fieldProblems(raw: RequestInput, device: DeviceClass, form: RequestForm
     m,
   );
   if (!purpose.ok) problems.purpose = describeRefusal(purpose, m, subject).join(' ');
-  else if (!purpose.value.purpose) problems.purpose = m.t('errors.missingPurpose', { purposes: form.purposes });
+  else if (!purpose.value.purpose)
+    problems.purpose = m.t('errors.missingPurpose', { purposes: form.purposes.map(policyWords(ctx.policy, m).purposeToType) });
   else {
     const filed = terms({ ...good, purpose: purpose.value.purpose });
     if (!filed.ok && filed.path === 'purpose') problems.purpose = describeRefusal(filed, m, subject).join(' ');

@@ -1,3 +1,4 @@
+import { policyWords } from '../wording/policy-words.ts';
 import { decide } from '../../src/core/decide.ts';
 import type { Decision } from '../../src/core/decision.ts';
 import { requestException } from '../../src/core/exceptions.ts';
@@ -65,13 +66,25 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
   if (!input.ok) return refusal(input, m, { command: 'request', app: appText });
   const { purpose, days, reason } = input.value;
   if (!purpose && options.exception.possible)
-    return { ...refused('missing_purpose', m.t('errors.missingPurpose', { purposes: options.exception.purposes })), field: 'purpose' };
+    return {
+      ...refused(
+        'missing_purpose',
+        m.t('errors.missingPurpose', { purposes: options.exception.purposes.map(policyWords(ctx.policy, m).purposeToType) }),
+      ),
+      field: 'purpose',
+    };
 
   const id = `EX-${nextNumber(ctx, 'requests')}`;
   const ask = { person: ctx.person, app: appText, device, purpose: purpose ?? '', reason: reason ?? '', ...(days ? { days } : {}) };
   const filed = requestException(ask, ctx.policy, own, now, id);
   const app = options.app;
-  if (!filed.ok) return refusal(filed, m, { command: 'request', app: app?.name ?? appText, ...(purpose ? { purpose } : {}) });
+  if (!filed.ok)
+    return refusal(filed, m, {
+      command: 'request',
+      app: app?.name ?? appText,
+      ...(purpose ? { purpose } : {}),
+      words: policyWords(ctx.policy, m),
+    });
   const { app: appId, purpose: asked, days: granted, device: on } = filed.value.request;
   const { req, effects, approversNote } = await stageNewRequest(
     filed.value.request,
@@ -88,7 +101,7 @@ export async function fileRequest(raw: RequestInput, ctx: CommandContext): Promi
           id: req.id,
           app: app?.name ?? req.app,
           device: m.device(req.device),
-          purpose: req.purpose,
+          purpose: policyWords(ctx.policy, m).purpose(req.purpose),
           days: req.days,
         }),
       },
@@ -144,6 +157,8 @@ export interface RequestForm {
   appName: string;
   device: DeviceClass;
   purposes: string[];
+  /** Each purpose by its label in the person's language (`public-communications` → 広報); one left out shows as its id. */
+  purposeLabels?: Readonly<Record<string, string>>;
   defaultDays: number;
   maxDays: number;
   /** The rules the exception would be to. */
@@ -165,8 +180,19 @@ export function requestForm(
   if (closed || !app || !decision.exception.possible)
     return { ok: false, result: refusal(closed ?? { code: 'no_exceptions' }, m, { command: 'request', app: app?.name ?? appText }) };
   const x = decision.exception;
+  const words = policyWords(ctx.policy, m);
+  const purposeLabels = Object.fromEntries(x.purposes.map((p) => [p, words.purpose(p)]));
   return {
     ok: true,
-    form: { app: app.id, appName: app.name, device, purposes: x.purposes, defaultDays: x.defaultDays, maxDays: x.maxDays, rules: x.rules },
+    form: {
+      app: app.id,
+      appName: app.name,
+      device,
+      purposes: x.purposes,
+      purposeLabels,
+      defaultDays: x.defaultDays,
+      maxDays: x.maxDays,
+      rules: x.rules,
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { policyWords } from '../wording/policy-words.ts';
 import { appById } from '../../src/core/catalog.ts';
 import { rulesToAttest } from '../../src/core/attestations.ts';
 import { attestationOf } from '../../src/core/compliance.ts';
@@ -29,7 +30,7 @@ export function requestLine(r: ExceptionRequest, ctx: CommandContext): string {
     id: r.id,
     app: appById(ctx.policy, r.app)?.name ?? r.app,
     status: m.statusWord(r.status),
-    purpose: r.purpose,
+    purpose: policyWords(ctx.policy, m).purpose(r.purpose),
   });
   return r.status === 'approved' && r.expiresAt
     ? `${line} · ${m.t('status.until', { date: lastValidDate(r.expiresAt, ctx.policy.organization.timezone) })}`

@@ -33,12 +33,19 @@ export interface FormView {
   fields: FormField[];
 }
 
+/** Purposes as someone types them into a form's text field: each by its label with the id to type (`広報（public-communications）`). */
+export const purposesToType = (form: RequestForm, purposes: readonly string[], m: Wording): string[] =>
+  purposes.map((p) => {
+    const label = form.purposeLabels?.[p];
+    return label && label !== p ? m.t('labels.withId', { label, id: p }) : p;
+  });
+
 /** The request form: only the purposes the rule allows, days defaulted and capped by the rule. */
 export function requestFormView(form: RequestForm, m: Wording): FormView {
-  const purposes = form.purposes.map((p) => ({ value: p, label: p }));
+  const purposes = form.purposes.map((p) => ({ value: p, label: form.purposeLabels?.[p] ?? p }));
   return {
     title: m.t('form.requestTitle'),
-    intro: m.t('form.intro', { app: form.appName, rules: form.rules.join(', ') }),
+    intro: m.t('form.intro', { app: form.appName, rules: form.rules }),
     submit: m.t('form.send'),
     fields: [
       {

@@ -1,3 +1,4 @@
+import type { PolicyWords } from '../wording/policy-words.ts';
 import type { Wording } from '../wording/wording.ts';
 import type { RequestStatus } from '../../src/core/records.ts';
 import type { Refusal } from '../../src/core/result.ts';
@@ -94,6 +95,8 @@ export interface RefusalSubject {
   app?: string;
   id?: string;
   purpose?: string;
+  /** The policy's labels, for purposes named in a refusal (`広報（public-communications）`); ids as they are without. */
+  words?: Pick<PolicyWords, 'purposeToType'>;
 }
 
 /** A refusal as a reply, in the person's words; a field-level refusal keeps its field (for forms). */
@@ -123,6 +126,7 @@ export function describeRefusal(r: Pick<Refusal, 'code' | 'path' | 'data'>, m: W
   const list = (k: string) => (Array.isArray(d[k]) ? (d[k] as unknown[]).map(String) : []);
   const id = subject.id ?? s('id');
   const app = subject.app ?? s('app');
+  const toType = (purpose: string) => subject.words?.purposeToType(purpose) ?? purpose;
   if (!isRefusalCode(r.code)) return [m.t('errors.refusedOther')];
   const code: RefusalCode = r.code;
   switch (code) {
@@ -168,7 +172,7 @@ export function describeRefusal(r: Pick<Refusal, 'code' | 'path' | 'data'>, m: W
     case 'missing_id':
       return [m.t('errors.missingId', { command: subject.command })];
     case 'missing_purpose':
-      return [m.t('errors.missingPurpose', { purposes: list('purposes') })];
+      return [m.t('errors.missingPurpose', { purposes: list('purposes').map(toType) })];
     case 'bad_date':
       return [m.t('errors.badDate', { value: s('value') })];
     case 'bad_statement':
@@ -240,7 +244,7 @@ export function describeRefusal(r: Pick<Refusal, 'code' | 'path' | 'data'>, m: W
     case 'purpose_not_allowed':
       return [
         list('purposes').length
-          ? m.t('errors.purposeNotAllowed', { purpose: subject.purpose ?? s('purpose'), allowed: list('purposes') })
+          ? m.t('errors.purposeNotAllowed', { purpose: subject.purpose ?? s('purpose'), allowed: list('purposes').map(toType) })
           : m.t('errors.purposeNeverAllowed', { purpose: subject.purpose ?? s('purpose') }),
       ];
     case 'days_too_few':

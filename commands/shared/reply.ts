@@ -27,7 +27,8 @@ export type Block =
   | { type: 'heading'; text: string }
   | { type: 'text'; text: string }
   | { type: 'list'; items: string[]; more?: More }
-  | { type: 'fields'; fields: { label: string; value: string }[] }
+  /** Labelled values; in plain text each is `label`, `separator`, `value` (the catalogue's `labels.separator`: `: `, `：`, French `\u202f: `). */
+  | { type: 'fields'; fields: { label: string; value: string }[]; separator: string }
   | { type: 'note'; text: string }
   | { type: 'actions'; buttons: Button[] }
   /** A file to hand over (Slack: upload; CLI: print). */
@@ -54,7 +55,7 @@ export function replyText(r: Reply): string {
         case 'list':
           return [...b.items.map((i) => `• ${i}`), ...(b.more ? [moreLine(b.more)] : [])];
         case 'fields':
-          return b.fields.map((f) => `${f.label}: ${f.value}`);
+          return b.fields.map((f) => `${f.label}${b.separator}${f.value}`);
         case 'actions':
           return [];
         case 'file':

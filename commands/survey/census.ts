@@ -142,7 +142,7 @@ function status(id: string, pageFlag: string | undefined, ctx: CommandContext): 
         unit: unitName(ctx.policy, unit),
         revision: a.revision,
         by: displayName(ctx.policy, a.answeredBy),
-        at: localTime(a.answeredAt, tz),
+        at: localTime(a.answeredAt, tz, m),
       };
       return seesCounts(unit)
         ? m.t('census.versionCounted', {

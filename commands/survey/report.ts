@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { policyWords } from '../wording/policy-words.ts';
 import { appById } from '../../src/core/catalog.ts';
 import { answerVersions, isCurrentAnswer, rollUp } from '../../src/core/census.ts';
 import { complianceOf, rulesWithDeadlines, type Settlement } from '../../src/core/compliance.ts';
@@ -212,10 +213,10 @@ function complianceOfRule(
   const installed = rows.flatMap((r) =>
     r.evidence?.status === 'installed'
       ? [
-          `${r.name}: ${r.evidence.devices
-            .filter((d) => d.status === 'installed')
-            .map((d) => deviceLine(d, m, tz))
-            .join('; ')}`,
+          `${r.name}${m.t('labels.separator')}${m.list(
+            r.evidence.devices.filter((d) => d.status === 'installed').map((d) => deviceLine(d, m, tz)),
+            'groups',
+          )}`,
         ]
       : [],
   );
@@ -310,7 +311,7 @@ function exceptions(format: 'text' | 'csv', page: number, ctx: CommandContext): 
       id: r.id,
       person: resolvePerson(ctx.policy, r.person).name,
       app: appById(ctx.policy, r.app)?.name ?? r.app,
-      purpose: r.purpose,
+      purpose: policyWords(ctx.policy, m).purpose(r.purpose),
       status: m.statusWord(r.status),
       until: lastValidDate(r.expiresAt!, tz),
     }),
@@ -419,7 +420,7 @@ function censusReport(id: string, format: 'text' | 'csv', page: number, ctx: Com
               unit: unitName(ctx.policy, u.unit),
               revision: v.revision,
               by: displayName(ctx.policy, v.answeredBy),
-              at: localTime(v.answeredAt, tz),
+              at: localTime(v.answeredAt, tz, m),
               usesApp: v.usesApp,
               uses: v.uses,
               personal: v.personalData,

@@ -12,10 +12,19 @@ export interface MessageParams {
   'device.personal': {};
   'dataClass.personal-data': {};
   'dataClass.public': {};
+  'dataClass.restricted-diffusion': {};
+  'dataClass.public-information': {};
   'purpose.public-communications': {};
   'purpose.law-enforcement': {};
   'purpose.national-security': {};
   'purpose.security-research': {};
+  'category.recreational': {};
+  'category.social-media': {};
+  'category.streaming': {};
+  'category.game': {};
+  'category.dating': {};
+  'category.messaging': {};
+  'category.bytedance': {};
   'requestStatus.requested': {};
   'requestStatus.approved': {};
   'requestStatus.denied': {};
@@ -160,13 +169,13 @@ export interface MessageParams {
   'lists.unitCounts': { unit: Text; attested: Text; total: Text };
   'lists.notYet': { n: Text };
   'lists.excepted': { n: Text };
-  'lists.unitsAnswered': { answered: Text; total: Text };
+  'lists.unitsAnswered': { answered: number; total: Text };
   'lists.notYetAnswered': { n: Text };
   'lists.silent': { n: Text };
   'lists.purposesBelow': { n: Text; maxDays: Text };
   'lists.purposeHint': { shown: Text; more: number; command: Text };
   'report.complianceTitle': { rule: Text };
-  'report.counts': { attested: Text; total: Text };
+  'report.counts': { attested: number; total: Text };
   'report.overdue': { names: Text };
   'report.allAttested': {};
   'report.excepted': { names: Text };
@@ -280,8 +289,8 @@ export interface MessageParams {
   'census.keptBeside': { revision: Text; others: Text; id: Text };
   'census.newVersion': { id: Text; by: Text; unit: Text; revision: Text };
   'census.rollupTitle': { id: Text; app: Text };
-  'census.totals': { uses: Text; personal: Text; percent: Text };
-  'census.unitLine': { usesApp: boolean; unit: Text; uses: Text; personal: Text };
+  'census.totals': { uses: number; personal: number; percent: Text };
+  'census.unitLine': { usesApp: boolean; unit: Text; uses: number; personal: Text };
   'census.silent': { units: Text };
   'census.formTitle': {};
   'census.usesApp': { app: Text };
@@ -417,5 +426,9 @@ export interface MessageParams {
   'web.nav.census': {};
   'web.censusId': {};
   'web.show': {};
+  'time.local': { time: Text; zone: Text };
+  'labels.separator': {};
+  'labels.withId': { label: Text; id: Text };
+  'list.groups': {};
 }
 export type MessageKey = keyof MessageParams;

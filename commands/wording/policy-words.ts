@@ -9,8 +9,15 @@ export interface PolicyWords {
   /** A data class's label (`personal-data` → personal data / 個人情報 / données personnelles), else its id. */
   dataClass(id: string): string;
   purpose(id: string): string;
+  /**
+   * An app category's label (`recreational` → recreational apps / 娯楽アプリ / applications récréatives):
+   * the policy's `labels.categories`, else the built-in label, else the name its `categories:` list gives, else its id.
+   */
+  category(id: string): string;
   /** A purpose as offered to someone who must type it: its label with the id to type (`public communications (public-communications)`). */
   purposeToType(id: string): string;
+  /** A data class as offered to someone who must type it: `personal data (personal-data)`. */
+  dataClassToType(id: string): string;
 }
 
 /** The text for `locale`, else the organisation's language, else English, else any given. */
@@ -39,6 +46,7 @@ export function policyWords(policy: Policy, m: Wording): PolicyWords {
   const org = policy.organization.locale;
   const label = (given: string | ByLocale | undefined, key: string, id: string) =>
     (typeof given === 'string' ? given : given && pick(given, m.locale, org)) ?? builtIn(m.locale, key) ?? id;
+  const toType = (shown: string, id: string) => (shown === id ? id : m.t('labels.withId', { label: shown, id }));
   return {
     text: (written) => {
       const texts = versionsOf(policy).get(written);
@@ -46,9 +54,9 @@ export function policyWords(policy: Policy, m: Wording): PolicyWords {
     },
     dataClass: (id) => label(policy.labels?.data_classes?.[id], `dataClass.${id}`, id),
     purpose: (id) => label(policy.labels?.purposes?.[id], `purpose.${id}`, id),
-    purposeToType: (id) => {
-      const shown = label(policy.labels?.purposes?.[id], `purpose.${id}`, id);
-      return shown === id ? id : `${shown} (${id})`;
-    },
+    category: (id) =>
+      label(policy.labels?.categories?.[id], `category.${id}`, '') || policy.categories.find((c) => c.id === id)?.name || id,
+    purposeToType: (id) => toType(label(policy.labels?.purposes?.[id], `purpose.${id}`, id), id),
+    dataClassToType: (id) => toType(label(policy.labels?.data_classes?.[id], `dataClass.${id}`, id), id),
   };
 }

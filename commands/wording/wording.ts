@@ -16,10 +16,16 @@ export interface Wording {
   t<K extends MessageKey>(key: K, ...params: ParamsOf<K>): string;
   /** A calendar date `YYYY-MM-DD` in words, with its weekday. */
   day(date: string): string;
-  /** An IANA time zone by its long name in this language (`Europe/Paris` → heure normale d’Europe centrale), as on `date`. */
-  zone(timeZone: string, date?: string): string;
-  /** Items joined the locale's way: `a, b` (`list.separator`), or as alternatives, `a or b` (`list.or`). */
-  list(items: readonly string[], as?: 'and' | 'or'): string;
+  /**
+   * An IANA time zone by its long name in this language (`Europe/Paris` → heure normale d’Europe centrale),
+   * as on `date` (a calendar day `YYYY-MM-DD`) or at an instant.
+   */
+  zone(timeZone: string, date?: string | Date): string;
+  /**
+   * Items joined the locale's way: `a, b` (`list.separator`); as alternatives, `a or b` (`list.or`); or as
+   * groups whose items hold commas themselves, `a, b; c` (`list.groups`).
+   */
+  list(items: readonly string[], as?: 'and' | 'or' | 'groups'): string;
   device(device: DeviceClass): string;
   statusWord(status: RequestStatus): string;
 }
@@ -92,11 +98,11 @@ class LocaleWording implements Wording {
   day(date: string): string {
     return this.words.day(date);
   }
-  zone(timeZone: string, date?: string): string {
+  zone(timeZone: string, date?: string | Date): string {
     return zoneName(this.locale, timeZone, date);
   }
-  list(items: readonly string[], as: 'and' | 'or' = 'and'): string {
-    return items.join(as === 'or' ? this.t('list.or') : this.t('list.separator'));
+  list(items: readonly string[], as: 'and' | 'or' | 'groups' = 'and'): string {
+    return items.join(this.t(as === 'or' ? 'list.or' : as === 'groups' ? 'list.groups' : 'list.separator'));
   }
   device(device: DeviceClass): string {
     return this.t(`device.${device}`);
@@ -109,11 +115,12 @@ class LocaleWording implements Wording {
 const isList = (value: unknown): value is readonly string[] => Array.isArray(value);
 
 /**
- * The zone's long name in `locale` (CLDR, through Intl): standard or summer time as in force at noon UTC on
- * `date`, the day a deadline falls on. A zone Intl does not name (or cannot parse) is shown as its id.
+ * The zone's long name in `locale` (CLDR, through Intl): standard or summer time as in force at the
+ * instant, or at noon UTC on a calendar day (the day a deadline falls on). A zone Intl does not name (or
+ * cannot parse) is shown as its id.
  */
-function zoneName(locale: Locale, timeZone: string, date?: string): string {
-  const at = date ? new Date(`${date}T12:00:00Z`) : new Date(0);
+function zoneName(locale: Locale, timeZone: string, date?: string | Date): string {
+  const at = date instanceof Date ? date : date ? new Date(`${date}T12:00:00Z`) : new Date(0);
   try {
     const parts = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(at);
     const name = parts.find((p) => p.type === 'timeZoneName')?.value;

@@ -255,8 +255,14 @@ export const policySchema = z.strictObject({
     .default({}),
   categories: z.array(categorySchema).default([]),
   data_classes: z.array(id).default([]),
-  /** Labels of data classes and purposes by id, in one language or per language; built-in ones cover the packs' ids. */
-  labels: z.strictObject({ data_classes: z.record(id, label).optional(), purposes: z.record(id, label).optional() }).optional(),
+  /** Labels of data classes, purposes and app categories by id, in one language or per language; built-in ones cover the packs' ids. */
+  labels: z
+    .strictObject({
+      data_classes: z.record(id, label).optional(),
+      purposes: z.record(id, label).optional(),
+      categories: z.record(id, label).optional(),
+    })
+    .optional(),
   apps: z.array(appSchema).default([]),
   rules: z.array(ruleSchema).default([]),
   accounts: z.array(accountSchema).default([]),

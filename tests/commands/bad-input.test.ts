@@ -20,11 +20,15 @@ describe('bad input, in English (France pack)', () => {
       'check tiktok --device laptop',
       /“laptop” is not a device class\. Use one of: corporate, personal-with-work-apps, personal/,
     ],
-    ['bad data class', 'check tiktok --data secrets', /“secrets” is not a data class this policy knows\. Known: personal-data/],
+    [
+      'bad data class',
+      'check tiktok --data secrets',
+      /“secrets” is not a data class this policy knows\. Known: personal data \(personal-data\)/,
+    ],
     [
       'bad purpose',
       'request twitter --purpose fun --reason "x"',
-      /“fun” is not a purpose this policy knows\. Known: public-communications/,
+      /“fun” is not a purpose this policy knows\. Known: public communications \(public-communications\)/,
     ],
     [
       'days of 0',
@@ -39,7 +43,11 @@ describe('bad input, in English (France pack)', () => {
     ],
     ['empty app', 'check', /Which app\? For example: check TikTok/],
     ['empty app on request', 'request --purpose public-communications', /Which app\?/],
-    ['missing purpose', 'request twitter --reason "x"', /Which purpose\? Add --purpose with one of: public-communications/],
+    [
+      'missing purpose',
+      'request twitter --reason "x"',
+      /Which purpose\? Add --purpose with one of: public communications \(public-communications\)/,
+    ],
     ['missing reason', 'request twitter --purpose public-communications', /Please give a reason/],
     [
       '10 kB reason',

@@ -121,7 +121,7 @@ describe('two reporters of one unit', () => {
 
     const status = await say('tanaka.hiroshi', 'census status CN-1');
     expect(status.text).toMatch(
-      /市川市 — 第2版（木村 太郎、2021-03-22 14:05 \(Asia\/Tokyo\)）：利用1件（うち個人情報あり0件）\n.*市川市 — 第1版（井上 咲、2021-03-20 09:30 \(Asia\/Tokyo\)）：利用3件（うち個人情報あり1件）/,
+      /市川市 — 第2版（木村 太郎、2021-03-22 14:05（日本標準時））：利用1件（うち個人情報あり0件）\n.*市川市 — 第1版（井上 咲、2021-03-20 09:30（日本標準時））：利用3件（うち個人情報あり1件）/,
     );
     expect(status.data).toMatchObject({
       answered: [ICHIKAWA],
@@ -137,7 +137,7 @@ describe('two reporters of one unit', () => {
     });
     // Anyone may see who answered when; what was answered, only those who may read the report and the unit's reporters.
     const colleague = await say('suzuki.kenta', 'census status CN-1');
-    expect(colleague.text).toMatch(/市川市 — 第1版（井上 咲、2021-03-20 09:30 \(Asia\/Tokyo\)）/);
+    expect(colleague.text).toMatch(/市川市 — 第1版（井上 咲、2021-03-20 09:30（日本標準時））/);
     expect(colleague.text).not.toMatch(/利用3件/);
 
     const report = await say('tanaka.hiroshi', 'report census CN-1');
@@ -205,7 +205,7 @@ describe('two reporters of one unit', () => {
     ]);
     expect((await say('tanaka.hiroshi', 'report census CN-1')).data).toMatchObject({ uses: 1, silent: ['soumu/jichi/chiba/funabashi'] });
     expect((await say('tanaka.hiroshi', 'census status CN-1')).text).toMatch(
-      /市川市 — 第2版（井上 咲、2021-03-19 11:00 \(Asia\/Tokyo\)）：利用1件/,
+      /市川市 — 第2版（井上 咲、2021-03-19 11:00（日本標準時））：利用1件/,
     );
     await say('kimura.taro', `census answer CN-1 --unit ${ICHIKAWA} --uses none`);
     expect(store.get('census_answers', `CN-1/${ICHIKAWA}#2`)).toEqual({ ...legacy, id: `CN-1/${ICHIKAWA}#2` });

@@ -74,7 +74,7 @@ describe('report exceptions --format csv: the organisation’s dates, the instan
     });
     // The text report still lists what was granted, with the same last day.
     expect((await say('akiko', 'report exceptions')).text).toMatch(
-      /EX-1 · Pierre Martin · Instagram · public-communications · approved · until the end of Tuesday 22 December 2026$/,
+      /EX-1 · Pierre Martin · Instagram · public communications · approved · until the end of Tuesday 22 December 2026$/,
     );
   });
 

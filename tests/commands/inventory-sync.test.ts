@@ -194,7 +194,7 @@ describe('what reports, check and reminders say with an inventory', () => {
   it('check tells someone whose device still has the app which device; not someone whose device is clean', async () => {
     const { say } = await synced();
     expect(await say('pierre', 'check tiktok')).toContain(
-      'Intune still sees TikTok 34.1 on your device “iPhone pierre” (last reported 2026-12-03 09:00 (Europe/Brussels)): remove it from that device.',
+      'Intune still sees TikTok 34.1 on your device “iPhone pierre” (last reported 2026-12-03 09:00 (Central European Standard Time)): remove it from that device.',
     );
     expect(await say('sam', 'check tiktok')).not.toContain('still sees');
   });

@@ -79,7 +79,7 @@ describe('long lists are cut by the command, in whole items, and say how many ar
     expect(versions!.items.length + versions!.more!.count).toBe(35);
     for (const line of versions!.items)
       expect(line).toMatch(
-        /^(Organisation|Unit \d+) — version 1, by Person \d+ Example, 2026-11-22 10:00 \(Europe\/Brussels\): 1 use, 0 with personal data$/,
+        /^(Organisation|Unit \d+) — version 1, by Person \d+ Example, 2026-11-22 10:00 \(Central European Standard Time\): 1 use, 0 with personal data$/,
       );
     expect(moreLine(versions!.more!)).toBe(`${versions!.more!.count} more — census status CN-1 --page 2 shows the next ones`);
     expect(r.text).toContain('Not yet answered (25):');

@@ -91,7 +91,7 @@ describe('policy, report, help', () => {
     const { say } = botOn('demo.yaml', '2026-12-01T09:00:00Z');
     await say('pierre', 'request instagram --purpose public-communications --reason "Campaign"');
     await say('akiko', 'approve EX-1');
-    expect((await say('olivia', 'report exceptions')).text).toMatch(/EX-1 · Pierre Martin · Instagram · public-communications · approved/);
+    expect((await say('olivia', 'report exceptions')).text).toMatch(/EX-1 · Pierre Martin · Instagram · public communications · approved/);
   });
 
   it('help in both languages', async () => {

@@ -53,7 +53,7 @@ const dataFor = (m: Wording): Partial<Record<RefusalCode, Record<string, unknown
   days_too_few: { days: '0' },
   over_max_days: { days: 365, max: 180 },
   reason_too_long: { length: 10240, max: 1000 },
-  already_decided: { status: 'approved', by: 'Akiko Sato', at: '2026-10-05 10:00 (Europe/Brussels)' },
+  already_decided: { status: 'approved', by: 'Akiko Sato', at: '2026-10-05 10:00 (Central European Summer Time)' },
   rules_changed: { rule: 'demo-recreational' },
   not_active: { status: 'withdrawn' },
   nothing_to_attest: { app: 'LINE' },

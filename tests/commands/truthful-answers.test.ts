@@ -51,35 +51,35 @@ describe('a data class or purpose the policy does not know is refused, with the 
       DEMO_AT,
       'pierre',
       'check LINE --data pii',
-      /“pii” is not a data class this policy knows\. Known: personal-data, public\./,
+      /“pii” is not a data class this policy knows\. Known: personal data \(personal-data\), public information \(public\)\./,
     ],
     [
       'demo.yaml',
       DEMO_AT,
       'pierre',
       'check LINE --purpose outreach',
-      /“outreach” is not a purpose this policy knows\. Known: public-communications\./,
+      /“outreach” is not a purpose this policy knows\. Known: public communications \(public-communications\)\./,
     ],
     [
       'us-omb-m-23-13.yaml',
       '2023-03-01T15:00:00Z',
       'tyler.brooks',
       'check TikTok --purpose fun',
-      /“fun” is not a purpose this policy knows\. Known: law-enforcement, national-security, security-research\./,
+      /“fun” is not a purpose this policy knows\. Known: law enforcement \(law-enforcement\), national security \(national-security\), security research \(security-research\)\./,
     ],
     [
       'jp-2021-line.yaml',
       JP_AT,
       'suzuki.kenta',
       'check LINE --data pii',
-      /「pii」はこのポリシーにない情報区分です。指定できる区分：personal-data、public-information/,
+      /「pii」はこのポリシーにない情報区分です。指定できる区分：個人情報（personal-data）、公開情報（public-information）/,
     ],
     [
       'jp-2021-line.yaml',
       JP_AT,
       'suzuki.kenta',
       'check LINE --purpose 広報',
-      /「広報」はこのポリシーにない目的です。指定できる目的：public-communications/,
+      /「広報」はこのポリシーにない目的です。指定できる目的：広報（public-communications）/,
     ],
   ])('%s: %s', async (pack, at, person, text, message) => {
     const { say } = botOn(pack, at);
@@ -324,11 +324,13 @@ describe('withdraw after approval points to revoke, without nested brackets', ()
     const r = await say('pierre', 'withdraw EX-1');
     expect(r.ok).toBe(false);
     expect(r.text).toBe(
-      'EX-1 was approved by Akiko Sato, 2026-10-05 10:00 (Europe/Brussels), so it can no longer be withdrawn. To end the exception early, ask an approver: revoke EX-1',
+      'EX-1 was approved by Akiko Sato, 2026-10-05 10:00 (Central European Summer Time), so it can no longer be withdrawn. To end the exception early, ask an approver: revoke EX-1',
     );
     expect(r.text).not.toMatch(nested);
     // A second decision on it is told who decided, without nested brackets either.
-    expect((await say('akiko', 'approve EX-1')).text).toBe('EX-1 was already approved by Akiko Sato, 2026-10-05 10:00 (Europe/Brussels).');
+    expect((await say('akiko', 'approve EX-1')).text).toBe(
+      'EX-1 was already approved by Akiko Sato, 2026-10-05 10:00 (Central European Summer Time).',
+    );
   });
 
   it('Japanese (jp-2021-line)', async () => {
@@ -337,7 +339,7 @@ describe('withdraw after approval points to revoke, without nested brackets', ()
     await say('sato.akiko', 'approve EX-1');
     const r = await say('suzuki.kenta', 'withdraw EX-1');
     expect(r.text).toBe(
-      'EX-1は2021-03-22 10:00 (Asia/Tokyo)に佐藤 明子さんが承認済みのため、取り下げできません。例外承認を早めに終わらせるには、承認者に取り消しを依頼してください：revoke EX-1',
+      'EX-1は2021-03-22 10:00（日本標準時）に佐藤 明子さんが承認済みのため、取り下げできません。例外承認を早めに終わらせるには、承認者に取り消しを依頼してください：revoke EX-1',
     );
     expect(r.text).not.toMatch(nested);
     expect((await say('sato.akiko', 'approve EX-1')).text).not.toMatch(nested);

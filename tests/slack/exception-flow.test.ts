@@ -28,7 +28,7 @@ describe('exception flow on Slack', () => {
     for (const shown of [
       'Pierre Martin',
       'Instagram',
-      'public-communications',
+      'public communications',
       '30',
       'demo-recreational',
       'Posting the agency’s public announcements',

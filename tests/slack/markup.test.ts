@@ -46,7 +46,7 @@ describe('escapeMrkdwn: typed text cannot format on Slack', () => {
     const { blocks, text } = renderBlocks(
       reply('ok', [
         { type: 'heading', text: '*Approved* by ~me~' },
-        { type: 'fields', fields: [{ label: 'Reason', value: '_x_' }] },
+        { type: 'fields', fields: [{ label: 'Reason', value: '_x_' }], separator: ': ' },
       ]),
     );
     expect(blocks[0]).toEqual({

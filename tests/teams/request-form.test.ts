@@ -45,7 +45,7 @@ describe('the request form on Teams', () => {
     expect(f.purpose).toMatchObject({
       type: 'Input.ChoiceSet',
       label: 'Purpose',
-      choices: [{ title: 'public-communications', value: 'public-communications' }],
+      choices: [{ title: 'public communications', value: 'public-communications' }],
       value: 'public-communications', // the only one
       isRequired: true,
       errorMessage: 'Choose one: Purpose.',
@@ -102,7 +102,7 @@ describe('the request form on Teams', () => {
 
     const filed = await send('pierre', reasonKept, { purpose: 'public-communications', device: 'corporate', days: '45', reason: typed });
     expect(filed.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(cardText(filed.value)).toContain('Request EX-1 filed: Instagram on a work device for public-communications, 45 days.');
+    expect(cardText(filed.value)).toContain('Request EX-1 filed: Instagram on a work device for public communications, 45 days.');
     expect(filed.value.body.some((b: Element) => String(b.id ?? '') !== '')).toBe(false); // the confirmation, not a form
     expect(t.store.get('requests', 'EX-1')).toMatchObject({
       person: 'pierre',
@@ -129,11 +129,13 @@ describe('the request form on Teams', () => {
     const again = (await send('pierre', form, { purpose: 'nope *x*', device: 'corporate', days: 'abc', reason: 'r'.repeat(1200) }))
       .value as Card;
     const f = inputs(again);
-    expect(f.purpose.errorMessage).toBe('“nope *x*” is not a purpose this policy knows. Known: public-communications.');
+    expect(f.purpose.errorMessage).toBe(
+      '“nope *x*” is not a purpose this policy knows. Known: public communications (public-communications).',
+    );
     expect(f.days.errorMessage).toBe('--days must be a whole number of days, at least 1 (not “abc”).');
     expect(f.reason.errorMessage).toBe('The reason is 1200 characters long; keep it to 1000.');
     expect(again.body.filter((b) => b.color === 'Attention').map((b) => b.text)).toEqual([
-      '“nope \\*x\\*” is not a purpose this policy knows. Known: public-communications.',
+      '“nope \\*x\\*” is not a purpose this policy knows. Known: public communications \\(public-communications\\).',
       '--days must be a whole number of days, at least 1 \\(not “abc”\\).',
       'The reason is 1200 characters long; keep it to 1000.',
     ]);

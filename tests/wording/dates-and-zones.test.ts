@@ -1,6 +1,7 @@
 // Issue 22: dates with their weekday in each language, and zones by their long local name (CLDR through
 // Intl), never the IANA id; and the Japanese wording a ministry reader asked for.
 import { describe, expect, it } from 'vitest';
+import { replyText } from '../../commands/shared/reply.ts';
 import { wording } from '../../commands/wording/wording.ts';
 import { botOn } from '../support/bot.ts';
 
@@ -28,6 +29,41 @@ describe('days and zones in the person’s language', () => {
     const text = (await say('pierre', 'check TikTok')).text;
     expect(text).toContain(line.replace(/ ([:;?!])/g, '\u202f$1'));
     expect(text).not.toMatch(/Europe\/Brussels/);
+  });
+});
+
+describe('times of day name their zone in words, never by its IANA id', () => {
+  const IANA = /Europe\/Brussels|Asia\/Tokyo|America\/New_York/;
+  it.each([
+    ['en', '2026-10-05 10:00 (Central European Summer Time)', '2026-12-07 09:30 (Central European Standard Time)'],
+    ['ja', '2026-10-05 10:00（中央ヨーロッパ夏時間）', '2026-12-07 09:30（中央ヨーロッパ標準時）'],
+    ['fr', '2026-10-05 10:00 (heure d’été d’Europe centrale)', '2026-12-07 09:30 (heure normale d’Europe centrale)'],
+  ] as const)(
+    '%s: the approvals card, a refusal and a census answer say when, with the zone as on that day',
+    async (locale, october, december) => {
+      const { say, clock } = botOn('demo.yaml', '2026-10-05T08:00:00Z', undefined, locale);
+      await say('pierre', 'request Candy Crush --purpose public-communications --reason "press office"');
+      const approved = await say('akiko', 'approve EX-1');
+      const card = approved.effects.find((e) => e.kind === 'update' && e.subject === 'EX-1');
+      expect(card && 'message' in card && replyText(card.message)).toContain(october);
+      const refusal = await say('pierre', 'withdraw EX-1');
+      expect(refusal.text).toContain(october);
+      // Winter time in December: the zone's name changes with the instant, not with today.
+      clock.set('2026-12-07T08:30:00Z');
+      await say('olivia', 'census start LINE --due 2026-12-20 --units all');
+      await say('olivia', 'census answer CN-1 --unit demo/it --uses none');
+      const status = await say('olivia', 'census status CN-1');
+      expect(status.text).toContain(december);
+      for (const text of [approved.text, refusal.text, status.text]) expect(text).not.toMatch(IANA);
+    },
+  );
+
+  it('an instant in a zone named by Intl, in each language; an unknown zone as itself', () => {
+    const at = new Date('2026-12-31T15:00:00Z');
+    expect(wording('ja').zone('America/New_York', at)).toBe('米国東部標準時');
+    expect(wording('en').zone('America/New_York', at)).toBe('Eastern Standard Time');
+    expect(wording('fr').zone('Europe/Paris', at)).toBe('heure normale d’Europe centrale');
+    expect(wording('fr').zone('Not/AZone', at)).toBe('Not/AZone');
   });
 });
 

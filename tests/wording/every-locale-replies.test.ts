@@ -10,6 +10,7 @@ import { createAppWarden } from '../../src/app.ts';
 import { LOCALES, type Locale, type Policy } from '../../src/core/policy.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { loadPack, testClock } from '../support/bot.ts';
+import { ASCII_COLON_AFTER_JAPANESE, FRENCH_MARK_WITHOUT_NBSP } from '../support/punctuation.ts';
 
 const AT = '2026-10-05T08:00:00Z';
 const VALIDATOR_TEXT = /Invalid input|expected (string|number)|received (undefined|Infinity|NaN)|Too (big|small)/;
@@ -102,15 +103,45 @@ const SCRIPT: [person: string, text: string][] = [
 ];
 
 async function runAll(locale: Locale) {
-  const policy = demoIn(locale);
-  const clock = testClock(AT);
-  const bot = createAppWarden({ policy, store: createMemoryStore(), now: clock.now, log: () => {} });
+  return runScript(demoIn(locale), SCRIPT, AT, false);
+}
+
+/**
+ * Each line of `script` said to a bot on `policy`, with what each command sends to people in their
+ * language (notifications, approvers' copies of cards) and, with `channels`, to the channels too (in the
+ * organisation's language: the packs' own runs, where it is the language under test).
+ */
+async function runScript(policy: Policy, script: readonly [string, string][], at: string, channels: boolean) {
+  const bot = createAppWarden({ policy, store: createMemoryStore(), now: testClock(at).now, log: () => {} });
   const replies: { said: string; text: string }[] = [];
-  for (const [person, text] of SCRIPT) {
+  for (const [person, text] of script) {
     const result = await bot.run(text, person, 'test');
     replies.push({ said: `${person}: ${text}`, text: replyText(result.reply) });
+    for (const e of result.effects)
+      if (e.kind === 'notify' || (e.kind === 'update' && e.for) || channels)
+        replies.push({
+          said: `${person}: ${text} (sent to ${e.kind === 'notify' ? e.person : e.kind === 'update' ? (e.for ?? e.subject) : e.channel})`,
+          text: replyText(e.message),
+        });
   }
   return { policy, replies };
+}
+
+/** What is found in `replies` that belongs to another locale's catalogue, or is a validator's own text. */
+function foreignText(locale: Locale, policy: Policy, replies: { said: string; text: string }[]): string[] {
+  const own = Object.values(LOCALE_WORDS[locale].catalogue).join('\n');
+  const foreign = LOCALES.filter((l) => l !== locale).flatMap((l) =>
+    fixedFragments(LOCALE_WORDS[l].catalogue)
+      .filter((f) => !own.includes(f))
+      .map((f) => ({ l, f })),
+  );
+  const found: string[] = [];
+  for (const { said, text } of replies) {
+    const rest = ownWords(text, said, policy);
+    for (const { l, f } of foreign) if (rest.includes(f)) found.push(`${said} → ${l}: “${f}”`);
+    if (VALIDATOR_TEXT.test(rest)) found.push(`${said} → validator text: ${text}`);
+  }
+  return found;
 }
 
 /** A reply with the policy's own strings and what the person typed taken out. */
@@ -132,6 +163,7 @@ describe.each([...LOCALES])('the whole command set in %s', (locale) => {
         .map((f) => ({ l, f })),
     );
     expect(foreign.length).toBeGreaterThan(300);
+    expect(replies.filter((r) => r.said.includes('(sent to ')).length).toBeGreaterThanOrEqual(10);
     const found: string[] = [];
     for (const { said, text } of replies) {
       expect(text.trim(), said).not.toBe('');
@@ -153,6 +185,101 @@ describe('Japanese replies', () => {
       for (const [run] of rest.matchAll(/[A-Za-z][A-Za-z,'’]*(?: [A-Za-z][A-Za-z,'’]*){3,}/g))
         if (!ja.includes(run)) found.push(`${said} → “${run}”`);
     }
+    expect(found).toEqual([]);
+  });
+});
+
+/** The packs of the measures, each run in its organisation's own language, channel posts included. */
+const PACK_RUNS: [pack: string, locale: Locale, at: string, script: [string, string][]][] = [
+  [
+    'fr-2023-recreational.yaml',
+    'fr',
+    '2023-04-03T08:00:00Z',
+    [
+      ['camille.bernard', 'help'],
+      ['camille.bernard', 'check Candy Crush'],
+      ['camille.bernard', 'check Tinder --device personal'],
+      ['camille.bernard', 'check Tchap'],
+      ['camille.bernard', 'check Netflix --purpose public-communications'],
+      ['camille.bernard', 'policy'],
+      ['camille.bernard', 'policy fr-2023-recreational'],
+      ['julien.moreau', 'request Instagram --purpose public-communications --days 30 --reason "compte officiel du ministère"'],
+      ['julien.moreau', 'request Twitter --reason "x"'],
+      ['julien.moreau', 'status'],
+      ['helene.lefebvre', 'pending'],
+      ['helene.lefebvre', 'approve EX-1'],
+      ['julien.moreau', 'request Twitter --purpose public-communications --days 10 --reason "veille"'],
+      ['helene.lefebvre', 'deny EX-2 --reason "utilisez le compte du service"'],
+      ['camille.bernard', 'attest Candy Crush'],
+      ['nicolas.garnier', 'report compliance'],
+      ['nicolas.garnier', 'report exceptions'],
+    ],
+  ],
+  [
+    'jp-2021-line.yaml',
+    'ja',
+    '2021-03-22T01:00:00Z',
+    [
+      ['suzuki.kenta', 'help'],
+      ['suzuki.kenta', 'check LINE'],
+      ['suzuki.kenta', 'check LINE --data personal-data'],
+      ['suzuki.kenta', 'check LINE WORKS'],
+      ['suzuki.kenta', 'policy'],
+      ['suzuki.kenta', 'policy jp-2021-line-personal-data'],
+      ['suzuki.kenta', 'request LINE --purpose public-communications --days 30 --reason "市民向けのお知らせ"'],
+      ['suzuki.kenta', 'status'],
+      ['sato.akiko', 'pending'],
+      ['sato.akiko', 'approve EX-1'],
+      ['suzuki.kenta', 'withdraw EX-1'],
+      ['tanaka.hiroshi', 'census start LINE --due 2021-03-26 --units all'],
+      ['tanaka.hiroshi', 'census status CN-1'],
+      ['tanaka.hiroshi', 'report census CN-1'],
+      ['tanaka.hiroshi', 'report exceptions'],
+    ],
+  ],
+];
+
+describe.each(PACK_RUNS)('%s in its own language (%s)', (pack, locale, at, script) => {
+  it('every reply, notification and channel post is in that language alone', async () => {
+    const { policy, replies } = await runScript(loadPack(pack), script, at, true);
+    expect(replies.length).toBeGreaterThan(script.length);
+    for (const { said, text } of replies) expect(text.trim(), said).not.toBe('');
+    expect(foreignText(locale, policy, replies)).toEqual([]);
+    const marks = locale === 'ja' ? ASCII_COLON_AFTER_JAPANESE : FRENCH_MARK_WITHOUT_NBSP;
+    const badlyPunctuated = replies.flatMap(({ said, text }) =>
+      ownWords(text, said, policy)
+        .replace(/https?:\/\/\S+/g, ' ')
+        .split('\n')
+        .filter((line) => marks.test(line))
+        .map((line) => `${said} → ${line}`),
+    );
+    expect(badlyPunctuated).toEqual([]);
+  });
+});
+
+describe('every reply punctuates as its language does', () => {
+  /** A reply's own words, URLs and what the person typed aside (a command they may copy keeps its ASCII). */
+  const punctuated = (text: string, said: string, policy: Policy) => ownWords(text, said, policy).replace(/https?:\/\/\S+/g, ' ');
+
+  it('Japanese: no ASCII colon after Japanese text (「理由：」, never 「理由: 」)', async () => {
+    const { policy, replies } = await runAll('ja');
+    const found = replies.flatMap(({ said, text }) =>
+      punctuated(text, said, policy)
+        .split('\n')
+        .filter((line) => ASCII_COLON_AFTER_JAPANESE.test(line))
+        .map((line) => `${said} → ${line}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('French: a narrow no-break space before every colon, semicolon, question and exclamation mark', async () => {
+    const { policy, replies } = await runAll('fr');
+    const found = replies.flatMap(({ said, text }) =>
+      punctuated(text, said, policy)
+        .split('\n')
+        .filter((line) => FRENCH_MARK_WITHOUT_NBSP.test(line))
+        .map((line) => `${said} → ${line}`),
+    );
     expect(found).toEqual([]);
   });
 });

@@ -2,6 +2,10 @@
 // conditions may be given per locale beside a plain string; data classes and purposes have labels
 // (built in for the packs' ids, overridable in the policy). The France pack reads in French.
 import { describe, expect, it } from 'vitest';
+import { requestModal } from '../../adapters/slack/modals.ts';
+import { requestForm } from '../../commands/requests/request.ts';
+import { purposesToType, requestFormView } from '../../commands/shared/form.ts';
+import { describeRefusal } from '../../commands/shared/refusals.ts';
 import { policyWords } from '../../commands/wording/policy-words.ts';
 import { wording } from '../../commands/wording/wording.ts';
 import { createAppWarden } from '../../src/app.ts';
@@ -72,6 +76,111 @@ describe('data classes and purposes by their labels', () => {
   });
 });
 
+describe('app categories by their labels (issue 22: no bare `recreational`)', () => {
+  it('built in for every category the shipped packs use, in each language', () => {
+    const ids = new Set(
+      [
+        'demo.yaml',
+        'ec-2023-tiktok.yaml',
+        'fr-2023-recreational.yaml',
+        'jp-2020-tiktok-accounts.yaml',
+        'jp-2021-line.yaml',
+        'us-omb-m-23-13.yaml',
+      ]
+        .map(loadPack)
+        .flatMap((p) => [
+          ...p.categories.map((c) => c.id),
+          ...p.apps.flatMap((a) => a.categories),
+          ...p.rules.flatMap((r) => r.categories ?? []),
+        ]),
+    );
+    expect(ids.size).toBeGreaterThanOrEqual(7);
+    const demo = loadPack('demo.yaml');
+    for (const id of ids)
+      for (const locale of ['en', 'ja', 'fr'] as const)
+        expect(policyWords(demo, wording(locale)).category(id), `${locale} ${id}`).not.toBe(id);
+    expect(policyWords(demo, wording('en')).category('recreational')).toBe('recreational apps');
+    expect(policyWords(demo, wording('ja')).category('recreational')).toBe('娯楽アプリ');
+    expect(policyWords(demo, wording('fr')).category('recreational')).toBe('applications récréatives');
+    expect(policyWords(demo, wording('ja')).category('social-media')).toBe('SNS');
+    expect(policyWords(demo, wording('fr')).category('social-media')).toBe('réseaux sociaux');
+  });
+
+  it('the policy’s labels first, then the built-in one, then the name its categories list gives, then the id', () => {
+    const demo = loadPack('demo.yaml');
+    const own: Policy = {
+      ...demo,
+      categories: [...demo.categories, { id: 'ai-assistants', name: 'AI assistants' }, { id: 'bare' }],
+      labels: { categories: { recreational: { fr: 'loisirs', ja: '娯楽系' }, game: 'jeux vidéo' } },
+    };
+    expect(policyWords(own, wording('fr')).category('recreational')).toBe('loisirs');
+    expect(policyWords(own, wording('ja')).category('recreational')).toBe('娯楽系');
+    // As for data classes: a label the policy gives in other languages only is still the policy's (any given).
+    expect(policyWords(own, wording('en')).category('recreational')).toBe('loisirs');
+    expect(policyWords(own, wording('en')).category('social-media')).toBe('social media');
+    expect(policyWords(own, wording('ja')).category('game')).toBe('jeux vidéo');
+    expect(policyWords(own, wording('ja')).category('ai-assistants')).toBe('AI assistants');
+    expect(policyWords(own, wording('ja')).category('bare')).toBe('bare');
+  });
+
+  it('labels.categories is part of the policy file, one text or one per language', () => {
+    const text = `
+organization: { name: Org, timezone: Europe/Paris, locale: fr, default_unit: org }
+units: [{ id: org, name: Org }]
+apps: [{ id: tiktok, name: TikTok, categories: [social-media] }]
+labels: { categories: { social-media: { fr: médias sociaux, en: social networks }, other: autre } }
+`;
+    const r = parsePolicyText(text);
+    expect(r.ok).toBe(true);
+    if (r.ok)
+      expect(r.value.labels?.categories).toEqual({ 'social-media': { fr: 'médias sociaux', en: 'social networks' }, other: 'autre' });
+    expect(parsePolicyText(text.replace('other: autre', 'other: { de: andere }')).ok).toBe(false);
+  });
+
+  it.each([
+    [
+      'fr',
+      'camille.bernard',
+      'fr-2023-recreational.yaml',
+      '2023-04-03T08:00:00Z',
+      'check Candy Crush',
+      'la catégorie «\u202fapplications récréatives\u202f»',
+    ],
+    [
+      'fr',
+      'camille.bernard',
+      'fr-2023-recreational.yaml',
+      '2023-04-03T08:00:00Z',
+      'policy fr-2023-recreational',
+      'S’applique à\u202f: la catégorie «\u202fapplications récréatives\u202f»',
+    ],
+    ['ja', 'pierre', 'demo.yaml', '2026-10-05T08:00:00Z', 'check Candy Crush', 'このアプリは「娯楽アプリ」カテゴリに該当するため'],
+    ['ja', 'pierre', 'demo.yaml', '2026-10-05T08:00:00Z', 'policy demo-recreational', '対象：カテゴリ「娯楽アプリ」'],
+    [
+      'en',
+      'pierre',
+      'demo.yaml',
+      '2026-10-05T08:00:00Z',
+      'check Candy Crush',
+      'It applies because the app is in the “recreational apps” category.',
+    ],
+    ['en', 'pierre', 'demo.yaml', '2026-10-05T08:00:00Z', 'policy demo-recreational', 'Applies to: the “recreational apps” category'],
+  ] as const)('%s, %s: %s names the category by its label', async (locale, person, pack, at, command, shown) => {
+    const policy = structuredClone(loadPack(pack));
+    for (const p of policy.people) p.locale = locale;
+    const text = await botFor(policy, at)(person, command);
+    expect(text).toContain(shown);
+    expect(text).not.toMatch(/[«“「]\s?recreational\s?[»”」]|category recreational|catégorie recreational/);
+  });
+
+  it('policy <rule> offers the exception purposes by their label, with the id to type', async () => {
+    const policy = structuredClone(loadPack('demo.yaml'));
+    for (const p of policy.people) p.locale = 'ja';
+    const text = await botFor(policy, '2026-10-05T08:00:00Z')('pierre', 'policy demo-recreational');
+    expect(text).toContain('次の目的であれば例外を申請できます（最長90日）：広報（public-communications）');
+  });
+});
+
 describe('the per-language form in a policy file', () => {
   const base = (rule: string) => `
 organization: { name: Org, timezone: Europe/Paris, locale: fr, default_unit: org }
@@ -103,5 +212,50 @@ ${rule}
     expect(de.ok).toBe(false);
     if (!de.ok) expect(JSON.stringify(de.issues)).toMatch(/rules\[0\]\.title|rules.0.title/);
     expect(validatePolicy({ organization: {}, units: [], rules: [{ title: {} }] }).ok).toBe(false);
+  });
+});
+
+describe('the request form offers purposes by their label, and sends the id', () => {
+  it.each([
+    ['ja', '広報', '広報（public-communications）'],
+    ['fr', 'communication publique', 'communication publique (public-communications)'],
+    ['en', 'public communications', 'public communications (public-communications)'],
+  ] as const)('%s: Slack’s dropdown and the form every surface renders', (locale, label, toType) => {
+    const policy = structuredClone(loadPack('demo.yaml'));
+    for (const p of policy.people) p.locale = locale;
+    const bot = createAppWarden({ policy, store: createMemoryStore(), now: testClock('2026-10-05T08:00:00Z').now, log: () => {} });
+    const ctx = bot.contextFor('pierre', 'test');
+    const made = requestForm('Candy Crush', 'corporate', ctx);
+    expect(made.ok).toBe(true);
+    if (!made.ok) return;
+    const view = requestFormView(made.form, ctx.m);
+    expect(view.fields.find((f) => f.id === 'purpose')?.options).toEqual([{ value: 'public-communications', label }]);
+    const modal = JSON.stringify(requestModal(made.form, view, ctx.m));
+    expect(modal).toContain(`{"text":{"type":"plain_text","text":"${label}"},"value":"public-communications"}`);
+    // Past Slack's 100 options or Teams' card size the purpose is typed: the hint offers label and id.
+    expect(purposesToType(made.form, made.form.purposes, ctx.m)).toEqual([toType]);
+  });
+});
+
+describe('a refusal that names purposes names them by label, with the id to type', () => {
+  it.each([
+    ['ja', '広報（public-communications）'],
+    ['fr', 'communication publique (public-communications)'],
+  ] as const)('%s: request without --purpose', async (locale, offered) => {
+    const policy = structuredClone(loadPack('demo.yaml'));
+    for (const p of policy.people) p.locale = locale;
+    const text = await botFor(policy, '2026-10-05T08:00:00Z')('pierre', 'request Candy Crush --reason "x"');
+    expect(text).toContain(offered);
+  });
+
+  it('a purpose the rule does not allow: the allowed ones by label (describeRefusal with the policy’s words)', () => {
+    const m = wording('ja');
+    const words = policyWords(loadPack('demo.yaml'), m);
+    const [line] = describeRefusal(
+      { code: 'purpose_not_allowed', data: { purpose: 'security-research', purposes: ['public-communications'] } },
+      m,
+      { command: 'request', purpose: 'security-research', words },
+    );
+    expect(line).toContain('広報（public-communications）');
   });
 });
