@@ -16,13 +16,14 @@ const TAG = 8;
 interface Element {
   type: number;
   value?: string;
-  options?: Record<string, { value: Element[] }>;
-  children?: Element[];
+  options?: Record<string, { value: readonly Element[] }>;
+  children?: readonly Element[];
 }
 
 /** Parses `message` as `t` does (tags are text). Throws on a message that is not ICU MessageFormat. */
-export const parseMessage = (message: string, locale = 'en') =>
-  new IntlMessageFormat(message, locale, undefined, { ignoreTag: true }).getAst() as unknown as Element[];
+export const parseMessage = (message: string, locale = 'en'): readonly Element[] =>
+  // The parser's own elements, read through the part of their shape above (checked, not cast).
+  new IntlMessageFormat(message, locale, undefined, { ignoreTag: true }).getAst();
 
 /** Every named parameter of `message`, with how it is used; a parameter used as a number anywhere is a number. */
 export function argumentsOf(message: string, locale = 'en'): Map<string, ArgumentKind> {
@@ -31,7 +32,7 @@ export function argumentsOf(message: string, locale = 'en'): Map<string, Argumen
     const was = found.get(name);
     if (!was || was === 'text') found.set(name, kind);
   };
-  const walk = (elements: Element[]) => {
+  const walk = (elements: readonly Element[]) => {
     for (const el of elements) {
       if (el.type === LITERAL || !el.value) continue;
       if (el.type === ARGUMENT) note(el.value, 'text');
