@@ -7,8 +7,10 @@ import type { Block } from '../../commands/shared/reply.ts';
 import type { AppWarden } from '../../src/app.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { html, type Html } from './html.ts';
-import { ADMIN_CSS, page } from './page.ts';
+import { ADMIN_CSS, ADMIN_ICON, page } from './page.ts';
 import { renderReply } from './render-reply.ts';
+import { clientAssets } from './assets.ts';
+import { censusSections, complianceSections, exceptionTables } from './figures-html.ts';
 import type { OidcSignIn, PendingSignIn, SignedIn } from './oidc-sign-in.ts';
 import { cookieValue, createSessions, SESSION_COOKIE, SIGN_IN_COOKIE, sessionCookie, signInCookie, type Session } from './session.ts';
 
@@ -32,6 +34,8 @@ const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** `/admin`: server-rendered pages of the command layer's replies, every one entered through `handle`. */
 export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
   const sessions = createSessions();
+  const assets = clientAssets();
+  assets.catch((e: Error) => options.log(`web: the chart script could not be built: ${e.message}`, e));
   const localeOf = (req: Request) => {
     const asked = typeof req.query.lang === 'string' ? req.query.lang : req.acceptsLanguages(...LOCALES) || undefined;
     return LOCALES.find((locale) => locale === asked) ?? 'en';
@@ -55,6 +59,7 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
     (req: Request, res: Response): Promise<void> => {
       const session = sessionOf(req, res);
       if (!session) return Promise.resolve(void res.redirect(303, '/admin/login'));
+      res.locals.session = session;
       return work(req, res, session);
     };
   /** The person of the policy (or directory) the provider's claims name: platform ids first, then email. */
@@ -67,10 +72,13 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
     return undefined;
   };
   const send = (res: Response, req: Request, ctx: CommandContext, title: string, body: Html, status = 200) => {
+    const session = res.locals.session as Session | undefined;
+    // Signing out means something only with an identity provider: in demo mode the next page signs in again.
+    const signOut = session && signIn.kind === 'oidc' ? { csrf: sessions.csrfToken(session) } : undefined;
     res
       .status(status)
       .type('html')
-      .send(page(ctx.m, localeOf(req), title, ctx.person.name, body));
+      .send(page(ctx.m, localeOf(req), title, ctx.person.name, body, signOut));
   };
   /** Faults are caught here, once: logged with a reference, answered with a short apology. */
   const guarded = (work: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
@@ -112,6 +120,15 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
         next();
       });
       app.get('/admin/assets/admin.css', (_req, res) => void res.type('text/css').send(ADMIN_CSS));
+      app.get('/admin/assets/icon.svg', (_req, res) => void res.type('image/svg+xml').send(ADMIN_ICON));
+      app.get(
+        ['/admin/assets/charts.js', '/admin/assets/charts.css'],
+        guarded(async (req, res) => {
+          const built = await assets;
+          if (req.path.endsWith('.js')) res.type('text/javascript').send(built.js);
+          else res.type('text/css').send(built.css);
+        }),
+      );
 
       if (signIn.kind === 'oidc') {
         app.get(
@@ -168,7 +185,7 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
             ctx.m.t('web.nav.compliance'),
             html`${renderReply(result.reply)}
 <ul>${rules.map((r) => html`<li><a href="/admin/compliance/${r}?lang=${localeOf(req)}">${r}</a></li>`)}</ul>
-${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}`,
+${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}${result.ok ? complianceSections(result, ctx) : ''}`,
             result.ok ? 200 : 403,
           );
         }),
@@ -197,7 +214,7 @@ ${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}`,
             req,
             ctx,
             ctx.m.t('web.nav.compliance'),
-            html`${renderReply(result.reply)}${result.ok ? csvLink(`/admin/compliance/${rule}.csv`, ctx) : ''}`,
+            html`${renderReply(result.reply)}${result.ok ? csvLink(`/admin/compliance/${rule}.csv`, ctx) : ''}${result.ok ? complianceSections(result, ctx) : ''}`,
             result.ok ? 200 : 403,
           );
         }),
@@ -228,9 +245,17 @@ ${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}`,
             req,
             ctx,
             ctx.m.t('web.nav.census'),
-            html`${ask}${renderReply(result.reply)}${result.ok ? csvLink(`/admin/census/${asked}.csv`, ctx) : ''}`,
+            html`${ask}${renderReply(result.reply)}${result.ok ? html`${csvLink(`/admin/census/${asked}.csv`, ctx)}${censusSections(result, ctx)}` : ''}`,
             result.ok ? 200 : 403,
           );
+        }),
+      );
+
+      app.get(
+        '/admin/exceptions.csv',
+        forSignedIn(async (req, res, session) => {
+          const ctx = ctxFor(session, req);
+          sendCsv(req, res, ctx, ctx.m.t('web.nav.exceptions'), await run({ kind: 'text', text: 'report exceptions --format csv' }, ctx));
         }),
       );
 
@@ -249,8 +274,14 @@ ${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}`,
             req,
             ctx,
             ctx.m.t('web.nav.exceptions'),
-            html`${renderReply(waiting.reply)}${cards.map((c) => renderReply(c.reply, forms))}${renderReply(granted.reply)}`,
-            waiting.ok ? 200 : 403,
+            // An admin who decides nothing has no queue; a staff member has neither (403).
+            html`${
+              waiting.ok || !granted.ok
+                ? html`<section class="exceptions" id="pending"><h2>${ctx.m.t('web.ex.pending')} (${ids.length})</h2>${renderReply(waiting.reply)}${cards.map((c) => renderReply(c.reply, forms))}</section>`
+                : ''
+            }
+${granted.ok ? html`${exceptionTables(granted, ctx)}${csvLink('/admin/exceptions.csv', ctx)}` : ''}`,
+            waiting.ok || granted.ok ? 200 : 403,
           );
         }),
       );

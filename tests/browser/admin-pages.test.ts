@@ -39,6 +39,44 @@ describe.skipIf(!hasChromium)('/admin in headless Chromium', { timeout: 90_000 }
     await page.close();
   });
 
+  it('draws the compliance charts with the report’s counts (read from the uPlot instances), under the strict CSP, with no script error', async () => {
+    const { url, bot } = await serveWithoutIdp('127.0.0.1', '2026-12-20T10:00:00Z', async ({ say, clock }) => {
+      clock.set('2026-12-01T09:00:00Z');
+      expect((await say('pierre', 'attest tiktok')).ok).toBe(true);
+      clock.set('2026-12-20T10:00:00Z');
+    });
+    const chat = await bot.run('report compliance demo-tiktok', 'olivia', 'test');
+    expect(chat.reply.blocks.some((b) => b.type === 'text' && b.text === '1 of 4 people have attested.')).toBe(true);
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
+    await page.goto(`${url}/admin/compliance/demo-tiktok`);
+    await page.waitForSelector('[data-chart="chart-progress-demo-tiktok"][data-rendered="true"] canvas');
+    const drawn = await page.evaluate(() =>
+      (
+        window as unknown as { appwardenCharts: { id: string; plot: { data: (number | null)[][]; series: { label?: string }[] } }[] }
+      ).appwardenCharts.map((c) => ({ id: c.id, data: c.plot.data, labels: c.plot.series.map((s) => s.label) })),
+    );
+    const progress = drawn.find((c) => c.id === 'chart-progress-demo-tiktok')!;
+    expect(progress.labels).toEqual(['Date', 'Attested', 'Attested or excepted', 'Everyone']);
+    // Attested: 0 from 1 October, 1 from 1 December (Pierre), still 1 today; everyone: 4.
+    expect(progress.data[1]).toEqual([0, 1, 1]);
+    expect(progress.data[3]).toEqual([4, 4, 4]);
+    const units = drawn.find((c) => c.id === 'chart-units-demo-tiktok')!;
+    expect(units.labels).toEqual(['Unit', 'Attested', 'Exception', 'Not yet']);
+    // Per unit, most still open first: IT and Security (0 of 2), Demo Agency (0 of 1), Communications (1 of 1).
+    expect(units.data.slice(1)).toEqual([
+      [0, 0, 1],
+      [0, 0, 0],
+      [2, 1, 0],
+    ]);
+    const box = await page.locator('[data-chart="chart-progress-demo-tiktok"] canvas').boundingBox();
+    expect(box!.width).toBeGreaterThan(200);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('/admin is not served for a non-loopback HOST without an identity provider', async () => {
     const { url } = await serveWithoutIdp('0.0.0.0');
     const page = await browser.newPage();
