@@ -18,7 +18,14 @@ const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', ja: '日本語',
  * One page: the shell every page shares, its styles and its one script from /admin/assets (no inline
  * style or script: see the CSP). `signOut`: the session's CSRF token, for the sign-out form.
  */
-export function page(m: Wording, locale: string, title: string, signedInAs: string, body: Html, signOut?: { csrf: string }): string {
+export function page(
+  m: Wording,
+  locale: string,
+  title: string,
+  signedInAs: string | undefined,
+  body: Html,
+  signOut?: { csrf: string },
+): string {
   const others = LOCALES.filter((l) => l !== locale);
   return `<!doctype html>${
     html`<html lang="${locale}"><head><meta charset="utf-8">
@@ -27,7 +34,7 @@ export function page(m: Wording, locale: string, title: string, signedInAs: stri
 <link rel="icon" href="/admin/assets/icon.svg"><link rel="stylesheet" href="/admin/assets/admin.css"><link rel="stylesheet" href="/admin/assets/charts.css">
 <script src="/admin/assets/charts.js" defer></script></head>
 <body><header><nav>${NAV.map(([href, key]) => html`<a href="${href}?lang=${locale}">${m.t(key)}</a>`)}</nav>
-<div class="who">${m.t('web.signedInAs', { name: signedInAs })}${others.map((l) => html` · <a href="?lang=${l}" lang="${l}">${LANGUAGE_NAMES[l]}</a>`)}${
+<div class="who">${signedInAs ? m.t('web.signedInAs', { name: signedInAs }) : ''}${others.map((l) => html` · <a href="?lang=${l}" lang="${l}">${LANGUAGE_NAMES[l]}</a>`)}${
       signOut
         ? html` <form method="post" action="/admin/logout" class="sign-out"><input type="hidden" name="csrf" value="${signOut.csrf}"><button type="submit">${m.t('web.signOut')}</button></form>`
         : ''

@@ -65,6 +65,10 @@ export const SIGN_IN_COOKIE = 'appwarden_sign_in';
 export const signInCookie = (value: string, secure: boolean) =>
   `${SIGN_IN_COOKIE}=${encodeURIComponent(value)}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age=600${secure ? '; Secure' : ''}`;
 
+/** Set-Cookie that removes the session (signing out). */
+export const clearedSessionCookie = (secure: boolean) =>
+  `${SESSION_COOKIE}=; Path=/admin; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`;
+
 /** Set-Cookie for a session: HttpOnly, SameSite=Lax, Secure when the public URL is https. */
 export const sessionCookie = (value: string, secure: boolean) =>
   `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age=${SESSION_HOURS * 3600}${secure ? '; Secure' : ''}`;

@@ -12,7 +12,16 @@ import { renderReply } from './render-reply.ts';
 import { clientAssets } from './assets.ts';
 import { censusSections, complianceSections, exceptionTables } from './figures-html.ts';
 import type { OidcSignIn, PendingSignIn, SignedIn } from './oidc-sign-in.ts';
-import { cookieValue, createSessions, SESSION_COOKIE, SIGN_IN_COOKIE, sessionCookie, signInCookie, type Session } from './session.ts';
+import {
+  clearedSessionCookie,
+  cookieValue,
+  createSessions,
+  SESSION_COOKIE,
+  SIGN_IN_COOKIE,
+  sessionCookie,
+  signInCookie,
+  type Session,
+} from './session.ts';
 
 export interface WebOptions {
   /**
@@ -22,6 +31,8 @@ export interface WebOptions {
   signIn: { kind: 'demo'; person: string } | { kind: 'oidc'; oidc: OidcSignIn };
   /** Cookies marked Secure: PUBLIC_URL is https. */
   secureCookies: boolean;
+  /** What signs the cookies: shared by the replicas (SESSION_SECRET, or the store's); else the process's own. */
+  sessionKey?: Buffer;
   log: (line: string, error?: unknown) => void;
 }
 
@@ -33,7 +44,7 @@ const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** `/admin`: server-rendered pages of the command layer's replies, every one entered through `handle`. */
 export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
-  const sessions = createSessions();
+  const sessions = createSessions(options.sessionKey);
   const assets = clientAssets();
   assets.catch((e: Error) => options.log(`web: the chart script could not be built: ${e.message}`, e));
   const localeOf = (req: Request) => {
@@ -166,6 +177,31 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
         send(res, req, ctx, ctx.m.t('web.nav.home'), renderReply(status.reply));
       };
       app.get('/admin', forSignedIn(ownStatus));
+
+      // Signing out: a form (CSRF token and all), never a link a page elsewhere could make a browser follow.
+      app.post(
+        '/admin/logout',
+        express.urlencoded({ extended: false, limit: '4kb' }),
+        guarded(async (req, res) => {
+          const session = sessions.read(cookieValue(req.headers.cookie, SESSION_COOKIE), Date.now());
+          const body = (req.body ?? {}) as Record<string, unknown>;
+          if (!session || !sessions.isCsrfToken(session, body.csrf)) return void res.status(403).type('text/plain').send('forbidden');
+          res.append('Set-Cookie', clearedSessionCookie(options.secureCookies));
+          const m = bot.contextFor(session.person, 'web', localeOf(req)).m;
+          res
+            .status(200)
+            .type('html')
+            .send(
+              page(
+                m,
+                localeOf(req),
+                m.t('web.signedOut'),
+                undefined,
+                html`<p><a href="/admin?lang=${localeOf(req)}">${m.t('web.signInAgain')}</a></p>`,
+              ),
+            );
+        }),
+      );
       // A person's own page. Nobody opens another's: there is no command that shows someone else's status.
       app.get(
         '/admin/people/:id',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { handle } from '../../commands/entry/handle.ts';
 import { oidcBrowser as browser } from '../support/admin-browser.ts';
 import { serveWithOidc } from '../support/admin-server.ts';
 
@@ -55,5 +56,61 @@ describe('/admin signed in with the identity provider (OIDC, authorization code 
     // Without the sign-in cookie at all (another browser's callback): refused too.
     expect((await fetch(back, { redirect: 'manual' })).status).toBe(400);
     expect(b.cookies.size).toBe(0);
+  });
+});
+
+describe('who the signed-in person is', () => {
+  it('found by the `email` claim alone (any case), as by a platform id; the Entra object id (`oid`) finds their Teams identity', async () => {
+    const { idp, url } = await serveWithOidc({
+      before: async ({ bot }) => {
+        const policy = bot.filePolicy;
+        bot.reloadPolicy({
+          ...policy,
+          people: policy.people.map((p) => (p.id === 'akiko' ? { ...p, email: 'akiko.sato@demo.example' } : p)),
+        });
+      },
+    });
+    idp.signInAs({ sub: 'entra-akiko', email: 'Akiko.Sato@Demo.Example' });
+    const byEmail = browser(url);
+    expect((await byEmail.visit('/admin')).text).toContain('Signed in as Akiko Sato');
+
+    idp.signInAs({ sub: 'slack-pierre', 'https://slack.com/user_id': 'U0STAFF' });
+    const bySlack = browser(url);
+    expect((await bySlack.visit('/admin')).text).toContain('Signed in as Pierre Martin');
+
+    idp.signInAs({ sub: 'entra-sam', oid: '7b2c4b0f-4bc5-4fd9-a9a4-a8d93d5abe6c' });
+    const byOid = browser(url);
+    expect((await byOid.visit('/admin')).text).toContain('Signed in as Sam Lee');
+
+    // An email nobody has: refused, whatever else the claims say.
+    idp.signInAs({ sub: 'who', email: 'nobody@demo.example' });
+    expect((await browser(url).visit('/admin')).res.status).toBe(403);
+  });
+
+  it('a person the directory brings (not in the policy file) is found by email', async () => {
+    const { idp, url } = await serveWithOidc({
+      before: async ({ bot }) => {
+        const done = await handle(
+          {
+            kind: 'directory',
+            snapshots: [
+              {
+                source: 'entra',
+                complete: true,
+                people: [{ key: 'e-1', email: 'noor.haddad@demo.example', name: 'Noor Haddad', department: 'Communications' }],
+                removed: [],
+              },
+            ],
+            at: bot.now(),
+          },
+          bot.systemContext(),
+        );
+        expect(done.ok, JSON.stringify(done.reply)).toBe(true);
+      },
+    });
+    idp.signInAs({ sub: 'entra-noor', email: 'Noor.Haddad@demo.example' });
+    const b = browser(url);
+    expect((await b.visit('/admin')).text).toContain('Signed in as Noor Haddad');
+    expect((await b.visit('/admin/compliance')).res.status).toBe(403); // no role: her own page only
   });
 });

@@ -4,6 +4,7 @@ import { afterEach } from 'vitest';
 import { readConfig } from '../../src/config.ts';
 import { buildHttpApp } from '../../src/http-app.ts';
 import { surfacesFor } from '../../src/surfaces.ts';
+import type { Store } from '../../src/core/store.ts';
 import { botOn } from './bot.ts';
 import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, startFakeOidc } from './fake-oidc.ts';
 
@@ -14,7 +15,13 @@ afterEach(async () => {
 
 /** The server's HTTP app signing in with the fake provider; PUBLIC_URL is where it really listens (loopback, port 0). */
 export async function serveWithOidc(
-  options: { at?: string; env?: Record<string, string>; before?: (bot: ReturnType<typeof botOn>) => Promise<void> } = {},
+  options: {
+    at?: string;
+    env?: Record<string, string>;
+    before?: (bot: ReturnType<typeof botOn>) => Promise<void>;
+    /** A store another server uses too: two replicas of one deployment. */
+    store?: Store;
+  } = {},
 ) {
   const idp = await startFakeOidc();
   closers.push(idp.close);
@@ -32,7 +39,7 @@ export async function serveWithOidc(
     ...options.env,
   });
   if (!read.ok) throw new Error(read.problems.join('\n'));
-  const demo = botOn('demo.yaml', options.at ?? '2026-12-03T10:00:00Z');
+  const demo = botOn('demo.yaml', options.at ?? '2026-12-03T10:00:00Z', options.store);
   await options.before?.(demo);
   const { bot } = demo;
   const surfaces = await surfacesFor(read.config, bot, () => undefined);
