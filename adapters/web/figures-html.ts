@@ -1,3 +1,4 @@
+import type { AuditEntry, AuditQuery } from '../../commands/entry/handle.ts';
 import type { CommandContext } from '../../commands/shared/context.ts';
 import { resolvePerson } from '../../src/core/org.ts';
 import { policyIndex } from '../../src/core/policy-index.ts';
@@ -113,4 +114,30 @@ export function exceptionTables(result: { figures?: unknown }, ctx: CommandConte
         )}</tbody></table>`
       : none
   }</section>`;
+}
+
+/** How many entries the audit page lists (newest first); the export has them all. */
+export const AUDIT_SHOWN = 200;
+
+/** The audit search: a GET form (it changes nothing), with the verify button beside it. */
+export function auditSearchForm(query: AuditQuery, locale: string, ctx: CommandContext): Html {
+  const m = ctx.m;
+  const input = (name: keyof AuditQuery, label: string, type = 'text') =>
+    html`<label>${label} <input name="${name}" type="${type}" value="${query[name] ?? ''}" maxlength="200"></label>`;
+  return html`<form method="get" action="/admin/audit" class="search"><input type="hidden" name="lang" value="${locale}">
+${input('person', m.t('web.audit.person'))}${input('rule', m.t('web.audit.rule'))}${input('action', m.t('web.audit.action'))}${input('from', m.t('web.audit.from'), 'date')}${input('to', m.t('web.audit.to'), 'date')}
+<button type="submit" class="primary">${m.t('web.audit.search')}</button>
+<button type="submit" name="verify" value="1">${m.t('web.audit.verify')}</button></form>`;
+}
+
+/** Entries as a table: when, who (by name), what, about what. */
+export function auditTable(entries: readonly AuditEntry[], ctx: CommandContext): Html {
+  if (!entries.length) return html``;
+  const m = ctx.m;
+  const who = (actor: string) => (actor === 'system' ? actor : personName(ctx.policy, actor));
+  return html`<table class="audit"><thead><tr><th>${m.t('web.col.seq')}</th><th>${m.t('web.col.at')}</th><th>${m.t('web.col.actor')}</th><th>${m.t('web.col.action')}</th><th>${m.t('web.col.subject')}</th></tr></thead>
+<tbody>${entries.map(
+    (e) =>
+      html`<tr data-seq="${e.seq}"><td>${e.seq}</td><td>${e.at}</td><td>${who(e.actor)}</td><td>${e.action}</td><td>${e.subject ?? ''}</td></tr>`,
+  )}</tbody></table>`;
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { LOCALES } from '../../src/core/policy.ts';
 import express, { type Express, type Request, type Response } from 'express';
-import { handle, type Interaction, type Result } from '../../commands/entry/handle.ts';
+import {
+  handle,
+  type AuditFound,
+  type AuditQuery,
+  type AuditVerification,
+  type Interaction,
+  type Result,
+} from '../../commands/entry/handle.ts';
 import type { CommandContext } from '../../commands/shared/context.ts';
 import type { Block } from '../../commands/shared/reply.ts';
 import type { AppWarden } from '../../src/app.ts';
@@ -10,7 +17,7 @@ import { html, type Html } from './html.ts';
 import { ADMIN_CSS, ADMIN_ICON, page } from './page.ts';
 import { renderReply } from './render-reply.ts';
 import { clientAssets } from './assets.ts';
-import { censusSections, complianceSections, exceptionTables } from './figures-html.ts';
+import { AUDIT_SHOWN, auditSearchForm, auditTable, censusSections, complianceSections, exceptionTables } from './figures-html.ts';
 import type { OidcSignIn, PendingSignIn, SignedIn } from './oidc-sign-in.ts';
 import {
   clearedSessionCookie,
@@ -318,6 +325,60 @@ ${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}${result.ok ? complianc
             }
 ${granted.ok ? html`${exceptionTables(granted, ctx)}${csvLink('/admin/exceptions.csv', ctx)}` : ''}`,
             waiting.ok || granted.ok ? 200 : 403,
+          );
+        }),
+      );
+
+      // The audit record: admins search it, verify its chain and export what they found (the command layer refuses anyone else).
+      const auditQuery = (req: Request): AuditQuery => {
+        const q = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string).trim().slice(0, 200) : '');
+        const given = Object.fromEntries(['person', 'rule', 'action', 'from', 'to'].map((k) => [k, q(k)]).filter(([, v]) => v));
+        return given as AuditQuery;
+      };
+      app.get(
+        '/admin/audit.jsonl',
+        forSignedIn(async (req, res, session) => {
+          const ctx = ctxFor(session, req);
+          const result = await run({ kind: 'audit', query: auditQuery(req) }, ctx);
+          if (!result.ok) return send(res, req, ctx, ctx.m.t('web.nav.audit'), renderReply(result.reply), 403);
+          const { entries } = result.data as AuditFound;
+          res
+            .attachment('audit.jsonl')
+            .type('application/x-ndjson; charset=utf-8')
+            .send(
+              entries
+                .reverse()
+                .map((e) => `${JSON.stringify(e)}\n`)
+                .join(''),
+            );
+        }),
+      );
+      app.get(
+        '/admin/audit',
+        forSignedIn(async (req, res, session) => {
+          const ctx = ctxFor(session, req);
+          const query = auditQuery(req);
+          const title = ctx.m.t('web.nav.audit');
+          const verified = req.query.verify === '1' ? await run({ kind: 'audit-verify' }, ctx) : undefined;
+          if (verified && !verified.ok) return send(res, req, ctx, title, renderReply(verified.reply), 403);
+          // A chain that fails verification is shown as such, not searched: its entries cannot be trusted (nor always read).
+          if (verified && !(verified.data as AuditVerification).ok)
+            return send(res, req, ctx, title, html`${auditSearchForm(query, localeOf(req), ctx)}${renderReply(verified.reply)}`);
+          const result = await run({ kind: 'audit', query: { ...query, limit: AUDIT_SHOWN } }, ctx);
+          if (!result.ok && result.code === 'not_admin') return send(res, req, ctx, title, renderReply(result.reply), 403);
+          const found = result.ok ? (result.data as AuditFound) : undefined;
+          const exportQuery = new URLSearchParams(query as Record<string, string>).toString();
+          send(
+            res,
+            req,
+            ctx,
+            title,
+            html`${auditSearchForm(query, localeOf(req), ctx)}${verified ? renderReply(verified.reply) : ''}${renderReply(result.reply)}${
+              found
+                ? html`${auditTable(found.entries, ctx)}<p><a href="/admin/audit.jsonl?${exportQuery}" download>${ctx.m.t('web.audit.exportJsonl')}</a></p>`
+                : ''
+            }`,
+            result.ok ? 200 : 400,
           );
         }),
       );
