@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { APPROVALS, cardOf, cardText, startTeamsBot, type TeamsBot } from '../support/teams-bot.ts';
 
-let t: TeamsBot | undefined;
-afterEach(async () => t?.stop());
+let running: TeamsBot | undefined;
+afterEach(async () => running?.stop());
 
 /** A form of the page, posted as the browser posts it, with the session cookie it was served with. */
 async function postForm(url: string, cookie: string, form: Record<string, string>) {
@@ -15,7 +15,8 @@ async function postForm(url: string, cookie: string, form: Record<string, string
 
 describe('a decision from /admin on a Teams deployment', () => {
   it('approving on the web updates the approvals card in Teams (PUT of its activity) and tells the requester, as a click in Teams does', async () => {
-    t = await startTeamsBot({}, {}, 'demo.yaml', '2026-11-22T09:00:00Z', {}, { person: 'akiko' });
+    const t = await startTeamsBot({}, {}, 'demo.yaml', '2026-11-22T09:00:00Z', {}, { person: 'akiko' });
+    running = t;
     await t.install('pierre');
     await t.say('pierre', 'request instagram --purpose public-communications --days 30 --reason "Agency campaign"');
     const posted = await t.connector.until(() => t.connector.to(APPROVALS).find((c) => c.method === 'POST'), 'the approvals card');
@@ -44,7 +45,7 @@ describe('a decision from /admin on a Teams deployment', () => {
     expect(cardText(card)).toContain('approved by Akiko Sato');
     expect(card.actions).toBeUndefined(); // decided: no buttons left
     await t.connector.until(
-      () => t!.connector.to(t!.personalId('pierre')).find((c) => cardText(c.body).includes('was approved by Akiko Sato')),
+      () => t.connector.to(t.personalId('pierre')).find((c) => cardText(c.body).includes('was approved by Akiko Sato')),
       'the message to the requester',
     );
     expect(t.store.get('requests', 'EX-1')).toMatchObject({ status: 'approved', decidedBy: 'akiko' });
