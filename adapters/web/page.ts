@@ -47,7 +47,7 @@ export function page(
 export const ADMIN_CSS = `
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1b1f24;background:#f6f7f9}
 header{background:#1f3a5f;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem}
-header a{color:#fff;margin-right:1rem}main{max-width:60rem;margin:0 auto;padding:1rem}
+header a{color:#fff;margin-right:1rem}header nav{display:flex;flex-wrap:wrap;row-gap:.25rem}header nav a{white-space:nowrap}main{max-width:60rem;margin:0 auto;padding:1rem}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:1.5rem}.note{color:#57606a;font-size:.9rem}
 .reply{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;margin:1rem 0;overflow-x:auto}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem}form.action{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
@@ -56,7 +56,7 @@ button.primary{background:#1f883d;color:#fff;border-color:#1f883d}button.danger{
 input{font:inherit;padding:.3rem}ul{padding-left:1.2rem}
 table{border-collapse:collapse;background:#fff;margin:.5rem 0;display:block;overflow-x:auto;max-width:100%}
 th,td{border:1px solid #d0d7de;padding:.25rem .6rem;text-align:left}td{font-variant-numeric:tabular-nums}
-.chart{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:.5rem 0;overflow-x:auto}.chart:empty{display:none}
+.chart{margin:.5rem 0;overflow-x:auto}.chart[data-rendered]{background:#fff;border:1px solid #d0d7de;border-radius:6px}
 form.sign-out{display:inline;margin-left:.5rem}form.sign-out button{padding:.1rem .6rem;font-size:.9rem}
 form.search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}form.search label{display:flex;flex-direction:column;font-size:.9rem}
 @media (max-width:40rem){header{flex-direction:column}main{padding:.5rem}}

@@ -26,15 +26,16 @@ const DAY_SECONDS = 86_400;
 const dayOf = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
 const dateLabel = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
+/** As wide as the page lets it be (a phone's screen), within bounds. */
 function widthOf(el: HTMLElement): number {
-  return Math.max(280, Math.min(el.clientWidth || 640, 900));
+  return Math.max(260, Math.min((el.clientWidth || el.parentElement?.clientWidth || 640) - 2, 900));
 }
 
 function progressChart(el: HTMLElement, chart: ProgressChart): uPlot {
   const xs = chart.points.map((p) => dayOf(p.date));
   const deadline = chart.deadline ? dayOf(chart.deadline) : undefined;
   // The axis runs to the deadline when it is still ahead: how far there is to go shows.
-  const last = Math.max(xs[xs.length - 1] ?? 0, deadline ?? 0);
+  const last = Math.max(xs[xs.length - 1] ?? 0, deadline === undefined ? 0 : deadline + DAY_SECONDS);
   const series: uPlot.Series[] = [
     { label: chart.labels.date, value: (_u, v) => (v == null ? '' : dateLabel(v)) },
     { label: chart.labels.attested, stroke: COLOURS[0], width: 2, paths: uPlot.paths.stepped!({ align: 1 }) },
