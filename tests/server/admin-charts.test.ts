@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { handle } from '../../commands/entry/handle.ts';
 import type { ComplianceFigures } from '../../src/core/compliance-figures.ts';
 import type { ChartData, ProgressChart } from '../../adapters/web/chart-data.ts';
 import { serveWithoutIdp } from '../support/admin-server.ts';
@@ -84,5 +85,54 @@ describe('the compliance page’s charts and tables', () => {
     expect(bars).toMatchObject({ kind: 'bars', categories: ['Demo Agency', 'Communications', 'IT and Security'] });
     expect(page).toContain('data-answered="0" data-silent="3"');
     expect(page).toMatch(/<tr data-unit="demo\/comms"><td>Communications<\/td><td>Silent<\/td><td>0<\/td><td>0<\/td><\/tr>/);
+  });
+});
+
+describe('with a device inventory', () => {
+  it('the chart carries today’s verified figure, the report’s own (devices checked clean)', async () => {
+    const { url, bot } = await serveWithoutIdp('127.0.0.1', '2026-12-03T10:00:00Z', async ({ bot, say }) => {
+      const policy = bot.filePolicy;
+      bot.reloadPolicy({
+        ...policy,
+        people: policy.people.map((p) => ({ ...p, email: `${p.id}@agency.gov` })),
+        inventory: { every_minutes: 240, stale_after_days: 7, intune: true, jamf: false },
+      });
+      const phone = (id: string, apps: { app: string; reported: string; version: string }[]) => ({
+        id: `intune:${id}`,
+        source: 'intune' as const,
+        name: `iPhone ${id}`,
+        os: 'iOS',
+        owner: 'corporate' as const,
+        users: [`${id}@agency.gov`],
+        lastSync: '2026-12-03T08:00:00.000Z',
+        apps,
+      });
+      const synced = await handle(
+        {
+          kind: 'inventory',
+          snapshots: [
+            {
+              source: 'intune',
+              devices: [phone('pierre', [{ app: 'tiktok', reported: 'TikTok', version: '34.1' }]), phone('sam', [])],
+              requests: 1,
+            },
+          ],
+          at: bot.now(),
+        },
+        bot.systemContext(),
+      );
+      expect(synced.ok, JSON.stringify(synced.reply)).toBe(true);
+      expect((await say('sam', 'attest tiktok')).ok).toBe(true);
+    });
+    const chat = await bot.run('report compliance demo-tiktok', 'olivia', 'test');
+    const figures = (chat.figures as ComplianceFigures[])[0]!;
+    expect(figures.verified).toBe(1); // Sam's phone has no TikTok; Pierre's still has it
+    expect(textOf(chat)).toMatch(/1 verified clean/);
+    const page = await (await fetch(`${url}/admin/compliance/demo-tiktok`)).text();
+    expect(chartData(page, 'chart-progress-demo-tiktok')).toMatchObject({
+      verified: 1,
+      labels: { verified: 'Verified by inventory (today)' },
+    });
+    expect(page).toContain('data-verified="1"');
   });
 });

@@ -21,8 +21,9 @@ describe('a decision from /admin on a Teams deployment', () => {
     await t.say('pierre', 'request instagram --purpose public-communications --days 30 --reason "Agency campaign"');
     const posted = await t.connector.until(() => t.connector.to(APPROVALS).find((c) => c.method === 'POST'), 'the approvals card');
     expect(cardText(cardOf(posted.body))).toContain('Agency campaign');
-    const shared = await t.store.operations.get('messages', 'teams:EX-1');
-    expect(shared?.ref.activity).toBeTruthy();
+    // Where the card is, kept once the connector has answered the post.
+    const shared = await t.connector.until(() => t.store.operations.get('messages', 'teams:EX-1'), 'the card’s stored reference');
+    expect(shared.ref.activity).toBeTruthy();
 
     const page = await fetch(`${t.webUrl}/admin/exceptions`);
     const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
@@ -40,7 +41,7 @@ describe('a decision from /admin on a Teams deployment', () => {
     expect(await approved.text()).toContain('You approved EX-1');
 
     const put = await t.connector.until(() => t.connector.to(APPROVALS).find((c) => c.method === 'PUT'), 'the shared card update');
-    expect(put.activity).toBe(shared!.ref.activity);
+    expect(put.activity).toBe(shared.ref.activity);
     const card = cardOf(put.body) as Record<string, unknown>;
     expect(cardText(card)).toContain('approved by Akiko Sato');
     expect(card.actions).toBeUndefined(); // decided: no buttons left
