@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { handle } from '../../commands/entry/handle.ts';
 import { serveWithOidc, serveWithoutIdp } from '../support/admin-server.ts';
 import { hasChromium, launchChromium } from '../support/chromium.ts';
 import { spawnCli, tempDir } from '../support/cli.ts';
@@ -74,6 +75,51 @@ describe.skipIf(!hasChromium)('/admin in headless Chromium', { timeout: 90_000 }
     const box = await page.locator('[data-chart="chart-progress-demo-tiktok"] canvas').boundingBox();
     expect(box!.width).toBeGreaterThan(200);
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('draws the census chart: per unit, uses and those handling personal data, as `report census` counts them', async () => {
+    let id = '';
+    const { url, bot } = await serveWithoutIdp('127.0.0.1', '2026-12-03T10:00:00Z', async ({ say, bot }) => {
+      const started = await say('olivia', 'census start line --due 2026-12-20 --units all');
+      expect(started.ok, started.text).toBe(true);
+      id = (started.data as { id: string }).id;
+      // Olivia, IT and Security's reporter, answers for her unit: two uses, one with personal data.
+      const answered = await handle(
+        {
+          kind: 'form',
+          form: 'census',
+          meta: { census: id, unit: 'demo/it' },
+          values: {
+            uses_app: 'yes',
+            use1_purpose: 'recruiting',
+            use1_personal: 'yes',
+            use1_people: '12',
+            use2_purpose: 'press',
+            use2_personal: 'no',
+            use2_people: '3',
+          },
+        },
+        bot.contextFor('olivia', 'test'),
+      );
+      expect(answered.ok, JSON.stringify(answered.reply)).toBe(true);
+    });
+    const rollup = (await bot.run(`report census ${id}`, 'olivia', 'test')).figures as { units: { uses: number; personalData: number }[] };
+    const page = await browser.newPage();
+    await page.goto(`${url}/admin/census/${id}`);
+    await page.waitForSelector('[data-chart="chart-census"][data-rendered="true"] canvas');
+    const drawn = await page.evaluate(() =>
+      (
+        window as unknown as { appwardenCharts: { id: string; plot: { data: number[][]; series: { label?: string }[] } }[] }
+      ).appwardenCharts.map((c) => ({ id: c.id, data: c.plot.data, labels: c.plot.series.map((s) => s.label) })),
+    );
+    expect(drawn.map((c) => c.id)).toEqual(['chart-census']);
+    expect(drawn[0]!.labels).toEqual(['Unit', 'Uses', 'Handling personal data']);
+    expect(drawn[0]!.data.slice(1)).toEqual([rollup.units.map((u) => u.uses), rollup.units.map((u) => u.personalData)]);
+    expect(drawn[0]!.data.slice(1)).toEqual([
+      [0, 0, 2],
+      [0, 0, 1],
+    ]); // a bar per unit asked: Demo Agency and Communications silent, IT and Security 2 uses, 1 with personal data
     await page.close();
   });
 
