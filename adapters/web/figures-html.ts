@@ -74,7 +74,7 @@ export function censusSections(result: { figures?: unknown }, ctx: CommandContex
     ],
     labels: { category: m.t('web.chart.unit') },
   };
-  const answered = r.units.filter((u) => u.answered).length;
+  const answered = r.answered;
   return html`<section class="figures">
 <h2>${m.t('web.census.chartTitle')}</h2>
 ${chart('chart-census', bars, html`data-answered="${answered}" data-silent="${r.silent.length}"`)}

@@ -46,6 +46,15 @@ export interface WebOptions {
 /** No inline script or style anywhere: what a page runs and how it looks come from /admin/assets only. */
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/**
+ * Where to go after signing in: a path of /admin on this server, never another site (`//evil.example`,
+ * `/admin\\…`, a scheme): anything else is dropped.
+ */
+function returnPath(next: unknown): string | undefined {
+  if (typeof next !== 'string' || next.length > 500) return undefined;
+  return /^\/admin(?:[/?][\w\-./?=&%~+:,]*)?$/.test(next) && !next.includes('//') ? next : undefined;
+}
+
 /** A rule id as the policy writes them: anything else in a URL is not a rule. */
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -76,7 +85,11 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
     (work: (req: Request, res: Response, session: Session) => Promise<void>) =>
     (req: Request, res: Response): Promise<void> => {
       const session = sessionOf(req, res);
-      if (!session) return Promise.resolve(void res.redirect(303, '/admin/login'));
+      if (!session) {
+        // Back to the page asked for once signed in (a page of ours only: see returnPath).
+        const next = req.method === 'GET' && req.originalUrl !== '/admin' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+        return Promise.resolve(void res.redirect(303, `/admin/login${next}`));
+      }
       res.locals.session = session;
       return work(req, res, session);
     };
@@ -151,16 +164,23 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
       if (signIn.kind === 'oidc') {
         app.get(
           '/admin/login',
-          guarded(async (_req, res) => {
+          guarded(async (req, res) => {
             const { url, pending } = await signIn.oidc.start();
-            res.append('Set-Cookie', signInCookie(sessions.sealSignIn(pending, Date.now()), options.secureCookies));
+            const next = returnPath(req.query.next);
+            res.append(
+              'Set-Cookie',
+              signInCookie(sessions.sealSignIn({ ...pending, ...(next ? { next } : {}) }, Date.now()), options.secureCookies),
+            );
             res.redirect(303, url);
           }),
         );
         app.get(
           '/admin/callback',
           guarded(async (req, res) => {
-            const pending = sessions.openSignIn<PendingSignIn>(cookieValue(req.headers.cookie, SIGN_IN_COOKIE), Date.now());
+            const pending = sessions.openSignIn<PendingSignIn & { next?: string }>(
+              cookieValue(req.headers.cookie, SIGN_IN_COOKIE),
+              Date.now(),
+            );
             if (!pending) return void res.status(400).type('text/plain').send('sign-in expired or not started here: open /admin again');
             const who = await signIn.oidc.finish(req.originalUrl, pending).catch((e: Error) => {
               options.log(`web: sign-in refused: ${e.message}`);
@@ -173,7 +193,7 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
             const issued = sessions.issue(person, Date.now());
             res.append('Set-Cookie', sessionCookie(issued.cookie, options.secureCookies));
             res.append('Set-Cookie', signInCookie('', options.secureCookies).replace('Max-Age=600', 'Max-Age=0'));
-            res.redirect(303, '/admin');
+            res.redirect(303, returnPath(pending.next) ?? '/admin');
           }),
         );
       }

@@ -114,3 +114,20 @@ describe('who the signed-in person is', () => {
     expect((await b.visit('/admin/compliance')).res.status).toBe(403); // no role: her own page only
   });
 });
+
+describe('after signing in', () => {
+  it('the browser is back on the page it asked for; a `next` that leaves /admin is ignored', async () => {
+    const { idp, url } = await serveWithOidc();
+    idp.signInAs({ sub: 'slack-olivia', 'https://slack.com/user_id': 'U0ADMIN' });
+    const b = browser(url);
+    const asked = await b.visit('/admin/compliance/demo-tiktok?lang=ja');
+    expect(asked.url).toBe(`${url}/admin/compliance/demo-tiktok?lang=ja`);
+    expect(asked.text).toContain('<html lang="ja">');
+
+    for (const next of ['//evil.example/admin', 'https://evil.example/admin', '/admin//evil.example', '/elsewhere']) {
+      const other = browser(url);
+      const landed = await other.visit(`/admin/login?next=${encodeURIComponent(next)}`);
+      expect(landed.url, next).toBe(`${url}/admin`);
+    }
+  });
+});
