@@ -50,9 +50,9 @@ export async function surfacesFor(config: Config, bot: AppWarden, log: (line: st
     await clientAssets().catch((e: Error) => {
       throw new StartupProblem(`/admin: the chart script (adapters/web/client/charts.ts) could not be built: ${e.message}`);
     });
-    const { sessionKey } = await import('./runtime/session-key.ts');
+    const { sessionKey, sessionRevocations } = await import('./runtime/session-key.ts');
     const key = config.web.mode === 'off' ? undefined : await sessionKey(bot.store, config.web.mode, config.web.sessionSecret, bot.now());
-    const keyed = key ? { sessionKey: key } : {};
+    const keyed = { ...(key ? { sessionKey: key } : {}), revocations: sessionRevocations(bot.store) };
     if (config.web.mode === 'oidc') {
       const { createOidcSignIn } = await import('../adapters/web/oidc-sign-in.ts');
       const { issuer, clientId, clientSecret, publicUrl } = config.web;

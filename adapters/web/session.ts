@@ -1,5 +1,12 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** Sessions signed out before they expire (the wiring keeps them: src/runtime/session-key.ts). */
+export interface SessionRevocations {
+  /** Until `expires` (epoch ms), when the session would have ended anyway. */
+  revoke(sid: string, expires: number): Promise<void>;
+  isRevoked(sid: string): Promise<boolean>;
+}
+
 /** Who a browser is signed in as: a person of the policy, and the session's own id (for its CSRF token). */
 export interface Session {
   person: string;

@@ -19,6 +19,7 @@ import { renderReply } from './render-reply.ts';
 import { clientAssets } from './assets.ts';
 import { AUDIT_SHOWN, auditSearchForm, auditTable, censusSections, complianceSections, exceptionTables } from './figures-html.ts';
 import type { OidcSignIn, PendingSignIn, SignedIn } from './oidc-sign-in.ts';
+import type { SessionRevocations } from './session.ts';
 import {
   clearedSessionCookie,
   cookieValue,
@@ -40,6 +41,8 @@ export interface WebOptions {
   secureCookies: boolean;
   /** What signs the cookies: shared by the replicas (SESSION_SECRET, or the store's); else the process's own. */
   sessionKey?: Buffer;
+  /** Sessions signed out before their time, shared by the replicas: a copy of a signed-out cookie is refused too. */
+  revocations?: SessionRevocations;
   log: (line: string, error?: unknown) => void;
 }
 
@@ -72,9 +75,14 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
   const fileOf = (result: Result) => result.reply.blocks.find((b): b is Extract<Block, { type: 'file' }> => b.type === 'file');
 
   const signIn = options.signIn;
-  /** The signed-in session; in demo mode a new one for the demo admin, set on the response; else none. */
-  const sessionOf = (req: Request, res: Response): Session | undefined => {
+  /** The browser's session, if its cookie is sound, unexpired and not signed out. */
+  const readSession = async (req: Request): Promise<Session | undefined> => {
     const found = sessions.read(cookieValue(req.headers.cookie, SESSION_COOKIE), Date.now());
+    return found && !(await options.revocations?.isRevoked(found.sid)) ? found : undefined;
+  };
+  /** The signed-in session; in demo mode a new one for the demo admin, set on the response; else none. */
+  const sessionOf = async (req: Request, res: Response): Promise<Session | undefined> => {
+    const found = await readSession(req);
     if (found || signIn.kind !== 'demo') return found;
     const issued = sessions.issue(signIn.person, Date.now());
     res.append('Set-Cookie', sessionCookie(issued.cookie, options.secureCookies));
@@ -83,12 +91,12 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
   /** A page for the signed-in: anyone else is sent to sign in first. */
   const signedIn =
     (work: (req: Request, res: Response, session: Session) => Promise<void>) =>
-    (req: Request, res: Response): Promise<void> => {
-      const session = sessionOf(req, res);
+    async (req: Request, res: Response): Promise<void> => {
+      const session = await sessionOf(req, res);
       if (!session) {
         // Back to the page asked for once signed in (a page of ours only: see returnPath).
         const next = req.method === 'GET' && req.originalUrl !== '/admin' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
-        return Promise.resolve(void res.redirect(303, `/admin/login${next}`));
+        return void res.redirect(303, `/admin/login${next}`);
       }
       res.locals.session = session;
       return work(req, res, session);
@@ -210,9 +218,10 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
         '/admin/logout',
         express.urlencoded({ extended: false, limit: '4kb' }),
         guarded(async (req, res) => {
-          const session = sessions.read(cookieValue(req.headers.cookie, SESSION_COOKIE), Date.now());
+          const session = await readSession(req);
           const body = (req.body ?? {}) as Record<string, unknown>;
           if (!session || !sessions.isCsrfToken(session, body.csrf)) return void res.status(403).type('text/plain').send('forbidden');
+          await options.revocations?.revoke(session.sid, session.expires);
           res.append('Set-Cookie', clearedSessionCookie(options.secureCookies));
           const m = bot.contextFor(session.person, 'web', localeOf(req)).m;
           res
@@ -408,7 +417,7 @@ ${granted.ok ? html`${exceptionTables(granted, ctx)}${csvLink('/admin/exceptions
         '/admin/actions',
         express.urlencoded({ extended: false, limit: '16kb' }),
         guarded(async (req, res) => {
-          const session = sessions.read(cookieValue(req.headers.cookie, SESSION_COOKIE), Date.now());
+          const session = await readSession(req);
           const body = (req.body ?? {}) as Record<string, unknown>;
           if (!session || !sessions.isCsrfToken(session, body.csrf)) return void res.status(403).type('text/plain').send('forbidden');
           const ctx = ctxFor(session, req);

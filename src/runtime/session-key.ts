@@ -20,3 +20,11 @@ export async function sessionKey(store: Store, mode: 'demo' | 'oidc', secret: st
   if (!won) throw new Error('the session key could not be kept in the store');
   return Buffer.from(won.key, 'base64url');
 }
+
+/** Signed-out sessions, kept in the store's operational state until they would have expired: every replica refuses them. */
+export function sessionRevocations(store: Store) {
+  return {
+    revoke: (sid: string, expires: number) => store.operations.put('revoked_sessions', { id: sid }, new Date(expires)),
+    isRevoked: async (sid: string) => (await store.operations.get('revoked_sessions', sid)) !== undefined,
+  };
+}

@@ -80,10 +80,30 @@ describe('signing out', () => {
     expect(out.text).toContain('You are signed out.');
     expect(out.res.headers.get('set-cookie')).toMatch(/^appwarden_session=; Path=\/admin; HttpOnly; SameSite=Lax; Max-Age=0/);
     expect(b.cookies.has('appwarden_session')).toBe(false);
+    // A copy of the cookie kept from before (another tab, a thief) is refused too, on every replica sharing the store.
+    expect((await open(server.url, cookie)).status).toBe(303);
     // The browser, cookie gone, is sent to sign in again.
     const after = await fetch(`${server.url}/admin`, { redirect: 'manual' });
     expect(after.status).toBe(303);
     expect(after.headers.get('location')).toBe('/admin/login');
+  });
+
+  it('signed out on one replica, the session is refused by the others sharing the store', async () => {
+    const store = createMemoryStore();
+    const a = await serveWithOidc({ store, env: { SESSION_SECRET: SECRET } });
+    const b = await serveWithOidc({ store, env: { SESSION_SECRET: SECRET } });
+    const cookie = await signedInCookie(a);
+    expect((await open(b.url, cookie)).status).toBe(200);
+    const home = await (await open(a.url, cookie)).text();
+    const csrf = /action="\/admin\/logout" class="sign-out"><input type="hidden" name="csrf" value="([^"]+)"/.exec(home)![1]!;
+    const out = await fetch(`${a.url}/admin/logout`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf }).toString(),
+    });
+    expect(out.status).toBe(200);
+    expect((await open(b.url, cookie)).status).toBe(303);
+    expect((await open(a.url, cookie)).status).toBe(303);
   });
 
   it('the loopback demo offers no sign-out (the next page would sign in as the demo admin again)', async () => {
