@@ -369,7 +369,8 @@ ${granted.ok ? html`${exceptionTables(granted, ctx)}${csvLink('/admin/exceptions
         forSignedIn(async (req, res, session) => {
           const ctx = ctxFor(session, req);
           const result = await run({ kind: 'audit', query: auditQuery(req) }, ctx);
-          if (!result.ok) return send(res, req, ctx, ctx.m.t('web.nav.audit'), renderReply(result.reply), 403);
+          if (!result.ok)
+            return send(res, req, ctx, ctx.m.t('web.nav.audit'), renderReply(result.reply), result.code === 'not_admin' ? 403 : 400);
           const { entries } = result.data as AuditFound;
           res
             .attachment('audit.jsonl')

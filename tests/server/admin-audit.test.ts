@@ -47,6 +47,7 @@ describe('the audit page (admins only)', () => {
     const bad = await fetch(`${url}/admin/audit?from=2026-13-40`);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('Dates are YYYY-MM-DD.');
+    expect((await fetch(`${url}/admin/audit.jsonl?to=yesterday`)).status).toBe(400);
   });
 
   it('exports the entries found as JSON lines, oldest first, exactly as stored', async () => {
