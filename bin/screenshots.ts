@@ -26,6 +26,11 @@ const cli = (...args: string[]) => execFileSync(process.execPath, [join(root, 'b
 
 cli('--as', 'pierre', 'request', 'instagram', '--purpose', 'public-communications', '--reason', 'Posting the open-day photos');
 cli('--as', 'sam', 'attest', 'tiktok');
+// An exception in force (ending within 14 days) and a denied request, for the exceptions page's sections.
+cli('--as', 'sam', 'request', 'instagram', '--purpose', 'public-communications', '--days', '10', '--reason', 'Recruiting fair');
+cli('--as', 'olivia', 'approve', 'EX-2');
+cli('--as', 'pierre', 'request', 'twitter', '--purpose', 'public-communications', '--reason', 'Press statements');
+cli('--as', 'olivia', 'deny', 'EX-3', '--reason', 'Use the agency account');
 const census = /\b(C-?\d+|[A-Z]+-\d+)\b/.exec(
   cli('--as', 'olivia', 'census', 'start', 'line', '--due', '2026-12-20', '--units', 'all'),
 )?.[1];
@@ -47,6 +52,7 @@ const pages = [
   ['exceptions', '/admin/exceptions'],
   ['census', census ? `/admin/census/${census}` : '/admin/census'],
   ['compliance-ja', '/admin/compliance/demo-tiktok?lang=ja'],
+  ['audit', '/admin/audit?verify=1'],
 ];
 const widths = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 mkdirSync(out, { recursive: true });
@@ -57,6 +63,8 @@ try {
     const page = await context.newPage();
     for (const [name, path] of pages) {
       await page.goto(`http://127.0.0.1:${port}${path}`);
+      // Every chart drawn before the picture is taken.
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-chart]')].every((c) => c.getAttribute('data-rendered')));
       await page.screenshot({ path: join(out, `${name}-${device}.png`), fullPage: true });
       process.stdout.write(`docs/screenshots/${name}-${device}.png\n`);
     }

@@ -65,8 +65,16 @@ export interface Config {
  * a demo admin on loopback only; never unauthenticated on a public address (`why` says so at start).
  */
 export type WebAccess =
-  | { mode: 'demo'; secureCookies: boolean }
-  | { mode: 'oidc'; issuer: string; clientId: string; clientSecret: string; publicUrl: string; secureCookies: boolean }
+  | { mode: 'demo'; secureCookies: boolean; sessionSecret?: string }
+  | {
+      mode: 'oidc';
+      issuer: string;
+      clientId: string;
+      clientSecret: string;
+      publicUrl: string;
+      secureCookies: boolean;
+      sessionSecret?: string;
+    }
   | { mode: 'off'; why: string };
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -195,6 +203,11 @@ function readWeb(env: NodeJS.ProcessEnv, host: string, problems: string[]): WebA
     problems.push(
       `${OIDC_KEYS.join(', ')} and PUBLIC_URL go together (sign-in to /admin); missing: ${[...OIDC_KEYS.filter((k) => !env[k]?.trim()), ...(publicUrl ? [] : ['PUBLIC_URL'])].join(', ')}`,
     );
+  // SESSION_SECRET signs /admin's cookies: the same on every replica, so each accepts the others' sessions.
+  const sessionSecret = env.SESSION_SECRET?.trim() || undefined;
+  if (sessionSecret && sessionSecret.length < 32)
+    problems.push('SESSION_SECRET must be at least 32 characters (e.g. openssl rand -hex 32), the same on every replica');
+  const secret = sessionSecret ? { sessionSecret } : {};
   if (given.length === OIDC_KEYS.length && parsed) {
     const issuer = env.OIDC_ISSUER!.trim();
     const at = URL.canParse(issuer) ? new URL(issuer) : undefined;
@@ -208,6 +221,7 @@ function readWeb(env: NodeJS.ProcessEnv, host: string, problems: string[]): WebA
       clientSecret: env.OIDC_CLIENT_SECRET!.trim(),
       publicUrl: parsed.href.replace(/\/+$/, ''),
       secureCookies: parsed.protocol === 'https:',
+      ...secret,
     };
   }
   if (!isLoopbackHost(host))
@@ -215,7 +229,7 @@ function readWeb(env: NodeJS.ProcessEnv, host: string, problems: string[]): WebA
       mode: 'off',
       why: `/admin is not served: the server listens on ${host}, beyond loopback, and no identity provider is configured (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, PUBLIC_URL)`,
     };
-  return { mode: 'demo', secureCookies: parsed?.protocol === 'https:' };
+  return { mode: 'demo', secureCookies: parsed?.protocol === 'https:', ...secret };
 }
 
 /** Whether HOST is a loopback address: what is served there is reachable from this machine only. */

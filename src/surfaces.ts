@@ -46,14 +46,21 @@ export async function surfacesFor(config: Config, bot: AppWarden, log: (line: st
   if (web.ok) {
     const { createWebSurface } = await import('../adapters/web/web-surface.ts');
     const secureCookies = config.web.mode !== 'off' && config.web.secureCookies;
+    const { clientAssets } = await import('../adapters/web/assets.ts');
+    await clientAssets().catch((e: Error) => {
+      throw new StartupProblem(`/admin: the chart script (adapters/web/client/charts.ts) could not be built: ${e.message}`);
+    });
+    const { sessionKey, sessionRevocations } = await import('./runtime/session-key.ts');
+    const key = config.web.mode === 'off' ? undefined : await sessionKey(bot.store, config.web.mode, config.web.sessionSecret, bot.now());
+    const keyed = { ...(key ? { sessionKey: key } : {}), revocations: sessionRevocations(bot.store) };
     if (config.web.mode === 'oidc') {
       const { createOidcSignIn } = await import('../adapters/web/oidc-sign-in.ts');
       const { issuer, clientId, clientSecret, publicUrl } = config.web;
       const oidc = await createOidcSignIn({ issuer, clientId, clientSecret, publicUrl }).catch((e: Error) => {
         throw new StartupProblem(`OIDC_ISSUER ${issuer}: its discovery document could not be read (${e.message})`);
       });
-      surfaces.push(createWebSurface(bot, { signIn: { kind: 'oidc', oidc }, secureCookies, log }));
-    } else surfaces.push(createWebSurface(bot, { signIn: { kind: 'demo', person: web.demoPerson! }, secureCookies, log }));
+      surfaces.push(createWebSurface(bot, { signIn: { kind: 'oidc', oidc }, secureCookies, log, ...keyed }));
+    } else surfaces.push(createWebSurface(bot, { signIn: { kind: 'demo', person: web.demoPerson! }, secureCookies, log, ...keyed }));
   }
   return surfaces;
 }

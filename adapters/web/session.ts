@@ -1,5 +1,12 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** Sessions signed out before they expire (the wiring keeps them: src/runtime/session-key.ts). */
+export interface SessionRevocations {
+  /** Until `expires` (epoch ms), when the session would have ended anyway. */
+  revoke(sid: string, expires: number): Promise<void>;
+  isRevoked(sid: string): Promise<boolean>;
+}
+
 /** Who a browser is signed in as: a person of the policy, and the session's own id (for its CSRF token). */
 export interface Session {
   person: string;
@@ -64,6 +71,10 @@ export const SIGN_IN_COOKIE = 'appwarden_sign_in';
 /** Set-Cookie for a sign-in in progress: Lax, so it comes back with the provider's top-level redirect. */
 export const signInCookie = (value: string, secure: boolean) =>
   `${SIGN_IN_COOKIE}=${encodeURIComponent(value)}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age=600${secure ? '; Secure' : ''}`;
+
+/** Set-Cookie that removes the session (signing out). */
+export const clearedSessionCookie = (secure: boolean) =>
+  `${SESSION_COOKIE}=; Path=/admin; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`;
 
 /** Set-Cookie for a session: HttpOnly, SameSite=Lax, Secure when the public URL is https. */
 export const sessionCookie = (value: string, secure: boolean) =>

@@ -1,16 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { LOCALES } from '../../src/core/policy.ts';
 import express, { type Express, type Request, type Response } from 'express';
-import { handle, type Interaction, type Result } from '../../commands/entry/handle.ts';
+import {
+  handle,
+  type AuditFound,
+  type AuditQuery,
+  type AuditVerification,
+  type Interaction,
+  type Result,
+} from '../../commands/entry/handle.ts';
 import type { CommandContext } from '../../commands/shared/context.ts';
 import type { Block } from '../../commands/shared/reply.ts';
 import type { AppWarden } from '../../src/app.ts';
 import type { Surface } from '../../src/http-app.ts';
 import { html, type Html } from './html.ts';
-import { ADMIN_CSS, page } from './page.ts';
+import { ADMIN_CSS, ADMIN_ICON, page } from './page.ts';
 import { renderReply } from './render-reply.ts';
+import { clientAssets } from './assets.ts';
+import { AUDIT_SHOWN, auditSearchForm, auditTable, censusSections, complianceSections, exceptionTables } from './figures-html.ts';
 import type { OidcSignIn, PendingSignIn, SignedIn } from './oidc-sign-in.ts';
-import { cookieValue, createSessions, SESSION_COOKIE, SIGN_IN_COOKIE, sessionCookie, signInCookie, type Session } from './session.ts';
+import type { SessionRevocations } from './session.ts';
+import {
+  clearedSessionCookie,
+  cookieValue,
+  createSessions,
+  SESSION_COOKIE,
+  SIGN_IN_COOKIE,
+  sessionCookie,
+  signInCookie,
+  type Session,
+} from './session.ts';
 
 export interface WebOptions {
   /**
@@ -20,18 +39,33 @@ export interface WebOptions {
   signIn: { kind: 'demo'; person: string } | { kind: 'oidc'; oidc: OidcSignIn };
   /** Cookies marked Secure: PUBLIC_URL is https. */
   secureCookies: boolean;
+  /** What signs the cookies: shared by the replicas (SESSION_SECRET, or the store's); else the process's own. */
+  sessionKey?: Buffer;
+  /** Sessions signed out before their time, shared by the replicas: a copy of a signed-out cookie is refused too. */
+  revocations?: SessionRevocations;
   log: (line: string, error?: unknown) => void;
 }
 
 /** No inline script or style anywhere: what a page runs and how it looks come from /admin/assets only. */
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/**
+ * Where to go after signing in: a path of /admin on this server, never another site (`//evil.example`,
+ * `/admin\\…`, a scheme): anything else is dropped.
+ */
+function returnPath(next: unknown): string | undefined {
+  if (typeof next !== 'string' || next.length > 500) return undefined;
+  return /^\/admin(?:[/?][\w\-./?=&%~+:,]*)?$/.test(next) && !next.includes('//') ? next : undefined;
+}
+
 /** A rule id as the policy writes them: anything else in a URL is not a rule. */
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** `/admin`: server-rendered pages of the command layer's replies, every one entered through `handle`. */
 export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
-  const sessions = createSessions();
+  const sessions = createSessions(options.sessionKey);
+  const assets = clientAssets();
+  assets.catch((e: Error) => options.log(`web: the chart script could not be built: ${e.message}`, e));
   const localeOf = (req: Request) => {
     const asked = typeof req.query.lang === 'string' ? req.query.lang : req.acceptsLanguages(...LOCALES) || undefined;
     return LOCALES.find((locale) => locale === asked) ?? 'en';
@@ -41,9 +75,14 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
   const fileOf = (result: Result) => result.reply.blocks.find((b): b is Extract<Block, { type: 'file' }> => b.type === 'file');
 
   const signIn = options.signIn;
-  /** The signed-in session; in demo mode a new one for the demo admin, set on the response; else none. */
-  const sessionOf = (req: Request, res: Response): Session | undefined => {
+  /** The browser's session, if its cookie is sound, unexpired and not signed out. */
+  const readSession = async (req: Request): Promise<Session | undefined> => {
     const found = sessions.read(cookieValue(req.headers.cookie, SESSION_COOKIE), Date.now());
+    return found && !(await options.revocations?.isRevoked(found.sid)) ? found : undefined;
+  };
+  /** The signed-in session; in demo mode a new one for the demo admin, set on the response; else none. */
+  const sessionOf = async (req: Request, res: Response): Promise<Session | undefined> => {
+    const found = await readSession(req);
     if (found || signIn.kind !== 'demo') return found;
     const issued = sessions.issue(signIn.person, Date.now());
     res.append('Set-Cookie', sessionCookie(issued.cookie, options.secureCookies));
@@ -52,9 +91,14 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
   /** A page for the signed-in: anyone else is sent to sign in first. */
   const signedIn =
     (work: (req: Request, res: Response, session: Session) => Promise<void>) =>
-    (req: Request, res: Response): Promise<void> => {
-      const session = sessionOf(req, res);
-      if (!session) return Promise.resolve(void res.redirect(303, '/admin/login'));
+    async (req: Request, res: Response): Promise<void> => {
+      const session = await sessionOf(req, res);
+      if (!session) {
+        // Back to the page asked for once signed in (a page of ours only: see returnPath).
+        const next = req.method === 'GET' && req.originalUrl !== '/admin' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+        return void res.redirect(303, `/admin/login${next}`);
+      }
+      res.locals.session = session;
       return work(req, res, session);
     };
   /** The person of the policy (or directory) the provider's claims name: platform ids first, then email. */
@@ -67,10 +111,13 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
     return undefined;
   };
   const send = (res: Response, req: Request, ctx: CommandContext, title: string, body: Html, status = 200) => {
+    const session = res.locals.session as Session | undefined;
+    // Signing out means something only with an identity provider: in demo mode the next page signs in again.
+    const signOut = session && signIn.kind === 'oidc' ? { csrf: sessions.csrfToken(session) } : undefined;
     res
       .status(status)
       .type('html')
-      .send(page(ctx.m, localeOf(req), title, ctx.person.name, body));
+      .send(page(ctx.m, localeOf(req), title, ctx.person.name, body, signOut));
   };
   /** Faults are caught here, once: logged with a reference, answered with a short apology. */
   const guarded = (work: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
@@ -112,20 +159,36 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
         next();
       });
       app.get('/admin/assets/admin.css', (_req, res) => void res.type('text/css').send(ADMIN_CSS));
+      app.get('/admin/assets/icon.svg', (_req, res) => void res.type('image/svg+xml').send(ADMIN_ICON));
+      app.get(
+        ['/admin/assets/charts.js', '/admin/assets/charts.css'],
+        guarded(async (req, res) => {
+          const built = await assets;
+          if (req.path.endsWith('.js')) res.type('text/javascript').send(built.js);
+          else res.type('text/css').send(built.css);
+        }),
+      );
 
       if (signIn.kind === 'oidc') {
         app.get(
           '/admin/login',
-          guarded(async (_req, res) => {
+          guarded(async (req, res) => {
             const { url, pending } = await signIn.oidc.start();
-            res.append('Set-Cookie', signInCookie(sessions.sealSignIn(pending, Date.now()), options.secureCookies));
+            const next = returnPath(req.query.next);
+            res.append(
+              'Set-Cookie',
+              signInCookie(sessions.sealSignIn({ ...pending, ...(next ? { next } : {}) }, Date.now()), options.secureCookies),
+            );
             res.redirect(303, url);
           }),
         );
         app.get(
           '/admin/callback',
           guarded(async (req, res) => {
-            const pending = sessions.openSignIn<PendingSignIn>(cookieValue(req.headers.cookie, SIGN_IN_COOKIE), Date.now());
+            const pending = sessions.openSignIn<PendingSignIn & { next?: string }>(
+              cookieValue(req.headers.cookie, SIGN_IN_COOKIE),
+              Date.now(),
+            );
             if (!pending) return void res.status(400).type('text/plain').send('sign-in expired or not started here: open /admin again');
             const who = await signIn.oidc.finish(req.originalUrl, pending).catch((e: Error) => {
               options.log(`web: sign-in refused: ${e.message}`);
@@ -138,7 +201,7 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
             const issued = sessions.issue(person, Date.now());
             res.append('Set-Cookie', sessionCookie(issued.cookie, options.secureCookies));
             res.append('Set-Cookie', signInCookie('', options.secureCookies).replace('Max-Age=600', 'Max-Age=0'));
-            res.redirect(303, '/admin');
+            res.redirect(303, returnPath(pending.next) ?? '/admin');
           }),
         );
       }
@@ -149,6 +212,32 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
         send(res, req, ctx, ctx.m.t('web.nav.home'), renderReply(status.reply));
       };
       app.get('/admin', forSignedIn(ownStatus));
+
+      // Signing out: a form (CSRF token and all), never a link a page elsewhere could make a browser follow.
+      app.post(
+        '/admin/logout',
+        express.urlencoded({ extended: false, limit: '4kb' }),
+        guarded(async (req, res) => {
+          const session = await readSession(req);
+          const body = (req.body ?? {}) as Record<string, unknown>;
+          if (!session || !sessions.isCsrfToken(session, body.csrf)) return void res.status(403).type('text/plain').send('forbidden');
+          await options.revocations?.revoke(session.sid, session.expires);
+          res.append('Set-Cookie', clearedSessionCookie(options.secureCookies));
+          const m = bot.contextFor(session.person, 'web', localeOf(req)).m;
+          res
+            .status(200)
+            .type('html')
+            .send(
+              page(
+                m,
+                localeOf(req),
+                m.t('web.signedOut'),
+                undefined,
+                html`<p><a href="/admin?lang=${localeOf(req)}">${m.t('web.signInAgain')}</a></p>`,
+              ),
+            );
+        }),
+      );
       // A person's own page. Nobody opens another's: there is no command that shows someone else's status.
       app.get(
         '/admin/people/:id',
@@ -168,7 +257,7 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
             ctx.m.t('web.nav.compliance'),
             html`${renderReply(result.reply)}
 <ul>${rules.map((r) => html`<li><a href="/admin/compliance/${r}?lang=${localeOf(req)}">${r}</a></li>`)}</ul>
-${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}`,
+${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}${result.ok ? complianceSections(result, ctx) : ''}`,
             result.ok ? 200 : 403,
           );
         }),
@@ -197,7 +286,7 @@ ${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}`,
             req,
             ctx,
             ctx.m.t('web.nav.compliance'),
-            html`${renderReply(result.reply)}${result.ok ? csvLink(`/admin/compliance/${rule}.csv`, ctx) : ''}`,
+            html`${renderReply(result.reply)}${result.ok ? csvLink(`/admin/compliance/${rule}.csv`, ctx) : ''}${result.ok ? complianceSections(result, ctx) : ''}`,
             result.ok ? 200 : 403,
           );
         }),
@@ -228,9 +317,17 @@ ${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}`,
             req,
             ctx,
             ctx.m.t('web.nav.census'),
-            html`${ask}${renderReply(result.reply)}${result.ok ? csvLink(`/admin/census/${asked}.csv`, ctx) : ''}`,
+            html`${ask}${renderReply(result.reply)}${result.ok ? html`${csvLink(`/admin/census/${asked}.csv`, ctx)}${censusSections(result, ctx)}` : ''}`,
             result.ok ? 200 : 403,
           );
+        }),
+      );
+
+      app.get(
+        '/admin/exceptions.csv',
+        forSignedIn(async (req, res, session) => {
+          const ctx = ctxFor(session, req);
+          sendCsv(req, res, ctx, ctx.m.t('web.nav.exceptions'), await run({ kind: 'text', text: 'report exceptions --format csv' }, ctx));
         }),
       );
 
@@ -249,8 +346,69 @@ ${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}`,
             req,
             ctx,
             ctx.m.t('web.nav.exceptions'),
-            html`${renderReply(waiting.reply)}${cards.map((c) => renderReply(c.reply, forms))}${renderReply(granted.reply)}`,
-            waiting.ok ? 200 : 403,
+            // An admin who decides nothing has no queue; a staff member has neither (403).
+            html`${
+              waiting.ok || !granted.ok
+                ? html`<section class="exceptions" id="pending"><h2>${ctx.m.t('web.ex.pending')} (${ids.length})</h2>${renderReply(waiting.reply)}${cards.map((c) => renderReply(c.reply, forms))}</section>`
+                : ''
+            }
+${granted.ok ? html`${exceptionTables(granted, ctx)}${csvLink('/admin/exceptions.csv', ctx)}` : ''}`,
+            waiting.ok || granted.ok ? 200 : 403,
+          );
+        }),
+      );
+
+      // The audit record: admins search it, verify its chain and export what they found (the command layer refuses anyone else).
+      const auditQuery = (req: Request): AuditQuery => {
+        const q = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string).trim().slice(0, 200) : '');
+        const given = Object.fromEntries(['person', 'rule', 'action', 'from', 'to'].map((k) => [k, q(k)]).filter(([, v]) => v));
+        return given as AuditQuery;
+      };
+      app.get(
+        '/admin/audit.jsonl',
+        forSignedIn(async (req, res, session) => {
+          const ctx = ctxFor(session, req);
+          const result = await run({ kind: 'audit', query: auditQuery(req) }, ctx);
+          if (!result.ok)
+            return send(res, req, ctx, ctx.m.t('web.nav.audit'), renderReply(result.reply), result.code === 'not_admin' ? 403 : 400);
+          const { entries } = result.data as AuditFound;
+          res
+            .attachment('audit.jsonl')
+            .type('application/x-ndjson; charset=utf-8')
+            .send(
+              entries
+                .reverse()
+                .map((e) => `${JSON.stringify(e)}\n`)
+                .join(''),
+            );
+        }),
+      );
+      app.get(
+        '/admin/audit',
+        forSignedIn(async (req, res, session) => {
+          const ctx = ctxFor(session, req);
+          const query = auditQuery(req);
+          const title = ctx.m.t('web.nav.audit');
+          const verified = req.query.verify === '1' ? await run({ kind: 'audit-verify' }, ctx) : undefined;
+          if (verified && !verified.ok) return send(res, req, ctx, title, renderReply(verified.reply), 403);
+          // A chain that fails verification is shown as such, not searched: its entries cannot be trusted (nor always read).
+          if (verified && !(verified.data as AuditVerification).ok)
+            return send(res, req, ctx, title, html`${auditSearchForm(query, localeOf(req), ctx)}${renderReply(verified.reply)}`);
+          const result = await run({ kind: 'audit', query: { ...query, limit: AUDIT_SHOWN } }, ctx);
+          if (!result.ok && result.code === 'not_admin') return send(res, req, ctx, title, renderReply(result.reply), 403);
+          const found = result.ok ? (result.data as AuditFound) : undefined;
+          const exportQuery = new URLSearchParams(query as Record<string, string>).toString();
+          send(
+            res,
+            req,
+            ctx,
+            title,
+            html`${auditSearchForm(query, localeOf(req), ctx)}${verified ? renderReply(verified.reply) : ''}${renderReply(result.reply)}${
+              found
+                ? html`${auditTable(found.entries, ctx)}<p><a href="/admin/audit.jsonl?${exportQuery}" download>${ctx.m.t('web.audit.exportJsonl')}</a></p>`
+                : ''
+            }`,
+            result.ok ? 200 : 400,
           );
         }),
       );
@@ -260,7 +418,7 @@ ${result.ok ? csvLink('/admin/compliance.csv', ctx) : ''}`,
         '/admin/actions',
         express.urlencoded({ extended: false, limit: '16kb' }),
         guarded(async (req, res) => {
-          const session = sessions.read(cookieValue(req.headers.cookie, SESSION_COOKIE), Date.now());
+          const session = await readSession(req);
           const body = (req.body ?? {}) as Record<string, unknown>;
           if (!session || !sessions.isCsrfToken(session, body.csrf)) return void res.status(403).type('text/plain').send('forbidden');
           const ctx = ctxFor(session, req);

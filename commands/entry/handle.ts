@@ -19,6 +19,11 @@ import { refusal, refused } from '../shared/refusals.ts';
 import { reply } from '../shared/reply.ts';
 import { asUnitOfWork } from '../shared/commit.ts';
 import { tokenize } from './tokenize.ts';
+import { searchAudit, verifyAuditChain, type AuditQuery } from '../admin/audit.ts';
+
+export type { AuditFound, AuditQuery } from '../admin/audit.ts';
+/** What the audit page shows: entries, and a verification's outcome. */
+export type { AuditEntry, AuditVerification } from '../../src/core/store.ts';
 
 /** What renderers of the forms need: the request form's contents and how many uses a census form offers. */
 export type { FormField, FormView } from '../shared/form.ts';
@@ -66,7 +71,10 @@ export type Interaction =
   /** What the identity sources said, read by the wiring at `at`: applied as one sync, by the system. */
   | { kind: 'directory'; snapshots: readonly SourceSnapshot[]; at: Date }
   /** What the MDMs reported, read by the wiring at `at`: applied as one sync, by the system. */
-  | { kind: 'inventory'; snapshots: readonly InventorySnapshot[]; at: Date };
+  | { kind: 'inventory'; snapshots: readonly InventorySnapshot[]; at: Date }
+  /** The audit record searched (admins), or its whole chain verified as `appwarden audit verify` does. */
+  | { kind: 'audit'; query: AuditQuery }
+  | { kind: 'audit-verify' };
 
 /** A form to show, as the command layer describes it; each surface renders it (Slack: a modal; Teams: a card). */
 export type Form =
@@ -96,7 +104,9 @@ export interface Result extends CommandResult {
 /** The one way into the command layer, from every surface: each interaction is one unit of work (asUnitOfWork). */
 export const handle = (interaction: Interaction, ctx: CommandContext): Promise<Result> => {
   // A tick's jobs are units of work of their own (each reads what is recorded and records what is due).
-  const work = () => (interaction.kind === 'tick' ? handleIn(interaction, ctx) : asUnitOfWork(ctx, (unit) => handleIn(interaction, unit)));
+  // Reading the audit record changes nothing and may take long: no unit of work holds it.
+  const alone = interaction.kind === 'tick' || interaction.kind === 'audit' || interaction.kind === 'audit-verify';
+  const work = () => (alone ? handleIn(interaction, ctx) : asUnitOfWork(ctx, (unit) => handleIn(interaction, unit)));
   return ctx.observe ? ctx.observe(interactionName(interaction), work) : work();
 };
 
@@ -122,6 +132,10 @@ export function interactionName(interaction: Interaction): string {
     case 'directory':
     case 'inventory':
       return `sync:${interaction.kind}`;
+    case 'audit':
+      return 'audit:search';
+    case 'audit-verify':
+      return 'audit:verify';
   }
 }
 
@@ -147,6 +161,10 @@ async function handleIn(interaction: Interaction, ctx: CommandContext): Promise<
     case 'inventory':
       if (!isSystem(ctx.person)) throw new AppWardenError('entry.sync_not_system', `an inventory sync asked by ${ctx.person.id}`);
       return syncInventory(interaction.snapshots, interaction.at, ctx);
+    case 'audit':
+      return searchAudit(interaction.query, ctx);
+    case 'audit-verify':
+      return verifyAuditChain(ctx);
   }
 }
 

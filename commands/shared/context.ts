@@ -75,6 +75,8 @@ export interface CommandResult {
   effects: Effect[];
   /** Machine-readable outcome for `--json` and for adapters (e.g. the Decision, the request). */
   data?: unknown;
+  /** For a report: the figures (from src/core) that every number of its reply is made of, for surfaces that draw them. */
+  figures?: unknown;
   /** For a refusal: its stable code, and the input field it is about (`purpose`, `days`, …) when there is one. */
   code?: string;
   field?: string;

@@ -3,10 +3,11 @@ import { policyWords } from '../wording/policy-words.ts';
 import { appById } from '../../src/core/catalog.ts';
 import { answerVersions, isCurrentAnswer, rollUp } from '../../src/core/census.ts';
 import { complianceOf, rulesWithDeadlines, type Settlement } from '../../src/core/compliance.ts';
+import { complianceFigures, type ComplianceFigures } from '../../src/core/compliance-figures.ts';
 import { hasRole, isWithinUnit, resolvePerson } from '../../src/core/org.ts';
 import { policyIndex } from '../../src/core/policy-index.ts';
 import type { Rule } from '../../src/core/policy.ts';
-import { effectiveStatus } from '../../src/core/request-status.ts';
+import { effectiveStatus, exceptionSections } from '../../src/core/request-status.ts';
 import { lastValidDate } from '../../src/core/explain.ts';
 import { localDateIn } from '../../src/core/time.ts';
 import type { Command } from '../shared/command.ts';
@@ -110,13 +111,39 @@ function compliance(ruleId: string | undefined, format: 'text' | 'csv', page: nu
     rows.map((r, i) => ({ ...r, state: subjects[i]!.state, evidence: evidence[i] })),
     (r) => r.rule,
   );
+  // Every count the reply says (and the web view draws) comes from these figures.
+  const today = dateOf(now);
+  const unitOrder = ctx.policy.units.map((u) => u.id);
+  const figures = rules.map((rule) =>
+    complianceFigures(
+      rule,
+      subjects.flatMap((s, i) =>
+        s.rule.id === rule.id
+          ? [
+              {
+                person: s.person.id,
+                name: s.person.name,
+                unit: s.person.unit,
+                state: s.state,
+                ...(s.attestation ? { attestedOn: dateOf(new Date(s.attestation.at)) } : {}),
+                ...(s.exception?.decidedAt ? { exceptedOn: dateOf(new Date(s.exception.decidedAt)) } : {}),
+                ...(evidence[i] ? { verified: evidence[i]!.status } : {}),
+              },
+            ]
+          : [],
+      ),
+      today,
+      unitOrder,
+      inventory !== undefined,
+    ),
+  );
   const reply_ =
     rules.length > 1
-      ? complianceOfRules(rules, byRule, page, ctx, inventory)
-      : complianceOfRule(rules[0]!, byRule.get(rules[0]!.id) ?? [], page, ctx, inventory);
+      ? complianceOfRules(figures, byRule, page, ctx, inventory)
+      : complianceOfRule(rules[0]!, figures[0]!, byRule.get(rules[0]!.id) ?? [], page, ctx, inventory);
   if ('ok' in reply_) return reply_;
   if (inventory) reply_.blocks.splice(1, 0, { type: 'note', text: sourcesLine(inventory, m, tz, now) });
-  return { ok: true, reply: reply('info', reply_.blocks), effects: [], data: rows };
+  return { ok: true, reply: reply('info', reply_.blocks), effects: [], data: rows, figures };
 }
 
 /** The report's device evidence for one person and rule: `verified` and, per device, what it showed. */
@@ -146,23 +173,16 @@ const isExcepted = (r: Row) => r.state === 'excepted';
 
 /** Several rules: one line of counts per rule; the names are in each rule's own report. */
 function complianceOfRules(
-  rules: Rule[],
+  figures: ComplianceFigures[],
   byRule: Map<string, Row[]>,
   page: number,
   ctx: CommandContext,
   inventory?: InventoryView,
 ): { blocks: Block[] } | CommandResult {
   const m = ctx.m;
-  const lines = rules.map((rule) => {
-    const mine = byRule.get(rule.id) ?? [];
-    const counts = m.t('lists.ruleCounts', {
-      rule: rule.id,
-      attested: mine.filter(isAttested).length,
-      total: mine.length,
-      missing: mine.filter(isMissing).length,
-      excepted: mine.filter(isExcepted).length,
-    });
-    return inventory ? `${counts} ${verifiedLine(mine, inventory, m)}` : counts;
+  const lines = figures.map((f) => {
+    const counts = m.t('lists.ruleCounts', { rule: f.rule, attested: f.attested, total: f.total, missing: f.open, excepted: f.excepted });
+    return inventory ? `${counts} ${verifiedLine(byRule.get(f.rule) ?? [], inventory, m)}` : counts;
   });
   const { shown, left, pages } = pageOf(lines, page);
   if (page > pages) return pastLast(m, pages, 'report compliance');
@@ -187,6 +207,7 @@ function complianceOfRules(
 /** One rule: how many have attested, then per unit (most missing first), then who has not, by name. */
 function complianceOfRule(
   rule: Rule,
+  figures: ComplianceFigures,
   rows: Row[],
   page: number,
   ctx: CommandContext,
@@ -194,10 +215,7 @@ function complianceOfRule(
 ): { blocks: Block[] } | CommandResult {
   const m = ctx.m;
   const tz = ctx.policy.organization.timezone;
-  const order = new Map(ctx.policy.units.map((u, i) => [u.id, i]));
-  const units = [...groupBy(rows, (r) => r.unit)]
-    .map(([unit, mine]) => ({ unit, attested: mine.filter(isAttested).length, total: mine.length, missing: mine.filter(isMissing).length }))
-    .sort((a, b) => b.missing - a.missing || (order.get(a.unit) ?? Infinity) - (order.get(b.unit) ?? Infinity));
+  const units = figures.units;
   const missing = rows.filter(isMissing).map((r) => r.name);
   const excepted = rows.filter(isExcepted).map((r) => `${r.name} (${r.exception})`);
   const unitPage = pageOf(
@@ -237,7 +255,7 @@ function complianceOfRule(
     blocks: [
       { type: 'heading', text: m.t('report.complianceTitle', { rule: rule.id }) },
       ...(inventory ? [{ type: 'text' as const, text: verifiedLine(rows, inventory, m) }] : []),
-      { type: 'text', text: m.t('report.counts', { attested: rows.filter(isAttested).length, total: rows.length }) },
+      { type: 'text', text: m.t('report.counts', { attested: figures.attested, total: figures.total }) },
       ...(pages > 1 ? [{ type: 'note' as const, text: m.t('lists.page', { page, pages }) }] : []),
       ...section(m.t('lists.byUnit'), unitPage),
       ...(missing.length
@@ -333,7 +351,7 @@ function exceptions(format: 'text' | 'csv', page: number, ctx: CommandContext): 
         }
       : { type: 'text', text: m.t('report.noExceptions') },
   ];
-  return { ok: true, reply: reply('info', blocks), effects: [], data: granted };
+  return { ok: true, reply: reply('info', blocks), effects: [], data: granted, figures: exceptionSections(decided, now) };
 }
 
 const EXCEPTION_COLUMNS = [
@@ -465,7 +483,7 @@ function censusReport(id: string, format: 'text' | 'csv', page: number, ctx: Com
         ]
       : []),
   ];
-  return { ok: true, reply: reply('info', blocks), effects: [], data: r };
+  return { ok: true, reply: reply('info', blocks), effects: [], data: r, figures: r };
 }
 
 /** The unit lines of a census report and its silent units share one message. */

@@ -121,6 +121,8 @@ export interface CensusRollup {
   personalData: number;
   /** Share of uses that handle personal data, 0–100, one decimal. */
   percent: number;
+  /** How many units have answered; `silent` are the others. */
+  answered: number;
   silent: string[];
 }
 
@@ -158,6 +160,7 @@ export function rollUp(census: Census, answers: readonly CensusAnswer[]): Census
     uses,
     personalData,
     percent: uses ? Math.round((personalData / uses) * 1000) / 10 : 0,
+    answered: units.filter((u) => u.answered).length,
     silent: units.filter((u) => !u.answered).map((u) => u.unit),
   };
 }

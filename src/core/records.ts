@@ -161,9 +161,23 @@ export interface OperationalRecords {
   messages: PlatformMessage;
   conversations: ConversationRecord;
   deliveries: DeliveryProgress;
+  secrets: SharedSecret;
+  revoked_sessions: RevokedSession;
 }
 export type OperationalKind = keyof OperationalRecords;
-export const OPERATIONAL_KINDS: readonly OperationalKind[] = ['messages', 'conversations', 'deliveries'];
+export const OPERATIONAL_KINDS: readonly OperationalKind[] = ['messages', 'conversations', 'deliveries', 'secrets', 'revoked_sessions'];
+
+/** A web session signed out before its time (its id): kept until the session would have expired. */
+export interface RevokedSession {
+  id: string;
+}
+
+/** A key the processes sharing a store agree on (the first to store it wins), e.g. what signs /admin's cookies. */
+export interface SharedSecret {
+  id: string;
+  /** base64url. */
+  key: string;
+}
 
 /** A usage survey: "report your LINE usage by 26 March". */
 export interface Census {

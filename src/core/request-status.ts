@@ -17,3 +17,28 @@ export const isActiveException = (request: ExceptionRequest, at: Date | number):
 export function isExpired(request: ExceptionRequest, at: Date | number): boolean {
   return request.expiresAt !== undefined && (typeof at === 'number' ? at : at.getTime()) >= Date.parse(request.expiresAt);
 }
+
+/** How far ahead "expiring soon" looks, on the web view's exceptions page. */
+export const EXPIRING_WITHIN_DAYS = 14;
+
+/** Decided requests by where they stand at `at`: in force (and of those, ending within `days`), and denied. */
+export interface ExceptionSections {
+  active: ExceptionRequest[];
+  expiring: ExceptionRequest[];
+  denied: ExceptionRequest[];
+}
+
+/** Active (soonest to end first), expiring within `days` days of `at`, denied (latest decided first). */
+export function exceptionSections(requests: readonly ExceptionRequest[], at: Date, days = EXPIRING_WITHIN_DAYS): ExceptionSections {
+  const horizon = at.getTime() + days * 86_400_000;
+  const active = requests
+    .filter((r) => isActiveException(r, at))
+    .sort((a, b) => Date.parse(a.expiresAt ?? '') - Date.parse(b.expiresAt ?? '') || a.id.localeCompare(b.id));
+  return {
+    active,
+    expiring: active.filter((r) => r.expiresAt !== undefined && Date.parse(r.expiresAt) < horizon),
+    denied: requests
+      .filter((r) => r.status === 'denied')
+      .sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? '') || a.id.localeCompare(b.id)),
+  };
+}

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { handle } from '../../commands/entry/handle.ts';
 import { serveWithOidc, serveWithoutIdp } from '../support/admin-server.ts';
 import { hasChromium, launchChromium } from '../support/chromium.ts';
 import { spawnCli, tempDir } from '../support/cli.ts';
@@ -36,6 +37,89 @@ describe.skipIf(!hasChromium)('/admin in headless Chromium', { timeout: 90_000 }
     expect((await page.goto(`${url}/admin/people/pierre`))!.status()).toBe(200);
     expect((await page.goto(`${url}/admin/people/sam`))!.status()).toBe(404);
     expect((await page.goto(`${url}/admin/compliance`))!.status()).toBe(403);
+    await page.close();
+  });
+
+  it('draws the compliance charts with the report’s counts (read from the uPlot instances), under the strict CSP, with no script error', async () => {
+    const { url, bot } = await serveWithoutIdp('127.0.0.1', '2026-12-20T10:00:00Z', async ({ say, clock }) => {
+      clock.set('2026-12-01T09:00:00Z');
+      expect((await say('pierre', 'attest tiktok')).ok).toBe(true);
+      clock.set('2026-12-20T10:00:00Z');
+    });
+    const chat = await bot.run('report compliance demo-tiktok', 'olivia', 'test');
+    expect(chat.reply.blocks.some((b) => b.type === 'text' && b.text === '1 of 4 people have attested.')).toBe(true);
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
+    await page.goto(`${url}/admin/compliance/demo-tiktok`);
+    await page.waitForSelector('[data-chart="chart-progress-demo-tiktok"][data-rendered="true"] canvas');
+    const drawn = await page.evaluate(() =>
+      (
+        window as unknown as { appwardenCharts: { id: string; plot: { data: (number | null)[][]; series: { label?: string }[] } }[] }
+      ).appwardenCharts.map((c) => ({ id: c.id, data: c.plot.data, labels: c.plot.series.map((s) => s.label) })),
+    );
+    const progress = drawn.find((c) => c.id === 'chart-progress-demo-tiktok')!;
+    expect(progress.labels).toEqual(['Date', 'Attested', 'Attested or excepted', 'Everyone']);
+    // Attested: 0 from 1 October, 1 from 1 December (Pierre), still 1 today; everyone: 4.
+    expect(progress.data[1]).toEqual([0, 1, 1]);
+    expect(progress.data[3]).toEqual([4, 4, 4]);
+    const units = drawn.find((c) => c.id === 'chart-units-demo-tiktok')!;
+    expect(units.labels).toEqual(['Unit', 'Attested', 'Exception', 'Not yet']);
+    // Per unit, most still open first: IT and Security (0 of 2), Demo Agency (0 of 1), Communications (1 of 1).
+    expect(units.data.slice(1)).toEqual([
+      [0, 0, 1],
+      [0, 0, 0],
+      [2, 1, 0],
+    ]);
+    const box = await page.locator('[data-chart="chart-progress-demo-tiktok"] canvas').boundingBox();
+    expect(box!.width).toBeGreaterThan(200);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('draws the census chart: per unit, uses and those handling personal data, as `report census` counts them', async () => {
+    let id = '';
+    const { url, bot } = await serveWithoutIdp('127.0.0.1', '2026-12-03T10:00:00Z', async ({ say, bot }) => {
+      const started = await say('olivia', 'census start line --due 2026-12-20 --units all');
+      expect(started.ok, started.text).toBe(true);
+      id = (started.data as { id: string }).id;
+      // Olivia, IT and Security's reporter, answers for her unit: two uses, one with personal data.
+      const answered = await handle(
+        {
+          kind: 'form',
+          form: 'census',
+          meta: { census: id, unit: 'demo/it' },
+          values: {
+            uses_app: 'yes',
+            use1_purpose: 'recruiting',
+            use1_personal: 'yes',
+            use1_people: '12',
+            use2_purpose: 'press',
+            use2_personal: 'no',
+            use2_people: '3',
+          },
+        },
+        bot.contextFor('olivia', 'test'),
+      );
+      expect(answered.ok, JSON.stringify(answered.reply)).toBe(true);
+    });
+    const rollup = (await bot.run(`report census ${id}`, 'olivia', 'test')).figures as { units: { uses: number; personalData: number }[] };
+    const page = await browser.newPage();
+    await page.goto(`${url}/admin/census/${id}`);
+    await page.waitForSelector('[data-chart="chart-census"][data-rendered="true"] canvas');
+    const drawn = await page.evaluate(() =>
+      (
+        window as unknown as { appwardenCharts: { id: string; plot: { data: number[][]; series: { label?: string }[] } }[] }
+      ).appwardenCharts.map((c) => ({ id: c.id, data: c.plot.data, labels: c.plot.series.map((s) => s.label) })),
+    );
+    expect(drawn.map((c) => c.id)).toEqual(['chart-census']);
+    expect(drawn[0]!.labels).toEqual(['Unit', 'Uses', 'Handling personal data']);
+    expect(drawn[0]!.data.slice(1)).toEqual([rollup.units.map((u) => u.uses), rollup.units.map((u) => u.personalData)]);
+    expect(drawn[0]!.data.slice(1)).toEqual([
+      [0, 0, 2],
+      [0, 0, 1],
+    ]); // a bar per unit asked: Demo Agency and Communications silent, IT and Security 2 uses, 1 with personal data
     await page.close();
   });
 

@@ -1,34 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { handle } from '../../commands/entry/handle.ts';
+import { oidcBrowser as browser } from '../support/admin-browser.ts';
 import { serveWithOidc } from '../support/admin-server.ts';
-
-/** A browser: follows redirects between the server and the provider, keeps the server's cookies. */
-function browser(appUrl: string) {
-  const cookies = new Map<string, string>();
-  const visit = async (start: string, init: RequestInit = {}) => {
-    let at = new URL(start, appUrl);
-    for (let hops = 0; hops < 10; hops++) {
-      const mine = at.origin === new URL(appUrl).origin;
-      const res = await fetch(at, {
-        ...init,
-        redirect: 'manual',
-        headers: { ...(init.headers as object), ...(mine ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}) },
-      });
-      if (mine)
-        for (const set of res.headers.getSetCookie()) {
-          const [pair] = set.split(';');
-          const [k, v] = pair!.split('=');
-          if (/Max-Age=0/.test(set)) cookies.delete(k!);
-          else cookies.set(k!, v!);
-        }
-      const next = res.headers.get('location');
-      if (res.status < 300 || res.status >= 400 || !next) return { res, url: at.href, text: await res.text() };
-      at = new URL(next, at);
-      init = {};
-    }
-    throw new Error('too many redirects');
-  };
-  return { visit, cookies };
-}
 
 describe('/admin signed in with the identity provider (OIDC, authorization code + PKCE)', () => {
   it('sends a newcomer to the provider and back, signed in as the person the claims name', async () => {
@@ -83,5 +56,78 @@ describe('/admin signed in with the identity provider (OIDC, authorization code 
     // Without the sign-in cookie at all (another browser's callback): refused too.
     expect((await fetch(back, { redirect: 'manual' })).status).toBe(400);
     expect(b.cookies.size).toBe(0);
+  });
+});
+
+describe('who the signed-in person is', () => {
+  it('found by the `email` claim alone (any case), as by a platform id; the Entra object id (`oid`) finds their Teams identity', async () => {
+    const { idp, url } = await serveWithOidc({
+      before: async ({ bot }) => {
+        const policy = bot.filePolicy;
+        bot.reloadPolicy({
+          ...policy,
+          people: policy.people.map((p) => (p.id === 'akiko' ? { ...p, email: 'akiko.sato@demo.example' } : p)),
+        });
+      },
+    });
+    idp.signInAs({ sub: 'entra-akiko', email: 'Akiko.Sato@Demo.Example' });
+    const byEmail = browser(url);
+    expect((await byEmail.visit('/admin')).text).toContain('Signed in as Akiko Sato');
+
+    idp.signInAs({ sub: 'slack-pierre', 'https://slack.com/user_id': 'U0STAFF' });
+    const bySlack = browser(url);
+    expect((await bySlack.visit('/admin')).text).toContain('Signed in as Pierre Martin');
+
+    idp.signInAs({ sub: 'entra-sam', oid: '7b2c4b0f-4bc5-4fd9-a9a4-a8d93d5abe6c' });
+    const byOid = browser(url);
+    expect((await byOid.visit('/admin')).text).toContain('Signed in as Sam Lee');
+
+    // An email nobody has: refused, whatever else the claims say.
+    idp.signInAs({ sub: 'who', email: 'nobody@demo.example' });
+    expect((await browser(url).visit('/admin')).res.status).toBe(403);
+  });
+
+  it('a person the directory brings (not in the policy file) is found by email', async () => {
+    const { idp, url } = await serveWithOidc({
+      before: async ({ bot }) => {
+        const done = await handle(
+          {
+            kind: 'directory',
+            snapshots: [
+              {
+                source: 'entra',
+                complete: true,
+                people: [{ key: 'e-1', email: 'noor.haddad@demo.example', name: 'Noor Haddad', department: 'Communications' }],
+                removed: [],
+              },
+            ],
+            at: bot.now(),
+          },
+          bot.systemContext(),
+        );
+        expect(done.ok, JSON.stringify(done.reply)).toBe(true);
+      },
+    });
+    idp.signInAs({ sub: 'entra-noor', email: 'Noor.Haddad@demo.example' });
+    const b = browser(url);
+    expect((await b.visit('/admin')).text).toContain('Signed in as Noor Haddad');
+    expect((await b.visit('/admin/compliance')).res.status).toBe(403); // no role: her own page only
+  });
+});
+
+describe('after signing in', () => {
+  it('the browser is back on the page it asked for; a `next` that leaves /admin is ignored', async () => {
+    const { idp, url } = await serveWithOidc();
+    idp.signInAs({ sub: 'slack-olivia', 'https://slack.com/user_id': 'U0ADMIN' });
+    const b = browser(url);
+    const asked = await b.visit('/admin/compliance/demo-tiktok?lang=ja');
+    expect(asked.url).toBe(`${url}/admin/compliance/demo-tiktok?lang=ja`);
+    expect(asked.text).toContain('<html lang="ja">');
+
+    for (const next of ['//evil.example/admin', 'https://evil.example/admin', '/admin//evil.example', '/elsewhere']) {
+      const other = browser(url);
+      const landed = await other.visit(`/admin/login?next=${encodeURIComponent(next)}`);
+      expect(landed.url, next).toBe(`${url}/admin`);
+    }
   });
 });

@@ -40,6 +40,8 @@ export async function startTeamsBot(
   pack: string | Policy = 'demo.yaml',
   at = '2026-11-22T09:00:00Z',
   outbox: OutboxOptions = {},
+  /** Also serve /admin in the same app, signed in as this person (the loopback demo's way): a web decision beside Teams. */
+  web?: { person: string },
 ) {
   const connector = await startFakeConnector({ roster: ROSTER });
   const store = createMemoryStore();
@@ -53,8 +55,13 @@ export async function startTeamsBot(
     outbox,
   });
   const surface = createTeamsSurface(bot, { auth, tenants: [TENANT], log: (l) => logs.push(l), ...extra });
+  const surfaces = [surface];
+  if (web) {
+    const { createWebSurface } = await import('../../adapters/web/web-surface.ts');
+    surfaces.push(createWebSurface(bot, { signIn: { kind: 'demo', person: web.person }, secureCookies: false, log: (l) => logs.push(l) }));
+  }
   const server: Server = await new Promise((resolve) => {
-    const s = buildHttpApp(bot, [surface]).listen(0, '127.0.0.1', () => resolve(s));
+    const s = buildHttpApp(bot, surfaces).listen(0, '127.0.0.1', () => resolve(s));
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
 
@@ -88,6 +95,8 @@ export async function startTeamsBot(
     bot,
     logs,
     endpoint,
+    /** Where /admin is, when served. */
+    webUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     post,
     base,
     clock,
