@@ -81,9 +81,12 @@ export abstract class UnitOfWorkStore extends StoreReads {
    * request filed on another a moment before): then the unit catches up and runs again rather than
    * answer "no such request". A store alone is never behind.
    */
-  protected behindOthers(): Promise<boolean> | false {
-    return false;
+  protected behindOthers(): Promise<boolean> {
+    return Promise.resolve(false);
   }
+
+  /** Whether other writers share this store's data (`behindOthers` can answer true). */
+  protected readonly sharesData: boolean = false;
 
   /**
    * Runs a unit again after it lost the race: by default, catch up and run it. A shared database's
@@ -108,7 +111,7 @@ export abstract class UnitOfWorkStore extends StoreReads {
     }
     let tried = false;
     // A store that may be behind others is asked in #settle, which can await the answer.
-    const askIfBehind = !isPromise(outcome) && !outcome.commit && tx.missed && this.behindOthers() !== false;
+    const askIfBehind = !isPromise(outcome) && !outcome.commit && tx.missed && this.sharesData;
     if (!isPromise(outcome) && this.appliesAtOnce && !askIfBehind) {
       const committed = this.#commit(tx, outcome);
       if (committed !== 'conflict') return committed.then(appliedAtOnce);
@@ -159,8 +162,9 @@ export abstract class UnitOfWorkStore extends StoreReads {
     const attemptOnce = async (view: TransactionView, running: Outcome<T> | Promise<Outcome<T>>, attempt: number) => {
       const decided = await running;
       // Found nothing, changed nothing, and others wrote since: run it again on what they wrote.
-      if (attempt === 1 && !decided.commit && view.missed && (await this.behindOthers()))
-        return { decided, committed: 'conflict' as const };
+      // A database that cannot say (unreachable) leaves the answer to what this process holds, as before.
+      const behind = attempt === 1 && !decided.commit && view.missed && this.sharesData && (await this.behindOthers().catch(() => false));
+      if (behind) return { decided, committed: 'conflict' as const };
       const committed = attempt === 1 && tried ? 'conflict' : this.#commit(view, decided, attempt);
       if (committed === 'conflict') return { decided, committed };
       // An embedded store has applied it: its durability is the caller's to wait for, not the turn's.

@@ -59,6 +59,8 @@ export class MemoryStore extends UnitOfWorkStore implements Store {
   }
 
   /** Applies what the other replicas committed since this one last looked; after an erasure, replays it all. */
+  protected override readonly sharesData = true;
+
   protected override behindOthers(): Promise<boolean> {
     return Promise.resolve(this.#database.entries.length > this.state.head.seq);
   }

@@ -42,6 +42,7 @@ export class PostgresStore extends UnitOfWorkStore implements Store {
   readonly operations: PostgresOperations;
   protected state: StoreState;
   protected override readonly appliesAtOnce = false;
+  protected override readonly sharesData = true;
   readonly #pool: pg.Pool;
   readonly #where: string;
   readonly #log: (line: string) => void;

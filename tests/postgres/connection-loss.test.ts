@@ -38,6 +38,9 @@ describe.skipIf(!postgresAvailable())('when the connection to PostgreSQL is lost
       expect(store.unavailable).toMatchObject({ code: 'storage.unavailable' });
       await expect(store.commit(event(), [put('requests', request('EX-2'))])).rejects.toMatchObject({ code: 'storage.unavailable' });
       expect(store.get('requests', 'EX-2')).toBeUndefined();
+      // A lookup that finds nothing cannot ask the database whether others wrote it: it answers from memory.
+      const looked = await store.transact((tx) => ({ result: tx.get('requests', 'EX-9')?.status ?? 'no such request' }));
+      expect(looked).toEqual({ result: 'no such request', attempts: 1 });
       proxy!.restore();
       await until(() => store.unavailable === undefined, 'the listener to reconnect');
       await store.commit(event(), [put('requests', request('EX-3'))]);
