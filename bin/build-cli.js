@@ -125,6 +125,10 @@ export async function buildCli() {
       // loads packages, when a command needs one.
       banner: { js: '(function (require) {' },
       footer: { js: `})(require('node:module').createRequire(${JSON.stringify(join(ROOT, 'package.json'))}));` },
+      // The source is part of the snapshot's heap, read back at every start: without spaces and comments
+      // it is a third smaller (names kept, so a fault's stack still reads).
+      minifyWhitespace: true,
+      minifySyntax: true,
       outfile: join(temporary, 'snapshot.cjs'),
     });
     const inputs = {};
