@@ -1,6 +1,8 @@
 // Issue 22: a label and its value are joined as each language writes them: `Reason: x` in English,
 // 「理由：x」 in Japanese (full-width colon, no space), `Motif : x` in French (a narrow no-break space before
 // the colon). The separator is the catalogue's (`labels.separator`), on every surface that joins them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderForTerminal } from '../../adapters/cli/render.ts';
 import { renderBlocks } from '../../adapters/slack/render.ts';
@@ -93,5 +95,18 @@ describe.each([
       if (locale === 'fr') expect(text.replace(/https?:/g, '')).not.toMatch(FRENCH_MARK_WITHOUT_NBSP);
       if (locale === 'en') expect(text).not.toMatch(/[：\u202f]/);
     }
+  });
+});
+
+describe('every message of a catalogue punctuates as its language does (web pages and all)', () => {
+  const catalogue = (locale: string): Record<string, string> =>
+    JSON.parse(readFileSync(join(import.meta.dirname, `../../commands/wording/${locale}.json`), 'utf8'));
+  it('ja: no ASCII colon after Japanese text or after a parameter', () => {
+    const bad = Object.entries(catalogue('ja')).filter(([, text]) => ASCII_COLON_AFTER_JAPANESE.test(text) || /\}: /.test(text));
+    expect(bad).toEqual([]);
+  });
+  it('fr: a narrow no-break space before every colon, semicolon, question and exclamation mark', () => {
+    const bad = Object.entries(catalogue('fr')).filter(([, text]) => FRENCH_MARK_WITHOUT_NBSP.test(text.replace(/https?:/g, '')));
+    expect(bad).toEqual([]);
   });
 });
