@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Change } from '../src/core/records.ts';
 import type { AuditEntry, AuditEvent, AuditProblem, AuditVerification } from '../src/core/store.ts';
-import { canonicalJson, frozenJsonCopy } from './canonical-json.ts';
+import { canonicalJson, canonicalMemberList, frozenJsonCopy, withMembers } from './canonical-json.ts';
 import { entryShapeProblem } from './entry-shape.ts';
 import { sealEntry, type StoredEntry, unsealEntry } from './personal-seal.ts';
 
@@ -45,10 +45,14 @@ export const entryLine = (entry: AuditEntry): string => storedLines.get(entry) ?
 export function chainEntry(prev: string, seq: number, event: AuditEvent, changes: Change[]): AuditEntry {
   const { at, actor, action, subject, detail } = event;
   const unsealed = frozenJsonCopy<UnsealedEntry>({ at, actor, action, subject, detail, seq, changes, prev });
-  const sealed = sealEntry(unsealed);
-  const hash = hashEntry(sealed);
+  const { personal, ...hashed } = sealEntry(unsealed) as StoredEntry;
+  // Serialised once: the hashed form, and the stored line, which adds `hash` and `personal` to it.
+  const members = canonicalMemberList(hashed);
+  const hash = createHash('sha256')
+    .update(`{${members.map(([, member]) => member).join(',')}}`, 'utf8')
+    .digest('hex');
   const entry: AuditEntry = Object.freeze({ ...unsealed, hash });
-  storedLines.set(entry, canonicalJson({ ...sealed, hash }));
+  storedLines.set(entry, withMembers(members, personal === undefined ? { hash } : { hash, personal }));
   return entry;
 }
 

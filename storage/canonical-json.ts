@@ -24,12 +24,31 @@ export function canonicalJson(value: unknown): string {
 }
 
 function canonicalMembers(object: object): string {
-  const members: string[] = [];
-  // `<` on strings compares UTF-16 code units, which is the order RFC 8785 asks for.
-  for (const [key, member] of Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (member !== undefined) members.push(`${JSON.stringify(key)}:${canonicalJson(member)}`);
+  return canonicalMemberList(object)
+    .map(([, member]) => member)
+    .join(',');
+}
+
+/** `<` on strings compares UTF-16 code units, which is the order RFC 8785 asks for. */
+const byKey = ([a]: readonly [string, unknown], [b]: readonly [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * An object's members in canonical order, each as `"key":value` text: an object's canonical JSON is
+ * `{` + these joined by `,` + `}`. For a caller that writes two forms of one object (with and without
+ * some members) from one serialisation of the rest (`chainEntry`).
+ */
+export function canonicalMemberList(object: object): [string, string][] {
+  const members: [string, string][] = [];
+  for (const [key, member] of Object.entries(object).sort(byKey)) {
+    if (member !== undefined) members.push([key, `${JSON.stringify(key)}:${canonicalJson(member)}`]);
   }
-  return members.join(',');
+  return members;
+}
+
+/** The canonical JSON of the object whose members are `members` plus `added` (keys not among them). */
+export function withMembers(members: readonly [string, string][], added: Record<string, unknown>): string {
+  const all = [...members, ...canonicalMemberList(added)].sort(byKey);
+  return `{${all.map(([, member]) => member).join(',')}}`;
 }
 
 /**

@@ -39,6 +39,27 @@ describe('canonicalJson', () => {
 });
 
 describe('the hash chain', () => {
+  it('writes each line as the canonical JSON of its stored form, hashed without `hash` and `personal`', () => {
+    const entries = [
+      chainEntry(GENESIS, 1, event('policy.loaded', { actor: 'system' }), []),
+      chainEntry(
+        GENESIS,
+        2,
+        event('request.filed', { actor: 'nora@agency.gov', subject: 'EX-1', detail: { reason: 'the “spring” festival', days: 30 } }),
+        [put('keys', idempotencyKey('K-1'))],
+      ),
+    ];
+    for (const entry of entries) {
+      const line = entryLine(entry);
+      const stored = JSON.parse(line);
+      expect(line).toBe(canonicalJson(stored));
+      expect(stored.hash).toBe(hashEntry(stored));
+      expect(entry.hash).toBe(stored.hash);
+    }
+    // Personal values are kept beside the hashed entry, in the line.
+    expect(Object.keys(JSON.parse(entryLine(entries[1]!)).personal).length).toBeGreaterThan(1);
+  });
+
   it('hashes the canonical JSON of an entry without its hash, prev included', () => {
     const entry = chainEntry(GENESIS, 1, event(), []);
     const { hash, personal: _apart, ...hashed } = JSON.parse(entryLine(entry));
