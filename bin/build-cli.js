@@ -169,18 +169,20 @@ export function nodeIdentity(file = process.execPath) {
  */
 export function makeSnapshot(dir) {
   const blob = join(dir, 'cli.blob');
+  const identityFile = join(dir, 'cli.node');
   const identity = nodeIdentity();
+  // Runs started together may each make one: each writes aside under its own name, the last rename wins.
+  const aside = `${blob}.${process.pid}.tmp`;
   let made = false;
   try {
-    execFileSync(process.execPath, ['--no-warnings', '--snapshot-blob', `${blob}.tmp`, '--build-snapshot', join(dir, 'snapshot.cjs')], {
+    execFileSync(process.execPath, ['--no-warnings', '--snapshot-blob', aside, '--build-snapshot', join(dir, 'snapshot.cjs')], {
       stdio: ['ignore', 'ignore', 'pipe'],
       timeout: 120_000,
     });
-    renameSync(`${blob}.tmp`, blob);
+    renameSync(aside, blob);
     made = true;
   } catch (e) {
-    rmSync(`${blob}.tmp`, { force: true });
-    rmSync(blob, { force: true });
+    rmSync(aside, { force: true });
     if (process.env.APPWARDEN_LAUNCH_TRACE === '1')
       process.stderr.write(
         `appwarden launch: no start-up snapshot (${
@@ -189,20 +191,26 @@ export function makeSnapshot(dir) {
             .split('\n')[0]
         })\n`,
       );
+    // Another run of this Node may have made one meanwhile: a failure here does not undo it.
+    if (readIdentity(identityFile) === identity) return true;
   }
-  writeFileSync(`${join(dir, 'cli.node')}.${process.pid}`, `${made ? '' : 'none '}${identity}\n`);
-  renameSync(`${join(dir, 'cli.node')}.${process.pid}`, join(dir, 'cli.node'));
+  writeFileSync(`${identityFile}.${process.pid}`, `${made ? '' : 'none '}${identity}\n`);
+  renameSync(`${identityFile}.${process.pid}`, identityFile);
   return made;
 }
 
+const readIdentity = (file) => {
+  try {
+    return readFileSync(file, 'utf8').split('\n')[0];
+  } catch {
+    return undefined;
+  }
+};
+
 /** Whether the build of `entry` has a snapshot for this Node, or has tried to make one. */
 export function snapshotTried(entry) {
-  try {
-    const [made] = readFileSync(join(entry, '../cli.node'), 'utf8').split('\n');
-    return made === nodeIdentity() || made === `none ${nodeIdentity()}`;
-  } catch {
-    return false;
-  }
+  const made = readIdentity(join(entry, '../cli.node'));
+  return made === nodeIdentity() || made === `none ${nodeIdentity()}`;
 }
 
 /**
