@@ -157,8 +157,8 @@ export async function buildCli() {
  * (in seconds) of the binary, the same whatever the link that names it. A snapshot starts only in the
  * Node that made it.
  */
-export function nodeIdentity(file = process.execPath) {
-  const { size, mtimeMs } = statSync(file);
+function nodeIdentity() {
+  const { size, mtimeMs } = statSync(process.execPath);
   return `${size}:${Math.floor(mtimeMs / 1000)}`;
 }
 

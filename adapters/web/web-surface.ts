@@ -130,6 +130,23 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
     }
   };
 
+  /**
+   * A form posted by the signed-in, with the CSRF token its page carried: its session and fields, its
+   * faults caught. Anything else is 403 and nothing happens.
+   */
+  const postedForm = (
+    limit: string,
+    work: (req: Request, res: Response, session: Session, body: Record<string, unknown>) => Promise<void>,
+  ) => [
+    express.urlencoded({ extended: false, limit }),
+    guarded(async (req, res) => {
+      const session = await readSession(req);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (!session || !sessions.isCsrfToken(session, body.csrf)) return void res.status(403).type('text/plain').send('forbidden');
+      return work(req, res, session, body);
+    }),
+  ];
+
   /** A page for the signed-in, its faults caught. */
   const forSignedIn = (work: (req: Request, res: Response, session: Session) => Promise<void>) => guarded(signedIn(work));
   const notFound = (res: Response) => void res.status(404).type('text/plain').send('not found');
@@ -216,11 +233,7 @@ export function createWebSurface(bot: AppWarden, options: WebOptions): Surface {
       // Signing out: a form (CSRF token and all), never a link a page elsewhere could make a browser follow.
       app.post(
         '/admin/logout',
-        express.urlencoded({ extended: false, limit: '4kb' }),
-        guarded(async (req, res) => {
-          const session = await readSession(req);
-          const body = (req.body ?? {}) as Record<string, unknown>;
-          if (!session || !sessions.isCsrfToken(session, body.csrf)) return void res.status(403).type('text/plain').send('forbidden');
+        ...postedForm('4kb', async (req, res, session) => {
           await options.revocations?.revoke(session.sid, session.expires);
           res.append('Set-Cookie', clearedSessionCookie(options.secureCookies));
           const m = bot.contextFor(session.person, 'web', localeOf(req)).m;
@@ -416,11 +429,7 @@ ${granted.ok ? html`${exceptionTables(granted, ctx)}${csvLink('/admin/exceptions
       // A decision from the web is the click of a chat button: the same interaction, through handle.
       app.post(
         '/admin/actions',
-        express.urlencoded({ extended: false, limit: '16kb' }),
-        guarded(async (req, res) => {
-          const session = await readSession(req);
-          const body = (req.body ?? {}) as Record<string, unknown>;
-          if (!session || !sessions.isCsrfToken(session, body.csrf)) return void res.status(403).type('text/plain').send('forbidden');
+        ...postedForm('16kb', async (req, res, session, body) => {
           const ctx = ctxFor(session, req);
           const value = typeof body.value === 'string' ? body.value : '';
           const reason = typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim() : undefined;

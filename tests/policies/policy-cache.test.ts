@@ -6,29 +6,22 @@ import { parsePolicyText } from '../../src/core/policy-text.ts';
 import { cachedPolicy, rememberPolicy } from '../../src/runtime/policy-cache.ts';
 import { loadPolicyFile } from '../../src/runtime/policy-file.ts';
 import { tempDir } from '../support/cli.ts';
+import { packFiles, POLICIES_DIR } from './helpers.ts';
 
-const PACKS = join(import.meta.dirname, '../../policies');
 const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 async function setUp() {
   const dir = await tempDir('appwarden-policy-cache-');
   const cache = join(dir, 'cache');
   const file = join(dir, 'policy.yaml');
-  await writeFile(file, await readFile(join(PACKS, 'demo.yaml')));
+  await writeFile(file, await readFile(join(POLICIES_DIR, 'demo.yaml')));
   return { dir, cache, file, done: () => rm(dir, { recursive: true, force: true }) };
 }
 
 describe('the CLI remembers the policies it validated', () => {
-  it.each([
-    'demo.yaml',
-    'ec-2023-tiktok.yaml',
-    'fr-2023-recreational.yaml',
-    'jp-2020-tiktok-accounts.yaml',
-    'jp-2021-line.yaml',
-    'us-omb-m-23-13.yaml',
-  ])('%s comes back from the cache equal to the policy parsed', async (pack) => {
+  it.each(packFiles())('%s comes back from the cache equal to the policy parsed', async (pack) => {
     const { cache, file, done } = await setUp();
-    await writeFile(file, await readFile(join(PACKS, pack)));
+    await writeFile(file, await readFile(join(POLICIES_DIR, pack)));
     const parsed = parsePolicyText(await readFile(file, 'utf8'));
     expect(parsed.ok).toBe(true);
     const first = await loadPolicyFile(file, { cacheDir: cache });

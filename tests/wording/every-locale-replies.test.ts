@@ -261,26 +261,23 @@ describe('every reply punctuates as its language does', () => {
   /** A reply's own words, URLs and what the person typed aside (a command they may copy keeps its ASCII). */
   const punctuated = (text: string, said: string, policy: Policy) => ownWords(text, said, policy).replace(/https?:\/\/\S+/g, ' ');
 
-  it('Japanese: no ASCII colon after Japanese text (「理由：」, never 「理由: 」)', async () => {
-    const { policy, replies } = await runAll('ja');
-    const found = replies.flatMap(({ said, text }) =>
+  /** Every line of every reply in `locale` that `wrong` finds, with what was said to get it. */
+  const linesWhere = async (locale: Locale, wrong: RegExp) => {
+    const { policy, replies } = await runAll(locale);
+    return replies.flatMap(({ said, text }) =>
       punctuated(text, said, policy)
         .split('\n')
-        .filter((line) => ASCII_COLON_AFTER_JAPANESE.test(line))
+        .filter((line) => wrong.test(line))
         .map((line) => `${said} → ${line}`),
     );
-    expect(found).toEqual([]);
+  };
+
+  it('Japanese: no ASCII colon after Japanese text (「理由：」, never 「理由: 」)', async () => {
+    expect(await linesWhere('ja', ASCII_COLON_AFTER_JAPANESE)).toEqual([]);
   });
 
   it('French: a narrow no-break space before every colon, semicolon, question and exclamation mark', async () => {
-    const { policy, replies } = await runAll('fr');
-    const found = replies.flatMap(({ said, text }) =>
-      punctuated(text, said, policy)
-        .split('\n')
-        .filter((line) => FRENCH_MARK_WITHOUT_NBSP.test(line))
-        .map((line) => `${said} → ${line}`),
-    );
-    expect(found).toEqual([]);
+    expect(await linesWhere('fr', FRENCH_MARK_WITHOUT_NBSP)).toEqual([]);
   });
 });
 

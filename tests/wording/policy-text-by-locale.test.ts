@@ -14,6 +14,7 @@ import { parsePolicyText } from '../../src/core/policy-text.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { replyText } from '../../commands/shared/reply.ts';
 import { loadPack, testClock } from '../support/bot.ts';
+import { packFiles } from '../policies/helpers.ts';
 
 const FR_AT = '2023-04-03T08:00:00Z';
 
@@ -79,14 +80,7 @@ describe('data classes and purposes by their labels', () => {
 describe('app categories by their labels (issue 22: no bare `recreational`)', () => {
   it('built in for every category the shipped packs use, in each language', () => {
     const ids = new Set(
-      [
-        'demo.yaml',
-        'ec-2023-tiktok.yaml',
-        'fr-2023-recreational.yaml',
-        'jp-2020-tiktok-accounts.yaml',
-        'jp-2021-line.yaml',
-        'us-omb-m-23-13.yaml',
-      ]
+      packFiles()
         .map(loadPack)
         .flatMap((p) => [
           ...p.categories.map((c) => c.id),
