@@ -12,6 +12,8 @@ export interface Surface {
   kind?: 'chat' | 'web';
   /** Mounts the surface's routes on the shared express app. */
   mount(app: Express): void;
+  /** What /healthz says of it under its name (Slack: its roster of the workspace). */
+  health?(): Record<string, unknown>;
 }
 
 /** The server's log and metrics; `/metrics` is served when metrics are given. */
@@ -39,6 +41,7 @@ export function buildHttpApp(bot: AppWarden, surfaces: Surface[], observability:
       surfaces: surfaces.filter((s) => s.kind !== 'web').map((s) => s.name),
       outbox: { waiting, failed },
       ...(chain ? { auditChain: chain } : {}),
+      ...Object.fromEntries(surfaces.flatMap((s) => (s.health ? [[s.name, s.health()]] : []))),
     });
   });
   for (const surface of surfaces) surface.mount(app);

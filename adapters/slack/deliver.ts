@@ -177,7 +177,7 @@ export async function createSlackDeliverer(
     bot,
     deliveryClient(options),
     log,
-    createMembership(homeOf(auth), { lookup: client, sweep: client }, log),
+    createMembership(homeOf(auth), { lookup: client, background: client }, log, () => bot.now().getTime()),
     auth.user_id,
   );
 }

@@ -56,7 +56,7 @@ export interface SlackOptions {
 const ANSWER_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 };
 
 /** `/apps` on Slack: slash command, buttons and forms, all through the command layer. */
-export async function createSlackSurface(bot: AppWarden, options: SlackOptions): Promise<Surface & { close(): Promise<void> }> {
+export async function createSlackSurface(bot: AppWarden, options: SlackOptions): Promise<SlackSurface> {
   const socket = options.appToken
     ? new SocketModeReceiver({
         appToken: options.appToken,
@@ -108,7 +108,15 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     ...(options.fetch ? { fetch: options.fetch } : {}),
     logLevel: webApi.LogLevel.ERROR,
   });
-  const membership = createMembership(home, { lookup, sweep: app.client }, options.log);
+  const membership = createMembership(home, { lookup, background: app.client }, options.log, () => bot.now().getTime());
+  // The roster answers clickers without a users.info each (Tier 4, ~100 a minute: a busy morning would
+  // outrun it). Listed in the background, so start does not wait on a large workspace, and again every
+  // ten minutes; user_change and team_join keep it current between listings.
+  const listed = membership.listWorkspace();
+  const relist = setInterval(() => void membership.listWorkspace(), ROSTER_RELIST_MS);
+  relist.unref();
+  app.event('user_change', async ({ event }) => membership.heard(event.user));
+  app.event('team_join', async ({ event }) => membership.heard(event.user));
   const homeTab = createHome(app.client, bot, membership, options.log);
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab === 'home') await homeTab.opened(event.user);
@@ -348,6 +356,8 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     );
   });
 
+  const health = () => ({ roster: membership.roster() });
+
   app.error(async (error) => options.log(`slack: ${error.code ?? 'error'}: ${error.message}`));
 
   if (socket) {
@@ -368,16 +378,36 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
     } finally {
       clearTimeout(timer);
     }
-    return { name: 'slack', mode: 'Socket Mode', mount() {}, close: async () => void (await app.stop()) };
+    return {
+      name: 'slack',
+      mode: 'Socket Mode',
+      mount() {},
+      health,
+      listed,
+      close: async () => {
+        clearInterval(relist);
+        await app.stop();
+      },
+    };
   }
   return {
     name: 'slack',
     mount(express) {
       express.use(http!.router);
     },
-    close: async () => undefined,
+    health,
+    listed,
+    close: async () => clearInterval(relist),
   };
 }
+
+export interface SlackSurface extends Surface {
+  /** Settles when the first listing of the workspace has ended, listed or failed (tests and the bench wait on it). */
+  listed: Promise<void>;
+  close(): Promise<void>;
+}
+
+const ROSTER_RELIST_MS = 10 * 60_000;
 
 const SOCKET_START_MS = 30_000;
 

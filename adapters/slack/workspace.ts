@@ -40,6 +40,23 @@ export interface Membership {
   ours(members: readonly string[]): Promise<string[]>;
   /** The language Slack says a user uses (`ja-JP`), if their record was looked up lately. */
   locale(user: string): string | undefined;
+  /**
+   * Lists the whole workspace (users.list, paginated) into the roster that answers `standing` without a
+   * call; one listing at a time (a second call while one runs gets the same). Resolves once it is done
+   * or has failed (logged; the last roster, or lookups, serve meanwhile).
+   */
+  listWorkspace(): Promise<void>;
+  /** A user record Slack sent unasked (`user_change`, `team_join`): it updates what is known at once. */
+  heard(user: SlackUser): void;
+  /** The roster, for /healthz: whether a listing is under way, how many people it holds and since when. */
+  roster(): RosterHealth;
+}
+
+export interface RosterHealth {
+  /** `listing`: the first listing is under way; `listed`: a roster answers; `lookups`: none (failed, stale or too large). */
+  state: 'listing' | 'listed' | 'lookups';
+  people: number;
+  listedAt?: string;
 }
 
 /** How long Slack's word on a user holds (a deactivation or a new guest shows within this). */
@@ -48,39 +65,61 @@ const TTL_MS = 10 * 60_000;
 const MAX_REMEMBERED = 5_000;
 /**
  * Unknown channel members are looked up one by one (users.info, Tier 4: ~100 calls a minute) up to
- * ONE_BY_ONE, or up to 1 in SWEEP_BREAK_EVEN of the workspace once a sweep has counted it; beyond
- * that one users.list sweep (Tier 2: ~20 calls a minute, 200 people a call) is the quicker way
- * through. Never more than half the cache one by one, so a large channel cannot push clickers out.
+ * ONE_BY_ONE, or up to 1 in LISTING_BREAK_EVEN of the workspace once a listing has counted it;
+ * beyond that a listing of the whole workspace (users.list, Tier 2: ~20 calls a minute, 200 people a
+ * call) is the quicker way through. Never more than half the cache one by one, so a large channel cannot push clickers out.
  */
 const ONE_BY_ONE = 100;
-const SWEEP_BREAK_EVEN = 40;
-const oneByOneAtMost = (workspaceSize: number) => Math.min(MAX_REMEMBERED / 2, Math.max(ONE_BY_ONE, workspaceSize / SWEEP_BREAK_EVEN));
+const LISTING_BREAK_EVEN = 40;
+const oneByOneAtMost = (workspaceSize: number) => Math.min(MAX_REMEMBERED / 2, Math.max(ONE_BY_ONE, workspaceSize / LISTING_BREAK_EVEN));
 const NOT_FOUND = new Set(['user_not_found', 'user_not_visible', 'users_not_found']);
+/**
+ * The roster answers for this long after its listing began; it is listed again every TTL_MS, so a
+ * failed listing or two leave it in service. A deactivation reaches it at once by `user_change`, or by
+ * the next listing should that event be lost.
+ */
+const ROSTER_VALID_MS = 3 * TTL_MS;
+/** A workspace larger than this is not held whole (~100 bytes a person): its clickers are looked up one by one. */
+const MAX_ROSTER = 500_000;
+
+interface Roster {
+  /** When its listing began: anything Slack said after that is newer. */
+  at: number;
+  standings: Map<string, 'ours' | 'foreign'>;
+  locales: Map<string, string>;
+}
 
 /**
- * Who belongs to the home organisation, by Slack's user records. `lookup` answers clickers (it must
- * be quick: their ack waits on it); `sweep` lists channels in the background and may wait out retries.
+ * Who belongs to the home organisation, by Slack's user records: a roster of the whole workspace,
+ * listed in the background and kept current by Slack's user events, and, for anyone it does not hold,
+ * a lookup. `lookup` answers clickers (it must be quick: their ack waits on it); `background` lists the
+ * workspace and looks up channel members in the background, and may wait out retries.
  */
 export function createMembership(
   home: Home,
-  clients: { lookup: webApi.WebClient; sweep: webApi.WebClient },
+  clients: { lookup: webApi.WebClient; background: webApi.WebClient },
   log: (line: string) => void,
   now: () => number = Date.now,
 ): Membership {
   const remembered = new BoundedCache<string, 'ours' | 'foreign'>(MAX_REMEMBERED, TTL_MS, now);
   const locales = new BoundedCache<string, string>(MAX_REMEMBERED, TTL_MS, now);
-  /** The last users.list sweep, for the channel members it covered: held for TTL_MS, replaced whole. */
-  let sweep: { at: number; covered: Set<string>; ours: Set<string> } | undefined;
-  /** How many people the last sweep listed: the cost of the next one. */
+  /** How many people the last listing held: the cost of the next one. */
   let workspaceSize = 0;
   /** Lookups under way, so a double click asks once; an entry lives only while its call does. */
   const inFlight = new Map<string, Promise<Standing>>();
 
+  /** The whole workspace as the last complete listing found it, kept current by the user events since. */
+  let roster: Roster | undefined;
+  /** The listing under way, and what Slack said of users while it ran (applied on top when it ends). */
+  let listing: Promise<void> | undefined;
+  let heardWhileListing = new Map<string, SlackUser>();
+  let everListed = false;
+  const rosterFresh = () => !!roster && now() - roster.at < ROSTER_VALID_MS;
+
   const known = (user: string): 'ours' | 'foreign' | undefined => {
     const cached = remembered.get(user);
     if (cached) return cached;
-    if (!sweep || now() - sweep.at >= TTL_MS || !sweep.covered.has(user)) return undefined;
-    return sweep.ours.has(user) ? 'ours' : 'foreign';
+    return rosterFresh() ? roster!.standings.get(user) : undefined;
   };
 
   const lookUp = async (client: webApi.WebClient, user: string, failed: (why: string) => void): Promise<Standing> => {
@@ -102,20 +141,64 @@ export function createMembership(
     }
   };
 
-  /** Everyone users.list knows, for the members of one channel; a member it does not list is not of this workspace. */
-  const sweepWorkspace = async (channel: Set<string>) => {
-    const ours = new Set<string>();
-    let listed = 0;
-    for await (const page of clients.sweep.paginate('users.list', { limit: 200 }) as AsyncIterable<{ members?: SlackUser[] }>) {
-      listed += page.members?.length ?? 0;
-      for (const user of page.members ?? []) if (user.id && channel.has(user.id) && standingOf(user, home) === 'ours') ours.add(user.id);
+  const enter = (into: Roster, user: SlackUser) => {
+    if (!user.id) return;
+    into.standings.set(user.id, standingOf(user, home));
+    // user_change carries no locale: the listed one stays.
+    if (user.locale) into.locales.set(user.id, user.locale);
+  };
+
+  const listWhole = async () => {
+    const next: Roster = { at: now(), standings: new Map(), locales: new Map() };
+    heardWhileListing = new Map();
+    const started = now();
+    try {
+      for await (const page of clients.background.paginate('users.list', { limit: 200, include_locale: true }) as AsyncIterable<{
+        members?: SlackUser[];
+      }>) {
+        for (const user of page.members ?? []) enter(next, user);
+        if (next.standings.size > MAX_ROSTER) {
+          roster = undefined;
+          log(`slack: the workspace has more than ${MAX_ROSTER} people: not held whole; clickers are looked up one by one`);
+          return;
+        }
+      }
+    } catch (e) {
+      const error = e as { data?: { error?: string }; message?: string };
+      log(
+        `slack: could not list the workspace (users.list): ${error.data?.error ?? error.message}; ${rosterFresh() ? 'the last listing serves' : 'clickers are looked up one by one'}`,
+      );
+      return;
     }
-    workspaceSize = listed;
-    return { at: now(), covered: channel, ours };
+    for (const user of heardWhileListing.values()) enter(next, user);
+    roster = next;
+    workspaceSize = next.standings.size;
+    if (!everListed) log(`slack: the workspace listed: ${next.standings.size} people in ${((now() - started) / 1000).toFixed(1)} s`);
+    everListed = true;
+  };
+
+  const listWorkspace = () => {
+    listing ??= listWhole().finally(() => (listing = undefined));
+    return listing;
   };
 
   return {
-    locale: (user) => locales.get(user),
+    locale: (user) => locales.get(user) ?? (rosterFresh() ? roster!.locales.get(user) : undefined),
+    listWorkspace,
+    heard(user) {
+      if (!user.id) return;
+      const standing = standingOf(user, home);
+      remembered.set(user.id, standing);
+      if (user.locale) locales.set(user.id, user.locale);
+      // Both bounded as the roster is: a flood of events cannot grow them past a listing's size.
+      if (roster && (roster.standings.has(user.id) || roster.standings.size < MAX_ROSTER)) enter(roster, user);
+      if (listing && heardWhileListing.size < MAX_ROSTER) heardWhileListing.set(user.id, user);
+    },
+    roster: () => ({
+      state: rosterFresh() ? 'listed' : listing && !everListed ? 'listing' : 'lookups',
+      people: rosterFresh() ? roster!.standings.size : 0,
+      ...(rosterFresh() ? { listedAt: new Date(roster!.at).toISOString() } : {}),
+    }),
     async standing(user) {
       const standing = known(user);
       if (standing) return standing;
@@ -131,13 +214,17 @@ export function createMembership(
     async ours(members) {
       let unknown = members.filter((m) => !known(m));
       if (unknown.length > oneByOneAtMost(workspaceSize)) {
-        sweep = await sweepWorkspace(new Set(members));
+        // Too many to look up one by one: a listing answers for them all, and whom it does not hold is
+        // not of this workspace (someone who joined since, unannounced, waits for the next listing).
+        if (!roster || now() - roster.at >= TTL_MS) await listWorkspace();
+        if (!rosterFresh())
+          throw new Error(`the workspace could not be listed (users.list): ${unknown.length} channel members are unknown`);
         unknown = [];
       }
       let unsure = 0;
       let why = '';
       const looked = new Map(
-        await Promise.all(unknown.map(async (m) => [m, await lookUp(clients.sweep, m, (w) => void (unsure++, (why = w)))] as const)),
+        await Promise.all(unknown.map(async (m) => [m, await lookUp(clients.background, m, (w) => void (unsure++, (why = w)))] as const)),
       );
       if (unsure)
         log(`slack: ${unsure} announcements channel member(s) could not be looked up (users.info: ${why}); not counted this time`);

@@ -181,17 +181,19 @@ export async function syncLatency(dir: string, ms = 3000): Promise<Summary> {
 }
 
 /**
- * Waits until a server has settled after start: /healthz answers and the background check of the whole
- * audit chain (lowdb's, which reads every entry once) has finished, so that a measurement sees the
- * steady state rather than the first seconds after a restart. Answers how long that took, in ms.
+ * Waits until a server has settled after start: /healthz answers, the background check of the whole
+ * audit chain (lowdb's, which reads every entry once) has finished and Slack's workspace is listed, so
+ * that a measurement sees the steady state rather than the first seconds after a restart. Answers how
+ * long that took, in ms.
  */
 export async function settled(port: number, timeoutMs = 120_000): Promise<number> {
   const started = performance.now();
   for (;;) {
     const health = (await fetch(`http://127.0.0.1:${port}/healthz`)
       .then((res) => res.json())
-      .catch(() => undefined)) as { ok?: boolean; auditChain?: { state: string } } | undefined;
-    if (health?.ok && health.auditChain?.state !== 'running') return performance.now() - started;
+      .catch(() => undefined)) as { ok?: boolean; auditChain?: { state: string }; slack?: { roster: { state: string } } } | undefined;
+    if (health?.ok && health.auditChain?.state !== 'running' && health.slack?.roster.state !== 'listing')
+      return performance.now() - started;
     if (performance.now() - started > timeoutMs) throw new Error(`the server on port ${port} did not settle in ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -12,6 +12,9 @@ const EVENT_OF: Record<string, { events: string[]; scopes: string[] }> = {
   message: { events: ['message.im'], scopes: ['im:history'] },
   app_mention: { events: ['app_mention'], scopes: ['app_mentions:read'] },
   app_home_opened: { events: ['app_home_opened'], scopes: [] },
+  // Slack's reference: both need users:read, which the roster's users.list asks for anyway.
+  team_join: { events: ['team_join'], scopes: ['users:read'] },
+  user_change: { events: ['user_change'], scopes: ['users:read'] },
 };
 
 /** The bot scopes each Web API method the code calls needs (Slack's method reference); public and private channels and DMs. */
@@ -68,7 +71,7 @@ describe('Slack app manifest', () => {
   });
 
   it('subscribes to the events the code listens to, on the same endpoint', () => {
-    expect(events).toEqual(['app_home_opened', 'app_mention', 'message']);
+    expect(events).toEqual(['app_home_opened', 'app_mention', 'message', 'team_join', 'user_change']);
     for (const e of events) expect(EVENT_OF, `subscription of ${e}`).toHaveProperty([e]);
     const subscriptions = manifest.settings.event_subscriptions;
     expect([...subscriptions.bot_events].sort()).toEqual(events.flatMap((e) => EVENT_OF[e]!.events).sort());

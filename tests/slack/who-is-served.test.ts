@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { webApi } from '@slack/bolt';
+import { createMembership } from '../../adapters/slack/workspace.ts';
 import { createScheduler } from '../../src/runtime/scheduler.ts';
+import { HOME_TEAM, startFakeSlack } from '../support/fake-slack.ts';
 import { requestFormValues, startSlackBot, type SlackBot } from '../support/slack-bot.ts';
 
 // Demo pack: TikTok off work devices by 15 December 2026 (Brussels); people DMed from 3 days before.
@@ -59,10 +62,11 @@ describe('who must comply, on Slack: the organisation’s people in the announce
     for (const id of NOT_OURS) expect(text).not.toContain(id);
   });
 
-  it('a channel too large to look up one by one is checked with one paginated users.list (200 a page)', async () => {
-    s = await startSlackBot('demo.yaml', D3);
+  it('a channel of 450 is answered by the roster listed at start (pages of 200): only those it does not hold are looked up', async () => {
     const staff = Array.from({ length: 450 }, (_, i) => `U1${String(i).padStart(5, '0')}`);
-    s.fake.addUsers(...STRANGERS);
+    s = await startSlackBot('demo.yaml', D3, undefined, undefined, { users: [...staff.map((id) => ({ id })), ...STRANGERS] });
+    const pages = s.fake.of('users.list');
+    expect(pages.map((c) => [c.body.limit, c.body.include_locale])).toEqual(Array(3).fill(['200', 'true']));
     s.fake.setMembers(['UBOT', ...staff, ...NOT_OURS]);
     s.fake.users.delete('U0GHOST');
     const scheduler = createScheduler(s.bot, (l) => s.logs.push(l));
@@ -70,13 +74,46 @@ describe('who must comply, on Slack: the organisation’s people in the announce
     await scheduler.tick(new Date(D3));
     await s.fake.idle();
     expect(new Set(dmed())).toEqual(new Set([...staff, 'U0ADMIN', 'U0APPROVER', 'U0STAFF', 'U0STAFF2']));
-    const pages = s.fake.of('users.list');
-    expect(pages.map((c) => c.body.limit)).toEqual(['200', '200', '200']);
-    expect(s.fake.of('users.info')).toEqual([]);
-
-    // The sweep holds for ten minutes: the next tick asks Slack for nobody again.
-    await scheduler.tick(new Date('2026-12-12T09:01:00+01:00'));
+    // users.list never lists another organisation's member, nor an id Slack does not know.
+    expect(s.fake.of('users.info').map((c) => c.body.user)).toEqual(['U0PARTNER', 'U0GHOST']);
     expect(s.fake.of('users.list')).toHaveLength(3);
+  });
+
+  it('a listing Slack rate-limits waits out Retry-After and completes', async () => {
+    const staff = Array.from({ length: 450 }, (_, i) => `U1${String(i).padStart(5, '0')}`);
+    const fake = await startFakeSlack({ users: staff.map((id) => ({ id })) });
+    fake.rateLimit('users.list', 1, 1);
+    try {
+      const membership = createMembership(
+        { team: HOME_TEAM },
+        {
+          lookup: new webApi.WebClient('xoxb-test-token', { slackApiUrl: fake.apiUrl }),
+          background: new webApi.WebClient('xoxb-test-token', { slackApiUrl: fake.apiUrl }),
+        },
+        () => undefined,
+      );
+      await membership.listWorkspace();
+      expect(fake.calls.map((c) => c.method)).toEqual(['users.list (429)', 'users.list', 'users.list', 'users.list']);
+      expect(membership.roster()).toMatchObject({ state: 'listed', people: 456 });
+      expect(await membership.ours(['U100449', 'U0STAFF', 'UBOT'])).toEqual(['U100449', 'U0STAFF']);
+      expect(fake.of('users.info')).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('150 people who joined unannounced since the listing: the workspace is listed again, not looked up one by one', async () => {
+    s = await startSlackBot('demo.yaml', D3);
+    const joined = Array.from({ length: 150 }, (_, i) => `U2${String(i).padStart(5, '0')}`);
+    s.fake.setMembers(['UBOT', 'U0STAFF', ...joined]); // in the directory now; no team_join reached the bot
+    s.clock.set('2026-12-12T09:11:00+01:00'); // the roster is eleven minutes old
+    const scheduler = createScheduler(s.bot, (l) => s.logs.push(l));
+
+    await scheduler.tick(new Date('2026-12-12T09:11:00+01:00'));
+    await s.fake.idle();
+    expect(new Set(dmed())).toEqual(new Set([...joined, 'U0ADMIN', 'U0APPROVER', 'U0STAFF', 'U0STAFF2']));
+    expect(s.fake.of('users.info')).toEqual([]);
+    expect(s.fake.of('users.list')).toHaveLength(2); // at start, and now
   });
 });
 
@@ -145,26 +182,94 @@ describe('clicks and commands from outside the organisation', () => {
     expect(s.fake.of('users.info')).toEqual([]); // refused on the payload alone
   });
 
-  it('Slack down while a clicker is looked up: "try again", nothing recorded, and the next click works', async () => {
+  it('Slack down while a clicker the roster does not hold is looked up: "try again", nothing recorded, and the next click works', async () => {
     s = await startSlackBot('demo.yaml', D3);
+    s.fake.addUsers({ id: 'U0NEWHIRE' }); // joined since the listing
     s.fake.fail('users.info', 2);
-    await s.click('U0STAFF', 'attest.removed', 'demo-tiktok', { channel: 'C0ANNOUNCE' });
-    const answer = await s.fake.until(() => s.fake.of('respond/action-U0STAFF')[0], 'the answer');
+    await s.click('U0NEWHIRE', 'attest.removed', 'demo-tiktok', { channel: 'C0ANNOUNCE' });
+    const answer = await s.fake.until(() => s.fake.of('respond/action-U0NEWHIRE')[0], 'the answer');
     expect(String(answer.body.text)).toContain('Please try again in a moment');
     expect(s.store.count('attestations')).toBe(0);
-    expect(s.logs.join('\n')).toMatch(/could not look up U0STAFF \(users\.info\)/);
+    expect(s.logs.join('\n')).toMatch(/could not look up U0NEWHIRE \(users\.info\)/);
 
-    await s.click('U0STAFF', 'attest.removed', 'demo-tiktok', { channel: 'C0ANNOUNCE' });
-    const recorded = await s.fake.until(() => s.fake.of('respond/action-U0STAFF')[1], 'the second answer');
+    await s.click('U0NEWHIRE', 'attest.removed', 'demo-tiktok', { channel: 'C0ANNOUNCE' });
+    const recorded = await s.fake.until(() => s.fake.of('respond/action-U0NEWHIRE')[1], 'the second answer');
     expect(String(recorded.body.text)).toContain('Recorded: you have removed TikTok');
     expect(s.store.count('attestations')).toBe(1);
   });
 
-  it('a clicker is looked up once, then remembered', async () => {
+  it('the roster answers for its people without a call; someone it does not hold is looked up once, then remembered', async () => {
     s = await startSlackBot();
+    s.fake.addUsers({ id: 'U0NEWHIRE' });
+    for (const user of ['U0STAFF', 'U0NEWHIRE']) {
+      await s.command(user, 'status');
+      await s.command(user, 'check tiktok');
+    }
+    expect(s.fake.of('users.info').map((c) => c.body.user)).toEqual(['U0NEWHIRE']);
+  });
+});
+
+describe('the roster of the workspace', () => {
+  it('a deactivation Slack announces (user_change) is refused at once; a new joiner announced (team_join) is served without a lookup', async () => {
+    s = await startSlackBot('demo.yaml', D3);
+    expect((await s.command('U0STAFF2', 'check tiktok')).answer?.text).not.toContain('serves only');
+    expect((await s.userChanged('U0STAFF2', { deleted: true })).status).toBe(200);
+    const { answer } = await s.command('U0STAFF2', 'attest tiktok');
+    expect(answer?.text).toContain('AppWarden serves only the people of Demo Agency');
+    expect(s.store.count('attestations')).toBe(0);
+
+    s.fake.addUsers({ id: 'U0JOINER', locale: 'fr-FR' });
+    await s.event({ type: 'team_join', user: s.fake.users.get('U0JOINER') });
+    expect((await s.command('U0JOINER', 'attest tiktok')).answer?.text).toContain('Enregistré');
+    expect(s.fake.of('users.info')).toEqual([]);
+  });
+
+  it('what Slack says of someone while the listing runs is not undone by the listing', async () => {
+    const fake = await startFakeSlack();
+    let at = Date.parse(D3);
+    const client = new webApi.WebClient('xoxb-test-token', { slackApiUrl: fake.apiUrl });
+    const membership = createMembership(
+      { team: HOME_TEAM },
+      { lookup: client, background: client },
+      () => undefined,
+      () => at,
+    );
+    try {
+      const listing = membership.listWorkspace();
+      expect(membership.roster().state).toBe('listing');
+      membership.heard({ ...fake.users.get('U0STAFF')!, deleted: true }); // the listing's page still says active
+      await listing;
+      at += 11 * 60_000; // what was heard is no longer remembered on its own: the roster answers
+      expect(await membership.standing('U0STAFF')).toBe('foreign');
+      expect(await membership.standing('U0STAFF2')).toBe('ours');
+      expect(fake.of('users.info')).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('says on /healthz what it holds; Slack refusing the listing leaves lookups serving, and a listing 30 minutes old is not trusted', async () => {
+    s = await startSlackBot('demo.yaml', D3);
+    const health = async () =>
+      ((await (await fetch(s.endpoint.replace('/slack/events', '/healthz'))).json()) as { slack: { roster: unknown } }).slack.roster;
+    expect(await health()).toEqual({ state: 'listed', people: 6, listedAt: new Date(D3).toISOString() });
+
+    s.clock.set('2026-12-12T09:30:00+01:00');
+    expect(await health()).toEqual({ state: 'lookups', people: 0 });
     await s.command('U0STAFF', 'status');
-    await s.command('U0STAFF', 'check tiktok');
     expect(s.fake.of('users.info').map((c) => c.body.user)).toEqual(['U0STAFF']);
+
+    s.fake.refuse('users.list', 'missing_scope', 1);
+    s.fake.setMembers(['UBOT', ...Array.from({ length: 120 }, (_, i) => `U3${String(i).padStart(5, '0')}`)]);
+    const scheduler = createScheduler(s.bot, (l) => s.logs.push(l));
+    await scheduler.tick(new Date('2026-12-12T09:30:00+01:00'));
+    await s.fake.idle();
+    expect(s.logs.join('\n')).toMatch(/could not list the workspace \(users\.list\): missing_scope; clickers are looked up one by one/);
+    expect(s.logs.join('\n')).toMatch(
+      /could not list the announcements channel: the workspace could not be listed \(users\.list\): 120 channel members are unknown/,
+    );
+    expect(dmed().filter((id) => id.startsWith('U3'))).toEqual([]); // not counted this time, and said so
+    expect(await health()).toEqual({ state: 'lookups', people: 0 });
   });
 });
 

@@ -119,7 +119,21 @@ export interface FakeSlackOptions {
   enterprise?: string;
   /** Answer users.info for any unknown U…/W… id as an ordinary member (load benches with made-up users). */
   anyoneIsMember?: boolean;
+  /**
+   * Slack's per-method rate limits (TIER_LIMITS), answered 429 + Retry-After as Slack does once a
+   * method's minute is spent; on unless a bench turns them off to measure something else.
+   */
+  tierLimits?: boolean;
+  /** People in the directory from the start, besides the demo workspace (as `addUsers` takes them). */
+  users?: (Partial<FakeUser> & { id: string })[];
 }
+
+/**
+ * Calls a minute Slack allows an app in a workspace (api.slack.com/methods: users.info Tier 4,
+ * users.list Tier 2), as a bucket that holds a minute's calls and refills evenly: a burst passes,
+ * a steady excess is refused.
+ */
+export const TIER_LIMITS: Record<string, number> = { 'users.info': 100, 'users.list': 20 };
 
 /**
  * A small Slack Web API on 127.0.0.1: records every call, answers like Slack, and can answer a
@@ -137,6 +151,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   /** Scripted faults that Slack's own HTTP layer produces: a post taken but its answer lost, or no answer at all. */
   const faults = new Map<string, { times: number; kind: 'accept-then-500' | 'hang' }>();
   const users = new Map<string, FakeUser>();
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  /** Seconds until `method` may be called again, or 0 if this call is within its tier (and is counted). */
+  const overTier = (method: string): number => {
+    const perMinute = options.tierLimits === false ? undefined : TIER_LIMITS[method];
+    if (!perMinute) return 0;
+    const bucket = buckets.get(method) ?? { tokens: perMinute, at: Date.now() };
+    bucket.tokens = Math.min(perMinute, bucket.tokens + ((Date.now() - bucket.at) * perMinute) / 60_000);
+    bucket.at = Date.now();
+    buckets.set(method, bucket);
+    if (bucket.tokens < 1) return Math.ceil(((1 - bucket.tokens) * 60) / perMinute);
+    bucket.tokens--;
+    return 0;
+  };
   /** A user as Slack records them: a member of our workspace unless told otherwise. */
   const userOf = (u: Partial<FakeUser> & { id: string }): FakeUser => {
     const team = u.team_id ?? HOME_TEAM;
@@ -173,6 +200,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     ...DEMO_WORKSPACE.map((id) => ({ id })),
     { id: 'UBOT', name: 'appwarden', is_bot: true },
     { id: 'USLACKBOT', name: 'slackbot', real_name: 'Slackbot' },
+    ...(options.users ?? []),
   );
   /** What was posted, by channel (a DM to U123 lands in D-U123), newest last, with its metadata. */
   const history = new Map<string, { ts: string; metadata?: unknown; thread_ts?: string }[]>();
@@ -240,10 +268,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         return res.end(JSON.stringify({ ok: false, error: refusal.error }));
       }
       const limit = limited.get(method);
-      if (limit && limit.times > 0) {
-        limit.times--;
+      const scripted = limit && limit.times > 0 ? (limit.times--, limit.retryAfter) : 0;
+      const retryAfter = scripted || overTier(method);
+      if (retryAfter) {
         calls.push({ method: `${method} (429)`, headers: req.headers, body });
-        res.writeHead(429, { 'Retry-After': String(limit.retryAfter), 'Content-Type': 'application/json' });
+        res.writeHead(429, { 'Retry-After': String(retryAfter), 'Content-Type': 'application/json' });
         return res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       }
       calls.push({ method, headers: req.headers, body });
@@ -295,9 +324,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
           const start = Number(body.cursor ? Buffer.from(String(body.cursor), 'base64').toString().replace('offset:', '') : 0);
           const limit = Number(body.limit ?? 0) || all.length;
           const next = start + limit < all.length ? Buffer.from(`offset:${start + limit}`).toString('base64') : '';
+          const withLocale = String(body.include_locale) === 'true';
           return answer({
             ok: true,
-            members: all.slice(start, start + limit),
+            members: all.slice(start, start + limit).map(({ locale, ...rest }) => (withLocale && locale ? { ...rest, locale } : rest)),
             cache_ts: Math.floor(Date.now() / 1000),
             response_metadata: { next_cursor: next },
           });

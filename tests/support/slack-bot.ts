@@ -7,10 +7,12 @@ import { buildHttpApp } from '../../src/http-app.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createMemoryStore } from '../../storage/memory/memory-store.ts';
 import { loadPack, testClock } from './bot.ts';
-import { messageProblem, startFakeSlack, type FakeSlackOptions } from './fake-slack.ts';
+import { messageProblem, startFakeSlack, type FakeSlackOptions, type FakeUser } from './fake-slack.ts';
 import type { Policy } from '../../src/core/policy.ts';
 import {
   buttonClick,
+  eventCallback,
+  postEvent,
   postToSlackEndpoint,
   SIGNING_SECRET,
   slashCommand,
@@ -53,6 +55,7 @@ export async function startSlackBot(
     ...(ackBudgetMs !== undefined ? { ackBudgetMs } : {}),
     ...(delivery.timeoutMs ? { deliveryTimeoutMs: delivery.timeoutMs } : {}),
   });
+  await slack.listed; // the roster of the workspace, as a running bot holds it a moment after start
   const server: Server = await new Promise((resolve) => {
     const s = buildHttpApp(bot, [slack]).listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -79,6 +82,16 @@ export async function startSlackBot(
       const answer = refused ? undefined : body;
       if (answer) acked.push(res.text);
       return { ...res, answer };
+    },
+    /** An Events API event (`user_change`, `team_join`…) from the home workspace, signed. */
+    event: (event: Record<string, unknown>) => postEvent(endpoint, eventCallback(event)),
+    /**
+     * Someone's record changes in Slack (deactivated, made a guest…): the directory says so at once,
+     * and Slack sends `user_change` with the record, as it does to an app subscribed to it.
+     */
+    async userChanged(id: string, change: Partial<FakeUser>) {
+      fake.addUsers({ ...fake.users.get(id), ...change, id });
+      return postEvent(endpoint, eventCallback({ type: 'user_change', user: fake.users.get(id) }));
     },
     click: (user: string, actionId: string, value: string, o: Parameters<typeof buttonClick>[4] = {}) =>
       postToSlackEndpoint(endpoint, buttonClick(fake.url, user, actionId, value, o)),

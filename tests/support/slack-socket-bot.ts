@@ -33,6 +33,7 @@ export async function startSocketBot(pack = 'demo.yaml', at = '2026-11-22T09:00:
     socketPingTimeoutMs: 200,
     log: (line) => logs.push(line),
   });
+  await slack.listed;
   const server: Server = await new Promise((resolve) => {
     const s = buildHttpApp(bot, [slack]).listen(0, '127.0.0.1', () => resolve(s));
   });
