@@ -66,6 +66,9 @@ type Values = Record<string, string | number | boolean | readonly string[]>;
 class LocaleWording implements Wording {
   private readonly compiled = new Map<string, IntlMessageFormat>();
   private readonly formatters: Formatters;
+  /** Days and zone names as said, by their inputs: every answer says them, and Intl makes them slowly. */
+  private readonly said = new Map<string, string>();
+  private readonly zoneFormats = new Map<string, Intl.DateTimeFormat | undefined>();
   constructor(
     readonly locale: Locale,
     private readonly words: LocaleWords,
@@ -96,10 +99,32 @@ class LocaleWording implements Wording {
   }
 
   day(date: string): string {
-    return this.words.day(date);
+    return this.remembered(`day ${date}`, () => this.words.day(date));
   }
   zone(timeZone: string, date?: string | Date): string {
-    return zoneName(this.locale, timeZone, date);
+    const name = () => zoneName(this.zoneFormat(timeZone), timeZone, date);
+    return date instanceof Date ? name() : this.remembered(`zone ${timeZone} ${date ?? ''}`, name);
+  }
+  private remembered(key: string, make: () => string): string {
+    let text = this.said.get(key);
+    if (text === undefined) {
+      text = make();
+      if (this.said.size >= MAX_SAID) this.said.clear(); // a day and a zone are cheap to say again
+      this.said.set(key, text);
+    }
+    return text;
+  }
+  /** A formatter of the zone's long name; none for a zone Intl does not know. */
+  private zoneFormat(timeZone: string): Intl.DateTimeFormat | undefined {
+    if (this.zoneFormats.has(timeZone)) return this.zoneFormats.get(timeZone);
+    let format: Intl.DateTimeFormat | undefined;
+    try {
+      format = new Intl.DateTimeFormat(this.locale, { timeZone, timeZoneName: 'long' });
+    } catch {
+      format = undefined;
+    }
+    if (this.zoneFormats.size < MAX_ZONES) this.zoneFormats.set(timeZone, format);
+    return format;
   }
   list(items: readonly string[], as: 'and' | 'or' | 'groups' = 'and'): string {
     return items.join(this.t(as === 'or' ? 'list.or' : as === 'groups' ? 'list.groups' : 'list.separator'));
@@ -119,16 +144,16 @@ const isList = (value: unknown): value is readonly string[] => Array.isArray(val
  * instant, or at noon UTC on a calendar day (the day a deadline falls on). A zone Intl does not name (or
  * cannot parse) is shown as its id.
  */
-function zoneName(locale: Locale, timeZone: string, date?: string | Date): string {
+function zoneName(format: Intl.DateTimeFormat | undefined, timeZone: string, date?: string | Date): string {
   const at = date instanceof Date ? date : date ? new Date(`${date}T12:00:00Z`) : new Date(0);
-  try {
-    const parts = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(at);
-    const name = parts.find((p) => p.type === 'timeZoneName')?.value;
-    return name && !/^GMT[+-]/.test(name) ? name : timeZone;
-  } catch {
-    return timeZone;
-  }
+  if (!format || Number.isNaN(at.getTime())) return timeZone;
+  const name = format.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
+  return name && !/^GMT[+-]/.test(name) ? name : timeZone;
 }
+
+/** Days and zone names kept per locale; IANA has some 600 zones. */
+const MAX_SAID = 2_000;
+const MAX_ZONES = 1_000;
 
 const cache = new Map<Locale, LocaleWording>();
 
