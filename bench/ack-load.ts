@@ -50,6 +50,8 @@ const { values: flags } = parseArgs({
     server: { type: 'string' },
     /** Keep the AppWarden server's output (e.g. with --node-args=--trace-gc) in this file. */
     'server-log': { type: 'string' },
+    /** What the load sends, in turn (the generator's --mix): `check` alone takes the writes out. */
+    mix: { type: 'string', default: 'check,attest' },
   },
 });
 const [seconds, rate, records, warmup] = [flags.seconds, flags.rate, flags.records, flags.warmup].map(Number) as [
@@ -147,6 +149,8 @@ try {
       String(warmup),
       '--tag',
       tag,
+      '--mix',
+      flags.mix,
     ]);
     await fake.idle(500); // answers that missed the ack come through response_url
     const samples = stopSampling();

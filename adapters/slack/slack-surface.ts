@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, webApi, type Logger } from '@slack/bolt';
 import type { Dispatcher } from 'undici';
 import type { CommandContext } from '../../commands/shared/context.ts';
-import { bareRequestApp, handle, type ButtonAction, type Form, type Result } from '../../commands/entry/handle.ts';
+import {
+  BUTTON_ACTIONS,
+  bareRequestApp,
+  handle,
+  isButtonAction,
+  type ButtonAction,
+  type Form,
+  type Result,
+} from '../../commands/entry/handle.ts';
 import type { Wording } from '../../commands/wording/wording.ts';
 import type { AppWarden } from '../../src/app.ts';
 import type { Surface } from '../../src/http-app.ts';
@@ -209,40 +217,36 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
   });
 
   /**
-   * Every button of ours: a click answered privately when refused, a form opened when it opens one,
+   * Every button of ours, in one listener (Bolt runs every listener's matchers on every request, a
+   * command's too): a click answered privately when refused, a form opened when it opens one,
    * deliveries drained when it changed something.
    */
-  const onButton = (action: ButtonAction, keyed: boolean) =>
-    app.action(action, async ({ ack, body, action: clicked, client, respond }) => {
-      await ack();
-      if (body.type !== 'block_actions' || clicked.type !== 'button') return;
-      await guarded(
-        body.user.id,
-        async () => {
-          const ctx = ctxFor(body.user.id, keyed && 'action_ts' in clicked ? `slack:action:${clicked.action_ts}` : undefined);
-          const result = await handle({ kind: 'button', action, value: clicked.value ?? DEFAULT_VALUE[action] }, ctx);
-          if (result.code === 'duplicate') return;
-          if (result.form)
-            return void (await client.views.open({
-              trigger_id: body.trigger_id,
-              view: modalOf(result.form, ctx.m, body.channel?.id ?? ''),
-            }));
-          if (result.ok && action === 'request.approve') {
-            await bot.drain();
-            return void (await homeTab.changed(body.user.id));
-          }
-          await tellPrivately(respond, result);
-          if (result.ok) await homeTab.changed(body.user.id);
-        },
-        (text) => tellPrivately(respond, text),
-      );
-    });
-  onButton('request.open', false);
-  onButton('request.approve', true);
-  onButton('request.deny', false);
-  onButton('attest.removed', true);
-  onButton('attest.removed-work-apps', true);
-  onButton('census.open', false);
+  app.action({ type: 'block_actions', action_id: BUTTON_IDS }, async ({ ack, body, action: clicked, client, respond }) => {
+    await ack();
+    if (body.type !== 'block_actions' || clicked.type !== 'button' || !isButtonAction(clicked.action_id)) return;
+    const action = clicked.action_id;
+    await guarded(
+      body.user.id,
+      async () => {
+        const keyed = KEYED_BUTTONS.has(action) && 'action_ts' in clicked;
+        const ctx = ctxFor(body.user.id, keyed ? `slack:action:${clicked.action_ts}` : undefined);
+        const result = await handle({ kind: 'button', action, value: clicked.value ?? DEFAULT_VALUE[action] }, ctx);
+        if (result.code === 'duplicate') return;
+        if (result.form)
+          return void (await client.views.open({
+            trigger_id: body.trigger_id,
+            view: modalOf(result.form, ctx.m, body.channel?.id ?? ''),
+          }));
+        if (result.ok && action === 'request.approve') {
+          await bot.drain();
+          return void (await homeTab.changed(body.user.id));
+        }
+        await tellPrivately(respond, result);
+        if (result.ok) await homeTab.changed(body.user.id);
+      },
+      (text) => tellPrivately(respond, text),
+    );
+  });
 
   /**
    * A form's work happens before its ack (errors go back in the ack), so a fault is answered in the form
@@ -410,6 +414,11 @@ export interface SlackSurface extends Surface {
 const ROSTER_RELIST_MS = 10 * 60_000;
 
 const SOCKET_START_MS = 30_000;
+
+/** The action ids of our buttons, as one pattern for one listener. */
+const BUTTON_IDS = new RegExp(`^(${BUTTON_ACTIONS.map((a) => a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+/** Buttons whose click changes something: a second delivery of the same click (its action_ts) changes nothing. */
+const KEYED_BUTTONS = new Set<ButtonAction>(['request.approve', 'attest.removed', 'attest.removed-work-apps']);
 
 /** Socket Mode could not connect at start: `apps.connections.open` refused the app-level token, or Slack could not be reached. */
 export class SocketModeStartError extends Error {}
