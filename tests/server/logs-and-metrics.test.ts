@@ -53,6 +53,12 @@ async function slackServer(env: Record<string, string> = {}) {
   });
   const port = await s.listening;
   const base = `http://127.0.0.1:${port}`;
+  // As a running server is a moment after start: its roster of the workspace listed, so a command is
+  // answered from it rather than by a lookup that a loaded machine can time out.
+  await slack.until(async () => {
+    const health = (await (await fetch(`${base}/healthz`)).json()) as { slack?: { roster: { state: string } } };
+    return health.slack?.roster.state !== 'listing' || undefined;
+  }, 'the roster of the workspace');
   const command = (user: string, text: string, headers: Record<string, string> = {}) =>
     postToSlackEndpoint(`${base}/slack/events`, slashCommand(slack.url, user, text), { headers });
   return { ...s, port, base, command, fake: slack };
