@@ -21,7 +21,7 @@ import { faultText } from './delivery-errors.ts';
 import { DENY_VIEW, denyModal, REQUEST_VIEW, requestModal, submitted, submittedPurpose, submittedValues } from './modals.ts';
 import { registerMessagesAndShortcuts } from './messages.ts';
 import { renderBlocks } from './render.ts';
-import { createMembership, homeOf } from './workspace.ts';
+import { createMembership, homeOf, RELIST_EVERY_MS } from './workspace.ts';
 import { guardWorkspace, type Refusal } from './workspace-guard.ts';
 
 /** How the Web API clients send a request: e.g. through the outbound proxy (src/surfaces.ts). */
@@ -121,7 +121,7 @@ export async function createSlackSurface(bot: AppWarden, options: SlackOptions):
   // outrun it). Listed in the background, so start does not wait on a large workspace, and again every
   // ten minutes; user_change and team_join keep it current between listings.
   const listed = membership.listWorkspace();
-  const relist = setInterval(() => void membership.listWorkspace(), ROSTER_RELIST_MS);
+  const relist = setInterval(() => void membership.listWorkspace(), RELIST_EVERY_MS);
   relist.unref();
   app.event('user_change', async ({ event }) => membership.heard(event.user));
   app.event('team_join', async ({ event }) => membership.heard(event.user));
@@ -410,8 +410,6 @@ export interface SlackSurface extends Surface {
   listed: Promise<void>;
   close(): Promise<void>;
 }
-
-const ROSTER_RELIST_MS = 10 * 60_000;
 
 const SOCKET_START_MS = 30_000;
 

@@ -74,11 +74,13 @@ const LISTING_BREAK_EVEN = 40;
 const oneByOneAtMost = (workspaceSize: number) => Math.min(MAX_REMEMBERED / 2, Math.max(ONE_BY_ONE, workspaceSize / LISTING_BREAK_EVEN));
 const NOT_FOUND = new Set(['user_not_found', 'user_not_visible', 'users_not_found']);
 /**
- * The roster answers for this long after its listing began; it is listed again every TTL_MS, so a
+ * The roster answers for this long after its listing began; it is listed again every RELIST_EVERY_MS, so a
  * failed listing or two leave it in service. A deactivation reaches it at once by `user_change`, or by
  * the next listing should that event be lost.
  */
 const ROSTER_VALID_MS = 3 * TTL_MS;
+/** How often the surface lists the workspace again. */
+export const RELIST_EVERY_MS = TTL_MS;
 /** A workspace larger than this is not held whole (~100 bytes a person): its clickers are looked up one by one. */
 const MAX_ROSTER = 500_000;
 
@@ -151,7 +153,6 @@ export function createMembership(
   const listWhole = async () => {
     const next: Roster = { at: now(), standings: new Map(), locales: new Map() };
     heardWhileListing = new Map();
-    const started = now();
     try {
       for await (const page of clients.background.paginate('users.list', { limit: 200, include_locale: true }) as AsyncIterable<{
         members?: SlackUser[];
@@ -173,7 +174,7 @@ export function createMembership(
     for (const user of heardWhileListing.values()) enter(next, user);
     roster = next;
     workspaceSize = next.standings.size;
-    if (!everListed) log(`slack: the workspace listed: ${next.standings.size} people in ${((now() - started) / 1000).toFixed(1)} s`);
+    if (!everListed) log(`slack: the workspace listed: ${next.standings.size} people in ${((now() - next.at) / 1000).toFixed(1)} s`);
     everListed = true;
   };
 

@@ -90,6 +90,11 @@ function textLength(value: unknown): number {
 
 const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
 
+/** A user record as users.info and users.list give it: Slack adds the locale only when asked (include_locale). */
+function asAsked({ locale, ...rest }: FakeUser, body: Record<string, unknown>) {
+  return String(body.include_locale) === 'true' && locale ? { ...rest, locale } : rest;
+}
+
 /** A user record as users.info and users.list give it (the fields AppWarden reads, and a few more). */
 export interface FakeUser {
   id: string;
@@ -313,10 +318,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         case 'users.info': {
           const id = String(body.user ?? '');
           const found = users.get(id) ?? (options.anyoneIsMember && /^[UW][A-Z0-9]+$/.test(id) ? userOf({ id }) : undefined);
-          // Slack gives a user's locale only when asked for it (include_locale).
-          const { locale, ...rest } = found ?? ({} as FakeUser);
-          const user = found && (String(body.include_locale) === 'true' && locale ? { ...rest, locale } : rest);
-          return answer(user ? { ok: true, user } : { ok: false, error: 'user_not_found' });
+          return answer(found ? { ok: true, user: asAsked(found, body) } : { ok: false, error: 'user_not_found' });
         }
         case 'users.list': {
           // The workspace's own members, deactivated ones and bots included; never another organisation's.
@@ -324,10 +326,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
           const start = Number(body.cursor ? Buffer.from(String(body.cursor), 'base64').toString().replace('offset:', '') : 0);
           const limit = Number(body.limit ?? 0) || all.length;
           const next = start + limit < all.length ? Buffer.from(`offset:${start + limit}`).toString('base64') : '';
-          const withLocale = String(body.include_locale) === 'true';
           return answer({
             ok: true,
-            members: all.slice(start, start + limit).map(({ locale, ...rest }) => (withLocale && locale ? { ...rest, locale } : rest)),
+            members: all.slice(start, start + limit).map((u) => asAsked(u, body)),
             cache_ts: Math.floor(Date.now() / 1000),
             response_metadata: { next_cursor: next },
           });
