@@ -23,22 +23,23 @@ const AKIKO = 'U0APPROVER';
 const BRUNO = 'U0APPROVER2';
 
 /** The demo pack with a second approver, so two people may decide the same request. */
-async function policyWithTwoApprovers(): Promise<string> {
+async function policyWithTwoApprovers(tiktokDeadline?: string): Promise<string> {
   const policy = parse(await readFile(DEMO_POLICY_FILE, 'utf8'));
+  if (tiktokDeadline) policy.rules.find((r: { id: string }) => r.id === 'demo-tiktok').deadline = tiktokDeadline;
   policy.people.push({ id: 'bruno', name: 'Bruno Costa', unit: 'demo', roles: ['approver'], slack: BRUNO });
   const file = join(await tempDir(), 'policy.yaml');
   await writeFile(file, stringify(policy));
   return file;
 }
 
-async function startReplicas(n: number, extra: Record<string, string> = {}) {
+async function startReplicas(n: number, extra: Record<string, string> = {}, tiktokDeadline?: string) {
   fake = await startFakeSlack();
   fake.addUsers({ id: BRUNO });
   const url = await databases.make();
   const env = {
     PORT: '0',
     DATABASE_URL: url,
-    POLICY_FILE: await policyWithTwoApprovers(),
+    POLICY_FILE: await policyWithTwoApprovers(tiktokDeadline),
     SLACK_BOT_TOKEN: 'xoxb-test',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,
@@ -115,9 +116,13 @@ describe.skipIf(!postgresAvailable())('several replicas on one PostgreSQL databa
   });
 
   it('every replica ticking the same minute: each reminder sent once', { timeout: 120_000 }, async () => {
-    const { url, env, fake } = await startReplicas(3);
+    // The servers tick on the real clock: a deadline 20 days from today leaves them no stage to queue
+    // (the first is 14 days before), and the chosen instant, 5 days before it, owes the 7-day stage
+    // (direct reminders start at 3). A fixed deadline would let the servers' ticks reach it first.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const { url, env, fake } = await startReplicas(3, {}, day(20));
     // Besides the servers' own ticks, three ticks at one chosen instant, at once, as three replicas would.
-    const at = '2026-12-08T09:00:00+01:00';
+    const at = `${day(15)}T09:00:00+01:00`;
     const ticks = await Promise.all([0, 1, 2].map(() => spawnCli(['remind', '--at', at], env)));
     for (const t of ticks) expect(t.code, t.stderr).toBe(0);
     const queued = ticks.map((t) => Number(/(\d+) queued/.exec(t.stdout)?.[1]));
